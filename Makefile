@@ -1,0 +1,41 @@
+# Book a secure move. `make run` serves the demo; `make test` runs every test.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/securemove
+PKGS_RACE := ./moves/... ./store/... ./handlers/...
+
+.PHONY: run build generate assets check test test-unit test-e2e e2e-deps bench load crash fuzz clean
+
+run: build ## build and serve on http://localhost:8080 with demo data
+	./$(BIN) -demo
+
+build:
+	$(GO) build -o $(BIN) .
+
+generate: ## regenerate the templ components
+	$(GO) tool templ generate
+
+assets: ## rebuild GOV.UK and MOJ Frontend assets into static/dist (needs Node)
+	bash assets/build.sh
+
+check: ## gofmt, go vet and generated templ files up to date
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './*/node_modules/*')); \
+	  if [[ -n $$out ]]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	bash scripts/check-templ.sh
+
+e2e-deps: ## install Chromium and playwright-core for the browser tests
+	bash e2e/setup.sh
+
+test: check e2e-deps ## every test, browser tests included
+	$(GO) test -race -count=1 $(PKGS_RACE)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
+
+test-unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+test-e2e: e2e-deps
+	$(GO) test -count=1 -v ./e2e
+
+clean:
+	rm -rf bin

@@ -1,0 +1,153 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/moves"
+)
+
+// MIMEJSONAPI is the JSON:API media type every /api body uses.
+const MIMEJSONAPI = "application/vnd.api+json"
+
+func isAPIPath(p string) bool {
+	return p == "/api" || strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/oauth/")
+}
+
+// APIError is one JSON:API error object.
+type APIError struct {
+	Status string          `json:"status"`
+	Code   string          `json:"code,omitempty"`
+	Title  string          `json:"title"`
+	Detail string          `json:"detail,omitempty"`
+	Source *APIErrorSource `json:"source,omitempty"`
+	Meta   map[string]any  `json:"meta,omitempty"`
+}
+
+// APIErrorSource points at the part of the request at fault.
+type APIErrorSource struct {
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+}
+
+// oauthError is an OAuth2 error, written with the body RFC 6749 defines.
+type oauthError struct {
+	Status int
+	Code   string // invalid_client, invalid_request, unsupported_grant_type, …
+	Desc   string
+}
+
+func (e *oauthError) Error() string { return e.Code + ": " + e.Desc }
+
+// writeAPIError answers an /api or /oauth request with the error's body.
+func writeAPIError(c echo.Context, err error, status int) error {
+	var oe *oauthError
+	if errors.As(err, &oe) {
+		body := map[string]string{"error": oe.Code}
+		if oe.Desc != "" {
+			body["error_description"] = oe.Desc
+		}
+		if oe.Status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Basic realm="securemove"`)
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.JSON(oe.Status, body)
+	}
+	var ce *csrfError
+	if errors.As(err, &ce) {
+		status = http.StatusForbidden
+	}
+	errs := apiErrors(err, status)
+	c.Response().Header().Set(echo.HeaderContentType, MIMEJSONAPI)
+	return c.JSON(status, map[string]any{"errors": errs})
+}
+
+// apiErrors turns an error into JSON:API error objects: one per field for
+// validation errors, each with a source pointer.
+func apiErrors(err error, status int) []APIError {
+	st := strconv.Itoa(status)
+	e, ok := moves.AsError(err)
+	var he *echo.HTTPError
+	switch {
+	case ok && len(e.Fields) > 0:
+		out := make([]APIError, 0, len(e.Fields))
+		for _, f := range e.Fields {
+			ae := APIError{Status: st, Code: f.Code, Title: titleFor(status), Detail: f.Message,
+				Source: &APIErrorSource{Pointer: pointerFor(f.Field)}}
+			if e.ExistingID != "" && f.Code == "taken" {
+				ae.Meta = map[string]any{"existing_id": e.ExistingID}
+			}
+			out = append(out, ae)
+		}
+		return out
+	case ok:
+		ae := APIError{Status: st, Title: titleFor(status), Detail: e.Message}
+		if e.ExistingID != "" {
+			ae.Meta = map[string]any{"existing_id": e.ExistingID}
+		}
+		if status == http.StatusUnauthorized {
+			ae.Title = "unauthorized"
+		}
+		return []APIError{ae}
+	case errors.As(err, &he) && status < 500:
+		msg, _ := he.Message.(string)
+		if msg == "" {
+			msg = http.StatusText(status)
+		}
+		return []APIError{{Status: st, Title: titleFor(status), Detail: msg}}
+	default:
+		if status < 500 {
+			return []APIError{{Status: st, Title: titleFor(status), Detail: http.StatusText(status)}}
+		}
+		return []APIError{{Status: st, Title: titleFor(status), Detail: "Something went wrong on our side. Nothing was changed; try again later."}}
+	}
+}
+
+// pointerFor maps a field name to a JSON pointer into the request body.
+// Relationship names point into relationships; everything else into
+// attributes (event details are pointed at under attributes/details).
+func pointerFor(field string) string {
+	switch {
+	case strings.HasPrefix(field, "/"):
+		return field
+	case field == "eventable" || field == "to_location" || field == "from_location" || field == "location" ||
+		field == "previous_move" || field == "profile" || field == "person" || field == "supplier":
+		return "/data/relationships/" + field
+	case field == "event_type" || field == "occurred_at" || field == "recorded_at" || field == "notes" || field == "details" ||
+		field == "date" || field == "date_from" || field == "date_to" || field == "move_type" || field == "time_due" ||
+		field == "status" || field == "additional_information" || field == "first_names" || field == "last_name" ||
+		field == "date_of_birth" || field == "gender" || field == "ethnicity" || field == "police_national_computer" || field == "prison_number":
+		return "/data/attributes/" + field
+	}
+	return "/data/attributes/details/" + field
+}
+
+func titleFor(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "Bad request"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusForbidden:
+		return "Forbidden"
+	case http.StatusNotFound:
+		return "Resource not found"
+	case http.StatusConflict:
+		return "Conflict"
+	case http.StatusUnsupportedMediaType:
+		return "Invalid Media Type"
+	case http.StatusUnprocessableEntity:
+		return "Unprocessable entity"
+	case http.StatusRequestEntityTooLarge:
+		return "Payload too large"
+	case http.StatusTooManyRequests:
+		return "Too many requests"
+	}
+	if status >= 500 {
+		return "Internal server error"
+	}
+	return http.StatusText(status)
+}

@@ -1,0 +1,318 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/views"
+)
+
+// Principal is the signed-in user with their locations resolved.
+type Principal struct {
+	store.User
+	Locations []moves.Location
+	// Current is the chosen location; empty for PMU's "all locations".
+	Current      *moves.Location
+	LocationName string
+}
+
+// RoleOf is the user's role as the domain names it.
+func (p *Principal) RoleOf() moves.Role { return moves.Role(p.Role) }
+
+// CanChooseLocation reports whether the user has a choice to make.
+func (p *Principal) CanChooseLocation() bool {
+	return len(p.Locations) > 1 || (p.Role == "pmu" && len(p.Locations) > 0)
+}
+
+// HasLocation reports whether id is one of the user's locations.
+func (p *Principal) HasLocation(id string) bool {
+	for _, l := range p.Locations {
+		if l.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func currentUser(c echo.Context) *Principal {
+	u, _ := c.Get("user").(*Principal)
+	return u
+}
+
+// LoadUser puts the signed-in user, if any, on the context.
+func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := h.Sessions.str(c, keyUserID)
+		if id == "" {
+			return next(c)
+		}
+		u, err := h.Store.User(c.Request().Context(), id)
+		if err != nil || u.Disabled {
+			_ = h.Sessions.clear(c)
+			return next(c)
+		}
+		p := &Principal{User: u}
+		if u.Role == "pmu" || u.Role == "admin" {
+			// PMU and admins work across every location.
+			p.Locations, err = h.Store.Locations(c.Request().Context(), store.LocationFilter{IDs: u.LocationIDs})
+		} else if len(u.LocationIDs) > 0 {
+			p.Locations, err = h.Store.Locations(c.Request().Context(), store.LocationFilter{IDs: u.LocationIDs})
+		}
+		if err != nil {
+			return err
+		}
+		if loc := h.Sessions.str(c, keyLocation); loc != "" {
+			for i := range p.Locations {
+				if p.Locations[i].ID == loc {
+					p.Current = &p.Locations[i]
+					p.LocationName = p.Locations[i].Title
+				}
+			}
+		}
+		if p.Current == nil {
+			switch {
+			case len(p.Locations) == 1 && u.Role != "pmu":
+				p.Current = &p.Locations[0]
+				p.LocationName = p.Locations[0].Title
+			case u.Role == "pmu":
+				p.LocationName = "All locations"
+			case u.Role == "supplier":
+				p.LocationName = "All locations your supplier serves"
+			}
+		}
+		c.Set("user", p)
+		return next(c)
+	}
+}
+
+// RequireUser sends anyone not signed in to the sign-in page, and a user
+// who has locations to choose from but has not chosen to the chooser.
+func (h *Handlers) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := currentUser(c)
+		if u == nil {
+			if c.Request().Method != http.MethodGet {
+				return moves.Errorf(moves.Unauthorized, "sign in first")
+			}
+			return c.Redirect(http.StatusSeeOther, "/sign-in?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		if u.Current == nil && len(u.Locations) > 1 && u.Role != "pmu" && u.Role != "admin" && u.Role != "supplier" &&
+			h.Sessions.str(c, keyChosen) == "" && !strings.HasPrefix(c.Path(), "/locations") {
+			return c.Redirect(http.StatusSeeOther, "/locations?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		return next(c)
+	}
+}
+
+// RequireRole answers 403 to users without one of the roles.
+func RequireRole(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := currentUser(c)
+			for _, r := range roles {
+				if u != nil && u.Role == r {
+					return next(c)
+				}
+			}
+			return moves.Errorf(moves.Forbidden, "your role may not do this")
+		}
+	}
+}
+
+// safeNext keeps redirects after sign-in on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// ShowSignIn renders the sign-in page.
+func (h *Handlers) ShowSignIn(c echo.Context) error {
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	return render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
+}
+
+// SignIn checks a username and password. Wrong credentials get one
+// generic message whichever was wrong; repeated failures for a username
+// are slowed down.
+func (h *Handlers) SignIn(c echo.Context) error {
+	username := strings.TrimSpace(c.FormValue("username"))
+	password := c.FormValue("password")
+	fail := func(msg string, status int) error {
+		p := h.page(c, "Sign in")
+		p.HasErrors = true
+		return render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo,
+			Errors: views.Errors{{ID: "username", Message: msg}}}))
+	}
+	if username == "" || password == "" {
+		p := h.page(c, "Sign in")
+		p.HasErrors = true
+		var errs views.Errors
+		if username == "" {
+			errs = append(errs, views.FieldError{ID: "username", Message: "Enter your username"})
+		}
+		if password == "" {
+			errs = append(errs, views.FieldError{ID: "password", Message: "Enter your password"})
+		}
+		return render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
+	}
+	if wait := h.Throttle.Wait(username, h.Now()); wait > 0 {
+		h.Log.Warn("sign-in throttled", "username", username, "wait", wait.Round(time.Second).String())
+		return fail("Too many failed attempts to sign in. Wait a minute, then try again.", http.StatusTooManyRequests)
+	}
+	u, err := h.Store.UserByUsername(c.Request().Context(), username)
+	hash := u.PasswordHash
+	if err != nil || u.Disabled {
+		hash = ""
+	}
+	if !store.CheckPassword(hash, password) {
+		h.Throttle.Fail(username, h.Now())
+		h.Log.Info("sign-in failed", "username", username)
+		return fail("Enter a valid username and password", http.StatusUnauthorized)
+	}
+	h.Throttle.Reset(username)
+	values := map[any]any{keyUserID: u.ID, keySignedIn: h.Now().Unix()}
+	if len(u.LocationIDs) == 1 && u.Role != "pmu" {
+		values[keyLocation] = u.LocationIDs[0]
+	}
+	if err := h.Sessions.renew(c, values); err != nil {
+		return err
+	}
+	h.Log.Info("signed in", "user", u.Username, "role", u.Role)
+	next := safeNext(c.FormValue("next"))
+	if next == "/" {
+		next = safeNext(c.QueryParam("next"))
+	}
+	if len(u.LocationIDs) > 1 && u.Role != "pmu" && u.Role != "admin" && u.Role != "supplier" {
+		return redirect(c, "/locations?next="+url.QueryEscape(next))
+	}
+	return redirect(c, next)
+}
+
+// SignOut ends the session.
+func (h *Handlers) SignOut(c echo.Context) error {
+	if err := h.Sessions.clear(c); err != nil {
+		return err
+	}
+	return redirect(c, "/sign-in")
+}
+
+// ShowLocations lets a user with several locations choose one.
+func (h *Handlers) ShowLocations(c echo.Context) error {
+	return h.renderLocations(c, nil, http.StatusOK)
+}
+
+func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int) error {
+	u := currentUser(c)
+	m := views.ChooseLocation{Page: h.page(c, "Choose your location"), Next: safeNext(c.QueryParam("next")), Errors: errs,
+		AllowAll: u.Role == "pmu"}
+	if len(errs) > 0 {
+		m.Page.HasErrors = true
+	}
+	m.AllChecked = m.AllowAll && u.Current == nil
+	for _, l := range u.Locations {
+		m.Locations = append(m.Locations, views.LocationChoice{ID: l.ID, Title: l.Title, Type: string(l.Type),
+			Checked: u.Current != nil && u.Current.ID == l.ID})
+	}
+	return render(c, status, views.ChooseLocationPage(m))
+}
+
+// ChooseLocation sets the current location.
+func (h *Handlers) ChooseLocation(c echo.Context) error {
+	u := currentUser(c)
+	loc := c.FormValue("location")
+	next := safeNext(c.FormValue("next"))
+	switch {
+	case loc == "all" && u.Role == "pmu":
+		h.Sessions.set(c, keyLocation, "")
+	case loc != "" && u.HasLocation(loc):
+		h.Sessions.set(c, keyLocation, loc)
+	default:
+		c.QueryParams().Set("next", next)
+		return h.renderLocations(c, views.Errors{{ID: "location", Message: "Select your location"}}, http.StatusUnprocessableEntity)
+	}
+	h.Sessions.set(c, keyChosen, "1")
+	if err := h.Sessions.save(c); err != nil {
+		return err
+	}
+	return redirect(c, next)
+}
+
+// Throttle slows down repeated failed sign-ins for a username: after a few
+// failures each further attempt must wait, doubling up to a limit.
+type Throttle struct {
+	mu       sync.Mutex
+	failures map[string]*failures
+	// Free is how many failures cost nothing.
+	Free int
+	Base time.Duration
+	Max  time.Duration
+}
+
+type failures struct {
+	n    int
+	last time.Time
+}
+
+// NewThrottle returns the service's sign-in throttle.
+func NewThrottle() *Throttle {
+	return &Throttle{failures: map[string]*failures{}, Free: 3, Base: 2 * time.Second, Max: 5 * time.Minute}
+}
+
+func throttleKey(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
+
+// Wait returns how long the username must still wait before trying again.
+func (t *Throttle) Wait(username string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.failures[throttleKey(username)]
+	if f == nil || f.n < t.Free {
+		return 0
+	}
+	d := t.Base << min(f.n-t.Free, 16)
+	if d > t.Max || d <= 0 {
+		d = t.Max
+	}
+	if left := f.last.Add(d).Sub(now); left > 0 {
+		return left
+	}
+	return 0
+}
+
+// Fail records a failed attempt.
+func (t *Throttle) Fail(username string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	k := throttleKey(username)
+	f := t.failures[k]
+	if f == nil || now.Sub(f.last) > time.Hour {
+		f = &failures{}
+		t.failures[k] = f
+	}
+	f.n++
+	f.last = now
+	if len(t.failures) > 100_000 {
+		// Bound memory under a spray of made-up usernames.
+		for k, v := range t.failures {
+			if now.Sub(v.last) > 15*time.Minute {
+				delete(t.failures, k)
+			}
+		}
+	}
+}
+
+// Reset forgets failures after a successful sign-in.
+func (t *Throttle) Reset(username string) {
+	t.mu.Lock()
+	delete(t.failures, throttleKey(username))
+	t.mu.Unlock()
+}

@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/securemove/securemove/views"
+)
+
+// navFor lists the service navigation a user's role gets, marking the one
+// the current route is under.
+func navFor(u *Principal, path string) []views.NavItem {
+	var items []views.NavItem
+	add := func(text, href, prefix string) {
+		items = append(items, views.NavItem{Text: text, Href: href, Current: path != "" && (path == href || (prefix != "" && strings.HasPrefix(path, prefix)))})
+	}
+	switch u.Role {
+	case "pmu":
+		add("Home", "/", "")
+		add("Requests to review", "/moves/review", "/moves/review")
+		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
+		add("Incoming", "/moves/incoming", "/moves/incoming")
+	case "police", "prison":
+		add("Home", "/", "")
+		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
+		add("Incoming", "/moves/incoming", "/moves/incoming")
+		add("Request a move", "/move/new", "/move/new")
+	case "court":
+		add("Home", "/", "")
+		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
+		add("Incoming", "/moves/incoming", "/moves/incoming")
+	case "supplier":
+		add("Home", "/", "")
+		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
+		add("Incoming", "/moves/incoming", "/moves/incoming")
+	case "admin":
+		add("Home", "/", "")
+		add("Users", "/admin/users", "/admin/users")
+		add("Locations", "/admin/locations", "/admin/locations")
+		add("API clients", "/admin/clients", "/admin/clients")
+	}
+	return items
+}

@@ -1,0 +1,204 @@
+// Command securemove serves "Book a secure move": the staff web app, the
+// supplier API and the operator commands, in one binary.
+//
+//	securemove [flags]              serve
+//	securemove clients <command>    manage API clients (see "clients -h")
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Europe/London without relying on the host's zoneinfo
+
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// config is every setting, each a flag with a matching environment variable.
+type config struct {
+	addr       string
+	db         string
+	demo       bool
+	sessionKey string
+	baseURL    string
+	logLevel   string
+	tokenTTL   time.Duration
+	tls        bool
+	production bool
+}
+
+func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	envBool := func(name string, def bool) bool {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err == nil {
+				return b
+			}
+		}
+		return def
+	}
+	cfg.production = strings.EqualFold(getenv("SECUREMOVE_ENV"), "production")
+	fs.StringVar(&cfg.addr, "addr", env("SECUREMOVE_ADDR", ":8080"), "address to listen on (SECUREMOVE_ADDR)")
+	fs.StringVar(&cfg.db, "db", env("SECUREMOVE_DB", "./data/securemove.db"), "SQLite database file, created and migrated on start (SECUREMOVE_DB)")
+	fs.BoolVar(&cfg.demo, "demo", envBool("SECUREMOVE_DEMO", false), "seed demo data and demo users once; never in production (SECUREMOVE_DEMO)")
+	fs.StringVar(&cfg.sessionKey, "session-key", env("SECUREMOVE_SESSION_KEY", ""), "secret for signing and encrypting session cookies, at least 32 characters; required in production (SECUREMOVE_SESSION_KEY)")
+	fs.StringVar(&cfg.baseURL, "base-url", env("SECUREMOVE_BASE_URL", "http://localhost:8080"), "public address of the service, used in API links; https:// turns on secure cookies and HSTS (SECUREMOVE_BASE_URL)")
+	fs.StringVar(&cfg.logLevel, "log-level", env("SECUREMOVE_LOG_LEVEL", "info"), "debug, info, warn or error (SECUREMOVE_LOG_LEVEL)")
+	ttl, err := time.ParseDuration(env("SECUREMOVE_TOKEN_TTL", "1h"))
+	if err != nil {
+		ttl = time.Hour
+	}
+	fs.DurationVar(&cfg.tokenTTL, "token-ttl", ttl, "lifetime of API access tokens (SECUREMOVE_TOKEN_TTL)")
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "serve":
+			args = args[1:]
+		case "clients":
+			return runClients(ctx, args[1:], getenv, stdout, stderr)
+		default:
+			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients\n", args[0])
+			return 2
+		}
+	}
+	var cfg config
+	fs := flag.NewFlagSet("securemove", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	defineFlags(fs, &cfg, getenv)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n\nFlags (each also read from the environment variable named):\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	log, err := newLogger(cfg.logLevel, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	if err := serve(ctx, cfg, log, stdout); err != nil {
+		log.Error("securemove stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("-log-level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) error {
+	start := time.Now()
+	if cfg.production && cfg.demo {
+		return errors.New("demo mode is never allowed when SECUREMOVE_ENV=production")
+	}
+	key, err := sessionKey(cfg)
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(cfg.db); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	st, err := store.Open(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing database", "err", err)
+		} else {
+			log.Info("database closed")
+		}
+	}()
+	if cfg.demo {
+		seeded, err := st.SeedDemo(ctx, time.Now())
+		if err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+		if seeded {
+			log.Info("demo data seeded")
+		}
+		fmt.Fprintln(stdout, "Demo mode. Sign in as pmu, police, prison, court, supplier or admin, password: "+store.DemoPassword)
+	}
+	srv := web.New(web.Config{
+		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
+		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
+	}, st, log)
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.baseURL, "demo", cfg.demo, "startup_ms", time.Since(start).Milliseconds())
+	return srv.Serve(ctx, ln, 20*time.Second)
+}
+
+// sessionKey returns the configured key; in demo mode a missing key is
+// generated once and kept beside the database, so sign-ins survive a
+// restart. In production a missing key stops start-up.
+func sessionKey(cfg config) ([]byte, error) {
+	if cfg.sessionKey != "" {
+		if len(cfg.sessionKey) < 32 {
+			return nil, errors.New("-session-key must be at least 32 characters")
+		}
+		return []byte(cfg.sessionKey), nil
+	}
+	if cfg.production || !cfg.demo {
+		if cfg.production {
+			return nil, errors.New("SECUREMOVE_SESSION_KEY (or -session-key) is required when SECUREMOVE_ENV=production")
+		}
+	}
+	path := cfg.db + ".session-key"
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	k := hex.EncodeToString(b)
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("keep the generated session key: %w", err)
+	}
+	return []byte(k), nil
+}

@@ -1,0 +1,145 @@
+package moves
+
+// Role is what a user does, and so what they may do here.
+type Role string
+
+const (
+	RolePMU      Role = "pmu"
+	RolePolice   Role = "police"
+	RolePrison   Role = "prison"
+	RoleCourt    Role = "court"
+	RoleSupplier Role = "supplier"
+	RoleAdmin    Role = "admin"
+)
+
+// Roles lists every role.
+var Roles = []Role{RolePMU, RolePolice, RolePrison, RoleCourt, RoleSupplier, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return containsRole(Roles, r) }
+
+func containsRole(list []Role, r Role) bool {
+	for _, v := range list {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is something a person may do to a move in the browser.
+type Action string
+
+const (
+	ActionApprove    Action = "approve"
+	ActionReject     Action = "reject"
+	ActionCancel     Action = "cancel"
+	ActionRedirect   Action = "redirect"
+	ActionChangeDate Action = "change_date"
+	ActionRequest    Action = "request"
+)
+
+// Actions lists every action.
+var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest}
+
+func statusIn(s Status, list ...Status) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowed reports whether a user with role may take action a on move m,
+// whose starting location is from. The caller checks that the user holds
+// that location (or, for PMU, may see it); this checks only the role,
+// the move's status and the kind of place it starts from. For
+// ActionRequest, m is ignored: it asks whether the role may request moves
+// from that location at all.
+//
+// Police and prison staff may act only on moves that have not left
+// custody; once a vehicle is on the road only PMU may cancel or redirect.
+// Nobody changes the date of a proposed move: approving it sets its date.
+func Allowed(role Role, a Action, m Move, from Location) bool {
+	if a == ActionRequest {
+		return len(MoveTypesFor(role, from.Type)) > 0
+	}
+	s := m.Status
+	switch role {
+	case RolePMU:
+		switch a {
+		case ActionApprove:
+			return s == StatusProposed
+		case ActionReject:
+			return statusIn(s, StatusProposed, StatusRequested)
+		case ActionCancel, ActionRedirect:
+			return s.Valid() && !s.Final()
+		case ActionChangeDate:
+			return statusIn(s, StatusRequested, StatusBooked)
+		}
+	case RolePolice:
+		if from.Type != LocPolice {
+			return false
+		}
+		switch a {
+		case ActionCancel, ActionRedirect:
+			return statusIn(s, StatusProposed, StatusRequested, StatusBooked)
+		case ActionChangeDate:
+			return statusIn(s, StatusRequested, StatusBooked)
+		}
+	case RolePrison:
+		if !from.Type.Detained() {
+			return false
+		}
+		switch a {
+		case ActionCancel:
+			return statusIn(s, StatusProposed, StatusRequested, StatusBooked)
+		case ActionChangeDate:
+			return statusIn(s, StatusRequested, StatusBooked)
+		}
+	}
+	return false
+}
+
+var (
+	policeMoveTypes   = []MoveType{CourtAppearance, Hospital, PrisonRecall, PoliceTransfer, VideoRemand}
+	detainedMoveTypes = []MoveType{PrisonTransfer, CourtAppearance, Hospital}
+)
+
+// naturalMoveTypes is what is usually booked from a kind of place. Courts,
+// hospitals and approved premises send people back into custody or on to
+// another hearing; staff there do not book, but PMU may for them.
+func naturalMoveTypes(from LocationType) []MoveType {
+	switch from {
+	case LocPolice:
+		return policeMoveTypes
+	case LocPrison, LocYOI, LocSCH, LocSTC:
+		return detainedMoveTypes
+	case LocCourt:
+		return []MoveType{PrisonRemand, CourtOther, Hospital}
+	case LocHospital, LocHighSecurityHospital, LocApprovedPremises:
+		return []MoveType{PrisonRemand, CourtAppearance, CourtOther}
+	}
+	return nil
+}
+
+// MoveTypesFor lists the move types a user with role may request from a
+// location of type from, in the order a form should offer them. Secure
+// children's homes and secure training centres count as prisons here.
+func MoveTypesFor(role Role, from LocationType) []MoveType {
+	var out []MoveType
+	switch role {
+	case RolePolice:
+		if from == LocPolice {
+			out = policeMoveTypes
+		}
+	case RolePrison:
+		if from.Detained() {
+			out = detainedMoveTypes
+		}
+	case RolePMU:
+		out = naturalMoveTypes(from)
+	}
+	return append([]MoveType(nil), out...)
+}

@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/securemove/securemove/moves"
+)
+
+const eventCols = `seq, id, move_id, event_type, occurred_at, recorded_at, notes, details, rels, created_by,
+	COALESCE(supplier_id,''), applied, reason, late, created_at`
+
+func scanEvent(sc interface{ Scan(...any) error }) (moves.Event, error) {
+	var e moves.Event
+	var typ, details, rels string
+	var occurred, recorded, created int64
+	var applied, late int
+	if err := sc.Scan(&e.Seq, &e.ID, &e.MoveID, &typ, &occurred, &recorded, &e.Notes, &details, &rels, &e.CreatedBy,
+		&e.SupplierID, &applied, &e.Reason, &late, &created); err != nil {
+		return e, err
+	}
+	e.Type = moves.EventType(typ)
+	e.OccurredAt = fromMicros(occurred)
+	e.RecordedAt = fromMicros(recorded)
+	e.CreatedAt = fromMicros(created)
+	e.Applied = applied == 1
+	e.Late = late == 1
+	if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
+		return e, fmt.Errorf("store: event %s details: %w", e.ID, err)
+	}
+	if err := json.Unmarshal([]byte(rels), &e.Rels); err != nil {
+		return e, fmt.Errorf("store: event %s relationships: %w", e.ID, err)
+	}
+	return e, nil
+}
+
+func insertEvent(ctx context.Context, q querier, e *moves.Event, clientID string) (int64, error) {
+	if e.Details == nil {
+		e.Details = map[string]any{}
+	}
+	if e.Rels == nil {
+		e.Rels = map[string]string{}
+	}
+	details, err := json.Marshal(e.Details)
+	if err != nil {
+		return 0, err
+	}
+	rels, err := json.Marshal(e.Rels)
+	if err != nil {
+		return 0, err
+	}
+	spec, _ := moves.SpecFor(e.Type)
+	res, err := q.ExecContext(ctx, `INSERT INTO events (id, move_id, event_type, creation, occurred_at, recorded_at, notes, details, rels,
+		created_by, supplier_id, client_id, applied, reason, late, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.ID, e.MoveID, string(e.Type), boolInt(spec.Creation), micros(e.OccurredAt), micros(e.RecordedAt), e.Notes, string(details), string(rels),
+		e.CreatedBy, nullStr(e.SupplierID), nullStr(clientID), boolInt(e.Applied), e.Reason, boolInt(e.Late), micros(e.CreatedAt))
+	if err != nil {
+		return 0, fmt.Errorf("store: insert event: %w", err)
+	}
+	e.Seq, err = res.LastInsertId()
+	return e.Seq, err
+}
+
+// Events returns a move's log in order.
+func (s *Store) Events(ctx context.Context, moveID string) ([]moves.Event, error) {
+	return moveEvents(ctx, s.r, moveID)
+}
+
+func moveEvents(ctx context.Context, q querier, moveID string) ([]moves.Event, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+eventCols+" FROM events WHERE move_id = ? ORDER BY creation DESC, occurred_at, recorded_at, seq", moveID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var out []moves.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Event returns one event by id.
+func (s *Store) Event(ctx context.Context, id string) (moves.Event, error) {
+	e, err := scanEvent(s.r.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, notFound("event")
+	}
+	return e, err
+}
+
+// AppendOptions qualify AppendEvent.
+type AppendOptions struct {
+	// ExpectedVersion, when not zero, is the move version the person acted
+	// on: if the move has changed since, the event is refused as a conflict
+	// and nothing is stored.
+	ExpectedVersion int64
+	ClientID        string
+	By              string // who, for the move's updated_by
+}
+
+// AppendEvent validates an event, places it in its move's log and
+// recomputes the move from the whole log, all in one transaction: both
+// commit or neither does. An event invalid in itself is refused with field
+// errors and nothing is stored; one that cannot apply at its place in the
+// log is kept, marked not applied with the reason.
+func (s *Store) AppendEvent(ctx context.Context, e moves.Event, opt AppendOptions) (moves.Event, moves.Move, error) {
+	spec, ok := moves.SpecFor(e.Type)
+	if !ok {
+		return e, moves.Move{}, moves.InvalidFields(moves.FieldErrors{{Field: "event_type", Code: "inclusion",
+			Message: fmt.Sprintf("event_type %q is not a known event type", e.Type)}})
+	}
+	if spec.Creation {
+		return e, moves.Move{}, moves.InvalidFields(moves.FieldErrors{{Field: "event_type", Code: "inclusion",
+			Message: fmt.Sprintf("event_type %s is recorded by the service when a move is created, and cannot be posted", e.Type)}})
+	}
+	all, err := s.allLocations(ctx)
+	if err != nil {
+		return e, moves.Move{}, err
+	}
+	e.Details = moves.NormalizeDetails(e.Type, e.Details)
+	var out moves.Move
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		refs := locationLookup{all: all, moves: func(id string) bool {
+			var one int
+			return tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", id).Scan(&one) == nil
+		}}
+		if fe := moves.ValidateEvent(e, refs); len(fe) > 0 {
+			return moves.InvalidFields(fe)
+		}
+		m, err := getMove(ctx, tx, e.MoveID)
+		if err != nil {
+			return err
+		}
+		if opt.ExpectedVersion != 0 && opt.ExpectedVersion != m.Version {
+			return s.conflictSince(ctx, tx, m)
+		}
+		log, err := moveEvents(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
+		now := s.Now().UTC()
+		if e.ID == "" {
+			e.ID = uuid.NewString()
+		}
+		e.CreatedAt = now
+		e.Applied = true
+		if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
+			return err
+		}
+		m, err = s.replay(ctx, tx, m, append(log, e), refs, opt.By, now)
+		if err != nil {
+			return err
+		}
+		out = m
+		// Read back the stored marks for the new event.
+		e, err = scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", e.ID))
+		return err
+	})
+	if err != nil {
+		return moves.Event{}, moves.Move{}, err
+	}
+	return e, out, nil
+}
+
+// replay recomputes a move from its initial state and whole log, stores the
+// changed marks and state, and books the rebooked move a rejection asks
+// for. It runs inside the caller's transaction.
+func (s *Store) replay(ctx context.Context, tx *sql.Tx, m moves.Move, log []moves.Event, refs locationLookup, by string, now time.Time) (moves.Move, error) {
+	var base moves.State
+	var initStatus, initType string
+	var initTo, initDate, initFrom, initTo2 sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT initial_status, initial_move_type, initial_to_location_id, initial_date, initial_date_from, initial_date_to
+		FROM moves WHERE id = ?`, m.ID).Scan(&initStatus, &initType, &initTo, &initDate, &initFrom, &initTo2); err != nil {
+		return m, err
+	}
+	base = moves.State{Status: moves.Status(initStatus), MoveType: moves.MoveType(initType), FromID: m.FromID,
+		ToID: initTo.String, Date: initDate.String, DateFrom: initFrom.String, DateTo: initTo2.String}
+	before := make(map[string]moves.Event, len(log))
+	for _, ev := range log {
+		before[ev.ID] = ev
+	}
+	state := moves.Replay(base, log, refs)
+	for _, ev := range log {
+		old := before[ev.ID]
+		if old.Applied == ev.Applied && old.Reason == ev.Reason && old.Late == ev.Late {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE events SET applied = ?, reason = ?, late = ? WHERE id = ?",
+			boolInt(ev.Applied), ev.Reason, boolInt(ev.Late), ev.ID); err != nil {
+			return m, err
+		}
+	}
+	if state == m.State() {
+		return m, nil
+	}
+	prev := m
+	m.SetState(state)
+	if m.Active() && (m.Date != prev.Date || m.ToID != prev.ToID || !prev.Active()) {
+		if err := checkDuplicate(ctx, tx, m); err != nil {
+			return m, err
+		}
+	}
+	m.Version++
+	m.UpdatedAt = now
+	if by != "" {
+		m.UpdatedBy = by
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE moves SET status = ?, move_type = ?, to_location_id = ?, date = ?, date_from = ?, date_to = ?,
+		is_lockout = ?, cancellation_reason = ?, cancellation_comment = ?, rejection_reason = ?, rebook = ?, version = ?, updated_at = ?, updated_by = ?
+		WHERE id = ?`, string(m.Status), string(m.MoveType), nullStr(m.ToID), nullStr(m.Date), nullStr(m.DateFrom), nullStr(m.DateTo),
+		boolInt(m.Lockout), nullStr(m.Cancellation.Reason), m.Cancellation.Comment, nullStr(m.Cancellation.RejectionReason),
+		boolInt(m.Cancellation.Rebook), m.Version, micros(now), m.UpdatedBy, m.ID); err != nil {
+		return m, fmt.Errorf("store: update move: %w", err)
+	}
+	if m.Status == moves.StatusCancelled && m.Cancellation.Reason == "rejected" && m.Cancellation.Rebook {
+		var exists int
+		err := tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE original_move_id = ?", m.ID).Scan(&exists)
+		if errors.Is(err, sql.ErrNoRows) {
+			nb := moves.Rebook(m)
+			if _, err := s.createMoveTx(ctx, tx, NewMove{
+				MoveType: nb.MoveType, FromID: nb.FromID, ToID: nb.ToID, DateFrom: nb.DateFrom, DateTo: nb.DateTo, Notes: m.Notes,
+				PersonID: m.PersonID, ProfileID: m.ProfileID, SupplierID: m.SupplierID, CreatedBy: m.UpdatedBy, At: now,
+			}, m.ID); err != nil {
+				return m, fmt.Errorf("store: rebook: %w", err)
+			}
+		} else if err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
+
+// conflictSince explains what changed a move after the version a person
+// acted on.
+func (s *Store) conflictSince(ctx context.Context, tx *sql.Tx, m moves.Move) error {
+	var typ, by string
+	var at int64
+	err := tx.QueryRowContext(ctx, `SELECT event_type, created_by, created_at FROM events WHERE move_id = ? AND applied = 1
+		ORDER BY seq DESC LIMIT 1`, m.ID).Scan(&typ, &by, &at)
+	msg := "This move was changed by someone else while you were working on it. Check it and try again."
+	if err == nil {
+		london, _ := time.LoadLocation("Europe/London")
+		t := fromMicros(at)
+		if london != nil {
+			t = t.In(london)
+		}
+		msg = fmt.Sprintf("This move was changed while you were working on it (%s by %s at %s); it is now %s. Check it and try again.",
+			typ, by, t.Format("15:04"), m.Status)
+	}
+	return moves.Errorf(moves.Conflict, "%s", msg)
+}

@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/google/uuid"
+	"github.com/securemove/securemove/moves"
+)
+
+const locationCols = `id, key, title, location_type, code, COALESCE(region_id, ''), disabled_at, created_at`
+
+func scanLocation(sc interface{ Scan(...any) error }) (moves.Location, error) {
+	var l moves.Location
+	var typ string
+	var disabled sql.NullInt64
+	var created int64
+	if err := sc.Scan(&l.ID, &l.Key, &l.Title, &typ, &l.Code, &l.RegionID, &disabled, &created); err != nil {
+		return l, err
+	}
+	l.Type = moves.LocationType(typ)
+	l.DisabledAt = nullTime(disabled)
+	l.Disabled = disabled.Valid
+	l.CreatedAt = fromMicros(created)
+	return l, nil
+}
+
+// CreateRegion adds a region, filling in its id.
+func (s *Store) CreateRegion(ctx context.Context, r *moves.Region) error {
+	if r.ID == "" {
+		r.ID = uuid.NewString()
+	}
+	_, err := s.w.ExecContext(ctx, "INSERT INTO regions (id, key, name) VALUES (?, ?, ?)", r.ID, r.Key, r.Name)
+	if isConstraint(err) {
+		return moves.Errorf(moves.Conflict, "a region with key %q already exists", r.Key)
+	}
+	return err
+}
+
+// Regions lists regions by name.
+func (s *Store) Regions(ctx context.Context) ([]moves.Region, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, key, name FROM regions ORDER BY name")
+	if err != nil {
+		return nil, fmt.Errorf("store: regions: %w", err)
+	}
+	defer rows.Close()
+	var out []moves.Region
+	for rows.Next() {
+		var r moves.Region
+		if err := rows.Scan(&r.ID, &r.Key, &r.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CreateLocation adds a location, filling in its id and creation time.
+func (s *Store) CreateLocation(ctx context.Context, l *moves.Location) error {
+	var fe moves.FieldErrors
+	if strings.TrimSpace(l.Title) == "" {
+		fe.Add("title", "blank", "Enter the location's name")
+	}
+	if !l.Type.Valid() {
+		fe.Add("location_type", "inclusion", "Choose a known location type")
+	}
+	if strings.TrimSpace(l.Code) == "" {
+		fe.Add("code", "blank", "Enter the location's code")
+	}
+	if len(fe) > 0 {
+		return moves.InvalidFields(fe)
+	}
+	if l.ID == "" {
+		l.ID = uuid.NewString()
+	}
+	if l.Key == "" {
+		l.Key = strings.ToLower(strings.ReplaceAll(l.Code, " ", "_"))
+	}
+	l.CreatedAt = s.Now().UTC()
+	var disabled any
+	if l.Disabled {
+		t := s.Now()
+		l.DisabledAt = &t
+		disabled = micros(t)
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO locations (id, key, title, location_type, code, region_id, disabled_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.Key, l.Title, string(l.Type), l.Code, nullStr(l.RegionID), disabled, micros(l.CreatedAt))
+	if isConstraint(err) {
+		return moves.Errorf(moves.Conflict, "a location with code %q already exists", l.Code)
+	}
+	s.invalidateLocations()
+	return err
+}
+
+// SetLocationDisabled disables or re-enables a location.
+func (s *Store) SetLocationDisabled(ctx context.Context, id string, disabled bool) error {
+	var v any
+	if disabled {
+		v = micros(s.Now())
+	}
+	res, err := s.w.ExecContext(ctx, "UPDATE locations SET disabled_at = ? WHERE id = ?", v, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("location")
+	}
+	s.invalidateLocations()
+	return nil
+}
+
+// Location returns one location by id.
+func (s *Store) Location(ctx context.Context, id string) (moves.Location, error) {
+	l, err := scanLocation(s.r.QueryRowContext(ctx, "SELECT "+locationCols+" FROM locations WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, notFound("location")
+	}
+	return l, err
+}
+
+// LocationFilter narrows Locations. Empty fields match everything.
+type LocationFilter struct {
+	Types           []moves.LocationType
+	Codes           []string
+	IDs             []string
+	Search          string // part of the title or code, case-insensitive
+	IncludeDisabled bool
+}
+
+// Locations lists locations by title.
+func (s *Store) Locations(ctx context.Context, f LocationFilter) ([]moves.Location, error) {
+	var where []string
+	var args []any
+	if len(f.Types) > 0 {
+		where = append(where, "location_type IN ("+placeholders(len(f.Types))+")")
+		for _, t := range f.Types {
+			args = append(args, string(t))
+		}
+	}
+	if len(f.Codes) > 0 {
+		where = append(where, "code IN ("+placeholders(len(f.Codes))+")")
+		for _, c := range f.Codes {
+			args = append(args, strings.ToUpper(c))
+		}
+	}
+	if len(f.IDs) > 0 {
+		where = append(where, "id IN ("+placeholders(len(f.IDs))+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	if f.Search != "" {
+		where = append(where, "(title LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')")
+		pat := "%" + likeEscape(f.Search) + "%"
+		args = append(args, pat, pat)
+	}
+	if !f.IncludeDisabled {
+		where = append(where, "disabled_at IS NULL")
+	}
+	q := "SELECT " + locationCols + " FROM locations"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY title"
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: locations: %w", err)
+	}
+	defer rows.Close()
+	var out []moves.Location
+	for rows.Next() {
+		l, err := scanLocation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// LocationMap returns the given locations keyed by id, for lookups while
+// building views and replaying logs.
+func (s *Store) LocationMap(ctx context.Context, ids ...string) (map[string]moves.Location, error) {
+	out := map[string]moves.Location{}
+	var want []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	ls, err := s.Locations(ctx, LocationFilter{IDs: want, IncludeDisabled: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ls {
+		out[l.ID] = l
+	}
+	return out, nil
+}
+
+// CreateSupplier adds a supplier.
+func (s *Store) CreateSupplier(ctx context.Context, sp *moves.Supplier) error {
+	if sp.ID == "" {
+		sp.ID = uuid.NewString()
+	}
+	_, err := s.w.ExecContext(ctx, "INSERT INTO suppliers (id, key, name) VALUES (?, ?, ?)", sp.ID, sp.Key, sp.Name)
+	if isConstraint(err) {
+		return moves.Errorf(moves.Conflict, "a supplier with key %q already exists", sp.Key)
+	}
+	return err
+}
+
+// Suppliers lists suppliers by name.
+func (s *Store) Suppliers(ctx context.Context) ([]moves.Supplier, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, key, name FROM suppliers ORDER BY name")
+	if err != nil {
+		return nil, fmt.Errorf("store: suppliers: %w", err)
+	}
+	defer rows.Close()
+	var out []moves.Supplier
+	for rows.Next() {
+		var sp moves.Supplier
+		if err := rows.Scan(&sp.ID, &sp.Key, &sp.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, sp)
+	}
+	return out, rows.Err()
+}
+
+// Supplier returns one supplier by id or key.
+func (s *Store) Supplier(ctx context.Context, idOrKey string) (moves.Supplier, error) {
+	var sp moves.Supplier
+	err := s.r.QueryRowContext(ctx, "SELECT id, key, name FROM suppliers WHERE id = ? OR key = ?", idOrKey, idOrKey).
+		Scan(&sp.ID, &sp.Key, &sp.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sp, notFound("supplier")
+	}
+	return sp, err
+}
+
+// AddSupplierLocation records that a supplier serves a location over a
+// date range (empty bounds are open).
+func (s *Store) AddSupplierLocation(ctx context.Context, sl moves.SupplierLocation) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO supplier_locations (supplier_id, location_id, effective_from, effective_to)
+		VALUES (?, ?, ?, ?)`, sl.SupplierID, sl.LocationID, nullStr(sl.EffectiveFrom), nullStr(sl.EffectiveTo))
+	if isConstraint(err) {
+		return moves.Errorf(moves.Invalid, "supplier location is not valid")
+	}
+	return err
+}
+
+// SupplierLocations lists the locations a supplier serves, with ranges.
+func (s *Store) SupplierLocations(ctx context.Context, supplierID string) ([]moves.SupplierLocation, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT supplier_id, location_id, COALESCE(effective_from,''), COALESCE(effective_to,'')
+		FROM supplier_locations WHERE supplier_id = ?`, supplierID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []moves.SupplierLocation
+	for rows.Next() {
+		var sl moves.SupplierLocation
+		if err := rows.Scan(&sl.SupplierID, &sl.LocationID, &sl.EffectiveFrom, &sl.EffectiveTo); err != nil {
+			return nil, err
+		}
+		out = append(out, sl)
+	}
+	return out, rows.Err()
+}
+
+// supplierFor returns the supplier serving a location on a date, or "".
+func supplierFor(ctx context.Context, q querier, locationID, date string) (string, error) {
+	var id string
+	err := q.QueryRowContext(ctx, `SELECT supplier_id FROM supplier_locations
+		WHERE location_id = ? AND (effective_from IS NULL OR effective_from <= ?) AND (effective_to IS NULL OR effective_to >= ?)
+		ORDER BY effective_from DESC LIMIT 1`, locationID, date, date).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+// SupplierFor returns the id of the supplier serving a location on a date.
+func (s *Store) SupplierFor(ctx context.Context, locationID, date string) (string, error) {
+	return supplierFor(ctx, s.r, locationID, date)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// locCache holds every location in memory: there are a few hundred, they
+// change rarely (an admin adds or disables one), and every event insert
+// needs them to replay a log.
+type locCache struct {
+	mu  sync.RWMutex
+	all map[string]moves.Location
+}
+
+func (s *Store) invalidateLocations() {
+	s.locs.mu.Lock()
+	s.locs.all = nil
+	s.locs.mu.Unlock()
+}
+
+func (s *Store) allLocations(ctx context.Context) (map[string]moves.Location, error) {
+	s.locs.mu.RLock()
+	all := s.locs.all
+	s.locs.mu.RUnlock()
+	if all != nil {
+		return all, nil
+	}
+	ls, err := s.Locations(ctx, LocationFilter{IncludeDisabled: true})
+	if err != nil {
+		return nil, err
+	}
+	all = make(map[string]moves.Location, len(ls))
+	for _, l := range ls {
+		all[l.ID] = l
+	}
+	s.locs.mu.Lock()
+	s.locs.all = all
+	s.locs.mu.Unlock()
+	return all, nil
+}
+
+// location returns a location from the cache.
+func (s *Store) location(ctx context.Context, id string) (moves.Location, error) {
+	all, err := s.allLocations(ctx)
+	if err != nil {
+		return moves.Location{}, err
+	}
+	l, ok := all[id]
+	if !ok {
+		return l, notFound("location")
+	}
+	return l, nil
+}
+
+// locationLookup adapts the cache to moves.Locations and moves.Refs.
+type locationLookup struct {
+	all   map[string]moves.Location
+	moves func(id string) bool
+}
+
+func (l locationLookup) Location(id string) (moves.Location, bool) {
+	loc, ok := l.all[id]
+	return loc, ok
+}
+
+func (l locationLookup) MoveExists(id string) bool { return l.moves != nil && l.moves(id) }

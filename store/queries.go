@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/securemove/securemove/moves"
+)
+
+// MoveFilter narrows ListMoves and the counts. Empty fields match all;
+// lists match any of their values.
+type MoveFilter struct {
+	IDs         []string
+	FromIDs     []string
+	ToIDs       []string
+	// EitherIDs matches moves from or to any of these locations.
+	EitherIDs   []string
+	SupplierIDs []string
+	Statuses    []moves.Status
+	MoveTypes   []moves.MoveType
+	// Date range on the move's date, inclusive, YYYY-MM-DD.
+	DateFrom string
+	DateTo   string
+	// Window range on a proposed move's earliest date, inclusive.
+	WindowFrom string
+	WindowTo   string
+	// Creation time range: From inclusive, To exclusive.
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	PersonID    string
+	References  []string
+	CancellationReasons []string
+	RejectionReasons    []string
+	// Sort is one of date, date_from, created_at, name, from_location,
+	// to_location, reference; Desc reverses it.
+	Sort   string
+	Desc   bool
+	Limit  int
+	Offset int
+}
+
+// MoveRow is a move with what a list shows beside it.
+type MoveRow struct {
+	moves.Move
+	Person moves.Person
+	From   string // location titles
+	To     string
+}
+
+func (f MoveFilter) where() (string, []any) {
+	var w []string
+	var args []any
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		w = append(w, col+" IN ("+placeholders(len(vals))+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	in("m.id", f.IDs)
+	in("m.from_location_id", f.FromIDs)
+	in("m.to_location_id", f.ToIDs)
+	if len(f.EitherIDs) > 0 {
+		p := placeholders(len(f.EitherIDs))
+		w = append(w, "(m.from_location_id IN ("+p+") OR m.to_location_id IN ("+p+"))")
+		for range 2 {
+			for _, v := range f.EitherIDs {
+				args = append(args, v)
+			}
+		}
+	}
+	in("m.supplier_id", f.SupplierIDs)
+	var ss []string
+	for _, s := range f.Statuses {
+		ss = append(ss, string(s))
+	}
+	in("m.status", ss)
+	var ts []string
+	for _, t := range f.MoveTypes {
+		ts = append(ts, string(t))
+	}
+	in("m.move_type", ts)
+	in("m.reference", f.References)
+	in("m.cancellation_reason", f.CancellationReasons)
+	in("m.rejection_reason", f.RejectionReasons)
+	if f.DateFrom != "" {
+		w = append(w, "m.date >= ?")
+		args = append(args, f.DateFrom)
+	}
+	if f.DateTo != "" {
+		w = append(w, "m.date <= ?")
+		args = append(args, f.DateTo)
+	}
+	if f.WindowFrom != "" {
+		w = append(w, "m.date_from >= ?")
+		args = append(args, f.WindowFrom)
+	}
+	if f.WindowTo != "" {
+		w = append(w, "m.date_from <= ?")
+		args = append(args, f.WindowTo)
+	}
+	if !f.CreatedFrom.IsZero() {
+		w = append(w, "m.created_at >= ?")
+		args = append(args, micros(f.CreatedFrom))
+	}
+	if !f.CreatedTo.IsZero() {
+		w = append(w, "m.created_at < ?")
+		args = append(args, micros(f.CreatedTo))
+	}
+	if f.PersonID != "" {
+		w = append(w, "m.person_id = ?")
+		args = append(args, f.PersonID)
+	}
+	if len(w) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(w, " AND "), args
+}
+
+func (f MoveFilter) order() string {
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
+	}
+	switch f.Sort {
+	case "created_at":
+		return "m.created_at " + dir + ", m.reference"
+	case "date_from":
+		return "m.date_from " + dir + ", m.created_at"
+	case "name":
+		return "p.last_name COLLATE NOCASE " + dir + ", p.first_names COLLATE NOCASE " + dir + ", m.reference"
+	case "from_location":
+		return "lf.title " + dir + ", p.last_name, p.first_names"
+	case "to_location":
+		return "lt.title " + dir + ", p.last_name, p.first_names"
+	case "reference":
+		return "m.reference " + dir
+	default:
+		return "m.date " + dir + ", m.time_due, p.last_name, p.first_names, m.reference"
+	}
+}
+
+// ListMoves returns a page of moves with their people and location names,
+// and how many match in all.
+func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, error) {
+	where, args := f.where()
+	total, err := s.CountMoves(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	q := "SELECT " + moveCols + ", " + prefixed("p.", personCols) + `, lf.title, COALESCE(lt.title, '')
+		FROM moves m JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
+		LEFT JOIN locations lt ON lt.id = m.to_location_id` + where + " ORDER BY " + f.order() +
+		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list moves: %w", err)
+	}
+	defer rows.Close()
+	var out []MoveRow
+	for rows.Next() {
+		var r MoveRow
+		var p moves.Person
+		var pc, pu int64
+		m, err := scanMove(rows, &p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.Ethnicity, &p.PNC, &p.PrisonNumber,
+			&pc, &p.CreatedBy, &pu, &r.From, &r.To)
+		if err != nil {
+			return nil, 0, err
+		}
+		p.CreatedAt, p.UpdatedAt = fromMicros(pc), fromMicros(pu)
+		r.Move, r.Person = m, p
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+func prefixed(prefix, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		c = strings.TrimSpace(c)
+		if strings.HasPrefix(c, "COALESCE(") {
+			c = "COALESCE(" + prefix + strings.TrimPrefix(c, "COALESCE(")
+		} else {
+			c = prefix + c
+		}
+		parts[i] = c
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CountMoves returns how many moves match.
+func (s *Store) CountMoves(ctx context.Context, f MoveFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	join := ""
+	if strings.Contains(where, "p.") {
+		join = " JOIN people p ON p.id = m.person_id"
+	}
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m"+join+where, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count moves: %w", err)
+	}
+	return n, nil
+}
+
+// CountByStatus returns how many moves match in each status, ignoring the
+// filter's own statuses (so each filter tab can show its count).
+func (s *Store) CountByStatus(ctx context.Context, f MoveFilter) (map[moves.Status]int, error) {
+	f.Statuses = nil
+	where, args := f.where()
+	rows, err := s.r.QueryContext(ctx, "SELECT m.status, COUNT(*) FROM moves m"+where+" GROUP BY m.status", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: count by status: %w", err)
+	}
+	defer rows.Close()
+	out := map[moves.Status]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[moves.Status(st)] = n
+	}
+	return out, rows.Err()
+}
+
+// MoveVisibleToSupplier reports whether a supplier serves a move: it is
+// the move's assigned supplier.
+func (s *Store) MoveVisibleToSupplier(ctx context.Context, moveID, supplierID string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves WHERE id = ? AND supplier_id = ?", moveID, supplierID).Scan(&one)
+	return one > 0, err
+}
+
+// RebookedFrom returns the move rebooked from id, if any.
+func (s *Store) RebookedFrom(ctx context.Context, id string) (moves.Move, error) {
+	var newID string
+	if err := s.r.QueryRowContext(ctx, "SELECT id FROM moves WHERE original_move_id = ?", id).Scan(&newID); err != nil {
+		return moves.Move{}, notFound("rebooked move")
+	}
+	return s.Move(ctx, newID)
+}

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/securemove/securemove/moves"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Roles lists the roles a user may have.
+var Roles = []string{"pmu", "police", "prison", "court", "supplier", "admin"}
+
+// User is a person who signs in to the staff app.
+type User struct {
+	ID           string
+	Username     string
+	FullName     string
+	Role         string
+	SupplierID   string
+	LocationIDs  []string
+	PasswordHash string
+	Disabled     bool
+}
+
+// bcryptCost is a variable so tests can make hashing cheap.
+var bcryptCost = 12
+
+// SetBcryptCostForTests lowers the hashing cost; only tests call it.
+func SetBcryptCostForTests(c int) { bcryptCost = c }
+
+// HashPassword returns a slow, salted hash of pw.
+func HashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	return string(h), err
+}
+
+// CheckPassword reports whether pw matches hash, taking the same time for
+// an unknown user (pass an empty hash) as for a wrong password.
+func CheckPassword(hash, pw string) bool {
+	if hash == "" {
+		// Compare against a fixed hash so a missing user costs the same.
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(pw))
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
+
+var dummy []byte
+
+func dummyHash() []byte {
+	if dummy == nil {
+		dummy, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcryptCost)
+	}
+	return dummy
+}
+
+// CreateUser adds a user with a password, filling in its id.
+func (s *Store) CreateUser(ctx context.Context, u *User, password string) error {
+	var fe moves.FieldErrors
+	if strings.TrimSpace(u.Username) == "" {
+		fe.Add("username", "blank", "Enter a username")
+	}
+	if strings.TrimSpace(u.FullName) == "" {
+		fe.Add("full_name", "blank", "Enter the user's full name")
+	}
+	okRole := false
+	for _, r := range Roles {
+		okRole = okRole || r == u.Role
+	}
+	if !okRole {
+		fe.Add("role", "inclusion", "Choose a role")
+	}
+	if len(password) < 12 {
+		fe.Add("password", "too_short", "Password must be 12 characters or more")
+	}
+	if len(fe) > 0 {
+		return moves.InvalidFields(fe)
+	}
+	h, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = h
+	if u.ID == "" {
+		u.ID = uuid.NewString()
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username, full_name, password_hash, role, supplier_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Username, u.FullName, u.PasswordHash, u.Role, nullStr(u.SupplierID), micros(s.Now()))
+		if isConstraint(err) {
+			return moves.Errorf(moves.Conflict, "the username %q is taken", u.Username)
+		}
+		if err != nil {
+			return err
+		}
+		for _, l := range u.LocationIDs {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO user_locations (user_id, location_id) VALUES (?, ?)", u.ID, l); err != nil {
+				return fmt.Errorf("store: user location: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// UserByUsername returns a user by username (case-insensitive).
+func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
+	return s.user(ctx, "username = ?", username)
+}
+
+// User returns a user by id.
+func (s *Store) User(ctx context.Context, id string) (User, error) {
+	return s.user(ctx, "id = ?", id)
+}
+
+func (s *Store) user(ctx context.Context, where string, arg any) (User, error) {
+	var u User
+	var disabled sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT id, username, full_name, password_hash, role, COALESCE(supplier_id,''), disabled_at
+		FROM users WHERE `+where, arg).Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Role, &u.SupplierID, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, notFound("user")
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: user: %w", err)
+	}
+	u.Disabled = disabled.Valid
+	rows, err := s.r.QueryContext(ctx, `SELECT ul.location_id FROM user_locations ul JOIN locations l ON l.id = ul.location_id
+		WHERE ul.user_id = ? ORDER BY l.title`, u.ID)
+	if err != nil {
+		return u, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return u, err
+		}
+		u.LocationIDs = append(u.LocationIDs, id)
+	}
+	return u, rows.Err()
+}
+
+// Users lists all users by username.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id FROM users ORDER BY username")
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]User, 0, len(ids))
+	for _, id := range ids {
+		u, err := s.User(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// CountUsers returns how many users exist.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM users").Scan(&n)
+	return n, err
+}

@@ -1,0 +1,98 @@
+// Package web assembles the server: the echo instance, middleware
+// (request ids, logs, recovery, security headers, sessions, CSRF), the one
+// route table and the error pages.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/store"
+)
+
+// Config is the server's configuration.
+type Config struct {
+	Addr       string
+	BaseURL    string
+	SessionKey []byte
+	Demo       bool
+	Production bool
+	// TLS is true when the service is served over HTTPS (directly or
+	// behind a proxy that terminates TLS): cookies get Secure and HSTS is
+	// sent.
+	TLS      bool
+	TokenTTL time.Duration
+}
+
+// Server is the assembled web server.
+type Server struct {
+	Echo     *echo.Echo
+	Handlers *handlers.Handlers
+	cfg      Config
+	log      *slog.Logger
+}
+
+// New builds the server around an open store.
+func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = time.Hour
+	}
+	h := &handlers.Handlers{
+		Store:    st,
+		Sessions: handlers.NewSessions(cfg.SessionKey, cfg.TLS),
+		Log:      log,
+		Now:      time.Now,
+		Demo:     cfg.Demo,
+		BaseURL:  cfg.BaseURL,
+		TokenTTL: cfg.TokenTTL,
+		Throttle: handlers.NewThrottle(),
+	}
+	e.HTTPErrorHandler = h.ErrorHandler
+	s := &Server{Echo: e, Handlers: h, cfg: cfg, log: log}
+	s.middleware()
+	s.routes()
+	return s
+}
+
+// ServeHTTP lets the server be used with httptest.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.ServeHTTP(w, r) }
+
+// Serve listens on ln until ctx is done, then shuts down gracefully:
+// requests in flight may finish (up to the timeout).
+func (s *Server) Serve(ctx context.Context, ln net.Listener, shutdownTimeout time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.Echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: letting requests in flight finish")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
