@@ -7,7 +7,9 @@ import (
 )
 
 // routes is the one route table: every URL the service answers, and who
-// may reach it.
+// may reach it. Permission is checked again inside each handler against
+// the move or location concerned; the role checks here are the first
+// gate, not the only one.
 func (s *Server) routes() {
 	e, h := s.Echo, s.Handlers
 	staticFiles := echo.WrapHandler(static.Handler())
@@ -25,7 +27,25 @@ func (s *Server) routes() {
 	signedIn.GET("/", h.Home)
 	signedIn.GET("/locations", h.ShowLocations)
 	signedIn.POST("/locations", h.ChooseLocation)
+	pmu := handlers.RequireRole("pmu")
+	requesters := handlers.RequireRole("police", "prison", "pmu")
+	admin := handlers.RequireRole("admin")
+	_, _, _ = pmu, requesters, admin
 
-	_ = handlers.MIMEJSONAPI
+	// --- Lists (outgoing, incoming, requests to review) ---
+	// (lists section end)
+
+	// --- Request a move ---
+	// (request section end)
+
+	// --- A move: page, timeline and actions ---
+	// (move section end)
+
+	// --- Administration ---
+	// (admin section end)
+
+	// --- Supplier API ---
+	// (api section end)
+
 	e.RouteNotFound("/*", h.NotFound)
 }
