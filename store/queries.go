@@ -41,6 +41,9 @@ type MoveFilter struct {
 	Offset int
 }
 
+// personColsP is personCols for the people table aliased p.
+const personColsP = `p.id, p.first_names, p.last_name, p.date_of_birth, p.gender, p.ethnicity, COALESCE(p.pnc,''), COALESCE(p.prison_number,''), p.created_at, p.created_by, p.updated_at`
+
 // MoveRow is a move with what a list shows beside it.
 type MoveRow struct {
 	moves.Move
@@ -156,7 +159,7 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 	if limit <= 0 {
 		limit = 100
 	}
-	q := "SELECT " + moveCols + ", " + prefixed("p.", personCols) + `, lf.title, COALESCE(lt.title, '')
+	q := "SELECT " + moveCols + ", " + personColsP + `, lf.title, COALESCE(lt.title, '')
 		FROM moves m JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
 		LEFT JOIN locations lt ON lt.id = m.to_location_id` + where + " ORDER BY " + f.order() +
 		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
@@ -180,20 +183,6 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 		out = append(out, r)
 	}
 	return out, total, rows.Err()
-}
-
-func prefixed(prefix, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		c = strings.TrimSpace(c)
-		if strings.HasPrefix(c, "COALESCE(") {
-			c = "COALESCE(" + prefix + strings.TrimPrefix(c, "COALESCE(")
-		} else {
-			c = prefix + c
-		}
-		parts[i] = c
-	}
-	return strings.Join(parts, ", ")
 }
 
 // CountMoves returns how many moves match.

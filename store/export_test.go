@@ -1,0 +1,25 @@
+package store
+
+import "context"
+
+// Migration is a migration a test supplies.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// ApplyMigrationsForTest applies extra migrations after the embedded ones.
+func (s *Store) ApplyMigrationsForTest(ctx context.Context, extra ...Migration) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range extra {
+		ms = append(ms, migration{version: m.Version, name: m.Name, sql: m.SQL})
+	}
+	return s.applyMigrations(ctx, ms)
+}
+
+// SetReferenceSourceForTest makes references come from fn.
+func SetReferenceSourceForTest(s *Store, fn func() (string, error)) { s.refSource = fn }
