@@ -12,9 +12,9 @@ import (
 // MoveFilter narrows ListMoves and the counts. Empty fields match all;
 // lists match any of their values.
 type MoveFilter struct {
-	IDs         []string
-	FromIDs     []string
-	ToIDs       []string
+	IDs     []string
+	FromIDs []string
+	ToIDs   []string
 	// EitherIDs matches moves from or to any of these locations.
 	EitherIDs   []string
 	SupplierIDs []string
@@ -27,10 +27,10 @@ type MoveFilter struct {
 	WindowFrom string
 	WindowTo   string
 	// Creation time range: From inclusive, To exclusive.
-	CreatedFrom time.Time
-	CreatedTo   time.Time
-	PersonID    string
-	References  []string
+	CreatedFrom         time.Time
+	CreatedTo           time.Time
+	PersonID            string
+	References          []string
 	CancellationReasons []string
 	RejectionReasons    []string
 	// Sort is one of date, date_from, created_at, name, from_location,

@@ -35,14 +35,14 @@ func MustOpen(t testing.TB) *store.Store {
 
 // fixture holds a small world: locations of each kind, a supplier, a person.
 type fixture struct {
-	st                          *store.Store
-	police, police2, court      moves.Location
-	prison, prison2, hospital   moves.Location
-	disabled                    moves.Location
-	supplier                    moves.Supplier
-	person                      moves.Person
-	today                       string
-	now                         time.Time
+	st                        *store.Store
+	police, police2, court    moves.Location
+	prison, prison2, hospital moves.Location
+	disabled                  moves.Location
+	supplier                  moves.Supplier
+	person                    moves.Person
+	today                     string
+	now                       time.Time
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -176,7 +176,9 @@ func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 	}
 }
 
-func containsStr(s, sub string) bool { return len(sub) == 0 || (len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0)) }
+func containsStr(s, sub string) bool {
+	return len(sub) == 0 || (len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0))
+}
 
 func indexOf(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {
@@ -297,7 +299,7 @@ func TestInvalidEventLeavesNoRowAndNoChange(t *testing.T) {
 		f.event(m.ID, moves.EventMoveCancel, f.now, nil),
 		f.event(m.ID, moves.EventMoveApprove, f.now, map[string]any{"date": "23/11/2026"}),
 		{MoveID: m.ID, Type: moves.EventMoveAccept, CreatedBy: "x"}, // no timestamps
-		f.event(m.ID, moves.EventMoveRequested, f.now, nil),        // creation events are the service's
+		f.event(m.ID, moves.EventMoveRequested, f.now, nil),         // creation events are the service's
 		f.event(uuid.NewString(), moves.EventMoveAccept, f.now, nil),
 	}
 	redirect := f.event(m.ID, moves.EventMoveRedirect, f.now, nil)
