@@ -3,6 +3,7 @@ package moves
 // Role is what a user does, and so what they may do here.
 type Role string
 
+// Roles, as DOMAIN.md's "Who uses it" table names them.
 const (
 	RolePMU      Role = "pmu"
 	RolePolice   Role = "police"
@@ -30,6 +31,8 @@ func containsRole(list []Role, r Role) bool {
 // Action is something a person may do to a move in the browser.
 type Action string
 
+// Actions a person may take on a move. Each one records the event of the
+// same name (change_date records MoveDateChanged; request creates a move).
 const (
 	ActionApprove    Action = "approve"
 	ActionReject     Action = "reject"

@@ -163,9 +163,9 @@ type breakRule struct {
 }
 
 func setDetail(k string, v any) func(*Event) { return func(e *Event) { e.Details[k] = v } }
-func dropDetail(k string) func(*Event)        { return func(e *Event) { delete(e.Details, k) } }
-func setRel(k, v string) func(*Event)         { return func(e *Event) { e.Rels[k] = v } }
-func dropRel(k string) func(*Event)           { return func(e *Event) { delete(e.Rels, k) } }
+func dropDetail(k string) func(*Event)       { return func(e *Event) { delete(e.Details, k) } }
+func setRel(k, v string) func(*Event)        { return func(e *Event) { e.Rels[k] = v } }
+func dropRel(k string) func(*Event)          { return func(e *Event) { delete(e.Rels, k) } }
 
 func seedRules() []breakRule {
 	var rules []breakRule
@@ -386,11 +386,11 @@ func TestCatalogueIsACopy(t *testing.T) {
 
 func TestCatalogueShape(t *testing.T) {
 	wantRels := map[EventType]RelSpec{
-		EventMoveRedirect:            {Name: "to_location", Kind: "locations", Required: true},
-		EventMoveLockout:             {Name: "from_location", Kind: "locations", Required: true},
-		EventMoveLodgingStart:        {Name: "location", Kind: "locations", Required: true},
-		EventMoveLodgingEnd:          {Name: "location", Kind: "locations", Required: true},
-		EventMoveCrossSupplierPickUp: {Name: "previous_move", Kind: "moves", Required: true},
+		EventMoveRedirect:                               {Name: "to_location", Kind: "locations", Required: true},
+		EventMoveLockout:                                {Name: "from_location", Kind: "locations", Required: true},
+		EventMoveLodgingStart:                           {Name: "location", Kind: "locations", Required: true},
+		EventMoveLodgingEnd:                             {Name: "location", Kind: "locations", Required: true},
+		EventMoveCrossSupplierPickUp:                    {Name: "previous_move", Kind: "moves", Required: true},
 		EventPersonMoveBookedIntoReceivingEstablishment: {Name: "location", Kind: "locations", Required: true},
 	}
 	seen := map[EventType]bool{}
