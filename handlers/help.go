@@ -1,0 +1,13 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/views"
+)
+
+// Accessibility shows the accessibility statement, signed in or not.
+func (h *Handlers) Accessibility(c echo.Context) error {
+	return render(c, http.StatusOK, views.AccessibilityPage(h.page(c, "Accessibility statement")))
+}
