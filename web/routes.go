@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	app.GET("/sign-in", h.ShowSignIn)
 	app.POST("/sign-in", h.SignIn)
 	app.POST("/sign-out", h.SignOut)
+	app.GET("/help/accessibility", h.Accessibility)
 
 	signedIn := app.Group("", h.RequireUser)
 	signedIn.GET("/", h.Home)
