@@ -112,6 +112,11 @@ type AppendOptions struct {
 // commit or neither does. An event invalid in itself is refused with field
 // errors and nothing is stored; one that cannot apply at its place in the
 // log is kept, marked not applied with the reason.
+//
+// Concurrent calls are committed together: a single writer goroutine takes
+// every append waiting at the time into one transaction, each inside its
+// own savepoint, so one refused event never undoes another and a crash
+// loses no acknowledged event.
 func (s *Store) AppendEvent(ctx context.Context, e moves.Event, opt AppendOptions) (moves.Event, moves.Move, error) {
 	spec, ok := moves.SpecFor(e.Type)
 	if !ok {
@@ -127,48 +132,97 @@ func (s *Store) AppendEvent(ctx context.Context, e moves.Event, opt AppendOption
 		return e, moves.Move{}, err
 	}
 	e.Details = moves.NormalizeDetails(e.Type, e.Details)
-	var out moves.Move
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		refs := locationLookup{all: all, moves: func(id string) bool {
-			var one int
-			return tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", id).Scan(&one) == nil
-		}}
-		if fe := moves.ValidateEvent(e, refs); len(fe) > 0 {
-			return moves.InvalidFields(fe)
-		}
-		m, err := getMove(ctx, tx, e.MoveID)
-		if err != nil {
-			return err
-		}
-		if opt.ExpectedVersion != 0 && opt.ExpectedVersion != m.Version {
-			return s.conflictSince(ctx, tx, m)
-		}
-		log, err := moveEvents(ctx, tx, m.ID)
-		if err != nil {
-			return err
-		}
-		now := s.Now().UTC()
-		if e.ID == "" {
-			e.ID = uuid.NewString()
-		}
-		e.CreatedAt = now
-		e.Applied = true
-		if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
-			return err
-		}
-		m, err = s.replay(ctx, tx, m, append(log, e), refs, opt.By, now)
-		if err != nil {
-			return err
-		}
-		out = m
-		// Read back the stored marks for the new event.
-		e, err = scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", e.ID))
-		return err
-	})
-	if err != nil {
-		return moves.Event{}, moves.Move{}, err
+	refs := locationLookup{all: all}
+	if fe := moves.ValidateEvent(e, refsWithoutMoves{refs}); len(fe) > 0 {
+		// Refuse what is wrong in itself before queueing for the writer;
+		// references to moves are checked inside the transaction.
+		return e, moves.Move{}, moves.InvalidFields(fe)
 	}
-	return e, out, nil
+	res := s.writer.submit(ctx, func(tx *sql.Tx) (any, error) {
+		ev, m, err := s.appendTx(context.Background(), tx, e, opt, all)
+		return appendResult{ev, m}, err
+	})
+	if res.err != nil {
+		return moves.Event{}, moves.Move{}, res.err
+	}
+	r := res.v.(appendResult)
+	return r.e, r.m, nil
+}
+
+type appendResult struct {
+	e moves.Event
+	m moves.Move
+}
+
+// refsWithoutMoves answers every move reference as existing, so the
+// pre-check outside the transaction leaves them to the check inside it.
+type refsWithoutMoves struct{ locationLookup }
+
+func (refsWithoutMoves) MoveExists(string) bool { return true }
+
+// appendTx does AppendEvent's work inside a transaction.
+func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, e moves.Event, opt AppendOptions, all map[string]moves.Location) (moves.Event, moves.Move, error) {
+	refs := locationLookup{all: all, moves: func(id string) bool {
+		var one int
+		return tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", id).Scan(&one) == nil
+	}}
+	if fe := moves.ValidateEvent(e, refs); len(fe) > 0 {
+		return e, moves.Move{}, moves.InvalidFields(fe)
+	}
+	m, err := getMove(ctx, tx, e.MoveID)
+	if err != nil {
+		return e, m, err
+	}
+	if opt.ExpectedVersion != 0 && opt.ExpectedVersion != m.Version {
+		return e, m, s.conflictSince(ctx, tx, m)
+	}
+	// Most events arrive in order: they go at the end of the log, so the
+	// move's stored state (the log replayed so far) is where they apply and
+	// nothing earlier changes. Only a late event needs the whole replay.
+	var lastOcc, lastRec int64
+	inOrder := false
+	err = tx.QueryRowContext(ctx, `SELECT occurred_at, recorded_at FROM events WHERE move_id = ? AND creation = 0
+		ORDER BY occurred_at DESC, recorded_at DESC LIMIT 1`, m.ID).Scan(&lastOcc, &lastRec)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		inOrder = true
+	case err != nil:
+		return e, m, err
+	default:
+		occ, rec := micros(e.OccurredAt), micros(e.RecordedAt)
+		inOrder = occ > lastOcc || (occ == lastOcc && rec >= lastRec)
+	}
+	now := s.Now().UTC()
+	if e.ID == "" {
+		e.ID = uuid.NewString()
+	}
+	e.CreatedAt = now
+	e.Applied, e.Reason, e.Late = true, "", false
+	if inOrder {
+		state, reason := moves.Apply(m.State(), e, refs)
+		if reason != "" {
+			e.Applied, e.Reason = false, reason
+		}
+		if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
+			return e, m, err
+		}
+		m, err = s.saveState(ctx, tx, m, state, opt.By, now)
+		return e, m, err
+	}
+	log, err := moveEvents(ctx, tx, m.ID)
+	if err != nil {
+		return e, m, err
+	}
+	if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
+		return e, m, err
+	}
+	m, err = s.replay(ctx, tx, m, append(log, e), refs, opt.By, now)
+	if err != nil {
+		return e, m, err
+	}
+	// Read back the marks the replay gave the new event.
+	e, err = scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", e.ID))
+	return e, m, err
 }
 
 // replay recomputes a move from its initial state and whole log, stores the
@@ -199,6 +253,13 @@ func (s *Store) replay(ctx context.Context, tx *sql.Tx, m moves.Move, log []move
 			return m, err
 		}
 	}
+	return s.saveState(ctx, tx, m, state, by, now)
+}
+
+// saveState stores a move's recomputed state when it changed: it refuses a
+// state that would duplicate another active move, bumps the version, and
+// books the rebooked move a rejection asks for.
+func (s *Store) saveState(ctx context.Context, tx *sql.Tx, m moves.Move, state moves.State, by string, now time.Time) (moves.Move, error) {
 	if state == m.State() {
 		return m, nil
 	}

@@ -34,6 +34,7 @@ type Store struct {
 	// rand, when set, makes references deterministic in tests.
 	refSource func() (string, error)
 	locs      locCache
+	writer    *writer
 }
 
 // Open opens (creating if need be) the database at path and applies any
@@ -55,6 +56,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	s.writer = newWriter(w)
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
@@ -69,9 +71,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "cache_size(-32000)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
+	// synchronous=FULL: a 201 means the event is on disk, even if the
+	// machine loses power. The writer's group commit keeps that affordable.
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -85,6 +89,9 @@ func dsn(path string, readOnly bool) string {
 // Close closes both pools, checkpointing the WAL.
 func (s *Store) Close() error {
 	var errs []error
+	if s.writer != nil {
+		s.writer.close()
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -624,3 +625,62 @@ func TestListMovesFiltersAndCounts(t *testing.T) {
 	_ = dummy
 	_ = errors.New
 }
+
+// TestStoredStateIsTheReplayOfTheLog appends random events in random
+// arrival orders (so some take the in-order fast path and some the full
+// replay) and checks that the stored move and marks always equal a replay
+// of the whole log from scratch.
+func TestStoredStateIsTheReplayOfTheLog(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	types := []moves.EventType{moves.EventMoveAccept, moves.EventMoveStart, moves.EventMoveComplete, moves.EventMoveLockout,
+		moves.EventMoveCancel, moves.EventMoveNotifyPremisesOfArrivalIn30Mins, moves.EventMoveRedirect, moves.EventMoveDateChanged}
+	rng := mrand.New(mrand.NewPCG(1, 2))
+	for round := 0; round < 40; round++ {
+		m := f.courtMove(t, f.newPerson(t, fmt.Sprintf("Replay%d", round)), "2026-11-23")
+		for i := 0; i < 8; i++ {
+			typ := types[rng.IntN(len(types))]
+			at := time.Date(2026, 11, 23, 6+rng.IntN(12), rng.IntN(60), 0, 0, time.UTC)
+			ev := f.event(m.ID, typ, at, nil)
+			switch typ {
+			case moves.EventMoveLockout:
+				ev.Details = map[string]any{"authorised_by": "PMU"}
+				ev.Rels = map[string]string{"from_location": f.court.ID}
+			case moves.EventMoveCancel:
+				ev.Details = map[string]any{"cancellation_reason": "made_in_error"}
+			case moves.EventMoveRedirect:
+				ev.Rels = map[string]string{"to_location": []string{f.court.ID, f.hospital.ID}[rng.IntN(2)]}
+				if ev.Rels["to_location"] == f.hospital.ID {
+					ev.Details = map[string]any{"move_type": "hospital"}
+				}
+			case moves.EventMoveDateChanged:
+				ev.Details = map[string]any{"date": fmt.Sprintf("2026-11-%02d", 23+rng.IntN(5))}
+			}
+			if _, _, err := f.st.AppendEvent(ctx, ev, store.AppendOptions{}); err != nil && moves.ErrorCode(err) != moves.Conflict {
+				t.Fatalf("round %d: %s: %v", round, typ, err)
+			}
+		}
+		got, _ := f.st.Move(ctx, m.ID)
+		log, _ := f.st.Events(ctx, m.ID)
+		stored := make(map[string]moves.Event, len(log))
+		for _, e := range log {
+			stored[e.ID] = e
+		}
+		all, _ := f.st.LocationMap(ctx, f.police.ID, f.court.ID, f.hospital.ID)
+		base := moves.State{Status: moves.StatusRequested, MoveType: moves.CourtAppearance, FromID: f.police.ID, ToID: f.court.ID, Date: "2026-11-23"}
+		want := moves.Replay(base, log, mapLocations(all))
+		if got.State() != want {
+			t.Fatalf("round %d: stored %+v, replay %+v", round, got.State(), want)
+		}
+		for _, e := range log {
+			s := stored[e.ID]
+			if s.Applied != e.Applied || s.Reason != e.Reason || s.Late != e.Late {
+				t.Fatalf("round %d: %s stored applied=%v late=%v %q, replay applied=%v late=%v %q", round, e.Type, s.Applied, s.Late, s.Reason, e.Applied, e.Late, e.Reason)
+			}
+		}
+	}
+}
+
+type mapLocations map[string]moves.Location
+
+func (m mapLocations) Location(id string) (moves.Location, bool) { l, ok := m[id]; return l, ok }
