@@ -28,11 +28,11 @@ e2e-deps: ## install Chromium and playwright-core for the browser tests
 	bash e2e/setup.sh
 
 test: check e2e-deps ## every test, browser tests included
-	$(GO) test -race -count=1 $(PKGS_RACE)
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
+	$(GO) test -race -count=1 -timeout 20m $(PKGS_RACE)
+	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
 
 test-unit:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /e2e)
 
 test-e2e: e2e-deps
 	$(GO) test -count=1 -v ./e2e
