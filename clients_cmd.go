@@ -2,12 +2,214 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
 )
+
+const clientsUsage = `Usage: securemove clients <command> [flags]
+
+Manage the API clients of the supplier API. Secrets are shown once, when
+they are made: the database keeps only their hashes.
+
+Commands:
+  create -supplier <key> [-name N]   a client of a supplier (prints client_id= and client_secret=)
+  create -internal -name N           an internal client, which sees every move
+  rotate <client_id>                 add a second live secret and print it
+  retire-secret <client_id>          retire the older of two live secrets
+  list                               list the clients
+  disable <client_id>                stop a client; its tokens stop working at once
+
+Every command takes -db (or SECUREMOVE_DB), as the server does.
+`
 
 // runClients manages API clients from the command line.
 func runClients(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "clients: not available in this build yet")
-	return 2
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, clientsUsage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet("securemove clients "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := getenv("SECUREMOVE_DB")
+	if db == "" {
+		db = "./data/securemove.db"
+	}
+	fs.StringVar(&db, "db", db, "SQLite database file (SECUREMOVE_DB)")
+	var supplier, name string
+	var internal bool
+	positional := 0
+	switch cmd {
+	case "create":
+		fs.StringVar(&supplier, "supplier", "", "key of the supplier the client belongs to (serco, geoamey, …)")
+		fs.StringVar(&name, "name", "", "a name to tell the client apart (default: the supplier's name)")
+		fs.BoolVar(&internal, "internal", false, "an internal client, with no supplier: it sees every move")
+	case "rotate", "retire-secret", "disable":
+		positional = 1
+	case "list":
+	default:
+		fmt.Fprintf(stderr, "clients: unknown command %q\n\n%s", cmd, clientsUsage)
+		return 2
+	}
+	// Flags may come before or after the client id.
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != positional {
+		if positional == 1 {
+			fmt.Fprintf(stderr, "clients %s: give exactly one client id, e.g. securemove clients %s serco-0123456789abcdef\n", cmd, cmd)
+		} else {
+			fmt.Fprintf(stderr, "clients %s: unexpected argument %q\n", cmd, pos[0])
+		}
+		return 2
+	}
+	if cmd == "create" {
+		switch {
+		case internal && supplier != "":
+			fmt.Fprintln(stderr, "clients create: give -supplier or -internal, not both")
+			return 2
+		case !internal && supplier == "":
+			fmt.Fprintln(stderr, "clients create: give -supplier <key> (or -internal for a client that sees every move)")
+			return 2
+		case internal && strings.TrimSpace(name) == "":
+			fmt.Fprintln(stderr, "clients create: an internal client needs -name")
+			return 2
+		}
+	}
+	if _, err := os.Stat(db); err != nil {
+		fmt.Fprintf(stderr, "clients: no database at %s; give -db (or SECUREMOVE_DB) as for the server, or start the server once to create it\n", db)
+		return 1
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		fmt.Fprintf(stderr, "clients: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	if err := clientsCommand(ctx, st, cmd, pos, supplier, name, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "clients %s: %s\n", cmd, cliMessage(err))
+		return 1
+	}
+	return 0
+}
+
+func clientsCommand(ctx context.Context, st *store.Store, cmd string, pos []string, supplier, name string, stdout, stderr io.Writer) error {
+	switch cmd {
+	case "create":
+		if name == "" {
+			sp, err := st.Supplier(ctx, supplier)
+			if err != nil {
+				return unknownSupplier(ctx, st, supplier, err)
+			}
+			name = sp.Name
+		}
+		cl, secret, err := st.CreateClient(ctx, store.NewClient{Name: name, Supplier: supplier, CreatedBy: "command line"})
+		if err != nil {
+			if e, ok := moves.AsError(err); ok && e.Fields.Has("supplier") {
+				return unknownSupplier(ctx, st, supplier, err)
+			}
+			return err
+		}
+		fmt.Fprintf(stdout, "client_id=%s\nclient_secret=%s\n", cl.ID, secret)
+		fmt.Fprintln(stderr, "Keep the secret safe and send it to the supplier securely: it is not shown again.")
+	case "rotate":
+		secret, err := st.RotateClientSecret(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "client_id=%s\nclient_secret=%s\n", pos[0], secret)
+		fmt.Fprintln(stderr, "The client now has two live secrets. Once the supplier uses the new one, run: securemove clients retire-secret "+pos[0])
+	case "retire-secret":
+		sec, err := st.RetireOlderSecret(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "retired the secret ending %s of %s; tokens issued with it no longer work\n", sec.Hint, pos[0])
+	case "disable":
+		if err := st.DisableClient(ctx, pos[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "disabled %s; its tokens no longer work\n", pos[0])
+	case "list":
+		cls, err := st.Clients(ctx)
+		if err != nil {
+			return err
+		}
+		if len(cls) == 0 {
+			fmt.Fprintln(stdout, "no API clients yet; create one with: securemove clients create -supplier <key>")
+			return nil
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tSUPPLIER\tSTATUS\tLIVE_SECRETS\tCREATED")
+		for _, cl := range cls {
+			sup, status := cl.SupplierKey, "active"
+			if sup == "" {
+				sup = "(internal)"
+			}
+			if cl.Disabled {
+				status = "disabled"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", cl.ID, cl.Name, sup, status, len(cl.LiveSecrets()), cl.CreatedAt.Format(time.RFC3339))
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+func unknownSupplier(ctx context.Context, st *store.Store, key string, err error) error {
+	if moves.ErrorCode(err) != moves.NotFound && moves.ErrorCode(err) != moves.Invalid {
+		return err
+	}
+	sps, _ := st.Suppliers(ctx)
+	var keys []string
+	for _, sp := range sps {
+		keys = append(keys, sp.Key)
+	}
+	if len(keys) == 0 {
+		return fmt.Errorf("no supplier %q: the database has no suppliers yet", key)
+	}
+	return fmt.Errorf("no supplier %q; suppliers: %s", key, strings.Join(keys, ", "))
+}
+
+// cliMessage words an error for the command line.
+func cliMessage(err error) string {
+	if e, ok := moves.AsError(err); ok {
+		switch e.Code {
+		case moves.NotFound:
+			return "no such client (see: securemove clients list)"
+		case moves.Conflict, moves.Invalid:
+			if e.Message != "" && len(e.Fields) == 0 {
+				return e.Message
+			}
+			var parts []string
+			for _, f := range e.Fields {
+				parts = append(parts, f.Message)
+			}
+			return strings.Join(parts, "; ")
+		}
+	}
+	return err.Error()
 }

@@ -31,6 +31,43 @@ type APIError struct {
 type APIErrorSource struct {
 	Pointer   string `json:"pointer,omitempty"`
 	Parameter string `json:"parameter,omitempty"`
+	Header    string `json:"header,omitempty"`
+}
+
+// apiProblem is an API error that carries its own status and error
+// objects, for faults the domain has no code for: malformed JSON, bad
+// query parameters, a wrong media type. It travels inside an
+// echo.HTTPError so that Status maps it without knowing about it.
+type apiProblem struct {
+	Errors []APIError
+}
+
+func (p *apiProblem) Error() string {
+	var b strings.Builder
+	for i, e := range p.Errors {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(e.Title + ": " + e.Detail)
+	}
+	return b.String()
+}
+
+// apiProblemOf builds an API error with one error object.
+func apiProblemOf(status int, detail string, src *APIErrorSource) error {
+	return apiProblemsOf(status, APIError{Detail: detail, Source: src})
+}
+
+// apiProblemsOf builds an API error from error objects, filling in each one's
+// status and title.
+func apiProblemsOf(status int, errs ...APIError) error {
+	for i := range errs {
+		errs[i].Status = strconv.Itoa(status)
+		if errs[i].Title == "" {
+			errs[i].Title = titleFor(status)
+		}
+	}
+	return &echo.HTTPError{Code: status, Message: http.StatusText(status), Internal: &apiProblem{Errors: errs}}
 }
 
 // oauthError is an OAuth2 error, written with the body RFC 6749 defines.
@@ -60,7 +97,14 @@ func writeAPIError(c echo.Context, err error, status int) error {
 	if errors.As(err, &ce) {
 		status = http.StatusForbidden
 	}
+	if status == http.StatusUnauthorized && strings.HasPrefix(c.Request().URL.Path, "/api") {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="securemove", error="invalid_token"`)
+	}
 	errs := apiErrors(err, status)
+	var p *apiProblem
+	if errors.As(err, &p) {
+		errs = p.Errors
+	}
 	c.Response().Header().Set(echo.HeaderContentType, MIMEJSONAPI)
 	return c.JSON(status, map[string]any{"errors": errs})
 }

@@ -97,6 +97,13 @@ func (h *Handlers) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := currentUser(c)
 		if u == nil {
+			if c.Request().Header.Get("HX-Request") == "true" {
+				// A live region polling after the session ended: send the
+				// whole page to sign-in rather than swapping the sign-in
+				// form into a fragment.
+				c.Response().Header().Set("HX-Redirect", "/sign-in")
+				return c.NoContent(http.StatusUnauthorized)
+			}
 			if c.Request().Method != http.MethodGet {
 				return moves.Errorf(moves.Unauthorized, "sign in first")
 			}

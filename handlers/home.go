@@ -2,65 +2,138 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
 )
 
-// activeStatuses are the statuses of moves still going ahead.
-var activeStatuses = []moves.Status{moves.StatusRequested, moves.StatusBooked, moves.StatusInTransit, moves.StatusCompleted}
-
-// Home shows the signed-in user's overview.
+// Home shows the signed-in user's overview: counts of today's moves for
+// the current location, each linking into the list it counts (and, for
+// PMU, the requests waiting for review); for administrators, links to
+// administration.
 func (h *Handlers) Home(c echo.Context) error {
 	u := currentUser(c)
 	ctx := c.Request().Context()
 	today := h.Today()
 	m := views.Home{Page: h.page(c, "Your overview"), Heading: "Your overview"}
 	m.Page.Nav = navFor(u, "/")
-	scope := h.scopeFilter(u)
-	count := func(f store.MoveFilter) (int, error) { return h.Store.CountMoves(ctx, f) }
-	switch u.Role {
-	case "admin":
+	if u.Role == "admin" {
 		m.Heading = "Service administration"
 		m.Intro = "Manage users, locations, suppliers and API clients."
 		m.Links = []views.Link{{Text: "Users", Href: "/admin/users"}, {Text: "Locations", Href: "/admin/locations"}, {Text: "API clients", Href: "/admin/clients"}}
 		return render(c, http.StatusOK, views.HomePage(m))
-	case "pmu":
-		f := scope
-		f.Statuses = []moves.Status{moves.StatusProposed}
-		n, err := count(f)
+	}
+	if listNeedsLocation(u) {
+		return chooseLocationFirst(c)
+	}
+	m.Location = listLocationName(u)
+	if u.Role == "pmu" {
+		s, err := h.homeReview(c)
 		if err != nil {
 			return err
 		}
-		m.Sections = append(m.Sections, views.HomeSection{Heading: "Requests to review", Caption: "Prison transfers waiting for PMU",
-			Counts: []views.CountLink{{Count: n, Label: "awaiting review", Href: "/moves/review"}}})
+		m.Sections = append(m.Sections, s)
 	}
-	out := scope
-	in := scope
+	dateLabel := "Today, " + listLongDate(today)
+	section := func(dir ListDir, heading string) (views.HomeSection, error) {
+		counts, err := h.Store.CountByStatus(ctx, h.dayFilter(u, dir, today))
+		if err != nil {
+			return views.HomeSection{}, err
+		}
+		s := views.HomeSection{Heading: heading, ID: "home-" + string(dir), Lists: []views.HomeCountList{{Caption: dateLabel}}}
+		for _, g := range listStatusGroups[dir] {
+			s.Lists[0].Counts = append(s.Lists[0].Counts, views.CountLink{Count: g.count(counts), Label: g.Label,
+				Href: listDayURL(dir, today, g.Key)})
+		}
+		return s, nil
+	}
 	if u.Current != nil {
-		out.FromIDs = []string{u.Current.ID}
-		in.ToIDs = []string{u.Current.ID}
-		out.EitherIDs, in.EitherIDs = nil, nil
+		out, err := section(ListOutgoing, "Outgoing moves")
+		if err != nil {
+			return err
+		}
+		in, err := section(ListIncoming, "Incoming moves")
+		if err != nil {
+			return err
+		}
+		m.Sections = append(m.Sections, out, in)
+	} else {
+		// PMU with "All locations" and supplier staff: outgoing and
+		// incoming are the same moves, so one section counts them.
+		all, err := section(ListOutgoing, "Moves today")
+		if err != nil {
+			return err
+		}
+		all.Heading = "All moves"
+		if u.Role == "supplier" {
+			all.Heading = "Moves your supplier carries out"
+		}
+		m.Sections = append(m.Sections, all)
 	}
-	out.DateFrom, out.DateTo = today, today
-	in.DateFrom, in.DateTo = today, today
-	out.Statuses, in.Statuses = activeStatuses, activeStatuses
-	no, err := count(out)
-	if err != nil {
-		return err
-	}
-	ni, err := count(in)
-	if err != nil {
-		return err
-	}
-	if u.Current != nil || u.Role == "pmu" || u.Role == "supplier" {
-		m.Sections = append(m.Sections,
-			views.HomeSection{Heading: "Outgoing moves", Caption: "Today", Counts: []views.CountLink{{Count: no, Label: "active moves", Href: "/moves/outgoing"}}},
-			views.HomeSection{Heading: "Incoming moves", Caption: "Today", Counts: []views.CountLink{{Count: ni, Label: "active moves", Href: "/moves/incoming"}}})
+	if u.Role == "police" || u.Role == "prison" {
+		m.Actions = append(m.Actions, views.Link{Text: "Request a move", Href: "/move/new"})
 	}
 	return render(c, http.StatusOK, views.HomePage(m))
+}
+
+// homeReview counts PMU's requests: every one still pending, and what
+// became of those sent this week (Monday to Sunday, London time).
+func (h *Handlers) homeReview(c echo.Context) (views.HomeSection, error) {
+	ctx := c.Request().Context()
+	pending, err := h.Store.CountReviewRequests(ctx, store.ReviewFilter{Status: store.ReviewPending})
+	if err != nil {
+		return views.HomeSection{}, err
+	}
+	mon, sun := listWeek(h.Now())
+	from, to := listDayStart(mon), listDayStart(sun).AddDate(0, 0, 1)
+	week, err := h.Store.CountReviewRequests(ctx, store.ReviewFilter{SentFrom: from, SentTo: to})
+	if err != nil {
+		return views.HomeSection{}, err
+	}
+	s := views.HomeSection{Heading: "Requests to review", ID: "home-review"}
+	s.Lists = append(s.Lists, views.HomeCountList{Caption: "Prison transfers waiting for PMU", Counts: []views.CountLink{
+		{Count: pending[store.ReviewPending], Label: reviewLabels[store.ReviewPending], Href: "/moves/review?status=" + store.ReviewPending}}})
+	week2 := views.HomeCountList{Caption: "Sent this week, " + listDateRange(mon, sun)}
+	for _, st := range []string{store.ReviewApproved, store.ReviewRejected, store.ReviewCancelled} {
+		q := url.Values{"status": {st}, "sent_from": {mon}, "sent_to": {sun}}
+		week2.Counts = append(week2.Counts, views.CountLink{Count: week[st], Label: reviewLabels[st], Href: "/moves/review?" + q.Encode()})
+	}
+	s.Lists = append(s.Lists, week2)
+	return s, nil
+}
+
+// listWeek is the Monday and Sunday, YYYY-MM-DD, of now's week in London.
+func listWeek(now time.Time) (string, string) {
+	t := now.In(London)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC)
+	mon := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+	return mon.Format(time.DateOnly), mon.AddDate(0, 0, 6).Format(time.DateOnly)
+}
+
+// listDateRange is "16 to 22 November 2026", "30 November to 6 December
+// 2026" or, across years, both dates in full.
+func listDateRange(from, to string) string {
+	a, err1 := time.Parse(time.DateOnly, from)
+	b, err2 := time.Parse(time.DateOnly, to)
+	switch {
+	case err1 != nil || err2 != nil || a.Year() != b.Year():
+		return listShortDate(from) + " to " + listShortDate(to)
+	case a.Month() != b.Month():
+		return a.Format("2 January") + " to " + b.Format("2 January 2006")
+	}
+	return a.Format("2") + " to " + b.Format("2 January 2006")
+}
+
+// listDayStart is midnight at the start of a London date.
+func listDayStart(date string) time.Time {
+	t, err := time.ParseInLocation(time.DateOnly, date, London)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // scopeFilter limits a move query to what a user may see: PMU everything,
@@ -70,6 +143,8 @@ func (h *Handlers) scopeFilter(u *Principal) store.MoveFilter {
 	var f store.MoveFilter
 	switch u.Role {
 	case "pmu":
+	case "admin":
+		f.IDs = []string{"-"} // administrators see no moves
 	case "supplier":
 		f.SupplierIDs = []string{u.SupplierID}
 		if f.SupplierIDs[0] == "" {

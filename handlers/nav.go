@@ -19,6 +19,7 @@ func navFor(u *Principal, path string) []views.NavItem {
 		add("Requests to review", "/moves/review", "/moves/review")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
+		add("Request a move", "/move/new", "/move/new")
 	case "police", "prison":
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")

@@ -148,7 +148,13 @@ func (s *Store) createMoveTx(ctx context.Context, tx *sql.Tx, nm NewMove, origin
 		}
 		m.Date = ""
 	}
-	if fe := moves.ValidateNewMove(m, from, to); len(fe) > 0 {
+	vm := m
+	if originalID != "" && vm.Date == "" {
+		// A rebooked move is proposed whatever its type; for a type that is
+		// normally requested, its earliest date stands for the date.
+		vm.Date = vm.DateFrom
+	}
+	if fe := moves.ValidateNewMove(vm, from, to); len(fe) > 0 {
 		return moves.Move{}, moves.InvalidFields(fe)
 	}
 	if m.Active() {

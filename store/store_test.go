@@ -684,3 +684,18 @@ func TestStoredStateIsTheReplayOfTheLog(t *testing.T) {
 type mapLocations map[string]moves.Location
 
 func (m mapLocations) Location(id string) (moves.Location, bool) { l, ok := m[id]; return l, ok }
+
+func TestRejectRequestedCourtMoveWithRebook(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m := f.courtMove(t, f.person, "2026-11-23")
+	_, got, err := f.st.AppendEvent(ctx, f.event(m.ID, moves.EventMoveReject, f.now,
+		map[string]any{"rejection_reason": "more_info_required", "rebook": true}), store.AppendOptions{})
+	if err != nil || got.Status != moves.StatusCancelled {
+		t.Fatalf("reject: %v %+v", err, got)
+	}
+	nb, err := f.st.RebookedFrom(ctx, m.ID)
+	if err != nil || nb.Status != moves.StatusProposed || nb.DateFrom != "2026-11-30" || nb.MoveType != moves.CourtAppearance {
+		t.Fatalf("rebooked: %v %+v", err, nb)
+	}
+}

@@ -34,18 +34,85 @@ func (s *Server) routes() {
 	_, _, _ = pmu, requesters, admin
 
 	// --- Lists (outgoing, incoming, requests to review) ---
+	// Each handler narrows the moves to the user's scope and current
+	// location again; administrators have no moves to list.
+	viewers := handlers.RequireRole("pmu", "police", "prison", "court", "supplier")
+	signedIn.GET("/moves", h.MovesIndex, viewers)
+	signedIn.GET("/moves/outgoing", h.MovesToday(handlers.ListOutgoing), viewers)
+	signedIn.GET("/moves/incoming", h.MovesToday(handlers.ListIncoming), viewers)
+	signedIn.GET("/moves/outgoing/:date", h.MovesDay(handlers.ListOutgoing), viewers)
+	signedIn.GET("/moves/incoming/:date", h.MovesDay(handlers.ListIncoming), viewers)
+	signedIn.GET("/moves/outgoing/:date/download.csv", h.MovesDayCSV(handlers.ListOutgoing), viewers)
+	signedIn.GET("/moves/incoming/:date/download.csv", h.MovesDayCSV(handlers.ListIncoming), viewers)
+	signedIn.GET("/moves/review", h.ReviewRequests, pmu)
+	signedIn.GET("/moves/review/download.csv", h.ReviewRequestsCSV, pmu)
 	// (lists section end)
 
 	// --- Request a move ---
+	// /move/new starts a journey; its steps are /move/new/<journey>/<step>
+	// (person, person-name, results, new-person, move-type, destination,
+	// date, date-other, court, risk, health, check: see handlers/request.go).
+	signedIn.GET("/move/new", h.StartRequest, requesters)
+	signedIn.GET("/move/new/:journey/:step", h.ShowRequestStep, requesters)
+	signedIn.POST("/move/new/:journey/:step", h.SaveRequestStep, requesters)
+	signedIn.GET("/move/:id/confirmation", h.RequestConfirmation, requesters)
 	// (request section end)
 
 	// --- A move: page, timeline and actions ---
+	// Who may see the move and act on it is checked in each handler against
+	// the move itself (404 when not visible, 403 when not allowed), so no
+	// role gate here. /move/new… is the request wizard's: echo matches its
+	// static segment before these parameters.
+	signedIn.GET("/move/:id", h.MovePage)
+	signedIn.GET("/move/:id/timeline", h.MoveTimeline)
+	signedIn.GET("/move/:id/approve", h.MoveApproveForm)
+	signedIn.POST("/move/:id/approve", h.MoveApprove)
+	signedIn.GET("/move/:id/reject", h.MoveRejectForm)
+	signedIn.POST("/move/:id/reject", h.MoveReject)
+	signedIn.GET("/move/:id/cancel", h.MoveCancelForm)
+	signedIn.POST("/move/:id/cancel", h.MoveCancel)
+	signedIn.GET("/move/:id/redirect", h.MoveRedirectForm)
+	signedIn.POST("/move/:id/redirect", h.MoveRedirect)
+	signedIn.GET("/move/:id/date", h.MoveDateForm)
+	signedIn.POST("/move/:id/date", h.MoveChangeDate)
 	// (move section end)
 
 	// --- Administration ---
+	// API clients: create (the secret is shown once), rotate, retire the
+	// older secret, disable.
+	signedIn.GET("/admin/clients", h.AdminClients, admin)
+	signedIn.GET("/admin/clients/new", h.AdminNewClient, admin)
+	signedIn.POST("/admin/clients", h.AdminCreateClient, admin)
+	signedIn.GET("/admin/clients/:id", h.AdminClient, admin)
+	signedIn.GET("/admin/clients/:id/secret", h.AdminClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/rotate", h.AdminRotateClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/retire-secret", h.AdminRetireClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/disable", h.AdminDisableClient, admin)
 	// (admin section end)
 
 	// --- Supplier API ---
+	// OAuth2 client credentials at /oauth/token, then JSON:API under /api
+	// with a bearer token. The documentation is public; everything else
+	// needs a token, and a supplier's client sees only its supplier's moves.
+	e.POST("/oauth/token", h.Token)
+	e.GET("/api/docs", h.APIDocs)
+	e.GET("/api/docs.json", h.APIDocsJSON)
+	api := e.Group("/api", h.APIAuth, handlers.APIMediaType, h.APIIdempotency)
+	api.POST("/events", h.PostEvent)
+	api.GET("/events/:id", h.GetEvent)
+	api.GET("/moves", h.ListMoves)
+	api.POST("/moves", h.PostMove)
+	api.GET("/moves/:id", h.GetMove)
+	api.PATCH("/moves/:id", h.PatchMove)
+	api.GET("/moves/:id/events", h.GetMoveEvents)
+	api.GET("/people", h.ListPeople)
+	api.POST("/people", h.PostPerson)
+	api.GET("/people/:id", h.GetPerson)
+	api.POST("/people/:id/profiles", h.PostProfile)
+	api.GET("/reference/locations", h.ListLocations)
+	api.GET("/reference/locations/:id", h.GetLocation)
+	api.GET("/reference/suppliers", h.ListSuppliers)
+	api.GET("/reference/suppliers/:key", h.GetSupplier)
 	// (api section end)
 
 	e.RouteNotFound("/*", h.NotFound)

@@ -487,3 +487,17 @@ func TestGracefulShutdownLetsRequestsFinish(t *testing.T) {
 		t.Fatal("still serving after shutdown")
 	}
 }
+
+func TestExpiredSessionSendsHTMXToSignIn(t *testing.T) {
+	h := newHarness(t, web.Config{})
+	req, _ := http.NewRequest(http.MethodGet, h.ts.URL+"/", nil)
+	req.Header.Set("HX-Request", "true")
+	resp, err := h.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("HX-Redirect") != "/sign-in" {
+		t.Fatalf("htmx request without a session: %d, HX-Redirect %q", resp.StatusCode, resp.Header.Get("HX-Redirect"))
+	}
+}

@@ -77,3 +77,16 @@ document.addEventListener('htmx:afterSwap', (evt) => {
   initComponents(scope)
   focusErrorSummary(swapped)
 })
+
+// Print buttons on lists (data-module="app-print-button"): CSS shows them
+// only when JavaScript runs; they open the browser's print dialog. One
+// listener on the document also serves buttons that htmx swaps in later.
+document.addEventListener('click', (evt) => {
+  const button = evt.target instanceof Element
+    ? evt.target.closest('[data-module="app-print-button"]')
+    : null
+  if (button) {
+    evt.preventDefault()
+    window.print()
+  }
+})

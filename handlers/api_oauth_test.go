@@ -1,0 +1,201 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+)
+
+const apiTokenInvalidBody = `{"errors":[{"status":"401","title":"unauthorized","detail":"Token invalid"}]}`
+
+// wantTokenInvalid checks the guide's exact 401 answer.
+func apiWantTokenInvalid(t *testing.T, r *apiResp) {
+	t.Helper()
+	r.want(t, http.StatusUnauthorized)
+	if got := string(r.Body); got != apiTokenInvalidBody+"\n" && got != apiTokenInvalidBody {
+		t.Errorf("401 body %s, want %s", got, apiTokenInvalidBody)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/vnd.api+json" {
+		t.Errorf("401 Content-Type %q", ct)
+	}
+}
+
+// The whole life of a token and of the secrets behind it: issue, use,
+// expiry, rotation with two live secrets, retirement, disabling.
+func TestTokenLifecycle(t *testing.T) {
+	e := newAPIEnv(t)
+	id, secret := e.client("serco")
+
+	// Issue, by HTTP Basic: the guide's body, not cached.
+	r := e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).want(t, http.StatusOK)
+	if r.JSON["token_type"] != "bearer" || r.JSON["expires_in"] != float64(3600) || r.JSON["access_token"] == "" {
+		t.Fatalf("token response %s", r.Body)
+	}
+	if r.Header.Get("Cache-Control") != "no-store" || r.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("token headers %v", r.Header)
+	}
+	tok := r.JSON["access_token"].(string)
+
+	// And by form fields.
+	formTok := e.tokenRequest(url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}, "", "").
+		want(t, http.StatusOK).JSON["access_token"].(string)
+	if formTok == tok {
+		t.Fatal("two requests gave the same token")
+	}
+
+	// Use.
+	e.do(http.MethodGet, "/api/moves", tok, nil).want(t, http.StatusOK)
+
+	// Stored only as a hash: the token is nowhere in the database.
+	var n int
+	if err := e.st.DB().QueryRow("SELECT COUNT(*) FROM access_tokens WHERE token_hash = ?", tok).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("token stored in clear (%d, %v)", n, err)
+	}
+
+	// Expiry: still good just before an hour, gone after.
+	e.clock.Add(59*time.Minute + 59*time.Second)
+	e.do(http.MethodGet, "/api/moves", tok, nil).want(t, http.StatusOK)
+	e.clock.Add(2 * time.Second)
+	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", tok, nil))
+
+	// Rotation: two live secrets, both get tokens.
+	newSecret, err := e.st.RotateClientSecret(e.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldTok := e.token(id, secret)
+	newTok := e.token(id, newSecret)
+	e.do(http.MethodGet, "/api/moves", oldTok, nil).want(t, http.StatusOK)
+	e.do(http.MethodGet, "/api/moves", newTok, nil).want(t, http.StatusOK)
+	if _, err := e.st.RotateClientSecret(e.ctx, id); err == nil {
+		t.Fatal("a third live secret was allowed")
+	}
+
+	// Retirement: the older secret gets invalid_client, its tokens stop;
+	// the newer goes on.
+	if _, err := e.st.RetireOlderSecret(e.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	r = e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).want(t, http.StatusUnauthorized)
+	if r.JSON["error"] != "invalid_client" {
+		t.Fatalf("retired secret: %s", r.Body)
+	}
+	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", oldTok, nil))
+	e.do(http.MethodGet, "/api/moves", newTok, nil).want(t, http.StatusOK)
+	e.token(id, newSecret)
+
+	// Disabling: no more tokens, and the ones held stop at once.
+	if err := e.st.DisableClient(e.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", newTok, nil))
+	r = e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, newSecret).want(t, http.StatusUnauthorized)
+	if r.JSON["error"] != "invalid_client" {
+		t.Fatalf("disabled client: %s", r.Body)
+	}
+}
+
+// A configured lifetime is what expires_in says and what the service keeps.
+func TestTokenTTLConfigurable(t *testing.T) {
+	e := newAPIEnv(t)
+	e.srv.Handlers.TokenTTL = 10 * time.Minute
+	id, secret := e.client("serco")
+	r := e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).want(t, http.StatusOK)
+	if r.JSON["expires_in"] != float64(600) {
+		t.Fatalf("expires_in %v", r.JSON["expires_in"])
+	}
+	tok := r.JSON["access_token"].(string)
+	e.clock.Add(10*time.Minute + time.Second)
+	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", tok, nil))
+}
+
+func TestTokenErrors(t *testing.T) {
+	e := newAPIEnv(t)
+	id, secret := e.client("serco")
+	cc := url.Values{"grant_type": {"client_credentials"}}
+	tests := []struct {
+		name       string
+		form       url.Values
+		user, pass string
+		status     int
+		err        string
+	}{
+		{"wrong secret", cc, id, "not-the-secret", 401, "invalid_client"},
+		{"unknown client", cc, "nobody", secret, 401, "invalid_client"},
+		{"no credentials", cc, "", "", 401, "invalid_client"},
+		{"missing grant_type", url.Values{}, id, secret, 400, "invalid_request"},
+		{"password grant", url.Values{"grant_type": {"password"}}, id, secret, 400, "unsupported_grant_type"},
+		{"both ways", url.Values{"grant_type": {"client_credentials"}, "client_secret": {secret}}, id, secret, 400, "invalid_request"},
+		{"form without secret", url.Values{"grant_type": {"client_credentials"}, "client_id": {id}}, "", "", 401, "invalid_client"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.tokenRequest(tc.form, tc.user, tc.pass).want(t, tc.status)
+			if r.JSON["error"] != tc.err {
+				t.Fatalf("error %v, want %s (%s)", r.JSON["error"], tc.err, r.Body)
+			}
+			if _, ok := r.JSON["access_token"]; ok {
+				t.Fatal("a token came with an error")
+			}
+		})
+	}
+}
+
+// Token requests are limited per client: the eleventh in a minute waits.
+func TestTokenRateLimit(t *testing.T) {
+	e := newAPIEnv(t)
+	id, secret := e.client("serco")
+	other, otherSecret := e.client("geoamey")
+	cc := url.Values{"grant_type": {"client_credentials"}}
+	for i := 0; i < 10; i++ {
+		e.tokenRequest(cc, id, secret).want(t, http.StatusOK)
+		e.clock.Add(time.Second)
+	}
+	r := e.tokenRequest(cc, id, secret).want(t, http.StatusTooManyRequests)
+	wait, err := strconv.Atoi(r.Header.Get("Retry-After"))
+	if err != nil || wait < 1 || wait > 60 {
+		t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+	}
+	if r.JSON["error"] == nil {
+		t.Fatalf("429 body %s", r.Body)
+	}
+	// Wrong secrets count too, so a secret cannot be guessed quickly.
+	e.tokenRequest(cc, id, "guess").want(t, http.StatusTooManyRequests)
+	// Another client is not held up.
+	e.tokenRequest(cc, other, otherSecret).want(t, http.StatusOK)
+	// Once the minute has passed, the client may ask again.
+	e.clock.Add(time.Duration(wait) * time.Second)
+	e.tokenRequest(cc, id, secret).want(t, http.StatusOK)
+}
+
+// Every /api call needs a valid bearer token; the documentation does not.
+func TestBearerTokenRequired(t *testing.T) {
+	e := newAPIEnv(t)
+	tok := e.supplierToken("serco")
+	m := e.courtMove()
+	paths := []struct{ method, path string }{
+		{"GET", "/api/moves"}, {"GET", "/api/moves/" + m.ID}, {"GET", "/api/moves/" + m.ID + "/events"},
+		{"POST", "/api/events"}, {"GET", "/api/events/" + apiNewUUID()}, {"POST", "/api/moves"}, {"PATCH", "/api/moves/" + m.ID},
+		{"GET", "/api/people?filter[prison_number]=A1234BC"}, {"POST", "/api/people"}, {"GET", "/api/reference/locations"},
+		{"GET", "/api/reference/suppliers"}, {"GET", "/api/nothing-here"},
+	}
+	for _, auth := range []string{"", "Bearer", "Bearer not-a-token", "Basic " + tok, "bearer " + tok + "x"} {
+		for _, p := range paths {
+			var body any
+			if p.method != "GET" {
+				body = "{}"
+			}
+			r := e.do(p.method, p.path, "", body, "Authorization", auth)
+			if r.Code != http.StatusUnauthorized {
+				t.Fatalf("%s %s with %q: %d", p.method, p.path, auth, r.Code)
+			}
+			apiWantTokenInvalid(t, r)
+		}
+	}
+	// The scheme is case-insensitive.
+	e.do("GET", "/api/moves", "", nil, "Authorization", "bearer "+tok).want(t, http.StatusOK)
+	e.do("GET", "/api/docs.json", "", nil).want(t, http.StatusOK)
+	e.do("GET", "/api/docs", "", nil).want(t, http.StatusOK)
+}

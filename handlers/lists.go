@@ -1,0 +1,518 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/views"
+)
+
+// ListDir is which way a day's list looks from the current location.
+type ListDir string
+
+// The two day lists.
+const (
+	ListOutgoing ListDir = "outgoing"
+	ListIncoming ListDir = "incoming"
+)
+
+// listCardLimit caps the cards on one page: a day's list for one location
+// is far shorter, but "All locations" on a busy day is not, and the CSV
+// download always has every move.
+const listCardLimit = 500
+
+// activeStatuses are the statuses of moves still going ahead (or done).
+var activeStatuses = []moves.Status{moves.StatusRequested, moves.StatusBooked, moves.StatusInTransit, moves.StatusCompleted}
+
+// statusGroup is one entry of a list's status filter.
+type statusGroup struct {
+	Key      string
+	Label    string
+	Statuses []moves.Status
+}
+
+// listStatusGroups are each day list's status filters, in the order shown;
+// the first is the default.
+var listStatusGroups = map[ListDir][]statusGroup{
+	ListOutgoing: {
+		{"active", "Active", activeStatuses},
+		{"requested", "Requested", []moves.Status{moves.StatusRequested}},
+		{"booked", "Booked", []moves.Status{moves.StatusBooked}},
+		{"in_transit", "In transit", []moves.Status{moves.StatusInTransit}},
+		{"completed", "Completed", []moves.Status{moves.StatusCompleted}},
+		{"cancelled", "Cancelled", []moves.Status{moves.StatusCancelled}},
+	},
+	ListIncoming: {
+		{"active", "Active", activeStatuses},
+		{"awaiting_collection", "Awaiting collection", []moves.Status{moves.StatusRequested, moves.StatusBooked}},
+		{"in_transit", "In transit", []moves.Status{moves.StatusInTransit}},
+		{"arrived", "Arrived", []moves.Status{moves.StatusCompleted}},
+		{"cancelled", "Cancelled", []moves.Status{moves.StatusCancelled}},
+	},
+}
+
+// listGroupFor returns the status filter named key, or the default one.
+func listGroupFor(dir ListDir, key string) statusGroup {
+	for _, g := range listStatusGroups[dir] {
+		if g.Key == key {
+			return g
+		}
+	}
+	return listStatusGroups[dir][0]
+}
+
+func (g statusGroup) count(counts map[moves.Status]int) int {
+	n := 0
+	for _, s := range g.Statuses {
+		n += counts[s]
+	}
+	return n
+}
+
+// listDayURL is the address of a day's list, with a status filter.
+func listDayURL(dir ListDir, date, status string) string {
+	u := "/moves/" + string(dir) + "/" + date
+	if status != "" {
+		u += "?status=" + url.QueryEscape(status)
+	}
+	return u
+}
+
+// MovesToday sends /moves/outgoing and /moves/incoming to today's list,
+// keeping the status filter.
+func (h *Handlers) MovesToday(dir ListDir) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		to := "/moves/" + string(dir) + "/" + h.Today()
+		if s := c.QueryParam("status"); s != "" {
+			to += "?status=" + url.QueryEscape(s)
+		}
+		return c.Redirect(http.StatusFound, to)
+	}
+}
+
+// MovesIndex sends /moves to today's outgoing list.
+func (h *Handlers) MovesIndex(c echo.Context) error {
+	return c.Redirect(http.StatusFound, "/moves/outgoing/"+h.Today())
+}
+
+// listNeedsLocation reports whether a user must choose a location before
+// a list can show anything: everyone but PMU and supplier staff lists the
+// moves of one location at a time.
+func listNeedsLocation(u *Principal) bool {
+	return u.Current == nil && u.Role != "pmu" && u.Role != "supplier" && len(u.Locations) > 1
+}
+
+// addVary adds a request header to Vary, as one comma-separated value.
+func addVary(c echo.Context, header string) {
+	h := c.Response().Header()
+	vals := h.Values(echo.HeaderVary)
+	for _, v := range vals {
+		for _, part := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(part), header) {
+				return
+			}
+		}
+	}
+	h.Set(echo.HeaderVary, strings.Join(append(vals, header), ", "))
+}
+
+func chooseLocationFirst(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/locations?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+}
+
+// dayFilter is what a user may see of a day's list: the scope of their
+// role narrowed to the current location (from it for outgoing, to it for
+// incoming) when there is one. Naming one location and one date lets
+// SQLite walk the (location, date) index.
+func (h *Handlers) dayFilter(u *Principal, dir ListDir, date string) store.MoveFilter {
+	f := h.scopeFilter(u)
+	if u.Current != nil {
+		// The current location is always one of the user's own (LoadUser
+		// sees to that), so it narrows the scope.
+		f.EitherIDs = nil
+		if dir == ListOutgoing {
+			f.FromIDs = []string{u.Current.ID}
+		} else {
+			f.ToIDs = []string{u.Current.ID}
+		}
+	}
+	f.DateFrom, f.DateTo = date, date
+	return f
+}
+
+// listDayData is a day's list as loaded: the counts for every filter, the
+// chosen filter and its moves.
+type listDayData struct {
+	Dir      ListDir
+	Date     string
+	Group    statusGroup
+	Counts   map[moves.Status]int
+	Rows     []store.ListRow
+	Matching int
+}
+
+// version identifies what a day's list shows: the counts and, for each
+// move shown, its id and version (bumped on every change).
+func (d listDayData) version() string {
+	hash := sha256.New()
+	for _, g := range listStatusGroups[d.Dir] {
+		fmt.Fprintf(hash, "%s=%d;", g.Key, g.count(d.Counts))
+	}
+	for _, r := range d.Rows {
+		fmt.Fprintf(hash, "%s@%d;", r.ID, r.Version)
+	}
+	return hex.EncodeToString(hash.Sum(nil))[:16]
+}
+
+// loadDay runs the day list's two queries: one GROUP BY for the filter
+// counts, one for the moves of the chosen filter with their people,
+// location titles and flags.
+func (h *Handlers) loadDay(c echo.Context, dir ListDir, date, status string, limit int) (listDayData, error) {
+	u := currentUser(c)
+	ctx := c.Request().Context()
+	d := listDayData{Dir: dir, Date: date, Group: listGroupFor(dir, status)}
+	f := h.dayFilter(u, dir, date)
+	var err error
+	if d.Counts, err = h.Store.CountByStatus(ctx, f); err != nil {
+		return d, err
+	}
+	d.Matching = d.Group.count(d.Counts)
+	if d.Matching == 0 {
+		return d, nil
+	}
+	f.Statuses = d.Group.Statuses
+	groupBy := store.ByDestination
+	if dir == ListIncoming {
+		groupBy = store.ByOrigin
+	}
+	d.Rows, err = h.Store.DayMoves(ctx, f, groupBy, limit)
+	return d, err
+}
+
+// MovesDay shows a day's outgoing or incoming moves for the current
+// location (all the user may see when there is none): a status filter
+// with counts, and cards grouped by the other end of the move. htmx
+// requests (the live refresh) get just the results region.
+func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		date, err := moves.ParseDate(c.Param("date"))
+		if err != nil {
+			return moves.Errorf(moves.NotFound, "no such date")
+		}
+		u := currentUser(c)
+		if listNeedsLocation(u) {
+			return chooseLocationFirst(c)
+		}
+		addVary(c, "HX-Request")
+		status := c.QueryParam("status")
+		var errs views.Errors
+		jump := ""
+		if c.QueryParams().Has("jump") {
+			jump = strings.TrimSpace(c.QueryParam("jump"))
+			to, msg := h.parseJump(jump)
+			if msg == "" {
+				return c.Redirect(http.StatusSeeOther, listDayURL(dir, to, status))
+			}
+			errs = views.Errors{{ID: "jump", Message: msg}}
+		}
+		d, err := h.loadDay(c, dir, date, status, listCardLimit)
+		if err != nil {
+			return err
+		}
+		if isHTMX(c) && len(errs) == 0 {
+			if v := c.QueryParam("v"); v != "" && v == d.version() && date == h.Today() {
+				// The live refresh of an unchanged list: nothing to swap.
+				return c.NoContent(http.StatusNoContent)
+			}
+			return render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
+		}
+		res := h.dayResults(d)
+		m := h.dayPage(c, d, res)
+		m.Jump.Value = jump
+		m.Errors = errs
+		code := http.StatusOK
+		if len(errs) > 0 {
+			m.Page.HasErrors = true
+			code = http.StatusUnprocessableEntity
+		}
+		return render(c, code, views.MovesDayPage(m))
+	}
+}
+
+// parseJump reads "Jump to date": the date, or a message for the user.
+func (h *Handlers) parseJump(s string) (string, string) {
+	if s == "" {
+		return "", "Enter the date you want to view"
+	}
+	d, err := moves.ParseHumanDate(s, h.Now().In(London))
+	if err != nil {
+		return "", "Enter a real date, such as 22/11/2026, 22 November 2026, tomorrow or next Friday"
+	}
+	return d, ""
+}
+
+// dayPage builds the page around a day's results.
+func (h *Handlers) dayPage(c echo.Context, d listDayData, res views.MovesResults) views.MovesDay {
+	u := currentUser(c)
+	heading := "Outgoing moves"
+	if d.Dir == ListIncoming {
+		heading = "Incoming moves"
+	}
+	loc := listLocationName(u)
+	dateLabel := listDateLabel(d.Date, h.Today())
+	m := views.MovesDay{
+		Page:      h.page(c, fmt.Sprintf("%s: %s, %s", heading, loc, dateLabel)),
+		Heading:   heading,
+		Location:  loc,
+		DateLabel: dateLabel,
+		Results:   res,
+	}
+	day, _ := time.Parse(time.DateOnly, d.Date)
+	prev, next := day.AddDate(0, 0, -1).Format(time.DateOnly), day.AddDate(0, 0, 1).Format(time.DateOnly)
+	status := d.Group.Key
+	m.Nav = views.DayNav{
+		Previous:      views.Link{Text: "Previous day", Href: listDayURL(d.Dir, prev, status)},
+		PreviousLabel: listLongDate(prev),
+		Today:         views.Link{Text: "Today", Href: listDayURL(d.Dir, h.Today(), status)},
+		IsToday:       d.Date == h.Today(),
+		Next:          views.Link{Text: "Next day", Href: listDayURL(d.Dir, next, status)},
+		NextLabel:     listLongDate(next),
+	}
+	m.Jump = views.DateJump{Action: "/moves/" + string(d.Dir) + "/" + d.Date, Status: status}
+	return m
+}
+
+// listLocationName is what a list is for: the current location, or the
+// scope of the user's role.
+func listLocationName(u *Principal) string {
+	if u.Current != nil {
+		return u.Current.Title
+	}
+	if u.LocationName != "" {
+		return u.LocationName
+	}
+	return "All locations"
+}
+
+// dayResults builds the live region of a day's list: filters with counts,
+// the cards grouped by the other end, the download link.
+func (h *Handlers) dayResults(d listDayData) views.MovesResults {
+	r := views.MovesResults{
+		Matching: d.Matching,
+		Shown:    len(d.Rows),
+		CSVHref:  "/moves/" + string(d.Dir) + "/" + d.Date + "/download.csv?status=" + url.QueryEscape(d.Group.Key),
+		Filter:   d.Group.Label,
+	}
+	if d.Date == h.Today() {
+		r.PollURL = listDayURL(d.Dir, d.Date, d.Group.Key) + "&v=" + d.version()
+	}
+	for _, g := range listStatusGroups[d.Dir] {
+		r.Filters = append(r.Filters, views.ListFilter{Key: g.Key, Label: g.Label, Count: g.count(d.Counts),
+			Href: listDayURL(d.Dir, d.Date, g.Key), Current: g.Key == d.Group.Key})
+	}
+	if d.Matching == 0 {
+		r.Empty = "No moves"
+		if d.Group.Key != listStatusGroups[d.Dir][0].Key {
+			r.Empty = "No " + strings.ToLower(d.Group.Label) + " moves"
+		}
+	}
+	var cur *views.MoveGroup
+	curKey := "\x00"
+	for _, row := range d.Rows {
+		key, title := row.ToID, row.To
+		if d.Dir == ListIncoming {
+			key, title = row.FromID, row.From
+		}
+		if title == "" {
+			title = "No destination given"
+		}
+		if cur == nil || key != curKey {
+			r.Groups = append(r.Groups, views.MoveGroup{Title: title})
+			cur = &r.Groups[len(r.Groups)-1]
+			curKey = key
+		}
+		cur.Cards = append(cur.Cards, moveCard(row, d.Date))
+	}
+	for i := range r.Groups {
+		r.Groups[i].ID = fmt.Sprintf("group-%d", i+1)
+	}
+	return r
+}
+
+// moveCard is a move as a list's card shows it.
+func moveCard(r store.ListRow, onDate string) views.MoveCard {
+	c := views.MoveCard{
+		ID:           r.ID,
+		Href:         "/move/" + r.ID,
+		Name:         listPersonName(r.Person),
+		Reference:    r.Reference,
+		StatusLabel:  r.Status.Label(),
+		StatusClass:  listStatusTagClass(r.Status),
+		MoveType:     r.MoveType.Label(),
+		PNC:          r.Person.PNC,
+		PrisonNumber: r.Person.PrisonNumber,
+		DateOfBirth:  listDateOfBirth(r.Person.DateOfBirth, onDate),
+	}
+	if r.TimeDue != nil {
+		c.TimeDue = r.TimeDue.In(London).Format("15:04")
+	}
+	for _, f := range r.Flags {
+		c.Warnings = append(c.Warnings, views.CardTag{Text: listFlagLabel(f), Class: listFlagTagClass(f.Category)})
+	}
+	return c
+}
+
+// listPersonName is "SURNAME, First names", as lists show people.
+func listPersonName(p moves.Person) string {
+	return strings.ToUpper(p.LastName) + ", " + p.FirstNames
+}
+
+// listStatusTagClass is the GOV.UK tag colour of each status.
+func listStatusTagClass(s moves.Status) string {
+	switch s {
+	case moves.StatusProposed:
+		return "govuk-tag--yellow"
+	case moves.StatusRequested:
+		return "govuk-tag--grey"
+	case moves.StatusBooked:
+		return "" // GOV.UK's default tag is blue
+	case moves.StatusInTransit:
+		return "govuk-tag--purple"
+	case moves.StatusCompleted:
+		return "govuk-tag--green"
+	case moves.StatusCancelled:
+		return "govuk-tag--red"
+	}
+	return "govuk-tag--grey"
+}
+
+// listFlagLabels name the profile flags the service asks about; any other
+// key still reads as words.
+var listFlagLabels = map[string]string{
+	"violent":         "Violent",
+	"escape":          "Escape risk",
+	"self_harm":       "Self-harm",
+	"hold_separately": "Hold separately",
+	"medication":      "Needs medication",
+	"health_issue":    "Health issue",
+	"interpreter":     "Needs an interpreter",
+}
+
+func listFlagLabel(f moves.Flag) string { return moves.Label(listFlagLabels, f.Key) }
+
+// listFlagTagClass colours warnings by category: risks red, health orange,
+// court information teal.
+func listFlagTagClass(c moves.FlagCategory) string {
+	switch c {
+	case moves.FlagRisk:
+		return "govuk-tag--red"
+	case moves.FlagHealth:
+		return "govuk-tag--orange"
+	}
+	return "govuk-tag--teal"
+}
+
+// listLongDate is "Thursday 3 December 2026".
+func listLongDate(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("Monday 2 January 2006")
+}
+
+// listShortDate is "3 December 2026".
+func listShortDate(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("2 January 2006")
+}
+
+// listDateLabel is a list's date, saying when it is today, tomorrow or
+// yesterday.
+func listDateLabel(date, today string) string {
+	s := listLongDate(date)
+	t, err1 := time.Parse(time.DateOnly, date)
+	n, err2 := time.Parse(time.DateOnly, today)
+	if err1 != nil || err2 != nil {
+		return s
+	}
+	switch int(t.Sub(n).Hours() / 24) {
+	case 0:
+		s += " (today)"
+	case 1:
+		s += " (tomorrow)"
+	case -1:
+		s += " (yesterday)"
+	}
+	return s
+}
+
+// listDateOfBirth is "14 March 1988 (age 38)", the age on the list's date.
+func listDateOfBirth(dob, on string) string {
+	b, err1 := time.Parse(time.DateOnly, dob)
+	d, err2 := time.Parse(time.DateOnly, on)
+	if err1 != nil {
+		return dob
+	}
+	s := b.Format("2 January 2006")
+	if err2 != nil || d.Before(b) {
+		return s
+	}
+	age := d.Year() - b.Year()
+	if d.Month() < b.Month() || (d.Month() == b.Month() && d.Day() < b.Day()) {
+		age--
+	}
+	return s + " (age " + strconv.Itoa(age) + ")"
+}
+
+// MovesDayCSV downloads a day's list, with the same filter, as CSV: every
+// move, not just the first page of cards.
+func (h *Handlers) MovesDayCSV(dir ListDir) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		date, err := moves.ParseDate(c.Param("date"))
+		if err != nil {
+			return moves.Errorf(moves.NotFound, "no such date")
+		}
+		u := currentUser(c)
+		if listNeedsLocation(u) {
+			return chooseLocationFirst(c)
+		}
+		d, err := h.loadDay(c, dir, date, c.QueryParam("status"), 0)
+		if err != nil {
+			return err
+		}
+		header := []string{"Reference", "Status", "Move type", "Date", "Time due", "From", "To",
+			"Last name", "First names", "Date of birth", "Gender", "PNC number", "Prison number", "Warnings"}
+		var rows [][]string
+		for _, r := range d.Rows {
+			due := ""
+			if r.TimeDue != nil {
+				due = r.TimeDue.In(London).Format("15:04")
+			}
+			var warn []string
+			for _, f := range r.Flags {
+				w := listFlagLabel(f)
+				if f.Details != "" {
+					w += ": " + f.Details
+				}
+				warn = append(warn, w)
+			}
+			rows = append(rows, []string{r.Reference, r.Status.Label(), r.MoveType.Label(), r.Date, due, r.From, r.To,
+				r.Person.LastName, r.Person.FirstNames, r.Person.DateOfBirth, moves.Label(moves.GenderLabels, r.Person.Gender),
+				r.Person.PNC, r.Person.PrisonNumber, strings.Join(warn, "; ")})
+		}
+		return writeCSV(c, fmt.Sprintf("Moves on %s (%s).csv", date, dir), header, rows)
+	}
+}

@@ -1,0 +1,204 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/web"
+)
+
+// Hashing demo passwords at full cost would dominate these tests. This is
+// an init, not a TestMain, so that it cannot clash with another file's
+// TestMain in the same package.
+func init() { store.SetBcryptCostForTests(4) }
+
+// listsNow is the lists tests' clock: Thursday 3 December 2026, midday in
+// London (GMT).
+var listsNow = time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+
+const listsToday = "2026-12-03"
+
+// listsApp is the real server on a store seeded with the demo data as of
+// listsNow.
+type listsApp struct {
+	st  *store.Store
+	srv *httptest.Server
+}
+
+func newListsApp(t testing.TB) *listsApp {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lists.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Now = func() time.Time { return listsNow }
+	if _, err := st.SeedDemo(ctx, listsNow); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	s := web.New(web.Config{SessionKey: []byte("lists-tests-session-key-0123456789abcdef"), Demo: true}, st,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.Handlers.Now = func() time.Time { return listsNow }
+	a := &listsApp{st: st, srv: httptest.NewServer(s)}
+	t.Cleanup(func() {
+		a.srv.Close()
+		st.Close()
+	})
+	return a
+}
+
+// locationID returns the id of the location with a code.
+func (a *listsApp) locationID(t testing.TB, code string) string {
+	t.Helper()
+	ls, err := a.st.Locations(context.Background(), store.LocationFilter{Codes: []string{code}, IncludeDisabled: true})
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("location %s: %v (%d found)", code, err, len(ls))
+	}
+	return ls[0].ID
+}
+
+// listsClient is a browser without JavaScript: it keeps cookies and does
+// not follow redirects by itself.
+type listsClient struct {
+	t    testing.TB
+	app  *listsApp
+	http *http.Client
+}
+
+func (a *listsApp) client(t testing.TB) *listsClient {
+	jar, _ := cookiejar.New(nil)
+	return &listsClient{t: t, app: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// signIn signs in as a demo user and, when given a location code,
+// chooses it.
+func (a *listsApp) signIn(t testing.TB, username, locationCode string) *listsClient {
+	t.Helper()
+	c := a.client(t)
+	tok := c.csrf("/sign-in")
+	res := c.post("/sign-in", url.Values{"username": {username}, "password": {store.DemoPassword}, "_csrf": {tok}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d", username, res.StatusCode)
+	}
+	if locationCode != "" {
+		tok := c.csrf("/locations")
+		res := c.post("/locations", url.Values{"location": {a.locationID(t, locationCode)}, "_csrf": {tok}, "next": {"/"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("choose %s: %d", locationCode, res.StatusCode)
+		}
+	}
+	return c
+}
+
+func (c *listsClient) do(req *http.Request) *http.Response {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	c.t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+func (c *listsClient) get(path string, headers ...string) *http.Response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.srv.URL+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.do(req)
+}
+
+func (c *listsClient) post(path string, form url.Values) *http.Response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// page GETs path, expects status and parses the HTML.
+func (c *listsClient) page(path string, status int, headers ...string) *goquery.Document {
+	c.t.Helper()
+	res := c.get(path, headers...)
+	if res.StatusCode != status {
+		body, _ := io.ReadAll(res.Body)
+		c.t.Fatalf("GET %s: status %d, want %d\n%.2000s", path, res.StatusCode, status, body)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return doc
+}
+
+// csrf reads the CSRF token from the first form on a page.
+func (c *listsClient) csrf(path string) string {
+	c.t.Helper()
+	doc := c.page(path, http.StatusOK)
+	tok, ok := doc.Find(`form input[name="_csrf"]`).Last().Attr("value")
+	if !ok || tok == "" {
+		c.t.Fatalf("no CSRF token on %s", path)
+	}
+	return tok
+}
+
+// listsText is a selection's listsText with whitespace collapsed.
+func listsText(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+
+// listsGroups reads a day list's groups: each group's title and the names
+// on its cards, in page order.
+type listsGroup struct {
+	Title string
+	Names []string
+}
+
+func listsGroups(doc *goquery.Document) []listsGroup {
+	var out []listsGroup
+	doc.Find("#moves-results .app-move-group").Each(func(_ int, g *goquery.Selection) {
+		title := g.Find("h2").Clone()
+		title.Find(".govuk-caption-m").Remove()
+		lg := listsGroup{Title: listsText(title)}
+		g.Find(".app-move-card .app-card__title a").Each(func(_ int, a *goquery.Selection) {
+			lg.Names = append(lg.Names, listsText(a))
+		})
+		out = append(out, lg)
+	})
+	return out
+}
+
+// listsFilterCounts reads a day list's status filter: label → count.
+func listsFilterCounts(doc *goquery.Document) (map[string]int, []string) {
+	counts := map[string]int{}
+	var order []string
+	doc.Find("#moves-results .app-filter__link").Each(func(_ int, a *goquery.Selection) {
+		label := listsText(a.Find(".app-filter__label"))
+		n := 0
+		count := a.Find(".app-filter__count").Clone()
+		count.Find(".govuk-visually-hidden").Remove()
+		for _, r := range listsText(count) {
+			n = n*10 + int(r-'0')
+		}
+		counts[label] = n
+		order = append(order, label)
+	})
+	return counts, order
+}

@@ -1,0 +1,341 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/web"
+)
+
+// The request tests' clock: Thursday 3 December 2026, midday in London.
+var reqNow = time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+
+const (
+	reqToday    = "2026-12-03"
+	reqTomorrow = "2026-12-04"
+)
+
+// reqApp is the real server on a store seeded with the demo data.
+type reqApp struct {
+	st  *store.Store
+	srv *httptest.Server
+}
+
+// reqSeed is the demo database as seeded at reqNow, made once: seeding is
+// the slow part of these tests (very slow under the race detector), and
+// each test gets its own copy of the file.
+var reqSeed struct {
+	once sync.Once
+	db   []byte
+	err  error
+}
+
+func newReqApp(t testing.TB) *reqApp {
+	t.Helper()
+	ctx := context.Background()
+	reqSeed.once.Do(func() {
+		path := filepath.Join(t.TempDir(), "seed.db")
+		st, err := store.Open(ctx, path)
+		if err != nil {
+			reqSeed.err = err
+			return
+		}
+		st.Now = func() time.Time { return reqNow }
+		_, err = st.SeedDemo(ctx, reqNow)
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			reqSeed.db, err = os.ReadFile(path)
+		}
+		reqSeed.err = err
+	})
+	if reqSeed.err != nil {
+		t.Fatalf("seeding the demo data: %v", reqSeed.err)
+	}
+	path := filepath.Join(t.TempDir(), "request.db")
+	if err := os.WriteFile(path, reqSeed.db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Now = func() time.Time { return reqNow }
+	s := web.New(web.Config{SessionKey: []byte("request-tests-session-key-0123456789abcdef"), Demo: true}, st,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.Handlers.Now = func() time.Time { return reqNow }
+	a := &reqApp{st: st, srv: httptest.NewServer(s)}
+	t.Cleanup(func() {
+		a.srv.Close()
+		st.Close()
+	})
+	return a
+}
+
+func (a *reqApp) location(t testing.TB, code string) moves.Location {
+	t.Helper()
+	ls, err := a.st.Locations(context.Background(), store.LocationFilter{Codes: []string{code}, IncludeDisabled: true})
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("location %s: %v (%d found)", code, err, len(ls))
+	}
+	return ls[0]
+}
+
+// person returns a seeded person by last name.
+func (a *reqApp) person(t testing.TB, lastName string) moves.Person {
+	t.Helper()
+	ps, err := a.st.FindPeople(context.Background(), store.PeopleFilter{LastName: lastName})
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("person %s: %v (%d found)", lastName, err, len(ps))
+	}
+	return ps[0]
+}
+
+// reqClient is a browser without JavaScript: it keeps cookies, does not
+// follow redirects by itself, and knows its session's CSRF token.
+type reqClient struct {
+	t    testing.TB
+	app  *reqApp
+	http *http.Client
+	csrf string
+}
+
+func (a *reqApp) client(t testing.TB) *reqClient {
+	jar, _ := cookiejar.New(nil)
+	return &reqClient{t: t, app: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// signIn signs in as a demo user in a new browser, choosing a location
+// when given its code.
+func (a *reqApp) signIn(t testing.TB, username, locationCode string) *reqClient {
+	t.Helper()
+	c := a.client(t)
+	c.signIn(username, locationCode)
+	return c
+}
+
+// signIn signs in (again) in this browser.
+func (c *reqClient) signIn(username, locationCode string) {
+	c.t.Helper()
+	if res := c.get("/sign-in"); res.StatusCode == http.StatusSeeOther {
+		if res := c.post("/sign-out", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			c.t.Fatalf("sign out: %d", res.StatusCode)
+		}
+	}
+	c.csrf = c.token("/sign-in")
+	res := c.post("/sign-in", url.Values{"username": {username}, "password": {store.DemoPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		c.t.Fatalf("sign in as %s: %d", username, res.StatusCode)
+	}
+	c.csrf = c.token("/locations")
+	if locationCode != "" {
+		res := c.post("/locations", url.Values{"location": {c.app.location(c.t, locationCode).ID}, "next": {"/"}})
+		if res.StatusCode != http.StatusSeeOther {
+			c.t.Fatalf("choose %s: %d", locationCode, res.StatusCode)
+		}
+	}
+}
+
+func (c *reqClient) do(req *http.Request) *http.Response {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	c.t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+func (c *reqClient) get(path string) *http.Response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.srv.URL+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.do(req)
+}
+
+// post sends a form with the session's CSRF token (unless the form has
+// its own _csrf entry, even an empty one).
+func (c *reqClient) post(path string, form url.Values) *http.Response {
+	c.t.Helper()
+	if _, ok := form["_csrf"]; !ok {
+		form = reqCloneValues(form)
+		form.Set("_csrf", c.csrf)
+	}
+	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func reqCloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+func reqDoc(t testing.TB, res *http.Response) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// page GETs path, expects status and parses the HTML.
+func (c *reqClient) page(path string, status int) *goquery.Document {
+	c.t.Helper()
+	res := c.get(path)
+	if res.StatusCode != status {
+		body, _ := io.ReadAll(res.Body)
+		c.t.Fatalf("GET %s: status %d, want %d (Location %q)\n%.3000s", path, res.StatusCode, status, res.Header.Get("Location"), body)
+	}
+	return reqDoc(c.t, res)
+}
+
+// token reads the CSRF token from the last form on a page.
+func (c *reqClient) token(path string) string {
+	c.t.Helper()
+	doc := c.page(path, http.StatusOK)
+	tok, ok := doc.Find(`form input[name="_csrf"]`).Last().Attr("value")
+	if !ok || tok == "" {
+		c.t.Fatalf("no CSRF token on %s", path)
+	}
+	return tok
+}
+
+// next POSTs a step and expects a 303, returning where it leads.
+func (c *reqClient) next(path string, form url.Values) string {
+	c.t.Helper()
+	res := c.post(path, form)
+	if res.StatusCode != http.StatusSeeOther {
+		body, _ := io.ReadAll(res.Body)
+		c.t.Fatalf("POST %s: status %d, want 303\n%.3000s", path, res.StatusCode, reqSummaryText(body))
+	}
+	return res.Header.Get("Location")
+}
+
+// invalid POSTs a step, expects 422 and checks the GOV.UK error summary:
+// every link points at an element on the page, and the messages include
+// each of wants (as "id: part of the message").
+func (c *reqClient) invalid(path string, form url.Values, wants ...string) *goquery.Document {
+	c.t.Helper()
+	res := c.post(path, form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		c.t.Fatalf("POST %s %v: status %d, want 422 (Location %q)", path, form, res.StatusCode, res.Header.Get("Location"))
+	}
+	doc := reqDoc(c.t, res)
+	reqCheckSummary(c.t, doc, wants...)
+	return doc
+}
+
+// reqCheckSummary checks a page's error summary (see invalid).
+func reqCheckSummary(t testing.TB, doc *goquery.Document, wants ...string) {
+	t.Helper()
+	if !strings.HasPrefix(doc.Find("title").Text(), "Error: ") {
+		t.Errorf("title %q does not start with Error:", doc.Find("title").Text())
+	}
+	summary := doc.Find(".govuk-error-summary")
+	if summary.Length() != 1 {
+		t.Fatalf("want one error summary, found %d", summary.Length())
+	}
+	got := map[string]string{}
+	summary.Find(".govuk-error-summary__list a").Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		if !strings.HasPrefix(href, "#") {
+			t.Errorf("error summary link %q is not to a field on the page", href)
+			return
+		}
+		id := strings.TrimPrefix(href, "#")
+		if doc.Find(`[id="`+id+`"]`).Length() != 1 {
+			t.Errorf("error summary links to #%s, which is not on the page", id)
+		}
+		got[id] = reqText(a)
+		if doc.Find(`[id="`+id+`-error"]`).Length() == 0 && doc.Find(".govuk-error-message").Length() == 0 {
+			t.Errorf("no inline error message for #%s", id)
+		}
+	})
+	for _, w := range wants {
+		id, msg, _ := strings.Cut(w, ": ")
+		if m, ok := got[id]; !ok || !strings.Contains(m, msg) {
+			t.Errorf("want an error on #%s containing %q; got %v", id, msg, got)
+		}
+	}
+}
+
+var reqSummaryRE = regexp.MustCompile(`(?s)govuk-error-summary__list.*?</ul>`)
+
+func reqSummaryText(body []byte) string {
+	if m := reqSummaryRE.Find(body); m != nil {
+		return string(m)
+	}
+	if len(body) > 1500 {
+		body = body[:1500]
+	}
+	return string(body)
+}
+
+func reqText(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+
+// start begins a journey and returns its first step's path.
+func (c *reqClient) start() string {
+	c.t.Helper()
+	res := c.get("/move/new")
+	if res.StatusCode != http.StatusSeeOther {
+		c.t.Fatalf("GET /move/new: %d", res.StatusCode)
+	}
+	loc := res.Header.Get("Location")
+	if !regexp.MustCompile(`^/move/new/[a-z2-7]{16}/person$`).MatchString(loc) {
+		c.t.Fatalf("GET /move/new leads to %q", loc)
+	}
+	return loc
+}
+
+// journeyBase is /move/new/<journey> of a step path.
+func reqJourneyBase(step string) string {
+	step, _, _ = strings.Cut(step, "?")
+	return step[:strings.LastIndex(step, "/")]
+}
+
+// summaryRows reads check your answers: "Card title / key" → value.
+func reqSummaryRows(doc *goquery.Document) map[string]string {
+	out := map[string]string{}
+	doc.Find(".govuk-summary-card").Each(func(_ int, card *goquery.Selection) {
+		title := reqText(card.Find(".govuk-summary-card__title"))
+		card.Find(".govuk-summary-list__row").Each(func(_ int, row *goquery.Selection) {
+			value := row.Find(".govuk-summary-list__value")
+			if ps := value.Find("p"); ps.Length() > 0 {
+				var lines []string
+				ps.Each(func(_ int, p *goquery.Selection) { lines = append(lines, reqText(p)) })
+				out[title+" / "+reqText(row.Find(".govuk-summary-list__key"))] = strings.Join(lines, " | ")
+				return
+			}
+			out[title+" / "+reqText(row.Find(".govuk-summary-list__key"))] = reqText(value)
+		})
+	})
+	return out
+}

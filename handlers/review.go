@@ -1,0 +1,381 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/views"
+)
+
+// reviewPageSize is how many requests one page of the table shows.
+const reviewPageSize = 20
+
+// reviewCSVLimit bounds a download of requests.
+const reviewCSVLimit = 20000
+
+// reviewLabels name the review statuses.
+var reviewLabels = map[string]string{
+	store.ReviewPending:   "Pending review",
+	store.ReviewApproved:  "Approved",
+	store.ReviewRejected:  "Rejected",
+	store.ReviewCancelled: "Cancelled",
+}
+
+// reviewColumns are the table's columns, each sortable: the sort key in
+// the query string and the heading.
+var reviewColumns = []struct{ Key, Label string }{
+	{"name", "Name"},
+	{"reference", "Reference"},
+	{"sent", "Sent on"},
+	{"from", "Move from"},
+	{"to", "Move to"},
+	{"earliest", "Earliest date"},
+	{"latest", "Latest date"},
+}
+
+// reviewQuery is the requests table's state, all of it in the query
+// string: status, sort, page and filters (dates as the user typed them).
+type reviewQuery struct {
+	Status       string
+	Sort         string
+	Desc         bool
+	Page         int
+	From         string
+	Region       string
+	EarliestFrom string
+	EarliestTo   string
+	SentFrom     string
+	SentTo       string
+}
+
+// values encodes q, leaving out defaults, so that links are short and
+// every state has one address.
+func (q reviewQuery) values() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("status", q.Status)
+	if q.Sort != "" && q.Sort != "earliest" || q.Desc {
+		v.Set("sort", q.Sort)
+		if q.Sort == "" {
+			v.Set("sort", "earliest")
+		}
+		v.Set("direction", map[bool]string{false: "ascending", true: "descending"}[q.Desc])
+	}
+	set("from", q.From)
+	set("region", q.Region)
+	set("earliest_from", q.EarliestFrom)
+	set("earliest_to", q.EarliestTo)
+	set("sent_from", q.SentFrom)
+	set("sent_to", q.SentTo)
+	if q.Page > 1 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
+	return v
+}
+
+func (q reviewQuery) url(path string) string {
+	if enc := q.values().Encode(); enc != "" {
+		return path + "?" + enc
+	}
+	return path
+}
+
+func (q reviewQuery) filtered() bool {
+	return q.From != "" || q.Region != "" || q.EarliestFrom != "" || q.EarliestTo != "" || q.SentFrom != "" || q.SentTo != ""
+}
+
+// parseReviewQuery reads the table's state and turns it into a store
+// filter. Dates that cannot be read are reported for the error summary
+// and left out of the filter.
+func (h *Handlers) parseReviewQuery(c echo.Context) (reviewQuery, store.ReviewFilter, views.Errors) {
+	q := reviewQuery{
+		Status:       c.QueryParam("status"),
+		Sort:         c.QueryParam("sort"),
+		Desc:         c.QueryParam("direction") == "descending",
+		From:         strings.TrimSpace(c.QueryParam("from")),
+		Region:       strings.TrimSpace(c.QueryParam("region")),
+		EarliestFrom: strings.TrimSpace(c.QueryParam("earliest_from")),
+		EarliestTo:   strings.TrimSpace(c.QueryParam("earliest_to")),
+		SentFrom:     strings.TrimSpace(c.QueryParam("sent_from")),
+		SentTo:       strings.TrimSpace(c.QueryParam("sent_to")),
+	}
+	if _, ok := reviewLabels[q.Status]; !ok {
+		q.Status = store.ReviewPending
+	}
+	known := false
+	for _, col := range reviewColumns {
+		known = known || col.Key == q.Sort
+	}
+	if !known {
+		q.Sort = "earliest"
+	}
+	q.Page, _ = strconv.Atoi(c.QueryParam("page"))
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	f := store.ReviewFilter{Status: q.Status, Sort: q.Sort, Desc: q.Desc, RegionID: q.Region}
+	if q.From != "" {
+		f.FromIDs = []string{q.From}
+	}
+	var errs views.Errors
+	today := h.Now().In(London)
+	date := func(id, value, what string) string {
+		if value == "" {
+			return ""
+		}
+		d, err := moves.ParseHumanDate(value, today)
+		if err != nil {
+			errs = append(errs, views.FieldError{ID: id, Message: what + " must be a real date, such as 22/11/2026 or 22 November 2026"})
+			return ""
+		}
+		return d
+	}
+	f.EarliestFrom = date("earliest_from", q.EarliestFrom, "Earliest date from")
+	f.EarliestTo = date("earliest_to", q.EarliestTo, "Earliest date to")
+	if f.EarliestFrom != "" && f.EarliestTo != "" && f.EarliestTo < f.EarliestFrom {
+		errs = append(errs, views.FieldError{ID: "earliest_to", Message: "Earliest date to must be the same as or after earliest date from"})
+		f.EarliestTo = ""
+	}
+	sentFrom := date("sent_from", q.SentFrom, "Sent from")
+	sentTo := date("sent_to", q.SentTo, "Sent to")
+	if sentFrom != "" && sentTo != "" && sentTo < sentFrom {
+		errs = append(errs, views.FieldError{ID: "sent_to", Message: "Sent to must be the same as or after sent from"})
+		sentTo = ""
+	}
+	if sentFrom != "" {
+		f.SentFrom = listDayStart(sentFrom)
+	}
+	if sentTo != "" {
+		f.SentTo = listDayStart(sentTo).AddDate(0, 0, 1)
+	}
+	return q, f, errs
+}
+
+// ReviewRequests is PMU's table of requests to review: proposed prison
+// transfers and what became of them, with a status filter and counts,
+// sortable columns, pages of 20, filters by location, region and dates,
+// and a CSV download.
+func (h *Handlers) ReviewRequests(c echo.Context) error {
+	if u := currentUser(c); u == nil || u.Role != "pmu" {
+		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
+	}
+	ctx := c.Request().Context()
+	q, f, errs := h.parseReviewQuery(c)
+	all := f
+	all.Status = "" // every status's count, for the tabs
+	counts, err := h.Store.CountReviewRequests(ctx, all)
+	if err != nil {
+		return err
+	}
+	total := counts[q.Status]
+	pages := max(1, (total+reviewPageSize-1)/reviewPageSize)
+	if q.Page > pages {
+		q.Page = pages
+	}
+	f.Limit, f.Offset = reviewPageSize, (q.Page-1)*reviewPageSize
+	rows, _, err := h.Store.ReviewRequests(ctx, f)
+	if err != nil {
+		return err
+	}
+	m := views.Review{
+		Page:   h.page(c, "Requests to review: "+reviewLabels[q.Status]),
+		Errors: errs,
+		Status: reviewLabels[q.Status],
+		Total:  total,
+		CSVHref: func() string {
+			cq := q
+			cq.Page = 0
+			return cq.url("/moves/review/download.csv")
+		}(),
+		FiltersOpen: q.filtered() || len(errs) > 0,
+		ClearHref:   reviewQuery{Status: q.Status, Sort: q.Sort, Desc: q.Desc}.url("/moves/review"),
+	}
+	m.Page.HasErrors = len(errs) > 0
+	for _, st := range store.ReviewStatuses {
+		sq := q
+		sq.Status, sq.Page = st, 0
+		m.Tabs = append(m.Tabs, views.ListFilter{Key: st, Label: reviewLabels[st], Count: counts[st], Href: sq.url("/moves/review"), Current: st == q.Status})
+	}
+	for _, col := range reviewColumns {
+		sq := q
+		sq.Page = 0
+		hd := views.ReviewHeader{Key: col.Key, Label: col.Label, Sort: "none"}
+		if q.Sort == col.Key {
+			hd.Sort = map[bool]string{false: "ascending", true: "descending"}[q.Desc]
+			sq.Desc = !q.Desc
+		} else {
+			sq.Sort, sq.Desc = col.Key, false
+		}
+		hd.Href = sq.url("/moves/review")
+		m.Headers = append(m.Headers, hd)
+	}
+	for _, r := range rows {
+		m.Rows = append(m.Rows, views.ReviewRow{
+			ID:        r.ID,
+			Href:      "/move/" + r.ID,
+			Name:      listPersonName(r.Person),
+			Reference: r.Reference,
+			SentOn:    r.CreatedAt.In(London).Format("2 January 2006"),
+			From:      r.From,
+			To:        listOr(r.To, "Not given"),
+			Earliest:  listOr(listShortDate(r.DateFrom), "Not given"),
+			Latest:    listOr(listShortDate(r.DateTo), "Not given"),
+		})
+	}
+	if total == 0 {
+		m.Empty = "No requests to review"
+		if q.Status != store.ReviewPending {
+			m.Empty = "No " + strings.ToLower(reviewLabels[q.Status]) + " requests"
+		}
+	} else {
+		first := (q.Page-1)*reviewPageSize + 1
+		m.Showing = fmt.Sprintf("Showing %d to %d of %d %s", first, first+len(rows)-1, total, map[bool]string{true: "request", false: "requests"}[total == 1])
+	}
+	m.Pagination = reviewPagination(q, pages)
+	if err := h.reviewFilterForm(c, q, &m); err != nil {
+		return err
+	}
+	code := http.StatusOK
+	if len(errs) > 0 {
+		code = http.StatusUnprocessableEntity
+	}
+	return render(c, code, views.ReviewPage(m))
+}
+
+func listOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// reviewPagination is the numbered page links: the first and last pages,
+// the current one and its neighbours, with gaps between.
+func reviewPagination(q reviewQuery, pages int) *views.ReviewPagination {
+	if pages <= 1 {
+		return nil
+	}
+	p := &views.ReviewPagination{}
+	at := func(n int) string {
+		pq := q
+		pq.Page = n
+		return pq.url("/moves/review")
+	}
+	if q.Page > 1 {
+		p.Previous = at(q.Page - 1)
+	}
+	if q.Page < pages {
+		p.Next = at(q.Page + 1)
+	}
+	gap := false
+	for n := 1; n <= pages; n++ {
+		if n == 1 || n == pages || (n >= q.Page-1 && n <= q.Page+1) {
+			p.Items = append(p.Items, views.ReviewPageLink{Number: n, Href: at(n), Current: n == q.Page})
+			gap = false
+		} else if !gap {
+			p.Items = append(p.Items, views.ReviewPageLink{Ellipsis: true})
+			gap = true
+		}
+	}
+	return p
+}
+
+// reviewFilterForm fills in the filter form: the detained locations
+// requests come from, the regions, and what was typed.
+func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Review) error {
+	ctx := c.Request().Context()
+	locs, err := h.Store.Locations(ctx, store.LocationFilter{Types: []moves.LocationType{moves.LocPrison, moves.LocYOI, moves.LocSCH, moves.LocSTC},
+		IncludeDisabled: true})
+	if err != nil {
+		return err
+	}
+	regions, err := h.Store.Regions(ctx)
+	if err != nil {
+		return err
+	}
+	ff := views.ReviewFilters{Status: q.Status, Sort: q.Sort, Direction: map[bool]string{false: "ascending", true: "descending"}[q.Desc],
+		From: q.From, Region: q.Region, EarliestFrom: q.EarliestFrom, EarliestTo: q.EarliestTo, SentFrom: q.SentFrom, SentTo: q.SentTo}
+	ff.Locations = append(ff.Locations, views.ReviewOption{Value: "", Text: "Any location"})
+	for _, l := range locs {
+		ff.Locations = append(ff.Locations, views.ReviewOption{Value: l.ID, Text: l.Title})
+		if l.ID == q.From {
+			m.Applied = append(m.Applied, "from "+l.Title)
+		}
+	}
+	ff.Regions = append(ff.Regions, views.ReviewOption{Value: "", Text: "Any region"})
+	for _, r := range regions {
+		ff.Regions = append(ff.Regions, views.ReviewOption{Value: r.ID, Text: r.Name})
+		if r.ID == q.Region {
+			m.Applied = append(m.Applied, "from a location in "+r.Name)
+		}
+	}
+	between := func(what, from, to string) {
+		t := h.Now().In(London)
+		a, errA := moves.ParseHumanDate(from, t)
+		b, errB := moves.ParseHumanDate(to, t)
+		switch {
+		case from != "" && errA == nil && to != "" && errB == nil:
+			m.Applied = append(m.Applied, what+" from "+listShortDate(a)+" to "+listShortDate(b))
+		case from != "" && errA == nil:
+			m.Applied = append(m.Applied, what+" on or after "+listShortDate(a))
+		case to != "" && errB == nil:
+			m.Applied = append(m.Applied, what+" on or before "+listShortDate(b))
+		}
+	}
+	between("earliest date", q.EarliestFrom, q.EarliestTo)
+	between("sent", q.SentFrom, q.SentTo)
+	m.Filters = ff
+	return nil
+}
+
+// ReviewRequestsCSV downloads the requests to review, with the table's
+// status, filters and sort, every page at once.
+func (h *Handlers) ReviewRequestsCSV(c echo.Context) error {
+	if u := currentUser(c); u == nil || u.Role != "pmu" {
+		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
+	}
+	q, f, _ := h.parseReviewQuery(c)
+	f.Limit = reviewCSVLimit
+	rows, _, err := h.Store.ReviewRequests(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	header := []string{"Reference", "Review status", "Move status", "Last name", "First names", "Date of birth", "PNC number", "Prison number",
+		"Sent on", "Move from", "Move to", "Earliest date", "Latest date", "Move date", "Rejection or cancellation reason"}
+	var out [][]string
+	for _, r := range rows {
+		reason := ""
+		if r.Cancellation.Reason == "rejected" {
+			reason = "Rejected: " + moves.Label(moves.RejectionReasonLabels, r.Cancellation.RejectionReason)
+		} else if r.Cancellation.Reason != "" {
+			reason = moves.Label(moves.CancellationReasonLabels, r.Cancellation.Reason)
+		}
+		out = append(out, []string{r.Reference, reviewLabels[reviewStatusOf(r.Move)], r.Status.Label(), r.Person.LastName, r.Person.FirstNames,
+			r.Person.DateOfBirth, r.Person.PNC, r.Person.PrisonNumber, r.CreatedAt.In(London).Format("2006-01-02 15:04"),
+			r.From, r.To, r.DateFrom, r.DateTo, r.Date, reason})
+	}
+	return writeCSV(c, fmt.Sprintf("Requests to review, %s (%s).csv", strings.ToLower(reviewLabels[q.Status]), h.Today()), header, out)
+}
+
+// reviewStatusOf is what became of a proposed move.
+func reviewStatusOf(m moves.Move) string {
+	switch {
+	case m.Status == moves.StatusProposed:
+		return store.ReviewPending
+	case m.Status == moves.StatusCancelled && m.Cancellation.Reason == "rejected":
+		return store.ReviewRejected
+	case m.Status == moves.StatusCancelled:
+		return store.ReviewCancelled
+	}
+	return store.ReviewApproved
+}

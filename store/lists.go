@@ -1,0 +1,244 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/securemove/securemove/moves"
+)
+
+// ListRow is a move as a list shows it: the move, its person, the titles
+// of both ends and the warnings on its profile.
+type ListRow struct {
+	MoveRow
+	Flags []moves.Flag
+}
+
+// Group orders for DayMoves.
+const (
+	// ByDestination groups a day's moves by where they go (outgoing lists).
+	ByDestination = "destination"
+	// ByOrigin groups them by where they come from (incoming lists).
+	ByOrigin = "origin"
+)
+
+const listSelect = "SELECT " + moveCols + ", p.id, p.first_names, p.last_name, p.date_of_birth, p.gender, COALESCE(p.pnc,''), COALESCE(p.prison_number,''), " +
+	`lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]')
+	FROM moves m JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
+	LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
+
+func scanListRow(sc interface{ Scan(...any) error }) (ListRow, error) {
+	var r ListRow
+	var flags string
+	p := &r.Person
+	m, err := scanMove(sc, &p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.PNC, &p.PrisonNumber, &r.From, &r.To, &flags)
+	if err != nil {
+		return r, fmt.Errorf("store: list row: %w", err)
+	}
+	r.Move = m
+	if flags != "" && flags != "[]" {
+		if err := json.Unmarshal([]byte(flags), &r.Flags); err != nil {
+			return r, fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
+		}
+	}
+	return r, nil
+}
+
+// DayMoves returns the moves a day's list shows, in one query: each with
+// its person, the titles of both ends and its profile's flags, ordered by
+// the title of the end they are grouped by (moves without a destination
+// last), then by the person's last and first names. f should name one
+// location (FromIDs or ToIDs) or supplier and one date, so that SQLite
+// walks the (location, date) or date index. limit <= 0 means no limit.
+func (s *Store) DayMoves(ctx context.Context, f MoveFilter, groupBy string, limit int) ([]ListRow, error) {
+	where, args := f.where()
+	group := "lt.title IS NULL, lt.title COLLATE NOCASE, m.to_location_id"
+	if groupBy == ByOrigin {
+		group = "lf.title COLLATE NOCASE, m.from_location_id"
+	}
+	q := listSelect + where + " ORDER BY " + group + ", p.last_name COLLATE NOCASE, p.first_names COLLATE NOCASE, m.reference"
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: day moves: %w", err)
+	}
+	defer rows.Close()
+	var out []ListRow
+	for rows.Next() {
+		r, err := scanListRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Review statuses: what became of a move that started as a proposal
+// waiting for PMU.
+const (
+	ReviewPending   = "pending"   // still proposed
+	ReviewApproved  = "approved"  // approved: requested, booked, in transit or completed
+	ReviewRejected  = "rejected"  // cancelled with the reason "rejected"
+	ReviewCancelled = "cancelled" // cancelled for any other reason
+)
+
+// ReviewStatuses lists the review statuses in the order they are shown.
+var ReviewStatuses = []string{ReviewPending, ReviewApproved, ReviewRejected, ReviewCancelled}
+
+// ReviewFilter narrows the requests to review: moves created as proposals
+// (initial status proposed), whatever became of them.
+type ReviewFilter struct {
+	// Status is one of the Review* statuses; empty matches all.
+	Status string
+	// FromIDs matches requests from any of these locations.
+	FromIDs []string
+	// RegionID matches requests from a location in the region.
+	RegionID string
+	// Range on the earliest date of the proposed window, inclusive, YYYY-MM-DD.
+	EarliestFrom string
+	EarliestTo   string
+	// Range on when the request was sent: From inclusive, To exclusive.
+	SentFrom time.Time
+	SentTo   time.Time
+	// Sort is one of name, reference, sent, from, to, earliest, latest
+	// (default earliest); Desc reverses it.
+	Sort   string
+	Desc   bool
+	Limit  int
+	Offset int
+}
+
+// reviewStatusCase names a row's review status in SQL.
+const reviewStatusCase = `CASE WHEN m.status = 'proposed' THEN 'pending'
+	WHEN m.status = 'cancelled' AND m.cancellation_reason = 'rejected' THEN 'rejected'
+	WHEN m.status = 'cancelled' THEN 'cancelled' ELSE 'approved' END`
+
+func (f ReviewFilter) where(withStatus bool) (string, []any) {
+	// The literal initial_status term lets SQLite use moves_proposals, the
+	// index of proposals only.
+	w := []string{"m.initial_status = 'proposed'"}
+	var args []any
+	if withStatus {
+		switch f.Status {
+		case ReviewPending:
+			w = append(w, "m.status = 'proposed'")
+		case ReviewApproved:
+			w = append(w, "m.status IN ('requested','booked','in_transit','completed')")
+		case ReviewRejected:
+			w = append(w, "m.status = 'cancelled'", "m.cancellation_reason = 'rejected'")
+		case ReviewCancelled:
+			w = append(w, "m.status = 'cancelled'", "COALESCE(m.cancellation_reason, '') != 'rejected'")
+		}
+	}
+	if len(f.FromIDs) > 0 {
+		w = append(w, "m.from_location_id IN ("+placeholders(len(f.FromIDs))+")")
+		for _, id := range f.FromIDs {
+			args = append(args, id)
+		}
+	}
+	if f.RegionID != "" {
+		w = append(w, "lf.region_id = ?")
+		args = append(args, f.RegionID)
+	}
+	if f.EarliestFrom != "" {
+		w = append(w, "m.date_from >= ?")
+		args = append(args, f.EarliestFrom)
+	}
+	if f.EarliestTo != "" {
+		w = append(w, "m.date_from <= ?")
+		args = append(args, f.EarliestTo)
+	}
+	if !f.SentFrom.IsZero() {
+		w = append(w, "m.created_at >= ?")
+		args = append(args, micros(f.SentFrom))
+	}
+	if !f.SentTo.IsZero() {
+		w = append(w, "m.created_at < ?")
+		args = append(args, micros(f.SentTo))
+	}
+	return " WHERE " + strings.Join(w, " AND "), args
+}
+
+func (f ReviewFilter) order() string {
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
+	}
+	name := "p.last_name COLLATE NOCASE, p.first_names COLLATE NOCASE, m.reference"
+	switch f.Sort {
+	case "name":
+		return "p.last_name COLLATE NOCASE " + dir + ", p.first_names COLLATE NOCASE " + dir + ", m.reference " + dir
+	case "reference":
+		return "m.reference " + dir
+	case "sent":
+		return "m.created_at " + dir + ", m.reference " + dir
+	case "from":
+		return "lf.title COLLATE NOCASE " + dir + ", " + name
+	case "to":
+		return "lt.title IS NULL, lt.title COLLATE NOCASE " + dir + ", " + name
+	case "latest":
+		return "m.date_to IS NULL, m.date_to " + dir + ", m.date_from " + dir + ", " + name
+	default:
+		return "m.date_from " + dir + ", m.created_at " + dir + ", m.reference " + dir
+	}
+}
+
+// ReviewRequests returns a page of requests to review and how many match
+// in all.
+func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, int, error) {
+	where, args := f.where(true)
+	var total int
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m JOIN locations lf ON lf.id = m.from_location_id"+where, args...).
+		Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count requests to review: %w", err)
+	}
+	q := listSelect + where + " ORDER BY " + f.order()
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(0, f.Offset))
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: requests to review: %w", err)
+	}
+	defer rows.Close()
+	var out []ListRow
+	for rows.Next() {
+		r, err := scanListRow(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+// CountReviewRequests returns how many requests match f in each review
+// status, in one query; with f.Status set, only that status is counted.
+func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
+	where, args := f.where(f.Status != "")
+	join := ""
+	if f.RegionID != "" {
+		join = " JOIN locations lf ON lf.id = m.from_location_id"
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+reviewStatusCase+" AS g, COUNT(*) FROM moves m"+join+where+" GROUP BY g", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: count requests to review by status: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var g string
+		var n int
+		if err := rows.Scan(&g, &n); err != nil {
+			return nil, err
+		}
+		out[g] = n
+	}
+	return out, rows.Err()
+}
