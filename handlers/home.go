@@ -37,7 +37,7 @@ func (h *Handlers) Home(c echo.Context) error {
 		}
 		m.Sections = append(m.Sections, s)
 	}
-	dateLabel := "Today, " + listLongDate(today)
+	dateLabel := "Today, " + views.LongDate(today)
 	section := func(dir ListDir, heading string) (views.HomeSection, error) {
 		counts, err := h.Store.CountByStatus(ctx, h.dayFilter(u, dir, today))
 		if err != nil {
@@ -120,7 +120,7 @@ func listDateRange(from, to string) string {
 	b, err2 := time.Parse(time.DateOnly, to)
 	switch {
 	case err1 != nil || err2 != nil || a.Year() != b.Year():
-		return listShortDate(from) + " to " + listShortDate(to)
+		return views.ShortDate(from) + " to " + views.ShortDate(to)
 	case a.Month() != b.Month():
 		return a.Format("2 January") + " to " + b.Format("2 January 2006")
 	}

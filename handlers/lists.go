@@ -281,11 +281,11 @@ func (h *Handlers) dayPage(c echo.Context, d listDayData, res views.MovesResults
 	status := d.Group.Key
 	m.Nav = views.DayNav{
 		Previous:      views.Link{Text: "Previous day", Href: listDayURL(d.Dir, prev, status)},
-		PreviousLabel: listLongDate(prev),
+		PreviousLabel: views.LongDate(prev),
 		Today:         views.Link{Text: "Today", Href: listDayURL(d.Dir, h.Today(), status)},
 		IsToday:       d.Date == h.Today(),
 		Next:          views.Link{Text: "Next day", Href: listDayURL(d.Dir, next, status)},
-		NextLabel:     listLongDate(next),
+		NextLabel:     views.LongDate(next),
 	}
 	m.Jump = views.DateJump{Action: "/moves/" + string(d.Dir) + "/" + d.Date, Status: status}
 	return m
@@ -356,7 +356,7 @@ func moveCard(r store.ListRow, onDate string) views.MoveCard {
 		Name:         listPersonName(r.Person),
 		Reference:    r.Reference,
 		StatusLabel:  r.Status.Label(),
-		StatusClass:  listStatusTagClass(r.Status),
+		StatusClass:  views.StatusTagClass(r.Status),
 		MoveType:     r.MoveType.Label(),
 		PNC:          r.Person.PNC,
 		PrisonNumber: r.Person.PrisonNumber,
@@ -366,7 +366,7 @@ func moveCard(r store.ListRow, onDate string) views.MoveCard {
 		c.TimeDue = r.TimeDue.In(London).Format("15:04")
 	}
 	for _, f := range r.Flags {
-		c.Warnings = append(c.Warnings, views.CardTag{Text: listFlagLabel(f), Class: listFlagTagClass(f.Category)})
+		c.Warnings = append(c.Warnings, views.CardTag{Text: f.Label(), Class: views.FlagTagClass(f.Category)})
 	}
 	return c
 }
@@ -376,73 +376,10 @@ func listPersonName(p moves.Person) string {
 	return strings.ToUpper(p.LastName) + ", " + p.FirstNames
 }
 
-// listStatusTagClass is the GOV.UK tag colour of each status.
-func listStatusTagClass(s moves.Status) string {
-	switch s {
-	case moves.StatusProposed:
-		return "govuk-tag--yellow"
-	case moves.StatusRequested:
-		return "govuk-tag--grey"
-	case moves.StatusBooked:
-		return "" // GOV.UK's default tag is blue
-	case moves.StatusInTransit:
-		return "govuk-tag--purple"
-	case moves.StatusCompleted:
-		return "govuk-tag--green"
-	case moves.StatusCancelled:
-		return "govuk-tag--red"
-	}
-	return "govuk-tag--grey"
-}
-
-// listFlagLabels name the profile flags the service asks about; any other
-// key still reads as words.
-var listFlagLabels = map[string]string{
-	"violent":         "Violent",
-	"escape":          "Escape risk",
-	"self_harm":       "Self-harm",
-	"hold_separately": "Hold separately",
-	"medication":      "Needs medication",
-	"health_issue":    "Health issue",
-	"interpreter":     "Needs an interpreter",
-}
-
-func listFlagLabel(f moves.Flag) string { return moves.Label(listFlagLabels, f.Key) }
-
-// listFlagTagClass colours warnings by category: risks red, health orange,
-// court information teal.
-func listFlagTagClass(c moves.FlagCategory) string {
-	switch c {
-	case moves.FlagRisk:
-		return "govuk-tag--red"
-	case moves.FlagHealth:
-		return "govuk-tag--orange"
-	}
-	return "govuk-tag--teal"
-}
-
-// listLongDate is "Thursday 3 December 2026".
-func listLongDate(date string) string {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return date
-	}
-	return t.Format("Monday 2 January 2006")
-}
-
-// listShortDate is "3 December 2026".
-func listShortDate(date string) string {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return date
-	}
-	return t.Format("2 January 2006")
-}
-
 // listDateLabel is a list's date, saying when it is today, tomorrow or
 // yesterday.
 func listDateLabel(date, today string) string {
-	s := listLongDate(date)
+	s := views.LongDate(date)
 	t, err1 := time.Parse(time.DateOnly, date)
 	n, err2 := time.Parse(time.DateOnly, today)
 	if err1 != nil || err2 != nil {
@@ -503,7 +440,7 @@ func (h *Handlers) MovesDayCSV(dir ListDir) echo.HandlerFunc {
 			}
 			var warn []string
 			for _, f := range r.Flags {
-				w := listFlagLabel(f)
+				w := f.Label()
 				if f.Details != "" {
 					w += ": " + f.Details
 				}

@@ -117,7 +117,7 @@ func (h *Handlers) moveFormBase(c echo.Context, d moveData, title string, fe mov
 		{Key: "To", Value: orNotGiven(d.location(m.ToID))},
 	}
 	if m.Date != "" {
-		f.Summary = append(f.Summary, views.MovePageRow{Key: "Date", Value: views.TimelineDate(m.Date)})
+		f.Summary = append(f.Summary, views.MovePageRow{Key: "Date", Value: views.LongDate(m.Date)})
 	} else if w := moveWindow(m); w != "" {
 		f.Summary = append(f.Summary, views.MovePageRow{Key: "Dates asked for", Value: strings.ToUpper(w[:1]) + w[1:]})
 	}

@@ -62,9 +62,9 @@ func (h *Handlers) MoveApprove(c echo.Context) error {
 		if len(r.fields) > 0 {
 			return show(r.fields, r.existing)
 		}
-		text := "The move is now requested for " + views.TimelineDate(date) + "."
+		text := "The move is now requested for " + views.LongDate(date) + "."
 		if s := d.supplier(); s != "" {
-			text = "The move is now requested with " + s + " for " + views.TimelineDate(date) + "."
+			text = "The move is now requested with " + s + " for " + views.LongDate(date) + "."
 		}
 		return h.moveDone(c, r, "Move approved", text)
 	})
@@ -78,9 +78,9 @@ func moveOutsideWindow(m moves.Move, date string) string {
 	case (from == "" || date >= from) && (to == "" || date <= to):
 		return ""
 	case from != "" && to != "":
-		return "The date must be between " + views.TimelineDate(from) + " and " + views.TimelineDate(to)
+		return "The date must be between " + views.LongDate(from) + " and " + views.LongDate(to)
 	case from != "":
-		return "The date must be on or after " + views.TimelineDate(from)
+		return "The date must be on or after " + views.LongDate(from)
 	}
-	return "The date must be on or before " + views.TimelineDate(to)
+	return "The date must be on or before " + views.LongDate(to)
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func moveDateHint(m moves.Move) string {
-	return "It is now on " + views.TimelineDate(m.Date) + ". For example, 27 11 2026"
+	return "It is now on " + views.LongDate(m.Date) + ". For example, 27 11 2026"
 }
 
 func (h *Handlers) moveDateForm(c echo.Context, d moveData, fe moves.FieldErrors) views.MoveDateForm {
@@ -66,6 +66,6 @@ func (h *Handlers) MoveChangeDate(c echo.Context) error {
 		if len(r.fields) > 0 {
 			return show(r.fields, r.existing)
 		}
-		return h.moveDone(c, r, "Move date changed", "The move is now on "+views.TimelineDate(date)+".")
+		return h.moveDone(c, r, "Move date changed", "The move is now on "+views.LongDate(date)+".")
 	})
 }

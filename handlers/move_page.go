@@ -316,9 +316,9 @@ func moveBanners(d moveData) []views.MoveBanner {
 func moveWindow(m moves.Move) string {
 	switch {
 	case m.DateFrom != "" && m.DateTo != "":
-		return "between " + views.TimelineDate(m.DateFrom) + " and " + views.TimelineDate(m.DateTo)
+		return "between " + views.LongDate(m.DateFrom) + " and " + views.LongDate(m.DateTo)
 	case m.DateFrom != "":
-		return "from " + views.TimelineDate(m.DateFrom)
+		return "from " + views.LongDate(m.DateFrom)
 	}
 	return ""
 }
@@ -328,7 +328,7 @@ func moveFromDate(m moves.Move) string {
 		return ", " + w
 	}
 	if m.Date != "" {
-		return ", for " + views.TimelineDate(m.Date)
+		return ", for " + views.LongDate(m.Date)
 	}
 	return ""
 }
@@ -350,10 +350,10 @@ func (h *Handlers) moveDetailRows(d moveData) []views.MovePageRow {
 	}
 	if m.Status == moves.StatusProposed || m.Date == "" {
 		rows = append(rows,
-			views.MovePageRow{Key: "Earliest date", Value: orNotGiven(views.TimelineDate(m.DateFrom))},
-			views.MovePageRow{Key: "Latest date", Value: orNotGiven(views.TimelineDate(m.DateTo))})
+			views.MovePageRow{Key: "Earliest date", Value: orNotGiven(views.LongDate(m.DateFrom))},
+			views.MovePageRow{Key: "Latest date", Value: orNotGiven(views.LongDate(m.DateTo))})
 	} else {
-		rows = append(rows, views.MovePageRow{Key: "Date", Value: views.TimelineDate(m.Date), ID: "move-date"})
+		rows = append(rows, views.MovePageRow{Key: "Date", Value: views.LongDate(m.Date), ID: "move-date"})
 		if w := moveWindow(m); w != "" {
 			rows = append(rows, views.MovePageRow{Key: "Dates asked for", Value: strings.ToUpper(w[:1]) + w[1:]})
 		}
@@ -416,7 +416,7 @@ func moveWarningGroups(pr moves.Profile) []views.MoveWarningGroup {
 		g := views.MoveWarningGroup{Heading: cat.heading}
 		for _, f := range pr.Flags {
 			if f.Category == cat.c {
-				g.Items = append(g.Items, views.MoveWarning{Text: listFlagLabel(f), TagClasses: listFlagTagClass(f.Category), Details: f.Details})
+				g.Items = append(g.Items, views.MoveWarning{Text: f.Label(), TagClasses: views.FlagTagClass(f.Category), Details: f.Details})
 			}
 		}
 		if len(g.Items) > 0 {

@@ -15,24 +15,6 @@ import (
 // and messages (moves.ValidPNC accepts it; a test makes sure).
 const reqPNCExample = "2008/0123456M"
 
-// reqLongDate shows a YYYY-MM-DD date as "Monday 23 November 2026".
-func reqLongDate(iso string) string {
-	t, err := time.Parse(time.DateOnly, iso)
-	if err != nil {
-		return iso
-	}
-	return t.Format("Monday 2 January 2006")
-}
-
-// reqShortDate shows a YYYY-MM-DD date as "23 November 2026".
-func reqShortDate(iso string) string {
-	t, err := time.Parse(time.DateOnly, iso)
-	if err != nil {
-		return iso
-	}
-	return t.Format("2 January 2006")
-}
-
 var reqTimeRE = regexp.MustCompile(`^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$`)
 
 // reqParseTime reads a time of day as people type it (10am, 10:30,
@@ -138,11 +120,7 @@ var requestFlagPages = []reqFlagPage{
 		Blank:    "Select what the court needs to know, or that there is nothing",
 		Both:     "Select what the court needs to know, or that there is nothing, not both",
 		Summary:  "Court information",
-		Options: []reqFlagOption{
-			{"solicitor", "Solicitor"},
-			{"interpreter", "Interpreter"},
-			{"other_court", "Other court information"},
-		},
+		Options:  reqFlagOptions(moves.FlagCourt),
 	},
 	{
 		Category: moves.FlagRisk,
@@ -152,14 +130,7 @@ var requestFlagPages = []reqFlagPage{
 		Blank:    "Select the risks in moving this person, or that there are none",
 		Both:     "Select the risks in moving this person, or that there are none, not both",
 		Summary:  "Risks",
-		Options: []reqFlagOption{
-			{"violent", "Violent"},
-			{"escape", "Escape risk"},
-			{"hold_separately", "Must be held separately"},
-			{"self_harm", "Self-harm"},
-			{"concealed_items", "Concealed items"},
-			{"other_risks", "Other risks"},
-		},
+		Options:  reqFlagOptions(moves.FlagRisk),
 	},
 	{
 		Category: moves.FlagHealth,
@@ -169,14 +140,7 @@ var requestFlagPages = []reqFlagPage{
 		Blank:    "Select the person's health needs, or that there are none",
 		Both:     "Select the person's health needs, or that there are none, not both",
 		Summary:  "Health",
-		Options: []reqFlagOption{
-			{"special_diet_or_allergy", "Special diet or allergy"},
-			{"health_issue", "Health issue"},
-			{"medication", "Medication"},
-			{"wheelchair", "Wheelchair user"},
-			{"pregnant", "Pregnant"},
-			{"other_health", "Other health needs"},
-		},
+		Options:  reqFlagOptions(moves.FlagHealth),
 	},
 }
 
@@ -189,16 +153,13 @@ func reqFlagPageFor(cat string) (reqFlagPage, bool) {
 	return reqFlagPage{}, false
 }
 
-// reqFlagLabel names a flag; unknown keys read as words.
-func reqFlagLabel(cat, key string) string {
-	if p, ok := reqFlagPageFor(cat); ok {
-		for _, o := range p.Options {
-			if o.Key == key {
-				return o.Label
-			}
-		}
+// reqFlagOptions are a category's boxes, in the domain's order.
+func reqFlagOptions(c moves.FlagCategory) []reqFlagOption {
+	var out []reqFlagOption
+	for _, k := range moves.FlagKeys[c] {
+		out = append(out, reqFlagOption{k, moves.Flag{Category: c, Key: k}.Label()})
 	}
-	return moves.Humanize(key)
+	return out
 }
 
 // reqEthnicities are the ethnic groups of the 2021 census in England and

@@ -177,7 +177,7 @@ func (j *reqJourney) searchedFor() string {
 	case "prison_number":
 		return "prison number " + s.PrisonNumber
 	}
-	return "last name " + s.LastName + ", born " + reqShortDate(s.DateOfBirth)
+	return "last name " + s.LastName + ", born " + views.ShortDate(s.DateOfBirth)
 }
 
 func (j *reqJourney) found() ([]moves.Person, error) {
@@ -185,7 +185,7 @@ func (j *reqJourney) found() ([]moves.Person, error) {
 }
 
 func reqPersonLines(p moves.Person) []string {
-	lines := []string{"Date of birth: " + reqShortDate(p.DateOfBirth)}
+	lines := []string{"Date of birth: " + views.ShortDate(p.DateOfBirth)}
 	if p.PNC != "" {
 		lines = append(lines, "PNC number: "+p.PNC)
 	}
@@ -617,14 +617,14 @@ func (j *reqJourney) showDate() error {
 	today := j.h.Today()
 	switch d := j.d; {
 	case j.proposed():
-		m.DateFrom, m.DateTo = reqShortDate(d.DateFrom), reqShortDate(d.DateTo)
+		m.DateFrom, m.DateTo = views.ShortDate(d.DateFrom), views.ShortDate(d.DateTo)
 	case d.Date == "":
 	case d.Date == today && !m.Other:
 		m.DateType = "today"
 	case d.Date == moves.AddDays(today, 1) && !m.Other:
 		m.DateType = "tomorrow"
 	default:
-		m.DateType, m.DateCustom = "other", reqShortDate(d.Date)
+		m.DateType, m.DateCustom = "other", views.ShortDate(d.Date)
 	}
 	return j.renderDate(m, nil)
 }
@@ -632,8 +632,8 @@ func (j *reqJourney) showDate() error {
 func (j *reqJourney) renderDate(m views.RequestWhen, errs views.Errors) error {
 	today := j.h.Today()
 	m.Proposed = j.proposed()
-	m.Today = "Today (" + reqLongDate(today) + ")"
-	m.Tomorrow = "Tomorrow (" + reqLongDate(moves.AddDays(today, 1)) + ")"
+	m.Today = "Today (" + views.LongDate(today) + ")"
+	m.Tomorrow = "Tomorrow (" + views.LongDate(moves.AddDays(today, 1)) + ")"
 	step, title := reqStepDate, "When are they moving?"
 	switch {
 	case m.Proposed:

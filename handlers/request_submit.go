@@ -58,7 +58,7 @@ func (j *reqJourney) checkModel() (views.RequestCheck, error) {
 		person.Rows = []views.RequestSummaryRow{
 			row("First names", p.FirstNames, change(reqStepNewPerson, "first_names"), "first names"),
 			row("Last name", p.LastName, change(reqStepNewPerson, "last_name"), "last name"),
-			row("Date of birth", reqShortDate(p.DateOfBirth), change(reqStepNewPerson, "dob-day"), "date of birth"),
+			row("Date of birth", views.ShortDate(p.DateOfBirth), change(reqStepNewPerson, "dob-day"), "date of birth"),
 			row("Gender", moves.Label(moves.GenderLabels, p.Gender), change(reqStepNewPerson, "gender"), "gender"),
 			row("Ethnicity", reqOrNone(p.Ethnicity, "Not known"), change(reqStepNewPerson, "ethnicity"), "ethnicity"),
 			row("PNC number", reqOrNone(p.PNC, "Not given"), change(reqStepNewPerson, "pnc"), "PNC number"),
@@ -67,7 +67,7 @@ func (j *reqJourney) checkModel() (views.RequestCheck, error) {
 	} else {
 		person.Rows = []views.RequestSummaryRow{
 			row("Name", p.FullName(), change(j.searchStep(), ""), "person"),
-			row("Date of birth", reqShortDate(p.DateOfBirth), "", ""),
+			row("Date of birth", views.ShortDate(p.DateOfBirth), "", ""),
 			row("PNC number", reqOrNone(p.PNC, "Not given"), "", ""),
 			row("Prison number", reqOrNone(p.PrisonNumber, "Not given"), "", ""),
 		}
@@ -91,10 +91,10 @@ func (j *reqJourney) checkModel() (views.RequestCheck, error) {
 	}
 	if proposed {
 		move.Rows = append(move.Rows,
-			row("Earliest date of travel", reqLongDate(d.DateFrom), change(reqStepDate, "date_from"), "earliest date of travel"),
-			row("Latest date of travel", reqOrNone(reqLongDate(d.DateTo), "No latest date"), change(reqStepDate, "date_to"), "latest date of travel"))
+			row("Earliest date of travel", views.LongDate(d.DateFrom), change(reqStepDate, "date_from"), "earliest date of travel"),
+			row("Latest date of travel", reqOrNone(views.LongDate(d.DateTo), "No latest date"), change(reqStepDate, "date_to"), "latest date of travel"))
 	} else {
-		move.Rows = append(move.Rows, row("Date", reqLongDate(d.Date), change(reqStepDate, "date_type"), "date"))
+		move.Rows = append(move.Rows, row("Date", views.LongDate(d.Date), change(reqStepDate, "date_type"), "date"))
 	}
 	move.Rows = append(move.Rows, row("Additional information", reqOrNone(d.Notes, "None"), change(reqStepDestination, "notes"), "additional information"))
 	info := views.RequestSummarySection{Title: "Risk, health and court information"}
@@ -105,7 +105,7 @@ func (j *reqJourney) checkModel() (views.RequestCheck, error) {
 		}
 		var lines []string
 		for _, f := range d.flags(step) {
-			l := reqFlagLabel(step, f.K)
+			l := moves.Flag{Key: f.K}.Label()
 			if f.D != "" {
 				l += ": " + f.D
 			}
@@ -294,7 +294,7 @@ func (j *reqJourney) renderDuplicate(existingID string) error {
 	if to := j.toLocation(); to != nil {
 		text += " to " + to.Title
 	}
-	text += " on " + reqLongDate(j.d.Date) + "."
+	text += " on " + views.LongDate(j.d.Date) + "."
 	return j.renderCheckProblem(text, []views.Link{
 		{Text: "View the existing move", Href: "/move/" + existingID},
 		{Text: "Change the date", Href: reqURL(j.id, reqStepDate) + "?change=1#date_type"},
@@ -324,9 +324,9 @@ func (h *Handlers) RequestConfirmation(c echo.Context) error {
 	cm := views.RequestConfirmation{Reference: m.Reference, MoveHref: "/move/" + m.ID, AnotherHref: "/move/new"}
 	if m.Status == moves.StatusProposed {
 		cm.Title = "Move sent for review"
-		when := " on or after " + reqLongDate(m.DateFrom)
+		when := " on or after " + views.LongDate(m.DateFrom)
 		if m.DateTo != "" {
-			when = " between " + reqLongDate(m.DateFrom) + " and " + reqLongDate(m.DateTo)
+			when = " between " + views.LongDate(m.DateFrom) + " and " + views.LongDate(m.DateTo)
 		}
 		cm.Sentence = fmt.Sprintf("The move for %s%s%s has been sent to the Population Management Unit (PMU) for review.", person.FullName(), where, when)
 	} else {
@@ -337,7 +337,7 @@ func (h *Handlers) RequestConfirmation(c echo.Context) error {
 				supplier = sp.Name
 			}
 		}
-		cm.Sentence = fmt.Sprintf("The move for %s%s on %s has been requested with %s.", person.FullName(), where, reqLongDate(m.Date), supplier)
+		cm.Sentence = fmt.Sprintf("The move for %s%s on %s has been requested with %s.", person.FullName(), where, views.LongDate(m.Date), supplier)
 	}
 	cm.Page = h.page(c, cm.Title)
 	return render(c, http.StatusOK, views.RequestConfirmationPage(cm))

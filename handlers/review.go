@@ -228,8 +228,8 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 			SentOn:    r.CreatedAt.In(London).Format("2 January 2006"),
 			From:      r.From,
 			To:        listOr(r.To, "Not given"),
-			Earliest:  listOr(listShortDate(r.DateFrom), "Not given"),
-			Latest:    listOr(listShortDate(r.DateTo), "Not given"),
+			Earliest:  listOr(views.ShortDate(r.DateFrom), "Not given"),
+			Latest:    listOr(views.ShortDate(r.DateTo), "Not given"),
 		})
 	}
 	if total == 0 {
@@ -325,11 +325,11 @@ func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Revi
 		b, errB := moves.ParseHumanDate(to, t)
 		switch {
 		case from != "" && errA == nil && to != "" && errB == nil:
-			m.Applied = append(m.Applied, what+" from "+listShortDate(a)+" to "+listShortDate(b))
+			m.Applied = append(m.Applied, what+" from "+views.ShortDate(a)+" to "+views.ShortDate(b))
 		case from != "" && errA == nil:
-			m.Applied = append(m.Applied, what+" on or after "+listShortDate(a))
+			m.Applied = append(m.Applied, what+" on or after "+views.ShortDate(a))
 		case to != "" && errB == nil:
-			m.Applied = append(m.Applied, what+" on or before "+listShortDate(b))
+			m.Applied = append(m.Applied, what+" on or before "+views.ShortDate(b))
 		}
 	}
 	between("earliest date", q.EarliestFrom, q.EarliestTo)

@@ -318,3 +318,33 @@ func (t MoveType) Label() string { return Label(MoveTypeLabels, string(t)) }
 
 // Label returns the plain-English name of a location type.
 func (t LocationType) Label() string { return Label(LocationTypeLabels, string(t)) }
+
+// FlagKeys lists the profile questions for each category, in the order a
+// form asks them.
+var FlagKeys = map[FlagCategory][]string{
+	FlagCourt:  {"solicitor", "interpreter", "other_court"},
+	FlagRisk:   {"violent", "escape", "hold_separately", "self_harm", "concealed_items", "other_risks"},
+	FlagHealth: {"special_diet_or_allergy", "health_issue", "medication", "wheelchair", "pregnant", "other_health"},
+}
+
+// FlagLabels names each profile flag.
+var FlagLabels = map[string]string{
+	"solicitor":               "Solicitor",
+	"interpreter":             "Interpreter",
+	"other_court":             "Other court information",
+	"violent":                 "Violent",
+	"escape":                  "Escape risk",
+	"hold_separately":         "Must be held separately",
+	"self_harm":               "Self-harm",
+	"concealed_items":         "Concealed items",
+	"other_risks":             "Other risks",
+	"special_diet_or_allergy": "Special diet or allergy",
+	"health_issue":            "Health issue",
+	"medication":              "Medication",
+	"wheelchair":              "Wheelchair user",
+	"pregnant":                "Pregnant",
+	"other_health":            "Other health needs",
+}
+
+// Label names a flag; an unknown key still reads as words.
+func (f Flag) Label() string { return Label(FlagLabels, f.Key) }

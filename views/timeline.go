@@ -27,16 +27,6 @@ func TimelineTime(t time.Time) string {
 	return t.In(timelineZone).Format("15:04 on Monday 2 January 2006")
 }
 
-// TimelineDate writes a YYYY-MM-DD date as "Friday 27 November 2026"; a
-// value that is not a date is returned as it is.
-func TimelineDate(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.Format("Monday 2 January 2006")
-}
-
 // TimelineNames resolves what an event refers to by id into the names
 // people know.
 type TimelineNames struct {
@@ -169,7 +159,7 @@ func DescribeEvent(e moves.Event, n TimelineNames) TimelineEntry {
 	}
 	if e.Applied {
 		if s, ok := statusAfter(e.Type); ok {
-			t.Tags = append(t.Tags, TimelineTag{Text: s.Label(), Classes: MoveStatusTagClasses(s)})
+			t.Tags = append(t.Tags, TimelineTag{Text: s.Label(), Classes: StatusTagClass(s)})
 		}
 	}
 	if e.Late {
@@ -204,26 +194,6 @@ func statusAfter(t moves.EventType) (moves.Status, bool) {
 		return moves.StatusCancelled, true
 	}
 	return "", false
-}
-
-// MoveStatusTagClasses gives each status its GOV.UK tag colour (the same
-// colours as the lists' cards).
-func MoveStatusTagClasses(s moves.Status) string {
-	switch s {
-	case moves.StatusProposed:
-		return "govuk-tag--yellow"
-	case moves.StatusRequested:
-		return "govuk-tag--grey"
-	case moves.StatusBooked:
-		return "" // GOV.UK's default tag is blue
-	case moves.StatusInTransit:
-		return "govuk-tag--purple"
-	case moves.StatusCompleted:
-		return "govuk-tag--green"
-	case moves.StatusCancelled:
-		return "govuk-tag--red"
-	}
-	return "govuk-tag--grey"
 }
 
 // timelineHeadings names every event type in the catalogue.
@@ -419,7 +389,7 @@ func describe(e moves.Event, n TimelineNames) (string, string) {
 	case moves.EventMoveAccept:
 		return heading, sup + " accepted the move."
 	case moves.EventMoveApprove:
-		s := "Approved for " + TimelineDate(e.Str("date"))
+		s := "Approved for " + LongDate(e.Str("date"))
 		if n.MoveSupplier != "" {
 			s += " and requested with " + n.MoveSupplier
 		}
@@ -497,7 +467,7 @@ func describe(e moves.Event, n TimelineNames) (string, string) {
 		if r := e.Str("date_changed_reason"); r != "" {
 			reason = "Reason: " + moves.Label(moves.DateChangedReasonLabels, r)
 		}
-		return heading, sentence("The move date is now "+TimelineDate(e.Str("date")), reason)
+		return heading, sentence("The move date is now "+LongDate(e.Str("date")), reason)
 	case moves.EventPersonMoveBookedIntoReceivingEstablishment:
 		s := "Booked into " + n.location(e.Rels["location"]) + " before leaving court"
 		if p := e.Str("supplier_personnel_number"); p != "" {
