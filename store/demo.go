@@ -271,7 +271,7 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 		p := people[i%len(people)]
 		created := at(min(pl.dayOff, 0)-2, 9+i%6, (i*7)%60)
 		nm := NewMove{MoveType: pl.typ, FromID: byCode[pl.from].ID, PersonID: p.ID, Flags: flagsets[i%len(flagsets)],
-			CreatedBy: map[bool]string{true: "helen.carter", false: "dan.mitchell"}[byCode[pl.from].Type.Detained()], At: created}
+			CreatedBy: map[bool]string{true: "prison", false: "police"}[byCode[pl.from].Type.Detained()], At: created}
 		if pl.to != "" {
 			nm.ToID = byCode[pl.to].ID
 		}
@@ -324,10 +324,10 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 		if pl.typ == moves.PrisonTransfer && pl.status != moves.StatusProposed {
 			if pl.status == moves.StatusCancelled && !rejectedOne {
 				rejectedOne = true
-				add(moves.EventMoveReject, created.Add(26*time.Hour), "priya.sharma", map[string]any{"rejection_reason": "no_space_at_receiving_prison", "rebook": false,
+				add(moves.EventMoveReject, created.Add(26*time.Hour), "pmu", map[string]any{"rejection_reason": "no_space_at_receiving_prison", "rebook": false,
 					"cancellation_reason_comment": "No space until next month"}, nil)
 			} else {
-				add(moves.EventMoveApprove, created.Add(24*time.Hour), "priya.sharma", map[string]any{"date": day(pl.dayOff)}, nil)
+				add(moves.EventMoveApprove, created.Add(24*time.Hour), "pmu", map[string]any{"date": day(pl.dayOff)}, nil)
 			}
 		}
 		switch pl.status {
@@ -348,11 +348,11 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 			add(moves.EventMoveComplete, dayStart.Add(62*time.Minute), sup, nil, nil)
 		}
 		if pl.status == moves.StatusCancelled && pl.typ != moves.PrisonTransfer {
-			add(moves.EventMoveCancel, created.Add(5*time.Hour), "dan.mitchell", map[string]any{"cancellation_reason": "prisoner_to_be_released_on_bail",
+			add(moves.EventMoveCancel, created.Add(5*time.Hour), "police", map[string]any{"cancellation_reason": "prisoner_to_be_released_on_bail",
 				"cancellation_reason_comment": "Bail granted at remand hearing"}, nil)
 		}
 		if pl.status == moves.StatusCancelled && pl.typ == moves.PrisonTransfer && i%2 == 1 {
-			add(moves.EventMoveCancel, created.Add(5*time.Hour), "helen.carter", map[string]any{"cancellation_reason": "cancelled_by_pmu"}, nil)
+			add(moves.EventMoveCancel, created.Add(5*time.Hour), "prison", map[string]any{"cancellation_reason": "cancelled_by_pmu"}, nil)
 		}
 		if i == 1 {
 			// An incident on the road.
