@@ -138,7 +138,7 @@ func (s *Store) AppendEvent(ctx context.Context, e moves.Event, opt AppendOption
 		// references to moves are checked inside the transaction.
 		return e, moves.Move{}, moves.InvalidFields(fe)
 	}
-	res := s.writer.submit(ctx, func(tx *sql.Tx) (any, error) {
+	res := s.writer.submit(ctx, func(tx *txStmts) (any, error) {
 		ev, m, err := s.appendTx(context.Background(), tx, e, opt, all)
 		return appendResult{ev, m}, err
 	})
@@ -161,7 +161,7 @@ type refsWithoutMoves struct{ locationLookup }
 func (refsWithoutMoves) MoveExists(string) bool { return true }
 
 // appendTx does AppendEvent's work inside a transaction.
-func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, e moves.Event, opt AppendOptions, all map[string]moves.Location) (moves.Event, moves.Move, error) {
+func (s *Store) appendTx(ctx context.Context, tx *txStmts, e moves.Event, opt AppendOptions, all map[string]moves.Location) (moves.Event, moves.Move, error) {
 	refs := locationLookup{all: all, moves: func(id string) bool {
 		var one int
 		return tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", id).Scan(&one) == nil
@@ -174,7 +174,7 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, e moves.Event, opt App
 		return e, m, err
 	}
 	if opt.ExpectedVersion != 0 && opt.ExpectedVersion != m.Version {
-		return e, m, s.conflictSince(ctx, tx, m)
+		return e, m, s.conflictSince(ctx, tx.Tx, m)
 	}
 	// Most events arrive in order: they go at the end of the log, so the
 	// move's stored state (the log replayed so far) is where they apply and
@@ -206,7 +206,7 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, e moves.Event, opt App
 		if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
 			return e, m, err
 		}
-		m, err = s.saveState(ctx, tx, m, state, opt.By, now)
+		m, err = s.saveState(ctx, tx.Tx, m, state, opt.By, now)
 		return e, m, err
 	}
 	log, err := moveEvents(ctx, tx, m.ID)
@@ -216,7 +216,7 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, e moves.Event, opt App
 	if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
 		return e, m, err
 	}
-	m, err = s.replay(ctx, tx, m, append(log, e), refs, opt.By, now)
+	m, err = s.replay(ctx, tx.Tx, m, append(log, e), refs, opt.By, now)
 	if err != nil {
 		return e, m, err
 	}

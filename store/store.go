@@ -29,7 +29,7 @@ var migrationFiles embed.FS
 // has to arbitrate between writers; reads use a pool of their own.
 type Store struct {
 	w   *sql.DB
-	r   *sql.DB
+	r   *readDB
 	Now func() time.Time
 	// rand, when set, makes references deterministic in tests.
 	refSource func() (string, error)
@@ -65,7 +65,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	s.r = r
+	s.r = newReadDB(r)
 	return s, nil
 }
 

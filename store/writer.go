@@ -27,7 +27,7 @@ type writer struct {
 }
 
 type writeReq struct {
-	fn  func(tx *sql.Tx) (any, error)
+	fn  func(tx *txStmts) (any, error)
 	res chan writeRes
 }
 
@@ -45,7 +45,7 @@ func newWriter(db *sql.DB) *writer {
 // submit queues fn and waits for its batch to commit. The write is not
 // abandoned when ctx ends: once queued it completes, so that a client that
 // gave up can learn the outcome by retrying with the same idempotency key.
-func (w *writer) submit(ctx context.Context, fn func(tx *sql.Tx) (any, error)) writeRes {
+func (w *writer) submit(ctx context.Context, fn func(tx *txStmts) (any, error)) writeRes {
 	req := &writeReq{fn: fn, res: make(chan writeRes, 1)}
 	w.mu.RLock()
 	if w.shut {
@@ -90,11 +90,12 @@ func (w *writer) run(batch []*writeReq) {
 		}
 	}
 	ctx := context.Background()
-	tx, err := w.db.BeginTx(ctx, nil)
+	sqlTx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
 		fail(fmt.Errorf("store: begin: %w", err))
 		return
 	}
+	tx := newTxStmts(sqlTx)
 	for i, r := range batch {
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			tx.Rollback()

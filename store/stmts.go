@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// Parsing SQL is a third of the work of a short query with this driver, and
+// database/sql does not keep statements unless asked. readDB keeps a
+// prepared statement per query text for the read pool; txStmts keeps them
+// for the life of one write transaction (the writer's batch).
+
+// maxCachedStmts bounds the cache: queries with variable IN lists have
+// many texts, and only the common ones are worth keeping.
+const maxCachedStmts = 512
+
+// readDB is the read pool with a statement cache. It has the methods of
+// *sql.DB that the store uses, so call sites read the same.
+type readDB struct {
+	*sql.DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+func newReadDB(db *sql.DB) *readDB { return &readDB{DB: db, stmts: map[string]*sql.Stmt{}} }
+
+func (r *readDB) stmt(ctx context.Context, q string) *sql.Stmt {
+	r.mu.RLock()
+	st := r.stmts[q]
+	r.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if st = r.stmts[q]; st != nil {
+		return st
+	}
+	if len(r.stmts) >= maxCachedStmts {
+		return nil
+	}
+	st, err := r.DB.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the uncached call reports the error
+	}
+	r.stmts[q] = st
+	return st
+}
+
+// QueryContext runs a cached statement.
+func (r *readDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.DB.QueryContext(ctx, q, args...)
+}
+
+// QueryRowContext runs a cached statement.
+func (r *readDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := r.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.DB.QueryRowContext(ctx, q, args...)
+}
+
+// Close closes the statements and the pool.
+func (r *readDB) Close() error {
+	r.mu.Lock()
+	for _, st := range r.stmts {
+		st.Close()
+	}
+	r.stmts = nil
+	r.mu.Unlock()
+	return r.DB.Close()
+}
+
+// txStmts is a write transaction with statements prepared once for it.
+type txStmts struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func newTxStmts(tx *sql.Tx) *txStmts { return &txStmts{Tx: tx, stmts: map[string]*sql.Stmt{}} }
+
+func (t *txStmts) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := t.stmts[q]; st != nil {
+		return st
+	}
+	if len(t.stmts) >= maxCachedStmts {
+		return nil
+	}
+	st, err := t.Tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	t.stmts[q] = st
+	return st
+}
+
+// QueryContext runs a statement prepared for this transaction.
+func (t *txStmts) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, q, args...)
+}
+
+// QueryRowContext runs a statement prepared for this transaction.
+func (t *txStmts) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, q, args...)
+}
+
+// ExecContext runs a statement prepared for this transaction.
+func (t *txStmts) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.Tx.ExecContext(ctx, q, args...)
+}
