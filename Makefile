@@ -39,3 +39,22 @@ test-e2e: e2e-deps
 
 clean:
 	rm -rf bin
+
+# --- Measuring tools (issue 6): each prints a table; see bench/main.go ---
+# Databases, the built binary, server logs and bench/out/report.md go in
+# bench/out (cached databases are reused; delete the folder to rebuild).
+FUZZTIME     ?= 20s
+LOAD_SECONDS ?= 60
+CRASH_KILLS  ?= 10
+
+bench: ## benchmarks at 10k, 100k and 1M moves (BENCH_QUICK=1: 10k only); writes bench/out/report.md
+	BENCH_QUICK=$(BENCH_QUICK) $(GO) run ./bench bench
+
+load: ## mixed load, 64 clients for LOAD_SECONDS (60); fails on any 5xx or unexpected status
+	LOAD_SECONDS=$(LOAD_SECONDS) $(GO) run ./bench load
+
+crash: ## SIGKILL the server CRASH_KILLS (10) times while events are posted; checks every acknowledged event survives
+	CRASH_KILLS=$(CRASH_KILLS) $(GO) run ./bench crash
+
+fuzz: ## every fuzz target for FUZZTIME (20s) each, with its seed corpus
+	FUZZTIME=$(FUZZTIME) $(GO) run ./bench fuzz

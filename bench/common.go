@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/securemove/securemove/store"
+)
+
+// copyDB copies a closed database file (no WAL beside it) to dst,
+// replacing whatever was there.
+func copyDB(src, dst string) error {
+	for _, suf := range []string{"", "-wal", "-shm", ".session-key"} {
+		_ = os.Remove(dst + suf)
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// readDB opens a database for the checks a benchmark makes beside the
+// server: the store's own settings, read-only.
+func readDB(path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(2)
+	return db, nil
+}
+
+// moveIDs returns up to limit ids of moves from or to a location.
+func moveIDs(ctx context.Context, db *sql.DB, locationID string, limit int) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id FROM moves WHERE from_location_id = ? UNION ALL
+		SELECT id FROM moves WHERE to_location_id = ? LIMIT ?`, locationID, locationID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// userOf returns the loaded user with a role.
+func userOf(meta store.BulkResult, role string) (store.BulkUser, bool) {
+	for _, u := range meta.Users {
+		if u.Role == role {
+			return u, true
+		}
+	}
+	return store.BulkUser{}, false
+}
+
+// logErrors counts the server log's error lines and returns the first few.
+func logErrors(path string) (int, []string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, nil
+	}
+	defer f.Close()
+	n := 0
+	var first []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.Contains(line, `"level":"ERROR"`) {
+			n++
+			if len(first) < 3 {
+				first = append(first, firstLine(line))
+			}
+		}
+	}
+	return n, first
+}
+
+func pct(a, b int) string {
+	if b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
+}

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/securemove/securemove/bench/internal/loadgen"
+	"github.com/securemove/securemove/bench/internal/report"
+	"github.com/securemove/securemove/bench/internal/seed"
+	"github.com/securemove/securemove/bench/internal/server"
+	"github.com/securemove/securemove/store"
+)
+
+// crashOptions shape a crash run. Zero values take the defaults of
+// `make crash`.
+type crashOptions struct {
+	Kills int
+	// Moves sizes the cached database copied for the run, when DB is "".
+	Moves int
+	// Bin and DB, when set, are used as they are (DB is changed).
+	Bin, DB string
+	Meta    *store.BulkResult
+	// Dir holds the working files; default bench/out.
+	Dir string
+	// Posters is how many clients post events at once; default 16.
+	Posters int
+	// PostFor is how long events are posted before each kill, drawn
+	// between PostFor and 2×PostFor; default 1 s.
+	PostFor time.Duration
+	// MaxStartup is how soon after a restart /health must answer 200;
+	// default 1 s.
+	MaxStartup time.Duration
+	Out        io.Writer
+	Logf       func(string, ...any)
+}
+
+// crashRound is what one kill and restart showed.
+type crashRound struct {
+	Acked, InFlight, Total, Missing int
+	Integrity                       string
+	Startup                         time.Duration
+	APIChecked, APIMissing          int
+	Failures                        []string
+}
+
+// crashResult is the whole run.
+type crashResult struct {
+	Rounds   []crashRound
+	Failures []string
+}
+
+func (o *crashOptions) defaults() {
+	if o.Kills <= 0 {
+		o.Kills = 10
+	}
+	if o.Moves <= 0 {
+		o.Moves = 10_000
+	}
+	if o.Dir == "" {
+		o.Dir = outDir
+	}
+	if o.Posters <= 0 {
+		o.Posters = 16
+	}
+	if o.PostFor <= 0 {
+		o.PostFor = time.Second
+	}
+	if o.MaxStartup <= 0 {
+		o.MaxStartup = time.Second
+	}
+	if o.Out == nil {
+		o.Out = os.Stdout
+	}
+	if o.Logf == nil {
+		o.Logf = logf
+	}
+}
+
+// runCrash is `make crash`: it fails when any round fails.
+func runCrash(ctx context.Context, o crashOptions) error {
+	res, err := crash(ctx, o)
+	if err != nil {
+		return err
+	}
+	if len(res.Failures) > 0 {
+		return fmt.Errorf("crash test failed: %s", strings.Join(res.Failures, "; "))
+	}
+	return nil
+}
+
+// crash posts events to the real server and kills it with SIGKILL, Kills
+// times. After every restart each event whose 201 was received must be
+// in the database, PRAGMA integrity_check must say ok, and /health must
+// answer 200 within MaxStartup.
+func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
+	o.defaults()
+	if o.Bin == "" {
+		o.Bin = filepath.Join(o.Dir, "securemove")
+		o.Logf("building the server into %s...", o.Bin)
+		if err := server.Build(ctx, o.Bin); err != nil {
+			return nil, err
+		}
+	}
+	if o.DB == "" {
+		cached, err := seed.Ensure(ctx, o.Dir, o.Moves, o.Logf)
+		if err != nil {
+			return nil, err
+		}
+		o.DB = filepath.Join(o.Dir, "crash.db")
+		if err := copyDB(cached.Path, o.DB); err != nil {
+			return nil, err
+		}
+		o.Meta = &cached.Meta
+	}
+	if o.Meta == nil {
+		return nil, fmt.Errorf("crash: no description of the database %s", o.DB)
+	}
+	meta := *o.Meta
+	var clients []*server.Client
+	var targets [][]string
+	for _, sup := range []string{"serco", "geoamey"} {
+		c, err := server.CreateClient(ctx, o.Bin, o.DB, sup)
+		if err != nil {
+			return nil, err
+		}
+		clients = append(clients, c)
+		targets = append(targets, meta.SampleMoves[meta.Suppliers[sup]])
+	}
+	logPath := filepath.Join(o.Dir, "server-crash.log")
+	_ = os.Remove(logPath)
+	hc := loadgen.NewClient(o.Posters)
+	check, err := sql.Open("sqlite", store.DSN(o.DB))
+	if err != nil {
+		return nil, err
+	}
+	defer check.Close()
+	check.SetMaxOpenConns(1)
+
+	res := &crashResult{}
+	var acked []string // every event whose 201 was received, all rounds
+	start := func() (*server.Server, error) {
+		return server.Start(ctx, server.Options{Bin: o.Bin, DB: o.DB, LogPath: logPath, Ready: 30 * time.Second})
+	}
+	srv, err := start()
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range clients {
+		if err := c.GetToken(ctx, hc, srv.Base); err != nil {
+			srv.Kill()
+			return nil, err
+		}
+		if len(targets[i]) == 0 {
+			srv.Kill()
+			return nil, fmt.Errorf("crash: no moves of supplier %d to post events to", i)
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	for round := 1; round <= o.Kills; round++ {
+		var r crashRound
+		// Post events until the kill.
+		var mu sync.Mutex
+		var roundAcked []string
+		inFlight := 0
+		postCtx, stopPosting := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		for p := 0; p < o.Posters; p++ {
+			wg.Add(1)
+			go func(p int) {
+				defer wg.Done()
+				prng := rand.New(rand.NewPCG(uint64(round), uint64(p)))
+				k := p % len(clients)
+				for postCtx.Err() == nil {
+					req, _ := eventRequest(context.Background(), srv.Base, clients[k], targets[k], prng)
+					resp, err := hc.Do(req)
+					if err != nil {
+						mu.Lock()
+						inFlight++ // sent, no answer: may or may not be stored
+						mu.Unlock()
+						if postCtx.Err() != nil {
+							return
+						}
+						time.Sleep(5 * time.Millisecond)
+						continue
+					}
+					body, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err == nil && resp.StatusCode == http.StatusCreated {
+						if id := server.EventID(body); id != "" {
+							mu.Lock()
+							roundAcked = append(roundAcked, id)
+							mu.Unlock()
+						}
+					}
+				}
+			}(p)
+		}
+		wait := o.PostFor + time.Duration(rng.Int64N(int64(o.PostFor)))
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+		srv.Kill() // SIGKILL while the posters are still sending
+		stopPosting()
+		wg.Wait()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		mu.Lock()
+		acked = append(acked, roundAcked...)
+		r.Acked, r.InFlight, r.Total = len(roundAcked), inFlight, len(acked)
+		mu.Unlock()
+		if r.Acked == 0 {
+			r.Failures = append(r.Failures, "no event was acknowledged before the kill")
+		}
+
+		// Restart: /health must answer soon.
+		srv, err = start()
+		if err != nil {
+			r.Failures = append(r.Failures, "restart: "+err.Error())
+			res.Rounds = append(res.Rounds, r)
+			res.Failures = append(res.Failures, fmt.Sprintf("round %d: %s", round, strings.Join(r.Failures, ", ")))
+			break
+		}
+		r.Startup = srv.Startup
+		if srv.Startup > o.MaxStartup {
+			r.Failures = append(r.Failures, fmt.Sprintf("/health answered after %s (limit %s)", srv.Startup.Round(time.Millisecond), o.MaxStartup))
+		}
+		// Every acknowledged event, of every round so far, is stored.
+		missing, err := missingEvents(ctx, check, acked)
+		if err != nil {
+			r.Failures = append(r.Failures, "reading the database: "+err.Error())
+		}
+		r.Missing = len(missing)
+		if len(missing) > 0 {
+			r.Failures = append(r.Failures, fmt.Sprintf("%d acknowledged events missing, e.g. %s", len(missing), missing[0]))
+		}
+		if err := check.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&r.Integrity); err != nil {
+			r.Integrity = err.Error()
+		}
+		if r.Integrity != "ok" {
+			r.Failures = append(r.Failures, "integrity_check: "+r.Integrity)
+		}
+		// And the API serves the last ones acknowledged before the kill.
+		for j := max(0, len(roundAcked)-10); j < len(roundAcked); j++ {
+			r.APIChecked++
+			if !apiHasEvent(ctx, hc, srv.Base, clients, roundAcked[j]) {
+				r.APIMissing++
+			}
+		}
+		if r.APIMissing > 0 {
+			r.Failures = append(r.Failures, fmt.Sprintf("GET /api/events/:id found %d of the last %d acknowledged events missing", r.APIMissing, r.APIChecked))
+		}
+		res.Rounds = append(res.Rounds, r)
+		if len(r.Failures) > 0 {
+			res.Failures = append(res.Failures, fmt.Sprintf("round %d: %s", round, strings.Join(r.Failures, ", ")))
+		}
+		o.Logf("round %d: %d acknowledged (%d in flight at the kill), %d stored of %d, integrity %s, /health after %s",
+			round, r.Acked, r.InFlight, r.Total-r.Missing, r.Total, r.Integrity, r.Startup.Round(time.Millisecond))
+	}
+	if srv != nil {
+		if err := srv.Stop(); err != nil {
+			res.Failures = append(res.Failures, "final graceful stop: "+err.Error())
+		}
+	}
+
+	t := report.New(fmt.Sprintf("Crash: SIGKILL while %d clients post events, %d times (%s)", o.Posters, o.Kills, filepath.Base(o.DB)),
+		"Kill", "Acknowledged (201)", "No answer (in flight)", "Acknowledged so far", "Missing after restart", "integrity_check",
+		"/health after restart", "API check", "Result")
+	for i, r := range res.Rounds {
+		verdict := "ok"
+		if len(r.Failures) > 0 {
+			verdict = "FAIL: " + strings.Join(r.Failures, "; ")
+		}
+		t.Row(fmt.Sprint(i+1), comma(r.Acked), comma(r.InFlight), comma(r.Total), fmt.Sprint(r.Missing), r.Integrity,
+			fmt.Sprintf("%d ms", r.Startup.Milliseconds()), fmt.Sprintf("%d of %d found", r.APIChecked-r.APIMissing, r.APIChecked), verdict)
+	}
+	if len(res.Failures) == 0 {
+		t.Note(fmt.Sprintf("PASS: all %s acknowledged events survived %d kills; integrity ok; /health within %s every time",
+			comma(len(acked)), len(res.Rounds), o.MaxStartup))
+	} else {
+		t.Note("FAIL: " + strings.Join(res.Failures, "; "))
+	}
+	fmt.Fprintln(o.Out, t.Markdown())
+	return res, nil
+}
+
+// missingEvents returns the ids not in the events table.
+func missingEvents(ctx context.Context, db *sql.DB, ids []string) ([]string, error) {
+	var missing []string
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		rows, err := db.QueryContext(ctx, "SELECT id FROM events WHERE id IN (?"+strings.Repeat(",?", len(batch)-1)+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		found := map[string]bool{}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[id] = true
+		}
+		rows.Close()
+		for _, id := range batch {
+			if !found[id] {
+				missing = append(missing, id)
+			}
+		}
+	}
+	return missing, nil
+}
+
+// apiHasEvent asks the API for an event with each client's token (the
+// event belongs to one supplier's move).
+func apiHasEvent(ctx context.Context, hc *http.Client, base string, clients []*server.Client, id string) bool {
+	for _, c := range clients {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/events/"+id, nil)
+		req.Header.Set("Accept", "application/vnd.api+json")
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+		if r := loadgen.Do(hc, req); r.Err == nil && r.Status == http.StatusOK {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,105 @@
+// Command bench measures the service: go run ./bench <mode>.
+//
+//	bench   benchmark databases of 10k, 100k and 1M moves: day page, move
+//	        page, static files, event ingestion, plain inserts, start-up,
+//	        memory and first-page weight (BENCH_QUICK=1: 10k only)
+//	load    a bounded mixed load at 64 clients (LOAD_SECONDS, default 60)
+//	crash   SIGKILL the server while events are posted, ten times
+//	        (CRASH_KILLS), and check every acknowledged event survives
+//	fuzz    run every fuzz target for FUZZTIME (default 20s) each
+//	seed    build (or reuse) the cached database of N moves: seed N
+//	profile serve day pages, move pages or API events in-process under
+//	        the CPU profiler and print where the time goes:
+//	        profile day|move|events [N]
+//
+// Every mode prints a table; bench also writes bench/out/report.md. Only
+// loopback addresses are used, and every load is bounded in requests and
+// time.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+)
+
+// outDir is where databases, the binary, logs and reports go.
+const outDir = "bench/out"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	if _, err := os.Stat("go.mod"); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: run from the repository root (go run ./bench <mode>)")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "bench":
+		err = runBench(ctx, os.Getenv("BENCH_QUICK") != "")
+	case "load":
+		err = runLoad(ctx, envInt("LOAD_SECONDS", 60), envInt("LOAD_CLIENTS", 64))
+	case "crash":
+		err = runCrash(ctx, crashOptions{Kills: envInt("CRASH_KILLS", 10), Moves: envInt("CRASH_MOVES", 10_000), Out: os.Stdout})
+	case "fuzz":
+		err = runFuzz(ctx, envStr("FUZZTIME", "20s"))
+	case "profile":
+		kind, n := "day", 10_000
+		if len(os.Args) > 2 {
+			kind = os.Args[2]
+		}
+		if len(os.Args) > 3 {
+			if n, err = strconv.Atoi(os.Args[3]); err != nil {
+				break
+			}
+		}
+		err = runProfile(ctx, kind, n, envInt("PROFILE_SECONDS", 8))
+	case "seed":
+		n := 10_000
+		if len(os.Args) > 2 {
+			if n, err = strconv.Atoi(os.Args[2]); err != nil {
+				break
+			}
+		}
+		err = runSeed(ctx, n)
+	default:
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: go run ./bench bench|load|crash|fuzz|seed [N]|profile day|move|events [N]")
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+func envStr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+}
+
+func outPath(name string) string { return filepath.Join(outDir, name) }
