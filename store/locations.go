@@ -310,13 +310,14 @@ type querier interface {
 // change rarely (an admin adds or disables one), and every event insert
 // needs them to replay a log.
 type locCache struct {
-	mu  sync.RWMutex
-	all map[string]moves.Location
+	mu     sync.RWMutex
+	all    map[string]moves.Location
+	sorted []moves.Location // by title, as Locations orders them
 }
 
 func (s *Store) invalidateLocations() {
 	s.locs.mu.Lock()
-	s.locs.all = nil
+	s.locs.all, s.locs.sorted = nil, nil
 	s.locs.mu.Unlock()
 }
 
@@ -337,8 +338,32 @@ func (s *Store) allLocations(ctx context.Context) (map[string]moves.Location, er
 	}
 	s.locs.mu.Lock()
 	s.locs.all = all
+	s.locs.sorted = ls
 	s.locs.mu.Unlock()
 	return all, nil
+}
+
+// ActiveLocations returns the enabled locations with the given ids (all of
+// them when ids is empty), by title, from memory: every signed-in request
+// needs its user's locations, and PMU's are all of them.
+func (s *Store) ActiveLocations(ctx context.Context, ids []string) ([]moves.Location, error) {
+	if _, err := s.allLocations(ctx); err != nil {
+		return nil, err
+	}
+	s.locs.mu.RLock()
+	sorted := s.locs.sorted
+	s.locs.mu.RUnlock()
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := make([]moves.Location, 0, max(len(ids), 8))
+	for _, l := range sorted {
+		if !l.Disabled && (len(ids) == 0 || want[l.ID]) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 // location returns a location from the cache.

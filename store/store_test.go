@@ -699,3 +699,22 @@ func TestRejectRequestedCourtMoveWithRebook(t *testing.T) {
 		t.Fatalf("rebooked: %v %+v", err, nb)
 	}
 }
+
+func TestActiveLocationsFollowChanges(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	all, err := f.st.ActiveLocations(ctx, nil)
+	if err != nil || len(all) != 6 || all[0].Title != "Guildford Crown Court" {
+		t.Fatalf("all active: %d %v", len(all), err)
+	}
+	some, _ := f.st.ActiveLocations(ctx, []string{f.police.ID, f.disabled.ID})
+	if len(some) != 1 || some[0].ID != f.police.ID {
+		t.Fatalf("by id: %+v", some)
+	}
+	if err := f.st.SetLocationDisabled(ctx, f.police.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if some, _ := f.st.ActiveLocations(ctx, []string{f.police.ID}); len(some) != 0 {
+		t.Fatal("a disabled location is still active in the cache")
+	}
+}
