@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -79,6 +80,9 @@ type oauthError struct {
 
 func (e *oauthError) Error() string { return e.Code + ": " + e.Desc }
 
+// maxAPIErrors is the most error objects one answer lists.
+const maxAPIErrors = 100
+
 // writeAPIError answers an /api or /oauth request with the error's body.
 func writeAPIError(c echo.Context, err error, status int) error {
 	var oe *oauthError
@@ -104,6 +108,13 @@ func writeAPIError(c echo.Context, err error, status int) error {
 	var p *apiProblem
 	if errors.As(err, &p) {
 		errs = p.Errors
+	}
+	if len(errs) > maxAPIErrors {
+		// A body made of thousands of mistakes gets the first of them,
+		// not an answer twenty times its size.
+		more := len(errs) - maxAPIErrors
+		errs = append(errs[:maxAPIErrors:maxAPIErrors], APIError{Status: strconv.Itoa(status), Title: titleFor(status),
+			Detail: fmt.Sprintf("and %d more problems like these; fix those first", more)})
 	}
 	c.Response().Header().Set(echo.HeaderContentType, MIMEJSONAPI)
 	return c.JSON(status, map[string]any{"errors": errs})

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/moves"
@@ -129,6 +130,11 @@ func apiReadBody(c echo.Context) ([]byte, error) {
 	}
 	if len(b) > maxAPIBody {
 		return nil, apiProblemOf(http.StatusRequestEntityTooLarge, "The request body is larger than 1 MiB", nil)
+	}
+	// JSON text is UTF-8 (RFC 8259); encoding/json would quietly turn
+	// other bytes into U+FFFD and store text nobody sent.
+	if !utf8.Valid(b) {
+		return nil, apiProblemOf(http.StatusBadRequest, "The request body is not valid UTF-8; send JSON encoded as UTF-8", nil)
 	}
 	// Let a later reader (the handler after the idempotency check) read it again.
 	r.Body = io.NopCloser(bytes.NewReader(b))

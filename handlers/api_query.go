@@ -17,6 +17,10 @@ import (
 const (
 	DefaultPerPage = 20
 	MaxPerPage     = 200
+	// MaxPage bounds page, so that (page-1)*per_page can never overflow.
+	MaxPage = 1_000_000
+	// MaxListValues bounds a comma-separated filter.
+	MaxListValues = 200
 )
 
 // apiQueryReader reads query parameters strictly: a parameter the endpoint
@@ -71,7 +75,8 @@ func (r *apiQueryReader) one(name string) string {
 	return strings.TrimSpace(vs[0])
 }
 
-// list returns a comma-separated parameter's values.
+// list returns a comma-separated parameter's values, at most
+// MaxListValues of them (each becomes a bound parameter of a query).
 func (r *apiQueryReader) list(name string) []string {
 	v := r.one(name)
 	if v == "" {
@@ -82,6 +87,10 @@ func (r *apiQueryReader) list(name string) []string {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
+	}
+	if len(out) > MaxListValues {
+		r.bad(name, "invalid", fmt.Sprintf("%s takes at most %d values", name, MaxListValues))
+		return nil
 	}
 	return out
 }
@@ -115,8 +124,8 @@ func (r *apiQueryReader) page() (page, perPage int) {
 	page, perPage = 1, DefaultPerPage
 	if v := r.one("page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			r.bad("page", "invalid", "page must be a whole number, 1 or more")
+		if err != nil || n < 1 || n > MaxPage {
+			r.bad("page", "invalid", fmt.Sprintf("page must be a whole number from 1 to %d", MaxPage))
 		} else {
 			page = n
 		}

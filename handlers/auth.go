@@ -53,16 +53,20 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		u, err := h.Store.User(c.Request().Context(), id)
-		if err != nil || u.Disabled {
+		gen, _ := h.Sessions.get(c).Values[keyGeneration].(int64)
+		if err != nil || u.Disabled || gen != u.SessionGeneration {
+			// Unknown or disabled user, or a session that has ended
+			// (signed out, perhaps elsewhere): signed out here too.
 			_ = h.Sessions.clear(c)
 			return next(c)
 		}
 		p := &Principal{User: u}
-		if u.Role == "pmu" || u.Role == "admin" {
-			// PMU and admins work across every location.
-			p.Locations, err = h.Store.Locations(c.Request().Context(), store.LocationFilter{IDs: u.LocationIDs})
-		} else if len(u.LocationIDs) > 0 {
-			p.Locations, err = h.Store.Locations(c.Request().Context(), store.LocationFilter{IDs: u.LocationIDs})
+		if u.Role == "pmu" {
+			// PMU work across every location. Administrators hold none
+			// (DOMAIN.md): they have no current location to choose.
+			p.Locations, err = h.Store.ActiveLocations(c.Request().Context(), u.LocationIDs)
+		} else if len(u.LocationIDs) > 0 && u.Role != "admin" {
+			p.Locations, err = h.Store.ActiveLocations(c.Request().Context(), u.LocationIDs)
 		}
 		if err != nil {
 			return err
@@ -148,6 +152,11 @@ func (h *Handlers) ShowSignIn(c echo.Context) error {
 	return render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
 }
 
+// maxSignInUsername is longer than any username (the administration pages
+// allow 50 characters); a longer one is refused before it is looked up,
+// remembered by the throttle or logged.
+const maxSignInUsername = 100
+
 // SignIn checks a username and password. Wrong credentials get one
 // generic message whichever was wrong; repeated failures for a username
 // are slowed down.
@@ -172,6 +181,13 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
 	}
+	if len(username) > maxSignInUsername {
+		// Nobody has a username this long: refused like any wrong
+		// credentials, without keeping or logging what was sent.
+		h.Log.Info("sign-in failed", "username", oauthLoggable(username), "username_bytes", len(username))
+		username = ""
+		return fail("Enter a valid username and password", http.StatusUnauthorized)
+	}
 	if wait := h.Throttle.Wait(username, h.Now()); wait > 0 {
 		h.Log.Warn("sign-in throttled", "username", username, "wait", wait.Round(time.Second).String())
 		return fail("Too many failed attempts to sign in. Wait a minute, then try again.", http.StatusTooManyRequests)
@@ -187,7 +203,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
 	h.Throttle.Reset(username)
-	values := map[any]any{keyUserID: u.ID, keySignedIn: h.Now().Unix()}
+	values := map[any]any{keyUserID: u.ID, keySignedIn: h.Now().Unix(), keyGeneration: u.SessionGeneration}
 	if len(u.LocationIDs) == 1 && u.Role != "pmu" {
 		values[keyLocation] = u.LocationIDs[0]
 	}
@@ -205,8 +221,16 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	return redirect(c, next)
 }
 
-// SignOut ends the session.
+// SignOut ends the session: the cookie is deleted, and the user's sessions
+// end on the server too, so that a copy of the cookie (from another device,
+// or taken from this one) no longer signs anyone in.
 func (h *Handlers) SignOut(c echo.Context) error {
+	if u := currentUser(c); u != nil {
+		if err := h.Store.EndSessions(c.Request().Context(), u.ID); err != nil {
+			return err
+		}
+		h.Log.Info("signed out", "user", u.Username)
+	}
 	if err := h.Sessions.clear(c); err != nil {
 		return err
 	}

@@ -23,7 +23,8 @@ func (h *Handlers) Home(c echo.Context) error {
 	if u.Role == "admin" {
 		m.Heading = "Service administration"
 		m.Intro = "Manage users, locations, suppliers and API clients."
-		m.Links = []views.Link{{Text: "Users", Href: "/admin/users"}, {Text: "Locations", Href: "/admin/locations"}, {Text: "API clients", Href: "/admin/clients"}}
+		m.Links = []views.Link{{Text: "Users", Href: "/admin/users"}, {Text: "Locations", Href: "/admin/locations"},
+			{Text: "Suppliers", Href: "/admin/suppliers"}, {Text: "API clients", Href: "/admin/clients"}}
 		return render(c, http.StatusOK, views.HomePage(m))
 	}
 	if listNeedsLocation(u) {

@@ -37,6 +37,7 @@ func navFor(u *Principal, path string) []views.NavItem {
 		add("Home", "/", "")
 		add("Users", "/admin/users", "/admin/users")
 		add("Locations", "/admin/locations", "/admin/locations")
+		add("Suppliers", "/admin/suppliers", "/admin/suppliers")
 		add("API clients", "/admin/clients", "/admin/clients")
 	}
 	return items

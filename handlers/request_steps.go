@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
@@ -82,8 +83,11 @@ func (j *reqJourney) saveFind() error {
 			errs = append(errs, views.FieldError{ID: "number", Message: "Enter a PNC number in the correct format, like " + reqPNCExample})
 		}
 	} else {
-		if m.LastName == "" {
+		switch {
+		case m.LastName == "":
 			errs = append(errs, views.FieldError{ID: "last_name", Message: "Enter the person's last name"})
+		case utf8.RuneCountInString(m.LastName) > moves.MaxNameLength:
+			errs = append(errs, views.FieldError{ID: "last_name", Message: fmt.Sprintf("Last name must be %d characters or fewer", moves.MaxNameLength)})
 		}
 		dob, fe, parts := reqParseDateParts("dob", m.DOB)
 		if fe == nil && dob > j.h.Today() {

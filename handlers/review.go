@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -171,6 +172,9 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	q, f, errs := h.parseReviewQuery(c)
+	if err := h.checkReviewChoices(c, &f, &errs); err != nil {
+		return err
+	}
 	all := f
 	all.Status = "" // every status's count, for the tabs
 	counts, err := h.Store.CountReviewRequests(ctx, all)
@@ -290,6 +294,37 @@ func reviewPagination(q reviewQuery, pages int) *views.ReviewPagination {
 	return p
 }
 
+// checkReviewChoices reports a location or region filter that is not one
+// of the form's choices (only a hand-made address has one), and leaves it
+// out of the filter, as parseReviewQuery does with dates. Its errors come
+// first, as its fields do on the page.
+func (h *Handlers) checkReviewChoices(c echo.Context, f *store.ReviewFilter, errs *views.Errors) error {
+	ctx := c.Request().Context()
+	var choices views.Errors
+	defer func() { *errs = append(choices, *errs...) }()
+	if len(f.FromIDs) > 0 {
+		l, err := h.Store.Location(ctx, f.FromIDs[0])
+		if err != nil && moves.ErrorCode(err) != moves.NotFound {
+			return err
+		}
+		if err != nil || !l.Type.Detained() {
+			choices = append(choices, views.FieldError{ID: "from", Message: "Select a location from the list"})
+			f.FromIDs = nil
+		}
+	}
+	if f.RegionID != "" {
+		regions, err := h.Store.Regions(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(regions, func(r moves.Region) bool { return r.ID == f.RegionID }) {
+			choices = append(choices, views.FieldError{ID: "region", Message: "Select a region from the list"})
+			f.RegionID = ""
+		}
+	}
+	return nil
+}
+
 // reviewFilterForm fills in the filter form: the detained locations
 // requests come from, the regions, and what was typed.
 func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Review) error {
@@ -344,7 +379,15 @@ func (h *Handlers) ReviewRequestsCSV(c echo.Context) error {
 	if u := currentUser(c); u == nil || u.Role != "pmu" {
 		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
 	}
-	q, f, _ := h.parseReviewQuery(c)
+	q, f, errs := h.parseReviewQuery(c)
+	if err := h.checkReviewChoices(c, &f, &errs); err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		// Not a download of something other than what was asked for:
+		// the table, with what is wrong with the filters.
+		return h.ReviewRequests(c)
+	}
 	f.Limit = reviewCSVLimit
 	rows, _, err := h.Store.ReviewRequests(c.Request().Context(), f)
 	if err != nil {

@@ -22,6 +22,10 @@ const (
 	keyCSRF     = "csrf"
 	keyFlash    = "flash"
 	keySignedIn = "at"
+	// keyGeneration is the user's session generation at sign-in: when
+	// the user signs out, the store moves on to the next, and every
+	// cookie of the older one stops working (LoadUser).
+	keyGeneration = "gen"
 )
 
 // Sessions wraps gorilla/sessions' signed and encrypted cookie store. A

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // pncCheckLetters maps a PNC's value mod 23 to its check letter. I, O and
@@ -85,15 +86,25 @@ var GenderLabels = map[string]string{
 	"not_known":  "Not known",
 }
 
+// MaxNameLength is the most characters a person's first names or last
+// name may have.
+const MaxNameLength = 200
+
 // ValidatePerson checks a person's details. today is the London date,
 // YYYY-MM-DD; a date of birth after it is refused.
 func ValidatePerson(p Person, today string) FieldErrors {
 	var fe FieldErrors
-	if strings.TrimSpace(p.FirstNames) == "" {
+	switch {
+	case strings.TrimSpace(p.FirstNames) == "":
 		fe.Add("first_names", "blank", "Enter the person's first names")
+	case utf8.RuneCountInString(p.FirstNames) > MaxNameLength:
+		fe.Add("first_names", "too_long", fmt.Sprintf("First names must be %d characters or fewer", MaxNameLength))
 	}
-	if strings.TrimSpace(p.LastName) == "" {
+	switch {
+	case strings.TrimSpace(p.LastName) == "":
 		fe.Add("last_name", "blank", "Enter the person's last name")
+	case utf8.RuneCountInString(p.LastName) > MaxNameLength:
+		fe.Add("last_name", "too_long", fmt.Sprintf("Last name must be %d characters or fewer", MaxNameLength))
 	}
 	switch dob, err := ParseDate(p.DateOfBirth); {
 	case p.DateOfBirth == "":

@@ -25,6 +25,9 @@ type User struct {
 	LocationIDs  []string
 	PasswordHash string
 	Disabled     bool
+	// SessionGeneration is the generation of the user's sessions: a
+	// session signed in under an older one has ended (EndSessions).
+	SessionGeneration int64
 }
 
 // bcryptCost is a variable so tests can make hashing cheap.
@@ -120,8 +123,8 @@ func (s *Store) User(ctx context.Context, id string) (User, error) {
 func (s *Store) user(ctx context.Context, where string, arg any) (User, error) {
 	var u User
 	var disabled sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT id, username, full_name, password_hash, role, COALESCE(supplier_id,''), disabled_at
-		FROM users WHERE `+where, arg).Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Role, &u.SupplierID, &disabled)
+	err := s.r.QueryRowContext(ctx, `SELECT id, username, full_name, password_hash, role, COALESCE(supplier_id,''), disabled_at, session_generation
+		FROM users WHERE `+where, arg).Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Role, &u.SupplierID, &disabled, &u.SessionGeneration)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, notFound("user")
 	}
@@ -143,6 +146,15 @@ func (s *Store) user(ctx context.Context, where string, arg any) (User, error) {
 		u.LocationIDs = append(u.LocationIDs, id)
 	}
 	return u, rows.Err()
+}
+
+// EndSessions ends every session the user has signed in so far, on every
+// device: they carry an older session generation from now on.
+func (s *Store) EndSessions(ctx context.Context, userID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE users SET session_generation = session_generation + 1 WHERE id = ?", userID)
+		return err
+	})
 }
 
 // Users lists all users by username.

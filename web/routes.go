@@ -88,6 +88,32 @@ func (s *Server) routes() {
 	signedIn.POST("/admin/clients/:id/rotate", h.AdminRotateClientSecret, admin)
 	signedIn.POST("/admin/clients/:id/retire-secret", h.AdminRetireClientSecret, admin)
 	signedIn.POST("/admin/clients/:id/disable", h.AdminDisableClient, admin)
+	// Users: add (with a password typed by the administrator), change name,
+	// role, supplier and locations, disable and enable, reset the password.
+	signedIn.GET("/admin/users", h.AdminUsers, admin)
+	signedIn.GET("/admin/users/new", h.AdminNewUser, admin)
+	signedIn.POST("/admin/users", h.AdminCreateUser, admin)
+	signedIn.GET("/admin/users/:id", h.AdminUser, admin)
+	signedIn.GET("/admin/users/:id/edit", h.AdminEditUser, admin)
+	signedIn.POST("/admin/users/:id/edit", h.AdminUpdateUser, admin)
+	signedIn.POST("/admin/users/:id/disable", h.AdminDisableUser, admin)
+	signedIn.POST("/admin/users/:id/enable", h.AdminEnableUser, admin)
+	signedIn.GET("/admin/users/:id/password", h.AdminUserPassword, admin)
+	signedIn.POST("/admin/users/:id/password", h.AdminSetUserPassword, admin)
+	// Locations: search, filter and page; add; disable and enable; which
+	// supplier serves each, over which dates.
+	signedIn.GET("/admin/locations", h.AdminLocations, admin)
+	signedIn.GET("/admin/locations/new", h.AdminNewLocation, admin)
+	signedIn.POST("/admin/locations", h.AdminCreateLocation, admin)
+	signedIn.GET("/admin/locations/:id", h.AdminLocation, admin)
+	signedIn.POST("/admin/locations/:id/disable", h.AdminDisableLocation, admin)
+	signedIn.POST("/admin/locations/:id/enable", h.AdminEnableLocation, admin)
+	signedIn.GET("/admin/locations/:id/suppliers/new", h.AdminNewSupplierRange, admin)
+	signedIn.POST("/admin/locations/:id/suppliers", h.AdminCreateSupplierRange, admin)
+	// Suppliers: how many locations each serves, and a supplier's locations
+	// and dates.
+	signedIn.GET("/admin/suppliers", h.AdminSuppliers, admin)
+	signedIn.GET("/admin/suppliers/:key", h.AdminSupplier, admin)
 	// (admin section end)
 
 	// --- Supplier API ---

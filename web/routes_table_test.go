@@ -1,0 +1,663 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/web"
+)
+
+// Who asks: the columns of the route table. Staff roles sign in with the
+// demo users (police choose Guildford Police Station); "out" is signed
+// out; the two API columns are signed out in the browser and call with a
+// bearer token: Serco's client and an internal client (no supplier).
+var tableColumns = []string{"out", "pmu", "police", "prison", "court", "supplier", "admin", "api-serco", "api-internal"}
+
+type want [9]int
+
+// w lists the statuses in the order of tableColumns.
+func w(out, pmu, police, prison, court, supplier, admin, serco, internal int) want {
+	return want{out, pmu, police, prison, court, supplier, admin, serco, internal}
+}
+
+// routeCase is one request of the table. route names the route it
+// exercises as echo lists it ("METHOD /path/:param"). path, form values
+// and body may hold {placeholders} (see tableFixtures.replacer). Forms get
+// the column's CSRF token; form "version" "{version:NAME}" is the named
+// move's current version.
+type routeCase struct {
+	route  string
+	method string
+	path   string
+	form   url.Values
+	body   string
+	want   want
+	// phase orders the run: 0 reads (GET, HEAD), 1 writes; 2 changes of
+	// location, 3 signing out. Within a phase the table's order is kept.
+	phase int
+	note  string
+}
+
+// The expected statuses are written from DOMAIN.md's "Who uses it":
+//
+//   - pmu sees every move; reviews proposals (approve, reject); cancels;
+//     redirects; may work at all locations or choose one;
+//   - police (at Guildford Police Station, also holding Staines) request
+//     moves; see moves from or to their locations; cancel or change (redirect,
+//     date) moves from theirs that have not left custody;
+//   - prison (HMP Brixton) request moves; see outgoing and incoming; cancel;
+//   - court (Guildford Crown Court): read-only lists and move pages;
+//   - supplier (Serco's staff): read-only view of Serco's moves;
+//   - admin: API clients (and users and locations); no moves at all;
+//   - a move a user may not see is not found (404); an action the user may
+//     not take on a move they can see is forbidden (403); a page for other
+//     roles is forbidden (403); signed out, every staff page sends to sign-in
+//     (303) and every /api call is a JSON:API 401;
+//   - a supplier's API client sees and changes only the moves Serco serves;
+//     an internal client sees every move.
+//
+// Changing a move's date is granted to pmu and prison as well as police
+// by moves.Allowed (moves/access_test.go); DOMAIN names only police's
+// "change". Those cells follow moves.Allowed and are marked "date".
+//
+// The demo moves used (seeded around 22 November 2026):
+//
+//	gfdBooked     Guildford PS → Guildford Crown Court, booked (Serco)
+//	gfdRequested  Guildford PS → Guildford Crown Court, requested
+//	gfdInTransit  Guildford PS → Guildford Crown Court, in transit
+//	gfdHospital   Guildford PS → Royal Surrey County Hospital, requested
+//	bxiProposed   HMP Brixton → HMP Wandsworth, proposed (Serco)
+//	bxiProposed2  HMP Brixton → HMP High Down, proposed
+//	bxiRequested  HMP Brixton → Westminster Magistrates' Court, requested
+//	bmiCompleted  HMP Birmingham → Birmingham Crown Court, completed (GEOAmey):
+//	              nobody but pmu and the internal client sees it
+func routeTable() []routeCase {
+	const (
+		ok    = http.StatusOK
+		made  = http.StatusCreated
+		see   = http.StatusSeeOther
+		found = http.StatusFound
+		bad   = http.StatusBadRequest
+		unau  = http.StatusUnauthorized
+		forb  = http.StatusForbidden
+		nf    = http.StatusNotFound
+		unpr  = http.StatusUnprocessableEntity
+		slow  = http.StatusTooManyRequests
+	)
+	// Every staff page signed out (and so for the API columns, which have
+	// no session): 303 to sign-in.
+	allAPI401 := func(serco, internal int) want { return w(unau, unau, unau, unau, unau, unau, unau, serco, internal) }
+	form := func(kv ...string) url.Values {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Add(kv[i], kv[i+1])
+		}
+		return v
+	}
+	return []routeCase{
+		// --- Public ---
+		{route: "GET /static/*", method: "GET", path: "{css}", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
+		{route: "GET /static/*", method: "GET", path: "/static/no-such-file.css", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf)},
+		{route: "HEAD /static/*", method: "HEAD", path: "{css}", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
+		{route: "GET /health", method: "GET", path: "/health", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
+		{route: "GET /help/accessibility", method: "GET", path: "/help/accessibility", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
+		{route: "GET /sign-in", method: "GET", path: "/sign-in", want: w(ok, see, see, see, see, see, see, ok, ok)},
+		// Sign-in slows repeated failures: three wrong passwords, then even
+		// the right one must wait.
+		{route: "POST /sign-in", method: "POST", path: "/sign-in", form: form("username", "court", "password", "wrong-password-1"), want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau)},
+		{route: "POST /sign-in", method: "POST", path: "/sign-in", form: form("username", "court", "password", "wrong-password-2"), want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau)},
+		{route: "POST /sign-in", method: "POST", path: "/sign-in", form: form("username", "court", "password", "wrong-password-3"), want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau)},
+		{route: "POST /sign-in", method: "POST", path: "/sign-in", form: form("username", "court", "password", store.DemoPassword), want: w(slow, slow, slow, slow, slow, slow, slow, slow, slow), note: "the right password during the wait"},
+		{route: "POST /sign-in", method: "POST", path: "/sign-in", form: form("username", "", "password", ""), want: w(unpr, unpr, unpr, unpr, unpr, unpr, unpr, unpr, unpr)},
+
+		// --- Signed in, any role ---
+		{route: "GET /", method: "GET", path: "/", want: w(see, ok, ok, ok, ok, ok, ok, see, see)},
+		{route: "GET /locations", method: "GET", path: "/locations", want: w(see, ok, ok, ok, ok, ok, ok, see, see)},
+		{route: "POST /locations", method: "POST", path: "/locations", form: form("location", "{own}", "next", "/"), phase: 2,
+			want: w(see, see, see, see, see, unpr, unpr, see, see), note: "the user's own location (pmu: all); supplier and admin hold none"},
+		{route: "POST /locations", method: "POST", path: "/locations", form: form("location", "{LEI}", "next", "/"), phase: 2,
+			want: w(see, see, unpr, unpr, unpr, unpr, unpr, see, see), note: "HMP Leeds: only pmu may work there"},
+		{route: "POST /sign-out", method: "POST", path: "/sign-out", phase: 3, want: w(see, see, see, see, see, see, see, see, see)},
+
+		// --- Lists ---
+		{route: "GET /moves", method: "GET", path: "/moves", want: w(see, found, found, found, found, found, forb, see, see)},
+		{route: "GET /moves/outgoing", method: "GET", path: "/moves/outgoing", want: w(see, found, found, found, found, found, forb, see, see)},
+		{route: "GET /moves/incoming", method: "GET", path: "/moves/incoming", want: w(see, found, found, found, found, found, forb, see, see)},
+		{route: "GET /moves/outgoing/:date", method: "GET", path: "/moves/outgoing/{today}", want: w(see, ok, ok, ok, ok, ok, forb, see, see)},
+		{route: "GET /moves/outgoing/:date", method: "GET", path: "/moves/outgoing/not-a-date", want: w(see, nf, nf, nf, nf, nf, forb, see, see)},
+		{route: "GET /moves/incoming/:date", method: "GET", path: "/moves/incoming/{today}", want: w(see, ok, ok, ok, ok, ok, forb, see, see)},
+		{route: "GET /moves/outgoing/:date/download.csv", method: "GET", path: "/moves/outgoing/{today}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see)},
+		{route: "GET /moves/incoming/:date/download.csv", method: "GET", path: "/moves/incoming/{today}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see)},
+		{route: "GET /moves/review", method: "GET", path: "/moves/review", want: w(see, ok, forb, forb, forb, forb, forb, see, see)},
+		{route: "GET /moves/review/download.csv", method: "GET", path: "/moves/review/download.csv", want: w(see, ok, forb, forb, forb, forb, forb, see, see)},
+
+		// --- Request a move (police, prison and pmu) ---
+		// pmu viewing all locations is asked to choose one first (200);
+		// police and prison start a journey (303 to its first step).
+		{route: "GET /move/new", method: "GET", path: "/move/new", want: w(see, ok, see, see, forb, forb, forb, see, see)},
+		{route: "GET /move/new/:journey/:step", method: "GET", path: "/move/new/{journey}/person", want: w(see, see, ok, ok, forb, forb, forb, see, see), note: "pmu has no journey: back to /move/new"},
+		{route: "GET /move/new/:journey/:step", method: "GET", path: "/move/new/{journey}/no-such-step", want: w(see, nf, nf, nf, forb, forb, forb, see, see)},
+		{route: "POST /move/new/:journey/:step", method: "POST", path: "/move/new/{journey}/person", form: form("number", "{pnc}"),
+			want: w(see, ok, see, see, forb, forb, forb, see, see), note: "pmu has no journey: told its answers have expired"},
+		{route: "GET /move/:id/confirmation", method: "GET", path: "/move/{gfdBooked}/confirmation", want: w(see, ok, ok, nf, forb, forb, forb, see, see)},
+		{route: "GET /move/:id/confirmation", method: "GET", path: "/move/{bmiCompleted}/confirmation", want: w(see, ok, nf, nf, forb, forb, forb, see, see)},
+
+		// --- A move's page and timeline ---
+		{route: "GET /move/:id", method: "GET", path: "/move/{gfdBooked}", want: w(see, ok, ok, nf, ok, ok, nf, see, see)},
+		{route: "GET /move/:id", method: "GET", path: "/move/{bxiProposed}", want: w(see, ok, nf, ok, nf, ok, nf, see, see)},
+		{route: "GET /move/:id", method: "GET", path: "/move/{bmiCompleted}", want: w(see, ok, nf, nf, nf, nf, nf, see, see)},
+		{route: "GET /move/:id", method: "GET", path: "/move/{missing}", want: w(see, nf, nf, nf, nf, nf, nf, see, see)},
+		{route: "GET /move/:id/timeline", method: "GET", path: "/move/{gfdBooked}/timeline", want: w(see, ok, ok, nf, ok, ok, nf, see, see)},
+		{route: "GET /move/:id/timeline", method: "GET", path: "/move/{bmiCompleted}/timeline", want: w(see, ok, nf, nf, nf, nf, nf, see, see)},
+
+		// --- Actions: the forms ---
+		{route: "GET /move/:id/approve", method: "GET", path: "/move/{bxiProposed}/approve", want: w(see, ok, nf, forb, nf, forb, nf, see, see)},
+		{route: "GET /move/:id/approve", method: "GET", path: "/move/{gfdBooked}/approve", want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "not proposed"},
+		{route: "GET /move/:id/approve", method: "GET", path: "/move/{bmiCompleted}/approve", want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "GET /move/:id/reject", method: "GET", path: "/move/{bxiProposed2}/reject", want: w(see, ok, nf, forb, nf, forb, nf, see, see)},
+		{route: "GET /move/:id/reject", method: "GET", path: "/move/{bmiCompleted}/reject", want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "GET /move/:id/cancel", method: "GET", path: "/move/{gfdBooked}/cancel", want: w(see, ok, ok, nf, forb, forb, nf, see, see)},
+		{route: "GET /move/:id/cancel", method: "GET", path: "/move/{bxiProposed}/cancel", want: w(see, ok, nf, ok, nf, forb, nf, see, see)},
+		{route: "GET /move/:id/cancel", method: "GET", path: "/move/{gfdInTransit}/cancel", want: w(see, ok, forb, nf, forb, forb, nf, see, see), note: "left custody: pmu only"},
+		{route: "GET /move/:id/cancel", method: "GET", path: "/move/{bmiCompleted}/cancel", want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "GET /move/:id/redirect", method: "GET", path: "/move/{gfdBooked}/redirect", want: w(see, ok, ok, nf, forb, forb, nf, see, see)},
+		{route: "GET /move/:id/redirect", method: "GET", path: "/move/{bxiProposed}/redirect", want: w(see, ok, nf, forb, nf, forb, nf, see, see)},
+		{route: "GET /move/:id/redirect", method: "GET", path: "/move/{bmiCompleted}/redirect", want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "GET /move/:id/date", method: "GET", path: "/move/{gfdHospital}/date", want: w(see, ok, ok, nf, nf, forb, nf, see, see), note: "date"},
+		{route: "GET /move/:id/date", method: "GET", path: "/move/{bxiRequested}/date", want: w(see, ok, nf, ok, nf, forb, nf, see, see), note: "date"},
+		{route: "GET /move/:id/date", method: "GET", path: "/move/{bmiCompleted}/date", want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+
+		// --- Actions: the submissions (valid answers: who may, succeeds) ---
+		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bxiProposed}/approve", form: form("version", "{version:bxiProposed}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
+			want: w(see, see, nf, forb, nf, forb, nf, see, see)},
+		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bmiCompleted}/approve", form: form("version", "{version:bmiCompleted}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
+			want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "POST /move/:id/approve", method: "POST", path: "/move/{missing}/approve", form: form("version", "1"), want: w(see, nf, nf, nf, nf, nf, nf, see, see)},
+		{route: "POST /move/:id/reject", method: "POST", path: "/move/{bxiProposed2}/reject", form: form("version", "{version:bxiProposed2}", "rejection_reason", moves.RejectionReasons[0], "rebook", "false"),
+			want: w(see, see, nf, forb, nf, forb, nf, see, see)},
+		{route: "POST /move/:id/reject", method: "POST", path: "/move/{bmiCompleted}/reject", form: form("version", "{version:bmiCompleted}", "rejection_reason", moves.RejectionReasons[0], "rebook", "false"),
+			want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "POST /move/:id/cancel", method: "POST", path: "/move/{gfdRequested}/cancel", form: form("version", "{version:gfdRequested}", "cancellation_reason", "{cancelReason}"),
+			want: w(see, see, see, nf, forb, forb, nf, see, see)},
+		{route: "POST /move/:id/cancel", method: "POST", path: "/move/{gfdInTransit}/cancel", form: form("version", "{version:gfdInTransit}", "cancellation_reason", "{cancelReason}"),
+			want: w(see, see, forb, nf, forb, forb, nf, see, see), note: "left custody: pmu only"},
+		{route: "POST /move/:id/cancel", method: "POST", path: "/move/{bmiCompleted}/cancel", form: form("version", "{version:bmiCompleted}", "cancellation_reason", "{cancelReason}"),
+			want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "POST /move/:id/redirect", method: "POST", path: "/move/{gfdBooked}/redirect", form: form("version", "{version:gfdBooked}", "to_location", "{GUILMC}", "move_type", "court_appearance", "reason", moves.RedirectReasons[0]),
+			want: w(see, see, see, nf, forb, forb, nf, see, see)},
+		{route: "POST /move/:id/redirect", method: "POST", path: "/move/{bxiProposed2}/redirect", form: form("version", "{version:bxiProposed2}", "to_location", "{BAI}", "move_type", "prison_transfer", "reason", moves.RedirectReasons[0]),
+			want: w(see, forb, nf, forb, nf, forb, nf, see, see), note: "pmu rejected it above, so only pmu gets past the role check"},
+		{route: "POST /move/:id/redirect", method: "POST", path: "/move/{bmiCompleted}/redirect", form: form("version", "{version:bmiCompleted}", "to_location", "{GUILMC}", "move_type", "court_appearance", "reason", moves.RedirectReasons[0]),
+			want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		{route: "POST /move/:id/date", method: "POST", path: "/move/{gfdHospital}/date", form: form("version", "{version:gfdHospital}", "date-day", "27", "date-month", "11", "date-year", "2026"),
+			want: w(see, see, see, nf, nf, forb, nf, see, see), note: "date"},
+		{route: "POST /move/:id/date", method: "POST", path: "/move/{bxiRequested}/date", form: form("version", "{version:bxiRequested}", "date-day", "27", "date-month", "11", "date-year", "2026"),
+			want: w(see, see, nf, see, nf, forb, nf, see, see), note: "date"},
+		{route: "POST /move/:id/date", method: "POST", path: "/move/{bmiCompleted}/date", form: form("version", "{version:bmiCompleted}", "date-day", "27", "date-month", "11", "date-year", "2026"),
+			want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+
+		// --- Administration: API clients ---
+		{route: "GET /admin/clients", method: "GET", path: "/admin/clients", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/clients/new", method: "GET", path: "/admin/clients/new", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/clients/:id", method: "GET", path: "/admin/clients/{client}", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/clients/:id", method: "GET", path: "/admin/clients/no-such-client", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+		{route: "GET /admin/clients/:id/secret", method: "GET", path: "/admin/clients/{client}/secret", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "POST /admin/clients", method: "POST", path: "/admin/clients", form: form("name", "Table test client", "supplier", "serco"), want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/clients", method: "POST", path: "/admin/clients", form: form("name", "", "supplier", ""), want: w(see, forb, forb, forb, forb, forb, unpr, see, see)},
+		{route: "POST /admin/clients/:id/rotate", method: "POST", path: "/admin/clients/{spare}/rotate", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/clients/:id/retire-secret", method: "POST", path: "/admin/clients/{spare}/retire-secret", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/clients/:id/disable", method: "POST", path: "/admin/clients/{spare}/disable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/clients/:id/disable", method: "POST", path: "/admin/clients/no-such-client/disable", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+
+		// Users: add, change, reset the password, disable and enable.
+		{route: "GET /admin/users", method: "GET", path: "/admin/users", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/users/new", method: "GET", path: "/admin/users/new", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/users/:id", method: "GET", path: "/admin/users/{user}", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/users/:id", method: "GET", path: "/admin/users/{missing}", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+		{route: "GET /admin/users/:id/edit", method: "GET", path: "/admin/users/{user}/edit", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/users/:id/password", method: "GET", path: "/admin/users/{user}/password", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "POST /admin/users", method: "POST", path: "/admin/users", form: form("username", "table.new", "full_name", "Table New", "role", "court", "locations", "{GUILCC}", "password", "a-long-enough-password-1"),
+			want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/users", method: "POST", path: "/admin/users", form: form("username", ""), want: w(see, forb, forb, forb, forb, forb, unpr, see, see)},
+		{route: "POST /admin/users/:id/edit", method: "POST", path: "/admin/users/{user}/edit", form: form("username", "table.user", "full_name", "Table User Renamed", "role", "court", "locations", "{GUILCC}"),
+			want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/users/:id/password", method: "POST", path: "/admin/users/{user}/password", form: form("password", "another-long-password-2"),
+			want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/users/:id/disable", method: "POST", path: "/admin/users/{user}/disable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/users/:id/enable", method: "POST", path: "/admin/users/{user}/enable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/users/:id/disable", method: "POST", path: "/admin/users/{missing}/disable", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+		// Locations and the suppliers that serve them.
+		{route: "GET /admin/locations", method: "GET", path: "/admin/locations", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/locations/new", method: "GET", path: "/admin/locations/new", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/locations/:id", method: "GET", path: "/admin/locations/{APEAL1}", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/locations/:id", method: "GET", path: "/admin/locations/{missing}", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+		{route: "GET /admin/locations/:id/suppliers/new", method: "GET", path: "/admin/locations/{APEAL1}/suppliers/new", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "POST /admin/locations", method: "POST", path: "/admin/locations", form: form("title", "Table Test Police Station", "code", "TBL01", "location_type", "police", "region", "south"),
+			want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/locations", method: "POST", path: "/admin/locations", form: form("title", ""), want: w(see, forb, forb, forb, forb, forb, unpr, see, see)},
+		{route: "POST /admin/locations/:id/disable", method: "POST", path: "/admin/locations/{APEAL1}/disable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/locations/:id/enable", method: "POST", path: "/admin/locations/{APEAL1}/enable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/locations/:id/suppliers", method: "POST", path: "/admin/locations/{APEAL1}/suppliers", form: form("supplier", "geoamey", "from-day", "1", "from-month", "1", "from-year", "2027"),
+			want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "GET /admin/suppliers", method: "GET", path: "/admin/suppliers", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/suppliers/:key", method: "GET", path: "/admin/suppliers/serco", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/suppliers/:key", method: "GET", path: "/admin/suppliers/no-such-supplier", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+
+		// --- Supplier API ---
+		{route: "POST /oauth/token", method: "POST", path: "/oauth/token", form: form("grant_type", "client_credentials"), want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau), note: "no credentials"},
+		{route: "POST /oauth/token", method: "POST", path: "/oauth/token", form: form("grant_type", "client_credentials", "client_id", "{client}", "client_secret", "{clientSecret}"), want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok), note: "the credentials, whoever sends them"},
+		{route: "GET /api/docs", method: "GET", path: "/api/docs", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
+		{route: "GET /api/docs.json", method: "GET", path: "/api/docs.json", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
+		{route: "GET /api/moves", method: "GET", path: "/api/moves", want: allAPI401(ok, ok)},
+		{route: "GET /api/moves", method: "GET", path: "/api/moves?filter[nope]=1", want: allAPI401(bad, bad)},
+		{route: "GET /api/moves/:id", method: "GET", path: "/api/moves/{gfdBooked}", want: allAPI401(ok, ok)},
+		{route: "GET /api/moves/:id", method: "GET", path: "/api/moves/{bmiCompleted}", want: allAPI401(nf, ok)},
+		{route: "GET /api/moves/:id/events", method: "GET", path: "/api/moves/{gfdBooked}/events", want: allAPI401(ok, ok)},
+		{route: "GET /api/moves/:id/events", method: "GET", path: "/api/moves/{bmiCompleted}/events", want: allAPI401(nf, ok)},
+		{route: "GET /api/events/:id", method: "GET", path: "/api/events/{event}", want: allAPI401(ok, ok)},
+		{route: "GET /api/events/:id", method: "GET", path: "/api/events/{eventHidden}", want: allAPI401(nf, ok)},
+		{route: "GET /api/people", method: "GET", path: "/api/people?filter[police_national_computer]={pncQuery}", want: allAPI401(ok, ok)},
+		{route: "GET /api/people/:id", method: "GET", path: "/api/people/{person}", want: allAPI401(ok, ok)},
+		{route: "GET /api/reference/locations", method: "GET", path: "/api/reference/locations", want: allAPI401(ok, ok)},
+		{route: "GET /api/reference/locations/:id", method: "GET", path: "/api/reference/locations/{GUILCC}", want: allAPI401(ok, ok)},
+		{route: "GET /api/reference/suppliers", method: "GET", path: "/api/reference/suppliers", want: allAPI401(ok, ok)},
+		{route: "GET /api/reference/suppliers/:key", method: "GET", path: "/api/reference/suppliers/serco", want: allAPI401(ok, ok)},
+		{route: "POST /api/events", method: "POST", path: "/api/events", body: `{"data":{"type":"events","attributes":{"event_type":"MoveNotifyPremisesOfArrivalIn30Mins","occurred_at":"2026-11-22T09:30:00Z","recorded_at":"2026-11-22T09:30:05Z","details":{}},"relationships":{"eventable":{"data":{"type":"moves","id":"{gfdBooked}"}}}}}`,
+			want: allAPI401(made, made)},
+		{route: "POST /api/events", method: "POST", path: "/api/events", body: `{"data":{"type":"events","attributes":{"event_type":"MoveNotifyPremisesOfArrivalIn30Mins","occurred_at":"2026-11-22T09:30:00Z","recorded_at":"2026-11-22T09:30:05Z","details":{}},"relationships":{"eventable":{"data":{"type":"moves","id":"{bmiCompleted}"}}}}}`,
+			want: allAPI401(nf, made)},
+		{route: "POST /api/moves", method: "POST", path: "/api/moves", body: `{"data":{"type":"moves","attributes":{"move_type":"court_appearance","date":"2026-11-30"},"relationships":{"from_location":{"data":{"type":"locations","id":"{SRY016}"}},"to_location":{"data":{"type":"locations","id":"{GUILMC}"}},"person":{"data":{"type":"people","id":"{person}"}}}}}`,
+			want: allAPI401(made, made)},
+		{route: "POST /api/moves", method: "POST", path: "/api/moves", body: `{"data":{"type":"moves","attributes":{"move_type":"court_appearance","date":"2026-11-30"},"relationships":{"from_location":{"data":{"type":"locations","id":"{LEI}"}},"to_location":{"data":{"type":"locations","id":"{LEEDCC}"}},"person":{"data":{"type":"people","id":"{person}"}}}}}`,
+			want: allAPI401(unpr, made), note: "from a prison GEOAmey serves"},
+		{route: "PATCH /api/moves/:id", method: "PATCH", path: "/api/moves/{gfdRequested}", body: `{"data":{"type":"moves","id":"{gfdRequested}","attributes":{"additional_information":"Bring the warrant"}}}`,
+			want: allAPI401(ok, ok)},
+		{route: "PATCH /api/moves/:id", method: "PATCH", path: "/api/moves/{bmiCompleted}", body: `{"data":{"type":"moves","id":"{bmiCompleted}","attributes":{"additional_information":"Bring the warrant"}}}`,
+			want: allAPI401(nf, ok)},
+		{route: "POST /api/people", method: "POST", path: "/api/people", body: `{"data":{"type":"people","attributes":{"first_names":"Table","last_name":"Test","date_of_birth":"1990-01-01","gender":"male"}}}`,
+			want: allAPI401(made, made)},
+		{route: "POST /api/people/:id/profiles", method: "POST", path: "/api/people/{person}/profiles", body: `{"data":{"type":"profiles","attributes":{"assessment_answers":[]}}}`,
+			want: allAPI401(made, made)},
+		{route: "POST /api/people/:id/profiles", method: "POST", path: "/api/people/{missing}/profiles", body: `{"data":{"type":"profiles","attributes":{"assessment_answers":[]}}}`,
+			want: allAPI401(nf, nf)},
+		{route: "POST /api/events", method: "POST", path: "/api/events", body: `{}`, want: allAPI401(bad, bad), note: "no data"},
+
+		// --- Anything else ---
+		{route: "echo_route_not_found /*", method: "GET", path: "/no/such/page", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf)},
+		{route: "echo_route_not_found /*", method: "DELETE", path: "/move/{gfdBooked}", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf), note: "no such method: a page not found"},
+		{route: "echo_route_not_found /", method: "DELETE", path: "/", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf)},
+		{route: "echo_route_not_found /api", method: "GET", path: "/api", want: allAPI401(nf, nf)},
+		{route: "echo_route_not_found /api/*", method: "GET", path: "/api/no-such-thing", want: allAPI401(nf, nf)},
+		{route: "echo_route_not_found /api/*", method: "DELETE", path: "/api/moves", want: allAPI401(nf, nf)},
+		{route: "echo_route_not_found /api/*", method: "PUT", path: "/api/moves/{gfdBooked}", body: `{}`, want: allAPI401(nf, nf)},
+	}
+}
+
+// tableFixtures are the ids the table's placeholders stand for in one
+// harness.
+type tableFixtures struct {
+	h     *harness
+	moves map[string]moves.Move
+	repl  map[string]string
+}
+
+func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
+	t.Helper()
+	ctx := context.Background()
+	f := &tableFixtures{h: h, moves: map[string]moves.Move{}, repl: map[string]string{}}
+	for name, spec := range map[string]struct {
+		from, to string
+		status   moves.Status
+	}{
+		"gfdBooked": {"SRY016", "GUILCC", moves.StatusBooked}, "gfdRequested": {"SRY016", "GUILCC", moves.StatusRequested},
+		"gfdInTransit": {"SRY016", "GUILCC", moves.StatusInTransit}, "gfdHospital": {"SRY016", "RSURCH", moves.StatusRequested},
+		"bxiProposed": {"BXI", "WWI", moves.StatusProposed}, "bxiProposed2": {"BXI", "HOI", moves.StatusProposed},
+		"bxiRequested": {"BXI", "WSTRMC", moves.StatusRequested}, "bmiCompleted": {"BMI", "BIRMCC", moves.StatusCompleted},
+	} {
+		m := demoMove(t, h, spec.from, spec.to, spec.status, 0)
+		f.moves[name] = m
+		f.repl["{"+name+"}"] = m.ID
+	}
+	for _, code := range []string{"SRY016", "GUILCC", "GUILMC", "LEI", "LEEDCC", "BAI", "BXI", "APEAL1"} {
+		f.repl["{"+code+"}"] = demoLocation(t, h, code).ID
+	}
+	evs, err := h.st.Events(ctx, f.moves["gfdBooked"].ID)
+	if err != nil || len(evs) == 0 {
+		t.Fatal("no events for gfdBooked", err)
+	}
+	f.repl["{event}"] = evs[0].ID
+	evs, err = h.st.Events(ctx, f.moves["bmiCompleted"].ID)
+	if err != nil || len(evs) == 0 {
+		t.Fatal("no events for bmiCompleted", err)
+	}
+	f.repl["{eventHidden}"] = evs[0].ID
+	p, err := h.st.Person(ctx, f.moves["gfdBooked"].PersonID)
+	if err != nil || p.PNC == "" {
+		t.Fatalf("person of gfdBooked: %v (PNC %q)", err, p.PNC)
+	}
+	f.repl["{person}"] = p.ID
+	f.repl["{pnc}"] = p.PNC
+	f.repl["{pncQuery}"] = url.QueryEscape(p.PNC)
+	f.repl["{missing}"] = "3f1e0c3a-8d6b-4c59-9a7e-2b9f1d0c4e11"
+	f.repl["{today}"] = h.srv.Handlers.Today()
+	parts := strings.Split(f.moves["bxiProposed"].DateFrom, "-")
+	f.repl["{windowYear}"], f.repl["{windowMonth}"], f.repl["{windowDay}"] = parts[0], parts[1], parts[2]
+	f.repl["{cancelReason}"] = moves.CancellationReasonsFor(moves.CourtAppearance)[0]
+	// A user for the administrators' forms to change.
+	u := store.User{Username: "table.user", FullName: "Table User", Role: "court", LocationIDs: []string{f.repl["{GUILCC}"]}}
+	if err := h.st.CreateUser(ctx, &u, "table-user-password-1"); err != nil {
+		t.Fatal(err)
+	}
+	f.repl["{user}"] = u.ID
+	css, ok := do(t, nil, http.MethodGet, h.ts.URL+"/sign-in", nil, nil).doc().Find(`link[rel="stylesheet"]`).Attr("href")
+	if !ok || !strings.HasPrefix(css, "/static/") {
+		t.Fatalf("no stylesheet on the sign-in page: %q", css)
+	}
+	f.repl["{css}"] = css
+	return f
+}
+
+// expand replaces the placeholders in s; {version:NAME} is read now.
+func (f *tableFixtures) expand(t *testing.T, s string) string {
+	t.Helper()
+	for strings.Contains(s, "{version:") {
+		i := strings.Index(s, "{version:")
+		j := strings.Index(s[i:], "}") + i
+		m, err := f.h.st.Move(context.Background(), f.moves[s[i+len("{version:"):j]].ID)
+		if err != nil {
+			t.Fatalf("version of %s: %v", s[i:j+1], err)
+		}
+		s = s[:i] + strconv.FormatInt(m.Version, 10) + s[j+1:]
+	}
+	for k, v := range f.repl {
+		s = strings.ReplaceAll(s, k, v)
+	}
+	if p := placeholderRE.FindString(s); p != "" {
+		t.Fatalf("placeholder %s left in %q", p, s)
+	}
+	return s
+}
+
+var placeholderRE = regexp.MustCompile(`\{[A-Za-z0-9:]+\}`)
+
+// tableColumn is one column's way of asking.
+type tableColumn struct {
+	name   string
+	client *http.Client
+	token  string // API columns
+	csrf   string
+}
+
+// routeKey names a route as the table does.
+func routeKey(method, path string) string { return method + " " + path }
+
+// TestEveryRouteIsInTheTable fails when a route exists that the table does
+// not exercise, or the table names a route that no longer exists.
+func TestEveryRouteIsInTheTable(t *testing.T) {
+	h := secHarness(t, web.Config{}, nil)
+	have := map[string]bool{}
+	for _, r := range h.srv.Echo.Routes() {
+		have[routeKey(r.Method, r.Path)] = true
+	}
+	listed := map[string]bool{}
+	for _, c := range routeTable() {
+		listed[c.route] = true
+		if !have[c.route] {
+			t.Errorf("the table names %q, which is not a route", c.route)
+		}
+	}
+	var missing []string
+	for k := range have {
+		if !listed[k] {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	cases := routeTable()
+	t.Logf("%d routes, %d cases, %d columns: %d expected statuses", len(have), len(cases), len(tableColumns), len(cases)*len(tableColumns))
+	for _, k := range missing {
+		t.Errorf("route %q is not in the route × role table (web/routes_table_test.go): add its cases for every role", k)
+	}
+}
+
+// TestRouteRoleTable runs every case of the table for every column, each
+// column on its own copy of the demo database, and checks the status, the
+// kind of answer and the security headers of each.
+func TestRouteRoleTable(t *testing.T) {
+	cases := routeTable()
+	sort.SliceStable(cases, func(i, j int) bool { return casePhase(cases[i]) < casePhase(cases[j]) })
+	for ci, col := range tableColumns {
+		t.Run(col, func(t *testing.T) {
+			t.Parallel()
+			h := secHarness(t, web.Config{}, nil)
+			fx := newTableFixtures(t, h)
+			serco := newAPIClient(t, h, "serco", "Serco table client")
+			internal := newAPIClient(t, h, "", "Internal table client")
+			spare := newAPIClient(t, h, "geoamey", "Spare table client")
+			fx.repl["{client}"], fx.repl["{clientSecret}"], fx.repl["{spare}"] = serco.id, serco.secret, spare.id
+			tc := tableColumn{name: col}
+			switch col {
+			case "out", "api-serco", "api-internal":
+				tc.client = h.client()
+			default:
+				tc.client = signInAs(t, h, col)
+			}
+			tc.csrf = csrfOf(t, h, tc.client)
+			switch col {
+			case "api-serco":
+				tc.token = serco.token
+			case "api-internal":
+				tc.token = internal.token
+			}
+			fx.repl["{journey}"] = "aaaaaaaaaaaaaaaa" // the format of a journey id; no answers
+			if col == "police" || col == "prison" {
+				r := do(t, tc.client, http.MethodGet, h.ts.URL+"/move/new", nil, nil)
+				loc := r.Header.Get("Location")
+				parts := strings.Split(loc, "/")
+				if r.StatusCode != http.StatusSeeOther || len(parts) != 5 {
+					t.Fatalf("starting a journey: %d %q", r.StatusCode, loc)
+				}
+				fx.repl["{journey}"] = parts[3]
+			}
+			own := map[string]string{"pmu": "all", "police": "{SRY016}", "prison": "{BXI}"}[col]
+			if own == "" {
+				own = "{GUILCC}"
+			}
+			fx.repl["{own}"] = fx.expand(t, own)
+			for _, rc := range cases {
+				path := fx.expand(t, rc.path)
+				name := rc.method + " " + path
+				if rc.note != "" {
+					name += " (" + rc.note + ")"
+				}
+				var hdr http.Header
+				if tc.token != "" && strings.HasPrefix(path, "/api") {
+					hdr = bearer(tc.token)
+				}
+				var r response
+				switch {
+				case rc.body != "":
+					r = doRaw(t, tc.client, rc.method, h.ts.URL+path, "application/vnd.api+json", []byte(fx.expand(t, rc.body)), hdr)
+				case rc.method == http.MethodGet || rc.method == http.MethodHead || rc.method == http.MethodDelete:
+					r = do(t, tc.client, rc.method, h.ts.URL+path, nil, hdr)
+				default:
+					form := url.Values{}
+					for k, vs := range rc.form {
+						for _, v := range vs {
+							form.Add(k, fx.expand(t, v))
+						}
+					}
+					if !strings.HasPrefix(path, "/oauth/") {
+						form.Set("_csrf", tc.csrf)
+					}
+					r = do(t, tc.client, rc.method, h.ts.URL+path, form, hdr)
+				}
+				wantStatus := rc.want[ci]
+				if r.StatusCode != wantStatus {
+					t.Errorf("%s as %s: status %d, want %d (Location %q) %.300s", name, col, r.StatusCode, wantStatus, r.Header.Get("Location"), r.body)
+					continue
+				}
+				if msg := checkAnswer(rc.method, path, col, r); msg != "" {
+					t.Errorf("%s as %s: %s", name, col, msg)
+				}
+				if msg := checkSecurityHeaders(r, false); msg != "" {
+					t.Errorf("%s as %s: %s", name, col, msg)
+				}
+			}
+			// Signed out at the end: the session is gone.
+			if r := do(t, tc.client, http.MethodGet, h.ts.URL+"/", nil, nil); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/sign-in") {
+				t.Errorf("after signing out, / answered %d %q", r.StatusCode, r.Header.Get("Location"))
+			}
+		})
+	}
+}
+
+func casePhase(c routeCase) int {
+	if c.phase == 0 && c.method != http.MethodGet && c.method != http.MethodHead {
+		return 1
+	}
+	return c.phase
+}
+
+func isAPIPath(p string) bool {
+	return p == "/api" || strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/api?") || strings.HasPrefix(p, "/oauth/")
+}
+
+// checkAnswer checks that an answer is of the kind its status promises:
+// redirects say where to (sign-in when signed out), pages are whole GOV.UK
+// pages with one heading saying what happened, API answers are JSON:API
+// (OAuth's are JSON), and no page carries markup it should not.
+func checkAnswer(method, path, col string, r response) string {
+	ct := r.Header.Get("Content-Type")
+	api := isAPIPath(path) && !strings.HasPrefix(path, "/api/docs")
+	signedOut := col == "out" || strings.HasPrefix(col, "api-")
+	switch {
+	case r.StatusCode == http.StatusSeeOther || r.StatusCode == http.StatusFound:
+		loc := r.Header.Get("Location")
+		if loc == "" || !strings.HasPrefix(loc, "/") {
+			return fmt.Sprintf("redirect to %q: not on this site", loc)
+		}
+		if signedOut && !strings.HasPrefix(path, "/sign-out") && !strings.HasPrefix(loc, "/sign-in") {
+			return fmt.Sprintf("signed out, sent to %q rather than to sign in", loc)
+		}
+		if signedOut && method == http.MethodGet && loc != "/sign-in?next="+url.QueryEscape(path) {
+			return fmt.Sprintf("signed out, sent to %q: sign-in should come back to %s", loc, path)
+		}
+		return ""
+	case method == http.MethodHead:
+		return ""
+	case strings.HasPrefix(path, "/oauth/"):
+		var body map[string]any
+		if err := json.Unmarshal(r.body, &body); err != nil || !strings.HasPrefix(ct, "application/json") {
+			return fmt.Sprintf("OAuth answer not JSON: %s %.100s", ct, r.body)
+		}
+		if r.StatusCode == http.StatusOK && body["access_token"] == nil || r.StatusCode != http.StatusOK && body["error"] == nil {
+			return fmt.Sprintf("OAuth answer without access_token or error: %.200s", r.body)
+		}
+		return ""
+	case api:
+		if !strings.HasPrefix(ct, "application/vnd.api+json") {
+			return "API answer with Content-Type " + ct
+		}
+		var doc struct {
+			Data   json.RawMessage `json:"data"`
+			Errors []struct {
+				Status string `json:"status"`
+				Title  string `json:"title"`
+				Detail string `json:"detail"`
+			} `json:"errors"`
+		}
+		if err := json.Unmarshal(r.body, &doc); err != nil {
+			return "API answer not JSON: " + err.Error()
+		}
+		if r.StatusCode >= 400 {
+			if len(doc.Errors) == 0 || doc.Errors[0].Status != strconv.Itoa(r.StatusCode) || doc.Errors[0].Title == "" {
+				return fmt.Sprintf("API error without a JSON:API error object of its status: %.200s", r.body)
+			}
+			if r.StatusCode == http.StatusUnauthorized && !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+				return "401 without WWW-Authenticate: Bearer"
+			}
+		} else if len(doc.Data) == 0 {
+			return fmt.Sprintf("API answer without data: %.200s", r.body)
+		}
+		return ""
+	case strings.HasSuffix(path, ".csv") && r.StatusCode == http.StatusOK:
+		if !strings.HasPrefix(ct, "text/csv") || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+			return "CSV download with Content-Type " + ct + " and Content-Disposition " + r.Header.Get("Content-Disposition")
+		}
+		return ""
+	case strings.HasPrefix(path, "/static/"), path == "/health", path == "/api/docs.json":
+		return ""
+	}
+	if !r.isHTML() {
+		return "page with Content-Type " + ct
+	}
+	doc := r.doc()
+	if n := doc.Find("h1").Length(); n != 1 {
+		return fmt.Sprintf("%d h1 headings", n)
+	}
+	if bad := injected(doc); len(bad) > 0 {
+		return fmt.Sprintf("markup that should not be there: %v", bad)
+	}
+	h1 := doc.Find("h1").Text()
+	switch r.StatusCode {
+	case http.StatusNotFound:
+		if !strings.Contains(h1, "Page not found") {
+			return "404 page headed " + h1
+		}
+	case http.StatusForbidden:
+		if !strings.Contains(h1, "permission") && !strings.Contains(h1, "cannot request") {
+			return "403 page headed " + h1
+		}
+	case http.StatusUnprocessableEntity, http.StatusUnauthorized, http.StatusTooManyRequests:
+		if doc.Find(".govuk-error-summary").Length() != 1 || !strings.HasPrefix(doc.Find("title").Text(), "Error: ") {
+			return fmt.Sprintf("%d page without an error summary and an Error: title", r.StatusCode)
+		}
+	}
+	if slices.Contains([]string{"out", "api-serco", "api-internal"}, col) && doc.Find(`header button:contains("Sign out")`).Length() > 0 {
+		return "signed out, yet the page offers Sign out"
+	}
+	return ""
+}
+
+// checkSecurityHeaders checks the headers every answer carries.
+func checkSecurityHeaders(r response, tls bool) string {
+	var probs []string
+	csp := r.Header.Get("Content-Security-Policy")
+	switch {
+	case csp == "":
+		probs = append(probs, "no Content-Security-Policy")
+	case strings.Contains(csp, "unsafe-inline"), strings.Contains(csp, "unsafe-eval"), strings.Contains(csp, "*"):
+		probs = append(probs, "a Content-Security-Policy that allows inline or remote code: "+csp)
+	case !strings.Contains(csp, "frame-ancestors 'none'"), !strings.Contains(csp, "default-src 'self'"), !strings.Contains(csp, "object-src 'none'"):
+		probs = append(probs, "a Content-Security-Policy without frame-ancestors 'none', default-src 'self' or object-src 'none': "+csp)
+	}
+	if v := r.Header.Get("X-Content-Type-Options"); v != "nosniff" {
+		probs = append(probs, "X-Content-Type-Options "+v)
+	}
+	if v := r.Header.Get("Referrer-Policy"); v != "same-origin" && v != "no-referrer" && v != "strict-origin-when-cross-origin" {
+		probs = append(probs, "Referrer-Policy "+v)
+	}
+	if v := r.Header.Get("X-Frame-Options"); v != "DENY" {
+		probs = append(probs, "X-Frame-Options "+v)
+	}
+	hsts := r.Header.Get("Strict-Transport-Security")
+	if tls && !strings.Contains(hsts, "max-age=31536000") {
+		probs = append(probs, "no HSTS over TLS: "+hsts)
+	}
+	if !tls && hsts != "" {
+		probs = append(probs, "HSTS over plain HTTP")
+	}
+	return strings.Join(probs, "; ")
+}
