@@ -120,7 +120,15 @@ func mvLabel(page playwright.Page, label string) playwright.Locator {
 // mvClick clicks a button and waits for the page it leads to.
 func mvClick(t *testing.T, page playwright.Page, name string) {
 	t.Helper()
-	must(t, mvButton(page, name).Click(), "click %q", name)
+	btn, err := mvButton(page, name).ElementHandle()
+	must(t, err, "find %q", name)
+	must(t, btn.Click(), "click %q", name)
+	// With JavaScript the form is submitted in place (htmx), so there is no
+	// page load to wait for: wait until the page that held the button has
+	// been replaced, whichever way it happened.
+	if err := btn.WaitForElementState("hidden"); err != nil && !strings.Contains(err.Error(), "not attached") {
+		must(t, err, "leave the page after %q", name) // detached already is what we wait for
+	}
 	must(t, page.WaitForLoadState(), "load after %q", name)
 }
 
@@ -376,4 +384,31 @@ func TestMoveCourtUserJourney(t *testing.T) {
 	}
 	must(t, expect.Locator(page.Locator("h1")).ToHaveText(regexp.MustCompile("permission")), "forbidden page")
 	checkA11y(t, page)
+}
+
+// With JavaScript, a move action's validation error is shown in place: the
+// page is not reloaded (a marker set on the window survives), the error
+// summary links to the field, and the address is the form's.
+func TestMoveValidationInPlace(t *testing.T) {
+	env := newMvEnv(t)
+	m, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
+		Date: mvDay(1)}, "police")
+	page := newPage(t, true)
+	signIn(t, page, env.srv.BaseURL, "police")
+	goTo(t, page, env.url("/move/"+m.ID+"/cancel"))
+	_, err := page.Evaluate(`() => { window.__notReloaded = true }`)
+	must(t, err, "mark the window")
+	must(t, mvButton(page, "Cancel the move").Click(), "submit without a reason")
+	summary := page.Locator(".govuk-error-summary")
+	must(t, expect.Locator(summary).ToBeVisible(), "error summary")
+	must(t, expect.Locator(summary.Locator("a")).ToHaveCount(1), "one error")
+	kept, err := page.Evaluate(`() => window.__notReloaded === true`)
+	must(t, err, "read the marker")
+	if kept != true {
+		t.Fatal("the page was reloaded: the form was not submitted in place")
+	}
+	checkA11y(t, page)
+	if got, _ := env.st.Move(context.Background(), m.ID); got.Status == moves.StatusCancelled {
+		t.Fatal("an invalid form cancelled the move")
+	}
 }
