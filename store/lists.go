@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/securemove/securemove/moves"
@@ -122,47 +121,29 @@ const reviewStatusCase = `CASE WHEN m.status = 'proposed' THEN 'pending'
 func (f ReviewFilter) where(withStatus bool) (string, []any) {
 	// The literal initial_status term lets SQLite use moves_proposals, the
 	// index of proposals only.
-	w := []string{"m.initial_status = 'proposed'"}
-	var args []any
+	var c conds
+	c.raw("m.initial_status = 'proposed'")
 	if withStatus {
 		switch f.Status {
 		case ReviewPending:
-			w = append(w, "m.status = 'proposed'")
+			c.raw("m.status = 'proposed'")
 		case ReviewApproved:
-			w = append(w, "m.status IN ('requested','booked','in_transit','completed')")
+			c.raw("m.status IN ('requested','booked','in_transit','completed')")
 		case ReviewRejected:
-			w = append(w, "m.status = 'cancelled'", "m.cancellation_reason = 'rejected'")
+			c.raw("m.status = 'cancelled'")
+			c.raw("m.cancellation_reason = 'rejected'")
 		case ReviewCancelled:
-			w = append(w, "m.status = 'cancelled'", "COALESCE(m.cancellation_reason, '') != 'rejected'")
+			c.raw("m.status = 'cancelled'")
+			c.raw("COALESCE(m.cancellation_reason, '') != 'rejected'")
 		}
 	}
-	if len(f.FromIDs) > 0 {
-		w = append(w, "m.from_location_id IN ("+placeholders(len(f.FromIDs))+")")
-		for _, id := range f.FromIDs {
-			args = append(args, id)
-		}
-	}
-	if f.RegionID != "" {
-		w = append(w, "lf.region_id = ?")
-		args = append(args, f.RegionID)
-	}
-	if f.EarliestFrom != "" {
-		w = append(w, "m.date_from >= ?")
-		args = append(args, f.EarliestFrom)
-	}
-	if f.EarliestTo != "" {
-		w = append(w, "m.date_from <= ?")
-		args = append(args, f.EarliestTo)
-	}
-	if !f.SentFrom.IsZero() {
-		w = append(w, "m.created_at >= ?")
-		args = append(args, micros(f.SentFrom))
-	}
-	if !f.SentTo.IsZero() {
-		w = append(w, "m.created_at < ?")
-		args = append(args, micros(f.SentTo))
-	}
-	return " WHERE " + strings.Join(w, " AND "), args
+	c.in("m.from_location_id", f.FromIDs)
+	c.str("lf.region_id = ?", f.RegionID)
+	c.str("m.date_from >= ?", f.EarliestFrom)
+	c.str("m.date_from <= ?", f.EarliestTo)
+	c.at("m.created_at >= ?", f.SentFrom)
+	c.at("m.created_at < ?", f.SentTo)
+	return c.sql(), c.args
 }
 
 func (f ReviewFilter) order() string {

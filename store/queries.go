@@ -53,75 +53,42 @@ type MoveRow struct {
 }
 
 func (f MoveFilter) where() (string, []any) {
-	var w []string
-	var args []any
-	in := func(col string, vals []string) {
-		if len(vals) == 0 {
-			return
-		}
-		w = append(w, col+" IN ("+placeholders(len(vals))+")")
-		for _, v := range vals {
-			args = append(args, v)
-		}
-	}
-	in("m.id", f.IDs)
-	in("m.from_location_id", f.FromIDs)
-	in("m.to_location_id", f.ToIDs)
+	var c conds
+	c.in("m.id", f.IDs)
+	c.in("m.from_location_id", f.FromIDs)
+	c.in("m.to_location_id", f.ToIDs)
 	if len(f.EitherIDs) > 0 {
 		p := placeholders(len(f.EitherIDs))
-		w = append(w, "(m.from_location_id IN ("+p+") OR m.to_location_id IN ("+p+"))")
+		args := make([]any, 0, 2*len(f.EitherIDs))
 		for range 2 {
 			for _, v := range f.EitherIDs {
 				args = append(args, v)
 			}
 		}
+		c.raw("(m.from_location_id IN ("+p+") OR m.to_location_id IN ("+p+"))", args...)
 	}
-	in("m.supplier_id", f.SupplierIDs)
+	c.in("m.supplier_id", f.SupplierIDs)
 	var ss []string
 	for _, s := range f.Statuses {
 		ss = append(ss, string(s))
 	}
-	in("m.status", ss)
+	c.in("m.status", ss)
 	var ts []string
 	for _, t := range f.MoveTypes {
 		ts = append(ts, string(t))
 	}
-	in("m.move_type", ts)
-	in("m.reference", f.References)
-	in("m.cancellation_reason", f.CancellationReasons)
-	in("m.rejection_reason", f.RejectionReasons)
-	if f.DateFrom != "" {
-		w = append(w, "m.date >= ?")
-		args = append(args, f.DateFrom)
-	}
-	if f.DateTo != "" {
-		w = append(w, "m.date <= ?")
-		args = append(args, f.DateTo)
-	}
-	if f.WindowFrom != "" {
-		w = append(w, "m.date_from >= ?")
-		args = append(args, f.WindowFrom)
-	}
-	if f.WindowTo != "" {
-		w = append(w, "m.date_from <= ?")
-		args = append(args, f.WindowTo)
-	}
-	if !f.CreatedFrom.IsZero() {
-		w = append(w, "m.created_at >= ?")
-		args = append(args, micros(f.CreatedFrom))
-	}
-	if !f.CreatedTo.IsZero() {
-		w = append(w, "m.created_at < ?")
-		args = append(args, micros(f.CreatedTo))
-	}
-	if f.PersonID != "" {
-		w = append(w, "m.person_id = ?")
-		args = append(args, f.PersonID)
-	}
-	if len(w) == 0 {
-		return "", args
-	}
-	return " WHERE " + strings.Join(w, " AND "), args
+	c.in("m.move_type", ts)
+	c.in("m.reference", f.References)
+	c.in("m.cancellation_reason", f.CancellationReasons)
+	c.in("m.rejection_reason", f.RejectionReasons)
+	c.str("m.date >= ?", f.DateFrom)
+	c.str("m.date <= ?", f.DateTo)
+	c.str("m.date_from >= ?", f.WindowFrom)
+	c.str("m.date_from <= ?", f.WindowTo)
+	c.at("m.created_at >= ?", f.CreatedFrom)
+	c.at("m.created_at < ?", f.CreatedTo)
+	c.str("m.person_id = ?", f.PersonID)
+	return c.sql(), c.args
 }
 
 func (f MoveFilter) order() string {
