@@ -259,6 +259,16 @@ func moveReadDate(c echo.Context) (date, day, month, year, msg string) {
 	return date, day, month, year, ""
 }
 
+// moveReadFutureDate reads the date fields and refuses a past date: no
+// action moves anything into the past.
+func (h *Handlers) moveReadFutureDate(c echo.Context) (date, day, month, year, msg string) {
+	date, day, month, year, msg = moveReadDate(c)
+	if msg == "" && date < h.Today() {
+		msg = "The date must be today or in the future"
+	}
+	return date, day, month, year, msg
+}
+
 // moveChoices turns keys into choices with their labels.
 func moveChoices(keys []string, labels map[string]string) []views.MoveChoice {
 	out := make([]views.MoveChoice, 0, len(keys))

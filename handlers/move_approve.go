@@ -37,12 +37,10 @@ func (h *Handlers) MoveApprove(c echo.Context) error {
 	return h.movePost(c, moves.ActionApprove, func(d moveData, version int64) error {
 		m := d.m
 		var fe moves.FieldErrors
-		date, day, month, year, msg := moveReadDate(c)
+		date, day, month, year, msg := h.moveReadFutureDate(c)
 		switch {
 		case msg != "":
 			fe.Add("date", "invalid", msg)
-		case date < h.Today():
-			fe.Add("date", "invalid", "The date must be today or in the future")
 		case moveOutsideWindow(m, date) != "":
 			fe.Add("date", "invalid", moveOutsideWindow(m, date))
 		}

@@ -34,12 +34,10 @@ func (h *Handlers) MoveChangeDate(c echo.Context) error {
 	return h.movePost(c, moves.ActionChangeDate, func(d moveData, version int64) error {
 		m := d.m
 		var fe moves.FieldErrors
-		date, day, month, year, msg := moveReadDate(c)
+		date, day, month, year, msg := h.moveReadFutureDate(c)
 		switch {
 		case msg != "":
 			fe.Add("date", "invalid", msg)
-		case date < h.Today():
-			fe.Add("date", "invalid", "The date must be today or in the future")
 		case date == m.Date:
 			fe.Add("date", "invalid", "The new date must be different from the date the move is on now")
 		}
