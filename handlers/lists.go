@@ -198,19 +198,29 @@ func (h *Handlers) loadDay(c echo.Context, dir ListDir, date, status string, lim
 	return d, err
 }
 
+// listDay reads the day a list is for. A date that is not one is a page
+// that does not exist; a user who must choose a location first is sent to
+// the chooser (date "" and no error: the redirect is written).
+func listDay(c echo.Context) (string, error) {
+	date, err := moves.ParseDate(c.Param("date"))
+	if err != nil {
+		return "", moves.Errorf(moves.NotFound, "no such date")
+	}
+	if listNeedsLocation(currentUser(c)) {
+		return "", chooseLocationFirst(c)
+	}
+	return date, nil
+}
+
 // MovesDay shows a day's outgoing or incoming moves for the current
 // location (all the user may see when there is none): a status filter
 // with counts, and cards grouped by the other end of the move. htmx
 // requests (the live refresh) get just the results region.
 func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		date, err := moves.ParseDate(c.Param("date"))
-		if err != nil {
-			return moves.Errorf(moves.NotFound, "no such date")
-		}
-		u := currentUser(c)
-		if listNeedsLocation(u) {
-			return chooseLocationFirst(c)
+		date, err := listDay(c)
+		if err != nil || date == "" {
+			return err
 		}
 		addVary(c, "HX-Request")
 		status := c.QueryParam("status")
@@ -418,13 +428,9 @@ func listDateOfBirth(dob, on string) string {
 // move, not just the first page of cards.
 func (h *Handlers) MovesDayCSV(dir ListDir) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		date, err := moves.ParseDate(c.Param("date"))
-		if err != nil {
-			return moves.Errorf(moves.NotFound, "no such date")
-		}
-		u := currentUser(c)
-		if listNeedsLocation(u) {
-			return chooseLocationFirst(c)
+		date, err := listDay(c)
+		if err != nil || date == "" {
+			return err
 		}
 		d, err := h.loadDay(c, dir, date, c.QueryParam("status"), 0)
 		if err != nil {
