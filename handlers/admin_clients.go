@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/moves"
@@ -15,11 +14,6 @@ import (
 // [client id, secret]. The session cookie is encrypted; the secret leaves
 // it as soon as the page showing it has been built.
 const keyAdminNewSecret = "new_client_secret"
-
-// adminClientTime is how the admin pages show a time.
-func adminClientTime(t time.Time) string {
-	return t.In(London).Format("15:04 on Monday 2 January 2006")
-}
 
 func adminClientSupplier(c store.APIClient) string {
 	if c.SupplierName == "" {
@@ -46,7 +40,7 @@ func (h *Handlers) AdminClients(c echo.Context) error {
 	m.Page.Wide = true
 	for _, cl := range cls {
 		m.Clients = append(m.Clients, views.AdminClientRow{ID: cl.ID, Name: cl.Name, Supplier: adminClientSupplier(cl),
-			LiveSecrets: len(cl.LiveSecrets()), Created: adminClientTime(cl.CreatedAt), Disabled: cl.Disabled})
+			LiveSecrets: len(cl.LiveSecrets()), Created: views.TimelineTime(cl.CreatedAt), Disabled: cl.Disabled})
 	}
 	return render(c, http.StatusOK, views.AdminClientsPage(m))
 }
@@ -136,14 +130,14 @@ func (h *Handlers) AdminClient(c echo.Context) error {
 		return err
 	}
 	m := views.AdminClient{Page: h.adminPage(c, cl.Name, "/admin/clients"), ID: cl.ID, Name: cl.Name, Supplier: adminClientSupplier(cl),
-		Created: adminClientTime(cl.CreatedAt), CreatedBy: cl.CreatedBy, Disabled: cl.Disabled}
+		Created: views.TimelineTime(cl.CreatedAt), CreatedBy: cl.CreatedBy, Disabled: cl.Disabled}
 	if cl.DisabledAt != nil {
-		m.DisabledAt = adminClientTime(*cl.DisabledAt)
+		m.DisabledAt = views.TimelineTime(*cl.DisabledAt)
 	}
 	for _, s := range cl.Secrets {
-		row := views.AdminSecretRow{Hint: s.Hint, Created: adminClientTime(s.CreatedAt)}
+		row := views.AdminSecretRow{Hint: s.Hint, Created: views.TimelineTime(s.CreatedAt)}
 		if s.RetiredAt != nil {
-			row.Retired = adminClientTime(*s.RetiredAt)
+			row.Retired = views.TimelineTime(*s.RetiredAt)
 		}
 		m.Secrets = append(m.Secrets, row)
 	}

@@ -269,7 +269,7 @@ func (h *Handlers) AdminLocation(c echo.Context) error {
 	m := views.AdminLocation{Page: h.adminPage(c, l.Title, "/admin/locations"), ID: l.ID, Title: l.Title, Code: l.Code, Type: l.Type.Label(),
 		Region: listOr(l.RegionName, "–"), Supplier: listOr(l.SupplierName, "None"), Disabled: l.Disabled, Created: adminWhen(l.CreatedAt, l.CreatedBy)}
 	if l.DisabledAt != nil {
-		m.DisabledAt = adminClientTime(*l.DisabledAt)
+		m.DisabledAt = views.TimelineTime(*l.DisabledAt)
 	}
 	if l.UpdatedAt != nil {
 		m.Updated = adminWhen(*l.UpdatedAt, l.UpdatedBy)

@@ -17,7 +17,7 @@ import (
 
 // adminWhen is "10:51 on Thursday 3 December 2026 by admin".
 func adminWhen(t time.Time, by string) string {
-	s := adminClientTime(t)
+	s := views.TimelineTime(t)
 	if by != "" {
 		s += " by " + by
 	}
@@ -32,7 +32,7 @@ func (h *Handlers) adminChangeRows(c echo.Context, subjectType, subjectID string
 	}
 	out := make([]views.AdminChange, 0, len(es))
 	for _, e := range es {
-		out = append(out, views.AdminChange{At: adminClientTime(e.At), By: e.By, Summary: e.Summary})
+		out = append(out, views.AdminChange{At: views.TimelineTime(e.At), By: e.By, Summary: e.Summary})
 	}
 	return out, nil
 }
@@ -253,13 +253,13 @@ func (h *Handlers) AdminUser(c echo.Context) error {
 		m.Locations = append(m.Locations, name)
 	}
 	if u.DisabledAt != nil {
-		m.DisabledAt = adminClientTime(*u.DisabledAt)
+		m.DisabledAt = views.TimelineTime(*u.DisabledAt)
 	}
 	if u.UpdatedAt != nil {
 		m.Updated = adminWhen(*u.UpdatedAt, u.UpdatedBy)
 	}
 	if u.PasswordChangedAt != nil {
-		m.PasswordChanged = adminClientTime(*u.PasswordChangedAt)
+		m.PasswordChanged = views.TimelineTime(*u.PasswordChangedAt)
 	}
 	if m.Changes, err = h.adminChangeRows(c, store.AuditUser, u.ID); err != nil {
 		return err
