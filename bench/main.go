@@ -10,7 +10,7 @@
 //	seed    build (or reuse) the cached database of N moves: seed N
 //	profile serve day pages, move pages or API events in-process under
 //	        the CPU profiler and print where the time goes:
-//	        profile day|move|events [N]
+//	        profile day|day-fresh|move|move-fresh|events [N]
 //
 // Every mode prints a table; bench also writes bench/out/report.md. Only
 // loopback addresses are used, and every load is bounded in requests and
@@ -81,7 +81,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./bench bench|load|crash|fuzz|seed [N]|profile day|move|events [N]")
+	fmt.Fprintln(os.Stderr, "usage: go run ./bench bench|load|crash|fuzz|seed [N]|profile day|day-fresh|move|move-fresh|events [N]")
 }
 
 func envInt(name string, def int) int {

@@ -26,7 +26,7 @@ import (
 // a cached database, no network) from 32 goroutines for a few seconds
 // under the CPU profiler, and prints where the time goes:
 //
-//	go run ./bench profile day|move|events [moves]
+//	go run ./bench profile day|day-fresh|move|move-fresh|events [moves]
 //
 // The profile is kept in bench/out/<kind>.pprof for `go tool pprof`.
 func runProfile(ctx context.Context, kind string, n int, secs int) error {
@@ -55,19 +55,24 @@ func runProfile(ctx context.Context, kind string, n int, secs int) error {
 	meta := cached.Meta
 	var mk func() *http.Request
 	switch kind {
-	case "day", "move":
+	case "day", "day-fresh", "move", "move-fresh":
 		cookie, err := inProcessSignIn(serve, "bench.pmu", meta.BusyLocationID)
 		if err != nil {
 			return err
 		}
 		u := "/moves/incoming/" + meta.Today
-		if kind == "move" {
+		if strings.HasPrefix(kind, "move") {
 			u = "/move/" + meta.LongMoveID
 		}
+		fresh := strings.HasSuffix(kind, "-fresh")
 		mk = func() *http.Request {
 			r := httptest.NewRequest(http.MethodGet, u, nil)
 			r.Header.Set("Cookie", cookie)
 			r.Header.Set("Accept-Encoding", "gzip")
+			if fresh {
+				// Past the page cache: the cost of rendering.
+				r.Header.Set("Cache-Control", "no-cache")
+			}
 			return r
 		}
 	case "events":
@@ -99,7 +104,7 @@ func runProfile(ctx context.Context, kind string, n int, secs int) error {
 			return r
 		}
 	default:
-		return fmt.Errorf("profile what? day, move or events")
+		return fmt.Errorf("profile what? day, day-fresh, move, move-fresh or events")
 	}
 	if rec := serve(mk()); rec.Code >= 300 {
 		return fmt.Errorf("%s answered %d: %s", kind, rec.Code, firstLine(rec.Body.String()))

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -72,18 +73,19 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if loc := h.Sessions.str(c, keyLocation); loc != "" {
-			for i := range p.Locations {
-				if p.Locations[i].ID == loc {
-					p.Current = &p.Locations[i]
-					p.LocationName = p.Locations[i].Title
-				}
+			if i := slices.IndexFunc(p.Locations, func(l moves.Location) bool { return l.ID == loc }); i >= 0 {
+				// A copy: PMU's Locations are shared by every request.
+				l := p.Locations[i]
+				p.Current = &l
+				p.LocationName = l.Title
 			}
 		}
 		if p.Current == nil {
 			switch {
 			case len(p.Locations) == 1 && u.Role != "pmu":
-				p.Current = &p.Locations[0]
-				p.LocationName = p.Locations[0].Title
+				l := p.Locations[0]
+				p.Current = &l
+				p.LocationName = l.Title
 			case u.Role == "pmu":
 				p.LocationName = "All locations"
 			case u.Role == "supplier":

@@ -47,6 +47,8 @@ type Handlers struct {
 	// TokenTTL is how long an API access token lives.
 	TokenTTL time.Duration
 	Throttle *Throttle
+	// Pages, when set, keeps rendered pages for the routes marked Cached.
+	Pages *PageCache
 }
 
 // Today is the current date in Europe/London, as YYYY-MM-DD.

@@ -5,7 +5,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"maps"
 	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -33,7 +37,8 @@ const (
 type Sessions struct {
 	store *sessions.CookieStore
 	// MaxAge is how long a signed-in session lasts without use.
-	MaxAge time.Duration
+	MaxAge  time.Duration
+	decoded decodedCookies
 }
 
 // NewSessions derives separate signing and encryption keys from one secret.
@@ -59,13 +64,88 @@ func (s *Sessions) get(c echo.Context) *sessions.Session {
 	if v, ok := c.Get("session").(*sessions.Session); ok {
 		return v
 	}
-	sess, err := s.store.Get(c.Request(), sessionName)
-	if err != nil {
-		// A cookie we cannot read (old key, tampering) is simply replaced.
-		sess, _ = s.store.New(c.Request(), sessionName)
+	var sess *sessions.Session
+	ck, _ := c.Request().Cookie(sessionName)
+	if ck != nil {
+		if vals, ok := s.decoded.get(ck.Value, time.Now()); ok {
+			sess = sessions.NewSession(s.store, sessionName)
+			sess.Values = vals
+			opts := *s.store.Options
+			sess.Options = &opts
+		}
+	}
+	if sess == nil {
+		var err error
+		sess, err = s.store.Get(c.Request(), sessionName)
+		if err != nil {
+			// A cookie we cannot read (old key, tampering) is simply replaced.
+			sess, _ = s.store.New(c.Request(), sessionName)
+		} else if ck != nil && !sess.IsNew {
+			s.decoded.put(ck.Value, sess.Values, s.MaxAge)
+		}
 	}
 	c.Set("session", sess)
 	return sess
+}
+
+// decodedCookies remembers what session cookies decoded to. Checking a
+// cookie's signature, decrypting it and decoding its gob cost more than
+// the rest of serving a cached page; the same cookie comes back with every
+// request until the session changes. Only cookies that decoded, and so
+// were signed by us, are kept, each until it expires.
+type decodedCookies struct {
+	mu sync.Mutex
+	m  map[string]decodedCookie
+}
+
+type decodedCookie struct {
+	values  map[any]any
+	expires time.Time
+}
+
+// get returns a copy of what the cookie decoded to: handlers change their
+// session's values.
+func (d *decodedCookies) get(cookie string, now time.Time) (map[any]any, bool) {
+	d.mu.Lock()
+	e, ok := d.m[cookie]
+	d.mu.Unlock()
+	if !ok || !now.Before(e.expires) {
+		return nil, false
+	}
+	return maps.Clone(e.values), true
+}
+
+// put keeps a cookie that decoded until it expires: securecookie signs the
+// time it was made into it, and refuses it maxAge later.
+func (d *decodedCookies) put(cookie string, values map[any]any, maxAge time.Duration) {
+	made, ok := cookieTime(cookie)
+	if !ok {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil || len(d.m) >= 10000 {
+		d.m = map[string]decodedCookie{}
+	}
+	d.m[cookie] = decodedCookie{values: maps.Clone(values), expires: made.Add(maxAge)}
+}
+
+// cookieTime reads the time a securecookie value was made: it is
+// base64("time|value|mac").
+func cookieTime(cookie string) (time.Time, bool) {
+	raw, err := base64.URLEncoding.DecodeString(cookie)
+	if err != nil {
+		return time.Time{}, false
+	}
+	ts, _, ok := strings.Cut(string(raw), "|")
+	if !ok {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), true
 }
 
 func (s *Sessions) save(c echo.Context) error {

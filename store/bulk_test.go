@@ -184,7 +184,7 @@ func TestBulkLoadReplaysToStoredState(t *testing.T) {
 		t.Errorf("schema differs from a migrated database:\nwant %v\ngot  %v", want, got)
 	}
 	var mode string
-	if err := st.w.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+	if err := st.w.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode %q, want wal", mode)
 	}
 	for _, u := range res.Users {
@@ -290,7 +290,7 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 			t.Fatalf("move %s: CreateMove: %v", am.Reference, err)
 		}
 		// The creation event keeps its id in the comparison below.
-		if _, err := b.w.Exec("UPDATE events SET id = ? WHERE move_id = ? AND creation = 1", creation.ID, bm.ID); err != nil {
+		if _, err := b.w.db.Exec("UPDATE events SET id = ? WHERE move_id = ? AND creation = 1", creation.ID, bm.ID); err != nil {
 			t.Fatal(err)
 		}
 		for _, row := range log[1:] {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -313,11 +314,12 @@ type locCache struct {
 	mu     sync.RWMutex
 	all    map[string]moves.Location
 	sorted []moves.Location // by title, as Locations orders them
+	active []moves.Location // sorted, without the disabled
 }
 
 func (s *Store) invalidateLocations() {
 	s.locs.mu.Lock()
-	s.locs.all, s.locs.sorted = nil, nil
+	s.locs.all, s.locs.sorted, s.locs.active = nil, nil, nil
 	s.locs.mu.Unlock()
 }
 
@@ -336,30 +338,35 @@ func (s *Store) allLocations(ctx context.Context) (map[string]moves.Location, er
 	for _, l := range ls {
 		all[l.ID] = l
 	}
+	active := make([]moves.Location, 0, len(ls))
+	for _, l := range ls {
+		if !l.Disabled {
+			active = append(active, l)
+		}
+	}
 	s.locs.mu.Lock()
-	s.locs.all = all
-	s.locs.sorted = ls
+	s.locs.all, s.locs.sorted, s.locs.active = all, ls, active
 	s.locs.mu.Unlock()
 	return all, nil
 }
 
 // ActiveLocations returns the enabled locations with the given ids (all of
 // them when ids is empty), by title, from memory: every signed-in request
-// needs its user's locations, and PMU's are all of them.
+// needs its user's locations, and PMU's are all of them. The slice of all
+// of them is shared: callers must not change it.
 func (s *Store) ActiveLocations(ctx context.Context, ids []string) ([]moves.Location, error) {
 	if _, err := s.allLocations(ctx); err != nil {
 		return nil, err
 	}
 	s.locs.mu.RLock()
-	sorted := s.locs.sorted
+	sorted, active := s.locs.sorted, s.locs.active
 	s.locs.mu.RUnlock()
-	want := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		want[id] = true
+	if len(ids) == 0 {
+		return active, nil
 	}
-	out := make([]moves.Location, 0, max(len(ids), 8))
+	out := make([]moves.Location, 0, len(ids))
 	for _, l := range sorted {
-		if !l.Disabled && (len(ids) == 0 || want[l.ID]) {
+		if !l.Disabled && slices.Contains(ids, l.ID) {
 			out = append(out, l)
 		}
 	}

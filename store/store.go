@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/securemove/securemove/moves"
@@ -28,12 +29,13 @@ var migrationFiles embed.FS
 // Store is the database. Writes go through one connection, so SQLite never
 // has to arbitrate between writers; reads use a pool of their own.
 type Store struct {
-	w   *sql.DB
+	w   *writeDB
 	r   *readDB
 	Now func() time.Time
 	// rand, when set, makes references deterministic in tests.
 	refSource func() (string, error)
 	locs      locCache
+	users     userCache
 	writer    *writer
 }
 
@@ -47,7 +49,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, Now: time.Now}
+	s := &Store{w: &writeDB{db: w, version: new(atomic.Uint64)}, Now: time.Now}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -56,7 +58,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	s.writer = newWriter(w)
+	s.writer = newWriter(s.w)
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
@@ -96,8 +98,7 @@ func (s *Store) Close() error {
 		errs = append(errs, s.r.Close())
 	}
 	if s.w != nil {
-		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-		errs = append(errs, s.w.Close())
+		errs = append(errs, s.w.close())
 	}
 	return errors.Join(errs...)
 }
@@ -119,8 +120,9 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 }
 
 // DB exposes the write pool for tools and benchmarks that measure the raw
-// database (the plain-insert rate).
-func (s *Store) DB() *sql.DB { return s.w }
+// database (the plain-insert rate) and for tests that look inside. Writes
+// through it do not move the data version on: caches would not see them.
+func (s *Store) DB() *sql.DB { return s.w.db }
 
 type migration struct {
 	version int
@@ -210,10 +212,11 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 // inTx runs fn in a write transaction, committing if it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.w.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	defer s.w.done()
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err

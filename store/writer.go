@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -17,7 +16,7 @@ var ErrClosed = errors.New("store: closed")
 // own savepoint, pays that cost once per batch instead of once per write.
 // A write that fails is rolled back to its savepoint alone.
 type writer struct {
-	db   *sql.DB
+	db   *writeDB
 	reqs chan *writeReq
 	done chan struct{}
 	mu   sync.RWMutex
@@ -36,7 +35,7 @@ type writeRes struct {
 	err error
 }
 
-func newWriter(db *sql.DB) *writer {
+func newWriter(db *writeDB) *writer {
 	w := &writer{db: db, reqs: make(chan *writeReq, 4096), done: make(chan struct{}), maxBatch: 256}
 	go w.loop()
 	return w
@@ -84,13 +83,16 @@ func (w *writer) loop() {
 
 func (w *writer) run(batch []*writeReq) {
 	results := make([]writeRes, len(batch))
+	// The version moves on before anyone hears back, so a client that
+	// reads after its write never gets a page cached before it.
 	fail := func(err error) {
+		w.db.done()
 		for _, r := range batch {
 			r.res <- writeRes{err: err}
 		}
 	}
 	ctx := context.Background()
-	sqlTx, err := w.db.BeginTx(ctx, nil)
+	sqlTx, err := w.db.begin(ctx)
 	if err != nil {
 		fail(fmt.Errorf("store: begin: %w", err))
 		return
@@ -121,6 +123,7 @@ func (w *writer) run(batch []*writeReq) {
 		fail(fmt.Errorf("store: commit: %w", err))
 		return
 	}
+	w.db.done()
 	for i, r := range batch {
 		r.res <- results[i]
 	}

@@ -34,16 +34,7 @@ func (s *Server) middleware() {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("1MiB"))
 	e.Use(validUTF8)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
-		// Speed over size: pages are small once compressed, and level 5
-		// cost a fifth of a day page's CPU.
-		Level:     1,
-		MinLength: 1024,
-		Skipper: func(c echo.Context) bool {
-			// Static files are compressed ahead of time.
-			return strings.HasPrefix(c.Request().URL.Path, "/static/")
-		},
-	}))
+	e.Use(compress)
 }
 
 func newRequestID() string {

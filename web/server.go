@@ -55,6 +55,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		BaseURL:  cfg.BaseURL,
 		TokenTTL: cfg.TokenTTL,
 		Throttle: handlers.NewThrottle(),
+		Pages:    handlers.NewPageCache(16 << 20),
 	}
 	e.HTTPErrorHandler = h.ErrorHandler
 	s := &Server{Echo: e, Handlers: h, cfg: cfg, log: log}

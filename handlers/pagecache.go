@@ -1,0 +1,239 @@
+package handlers
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+// PageCache keeps the pages people keep open and reload all day (the day
+// lists, which htmx also polls, and move pages) rendered and compressed,
+// so a page that has not changed costs no queries, no rendering and no
+// compression. An entry belongs to one session (the key holds its CSRF
+// token, which is in every page) and to one data version (store.Version):
+// any commit makes every entry stale, so a cached page is never older than
+// the database.
+type PageCache struct {
+	mu       sync.Mutex
+	version  uint64
+	entries  map[[32]byte]*cachedPage
+	size     int
+	maxBytes int
+}
+
+// cachedPage is a response as written: its status, the headers the
+// handler set and the body, gzip-compressed.
+type cachedPage struct {
+	status int
+	header http.Header
+	gz     []byte
+}
+
+// NewPageCache makes a cache holding at most maxBytes of compressed pages.
+func NewPageCache(maxBytes int) *PageCache {
+	return &PageCache{entries: map[[32]byte]*cachedPage{}, maxBytes: maxBytes}
+}
+
+// Len is the number of pages held.
+func (pc *PageCache) Len() int {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return len(pc.entries)
+}
+
+// sync empties the cache when the data has moved on. It reports whether
+// pages of version v may be used or stored.
+func (pc *PageCache) sync(v uint64) bool {
+	if v > pc.version {
+		clear(pc.entries)
+		pc.size = 0
+		pc.version = v
+	}
+	return v == pc.version
+}
+
+func (pc *PageCache) get(key [32]byte, v uint64) *cachedPage {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if !pc.sync(v) {
+		return nil
+	}
+	return pc.entries[key]
+}
+
+func (pc *PageCache) put(key [32]byte, v uint64, p *cachedPage) {
+	n := len(p.gz) + 512
+	if n > pc.maxBytes/8 {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if !pc.sync(v) {
+		return
+	}
+	if old, ok := pc.entries[key]; ok {
+		pc.size -= len(old.gz) + 512
+	}
+	// Over the limit, drop pages at random (map order): cheap, and a
+	// dropped page costs one render.
+	for k, e := range pc.entries {
+		if pc.size+n <= pc.maxBytes {
+			break
+		}
+		delete(pc.entries, k)
+		pc.size -= len(e.gz) + 512
+	}
+	pc.entries[key] = p
+	pc.size += n
+}
+
+// pageKey is what a cached page depends on besides the data: the session
+// (user, CSRF token, current location), the day (pages say "today" and
+// people's ages), the address and the htmx headers that choose between a
+// page and a fragment. It reports false for requests that must not use the
+// cache: not GET, a client that does not take gzip, a session with a
+// message to show once, or a request that asks for a fresh page
+// (Cache-Control: no-cache, as a hard reload sends).
+func (h *Handlers) pageKey(c echo.Context) ([32]byte, bool) {
+	r := c.Request()
+	if r.Method != http.MethodGet || !strings.Contains(r.Header.Get(echo.HeaderAcceptEncoding), "gzip") ||
+		strings.Contains(r.Header.Get("Cache-Control"), "no-cache") {
+		return [32]byte{}, false
+	}
+	sess := h.Sessions.get(c)
+	uid, _ := sess.Values[keyUserID].(string)
+	csrf, _ := sess.Values[keyCSRF].(string)
+	if uid == "" || csrf == "" || sess.Values[keyFlash] != nil {
+		return [32]byte{}, false
+	}
+	loc, _ := sess.Values[keyLocation].(string)
+	chosen, _ := sess.Values[keyChosen].(string)
+	var b strings.Builder
+	for _, s := range []string{uid, csrf, loc, chosen, h.Today(), r.Header.Get("HX-Request"), r.Header.Get("HX-Boosted"),
+		r.Header.Get("HX-History-Restore-Request"), r.URL.RequestURI()} {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	return sha256.Sum256([]byte(b.String())), true
+}
+
+// Cached serves a route from the page cache when it can, and fills the
+// cache from what the handler writes when it cannot. Only complete 200 and
+// 204 answers that set no cookie are kept.
+func (h *Handlers) Cached(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h.Pages == nil {
+			return next(c)
+		}
+		key, ok := h.pageKey(c)
+		if !ok {
+			return next(c)
+		}
+		v := h.Store.Version()
+		res := c.Response()
+		if p := h.Pages.get(key, v); p != nil {
+			writeCached(res, p)
+			return nil
+		}
+		orig := res.Writer
+		cw := &captureWriter{header: orig.Header()}
+		res.Writer = cw
+		err := next(c)
+		res.Writer = orig
+		if !cw.wroteHeader {
+			return err
+		}
+		if err != nil || (cw.status != http.StatusOK && cw.status != http.StatusNoContent) ||
+			orig.Header().Get("Set-Cookie") != "" {
+			// Not for keeping: pass it on as written.
+			orig.WriteHeader(cw.status)
+			n, werr := orig.Write(cw.body.Bytes())
+			res.Size = int64(n)
+			if err == nil {
+				err = werr
+			}
+			return err
+		}
+		p := &cachedPage{status: cw.status, header: keptHeaders(orig.Header()), gz: gzipBytes(cw.body.Bytes())}
+		h.Pages.put(key, v, p)
+		writeCached(res, p)
+		return nil
+	}
+}
+
+// keptHeaders are the headers a cached page is served with: those its
+// handler set, not the request's own (its id) nor the body's length and
+// encoding, which writeCached sets.
+func keptHeaders(hd http.Header) http.Header {
+	out := hd.Clone()
+	for _, k := range []string{echo.HeaderXRequestID, echo.HeaderContentLength, echo.HeaderContentEncoding} {
+		out.Del(k)
+	}
+	return out
+}
+
+// writeCached writes a cached page, already compressed (the gzip
+// middleware leaves a body with a Content-Encoding alone), straight to the
+// response's writer: on a miss echo's response has already been written to
+// once, by the handler into the capture.
+func writeCached(res *echo.Response, p *cachedPage) {
+	hd := res.Header()
+	for k, v := range p.header {
+		hd[k] = v
+	}
+	n := 0
+	if p.status == http.StatusNoContent {
+		res.Writer.WriteHeader(p.status)
+	} else {
+		hd.Set(echo.HeaderContentEncoding, "gzip")
+		hd.Set(echo.HeaderContentLength, strconv.Itoa(len(p.gz)))
+		res.Writer.WriteHeader(p.status)
+		n, _ = res.Writer.Write(p.gz)
+	}
+	res.Status, res.Committed, res.Size = p.status, true, int64(n)
+}
+
+var gzipPool = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	return w
+}}
+
+// gzipBytes compresses a page once, when it is cached, so it can afford
+// the default level rather than the fastest.
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b) / 6)
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	gzipPool.Put(zw)
+	return buf.Bytes()
+}
+
+// captureWriter keeps what a handler writes instead of sending it.
+type captureWriter struct {
+	header      http.Header
+	status      int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func (w *captureWriter) Header() http.Header { return w.header }
+
+func (w *captureWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = code, true
+	}
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(b)
+}

@@ -1,0 +1,170 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/securemove/securemove/moves"
+)
+
+// A day list and a move page are kept rendered while nothing is written,
+// and are never older than the last write: the cache is proved by changing
+// the database behind the store's back (which the cache cannot see), and
+// its freshness by a write through the app.
+func TestPageCacheKeepsPagesUntilAWrite(t *testing.T) {
+	a := newMvApp(t)
+	court := a.signIn(t, "court", "")
+	pmu := a.signIn(t, "pmu", "")
+	m := a.fixture(mvCourt, moves.StatusBooked)
+	person := a.move(m.ID).PersonID
+	day := "/moves/incoming/" + mvDay(1)
+	movePage := "/move/" + m.ID
+
+	dayText := func() string { return mvText(court.page(day, http.StatusOK).Find("#moves-results")) }
+	moveText := func(c *mvClient, headers ...string) string {
+		return mvText(c.page(movePage, http.StatusOK, headers...).Find("main"))
+	}
+	before := dayText()
+	if !strings.Contains(strings.ToLower(before), "person") {
+		t.Fatalf("the day list does not show the fixture's person: %q", before)
+	}
+	if got := moveText(court); !strings.Contains(got, "Booked") {
+		t.Fatalf("move page before: %q", got)
+	}
+
+	// Behind the store's back: the version does not move, so the pages
+	// served are the kept ones.
+	if _, err := a.st.DB().Exec("UPDATE people SET last_name = 'Behindtheback' WHERE id = ?", person); err != nil {
+		t.Fatal(err)
+	}
+	if got := dayText(); got != before {
+		t.Errorf("the day list was rendered again without a write:\n%s\nwas\n%s", got, before)
+	}
+	if got := moveText(court); strings.Contains(got, "Behindtheback") {
+		t.Errorf("the move page was rendered again without a write")
+	}
+	// A hard reload (Cache-Control: no-cache) renders afresh.
+	if got := moveText(court, "Cache-Control", "no-cache"); !strings.Contains(got, "Behindtheback") {
+		t.Errorf("Cache-Control: no-cache served a kept page: %q", got)
+	}
+
+	// A write through the app: every kept page is stale at once, for every
+	// user, including those who did not write.
+	form := a.validForm(moves.ActionCancel, m)
+	form.Set("_csrf", pmu.csrf("/"))
+	if res := pmu.post(movePage+"/cancel", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", res.StatusCode)
+	}
+	if got := moveText(court); !strings.Contains(got, "Cancelled") || !strings.Contains(got, "Behindtheback") {
+		t.Errorf("the move page after the cancellation is not fresh: %q", got)
+	}
+	if got := dayText(); got == before || !strings.Contains(got, "Cancelled 1 move") {
+		t.Errorf("the day list after the cancellation is not fresh: %q", got)
+	}
+	if got := mvText(court.page(day+"?status=cancelled", http.StatusOK).Find("#moves-results")); !strings.Contains(strings.ToLower(got), "behindtheback") {
+		t.Errorf("the cancelled moves of the day do not show the person's new name: %q", got)
+	}
+	// The one who wrote sees the message once, then the page without it.
+	doc := pmu.page(movePage, http.StatusOK)
+	if doc.Find(".govuk-notification-banner--success").Length() != 1 {
+		t.Errorf("the cancellation message is not shown")
+	}
+	if pmu.page(movePage, http.StatusOK).Find(".govuk-notification-banner--success").Length() != 0 {
+		t.Errorf("the cancellation message is shown twice")
+	}
+}
+
+// A kept page belongs to one session: its header names its user and its
+// forms carry its own CSRF token, never another's.
+func TestPageCacheIsPerSession(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusBooked)
+	path := "/move/" + m.ID
+	clients := []*mvClient{a.signIn(t, "pmu", ""), a.signIn(t, "pmu", ""), a.signIn(t, "police", "SRY016"), a.signIn(t, "court", "")}
+	names := map[string]string{"pmu": "", "police": "", "court": ""}
+	tokens := map[string]bool{}
+	for round := 0; round < 2; round++ {
+		for _, c := range clients {
+			doc := c.page(path, http.StatusOK)
+			name := mvText(doc.Find(".app-header__name"))
+			if prev, ok := names[c.user]; ok && prev != "" && prev != name {
+				t.Errorf("%s's page names %q, then %q", c.user, prev, name)
+			}
+			names[c.user] = name
+			tok, _ := doc.Find(`form input[name="_csrf"]`).First().Attr("value")
+			if tok != c.csrf("/") {
+				t.Errorf("%s's page carries a CSRF token that is not its session's", c.user)
+			}
+			tokens[tok] = true
+		}
+	}
+	if len(tokens) != len(clients) {
+		t.Errorf("%d sessions, %d distinct CSRF tokens on their pages", len(clients), len(tokens))
+	}
+	if names["pmu"] == names["police"] || names["police"] == names["court"] {
+		t.Errorf("users' pages name the same person: %v", names)
+	}
+}
+
+// The live region and the whole page are kept apart: an htmx request for
+// the same address gets the fragment, a plain one the page, in any order.
+func TestPageCacheKeepsFragmentsApart(t *testing.T) {
+	a := newMvApp(t)
+	court := a.signIn(t, "court", "")
+	a.fixture(mvCourt, moves.StatusBooked)
+	day := "/moves/incoming/" + mvDay(1)
+	for i := 0; i < 2; i++ {
+		full := court.page(day, http.StatusOK)
+		if full.Find("html head title").Length() != 1 {
+			t.Fatalf("round %d: the page has no title", i)
+		}
+		frag := court.page(day, http.StatusOK, "HX-Request", "true")
+		if frag.Find("title").Length() != 0 || frag.Find(".app-header__name").Length() != 0 {
+			t.Fatalf("round %d: the htmx answer is a whole page", i)
+		}
+		if frag.Find(".app-move-card").Length() == 0 {
+			t.Fatalf("round %d: the htmx answer has no cards", i)
+		}
+	}
+}
+
+// A kept page is sent compressed, with the headers of the page it was
+// made from, and a client that takes no gzip gets the page as it is.
+func TestPageCacheHeaders(t *testing.T) {
+	a := newMvApp(t)
+	court := a.signIn(t, "court", "")
+	m := a.fixture(mvCourt, moves.StatusBooked)
+	path := "/move/" + m.ID
+	first := court.get(path)
+	for i := 0; i < 2; i++ {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, a.srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res := court.do(req)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("status %d, Content-Encoding %q", res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
+		for _, h := range []string{"Content-Type", "Cache-Control", "Content-Security-Policy", "X-Content-Type-Options"} {
+			if res.Header.Get(h) != first.Header.Get(h) || res.Header.Get(h) == "" {
+				t.Errorf("%s: %q, the page made afresh had %q", h, res.Header.Get(h), first.Header.Get(h))
+			}
+		}
+		if v := strings.Join(res.Header.Values("Vary"), ","); !strings.Contains(v, "Accept-Encoding") {
+			t.Errorf("Vary: %q", v)
+		}
+		if res.Header.Get("X-Request-Id") == first.Header.Get("X-Request-Id") {
+			t.Errorf("a kept page repeats another request's id")
+		}
+	}
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, a.srv.URL+path, nil)
+	req.Header.Set("Accept-Encoding", "identity")
+	res := court.do(req)
+	if res.Header.Get("Content-Encoding") != "" {
+		t.Errorf("a client without gzip got Content-Encoding %q", res.Header.Get("Content-Encoding"))
+	}
+	doc := mvDoc(t, res)
+	if !strings.Contains(mvText(doc.Find("main")), "Booked") {
+		t.Errorf("the page without gzip is not the move page")
+	}
+}
