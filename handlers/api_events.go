@@ -152,13 +152,19 @@ func (h *Handlers) PostEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.apiMove(c, e.MoveID); err != nil {
-		return err
-	}
 	cl := apiClient(c)
+	if cl == nil || e.MoveID == "" {
+		return moves.Errorf(moves.NotFound, "No move with id %q", e.MoveID)
+	}
 	e.CreatedBy = apiActor(c)
 	e.SupplierID = cl.SupplierID
-	stored, _, err := h.Store.AppendEvent(c.Request().Context(), e, store.AppendOptions{ClientID: cl.ID, By: e.CreatedBy})
+	// The store checks the client may see the move inside the write, so
+	// the move is read once, not once here and again there.
+	stored, _, err := h.Store.AppendEvent(c.Request().Context(), e, store.AppendOptions{ClientID: cl.ID, By: e.CreatedBy,
+		Visible: func(m moves.Move) bool { return apiClientSees(cl, m) }})
+	if moves.ErrorCode(err) == moves.NotFound {
+		return moves.Errorf(moves.NotFound, "No move with id %q", e.MoveID)
+	}
 	if err != nil {
 		return duplicateAsInvalid(err, "/data/attributes/details/date")
 	}

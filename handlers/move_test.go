@@ -35,6 +35,7 @@ func mvDay(n int) string { return mvNow.AddDate(0, 0, n).Format(time.DateOnly) }
 type mvApp struct {
 	t    testing.TB
 	st   *store.Store
+	web  *web.Server
 	srv  *httptest.Server
 	locs map[string]string // code → id
 	seq  atomic.Int64
@@ -54,7 +55,7 @@ func newMvApp(t testing.TB) *mvApp {
 	s := web.New(web.Config{SessionKey: []byte("move-tests-session-key-0123456789abcdef"), Demo: true}, st,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.Handlers.Now = func() time.Time { return mvNow }
-	a := &mvApp{t: t, st: st, srv: httptest.NewServer(s), locs: map[string]string{}}
+	a := &mvApp{t: t, st: st, web: s, srv: httptest.NewServer(s), locs: map[string]string{}}
 	t.Cleanup(func() {
 		a.srv.Close()
 		st.Close()

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 )
@@ -20,7 +21,10 @@ import (
 // any commit makes every entry stale, so a cached page is never older than
 // the database.
 type PageCache struct {
-	mu       sync.Mutex
+	// Hits and Misses count the pages served from the cache and those
+	// rendered for it.
+	Hits, Misses atomic.Int64
+	mu           sync.Mutex
 	version  uint64
 	entries  map[[32]byte]*cachedPage
 	size     int
@@ -97,13 +101,11 @@ func (pc *PageCache) put(key [32]byte, v uint64, p *cachedPage) {
 // (user, CSRF token, current location), the day (pages say "today" and
 // people's ages), the address and the htmx headers that choose between a
 // page and a fragment. It reports false for requests that must not use the
-// cache: not GET, a client that does not take gzip, a session with a
-// message to show once, or a request that asks for a fresh page
-// (Cache-Control: no-cache, as a hard reload sends).
+// cache: not GET, a client that does not take gzip, or a session with a
+// message to show once.
 func (h *Handlers) pageKey(c echo.Context) ([32]byte, bool) {
 	r := c.Request()
-	if r.Method != http.MethodGet || !strings.Contains(r.Header.Get(echo.HeaderAcceptEncoding), "gzip") ||
-		strings.Contains(r.Header.Get("Cache-Control"), "no-cache") {
+	if r.Method != http.MethodGet || !strings.Contains(r.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		return [32]byte{}, false
 	}
 	sess := h.Sessions.get(c)
@@ -137,10 +139,15 @@ func (h *Handlers) Cached(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		v := h.Store.Version()
 		res := c.Response()
-		if p := h.Pages.get(key, v); p != nil {
+		// A request for a fresh page (Cache-Control: no-cache, as a hard
+		// reload sends) is rendered, and what it renders kept.
+		fresh := strings.Contains(c.Request().Header.Get("Cache-Control"), "no-cache")
+		if p := h.Pages.get(key, v); p != nil && !fresh {
+			h.Pages.Hits.Add(1)
 			writeCached(res, p)
 			return nil
 		}
+		h.Pages.Misses.Add(1)
 		orig := res.Writer
 		cw := &captureWriter{header: orig.Header()}
 		res.Writer = cw

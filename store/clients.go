@@ -299,6 +299,7 @@ func (s *Store) RotateClientSecret(ctx context.Context, clientID string) (string
 func (s *Store) RetireOlderSecret(ctx context.Context, clientID string) (ClientSecret, error) {
 	var out ClientSecret
 	now := s.Now().UTC()
+	defer s.revoked()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := liveClient(ctx, tx, clientID); err != nil {
 			return err
@@ -338,6 +339,7 @@ func (s *Store) RetireOlderSecret(ctx context.Context, clientID string) (ClientS
 // holds stop working at once. Disabling a disabled client does nothing.
 func (s *Store) DisableClient(ctx context.Context, clientID string) error {
 	now := s.Now().UTC()
+	defer s.revoked()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE api_clients SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", micros(now), clientID)
 		if err != nil {
@@ -405,18 +407,47 @@ func (s *Store) IssueToken(ctx context.Context, clientID, secretID string, now t
 // ClientForToken returns the client an access token was issued to, if the
 // token is known, unexpired at now and not revoked, and the client is not
 // disabled. Anything else is Unauthorized.
+//
+// Every API request asks, so tokens found are kept in memory (by hash,
+// until they expire) for as long as no token is revoked and no client
+// disabled: authVersion moves on when one is.
 func (s *Store) ClientForToken(ctx context.Context, token string, now time.Time) (APIClient, error) {
 	if token == "" {
 		return APIClient{}, moves.Errorf(moves.Unauthorized, "Token invalid")
 	}
-	c, err := scanClient(s.r.QueryRowContext(ctx, "SELECT "+clientCols+clientFrom+
+	hash := hashSecret(token)
+	v := s.authVersion.Load()
+	if t, ok := s.tokens.get(hash, v); ok && now.Before(t.expires) {
+		return t.client, nil
+	}
+	var expires int64
+	c, err := scanClient(s.r.QueryRowContext(ctx, "SELECT "+clientCols+", t.expires_at"+clientFrom+
 		` JOIN access_tokens t ON t.client_id = c.id
-		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND c.disabled_at IS NULL`, hashSecret(token), micros(now)))
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND c.disabled_at IS NULL`, hash, micros(now)), &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return APIClient{}, moves.Errorf(moves.Unauthorized, "Token invalid")
 	}
 	if err != nil {
 		return APIClient{}, fmt.Errorf("store: token: %w", err)
 	}
+	s.tokens.put(hash, v, tokenEntry{client: c, expires: fromMicros(expires)})
 	return c, nil
+}
+
+// tokenEntry is a token found: its client and when it expires.
+type tokenEntry struct {
+	client  APIClient
+	expires time.Time
+}
+
+// revoked makes every token kept in memory stale: tokens were revoked or a
+// client disabled. It is called after the change commits.
+func (s *Store) revoked() { s.authVersion.Add(1) }
+
+// changedElsewhere is called when another process has committed: nothing
+// kept in memory can be trusted.
+func (s *Store) changedElsewhere() {
+	s.w.changed()
+	s.revoked()
+	s.invalidateLocations()
 }

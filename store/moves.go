@@ -212,7 +212,7 @@ func (s *Store) createMoveTx(ctx context.Context, tx *sql.Tx, nm NewMove, origin
 		return moves.Move{}, fmt.Errorf("store: insert move: %w", err)
 	}
 	ev := moves.Event{
-		ID: uuid.NewString(), MoveID: m.ID, Type: moves.CreationEvent(m.Status), OccurredAt: at.UTC(), RecordedAt: at.UTC(),
+		ID: newEventID(), MoveID: m.ID, Type: moves.CreationEvent(m.Status), OccurredAt: at.UTC(), RecordedAt: at.UTC(),
 		CreatedBy: nm.CreatedBy, SupplierID: nm.SupplierID, Applied: true, CreatedAt: now,
 	}
 	if originalID != "" {

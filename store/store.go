@@ -35,8 +35,14 @@ type Store struct {
 	// rand, when set, makes references deterministic in tests.
 	refSource func() (string, error)
 	locs      locCache
-	users     userCache
-	writer    *writer
+	users     memo[string, User]
+	// tokens holds access tokens looked up, by hash, for one authVersion:
+	// it moves on when tokens are revoked or a client disabled (here or,
+	// seen by the checkpointer, in another process).
+	tokens      memo[string, tokenEntry]
+	authVersion atomic.Uint64
+	writer      *writer
+	ckpt        *checkpointer
 }
 
 // Open opens (creating if need be) the database at path and applies any
@@ -59,9 +65,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s.writer = newWriter(s.w)
+	if s.ckpt, err = newCheckpointer(path, &s.w.dirty, s.changedElsewhere); err != nil {
+		s.writer.close()
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
-		w.Close()
+		s.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0)*2)
@@ -84,6 +95,9 @@ func dsn(path string, readOnly bool) string {
 		// Take the write lock when a transaction begins, so a transaction
 		// never fails half-way upgrading a read lock.
 		q.Set("_txlock", "immediate")
+		// The background checkpointer copies the log back; the writer
+		// does only if it falls far behind (checkpoint.go).
+		q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walBackstop))
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -93,6 +107,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.writer != nil {
 		s.writer.close()
+	}
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.close())
 	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())

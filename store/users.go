@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/google/uuid"
 	"github.com/securemove/securemove/moves"
@@ -123,45 +122,17 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (User, erro
 func (s *Store) User(ctx context.Context, id string) (User, error) {
 	v := s.Version()
 	if u, ok := s.users.get(id, v); ok {
+		// The caller's copy of the locations is its own.
+		u.LocationIDs = slices.Clone(u.LocationIDs)
 		return u, nil
 	}
 	u, err := s.user(ctx, "id = ?", id)
 	if err == nil {
-		s.users.put(id, v, u)
+		kept := u
+		kept.LocationIDs = slices.Clone(u.LocationIDs)
+		s.users.put(id, v, kept)
 	}
 	return u, err
-}
-
-// userCache holds users by id for one data version.
-type userCache struct {
-	mu      sync.Mutex
-	version uint64
-	m       map[string]User
-}
-
-func (c *userCache) get(id string, v uint64) (User, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != v {
-		return User{}, false
-	}
-	u, ok := c.m[id]
-	// The caller may change its copy's locations.
-	u.LocationIDs = slices.Clone(u.LocationIDs)
-	return u, ok
-}
-
-func (c *userCache) put(id string, v uint64, u User) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if v < c.version {
-		return
-	}
-	if v > c.version || c.m == nil || len(c.m) >= 10000 {
-		c.m, c.version = map[string]User{}, v
-	}
-	u.LocationIDs = slices.Clone(u.LocationIDs)
-	c.m[id] = u
 }
 
 func (s *Store) user(ctx context.Context, where string, arg any) (User, error) {

@@ -23,9 +23,14 @@ func (s *Store) Version() uint64 { return s.w.version.Load() }
 type writeDB struct {
 	db      *sql.DB
 	version *atomic.Uint64
+	// dirty tells the checkpointer there is something to copy back.
+	dirty atomic.Bool
 }
 
-func (w *writeDB) changed() { w.version.Add(1) }
+func (w *writeDB) changed() {
+	w.version.Add(1)
+	w.dirty.Store(true)
+}
 
 // ExecContext runs one statement in a transaction of its own.
 func (w *writeDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

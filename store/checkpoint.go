@@ -1,0 +1,96 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// checkpointEvery is how often the background checkpointer copies what
+// was committed to the write-ahead log back into the database file.
+const checkpointEvery = 200 * time.Millisecond
+
+// walBackstop (pages) is where the writer checkpoints by itself, should the
+// background checkpointer fall behind. SQLite's default is 1,000.
+const walBackstop = 10000
+
+// checkpointer copies the write-ahead log back into the database file on a
+// connection of its own. Left to SQLite, the commit that takes the log past
+// 1,000 pages does the copying and its fsync itself, while every write
+// waiting behind it waits too: the slowest answers of event ingestion. In
+// the background the copy runs beside the writer, which keeps committing.
+//
+// It also watches for commits made by other processes (the clients
+// command disabling a client while the server runs): SQLite's data_version
+// changes with every commit made on another connection, and when it does,
+// onChange makes everything kept in memory stale. (Our own writer's
+// commits change it too; they have made it stale already.)
+type checkpointer struct {
+	db       *sql.DB
+	dirty    *atomic.Bool
+	onChange func()
+	stop     chan struct{}
+	done     chan struct{}
+	once     sync.Once
+}
+
+func newCheckpointer(path string, dirty *atomic.Bool, onChange func()) (*checkpointer, error) {
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s for checkpoints: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	c := &checkpointer{db: db, dirty: dirty, onChange: onChange, stop: make(chan struct{}), done: make(chan struct{})}
+	// The first data_version is read now, before anything is kept in
+	// memory, so that no commit from then on goes unseen.
+	seen, err := c.dataVersion()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: data version: %w", err)
+	}
+	go c.loop(seen)
+	return c, nil
+}
+
+func (c *checkpointer) dataVersion() (int64, error) {
+	var dv int64
+	err := c.db.QueryRow("PRAGMA data_version").Scan(&dv)
+	return dv, err
+}
+
+func (c *checkpointer) loop(seen int64) {
+	defer close(c.done)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+		}
+		if dv, err := c.dataVersion(); err == nil && dv != seen {
+			c.onChange()
+			seen = dv
+		}
+		if !c.dirty.Swap(false) {
+			continue
+		}
+		// PASSIVE never waits for readers or the writer: what it cannot
+		// copy now is copied next time (or by the writer's backstop).
+		_, _ = c.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+	}
+}
+
+// close stops the checkpointer; closing twice does nothing more.
+func (c *checkpointer) close() error {
+	var err error
+	c.once.Do(func() {
+		close(c.stop)
+		<-c.done
+		err = c.db.Close()
+	})
+	return err
+}
