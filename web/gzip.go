@@ -15,7 +15,7 @@ const gzipMinLength = 1024
 
 // gzipWriters compress at the fastest level: pages are small once
 // compressed, and level 5 cost a fifth of a day page's CPU. (Pages served
-// from the page cache were compressed once, harder, when cached.)
+// from the page cache were compressed once, when cached.)
 var gzipWriters = sync.Pool{New: func() any {
 	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return w
