@@ -32,11 +32,13 @@ type PageCache struct {
 }
 
 // cachedPage is a response as written: its status, the headers the
-// handler set and the body, gzip-compressed.
+// handler set and the body, gzip-compressed; and the finer version (of
+// its move, its place or all events) it was rendered at.
 type cachedPage struct {
 	status int
 	header http.Header
 	gz     []byte
+	fine   uint64
 }
 
 // NewPageCache makes a cache holding at most maxBytes of compressed pages.
@@ -62,13 +64,16 @@ func (pc *PageCache) sync(v uint64) bool {
 	return v == pc.version
 }
 
-func (pc *PageCache) get(key [32]byte, v uint64) *cachedPage {
+func (pc *PageCache) get(key [32]byte, v, fine uint64) *cachedPage {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if !pc.sync(v) {
 		return nil
 	}
-	return pc.entries[key]
+	if p := pc.entries[key]; p != nil && p.fine == fine {
+		return p
+	}
+	return nil
 }
 
 func (pc *PageCache) put(key [32]byte, v uint64, p *cachedPage) {
@@ -125,10 +130,27 @@ func (h *Handlers) pageKey(c echo.Context) ([32]byte, bool) {
 	return sha256.Sum256([]byte(b.String())), true
 }
 
-// Cached serves a route from the page cache when it can, and fills the
+// CachedMove and CachedDay keep a route's pages: a move's page depends on
+// the move's events, a day's list on those of moves from or to its place
+// (or, for a list of many places, on every event).
+func (h *Handlers) CachedMove(next echo.HandlerFunc) echo.HandlerFunc {
+	return h.cached(next, func(c echo.Context) uint64 { return h.Store.MoveVersion(c.Param("id")) })
+}
+
+func (h *Handlers) CachedDay(next echo.HandlerFunc) echo.HandlerFunc {
+	return h.cached(next, func(c echo.Context) uint64 {
+		if u := currentUser(c); u != nil && u.Current != nil {
+			return h.Store.LocationVersion(u.Current.ID)
+		}
+		return h.Store.EventsVersion()
+	})
+}
+
+// cached serves a route from the page cache when it can, and fills the
 // cache from what the handler writes when it cannot. Only complete 200 and
-// 204 answers that set no cookie are kept.
-func (h *Handlers) Cached(next echo.HandlerFunc) echo.HandlerFunc {
+// 204 answers that set no cookie are kept. A page is kept for one data
+// version and one finer version, both read before the page is rendered.
+func (h *Handlers) cached(next echo.HandlerFunc, fineVersion func(echo.Context) uint64) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if h.Pages == nil {
 			return next(c)
@@ -137,12 +159,12 @@ func (h *Handlers) Cached(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return next(c)
 		}
-		v := h.Store.Version()
+		v, fine := h.Store.Version(), fineVersion(c)
 		res := c.Response()
 		// A request for a fresh page (Cache-Control: no-cache, as a hard
 		// reload sends) is rendered, and what it renders kept.
 		fresh := strings.Contains(c.Request().Header.Get("Cache-Control"), "no-cache")
-		if p := h.Pages.get(key, v); p != nil && !fresh {
+		if p := h.Pages.get(key, v, fine); p != nil && !fresh {
 			h.Pages.Hits.Add(1)
 			writeCached(res, p)
 			return nil
@@ -167,7 +189,7 @@ func (h *Handlers) Cached(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
-		p := &cachedPage{status: cw.status, header: keptHeaders(orig.Header()), gz: gzipBytes(cw.body.Bytes())}
+		p := &cachedPage{status: cw.status, header: keptHeaders(orig.Header()), gz: gzipBytes(cw.body.Bytes()), fine: fine}
 		h.Pages.put(key, v, p)
 		writeCached(res, p)
 		return nil

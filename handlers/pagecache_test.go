@@ -2,12 +2,14 @@ package handlers_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
 )
 
 // A day list and a move page are kept rendered while nothing is written,
@@ -55,15 +57,23 @@ func TestPageCacheKeepsPagesUntilAWrite(t *testing.T) {
 		t.Errorf("Cache-Control: no-cache: %d from the cache, %d rendered; want 0 and 1", h, m)
 	}
 
-	// Written on the database's own connection, behind the store's back,
-	// as another process would: seen within moments all the same.
-	if _, err := a.st.DB().Exec("UPDATE people SET last_name = 'Elsewhere' WHERE id = ?", person); err != nil {
+	// Written by another process (a connection of its own), behind the
+	// store's back: seen within moments all the same.
+	var path string
+	if err := a.st.DB().QueryRow("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec("UPDATE people SET last_name = 'Elsewhere' WHERE id = ?", person); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(2 * time.Second)
 	for !strings.Contains(moveText(court), "Elsewhere") {
 		if time.Now().After(deadline) {
-			t.Logf("version %d; no-cache page: %v", a.st.Version(), strings.Contains(moveText(court, "Cache-Control", "no-cache"), "Elsewhere"))
 			t.Fatal("2 s after a change made on another connection, the move page still shows the old name")
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -187,5 +197,76 @@ func TestPageCacheHeaders(t *testing.T) {
 	doc := mvDoc(t, res)
 	if !strings.Contains(mvText(doc.Find("main")), "Booked") {
 		t.Errorf("the page without gzip is not the move page")
+	}
+}
+
+// An event makes stale only what shows its move: the move's page and the
+// lists of its places (both of them, when it is redirected). Other moves'
+// pages stay kept.
+func TestPageCacheEventsStaleOnlyWhatTheyShow(t *testing.T) {
+	a := newMvApp(t)
+	pages := a.web.Handlers.Pages
+	court := a.signIn(t, "court", "")
+	pmu := a.signIn(t, "pmu", "GUILMC")
+	mA := a.fixture(mvCourt, moves.StatusBooked)
+	mB := a.fixture(mvCourt, moves.StatusBooked)
+	mC := a.fixture(mvTransfer, moves.StatusBooked)
+	time.Sleep(300 * time.Millisecond)
+	courtDay := "/moves/incoming/" + mvDay(1)
+	magistratesDay := "/moves/incoming/" + mvDay(1)
+
+	// served says whether a GET was answered from the cache, and returns
+	// the page's main text.
+	served := func(c *mvClient, path string) (bool, string) {
+		t.Helper()
+		h := pages.Hits.Load()
+		text := mvText(c.page(path, http.StatusOK).Find("main"))
+		return pages.Hits.Load() > h, text
+	}
+	for _, p := range []string{"/move/" + mA.ID, "/move/" + mB.ID, courtDay} {
+		served(court, p)
+	}
+	served(pmu, "/move/"+mC.ID)
+	_, before := served(pmu, magistratesDay)
+	beforeA := a.st.MoveVersion(mA.ID)
+	versionsB := [2]uint64{a.st.MoveVersion(mB.ID), a.st.MoveVersion(mC.ID)}
+
+	ev := moves.Event{MoveID: mA.ID, Type: moves.EventType("MoveNotifyPremisesOfArrivalIn30Mins"), OccurredAt: mvNow, RecordedAt: mvNow, CreatedBy: "serco"}
+	if _, _, err := a.st.AppendEvent(context.Background(), ev, store.AppendOptions{By: "serco"}); err != nil {
+		t.Fatal(err)
+	}
+	if a.st.MoveVersion(mA.ID) == beforeA {
+		t.Fatal("the event did not move its move's version on")
+	}
+	if hit, _ := served(court, "/move/"+mA.ID); hit {
+		t.Errorf("the page of the move with a new event was served from the cache")
+	}
+	for i, m := range []moves.Move{mB, mC} {
+		c := court
+		if m.ID == mC.ID {
+			c = pmu
+		}
+		// Unless the two ids share a slot, the other moves' pages stay.
+		if hit, _ := served(c, "/move/"+m.ID); !hit && a.st.MoveVersion(m.ID) == versionsB[i] {
+			t.Errorf("the page of another move (%s) was rendered again", m.Reference)
+		}
+	}
+	if hit, _ := served(court, courtDay); hit {
+		t.Errorf("the list of the move's destination was served from the cache")
+	}
+
+	// Redirected from the Crown Court to the magistrates' court: both
+	// lists show it at once.
+	form := a.validForm(moves.ActionRedirect, a.move(mA.ID))
+	form.Set("_csrf", pmu.csrf("/"))
+	if res := pmu.post("/move/"+mA.ID+"/redirect", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("redirect: %d", res.StatusCode)
+	}
+	ref := a.move(mA.ID).Reference
+	if _, text := served(court, courtDay); strings.Contains(text, ref) {
+		t.Errorf("the Crown Court's list still shows the redirected move %s", ref)
+	}
+	if _, text := served(pmu, magistratesDay); text == before || !strings.Contains(text, ref) {
+		t.Errorf("the magistrates' court's list does not show the redirected move %s: %q", ref, text)
 	}
 }

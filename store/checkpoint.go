@@ -23,12 +23,14 @@ const walBackstop = 10000
 // the background the copy runs beside the writer, which keeps committing.
 //
 // It also watches for commits made by other processes (the clients
-// command disabling a client while the server runs): SQLite's data_version
-// changes with every commit made on another connection, and when it does,
-// onChange makes everything kept in memory stale. (Our own writer's
-// commits change it too; they have made it stale already.)
+// command disabling a client while the server runs): SQLite's data_version,
+// read on the write connection, changes with every commit made on any
+// other connection, and when it does, onChange makes everything kept in
+// memory stale. (The write connection's own commits leave it alone: they
+// have moved the versions on already.)
 type checkpointer struct {
 	db       *sql.DB
+	watch    *sql.DB
 	dirty    *atomic.Bool
 	onChange func()
 	stop     chan struct{}
@@ -36,14 +38,14 @@ type checkpointer struct {
 	once     sync.Once
 }
 
-func newCheckpointer(path string, dirty *atomic.Bool, onChange func()) (*checkpointer, error) {
+func newCheckpointer(path string, watch *sql.DB, dirty *atomic.Bool, onChange func()) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s for checkpoints: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
-	c := &checkpointer{db: db, dirty: dirty, onChange: onChange, stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{db: db, watch: watch, dirty: dirty, onChange: onChange, stop: make(chan struct{}), done: make(chan struct{})}
 	// The first data_version is read now, before anything is kept in
 	// memory, so that no commit from then on goes unseen.
 	seen, err := c.dataVersion()
@@ -57,7 +59,7 @@ func newCheckpointer(path string, dirty *atomic.Bool, onChange func()) (*checkpo
 
 func (c *checkpointer) dataVersion() (int64, error) {
 	var dv int64
-	err := c.db.QueryRow("PRAGMA data_version").Scan(&dv)
+	err := c.watch.QueryRow("PRAGMA data_version").Scan(&dv)
 	return dv, err
 }
 

@@ -148,8 +148,11 @@ func (s *Store) AppendEvent(ctx context.Context, e moves.Event, opt AppendOption
 		}
 		return e, moves.Move{}, moves.InvalidFields(fe)
 	}
-	res := s.writer.submit(ctx, func(tx *txStmts) (any, error) {
+	res := s.writer.submit(ctx, true, func(tx *txStmts) (any, error) {
 		ev, m, err := s.appendTx(context.Background(), tx, e, opt, all)
+		if err == nil {
+			tx.touched.move(m)
+		}
 		return appendResult{ev, m}, err
 	})
 	if res.err != nil {
@@ -177,6 +180,9 @@ func (s *Store) appendTx(ctx context.Context, tx *txStmts, e moves.Event, opt Ap
 		return tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", id).Scan(&one) == nil
 	}}
 	m, err := getMove(ctx, tx, e.MoveID)
+	if err == nil {
+		tx.touched.move(m)
+	}
 	if err == nil && opt.Visible != nil && !opt.Visible(m) {
 		err = notFound("move")
 	}

@@ -79,6 +79,8 @@ func (r *readDB) Close() error {
 type txStmts struct {
 	*sql.Tx
 	stmts map[string]*sql.Stmt
+	// touched collects what the batch's events changed.
+	touched touched
 }
 
 func newTxStmts(tx *sql.Tx) *txStmts { return &txStmts{Tx: tx, stmts: map[string]*sql.Stmt{}} }

@@ -65,7 +65,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s.writer = newWriter(s.w)
-	if s.ckpt, err = newCheckpointer(path, &s.w.dirty, s.changedElsewhere); err != nil {
+	if s.ckpt, err = newCheckpointer(path, w, &s.w.dirty, s.changedElsewhere); err != nil {
 		s.writer.close()
 		w.Close()
 		return nil, err
@@ -84,14 +84,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	// synchronous=FULL: a 201 means the event is on disk, even if the
 	// machine loses power. The writer's group commit keeps that affordable.
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		// 32 MB of pages per reading connection.
+		q.Add("_pragma", "cache_size(-32000)")
 	} else {
+		// The writer's cache is smaller: every commit walks it (SQLite
+		// drops cached pages past the end of the file), which took 7% of
+		// the CPU of event ingestion at 32 MB and 3% at 8 MB, while the
+		// pages an event touches are few.
+		q.Add("_pragma", "cache_size(-8000)")
 		// Take the write lock when a transaction begins, so a transaction
 		// never fails half-way upgrading a read lock.
 		q.Set("_txlock", "immediate")

@@ -26,10 +26,6 @@ func TestVersionMovesOnWithEveryWrite(t *testing.T) {
 		{"a person (one statement)", func() error { f.newPerson(t, "Brown"); return nil }},
 		{"a location disabled (one statement)", func() error { return f.st.SetLocationDisabled(ctx, f.hospital.ID, true) }},
 		{"a move (a transaction)", func() error { f.courtMove(t, f.person, "2026-11-24"); return nil }},
-		{"an event (the group-commit writer)", func() error {
-			_, _, err := f.st.AppendEvent(ctx, f.event(m.ID, moves.EventMoveAccept, f.now, nil), store.AppendOptions{By: "test"})
-			return err
-		}},
 		{"sessions ended (a transaction)", func() error { return f.st.EndSessions(ctx, u.ID) }},
 	} {
 		before := f.st.Version()
@@ -40,6 +36,28 @@ func TestVersionMovesOnWithEveryWrite(t *testing.T) {
 			t.Errorf("%s: version %d, then %d", w.name, before, after)
 		}
 	}
+	// An event moves on the versions of its move, its places and all
+	// events, and leaves the data version (and other places) alone.
+	other := f.transfer(t, f.newPerson(t, "Other"))
+	before := struct{ all, events, move, from, to, otherMove, otherPlace uint64 }{f.st.Version(), f.st.EventsVersion(),
+		f.st.MoveVersion(m.ID), f.st.LocationVersion(m.FromID), f.st.LocationVersion(m.ToID), f.st.MoveVersion(other.ID), f.st.LocationVersion(other.ToID)}
+	if _, _, err := f.st.AppendEvent(ctx, f.event(m.ID, moves.EventMoveAccept, f.now, nil), store.AppendOptions{By: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if f.st.Version() != before.all {
+		t.Errorf("an event moved the data version on")
+	}
+	if f.st.EventsVersion() <= before.events || f.st.MoveVersion(m.ID) <= before.move ||
+		f.st.LocationVersion(m.FromID) <= before.from || f.st.LocationVersion(m.ToID) <= before.to {
+		t.Errorf("an event left the versions of its move or places where they were")
+	}
+	if !store.SharesSlot(other.ID, m.ID) && f.st.MoveVersion(other.ID) != before.otherMove {
+		t.Errorf("an event on one move moved another's version on")
+	}
+	if !store.SharesSlot(other.ToID, m.FromID) && !store.SharesSlot(other.ToID, m.ToID) && f.st.LocationVersion(other.ToID) != before.otherPlace {
+		t.Errorf("an event moved the version of a place it does not touch")
+	}
+
 	// Reads leave it alone.
 	v := f.st.Version()
 	if _, err := f.st.Move(ctx, m.ID); err != nil {

@@ -28,6 +28,9 @@ type writer struct {
 type writeReq struct {
 	fn  func(tx *txStmts) (any, error)
 	res chan writeRes
+	// fine: fn records in tx.touched everything it changes, so its
+	// commit moves on the finer versions rather than the data version.
+	fine bool
 }
 
 type writeRes struct {
@@ -44,8 +47,8 @@ func newWriter(db *writeDB) *writer {
 // submit queues fn and waits for its batch to commit. The write is not
 // abandoned when ctx ends: once queued it completes, so that a client that
 // gave up can learn the outcome by retrying with the same idempotency key.
-func (w *writer) submit(ctx context.Context, fn func(tx *txStmts) (any, error)) writeRes {
-	req := &writeReq{fn: fn, res: make(chan writeRes, 1)}
+func (w *writer) submit(ctx context.Context, fine bool, fn func(tx *txStmts) (any, error)) writeRes {
+	req := &writeReq{fn: fn, res: make(chan writeRes, 1), fine: fine}
 	w.mu.RLock()
 	if w.shut {
 		w.mu.RUnlock()
@@ -123,7 +126,15 @@ func (w *writer) run(batch []*writeReq) {
 		fail(fmt.Errorf("store: commit: %w", err))
 		return
 	}
-	w.db.done()
+	fine := true
+	for _, r := range batch {
+		fine = fine && r.fine
+	}
+	if fine {
+		w.db.changedFine(tx.touched)
+	} else {
+		w.db.done()
+	}
 	for i, r := range batch {
 		r.res <- results[i]
 	}

@@ -40,10 +40,11 @@ func (s *Server) routes() {
 	signedIn.GET("/moves", h.MovesIndex, viewers)
 	signedIn.GET("/moves/outgoing", h.MovesToday(handlers.ListOutgoing), viewers)
 	signedIn.GET("/moves/incoming", h.MovesToday(handlers.ListIncoming), viewers)
-	// Day lists and move pages are kept rendered (h.Cached) until the data
-	// changes: people keep them open, reload them and htmx polls them.
-	signedIn.GET("/moves/outgoing/:date", h.MovesDay(handlers.ListOutgoing), viewers, h.Cached)
-	signedIn.GET("/moves/incoming/:date", h.MovesDay(handlers.ListIncoming), viewers, h.Cached)
+	// Day lists and move pages are kept rendered (h.CachedDay, CachedMove)
+	// until what they show changes: people keep them open, reload them and
+	// htmx polls them.
+	signedIn.GET("/moves/outgoing/:date", h.MovesDay(handlers.ListOutgoing), viewers, h.CachedDay)
+	signedIn.GET("/moves/incoming/:date", h.MovesDay(handlers.ListIncoming), viewers, h.CachedDay)
 	signedIn.GET("/moves/outgoing/:date/download.csv", h.MovesDayCSV(handlers.ListOutgoing), viewers)
 	signedIn.GET("/moves/incoming/:date/download.csv", h.MovesDayCSV(handlers.ListIncoming), viewers)
 	signedIn.GET("/moves/review", h.ReviewRequests, pmu)
@@ -65,7 +66,7 @@ func (s *Server) routes() {
 	// the move itself (404 when not visible, 403 when not allowed), so no
 	// role gate here. /move/new… is the request wizard's: echo matches its
 	// static segment before these parameters.
-	signedIn.GET("/move/:id", h.MovePage, h.Cached)
+	signedIn.GET("/move/:id", h.MovePage, h.CachedMove)
 	signedIn.GET("/move/:id/timeline", h.MoveTimeline)
 	signedIn.GET("/move/:id/approve", h.MoveApproveForm)
 	signedIn.POST("/move/:id/approve", h.MoveApprove)
