@@ -292,7 +292,7 @@ func pagePhase(ctx context.Context, hc *http.Client, se *server.Session, name, u
 		p.Name += fmt.Sprintf(" [shows %d items, expected %d]", got, want)
 	}
 	logf("  %s: %d bytes (%d gzip); loading...", name, p.Raw, p.Wire)
-	p.Single = loadgen.Run(ctx, loadgen.Options{Clients: 1, Duration: 3 * time.Second, Warmup: 300 * time.Millisecond, MaxRequests: 500},
+	p.Single = loadgen.Run(ctx, loadgen.Options{Clients: 1, Duration: 3 * time.Second, Warmup: 300 * time.Millisecond, MaxRequests: 3000},
 		func(ctx context.Context, w, i int) loadgen.Result {
 			return loadgen.Do(hc, request(ctx))
 		})
