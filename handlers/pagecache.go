@@ -25,10 +25,10 @@ type PageCache struct {
 	// rendered for it.
 	Hits, Misses atomic.Int64
 	mu           sync.Mutex
-	version  uint64
-	entries  map[[32]byte]*cachedPage
-	size     int
-	maxBytes int
+	version      uint64
+	entries      map[[32]byte]*cachedPage
+	size         int
+	maxBytes     int
 }
 
 // cachedPage is a response as written: its status, the headers the
