@@ -192,3 +192,43 @@ func TestRequestPrisonTransfer(t *testing.T) {
 		}
 	})
 }
+
+// With JavaScript, each step of the journey is submitted in place: a
+// validation error appears without reloading the page (a marker set on
+// the window survives) with its summary linking to the field, and a good
+// answer moves to the next step, still without a reload, at the next
+// step's address.
+func TestRequestStepsInPlace(t *testing.T) {
+	srv := startServer(t)
+	st := reqE2EStore(t, srv)
+	person := reqE2EPerson(t, st, "Bennett")
+	page := newPage(t, true)
+	signIn(t, page, srv.BaseURL, "police")
+	reqE2EStart(t, page)
+	_, err := page.Evaluate(`() => { window.__notReloaded = true }`)
+	must(t, err, "mark the window")
+	notReloaded := func(when string) {
+		t.Helper()
+		kept, err := page.Evaluate(`() => window.__notReloaded === true`)
+		must(t, err, "read the marker")
+		if kept != true {
+			t.Fatalf("%s: the page was reloaded, not submitted in place", when)
+		}
+	}
+
+	must(t, reqE2ERole(page, *playwright.AriaRoleButton, "Search").Click(), "search for nobody")
+	summary := page.Locator(".govuk-error-summary")
+	must(t, expect.Locator(summary).ToBeVisible(), "error summary")
+	must(t, expect.Locator(summary.GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "Enter a PNC number or a prison number"})).
+		ToHaveAttribute("href", "#number"), "the summary links to the field")
+	notReloaded("after an empty search")
+	checkA11y(t, page)
+
+	must(t, reqE2ERole(page, *playwright.AriaRoleTextbox, "PNC number or prison number").Fill(person.PNC), "type the PNC number")
+	must(t, reqE2ERole(page, *playwright.AriaRoleButton, "Search").Click(), "search")
+	must(t, expect.Locator(page.Locator("h1")).ToContainText("1 person found"), "the results step")
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/move/new/[a-z2-7]{16}/results$`)), "the results step's address")
+	must(t, expect.Locator(summary).ToHaveCount(0), "no error summary any more")
+	notReloaded("after a search that found someone")
+	checkA11y(t, page)
+}
