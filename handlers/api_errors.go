@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,6 +191,8 @@ func titleFor(status int) string {
 		return "Forbidden"
 	case http.StatusNotFound:
 		return "Resource not found"
+	case http.StatusMethodNotAllowed:
+		return "Method not allowed"
 	case http.StatusConflict:
 		return "Conflict"
 	case http.StatusUnsupportedMediaType:
@@ -205,4 +208,24 @@ func titleFor(status int) string {
 		return "Internal server error"
 	}
 	return http.StatusText(status)
+}
+
+// APIMethodAllowed answers a path the API knows, asked with a method it
+// does not answer, with 405 and an Allow header, before anything else is
+// checked about the request (a missing resource is still 404).
+func (h *Handlers) APIMethodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		// Only when no route matched (the group's catch-all): the rest
+		// of the API's requests pay nothing for this.
+		if h.AllowedMethods == nil || (c.Path() != "/api/*" && c.Path() != "/api") {
+			return next(c)
+		}
+		allow := h.AllowedMethods(c.Request().URL.Path)
+		if len(allow) == 0 || slices.Contains(allow, c.Request().Method) {
+			return next(c)
+		}
+		c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
+		return echo.NewHTTPError(http.StatusMethodNotAllowed,
+			fmt.Sprintf("%s is not allowed here; use %s", c.Request().Method, strings.Join(allow, " or ")))
+	}
 }

@@ -49,6 +49,9 @@ type Handlers struct {
 	Throttle *Throttle
 	// Pages, when set, keeps rendered pages for the routes marked Cached.
 	Pages *PageCache
+	// AllowedMethods, when set, lists the methods the routes answer a path
+	// with (for 405 Method Not Allowed).
+	AllowedMethods func(path string) []string
 }
 
 // Today is the current date in Europe/London, as YYYY-MM-DD.

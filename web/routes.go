@@ -126,7 +126,7 @@ func (s *Server) routes() {
 	e.POST("/oauth/token", h.Token)
 	e.GET("/api/docs", h.APIDocs)
 	e.GET("/api/docs.json", h.APIDocsJSON)
-	api := e.Group("/api", h.APIAuth, handlers.APIMediaType, h.APIIdempotency)
+	api := e.Group("/api", h.APIAuth, h.APIMethodAllowed, handlers.APIMediaType, h.APIIdempotency)
 	api.POST("/events", h.PostEvent)
 	api.GET("/events/:id", h.GetEvent)
 	api.GET("/moves", h.ListMoves)

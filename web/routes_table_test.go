@@ -299,8 +299,9 @@ func routeTable() []routeCase {
 		{route: "echo_route_not_found /", method: "DELETE", path: "/", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf)},
 		{route: "echo_route_not_found /api", method: "GET", path: "/api", want: allAPI401(nf, nf)},
 		{route: "echo_route_not_found /api/*", method: "GET", path: "/api/no-such-thing", want: allAPI401(nf, nf)},
-		{route: "echo_route_not_found /api/*", method: "DELETE", path: "/api/moves", want: allAPI401(nf, nf)},
-		{route: "echo_route_not_found /api/*", method: "PUT", path: "/api/moves/{gfdBooked}", body: `{}`, want: allAPI401(nf, nf)},
+		{route: "echo_route_not_found /api/*", method: "DELETE", path: "/api/moves", want: allAPI401(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed),
+			note: "a path the API answers, with another method"},
+		{route: "echo_route_not_found /api/*", method: "PUT", path: "/api/moves/{gfdBooked}", body: `{}`, want: allAPI401(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed)},
 	}
 }
 

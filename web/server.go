@@ -61,6 +61,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s := &Server{Echo: e, Handlers: h, cfg: cfg, log: log}
 	s.middleware()
 	s.routes()
+	h.AllowedMethods = s.allowedMethods()
 	return s
 }
 
