@@ -183,7 +183,7 @@ func docView(doc map[string]any) views.APIDocs {
 			// An operation with its own security list needs no bearer token.
 			if _, ok := o["security"].([]any); ok {
 				op.Auth = "None"
-				if p == "/oauth/token" {
+				if strings.HasPrefix(p, "/oauth/") {
 					op.Auth = "Client credentials (HTTP Basic or form fields)"
 				}
 			}

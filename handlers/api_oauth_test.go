@@ -2,8 +2,10 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -198,4 +200,61 @@ func TestBearerTokenRequired(t *testing.T) {
 	e.do("GET", "/api/moves", "", nil, "Authorization", "bearer "+tok).want(t, http.StatusOK)
 	e.do("GET", "/api/docs.json", "", nil).want(t, http.StatusOK)
 	e.do("GET", "/api/docs", "", nil).want(t, http.StatusOK)
+}
+
+// RFC 7009 revocation: a client ends its own token at once; another
+// client's token, an unknown one or a revoked one is left alone with the
+// same 200; bad requests and bad credentials are refused.
+func TestTokenRevocation(t *testing.T) {
+	e := newAPIEnv(t)
+	id, secret := e.client("serco")
+	otherID, otherSecret := e.client("geoamey")
+	tok := e.token(id, secret)
+	keep := e.token(id, secret)
+	other := e.token(otherID, otherSecret)
+	e.do(http.MethodGet, "/api/moves", tok, nil).want(t, http.StatusOK) // now kept in memory too
+
+	revoke := func(form url.Values, basicID, basicSecret string) *apiResp {
+		req := httptest.NewRequest(http.MethodPost, "/oauth/revoke", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if basicID != "" {
+			req.SetBasicAuth(basicID, basicSecret)
+		}
+		return e.serve(req)
+	}
+
+	// Another client's token: 200, and it still works.
+	r := revoke(url.Values{"token": {other}}, id, secret).want(t, http.StatusOK)
+	if len(r.Body) != 0 || r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("revocation answer: %q, %v", r.Body, r.Header)
+	}
+	e.do(http.MethodGet, "/api/moves", other, nil).want(t, http.StatusOK)
+	// Unknown: 200 all the same.
+	revoke(url.Values{"token": {"not-a-token"}}, id, secret).want(t, http.StatusOK)
+
+	// Its own, with credentials in the form this time: gone at once.
+	revoke(url.Values{"token": {tok}, "token_type_hint": {"access_token"}, "client_id": {id}, "client_secret": {secret}}, "", "").want(t, http.StatusOK)
+	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", tok, nil))
+	e.do(http.MethodGet, "/api/moves", keep, nil).want(t, http.StatusOK)
+	revoke(url.Values{"token": {tok}}, id, secret).want(t, http.StatusOK) // twice is fine
+
+	// Refused.
+	for _, tc := range []struct {
+		name       string
+		form       url.Values
+		user, pass string
+		status     int
+		errorCode  string
+	}{
+		{"no token", url.Values{}, id, secret, http.StatusBadRequest, "invalid_request"},
+		{"refresh token hint", url.Values{"token": {keep}, "token_type_hint": {"refresh_token"}}, id, secret, http.StatusBadRequest, "unsupported_token_type"},
+		{"wrong secret", url.Values{"token": {keep}}, id, secret + "x", http.StatusUnauthorized, "invalid_client"},
+		{"no credentials", url.Values{"token": {keep}}, "", "", http.StatusUnauthorized, "invalid_client"},
+	} {
+		r := revoke(tc.form, tc.user, tc.pass)
+		if r.Code != tc.status || r.JSON["error"] != tc.errorCode {
+			t.Errorf("%s: %d %s, want %d %s", tc.name, r.Code, r.Body, tc.status, tc.errorCode)
+		}
+	}
+	e.do(http.MethodGet, "/api/moves", keep, nil).want(t, http.StatusOK)
 }

@@ -32,43 +32,9 @@ type oauthTokenResponse struct {
 // fields client_id and client_secret, never both.
 func (h *Handlers) Token(c echo.Context) error {
 	r := c.Request()
-	mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
-	if mt != "" && mt != echo.MIMEApplicationForm {
-		return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request",
-			Desc: "send the parameters as application/x-www-form-urlencoded"}
-	}
-	if err := r.ParseForm(); err != nil {
-		if he, ok := err.(*echo.HTTPError); ok {
-			return he
-		}
-		return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Desc: "the form could not be read"}
-	}
-	form := r.PostForm
-	for k, v := range form {
-		if len(v) > 1 {
-			return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Desc: k + " is given more than once"}
-		}
-	}
-	id, secret, basic, err := oauthClientCredentials(r)
+	form, id, secret, err := h.oauthRequest(c)
 	if err != nil {
 		return err
-	}
-	formID, formSecret := form.Get("client_id"), form.Get("client_secret")
-	switch {
-	case basic && (formSecret != "" || (formID != "" && formID != id)):
-		return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request",
-			Desc: "send the client credentials either by HTTP Basic or in the form, not both"}
-	case !basic:
-		id, secret = formID, formSecret
-	}
-	if id == "" || secret == "" {
-		return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", Desc: "client authentication is required"}
-	}
-	if wait := h.tokenLimiter().take(id, h.Now()); wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
-		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		return &oauthError{Status: http.StatusTooManyRequests, Code: "slow_down",
-			Desc: "too many token requests for this client; wait " + strconv.Itoa(secs) + " seconds and reuse the token until it expires"}
 	}
 	switch gt := form.Get("grant_type"); gt {
 	case "":
@@ -97,6 +63,87 @@ func (h *Handlers) Token(c echo.Context) error {
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Pragma", "no-cache")
 	return c.JSON(http.StatusOK, oauthTokenResponse{AccessToken: token, TokenType: "bearer", ExpiresIn: int(h.TokenTTL / time.Second)})
+}
+
+// Revoke is the OAuth2 token revocation endpoint (RFC 7009): a client
+// ends one of its own access tokens before it expires, say when a system
+// holding it is retired. The client authenticates as at /oauth/token. The
+// answer is 200 whether or not the token was known, live or the client's
+// own (only the client's own live tokens are revoked), so it tells nothing
+// about tokens.
+func (h *Handlers) Revoke(c echo.Context) error {
+	r := c.Request()
+	form, id, secret, err := h.oauthRequest(c)
+	if err != nil {
+		return err
+	}
+	token := form.Get("token")
+	if token == "" {
+		return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Desc: "token is required: the access token to revoke"}
+	}
+	if hint := form.Get("token_type_hint"); hint != "" && hint != "access_token" {
+		return &oauthError{Status: http.StatusBadRequest, Code: "unsupported_token_type", Desc: "only access tokens are issued, so only they can be revoked"}
+	}
+	cl, _, err := h.Store.AuthenticateClient(r.Context(), id, secret)
+	if err != nil {
+		if moves.ErrorCode(err) == moves.Unauthorized {
+			h.Log.Info("revocation refused", "client_id", oauthLoggable(id))
+			return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client"}
+		}
+		return err
+	}
+	if err := h.Store.RevokeToken(r.Context(), cl.ID, token); err != nil {
+		return err
+	}
+	h.Log.Info("token revocation", "client_id", cl.ID)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.NoContent(http.StatusOK)
+}
+
+// oauthRequest reads what the token and revocation endpoints share: a
+// form (each field once) and the client's credentials, by HTTP Basic or
+// in the form but not both, within the client's rate limit.
+func (h *Handlers) oauthRequest(c echo.Context) (url.Values, string, string, error) {
+	r := c.Request()
+	mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if mt != "" && mt != echo.MIMEApplicationForm {
+		return nil, "", "", &oauthError{Status: http.StatusBadRequest, Code: "invalid_request",
+			Desc: "send the parameters as application/x-www-form-urlencoded"}
+	}
+	if err := r.ParseForm(); err != nil {
+		if he, ok := err.(*echo.HTTPError); ok {
+			return nil, "", "", he
+		}
+		return nil, "", "", &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Desc: "the form could not be read"}
+	}
+	form := r.PostForm
+	for k, v := range form {
+		if len(v) > 1 {
+			return nil, "", "", &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Desc: k + " is given more than once"}
+		}
+	}
+	id, secret, basic, err := oauthClientCredentials(r)
+	if err != nil {
+		return nil, "", "", err
+	}
+	formID, formSecret := form.Get("client_id"), form.Get("client_secret")
+	switch {
+	case basic && (formSecret != "" || (formID != "" && formID != id)):
+		return nil, "", "", &oauthError{Status: http.StatusBadRequest, Code: "invalid_request",
+			Desc: "send the client credentials either by HTTP Basic or in the form, not both"}
+	case !basic:
+		id, secret = formID, formSecret
+	}
+	if id == "" || secret == "" {
+		return nil, "", "", &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", Desc: "client authentication is required"}
+	}
+	if wait := h.tokenLimiter().take(id, h.Now()); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		return nil, "", "", &oauthError{Status: http.StatusTooManyRequests, Code: "slow_down",
+			Desc: "too many token requests for this client; wait " + strconv.Itoa(secs) + " seconds and reuse the token until it expires"}
+	}
+	return form, id, secret, nil
 }
 
 // oauthClientCredentials reads HTTP Basic client credentials: the id and

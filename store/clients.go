@@ -434,6 +434,22 @@ func (s *Store) ClientForToken(ctx context.Context, token string, now time.Time)
 	return c, nil
 }
 
+// RevokeToken revokes an access token at its client's request (RFC 7009).
+// A token that is unknown, already revoked or another client's is left
+// as it is, and the answer is the same: nothing is learnt of other
+// clients' tokens.
+func (s *Store) RevokeToken(ctx context.Context, clientID, token string) error {
+	if token == "" {
+		return nil
+	}
+	defer s.revoked()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND client_id = ? AND revoked_at IS NULL",
+			micros(s.Now().UTC()), hashSecret(token), clientID)
+		return err
+	})
+}
+
 // tokenEntry is a token found: its client and when it expires.
 type tokenEntry struct {
 	client  APIClient

@@ -120,10 +120,12 @@ func (s *Server) routes() {
 	// (admin section end)
 
 	// --- Supplier API ---
-	// OAuth2 client credentials at /oauth/token, then JSON:API under /api
+	// OAuth2 client credentials at /oauth/token (and RFC 7009 revocation
+	// at /oauth/revoke), then JSON:API under /api
 	// with a bearer token. The documentation is public; everything else
 	// needs a token, and a supplier's client sees only its supplier's moves.
 	e.POST("/oauth/token", h.Token)
+	e.POST("/oauth/revoke", h.Revoke)
 	e.GET("/api/docs", h.APIDocs)
 	e.GET("/api/docs.json", h.APIDocsJSON)
 	api := e.Group("/api", h.APIAuth, h.APIMethodAllowed, handlers.APIMediaType, h.APIIdempotency)

@@ -257,6 +257,9 @@ func routeTable() []routeCase {
 		// --- Supplier API ---
 		{route: "POST /oauth/token", method: "POST", path: "/oauth/token", form: form("grant_type", "client_credentials"), want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau), note: "no credentials"},
 		{route: "POST /oauth/token", method: "POST", path: "/oauth/token", form: form("grant_type", "client_credentials", "client_id", "{client}", "client_secret", "{clientSecret}"), want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok), note: "the credentials, whoever sends them"},
+		{route: "POST /oauth/revoke", method: "POST", path: "/oauth/revoke", form: form("token", "some-token"), want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau), note: "no credentials"},
+		{route: "POST /oauth/revoke", method: "POST", path: "/oauth/revoke", form: form("token", "some-token", "client_id", "nobody", "client_secret", "wrong"), want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau),
+			note: "credentials of no client, whoever sends them (a client's own is 200: handlers tests)"},
 		{route: "GET /api/docs", method: "GET", path: "/api/docs", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
 		{route: "GET /api/docs.json", method: "GET", path: "/api/docs.json", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
 		{route: "GET /api/moves", method: "GET", path: "/api/moves", want: allAPI401(ok, ok)},
