@@ -47,7 +47,8 @@ type Handlers struct {
 	// TokenTTL is how long an API access token lives.
 	TokenTTL time.Duration
 	Throttle *Throttle
-	// Pages, when set, keeps rendered pages for the routes marked Cached.
+	// Pages, when set, keeps rendered pages for the routes marked CachedDay
+	// or CachedMove.
 	Pages *PageCache
 	// AllowedMethods, when set, lists the methods the routes answer a path
 	// with (for 405 Method Not Allowed).

@@ -46,13 +46,6 @@ func NewPageCache(maxBytes int) *PageCache {
 	return &PageCache{entries: map[[32]byte]*cachedPage{}, maxBytes: maxBytes}
 }
 
-// Len is the number of pages held.
-func (pc *PageCache) Len() int {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	return len(pc.entries)
-}
-
 // sync empties the cache when the data has moved on. It reports whether
 // pages of version v may be used or stored.
 func (pc *PageCache) sync(v uint64) bool {
