@@ -55,7 +55,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: &writeDB{db: w, version: new(atomic.Uint64)}, Now: time.Now}
+	s := &Store{w: &writeDB{db: w}, Now: time.Now}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -66,8 +66,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.writer = newWriter(s.w)
 	if s.ckpt, err = newCheckpointer(path, w, &s.w.dirty, s.changedElsewhere); err != nil {
-		s.writer.close()
-		w.Close()
+		s.Close()
 		return nil, err
 	}
 	r, err := sql.Open("sqlite", dsn(path, true))

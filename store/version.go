@@ -3,15 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
-	"github.com/securemove/securemove/moves"
 	"sync/atomic"
+
+	"github.com/securemove/securemove/moves"
 )
 
 // Version is the data version: it moves on after every commit on the write
 // connection, the only connection that writes, but for events (see
-// fineVersions). Whatever is built from the
-// database (a rendered page, a user) can be kept while the version stays
-// the same.
+// fineVersions). Whatever is built from the database (a rendered page, a
+// user) can be kept while the version stays the same.
 //
 // A reader takes the version before it reads. A commit that lands while it
 // reads moves the version on after the commit, so what the reader built is
@@ -24,7 +24,7 @@ func (s *Store) Version() uint64 { return s.w.version.Load() }
 // move the version on afterwards, so no write can forget to.
 type writeDB struct {
 	db      *sql.DB
-	version *atomic.Uint64
+	version atomic.Uint64
 	// dirty tells the checkpointer there is something to copy back.
 	dirty atomic.Bool
 	fine  fineVersions
