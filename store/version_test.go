@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"github.com/securemove/securemove/store/storetest"
 	"testing"
 
 	"github.com/securemove/securemove/moves"
@@ -12,6 +13,10 @@ import (
 // before the writer hears back, so whatever was built from the database
 // before the write is stale by the time anyone can ask for it again.
 func TestVersionMovesOnWithEveryWrite(t *testing.T) {
+	storetest.ForEachEngine(t, testVersionMovesOnWithEveryWrite)
+}
+
+func testVersionMovesOnWithEveryWrite(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	m := f.courtMove(t, f.person, "2026-11-23")
@@ -72,7 +77,9 @@ func TestVersionMovesOnWithEveryWrite(t *testing.T) {
 }
 
 // Users are kept for one data version: a change to a user is seen at once.
-func TestUserCacheSeesChanges(t *testing.T) {
+func TestUserCacheSeesChanges(t *testing.T) { storetest.ForEachEngine(t, testUserCacheSeesChanges) }
+
+func testUserCacheSeesChanges(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	u := store.User{Username: "cache.test", FullName: "Cache Test", Role: "court", LocationIDs: []string{f.court.ID}}

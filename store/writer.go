@@ -108,6 +108,15 @@ func (w *writer) run(batch []*writeReq) {
 			return
 		}
 		v, err := r.fn(tx)
+		// On PostgreSQL another instance's writes may deadlock with this
+		// one; the database breaks the tie by failing one, which goes
+		// again from its savepoint (its locks went with the rollback).
+		for try := 1; err != nil && retryable(err) && try < 3; try++ {
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+				break
+			}
+			v, err = r.fn(tx)
+		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
 				tx.Rollback()
