@@ -167,6 +167,25 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 			log.Info("database closed")
 		}
 	}()
+	// Clean-ups run on one instance of all those sharing the database
+	// (store.RunBackground), and stop before the database closes.
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	bgDone := make(chan struct{})
+	go func() {
+		defer close(bgDone)
+		st.RunBackground(bgCtx, time.Minute, func(ctx context.Context) error {
+			n, err := st.CleanUp(ctx, time.Now())
+			if n > 0 {
+				log.Info("expired tokens and idempotency keys deleted", "rows", n)
+			}
+			return err
+		}, func(err error) {
+			if err != nil {
+				log.Warn("background clean-up", "err", err)
+			}
+		})
+	}()
+	defer func() { stopBackground(); <-bgDone }()
 	if cfg.demo {
 		seeded, err := st.SeedDemo(ctx, time.Now())
 		if err != nil {

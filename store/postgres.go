@@ -29,7 +29,7 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 	}
 	cfg.RuntimeParams["timezone"] = "UTC"
 	cfg.RuntimeParams["application_name"] = "securemove"
-	s := &Store{eng: postgresEngine, Now: time.Now}
+	s := &Store{eng: postgresEngine, Now: time.Now, pgcfg: cfg}
 	// The channel is the schema's: instances on one schema hear each other,
 	// other schemas (tests, another deployment) are not their business.
 	probe, err := pgx.ConnectConfig(ctx, cfg)

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/securemove/securemove/moves"
 )
 
@@ -45,6 +46,9 @@ type Store struct {
 	writer      *writer
 	ckpt        *checkpointer
 	listen      *listener
+	// pgcfg is the PostgreSQL connection's settings, for connections of
+	// their own (the background lock).
+	pgcfg *pgx.ConnConfig
 }
 
 // Open opens the database and applies any migrations it lacks: a

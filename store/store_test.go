@@ -48,8 +48,14 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureOn(t, MustOpen(t))
+}
+
+// newFixtureOn builds the small world in st.
+func newFixtureOn(t testing.TB, st *store.Store) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	f := &fixture{st: MustOpen(t), now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), today: "2026-11-22"}
+	f := &fixture{st: st, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), today: "2026-11-22"}
 	f.st.Now = func() time.Time { return f.now }
 	mk := func(title, code string, typ moves.LocationType, disabled bool) moves.Location {
 		l := moves.Location{Title: title, Code: code, Type: typ, Disabled: disabled}
