@@ -94,7 +94,8 @@ func (m *Metrics) ObserveDelivery(channel, outcome string) {
 // token turns the endpoint off: every request gets 404, so metrics are
 // never public by accident.
 func (m *Metrics) Handler(token string) http.Handler {
-	inner := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+	// ContinueOnError: a failing outbox query must not hide every other metric.
+	inner := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if token == "" {
 			http.NotFound(w, r)

@@ -164,13 +164,18 @@ func (w *Worker) attempt(ctx context.Context, d Delivery) {
 	if err != nil {
 		res = Result{Err: err}
 	} else {
+		var s Sender
 		switch n.Channel {
 		case ChannelWebhook:
-			res = w.Webhook.Send(ctx, d, creds)
+			s = w.Webhook
 		case ChannelEmail:
-			res = w.Email.Send(ctx, d, creds)
-		default:
-			res = Result{Err: errors.New("notify: unknown channel " + string(n.Channel))}
+			s = w.Email
+		}
+		if s == nil {
+			// Only reachable with an Outbox that ignored Channels.
+			res = Result{Err: errors.New("notify: channel " + string(n.Channel) + " is off")}
+		} else {
+			res = s.Send(ctx, d, creds)
 		}
 	}
 	end := w.Clock.Now()

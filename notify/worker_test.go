@@ -286,3 +286,30 @@ func TestObserverSeesOutcomes(t *testing.T) {
 		t.Errorf("observed %v", obs.got)
 	}
 }
+
+// Run picks new work up when woken, without waiting for the poll, and
+// returns once its context ends and attempts in flight are recorded.
+func TestRunWakesAndStops(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, http.StatusOK)
+	w := newWorker(t, nil, clock, time.Second)
+	w.Poll = time.Hour
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	time.Sleep(20 * time.Millisecond) // let the first, empty, round pass
+	ob.add(note("n-1", "s1"), clock.Now())
+	w.Wake()
+	eventually(t, "delivery after Wake", func() bool { return ob.delivered("n-1") })
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
