@@ -87,6 +87,18 @@
 // e-mail. A message names the move's reference and links to it; it carries
 // no personal details.
 //
+// # What the store keeps
+//
+// subscriptions: id, supplier_id, callback_url, email, sealed secrets (one,
+// or two while rotating, oldest first — add the new one, retire the old one
+// later), basic_user, sealed basic_password, enabled, disabled_at and
+// reason. notifications (the outbox): id (uuid; the webhook id),
+// subscription_id, channel, event_type, created_at, move_id,
+// move_reference, event_id, lodging_id, attempts, next_attempt_at (indexed
+// with subscription_id; also the lease), last_attempt_at, last_status,
+// last_error, delivered_at, failed_at. Undelivered means delivered_at and
+// failed_at both null; that feeds the metrics' outbox gauges.
+//
 // # Demo receiver
 //
 // Sink verifies both signatures of what it receives against one secret and
