@@ -309,8 +309,10 @@ type NewJourney struct {
 	FromID     string
 	ToID       string
 	Timestamp  time.Time
-	// Billable is nil when the client did not say.
+	// Billable is nil when the client did not say; then Cause decides
+	// (see Billable), and without a cause either it is an error.
 	Billable *bool
+	Cause    JourneyCause
 	Date     string // "" for the move's date
 	Vehicle  Vehicle
 }
@@ -343,8 +345,16 @@ func ValidateNewJourney(m Move, nj NewJourney, existing []Journey, locs Location
 	if nj.Timestamp.IsZero() {
 		fe.Add("timestamp", "blank", "timestamp is required and must be a date and time with a time zone")
 	}
-	if nj.Billable == nil {
+	billable := false
+	switch {
+	case nj.Billable != nil:
+		billable = *nj.Billable
+	case nj.Cause == "":
 		fe.Add("billable", "blank", "billable is required and must be true or false")
+	case !slices.Contains(JourneyCauses, nj.Cause):
+		fe.Add("cause", "inclusion", "Select why the journey is driven")
+	default:
+		billable = Billable(nj.Cause)
 	}
 	date := nj.Date
 	if date == "" {
@@ -377,7 +387,7 @@ func ValidateNewJourney(m Move, nj NewJourney, existing []Journey, locs Location
 		JourneyState: JourneyState{
 			Status:   JourneyProposed,
 			Date:     date,
-			Billable: *nj.Billable,
+			Billable: billable,
 			Vehicle:  trimVehicle(nj.Vehicle),
 		},
 	}, nil

@@ -431,6 +431,35 @@ func TestValidateNewJourney(t *testing.T) {
 		t.Errorf("explicit date: %+v, %v", j, err)
 	}
 
+	// Without billable, the cause decides; an unknown cause is refused.
+	for _, c := range []struct {
+		cause JourneyCause
+		want  bool
+		field string
+	}{
+		{CausePlanned, true, ""}, {CauseRedirectedByPMU, true, ""}, {CauseLockout, false, ""},
+		{CauseSupplierFault, false, ""}, {"whim", false, "cause"}, {"", false, "billable"},
+	} {
+		n := good
+		n.Billable, n.Cause = nil, c.cause
+		j, err := ValidateNewJourney(m, n, existing, world())
+		if c.field != "" {
+			if e, ok := AsError(err); !ok || !e.Fields.Has(c.field) {
+				t.Errorf("cause %q: %v", c.cause, err)
+			}
+			continue
+		}
+		if err != nil || j.Billable != c.want {
+			t.Errorf("cause %q: billable %v, %v", c.cause, j.Billable, err)
+		}
+	}
+	// A given billable wins over the cause.
+	n = good
+	n.Billable, n.Cause = &no, CausePlanned
+	if j, err := ValidateNewJourney(m, n, existing, world()); err != nil || j.Billable {
+		t.Errorf("billable false with a planned cause: %+v, %v", j, err)
+	}
+
 	// A second live journey with the same ends is a conflict naming it.
 	dup := good
 	dup.ToID = "police-2"
