@@ -180,7 +180,8 @@ type LodgingChange struct {
 // completed) moves by the same number of days, so that they neither
 // overlap nor leave a gap; a stay that ends earlier moves nothing, since
 // PMU may mean to leave the later plans as they are. The first change is
-// the lodging asked for, the rest follow by start date. A change that
+// the lodging asked for, the rest follow latest first, the order in which
+// to write them. A change that
 // changes nothing gives no changes and no error.
 //
 // A proposed lodging may change in every way; a started one only its end
@@ -235,7 +236,9 @@ func UpdateLodging(m Move, lodgings []Lodging, id string, c LodgingChanges, at t
 			later = append(later, o)
 		}
 	}
-	slices.SortFunc(later, func(a, b Lodging) int { return cmp.Or(cmp.Compare(a.StartDate, b.StartDate), cmp.Compare(a.ID, b.ID)) })
+	// Latest first: applied one by one, each moves into dates the one
+	// before it has already left, so no two ever share dates on the way.
+	slices.SortFunc(later, func(a, b Lodging) int { return cmp.Or(cmp.Compare(b.StartDate, a.StartDate), cmp.Compare(a.ID, b.ID)) })
 	for _, o := range later {
 		n := o
 		if o.Status == LodgingProposed {

@@ -163,6 +163,7 @@ func TestUpdateLodgingShiftsLaterLodgings(t *testing.T) {
 			{ID: "b", MoveID: "move-1", LocationID: "police-2", StartDate: "2026-03-03", EndDate: "2026-03-04", Status: lpr},
 			{ID: "x", MoveID: "move-1", LocationID: "police-2", StartDate: "2026-03-07", EndDate: "2026-03-08", Status: lca},
 			{ID: "early", MoveID: "move-1", LocationID: "police-2", StartDate: "2026-03-01", EndDate: "2026-03-02", Status: lco},
+			{ID: "early0", MoveID: "move-1", LocationID: "yoi-1", StartDate: "2026-02-28", EndDate: "2026-03-01", Status: lpr},
 		}
 	}
 	type after struct{ start, end string }
@@ -177,7 +178,7 @@ func TestUpdateLodgingShiftsLaterLodgings(t *testing.T) {
 	}{
 		{name: "two nights longer moves later ones two days", id: "a", c: LodgingChanges{EndDate: "2026-03-05"},
 			want:  map[string]after{"a": {"2026-03-02", "2026-03-05"}, "b": {"2026-03-05", "2026-03-06"}, "c": {"2026-03-07", "2026-03-08"}},
-			order: []string{"a", "b", "c"}},
+			order: []string{"a", "c", "b"}},
 		{name: "the last one longer moves nothing else", id: "c", c: LodgingChanges{EndDate: "2026-03-07"},
 			want: map[string]after{"c": {"2026-03-05", "2026-03-07"}}, order: []string{"c"}},
 		{name: "asking for what it is changes nothing", id: "b", c: LodgingChanges{StartDate: "2026-03-03", EndDate: "2026-03-04"},
@@ -186,6 +187,9 @@ func TestUpdateLodgingShiftsLaterLodgings(t *testing.T) {
 			want: map[string]after{"a": {"2026-03-02", "2026-03-03"}}, order: []string{"a"}},
 		{name: "same start, later end by moving both", id: "b", c: LodgingChanges{StartDate: "2026-03-04", EndDate: "2026-03-05"},
 			want: map[string]after{"b": {"2026-03-04", "2026-03-05"}, "c": {"2026-03-06", "2026-03-07"}}, order: []string{"b", "c"}},
+		{name: "three later ones, written latest first", id: "early0", c: LodgingChanges{EndDate: "2026-03-02"},
+			want:  map[string]after{"early0": {"2026-02-28", "2026-03-02"}, "a": {"2026-03-03", "2026-03-04"}, "b": {"2026-03-04", "2026-03-05"}, "c": {"2026-03-06", "2026-03-07"}},
+			order: []string{"early0", "c", "b", "a"}},
 		{name: "end before start", id: "a", c: LodgingChanges{EndDate: "2026-03-01"}, errCode: Invalid, field: "end_date"},
 		{name: "closed place", id: "a", c: LodgingChanges{LocationID: "court-closed"}, errCode: Invalid, field: "location"},
 		{name: "dates of another", id: "a", c: LodgingChanges{StartDate: "2026-03-05", EndDate: "2026-03-06"}, errCode: Invalid, field: "start_date"},
@@ -212,6 +216,27 @@ func TestUpdateLodgingShiftsLaterLodgings(t *testing.T) {
 					t.Fatalf("changes %+v", got)
 				}
 				return
+			}
+			// Written in the order given, no two live lodgings ever share
+			// their dates.
+			current := lodgings()
+			for _, c := range got {
+				for k := range current {
+					if current[k].ID == c.After.ID {
+						current[k] = c.After
+					}
+				}
+				seen := map[[2]string]string{}
+				for _, l := range current {
+					if l.Status == lca {
+						continue
+					}
+					key := [2]string{l.StartDate, l.EndDate}
+					if other, dup := seen[key]; dup {
+						t.Errorf("after writing %s, %s and %s share %v", c.After.ID, other, l.ID, key)
+					}
+					seen[key] = l.ID
+				}
 			}
 			if len(got) != len(tt.order) {
 				t.Fatalf("%d changes; want %d: %+v", len(got), len(tt.order), got)
