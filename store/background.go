@@ -46,6 +46,9 @@ func (s *Store) RunBackground(ctx context.Context, interval time.Duration, work 
 			}
 		}
 		err := work(ctx)
+		if ctx.Err() != nil {
+			return // stopped while working: nothing to report
+		}
 		if onRun != nil {
 			onRun(err)
 		}
