@@ -30,33 +30,25 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 	cfg.RuntimeParams["timezone"] = "UTC"
 	cfg.RuntimeParams["application_name"] = "securemove"
 	s := &Store{eng: postgresEngine, Now: time.Now, pgcfg: cfg}
-	// The channel is the schema's: instances on one schema hear each other,
-	// other schemas (tests, another deployment) are not their business.
-	probe, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("store: connect to PostgreSQL: %w", err)
-	}
-	var schema string
-	err = probe.QueryRow(ctx, "SELECT current_schema()").Scan(&schema)
-	probe.Close(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("store: PostgreSQL current schema: %w", err)
-	}
 	self := make([]byte, 8)
 	if _, err := rand.Read(self); err != nil {
 		return nil, err
 	}
-	n := &notifier{channel: "securemove_changes_" + schema, payload: hex.EncodeToString(self)}
-
+	n := &notifier{payload: hex.EncodeToString(self)}
 	w := sql.OpenDB(&pgConnector{inner: stdlib.GetConnector(*cfg), notify: n})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	s.w = &writeDB{db: w}
-	if err := w.PingContext(ctx); err != nil {
+	// The channel is the schema's: instances on one schema hear each other,
+	// other schemas (tests, another deployment) are not their business.
+	// (Read before anything is written, so every write has its channel.)
+	var schema string
+	if err := w.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 	}
+	n.channel = "securemove_changes_" + schema
 	if s.listen, err = newListener(ctx, cfg, n, s.changedElsewhere); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: listen for other instances: %w", err)

@@ -215,7 +215,24 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 	if _, err := s.w.ExecContext(ctx, s.eng.migrationsTable); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
+	applied := map[int]bool{}
+	rows, err := s.w.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("store: read schema_migrations: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
 	for _, m := range ms {
+		if applied[m.version] {
+			continue
+		}
 		if err := s.inTx(ctx, func(tx *sql.Tx) error {
 			// Instances starting together take turns; each sees what the
 			// one before it applied.
