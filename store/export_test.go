@@ -29,3 +29,13 @@ func SetReferenceSourceForTest(s *Store, fn func() (string, error)) { s.refSourc
 func SharesSlot(a, b string) bool {
 	return slot(a, moveSlots) == slot(b, moveSlots) || slot(a, locationSlots) == slot(b, locationSlots)
 }
+
+// AuthVersion, UsersVersion and LocationsVersion are the versions of the
+// store's own memos.
+func (s *Store) AuthVersion() uint64      { return s.w.v.auth.Load() }
+func (s *Store) UsersVersion() uint64     { return s.w.v.users.Load() }
+func (s *Store) LocationsVersion() uint64 { return s.w.v.locations.Load() }
+
+// SetAfterLocationsRead runs fn between reading the locations and keeping
+// them (nil to stop).
+func SetAfterLocationsRead(fn func()) { afterLocationsRead = fn }
