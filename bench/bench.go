@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/loadgen"
 	"github.com/securemove/securemove/bench/internal/report"
 	"github.com/securemove/securemove/bench/internal/seed"
@@ -40,7 +41,7 @@ const (
 // sizeResult is everything measured for one database size.
 type sizeResult struct {
 	Moves   int
-	Meta    store.BulkResult
+	Meta    bulk.BulkResult
 	DBBytes int64
 	Cached  bool
 	SeedSec float64
@@ -206,7 +207,7 @@ func benchSize(ctx context.Context, bin string, n int) (*sizeResult, error) {
 	r.FirstPage = measureFirstPage(ctx, hc, srv.Base)
 
 	// Pages, as PMU with the busy court chosen.
-	se, err := server.SignIn(ctx, hc, srv.Base, "bench.pmu", store.BulkPassword, db.Meta.BusyLocationID)
+	se, err := server.SignIn(ctx, hc, srv.Base, "bench.pmu", bulk.BulkPassword, db.Meta.BusyLocationID)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +398,7 @@ func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []
 	return c.PostEvent(ctx, base, server.EventBody(typ, id, now, details)), id
 }
 
-func ingestPhase(ctx context.Context, hc *http.Client, base string, clients []*server.Client, clientErr error, meta store.BulkResult) *phase {
+func ingestPhase(ctx context.Context, hc *http.Client, base string, clients []*server.Client, clientErr error, meta bulk.BulkResult) *phase {
 	p := &phase{Name: fmt.Sprintf("POST /api/events, %d clients", benchClients), URL: base + "/api/events", Expected: []int{http.StatusCreated}}
 	if clientErr != nil {
 		p.Skipped = "not measured: " + firstLine(clientErr.Error())

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/loadgen"
 	"github.com/securemove/securemove/bench/internal/report"
 	"github.com/securemove/securemove/bench/internal/seed"
@@ -28,7 +29,7 @@ type crashOptions struct {
 	Moves int
 	// Bin and DB, when set, are used as they are (DB is changed).
 	Bin, DB string
-	Meta    *store.BulkResult
+	Meta    *bulk.BulkResult
 	// Dir holds the working files; default bench/out.
 	Dir string
 	// Posters is how many clients post events at once; default 16.

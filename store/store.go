@@ -315,3 +315,10 @@ func placeholders(n int) string {
 	}
 	return strings.Repeat("?,", n-1) + "?"
 }
+
+// DSN is the data source name Open uses for the writer connection of the
+// database at path: the same pragmas (WAL, synchronous FULL, busy timeout,
+// foreign keys, cache) and immediate transactions. Benchmarks use it to
+// measure the plain insert rate under the service's own settings, and the
+// bulk loader (bench/bulk) to open the file it fills.
+func DSN(path string) string { return dsn(path, false) }

@@ -53,7 +53,7 @@ func TestEveryWriteMovesOnWhatItTouched(t *testing.T) {
 		return vs{
 			"data": f.st.Version(), "events": f.st.EventsVersion(), "auth": f.st.AuthVersion(), "users": f.st.UsersVersion(),
 			"locations": f.st.LocationsVersion(),
-			"moveA": f.st.MoveVersion(mA.ID), "moveB": f.st.MoveVersion(mB.ID),
+			"moveA":     f.st.MoveVersion(mA.ID), "moveB": f.st.MoveVersion(mB.ID),
 			"police": f.st.LocationVersion(f.police.ID), "court": f.st.LocationVersion(f.court.ID),
 			"prison": f.st.LocationVersion(f.prison.ID), "prison2": f.st.LocationVersion(f.prison2.ID),
 		}

@@ -255,5 +255,3 @@ func copyFile(from, to string) error {
 	}
 	return out.Close()
 }
-
-
