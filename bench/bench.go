@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -386,8 +387,18 @@ func abs(x int) int {
 // so any number may be posted to any move.
 var informational = []string{"MoveNotifyPremisesOfEta", "MoveNotifyPremisesOfArrivalIn30Mins"}
 
-// eventRequest builds a valid POST /api/events for worker w's client.
-func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []string, rng *rand.Rand) (*http.Request, string) {
+// eventPost is one event as a client sends it: the body and the
+// Idempotency-Key the README asks clients to send (a new key per event,
+// kept to retry with), which the notes also carry, so that a stored event
+// can be traced to its request.
+type eventPost struct {
+	client int
+	key    string
+	body   []byte
+}
+
+// newEventPost draws an informational event about one of moveIDs.
+func newEventPost(client int, moveIDs []string, rng *rand.Rand) eventPost {
 	id := moveIDs[rng.IntN(len(moveIDs))]
 	typ := informational[rng.IntN(len(informational))]
 	now := time.Now().UTC()
@@ -395,7 +406,25 @@ func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []
 	if typ == "MoveNotifyPremisesOfEta" {
 		details = map[string]any{"expected_at": now.Add(40 * time.Minute).Format(time.RFC3339)}
 	}
-	return c.PostEvent(ctx, base, server.EventBody(typ, id, now, details)), id
+	key := uuid.NewString()
+	var doc map[string]any
+	_ = json.Unmarshal(server.EventBody(typ, id, now, details), &doc)
+	doc["data"].(map[string]any)["attributes"].(map[string]any)["notes"] = "key " + key
+	body, _ := json.Marshal(doc)
+	return eventPost{client: client, key: key, body: body}
+}
+
+// request makes the POST, with its key.
+func (p eventPost) request(ctx context.Context, base string, c *server.Client) *http.Request {
+	req := c.PostEvent(ctx, base, p.body)
+	req.Header.Set("Idempotency-Key", p.key)
+	return req
+}
+
+// eventRequest builds a valid keyed POST /api/events for worker w's client.
+func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []string, rng *rand.Rand) (*http.Request, string) {
+	p := newEventPost(0, moveIDs, rng)
+	return p.request(ctx, base, c), p.key
 }
 
 func ingestPhase(ctx context.Context, hc *http.Client, base string, clients []*server.Client, clientErr error, meta bulk.BulkResult) *phase {
