@@ -53,11 +53,11 @@ type crashRound struct {
 	// but 201).
 	Replayed, Performed, Refused int
 	// Duplicated counts requests stored more than once, all rounds.
-	Duplicated int
-	Integrity                       string
-	Startup                         time.Duration
-	APIChecked, APIMissing          int
-	Failures                        []string
+	Duplicated             int
+	Integrity              string
+	Startup                time.Duration
+	APIChecked, APIMissing int
+	Failures               []string
 }
 
 // crashResult is the whole run.

@@ -66,6 +66,12 @@ func slot(id string, n uint32) uint32 {
 	return h % n
 }
 
+// SharesSlot reports whether two ids share a fine version slot (as moves
+// or as places), so that a test does not expect them to move apart.
+func SharesSlot(a, b string) bool {
+	return slot(a, moveSlots) == slot(b, moveSlots) || slot(a, locationSlots) == slot(b, locationSlots)
+}
+
 type touchedKind uint8
 
 const (
