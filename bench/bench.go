@@ -428,7 +428,7 @@ func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []
 }
 
 func ingestPhase(ctx context.Context, hc *http.Client, base string, clients []*server.Client, clientErr error, meta bulk.BulkResult) *phase {
-	p := &phase{Name: fmt.Sprintf("POST /api/events, %d clients", benchClients), URL: base + "/api/events", Expected: []int{http.StatusCreated}}
+	p := &phase{Name: fmt.Sprintf("POST /api/events with Idempotency-Key, %d clients", benchClients), URL: base + "/api/events", Expected: []int{http.StatusCreated}}
 	if clientErr != nil {
 		p.Skipped = "not measured: " + firstLine(clientErr.Error())
 		return p
