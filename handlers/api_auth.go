@@ -133,8 +133,12 @@ func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			orig := res.Writer
 			cw = &captureWriter{header: http.Header{}}
 			res.Writer = cw
-			if err := next(c); err != nil {
-				c.Error(err)
+			// A request that fails changes nothing: what it wrote is undone,
+			// and its answer (a 422, say) is kept alone.
+			var herr error
+			_ = u.Savepoint(func(*store.Unit) error { herr = next(c); return herr })
+			if herr != nil {
+				c.Error(herr)
 			}
 			res.Writer = orig
 			a := store.Answer{Status: cw.status, ContentType: cw.header.Get(echo.HeaderContentType), Body: cw.body.Bytes()}

@@ -102,6 +102,11 @@ func (u *Unit) TouchReference() { u.touched.kinds |= touchedReference }
 // they touched (migrations, another process's commits).
 func (u *Unit) TouchAll() { u.touched.kinds |= touchedAll }
 
+// Savepoint runs fn inside the unit, in a savepoint of its own: if fn
+// fails, what it wrote is undone and the unit goes on (to keep the answer
+// to a request that failed, say, without anything the request wrote).
+func (u *Unit) Savepoint(fn func(u *Unit) error) error { return u.nested(fn) }
+
 // unit runs fn as a unit of work. With a ctx that carries a unit of this
 // store, fn joins it, inside a savepoint of its own: if fn fails, what it
 // wrote is undone and the enclosing unit goes on. Otherwise fn is queued
