@@ -90,38 +90,49 @@ func APIMediaType(next echo.HandlerFunc) echo.HandlerFunc {
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.
 const MaxIdempotencyKey = 200
 
-// APIIdempotency makes a POST or PATCH sent with an Idempotency-Key safe
-// to retry, exactly once: the request runs as one unit of work of the
-// store (store.Write), and its answer is kept for 24 hours (per client and
-// key) in the same transaction as the change it answers. The same request
-// sent again gets the answer back with Idempotency-Replayed: true, without
-// doing anything twice, whether the first is long done, just committed by
-// a server that died before answering, or still running (the second
-// waits for it). A first attempt that did not commit left nothing, so its
-// retry runs. The same key with a different request is a 409. Answers
-// with a 5xx status, 409 or 429 are not kept, and what their request
-// wrote is undone, so such a request may be retried with its key.
+// APIIdempotency runs every POST and PATCH under /api as one unit of work
+// of the store (store.Write): the handler runs inside it, its store calls
+// join it, and its answer is sent only once the change has committed. A
+// request that fails changes nothing (what it wrote is undone); a 5xx,
+// 409 or 429 undoes the whole unit.
+//
+// With an Idempotency-Key the request is safe to retry, exactly once: its
+// answer is kept for 24 hours (per client and key) in the same
+// transaction as the change it answers. The same request sent again gets
+// the answer back with Idempotency-Replayed: true, without doing anything
+// twice, whether the first is long done, was just committed by a server
+// that died before answering, or is still running (the second waits for
+// it). A first attempt that did not commit left nothing, so its retry
+// runs. The same key with a different request is a 409. Answers with a
+// 5xx status, 409 or 429 are not kept, so such a request may be retried
+// with its key.
 func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		key := r.Header.Get("Idempotency-Key")
-		if key == "" || (r.Method != http.MethodPost && r.Method != http.MethodPatch) {
+		if r.Method != http.MethodPost && r.Method != http.MethodPatch {
 			return next(c)
 		}
+		// Every change is one unit of work, with a key or without: a
+		// request that writes twice (PATCH: a date change and details)
+		// commits both or neither.
+		var k *store.Key
+		key := r.Header.Get("Idempotency-Key")
 		src := &APIErrorSource{Header: "Idempotency-Key"}
-		if len(key) > MaxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
-			return apiProblemOf(http.StatusBadRequest, fmt.Sprintf("Idempotency-Key must be 1 to %d printable ASCII characters; a UUID is a good choice", MaxIdempotencyKey), src)
+		if key != "" {
+			if len(key) > MaxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
+				return apiProblemOf(http.StatusBadRequest, fmt.Sprintf("Idempotency-Key must be 1 to %d printable ASCII characters; a UUID is a good choice", MaxIdempotencyKey), src)
+			}
+			cl := apiClient(c)
+			if cl == nil {
+				return errAPITokenInvalid
+			}
+			body, err := apiReadBody(c)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(bytes.Join([][]byte{[]byte(r.Method), []byte(r.URL.Path), body}, []byte("|")))
+			k = &store.Key{Client: cl.ID, Key: key, Fingerprint: hex.EncodeToString(sum[:])}
 		}
-		cl := apiClient(c)
-		if cl == nil {
-			return errAPITokenInvalid
-		}
-		body, err := apiReadBody(c)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(bytes.Join([][]byte{[]byte(r.Method), []byte(r.URL.Path), body}, []byte("|")))
-		k := &store.Key{Client: cl.ID, Key: key, Fingerprint: hex.EncodeToString(sum[:])}
 		res := c.Response()
 		var cw *captureWriter
 		ans, err := h.Store.Write(r.Context(), store.WriteOptions{Idempotency: k}, func(u *store.Unit) (store.Answer, error) {
