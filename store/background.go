@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -82,7 +81,11 @@ func (s *Store) holdBackgroundLock(ctx context.Context, held *pgx.Conn) (*pgx.Co
 // It returns how many rows went.
 func (s *Store) CleanUp(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.unit(ctx, func(u *Unit) error {
+		ctx := u.Context()
+		// Expired tokens are refused as expired anyway; what is kept of
+		// them in memory goes too.
+		u.TouchAuth()
 		for _, q := range []struct {
 			sql    string
 			before time.Time
@@ -90,7 +93,7 @@ func (s *Store) CleanUp(ctx context.Context, now time.Time) (int64, error) {
 			{"DELETE FROM access_tokens WHERE expires_at < ?", now.Add(-24 * time.Hour)},
 			{"DELETE FROM idempotency_keys WHERE created_at < ?", now.Add(-IdempotencyTTL)},
 		} {
-			res, err := tx.ExecContext(ctx, q.sql, micros(q.before))
+			res, err := u.ExecContext(ctx, q.sql, micros(q.before))
 			if err != nil {
 				return fmt.Errorf("store: clean up: %w", err)
 			}

@@ -38,7 +38,10 @@ func TestCopyToPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := src.BeginIdempotent(ctx, cl.ID, "key-1", "fp", now); err != nil {
+	key := store.WriteOptions{Idempotency: &store.Key{Client: cl.ID, Key: "key-1", Fingerprint: "fp"}}
+	if _, err := src.Write(ctx, key, func(u *store.Unit) (store.Answer, error) {
+		return store.Answer{Status: 201, Body: []byte("kept")}, nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	police, err := src.UserByUsername(ctx, "police")
@@ -94,8 +97,10 @@ func TestCopyToPostgres(t *testing.T) {
 	if c, err := pg.ClientForToken(ctx, tok, now.Add(time.Minute)); err != nil || c.ID != cl.ID {
 		t.Fatalf("the token issued on SQLite on PostgreSQL: %+v %v", c, err)
 	}
-	if o, _, err := pg.BeginIdempotent(ctx, cl.ID, "key-1", "fp", now); err != nil || o != store.IdempotencyInProgress {
-		t.Fatalf("the idempotency key on PostgreSQL: %v %v", o, err)
+	if a, err := pg.Write(ctx, key, func(u *store.Unit) (store.Answer, error) {
+		return store.Answer{Status: 500}, nil
+	}); err != nil || !a.Replayed || string(a.Body) != "kept" {
+		t.Fatalf("the idempotency key on PostgreSQL: %+v %v", a, err)
 	}
 	// Sequences go on from the copied rows: a new event comes after them.
 	list, _, err := pg.ListMoves(ctx, store.MoveFilter{Statuses: []moves.Status{moves.StatusBooked}, Limit: 1})

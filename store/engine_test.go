@@ -37,3 +37,28 @@ func TestRebind(t *testing.T) {
 		}
 	}
 }
+
+func TestTouchedPayload(t *testing.T) {
+	in := touched{moves: []string{"m1", "m2"}, places: []string{"p1"}, kinds: touchedUsers | touchedAuth}
+	sender, out := decodeTouched(encodeTouched("me", in))
+	if sender != "me" || out.kinds != in.kinds || len(out.moves) != 2 || out.moves[1] != "m2" || len(out.places) != 1 || out.places[0] != "p1" {
+		t.Fatalf("round trip: %q %+v", sender, out)
+	}
+	if _, out := decodeTouched(encodeTouched("me", touched{})); out.kinds != 0 || out.moves != nil || out.places != nil {
+		t.Fatalf("nothing touched: %+v", out)
+	}
+	// Too many to name: everything.
+	many := touched{}
+	for i := 0; i < 1000; i++ {
+		many.moves = append(many.moves, "0190b6b2-7f5e-7c1a-9a0e-0000000000aa")
+	}
+	if p := encodeTouched("me", many); len(p) > maxPayload {
+		t.Fatalf("payload of %d bytes", len(p))
+	} else if _, out := decodeTouched(p); out.kinds != touchedAll {
+		t.Fatalf("too many: %+v", out)
+	}
+	// The driver's plain notification, or anything unreadable: everything.
+	if sender, out := decodeTouched("other"); sender != "other" || out.kinds != touchedAll {
+		t.Fatalf("plain: %q %+v", sender, out)
+	}
+}

@@ -18,19 +18,21 @@ import (
 // replayed: so losing the connection drops everything kept, and so does
 // getting it back.
 type listener struct {
-	cfg      *pgx.ConnConfig
-	channel  string
-	self     string
-	onChange func()
-	cancel   context.CancelFunc
-	done     chan struct{}
+	cfg     *pgx.ConnConfig
+	channel string
+	// heard takes each notification's payload; lost is called when
+	// notifications may have been missed.
+	heard  func(payload string)
+	lost   func()
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // listenRetry is how long the listener waits before connecting again.
 const listenRetry = 500 * time.Millisecond
 
-func newListener(ctx context.Context, cfg *pgx.ConnConfig, n *notifier, onChange func()) (*listener, error) {
-	l := &listener{cfg: cfg, channel: n.channel, self: n.payload, onChange: onChange, done: make(chan struct{})}
+func newListener(ctx context.Context, cfg *pgx.ConnConfig, channel string, heard func(string), lost func()) (*listener, error) {
+	l := &listener{cfg: cfg, channel: channel, heard: heard, lost: lost, done: make(chan struct{})}
 	// Listening starts now, before anything is kept in memory, so that no
 	// commit from then on goes unseen.
 	conn, err := l.connect(ctx)
@@ -60,9 +62,7 @@ func (l *listener) loop(ctx context.Context, conn *pgx.Conn) {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err == nil {
-			if n.Payload != l.self {
-				l.onChange()
-			}
+			l.heard(n.Payload)
 			continue
 		}
 		conn.Close(context.Background())
@@ -70,7 +70,7 @@ func (l *listener) loop(ctx context.Context, conn *pgx.Conn) {
 			return
 		}
 		// Whatever was committed while we were away went unheard.
-		l.onChange()
+		l.lost()
 		for {
 			select {
 			case <-ctx.Done():
@@ -81,7 +81,7 @@ func (l *listener) loop(ctx context.Context, conn *pgx.Conn) {
 				break
 			}
 		}
-		l.onChange()
+		l.lost()
 	}
 }
 

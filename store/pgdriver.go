@@ -44,6 +44,9 @@ type pgConn struct {
 	*stdlib.Conn
 	notify *notifier
 	inTx   bool
+	// notified: the transaction sent its own notification (the writer's,
+	// saying what it touched), so the commit sends no plain one.
+	notified bool
 }
 
 func (c *pgConn) Prepare(q string) (driver.Stmt, error) {
@@ -63,7 +66,7 @@ func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx,
 	if err != nil {
 		return nil, err
 	}
-	c.inTx = true
+	c.inTx, c.notified = true, false
 	return &pgTx{Tx: tx, c: c, ctx: ctx}, nil
 }
 
@@ -71,6 +74,9 @@ func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx,
 // own so that the notification goes with the commit.
 func (c *pgConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
 	if c.notify == nil || c.inTx {
+		if c.inTx && strings.HasPrefix(q, "SELECT pg_notify(") {
+			c.notified = true
+		}
 		return c.Conn.ExecContext(ctx, rebind(q), args)
 	}
 	tx, err := c.BeginTx(ctx, driver.TxOptions{})
@@ -107,7 +113,7 @@ type pgTx struct {
 
 func (t *pgTx) Commit() error {
 	t.c.inTx = false
-	if t.c.notify != nil {
+	if t.c.notify != nil && !t.c.notified {
 		if err := t.c.sendNotify(t.ctx); err != nil {
 			_ = t.Tx.Rollback()
 			return err

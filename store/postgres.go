@@ -49,7 +49,8 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 	}
 	n.channel = "securemove_changes_" + schema
-	if s.listen, err = newListener(ctx, cfg, n, s.changedElsewhere); err != nil {
+	s.notify = n
+	if s.listen, err = newListener(ctx, cfg, n.channel, s.heard, s.changedElsewhere); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: listen for other instances: %w", err)
 	}
@@ -57,7 +58,7 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	s.writer = newWriter(s.w)
+	s.writer = newWriter(s)
 	r := sql.OpenDB(&pgConnector{inner: stdlib.GetConnector(*cfg)})
 	np := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(np)

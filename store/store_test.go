@@ -48,13 +48,19 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	return newFixtureOn(t, MustOpen(t))
+	return newFixtureAt(t, storetest.DSN(t))
 }
 
-// newFixtureOn builds the small world in st.
-func newFixtureOn(t testing.TB, st *store.Store) *fixture {
+// newFixtureAt makes the fixture in the database at path (a SQLite file
+// or a PostgreSQL URL).
+func newFixtureAt(t testing.TB, path string) *fixture {
 	t.Helper()
 	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
 	f := &fixture{st: st, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), today: "2026-11-22"}
 	f.st.Now = func() time.Time { return f.now }
 	mk := func(title, code string, typ moves.LocationType, disabled bool) moves.Location {
