@@ -218,7 +218,7 @@ func (h *Handlers) AdminCreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("user created", "user", u.Username, "role", u.Role, "by", by)
+	h.logFor(c).Info("user created", "user", u.Username, "role", u.Role, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "User added", Text: u.FullName + " can now sign in as " + u.Username + " with the password you chose."})
 	return redirect(c, "/admin/users/"+u.ID)
 }
@@ -288,7 +288,7 @@ func (h *Handlers) AdminUpdateUser(c echo.Context) error {
 		return err
 	}
 	if changed {
-		h.Log.Info("user changed", "user", u.Username, "by", by)
+		h.logFor(c).Info("user changed", "user", u.Username, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "Changes saved", Text: "They apply from " + u.FullName + "'s next page."})
 	} else {
 		h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: "The details were as they already were."})
@@ -324,10 +324,10 @@ func (h *Handlers) adminSetUserDisabled(c echo.Context, disabled bool) error {
 		if err := h.Store.EndSessions(ctx, u.ID); err != nil {
 			return err
 		}
-		h.Log.Info("user disabled", "user", u.Username, "by", by)
+		h.logFor(c).Info("user disabled", "user", u.Username, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "User disabled", Text: u.FullName + " can no longer sign in, and is signed out if signed in now."})
 	} else {
-		h.Log.Info("user enabled", "user", u.Username, "by", by)
+		h.logFor(c).Info("user enabled", "user", u.Username, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "User enabled", Text: u.FullName + " can sign in again."})
 	}
 	return redirect(c, back)
@@ -386,7 +386,7 @@ func (h *Handlers) AdminSetUserPassword(c echo.Context) error {
 	if err := h.adminEndSessions(c, u.ID); err != nil {
 		return err
 	}
-	h.Log.Info("user password reset", "user", u.Username, "by", by)
+	h.logFor(c).Info("user password reset", "user", u.Username, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "Password reset",
 		Text: "Tell " + u.FullName + " their new password securely. The old one no longer works, and any session it signed in has ended."})
 	return redirect(c, "/admin/users/"+u.ID)

@@ -193,12 +193,12 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	if len(username) > maxSignInUsername {
 		// Nobody has a username this long: refused like any wrong
 		// credentials, without keeping or logging what was sent.
-		h.Log.Info("sign-in failed", "username", oauthLoggable(username), "username_bytes", len(username))
+		h.logFor(c).Info("sign-in failed", "username", oauthLoggable(username), "username_bytes", len(username))
 		username = ""
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
 	if wait := h.Throttle.Wait(username, h.Now()); wait > 0 {
-		h.Log.Warn("sign-in throttled", "username", username, "wait", wait.Round(time.Second).String())
+		h.logFor(c).Warn("sign-in throttled", "username", username, "wait", wait.Round(time.Second).String())
 		return fail("Too many failed attempts to sign in. Wait a minute, then try again.", http.StatusTooManyRequests)
 	}
 	u, err := h.Store.UserByUsername(c.Request().Context(), username)
@@ -208,7 +208,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	}
 	if !store.CheckPassword(hash, password) {
 		h.Throttle.Fail(username, h.Now())
-		h.Log.Info("sign-in failed", "username", username)
+		h.logFor(c).Info("sign-in failed", "username", username)
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
 	h.Throttle.Reset(username)
@@ -219,7 +219,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	if err := h.Sessions.renew(c, values); err != nil {
 		return err
 	}
-	h.Log.Info("signed in", "user", u.Username, "role", u.Role)
+	h.logFor(c).Info("signed in", "user", u.Username, "role", u.Role)
 	next := safeNext(c.FormValue("next"))
 	if next == "/" {
 		next = safeNext(c.QueryParam("next"))
@@ -238,7 +238,7 @@ func (h *Handlers) SignOut(c echo.Context) error {
 		if err := h.Store.EndSessions(c.Request().Context(), u.ID); err != nil {
 			return err
 		}
-		h.Log.Info("signed out", "user", u.Username)
+		h.logFor(c).Info("signed out", "user", u.Username)
 	}
 	if err := h.Sessions.clear(c); err != nil {
 		return err

@@ -24,7 +24,7 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	}
 	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 	if status >= 500 {
-		h.Log.Error("request failed", "request_id", reqID, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		h.logFor(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if isAPIPath(c.Request().URL.Path) {
 		_ = writeAPIError(c, err, status)
