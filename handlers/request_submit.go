@@ -275,7 +275,6 @@ func (j *reqJourney) submit() error {
 	return j.saveOr("/move/"+m.ID+"/confirmation", nil)
 }
 
-
 // renderDuplicate explains that the move already exists, linking to it
 // and to the answers that would make this one different.
 func (j *reqJourney) renderDuplicate(existingID string) error {

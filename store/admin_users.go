@@ -15,7 +15,6 @@ import (
 	"github.com/securemove/securemove/moves"
 )
 
-
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // NormaliseUsername trims and lower-cases a username.
