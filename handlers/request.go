@@ -395,10 +395,3 @@ func (j *reqJourney) page(step, title string, hasErrors bool) views.Page {
 	return p
 }
 
-// save keeps the answers and moves on.
-func (j *reqJourney) save(to string) error {
-	if err := j.h.saveDraft(j.c, j.id, j.d); err != nil {
-		return err
-	}
-	return redirect(j.c, to)
-}
