@@ -99,4 +99,3 @@ func logErrors(path string) (int, []string) {
 	}
 	return n, first
 }
-

@@ -394,4 +394,3 @@ func (j *reqJourney) page(step, title string, hasErrors bool) views.Page {
 	p.Back = j.back(step)
 	return p
 }
-
