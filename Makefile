@@ -36,7 +36,7 @@ test-unit:
 	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /e2e)
 
 test-e2e: e2e-deps
-	$(GO) test -tags e2e -count=1 -v ./e2e
+	$(GO) test -tags e2e -count=1 -timeout 20m -v ./e2e
 
 clean:
 	rm -rf bin

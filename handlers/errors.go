@@ -85,7 +85,7 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 func (h *Handlers) errorPageChrome(c echo.Context) views.Page {
 	p := views.Page{CSRF: h.Sessions.str(c, keyCSRF)}
 	if u := currentUser(c); u != nil {
-		p.User = &views.User{Name: u.FullName, Role: string(u.Role)}
+		p.User = &views.User{Name: u.FullName}
 		p.Location = u.LocationName
 		p.Nav = navFor(u, "")
 	}

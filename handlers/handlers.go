@@ -124,7 +124,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	if u == nil {
 		return p
 	}
-	p.User = &views.User{Name: u.FullName, Role: string(u.Role)}
+	p.User = &views.User{Name: u.FullName}
 	p.Location = u.LocationName
 	p.CanChangeLocation = u.CanChooseLocation()
 	p.Nav = navFor(u, c.Path())

@@ -30,7 +30,6 @@ type Page struct {
 // User is who is signed in, as the header shows them.
 type User struct {
 	Name string
-	Role string
 }
 
 // Flash is a success message shown once, after a redirect.
