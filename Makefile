@@ -37,13 +37,9 @@ test: check e2e-deps ## every test, browser tests included, on SQLite and on a t
 
 test-go:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS_RACE)
-<<<<<<< HEAD
-	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
-	@echo "e2e: sign-in and a move journey against a server on PostgreSQL"
-	SECUREMOVE_E2E_PG=1 $(GO) test -count=1 -timeout 20m -run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$$' ./e2e
-=======
 	$(GO) test -tags e2e -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
->>>>>>> main
+	@echo "e2e: sign-in and a move journey against a server on PostgreSQL"
+	SECUREMOVE_E2E_PG=1 $(GO) test -tags e2e -count=1 -timeout 20m -run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$$' ./e2e
 
 test-unit:
 	bash scripts/pg-test.sh run -- $(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /e2e)
