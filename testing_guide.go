@@ -246,7 +246,7 @@ the way: `+"`e2e/pages.go`"+` has helpers to copy (`+"`SignIn(role)`"+`,
 failing test leaves a screenshot and a trace under `+"`e2e/artifacts/`"+`
 (not committed). Run one with `+"`bash e2e/setup.sh`"+` once, then
 `+"`go test ./e2e -run TestName -count=1`"+`.
-`, tr.Reference, now.UTC().Add(time.Minute).Format(time.RFC3339), tr.ID)
+`, tr.Reference, now.UTC().Format(time.RFC3339), tr.ID)
 	return b.String(), nil
 }
 
