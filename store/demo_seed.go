@@ -14,7 +14,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -515,14 +514,4 @@ func insertRows(ctx context.Context, tx *sql.Tx, t *bulkTable) error {
 		}
 	}
 	return nil
-}
-
-// DemoJSON is the planned data in a form for tools: the guide's generator
-// and suites that want the references without parsing the guide.
-func (d *DemoData) DemoJSON() ([]byte, error) {
-	return json.MarshalIndent(struct {
-		Now   time.Time  `json:"now"`
-		Today string     `json:"today"`
-		Moves []DemoMove `json:"moves"`
-	}{d.Now, d.Today, d.Moves}, "", "  ")
 }
