@@ -282,11 +282,7 @@ func TestEveryCatalogueEventType(t *testing.T) {
 			if apiMeta(ev)["applied"] != true {
 				t.Fatalf("not applied: %v", apiMeta(ev))
 			}
-			wantClass := "default"
-			if sp.Class == moves.ClassIncident {
-				wantClass = "incident"
-			}
-			if apiAttrs(ev)["classification"] != wantClass {
+			if apiAttrs(ev)["classification"] != string(sp.Class) {
 				t.Errorf("classification %v", apiAttrs(ev)["classification"])
 			}
 			got, _ := apiAttrs(ev)["details"].(map[string]any)

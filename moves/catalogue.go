@@ -197,8 +197,9 @@ func incident(t EventType, desc string) EventSpec {
 }
 
 // catalogue is built once; Catalogue and SpecFor hand out copies of its
-// slices so that no caller can change another's view of it.
-var catalogue = []EventSpec{
+// slices so that no caller can change another's view of it. The events
+// police record during a lockout or a lodge close it (lockout.go).
+var catalogue = append([]EventSpec{
 	{Type: EventMoveProposed, Class: ClassDefault, Creation: true,
 		Description: "The move was created as a proposal that waits for the Population Management Unit to review it."},
 	{Type: EventMoveRequested, Class: ClassDefault, Creation: true,
@@ -312,7 +313,7 @@ var catalogue = []EventSpec{
 	{Type: EventPersonMoveVehicleSystemsFailed, Class: ClassDefault, Details: vehicleDetails(false),
 		Rels: optionalLocation, AnyOf: []string{"postcode", "location_description"},
 		Description: "A system on the vehicle carrying the person failed."},
-}
+}, custodyEventSpecs()...)
 
 func moveTypeKeys() []string {
 	out := make([]string, len(MoveTypes))

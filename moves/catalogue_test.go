@@ -416,6 +416,12 @@ func TestCatalogueShape(t *testing.T) {
 		}, sp.Type) {
 			wantClass = ClassIncident
 		}
+		switch sp.Type {
+		case EventPerViolentDangerous, EventPerWeapons, EventPerConcealed, EventPerSelfHarm, EventPerEscape:
+			wantClass = ClassIncident
+		case EventPerMedicalAid, EventPerMedicalDrugsAlcohol, EventPerMedicalMedication, EventPerMedicalMentalHealth:
+			wantClass = ClassMedical
+		}
 		if sp.Class != wantClass {
 			t.Errorf("%s: class %s; want %s", sp.Type, sp.Class, wantClass)
 		}

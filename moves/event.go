@@ -18,7 +18,12 @@ const (
 type Event struct {
 	ID     string
 	MoveID string
-	Type   EventType
+	// JourneyID is set on a journey's events (eventable type "journeys")
+	// and LodgingID on a lodging's; MoveID is then the move they belong
+	// to, so that one query finds everything a move's timeline shows.
+	JourneyID string
+	LodgingID string
+	Type      EventType
 	// OccurredAt is when it happened (business time, the ordering key);
 	// RecordedAt is when the client recorded it. Both are kept in UTC.
 	OccurredAt time.Time

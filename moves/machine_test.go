@@ -47,6 +47,9 @@ var informational = []EventType{
 	EventPersonMoveMinorIncidentOther, EventPersonMovePersonEscaped, EventPersonMovePersonEscapedKpi,
 	EventPersonMoveReleasedError, EventPersonMoveRoadTrafficAccident, EventPersonMoveSeriousInjury,
 	EventPersonMoveUsedForce, EventPersonMoveVehicleBrokeDown, EventPersonMoveVehicleSystemsFailed,
+	EventPerViolentDangerous, EventPerWeapons, EventPerConcealed, EventPerSelfHarm, EventPerEscape,
+	EventPerMedicalAid, EventPerMedicalDrugsAlcohol, EventPerMedicalMedication, EventPerMedicalMentalHealth,
+	EventPerPropertyChange, EventPerGeneric,
 }
 
 func expectedTransitions() map[EventType]map[Status]Status {

@@ -107,16 +107,32 @@ func blank(v any) bool {
 // does not look at the move's state; Apply does that. Errors name the
 // field as the client sent it.
 func ValidateEvent(e Event, refs Refs) FieldErrors {
-	var fe FieldErrors
 	sp, ok := spec(e.Type)
 	if !ok {
-		if e.Type == "" {
-			fe.Add("event_type", "blank", "event_type is required")
-		} else {
-			fe.Add("event_type", "inclusion", fmt.Sprintf("event_type %q is not a known event type", string(e.Type)))
-		}
-		return fe
+		return unknownType(e.Type, SubjectMove)
 	}
+	return validateWith(sp, e, refs)
+}
+
+// unknownType words the refusal of an event type that is not in the
+// catalogue of subject: none at all, unknown anywhere, or about another
+// kind of subject (a JourneyStart sent for a move).
+func unknownType(t EventType, subject Subject) FieldErrors {
+	var fe FieldErrors
+	switch other, ok := SubjectOf(t); {
+	case t == "":
+		fe.Add("event_type", "blank", "event_type is required")
+	case ok && other != subject:
+		fe.Add("event_type", "invalid", fmt.Sprintf("%s is an event about %s, not %s", string(t), other.words(), subject.words()))
+	default:
+		fe.Add("event_type", "inclusion", fmt.Sprintf("event_type %q is not a known event type", string(t)))
+	}
+	return fe
+}
+
+// validateWith checks e against sp: timestamps, details and relationships.
+func validateWith(sp *EventSpec, e Event, refs Refs) FieldErrors {
+	var fe FieldErrors
 	if e.OccurredAt.IsZero() {
 		fe.Add("occurred_at", "blank", "occurred_at is required and must be a date and time with a time zone")
 	}
@@ -225,12 +241,13 @@ func isStringList(v any) bool {
 	return false
 }
 
-// NormalizeDetails keeps only the keys t's spec defines, and drops values
+// NormalizeDetails keeps only the keys t's spec (in any subject's
+// catalogue) defines, and drops values
 // that count as not given, so that a stored event holds exactly what its
 // catalogue entry describes. It never returns nil.
 func NormalizeDetails(t EventType, details map[string]any) map[string]any {
 	out := map[string]any{}
-	sp, ok := spec(t)
+	sp, ok := anySpec(t)
 	if !ok {
 		return out
 	}

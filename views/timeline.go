@@ -42,6 +42,9 @@ type TimelineNames struct {
 	// MoveSupplier is the name of the supplier carrying out the move, for
 	// events that do not say which supplier recorded them.
 	MoveSupplier string
+	// Journeys maps journey ids to their numbers and ends, for the
+	// journey events shown on the move's timeline.
+	Journeys map[string]TimelineJourney
 }
 
 func (n TimelineNames) location(id string) string {
@@ -157,9 +160,15 @@ func DescribeEvent(e moves.Event, n TimelineNames) TimelineEntry {
 		t.Incident = true
 		t.Tags = append(t.Tags, TimelineTag{Text: "Incident", Classes: "govuk-tag--red"})
 	}
+	if spec.Class == moves.ClassMedical {
+		t.Tags = append(t.Tags, TimelineTag{Text: "Medical", Classes: "govuk-tag--orange"})
+	}
 	if e.Applied {
 		if s, ok := statusAfter(e.Type); ok {
 			t.Tags = append(t.Tags, TimelineTag{Text: s.Label(), Classes: StatusTagClass(s)})
+		}
+		if s, ok := journeyStatusAfter(e.Type); ok {
+			t.Tags = append(t.Tags, TimelineTag{Text: "Journey " + strings.ToLower(s.Label()), Classes: JourneyStatusTagClass(s)})
 		}
 	}
 	if e.Late {
@@ -373,6 +382,9 @@ func comment(e moves.Event) string {
 
 // describe gives an event's heading and sentence.
 func describe(e moves.Event, n TimelineNames) (string, string) {
+	if h, s, ok := describeRoad(e, n); ok {
+		return h, s
+	}
 	heading, ok := timelineHeadings[e.Type]
 	if !ok {
 		heading = splitWords(string(e.Type))

@@ -20,6 +20,7 @@ var tlNames = TimelineNames{
 	Users:        map[string]string{"pmu": "Priya Sharma"},
 	Moves:        map[string]string{"move-prev": "ABC1234D", "move-other": "XYZ9876W"},
 	MoveSupplier: "Serco",
+	Journeys:     map[string]TimelineJourney{"j-1": {Number: 2, FromID: "loc-leeds", ToID: "loc-southwark"}},
 }
 
 var tlAt = time.Date(2020, 12, 3, 10, 51, 28, 0, time.UTC)
@@ -72,6 +73,12 @@ func tlRelSample(r moves.RelSpec, alt bool) string {
 func tlEvent(spec moves.EventSpec) moves.Event {
 	e := moves.Event{ID: "ev-1", Type: spec.Type, MoveID: "move-1", OccurredAt: tlAt, RecordedAt: tlAt, CreatedBy: "pmu",
 		Applied: true, Details: map[string]any{}, Rels: map[string]string{}}
+	switch sub, _ := moves.SubjectOf(spec.Type); sub {
+	case moves.SubjectJourney:
+		e.JourneyID = "j-1"
+	case moves.SubjectLodging:
+		e.LodgingID = "l-1"
+	}
 	for _, d := range spec.Details {
 		e.Details[d.Key] = tlSample(d, false)
 	}
@@ -98,14 +105,16 @@ func tlClone(e moves.Event) moves.Event {
 // that uses each of its details and relationships: changing any one of
 // them changes the sentence.
 func TestTimelineDescribesEveryCatalogueType(t *testing.T) {
-	for _, spec := range moves.Catalogue() {
+	all := append(moves.Catalogue(), moves.JourneyCatalogue()...)
+	for _, spec := range append(all, moves.LodgingCatalogue()...) {
 		t.Run(string(spec.Type), func(t *testing.T) {
 			e := tlEvent(spec)
 			got := DescribeEvent(e, tlNames)
 			if got.Heading == "" || got.Sentence == "" {
 				t.Fatalf("heading %q, sentence %q: want both", got.Heading, got.Sentence)
 			}
-			if _, ok := timelineHeadings[spec.Type]; !ok {
+			_, own := timelineHeadings[spec.Type]
+			if _, road := roadHeadings[spec.Type]; !own && !road {
 				t.Errorf("no heading of its own (fell back to %q)", got.Heading)
 			}
 			if strings.Contains(got.Sentence, "Recorded as") {

@@ -1,0 +1,46 @@
+package notify
+
+import (
+	"errors"
+	"log/slog"
+)
+
+// Options gathers the configuration the server passes in.
+type Options struct {
+	BaseURL      string // this service's public URL, for links
+	SecretsKey   string // ParseKeys setting; required
+	SMTPURL      string // "" turns e-mail off
+	AllowPrivate bool   // demo mode or explicit flag: allow internal callbacks
+	Outbox       Outbox
+	Observer     Observer
+	Logger       *slog.Logger
+	Clock        Clock
+}
+
+// NewWorker builds a Worker (and the Guard to validate callback URLs with
+// when subscriptions are saved) from configuration.
+func NewWorker(o Options) (*Worker, *Guard, error) {
+	if o.Outbox == nil {
+		return nil, nil, errors.New("notify: no outbox")
+	}
+	sealer, err := ParseKeys(o.SecretsKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	smtpConf, err := ParseSMTPURL(o.SMTPURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	g := &Guard{AllowPrivate: o.AllowPrivate}
+	w := &Worker{
+		Outbox: o.Outbox, Sealer: sealer, Clock: o.Clock, Observer: o.Observer, Logger: o.Logger,
+		Webhook: &WebhookSender{Client: NewWebhookClient(g, WebhookTimeout), BaseURL: o.BaseURL, Clock: o.Clock},
+	}
+	if smtpConf != nil {
+		w.Email = &EmailSender{Config: *smtpConf, BaseURL: o.BaseURL, Clock: o.Clock}
+	}
+	return w, g, nil
+}

@@ -1,0 +1,44 @@
+package notify
+
+import (
+	"context"
+	"net/http"
+	"testing"
+)
+
+func TestNewWorkerFromOptions(t *testing.T) {
+	key, _ := GenerateKey()
+	ob := newMemOutbox()
+	if _, _, err := NewWorker(Options{Outbox: ob}); err == nil {
+		t.Error("no secrets key accepted")
+	}
+	if _, _, err := NewWorker(Options{Outbox: ob, SecretsKey: key, SMTPURL: "smtp://nohost"}); err == nil {
+		t.Error("bad SMTP URL accepted")
+	}
+	w, g, err := NewWorker(Options{Outbox: ob, SecretsKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Email != nil || w.Webhook == nil || g.AllowPrivate {
+		t.Errorf("worker = %+v, guard = %+v", w, g)
+	}
+	w, _, _ = NewWorker(Options{Outbox: ob, SecretsKey: key, SMTPURL: "smtp://mail.example?from=a@b.example"})
+	if w.Email == nil {
+		t.Error("e-mail off despite an SMTP URL")
+	}
+
+	// Not in demo mode, a callback on loopback is refused at dial time.
+	rec := newRecorder(t, http.StatusOK)
+	clock := newFakeClock()
+	w, _, _ = NewWorker(Options{Outbox: ob, SecretsKey: key, Clock: clock})
+	w.Rand = func() float64 { return 0.5 }
+	sub := subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t))
+	ob.subs["s1"] = &sub
+	ob.add(note("n-1", "s1"), clock.Now())
+	w.Step(context.Background())
+	w.Wait()
+	as := ob.attemptsFor("n-1")
+	if len(as) != 1 || as[0].Outcome != Retry || len(rec.requests()) != 0 {
+		t.Errorf("attempts = %+v, requests = %d; want refused", as, len(rec.requests()))
+	}
+}

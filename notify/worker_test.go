@@ -1,0 +1,315 @@
+package notify
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// step runs one claim round and waits for its attempts.
+func step(t *testing.T, w *Worker) int {
+	t.Helper()
+	n, err := w.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Wait()
+	return n
+}
+
+func TestRetryOn500ThenSuccessFollowsSchedule(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, 500, 503, 200)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	ob.add(note("n-1", "s1"), clock.Now())
+	t0 := clock.Now()
+
+	if step(t, w) != 1 {
+		t.Fatal("first attempt not made")
+	}
+	clock.Advance(4 * time.Second)
+	if step(t, w) != 0 {
+		t.Fatal("retried before the 5 s backoff")
+	}
+	clock.Advance(time.Second)
+	if step(t, w) != 1 {
+		t.Fatal("second attempt not made at 5 s")
+	}
+	clock.Advance(5*time.Minute - time.Second)
+	if step(t, w) != 0 {
+		t.Fatal("retried before the 5 min backoff")
+	}
+	clock.Advance(time.Second)
+	if step(t, w) != 1 {
+		t.Fatal("third attempt not made at 5 min")
+	}
+	as := ob.attemptsFor("n-1")
+	want := []struct {
+		outcome Outcome
+		status  int
+		next    time.Time
+	}{
+		{Retry, 500, t0.Add(5 * time.Second)},
+		{Retry, 503, t0.Add(5*time.Second + 5*time.Minute)},
+		{Delivered, 200, time.Time{}},
+	}
+	if len(as) != len(want) {
+		t.Fatalf("attempts = %+v", as)
+	}
+	for i, a := range as {
+		if a.Number != i+1 || a.Outcome != want[i].outcome || a.Status != want[i].status || !a.NextAttemptAt.Equal(want[i].next) {
+			t.Errorf("attempt %d = {%d %s %d %s}, want {%d %s %d %s}", i, a.Number, a.Outcome, a.Status, a.NextAttemptAt, i+1, want[i].outcome, want[i].status, want[i].next)
+		}
+	}
+	// Same id on every attempt: the receiver's idempotency key.
+	for _, r := range rec.requests() {
+		if r.header.Get("webhook-id") != "n-1" || r.header.Get("PECS-NOTIFICATION-ID") != "n-1" {
+			t.Errorf("attempt carried id %q/%q", r.header.Get("webhook-id"), r.header.Get("PECS-NOTIFICATION-ID"))
+		}
+	}
+}
+
+func TestGivesUpAfterAboutThreeDays(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, 500)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	ob.add(note("n-1", "s1"), clock.Now())
+	t0 := clock.Now()
+	for i := 0; i < 20; i++ {
+		step(t, w)
+		as := ob.attemptsFor("n-1")
+		last := as[len(as)-1]
+		if last.Outcome != Retry {
+			break
+		}
+		clock.Advance(last.NextAttemptAt.Sub(clock.Now()))
+	}
+	as := ob.attemptsFor("n-1")
+	if len(as) != len(DefaultSchedule)+1 {
+		t.Fatalf("%d attempts, want %d", len(as), len(DefaultSchedule)+1)
+	}
+	if last := as[len(as)-1]; last.Outcome != Failed {
+		t.Errorf("last outcome %s, want failed", last.Outcome)
+	}
+	span := clock.Now().Sub(t0)
+	if span < 72*time.Hour || span > 80*time.Hour {
+		t.Errorf("gave up after %s, want about three days", span)
+	}
+	if clock.Advance(48 * time.Hour); step(t, w) != 0 {
+		t.Error("a failed notification was tried again")
+	}
+}
+
+func TestTimeoutAndConnectionRefusedAreRetried(t *testing.T) {
+	clock := newFakeClock()
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/"
+	ln.Close()
+
+	w := newWorker(t, nil, clock, 100*time.Millisecond)
+	ob := newMemOutbox(
+		subscription(t, w.Sealer, "slow", slow.URL, newSecret(t)),
+		subscription(t, w.Sealer, "gone", refused, newSecret(t)),
+	)
+	w.Outbox = ob
+	ob.add(note("n-slow", "slow"), clock.Now())
+	ob.add(note("n-refused", "gone"), clock.Now())
+	if step(t, w) != 2 {
+		t.Fatal("want two attempts")
+	}
+	for id, hint := range map[string]string{"n-slow": "Timeout", "n-refused": "refused"} {
+		as := ob.attemptsFor(id)
+		if len(as) != 1 || as[0].Outcome != Retry || as[0].Status != 0 ||
+			!as[0].NextAttemptAt.Equal(clock.Now().Add(5*time.Second)) {
+			t.Errorf("%s: attempts = %+v", id, as)
+			continue
+		}
+		if !strings.Contains(as[0].Error, hint) {
+			t.Errorf("%s: error %q does not mention %q", id, as[0].Error, hint)
+		}
+	}
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	for name, header := range map[string]func(now time.Time) string{
+		"seconds":   func(time.Time) string { return "3600" },
+		"HTTP-date": func(now time.Time) string { return now.Add(time.Hour).UTC().Format(http.TimeFormat) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			clock := newFakeClock()
+			rec := newRecorder(t, http.StatusTooManyRequests, http.StatusOK)
+			rec.header.Set("Retry-After", header(clock.Now()))
+			w := newWorker(t, nil, clock, time.Second)
+			ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+			w.Outbox = ob
+			ob.add(note("n-1", "s1"), clock.Now())
+			step(t, w)
+			as := ob.attemptsFor("n-1")
+			if len(as) != 1 || as[0].Status != 429 || !as[0].NextAttemptAt.Equal(clock.Now().Add(time.Hour)) {
+				t.Fatalf("attempts = %+v, want retry in one hour", as)
+			}
+			clock.Advance(59 * time.Minute)
+			if step(t, w) != 0 {
+				t.Fatal("retried before Retry-After")
+			}
+			clock.Advance(time.Minute)
+			step(t, w)
+			if !ob.delivered("n-1") {
+				t.Fatal("not delivered after Retry-After")
+			}
+		})
+	}
+}
+
+func TestGoneDisablesSubscription(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, http.StatusGone)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	ob.add(note("n-1", "s1"), clock.Now())
+	ob.add(note("n-2", "s1"), clock.Now())
+	step(t, w)
+	if len(ob.disabled) != 1 || ob.disabled[0] != "s1" {
+		t.Fatalf("disabled = %v, want [s1]", ob.disabled)
+	}
+	as := ob.attemptsFor("n-1")
+	if len(as) != 1 || as[0].Outcome != Disabled || as[0].Status != 410 {
+		t.Errorf("attempts = %+v", as)
+	}
+	clock.Advance(time.Hour)
+	if step(t, w) != 0 || len(rec.requests()) != 1 {
+		t.Errorf("a disabled subscription was still sent to (%d requests)", len(rec.requests()))
+	}
+}
+
+// A receiver that hangs holds only its own subscription: another
+// supplier's notifications keep flowing, one after another.
+func TestSlowSubscriptionDoesNotDelayAnother(t *testing.T) {
+	clock := newFakeClock()
+	release := make(chan struct{})
+	var slowHits atomic.Int32
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slowHits.Add(1)
+		<-release
+	}))
+	defer slow.Close()
+	fast := newRecorder(t, http.StatusOK)
+
+	w := newWorker(t, nil, clock, 30*time.Second)
+	ob := newMemOutbox(
+		subscription(t, w.Sealer, "slow", slow.URL, newSecret(t)),
+		subscription(t, w.Sealer, "fast", fast.srv.URL, newSecret(t)),
+	)
+	w.Outbox = ob
+	ob.add(note("slow-1", "slow"), clock.Now())
+	ob.add(note("slow-2", "slow"), clock.Now())
+	for _, id := range []string{"fast-1", "fast-2", "fast-3"} {
+		ob.add(note(id, "fast"), clock.Now())
+	}
+	ctx := context.Background()
+	for _, id := range []string{"fast-1", "fast-2", "fast-3"} {
+		if _, err := w.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, id+" delivered", func() bool { return ob.delivered(id) })
+	}
+	if n := slowHits.Load(); n != 1 {
+		t.Errorf("slow receiver got %d requests while the first hung, want 1", n)
+	}
+	if ob.delivered("slow-1") {
+		t.Error("slow-1 recorded before its receiver answered")
+	}
+	close(release)
+	w.Wait()
+	step(t, w)
+	if !ob.delivered("slow-1") || !ob.delivered("slow-2") {
+		t.Error("slow subscription's notifications not delivered once it answered")
+	}
+}
+
+// A worker that cannot open the secrets (wrong key configured) keeps the
+// notification for later rather than dropping it.
+func TestUnopenableSecretIsRetriedNotLost(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, http.StatusOK)
+	w := newWorker(t, nil, clock, time.Second)
+	other, _ := NewSealer([]byte("fedcba9876543210fedcba9876543210"))
+	ob := newMemOutbox(subscription(t, other, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	ob.add(note("n-1", "s1"), clock.Now())
+	step(t, w)
+	as := ob.attemptsFor("n-1")
+	if len(as) != 1 || as[0].Outcome != Retry || len(rec.requests()) != 0 {
+		t.Errorf("attempts = %+v, requests = %d", as, len(rec.requests()))
+	}
+}
+
+type countingObserver struct{ got map[string]int }
+
+func (c *countingObserver) ObserveDelivery(ch, outcome string) { c.got[ch+"/"+outcome]++ }
+
+func TestObserverSeesOutcomes(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, 500, 200)
+	w := newWorker(t, nil, clock, time.Second)
+	obs := &countingObserver{got: map[string]int{}}
+	w.Observer = obs
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	ob.add(note("n-1", "s1"), clock.Now())
+	step(t, w)
+	clock.Advance(time.Minute)
+	step(t, w)
+	if obs.got["webhook/retry"] != 1 || obs.got["webhook/success"] != 1 {
+		t.Errorf("observed %v", obs.got)
+	}
+}
+
+// Run picks new work up when woken, without waiting for the poll, and
+// returns once its context ends and attempts in flight are recorded.
+func TestRunWakesAndStops(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, http.StatusOK)
+	w := newWorker(t, nil, clock, time.Second)
+	w.Poll = time.Hour
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	time.Sleep(20 * time.Millisecond) // let the first, empty, round pass
+	ob.add(note("n-1", "s1"), clock.Now())
+	w.Wake()
+	eventually(t, "delivery after Wake", func() bool { return ob.delivered("n-1") })
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
