@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/loadgen"
 	"github.com/securemove/securemove/bench/internal/report"
 	"github.com/securemove/securemove/bench/internal/seed"
@@ -40,7 +42,7 @@ const (
 // sizeResult is everything measured for one database size.
 type sizeResult struct {
 	Moves   int
-	Meta    store.BulkResult
+	Meta    bulk.BulkResult
 	DBBytes int64
 	Cached  bool
 	SeedSec float64
@@ -206,7 +208,7 @@ func benchSize(ctx context.Context, bin string, n int) (*sizeResult, error) {
 	r.FirstPage = measureFirstPage(ctx, hc, srv.Base)
 
 	// Pages, as PMU with the busy court chosen.
-	se, err := server.SignIn(ctx, hc, srv.Base, "bench.pmu", store.BulkPassword, db.Meta.BusyLocationID)
+	se, err := server.SignIn(ctx, hc, srv.Base, "bench.pmu", bulk.BulkPassword, db.Meta.BusyLocationID)
 	if err != nil {
 		return nil, err
 	}
@@ -385,8 +387,18 @@ func abs(x int) int {
 // so any number may be posted to any move.
 var informational = []string{"MoveNotifyPremisesOfEta", "MoveNotifyPremisesOfArrivalIn30Mins"}
 
-// eventRequest builds a valid POST /api/events for worker w's client.
-func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []string, rng *rand.Rand) (*http.Request, string) {
+// eventPost is one event as a client sends it: the body and the
+// Idempotency-Key the README asks clients to send (a new key per event,
+// kept to retry with), which the notes also carry, so that a stored event
+// can be traced to its request.
+type eventPost struct {
+	client int
+	key    string
+	body   []byte
+}
+
+// newEventPost draws an informational event about one of moveIDs.
+func newEventPost(client int, moveIDs []string, rng *rand.Rand) eventPost {
 	id := moveIDs[rng.IntN(len(moveIDs))]
 	typ := informational[rng.IntN(len(informational))]
 	now := time.Now().UTC()
@@ -394,11 +406,29 @@ func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []
 	if typ == "MoveNotifyPremisesOfEta" {
 		details = map[string]any{"expected_at": now.Add(40 * time.Minute).Format(time.RFC3339)}
 	}
-	return c.PostEvent(ctx, base, server.EventBody(typ, id, now, details)), id
+	key := uuid.NewString()
+	var doc map[string]any
+	_ = json.Unmarshal(server.EventBody(typ, id, now, details), &doc)
+	doc["data"].(map[string]any)["attributes"].(map[string]any)["notes"] = "key " + key
+	body, _ := json.Marshal(doc)
+	return eventPost{client: client, key: key, body: body}
 }
 
-func ingestPhase(ctx context.Context, hc *http.Client, base string, clients []*server.Client, clientErr error, meta store.BulkResult) *phase {
-	p := &phase{Name: fmt.Sprintf("POST /api/events, %d clients", benchClients), URL: base + "/api/events", Expected: []int{http.StatusCreated}}
+// request makes the POST, with its key.
+func (p eventPost) request(ctx context.Context, base string, c *server.Client) *http.Request {
+	req := c.PostEvent(ctx, base, p.body)
+	req.Header.Set("Idempotency-Key", p.key)
+	return req
+}
+
+// eventRequest builds a valid keyed POST /api/events for worker w's client.
+func eventRequest(ctx context.Context, base string, c *server.Client, moveIDs []string, rng *rand.Rand) (*http.Request, string) {
+	p := newEventPost(0, moveIDs, rng)
+	return p.request(ctx, base, c), p.key
+}
+
+func ingestPhase(ctx context.Context, hc *http.Client, base string, clients []*server.Client, clientErr error, meta bulk.BulkResult) *phase {
+	p := &phase{Name: fmt.Sprintf("POST /api/events with Idempotency-Key, %d clients", benchClients), URL: base + "/api/events", Expected: []int{http.StatusCreated}}
 	if clientErr != nil {
 		p.Skipped = "not measured: " + firstLine(clientErr.Error())
 		return p

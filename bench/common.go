@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/bench/bulk"
 )
 
 // copyDB copies a closed database file (no WAL beside it) to dst,
@@ -69,13 +69,13 @@ func moveIDs(ctx context.Context, db *sql.DB, locationID string, limit int) ([]s
 }
 
 // userOf returns the loaded user with a role.
-func userOf(meta store.BulkResult, role string) (store.BulkUser, bool) {
+func userOf(meta bulk.BulkResult, role string) (bulk.BulkUser, bool) {
 	for _, u := range meta.Users {
 		if u.Role == role {
 			return u, true
 		}
 	}
-	return store.BulkUser{}, false
+	return bulk.BulkUser{}, false
 }
 
 // logErrors counts the server log's error lines and returns the first few.

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/loadgen"
 	"github.com/securemove/securemove/bench/internal/report"
 	"github.com/securemove/securemove/bench/internal/seed"
@@ -28,7 +29,7 @@ type crashOptions struct {
 	Moves int
 	// Bin and DB, when set, are used as they are (DB is changed).
 	Bin, DB string
-	Meta    *store.BulkResult
+	Meta    *bulk.BulkResult
 	// Dir holds the working files; default bench/out.
 	Dir string
 	// Posters is how many clients post events at once; default 16.
@@ -46,10 +47,17 @@ type crashOptions struct {
 // crashRound is what one kill and restart showed.
 type crashRound struct {
 	Acked, InFlight, Total, Missing int
-	Integrity                       string
-	Startup                         time.Duration
-	APIChecked, APIMissing          int
-	Failures                        []string
+	// Of the requests that got no answer before the kill, retried with
+	// the same key and body after the restart: replayed (the first
+	// attempt had committed), performed (it had not), refused (anything
+	// but 201).
+	Replayed, Performed, Refused int
+	// Duplicated counts requests stored more than once, all rounds.
+	Duplicated             int
+	Integrity              string
+	Startup                time.Duration
+	APIChecked, APIMissing int
+	Failures               []string
 }
 
 // crashResult is the whole run.
@@ -97,10 +105,14 @@ func runCrash(ctx context.Context, o crashOptions) error {
 	return nil
 }
 
-// crash posts events to the real server and kills it with SIGKILL, Kills
-// times. After every restart each event whose 201 was received must be
-// in the database, PRAGMA integrity_check must say ok, and /health must
-// answer 200 within MaxStartup.
+// crash posts events to the real server, each with its own
+// Idempotency-Key, and kills it with SIGKILL, Kills times. After every
+// restart it retries, as a client would, every request that got no answer,
+// with the same key and body: each must be answered 201 (replayed if its
+// first attempt committed, performed if not), never refused. Then each
+// event whose 201 was received, before the kill or on retry, must be in
+// the database once and no request stored twice, PRAGMA integrity_check
+// must say ok, and /health must answer 200 within MaxStartup.
 func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 	o.defaults()
 	if o.Bin == "" {
@@ -147,6 +159,7 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 
 	res := &crashResult{}
 	var acked []string // every event whose 201 was received, all rounds
+	var keys []string  // the key of every request sent, all rounds
 	start := func() (*server.Server, error) {
 		return server.Start(ctx, server.Options{Bin: o.Bin, DB: o.DB, LogPath: logPath, Ready: 30 * time.Second})
 	}
@@ -170,6 +183,7 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		// Post events until the kill.
 		var mu sync.Mutex
 		var roundAcked []string
+		var unanswered []eventPost
 		inFlight := 0
 		postCtx, stopPosting := context.WithCancel(ctx)
 		var wg sync.WaitGroup
@@ -180,11 +194,15 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 				prng := rand.New(rand.NewPCG(uint64(round), uint64(p)))
 				k := p % len(clients)
 				for postCtx.Err() == nil {
-					req, _ := eventRequest(context.Background(), srv.Base, clients[k], targets[k], prng)
-					resp, err := hc.Do(req)
+					post := newEventPost(k, targets[k], prng)
+					mu.Lock()
+					keys = append(keys, post.key)
+					mu.Unlock()
+					resp, err := hc.Do(post.request(context.Background(), srv.Base, clients[k]))
 					if err != nil {
 						mu.Lock()
 						inFlight++ // sent, no answer: may or may not be stored
+						unanswered = append(unanswered, post)
 						mu.Unlock()
 						if postCtx.Err() != nil {
 							return
@@ -235,6 +253,39 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		if srv.Startup > o.MaxStartup {
 			r.Failures = append(r.Failures, fmt.Sprintf("/health answered after %s (limit %s)", srv.Startup.Round(time.Millisecond), o.MaxStartup))
 		}
+		// Retry what got no answer, at once, with the same key and body.
+		var refusedEg string
+		for _, post := range unanswered {
+			st, body, replayed, err := retryPost(hc, post.request(ctx, srv.Base, clients[post.client]))
+			switch {
+			case err == nil && st == http.StatusCreated:
+				if replayed {
+					r.Replayed++
+				} else {
+					r.Performed++
+				}
+				if id := server.EventID(body); id != "" {
+					acked = append(acked, id)
+				}
+			default:
+				r.Refused++
+				if refusedEg == "" {
+					refusedEg = fmt.Sprintf("%d %v %s", st, err, firstLine(string(body)))
+				}
+			}
+		}
+		r.Total = len(acked)
+		if r.Refused > 0 {
+			r.Failures = append(r.Failures, fmt.Sprintf("%d retries refused, e.g. %s", r.Refused, refusedEg))
+		}
+		dups, err := duplicatedRequests(ctx, check, keys)
+		if err != nil {
+			r.Failures = append(r.Failures, "reading the database: "+err.Error())
+		}
+		r.Duplicated = dups
+		if dups > 0 {
+			r.Failures = append(r.Failures, fmt.Sprintf("%d requests stored more than once", dups))
+		}
 		// Every acknowledged event, of every round so far, is stored.
 		missing, err := missingEvents(ctx, check, acked)
 		if err != nil {
@@ -264,8 +315,8 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		if len(r.Failures) > 0 {
 			res.Failures = append(res.Failures, fmt.Sprintf("round %d: %s", round, strings.Join(r.Failures, ", ")))
 		}
-		o.Logf("round %d: %d acknowledged (%d in flight at the kill), %d stored of %d, integrity %s, /health after %s",
-			round, r.Acked, r.InFlight, r.Total-r.Missing, r.Total, r.Integrity, r.Startup.Round(time.Millisecond))
+		o.Logf("round %d: %d acknowledged (%d in flight at the kill: %d replayed, %d performed, %d refused on retry), %d stored of %d, %d duplicated, integrity %s, /health after %s",
+			round, r.Acked, r.InFlight, r.Replayed, r.Performed, r.Refused, r.Total-r.Missing, r.Total, r.Duplicated, r.Integrity, r.Startup.Round(time.Millisecond))
 	}
 	if srv != nil {
 		if err := srv.Stop(); err != nil {
@@ -274,24 +325,56 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 	}
 
 	t := report.New(fmt.Sprintf("Crash: SIGKILL while %d clients post events, %d times (%s)", o.Posters, o.Kills, filepath.Base(o.DB)),
-		"Kill", "Acknowledged (201)", "No answer (in flight)", "Acknowledged so far", "Missing after restart", "integrity_check",
-		"/health after restart", "API check", "Result")
+		"Kill", "Acknowledged (201)", "No answer (in flight)", "Retried: replayed", "Retried: performed", "Retried: refused",
+		"Acknowledged so far", "Lost", "Duplicated", "integrity_check", "/health after restart", "API check", "Result")
 	for i, r := range res.Rounds {
 		verdict := "ok"
 		if len(r.Failures) > 0 {
 			verdict = "FAIL: " + strings.Join(r.Failures, "; ")
 		}
-		t.Row(fmt.Sprint(i+1), comma(r.Acked), comma(r.InFlight), comma(r.Total), fmt.Sprint(r.Missing), r.Integrity,
+		t.Row(fmt.Sprint(i+1), comma(r.Acked), comma(r.InFlight), comma(r.Replayed), comma(r.Performed), comma(r.Refused),
+			comma(r.Total), fmt.Sprint(r.Missing), fmt.Sprint(r.Duplicated), r.Integrity,
 			fmt.Sprintf("%d ms", r.Startup.Milliseconds()), fmt.Sprintf("%d of %d found", r.APIChecked-r.APIMissing, r.APIChecked), verdict)
 	}
 	if len(res.Failures) == 0 {
-		t.Note(fmt.Sprintf("PASS: all %s acknowledged events survived %d kills; integrity ok; /health within %s every time",
+		t.Note(fmt.Sprintf("PASS: all %s acknowledged events survived %d kills, every unanswered request retried with its key was answered 201, none stored twice: 0 lost, 0 duplicated, 0 refused; integrity ok; /health within %s every time",
 			comma(len(acked)), len(res.Rounds), o.MaxStartup))
 	} else {
 		t.Note("FAIL: " + strings.Join(res.Failures, "; "))
 	}
 	fmt.Fprintln(o.Out, t.Markdown())
 	return res, nil
+}
+
+// retryPost sends a retry and says whether its answer was replayed.
+func retryPost(hc *http.Client, req *http.Request) (int, []byte, bool, error) {
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, nil, false, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, resp.Header.Get("Idempotency-Replayed") == "true", err
+}
+
+// duplicatedRequests counts the requests, by key (which each event's notes
+// carry), stored as more than one event.
+func duplicatedRequests(ctx context.Context, db *sql.DB, keys []string) (int, error) {
+	n := 0
+	for start := 0; start < len(keys); start += 500 {
+		batch := keys[start:min(start+500, len(keys))]
+		args := make([]any, len(batch))
+		for i, k := range batch {
+			args[i] = "key " + k
+		}
+		var c int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT notes FROM events WHERE notes IN (?"+strings.Repeat(",?", len(batch)-1)+
+			") GROUP BY notes HAVING COUNT(*) > 1)", args...).Scan(&c); err != nil {
+			return 0, err
+		}
+		n += c
+	}
+	return n, nil
 }
 
 // missingEvents returns the ids not in the events table.

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/server"
-	"github.com/securemove/securemove/store"
 )
 
 type testWriter struct{ t *testing.T }
@@ -36,7 +36,7 @@ func TestCrashShort(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "crash.db")
-	meta, err := store.BulkLoad(ctx, db, store.BulkSpec{Moves: 300, Locations: 60})
+	meta, err := bulk.BulkLoad(ctx, db, bulk.BulkSpec{Moves: 300, Locations: 60})
 	if err != nil {
 		t.Fatal(err)
 	}

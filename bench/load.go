@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/loadgen"
 	"github.com/securemove/securemove/bench/internal/report"
 	"github.com/securemove/securemove/bench/internal/seed"
 	"github.com/securemove/securemove/bench/internal/server"
-	"github.com/securemove/securemove/store"
 )
 
 // loadUser is a signed-in user of the mixed load and what it reads.
@@ -71,7 +71,7 @@ func runLoad(ctx context.Context, secs, clients int) error {
 		if !ok {
 			return fmt.Errorf("the loaded database has no %s user", role)
 		}
-		se, err := server.SignIn(ctx, hc, srv.Base, u.Username, store.BulkPassword, "")
+		se, err := server.SignIn(ctx, hc, srv.Base, u.Username, bulk.BulkPassword, "")
 		if err != nil {
 			return err
 		}

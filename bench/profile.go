@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/seed"
 	"github.com/securemove/securemove/bench/internal/server"
 	"github.com/securemove/securemove/store"
@@ -193,7 +194,7 @@ func inProcessSignIn(serve func(*http.Request) *httptest.ResponseRecorder, usern
 	if err != nil {
 		return "", err
 	}
-	if err := post("/sign-in", url.Values{"username": {username}, "password": {store.BulkPassword}, "_csrf": {csrf}}); err != nil {
+	if err := post("/sign-in", url.Values{"username": {username}, "password": {bulk.BulkPassword}, "_csrf": {csrf}}); err != nil {
 		return "", err
 	}
 	if location != "" {

@@ -2,9 +2,9 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -90,80 +90,105 @@ func APIMediaType(next echo.HandlerFunc) echo.HandlerFunc {
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.
 const MaxIdempotencyKey = 200
 
-// APIIdempotency makes a POST or PATCH sent with an Idempotency-Key safe
-// to retry: the first answer is kept for 24 hours (per client and key),
-// and the same request sent again gets it back with
-// Idempotency-Replayed: true, without doing anything twice. The same key
-// with a different request is a 409. Answers with a 5xx status, 409 or
-// 429 are not kept, so such a request may be retried with its key.
+// APIIdempotency runs every POST and PATCH under /api as one unit of work
+// of the store (store.Write): the handler runs inside it, its store calls
+// join it, and its answer is sent only once the change has committed. A
+// request that fails changes nothing (what it wrote is undone); a 5xx,
+// 409 or 429 undoes the whole unit.
+//
+// With an Idempotency-Key the request is safe to retry, exactly once: its
+// answer is kept for 24 hours (per client and key) in the same
+// transaction as the change it answers. The same request sent again gets
+// the answer back with Idempotency-Replayed: true, without doing anything
+// twice, whether the first is long done, was just committed by a server
+// that died before answering, or is still running (the second waits for
+// it). A first attempt that did not commit left nothing, so its retry
+// runs. The same key with a different request is a 409. Answers with a
+// 5xx status, 409 or 429 are not kept, so such a request may be retried
+// with its key.
 func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		key := r.Header.Get("Idempotency-Key")
-		if key == "" || (r.Method != http.MethodPost && r.Method != http.MethodPatch) {
+		if r.Method != http.MethodPost && r.Method != http.MethodPatch {
 			return next(c)
 		}
+		// Every change is one unit of work, with a key or without: a
+		// request that writes twice (PATCH: a date change and details)
+		// commits both or neither.
+		var k *store.Key
+		key := r.Header.Get("Idempotency-Key")
 		src := &APIErrorSource{Header: "Idempotency-Key"}
-		if len(key) > MaxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
-			return apiProblemOf(http.StatusBadRequest, fmt.Sprintf("Idempotency-Key must be 1 to %d printable ASCII characters; a UUID is a good choice", MaxIdempotencyKey), src)
+		if key != "" {
+			if len(key) > MaxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
+				return apiProblemOf(http.StatusBadRequest, fmt.Sprintf("Idempotency-Key must be 1 to %d printable ASCII characters; a UUID is a good choice", MaxIdempotencyKey), src)
+			}
+			cl := apiClient(c)
+			if cl == nil {
+				return errAPITokenInvalid
+			}
+			body, err := apiReadBody(c)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(bytes.Join([][]byte{[]byte(r.Method), []byte(r.URL.Path), body}, []byte("|")))
+			k = &store.Key{Client: cl.ID, Key: key, Fingerprint: hex.EncodeToString(sum[:])}
 		}
-		cl := apiClient(c)
-		if cl == nil {
-			return errAPITokenInvalid
-		}
-		body, err := apiReadBody(c)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(bytes.Join([][]byte{[]byte(r.Method), []byte(r.URL.Path), body}, []byte("|")))
-		fp := hex.EncodeToString(sum[:])
-		ctx := r.Context()
-		outcome, ans, err := h.Store.BeginIdempotent(ctx, cl.ID, key, fp, h.Now())
-		if err != nil {
-			return err
-		}
-		switch outcome {
-		case store.IdempotencyReplay:
-			c.Response().Header().Set("Idempotency-Replayed", "true")
-			c.Response().Header().Set("Cache-Control", "no-store")
-			return c.Blob(ans.Status, ans.ContentType, ans.Body)
-		case store.IdempotencyMismatch:
+		res := c.Response()
+		var cw *captureWriter
+		ans, err := h.Store.Write(r.Context(), store.WriteOptions{Idempotency: k}, func(u *store.Unit) (store.Answer, error) {
+			// The handler runs inside the unit: its store calls join it,
+			// and its answer is captured, to be kept with the change and
+			// sent only once the change has committed.
+			c.SetRequest(r.WithContext(u.Context()))
+			defer c.SetRequest(r)
+			orig := res.Writer
+			cw = &captureWriter{header: http.Header{}}
+			res.Writer = cw
+			// A request that fails changes nothing: what it wrote is undone,
+			// and its answer (a 422, say) is kept alone.
+			var herr error
+			_ = u.Savepoint(func(*store.Unit) error { herr = next(c); return herr })
+			if herr != nil {
+				c.Error(herr)
+			}
+			res.Writer = orig
+			a := store.Answer{Status: cw.status, ContentType: cw.header.Get(echo.HeaderContentType), Body: cw.body.Bytes()}
+			if !cw.wroteHeader || a.Status >= 500 || a.Status == http.StatusConflict || a.Status == http.StatusTooManyRequests {
+				return a, errAnswerNotKept
+			}
+			return a, nil
+		})
+		switch {
+		case errors.Is(err, store.ErrKeyReused):
 			return apiProblemsOf(http.StatusConflict, APIError{Title: "Idempotency conflict", Code: "idempotency_key_reused",
 				Detail: "This Idempotency-Key was already used for a different request in the last 24 hours; use a new key for a new request", Source: src})
-		case store.IdempotencyInProgress:
-			return apiProblemsOf(http.StatusConflict, APIError{Title: "Idempotency conflict", Code: "idempotency_key_in_use",
-				Detail: "A request with this Idempotency-Key is still being answered; wait for it, then retry", Source: src})
-		}
-		rec := &apiTeeWriter{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = rec
-		if err := next(c); err != nil {
-			c.Error(err)
-		}
-		c.Response().Writer = rec.ResponseWriter
-		status := c.Response().Status
-		// Record the answer even if the client has gone away.
-		bg := context.WithoutCancel(ctx)
-		if !c.Response().Committed || status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests {
-			if err := h.Store.AbandonIdempotent(bg, cl.ID, key); err != nil {
-				h.Log.Error("forget idempotency key", "err", err)
+		case ans.Replayed:
+			res.Header().Set("Idempotency-Replayed", "true")
+			res.Header().Set("Cache-Control", "no-store")
+			return c.Blob(ans.Status, ans.ContentType, ans.Body)
+		case cw != nil && cw.wroteHeader && (err == nil || errors.Is(err, errAnswerNotKept)):
+			// The handler's answer, now that its change has committed (or,
+			// not kept, been undone).
+			hd := res.Header()
+			for name, v := range cw.header {
+				hd[name] = v
 			}
+			res.Writer.WriteHeader(cw.status)
+			n, _ := res.Writer.Write(cw.body.Bytes())
+			res.Status, res.Committed, res.Size = cw.status, true, int64(n)
 			return nil
-		}
-		if err := h.Store.FinishIdempotent(bg, cl.ID, key, store.IdempotentAnswer{Status: status, Body: rec.buf.Bytes(),
-			ContentType: c.Response().Header().Get(echo.HeaderContentType)}); err != nil {
-			h.Log.Error("keep idempotent answer", "err", err)
+		case err != nil:
+			// Nothing the handler answered is sent: its change did not
+			// commit.
+			res.Committed, res.Status, res.Size = false, http.StatusOK, 0
+			if errors.Is(err, errAnswerNotKept) {
+				return nil
+			}
+			return err
 		}
 		return nil
 	}
 }
 
-// apiTeeWriter copies what is written to the client.
-type apiTeeWriter struct {
-	http.ResponseWriter
-	buf bytes.Buffer
-}
-
-func (w *apiTeeWriter) Write(b []byte) (int, error) {
-	w.buf.Write(b)
-	return w.ResponseWriter.Write(b)
-}
+// errAnswerNotKept rolls back a keyed request whose answer is not kept.
+var errAnswerNotKept = errors.New("answer not kept")

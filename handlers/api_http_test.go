@@ -126,3 +126,22 @@ func TestIdempotencyKey(t *testing.T) {
 	e.do(http.MethodPost, "/api/events", tok, apiEventBody(moves.EventMoveNotifyPremisesOfArrivalIn30Mins, m.ID, "2026-11-23T09:50:00Z", nil, nil)).
 		want(t, http.StatusCreated)
 }
+
+// A keyed PATCH answers with the move as changed (the handler renders its
+// answer inside the unit of work, before the commit, and reads what the
+// unit wrote); a keyed request that fails keeps its answer and nothing of
+// what it wrote.
+func TestIdempotentPatchShowsItsChange(t *testing.T) {
+	e := newAPIEnv(t)
+	tok := e.supplierToken("serco")
+	m := e.courtMove()
+	patch := map[string]any{"data": map[string]any{"type": "moves", "id": m.ID, "attributes": map[string]any{"additional_information": "bring the paperwork"}}}
+	r := e.do(http.MethodPatch, "/api/moves/"+m.ID, tok, patch, "Idempotency-Key", "patch-1").want(t, http.StatusOK)
+	if !strings.Contains(string(r.Body), "bring the paperwork") {
+		t.Fatalf("the keyed PATCH answered with the move before the change: %s", r.Body)
+	}
+	again := e.do(http.MethodPatch, "/api/moves/"+m.ID, tok, patch, "Idempotency-Key", "patch-1").want(t, http.StatusOK)
+	if again.Header.Get("Idempotency-Replayed") != "true" || string(again.Body) != string(r.Body) {
+		t.Fatalf("replay: %q %s", again.Header.Get("Idempotency-Replayed"), again.Body)
+	}
+}

@@ -4,7 +4,7 @@ package handlers_test
 // form (and its next= redirect), the day lists' date and "jump to date"
 // (moves.ParseDate and moves.ParseHumanDate behind a handler), and the
 // supplier API's event request decoder and validator. Each goes through
-// the real server (web.New) on a small database made by store.BulkLoad,
+// the real server (web.New) on a small database made by bulk.BulkLoad,
 // and checks what must hold whatever the input: never a 5xx, only the
 // statuses the contract allows, redirects that stay on the site, input
 // shown escaped, and nothing stored by a refused event.
@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )
@@ -35,7 +36,7 @@ import (
 type fuzzEnv struct {
 	srv  *web.Server
 	st   *store.Store
-	meta store.BulkResult
+	meta bulk.BulkResult
 	path string
 }
 
@@ -43,7 +44,7 @@ func newFuzzEnv(f *testing.F) *fuzzEnv {
 	f.Helper()
 	ctx := context.Background()
 	path := filepath.Join(f.TempDir(), "fuzz.db")
-	meta, err := store.BulkLoad(ctx, path, store.BulkSpec{Moves: 120, Locations: 60, Seed: 11})
+	meta, err := bulk.BulkLoad(ctx, path, bulk.BulkSpec{Moves: 120, Locations: 60, Seed: 11})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func (e *fuzzEnv) anonymous(f *testing.F) (cookie, csrf string) {
 // signIn returns a signed-in session's cookie.
 func (e *fuzzEnv) signIn(f *testing.F, username string) string {
 	cookie, csrf := e.anonymous(f)
-	form := url.Values{"username": {username}, "password": {store.BulkPassword}, "_csrf": {csrf}}
+	form := url.Values{"username": {username}, "password": {bulk.BulkPassword}, "_csrf": {csrf}}
 	req := httptest.NewRequest(http.MethodPost, "/sign-in", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Cookie", cookie)
@@ -125,17 +126,17 @@ func FuzzSignInForm(f *testing.F) {
 		f.Fatal("no session after signing in")
 	}
 	for _, seed := range []string{
-		"username=bench.pmu&password=" + store.BulkPassword,
-		"username=bench.pmu&password=" + store.BulkPassword + "&next=%2Fmoves%2Fincoming",
-		"username=bench.pmu&password=" + store.BulkPassword + "&next=%2F%2Fevil.example",
-		"username=bench.pmu&password=" + store.BulkPassword + "&next=%2F%5Cevil.example",
-		"username=bench.pmu&password=" + store.BulkPassword + "&next=https%3A%2F%2Fevil.example",
+		"username=bench.pmu&password=" + bulk.BulkPassword,
+		"username=bench.pmu&password=" + bulk.BulkPassword + "&next=%2Fmoves%2Fincoming",
+		"username=bench.pmu&password=" + bulk.BulkPassword + "&next=%2F%2Fevil.example",
+		"username=bench.pmu&password=" + bulk.BulkPassword + "&next=%2F%5Cevil.example",
+		"username=bench.pmu&password=" + bulk.BulkPassword + "&next=https%3A%2F%2Fevil.example",
 		"username=nobody&password=wrong-password",
 		"username=%3Cscript%3Ealert(1)%3C%2Fscript%3E&password=x",
 		"username=%27%20OR%201%3D1%20--&password=%27%20OR%20%27%27%3D%27",
 		"username=&password=",
 		"username=%FF%FE&password=%00",
-		"username=bench.pmu&username=bench.admin&password=" + store.BulkPassword,
+		"username=bench.pmu&username=bench.admin&password=" + bulk.BulkPassword,
 		"_csrf=wrong&username=bench.pmu&password=x",
 		"%%%&&&===",
 		strings.Repeat("username=a&", 200),

@@ -17,9 +17,16 @@ import (
 // lists, which htmx also polls, and move pages) rendered and compressed,
 // so a page that has not changed costs no queries, no rendering and no
 // compression. An entry belongs to one session (the key holds its CSRF
-// token, which is in every page) and to one data version (store.Version):
-// any commit makes every entry stale, so a cached page is never older than
-// the database.
+// token, which is in every page) and to two versions of the store, read
+// before the page is rendered: store.Version, which moves on when users,
+// locations or reference data change (every page shows some), and a finer
+// version for what the route shows (one move, one place's moves, or all
+// moves). Every write is a unit of work that records what it touched, and
+// those versions move on from that record after its commit and before
+// the writer answers; so a cached page is never older than the database,
+// and a write leaves the pages that do not show what it touched cached (an
+// event on one move leaves other places' lists alone; an Idempotency-Key's
+// bookkeeping, nothing at all).
 type PageCache struct {
 	// Hits and Misses count the pages served from the cache and those
 	// rendered for it.
@@ -33,7 +40,7 @@ type PageCache struct {
 
 // cachedPage is a response as written: its status, the headers the
 // handler set and the body, gzip-compressed; and the finer version (of
-// its move, its place or all events) it was rendered at.
+// its move, its place or all moves) it was rendered at.
 type cachedPage struct {
 	status int
 	header http.Header
@@ -46,8 +53,9 @@ func NewPageCache(maxBytes int) *PageCache {
 	return &PageCache{entries: map[[32]byte]*cachedPage{}, maxBytes: maxBytes}
 }
 
-// sync empties the cache when the data has moved on. It reports whether
-// pages of version v may be used or stored.
+// sync empties the cache when store.Version has moved on (users,
+// locations or reference data changed). It reports whether pages of
+// version v may be used or stored.
 func (pc *PageCache) sync(v uint64) bool {
 	if v > pc.version {
 		clear(pc.entries)
@@ -124,8 +132,9 @@ func (h *Handlers) pageKey(c echo.Context) ([32]byte, bool) {
 }
 
 // CachedMove and CachedDay keep a route's pages: a move's page depends on
-// the move's events, a day's list on those of moves from or to its place
-// (or, for a list of many places, on every event).
+// the move (store.MoveVersion: any unit that touched it), a day's list on
+// the moves from or to its place (store.LocationVersion) or, for a list of
+// many places, on every move (store.EventsVersion).
 func (h *Handlers) CachedMove(next echo.HandlerFunc) echo.HandlerFunc {
 	return h.cached(next, func(c echo.Context) uint64 { return h.Store.MoveVersion(c.Param("id")) })
 }
@@ -141,8 +150,9 @@ func (h *Handlers) CachedDay(next echo.HandlerFunc) echo.HandlerFunc {
 
 // cached serves a route from the page cache when it can, and fills the
 // cache from what the handler writes when it cannot. Only complete 200 and
-// 204 answers that set no cookie are kept. A page is kept for one data
-// version and one finer version, both read before the page is rendered.
+// 204 answers that set no cookie are kept. A page is kept for one
+// store.Version and one finer version, both read before the page is
+// rendered: a write that lands while it renders makes it stale at once.
 func (h *Handlers) cached(next echo.HandlerFunc, fineVersion func(echo.Context) uint64) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if h.Pages == nil {

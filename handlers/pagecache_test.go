@@ -270,3 +270,52 @@ func TestPageCacheEventsStaleOnlyWhatTheyShow(t *testing.T) {
 		t.Errorf("the magistrates' court's list does not show the redirected move %s: %q", ref, text)
 	}
 }
+
+// A keyed event (as POST /api/events with an Idempotency-Key writes it:
+// the event and its kept answer in one unit of work) makes stale only what
+// shows its move; the key's bookkeeping, and a replay, make nothing stale.
+func TestPageCacheKeyedEventLeavesOtherListsCached(t *testing.T) {
+	a := newMvApp(t)
+	pages := a.web.Handlers.Pages
+	court := a.signIn(t, "court", "")
+	mA := a.fixture(mvCourt, moves.StatusBooked)
+	mT := a.fixture(mvTransfer, moves.StatusBooked) // between prisons: not on the court's list
+	time.Sleep(300 * time.Millisecond)
+	courtDay := "/moves/incoming/" + mvDay(1)
+	served := func(path string) bool {
+		t.Helper()
+		h := pages.Hits.Load()
+		court.page(path, http.StatusOK)
+		return pages.Hits.Load() > h
+	}
+	served(courtDay)
+	served("/move/" + mA.ID)
+	if !served(courtDay) {
+		t.Fatal("the court's list was not kept to begin with")
+	}
+	keyed := func() store.Answer {
+		t.Helper()
+		ev := moves.Event{MoveID: mT.ID, Type: moves.EventType("MoveNotifyPremisesOfArrivalIn30Mins"), OccurredAt: mvNow, RecordedAt: mvNow, CreatedBy: "serco"}
+		ans, err := a.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "serco-client", Key: "k1", Fingerprint: "fp"}},
+			func(u *store.Unit) (store.Answer, error) {
+				_, _, err := a.st.AppendEvent(u.Context(), ev, store.AppendOptions{By: "serco"})
+				return store.Answer{Status: http.StatusCreated, Body: []byte("{}")}, err
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ans
+	}
+	for _, replay := range []bool{false, true} {
+		if ans := keyed(); ans.Replayed != replay {
+			t.Fatalf("keyed event: replayed %v, want %v", ans.Replayed, replay)
+		}
+		onCourtList := store.SharesSlot(mT.FromID, mA.ToID) || store.SharesSlot(mT.ToID, mA.ToID)
+		if !served(courtDay) && !onCourtList {
+			t.Errorf("a keyed event on a prison transfer (replayed %v) made the court's list stale", replay)
+		}
+		if !served("/move/"+mA.ID) && !store.SharesSlot(mT.ID, mA.ID) {
+			t.Errorf("a keyed event on another move (replayed %v) made a move page stale", replay)
+		}
+	}
+}

@@ -225,7 +225,9 @@ func (s *Store) AdminCreateLocation(ctx context.Context, in LocationInput, by st
 	now := s.Now()
 	l := moves.Location{ID: uuid.NewString(), Key: strings.ToLower(in.Code), Title: in.Title, Type: typ, Code: in.Code,
 		RegionID: in.RegionID, CreatedAt: now.UTC()}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchLocations()
 		_, err := tx.ExecContext(ctx, `INSERT INTO locations (id, key, title, location_type, code, region_id, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.Key, l.Title, string(l.Type), l.Code, l.RegionID, micros(now), by)
 		if isConstraint(err) {
@@ -239,7 +241,6 @@ func (s *Store) AdminCreateLocation(ctx context.Context, in LocationInput, by st
 		return audit(ctx, tx, now, by, AuditLocation, l.ID, "location.create",
 			fmt.Sprintf("Created as %s %s in %s", strings.ToLower(l.Type.Label()), l.Code, regionName))
 	})
-	s.invalidateLocations()
 	return l, err
 }
 
@@ -261,14 +262,15 @@ func (s *Store) AdminSetLocationDisabled(ctx context.Context, id string, disable
 		at = micros(now)
 		action, summary = "location.disable", "Disabled: may not be chosen for new moves"
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchLocations()
 		if _, err := tx.ExecContext(ctx, "UPDATE locations SET disabled_at = ?, updated_at = ?, updated_by = ? WHERE id = ?",
 			at, micros(now), by, id); err != nil {
 			return fmt.Errorf("store: disable location: %w", err)
 		}
 		return audit(ctx, tx, now, by, AuditLocation, id, action, summary)
 	})
-	s.invalidateLocations()
 	return err
 }
 
@@ -420,7 +422,9 @@ func (s *Store) AdminAddSupplierLocation(ctx context.Context, sl moves.SupplierL
 	sl.SupplierID = sp.ID
 	now := s.Now()
 	var ended *SupplierRange
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchReference()
 		existing, err := supplierRanges(ctx, tx, SupplierRangeFilter{LocationID: loc.ID})
 		if err != nil {
 			return err

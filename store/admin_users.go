@@ -347,7 +347,9 @@ func (s *Store) AdminCreateUser(ctx context.Context, in UserInput, password, by 
 	u := User{ID: uuid.NewString(), Username: in.Username, FullName: in.FullName, Role: in.Role, SupplierID: in.Supplier,
 		LocationIDs: in.LocationIDs, PasswordHash: hash}
 	now := s.Now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchUsers()
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username, full_name, password_hash, role, supplier_id, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Username, u.FullName, hash, u.Role, nullStr(u.SupplierID), micros(now), by)
 		if isConstraint(err) {
@@ -463,7 +465,9 @@ func (s *Store) AdminUpdateUser(ctx context.Context, id string, in UserInput, by
 		return false, nil
 	}
 	now := s.Now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchUsers()
 		res, err := tx.ExecContext(ctx, `UPDATE users SET full_name = ?, role = ?, supplier_id = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
 			in.FullName, in.Role, nullStr(in.Supplier), micros(now), by, id)
 		if err != nil {
@@ -528,7 +532,9 @@ func (s *Store) AdminSetUserDisabled(ctx context.Context, id string, disabled bo
 		at = micros(now)
 		action, summary = "user.disable", "Disabled: may not sign in"
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchUsers()
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET disabled_at = ?, updated_at = ?, updated_by = ? WHERE id = ?",
 			at, micros(now), by, id); err != nil {
 			return fmt.Errorf("store: disable user: %w", err)
@@ -554,7 +560,9 @@ func (s *Store) AdminSetPassword(ctx context.Context, id, password, by string) e
 		return err
 	}
 	now := s.Now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchUsers()
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
 			hash, micros(now), micros(now), by, id); err != nil {
 			return fmt.Errorf("store: set password: %w", err)

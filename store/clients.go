@@ -153,7 +153,9 @@ func (s *Store) CreateClient(ctx context.Context, nc NewClient) (APIClient, stri
 	c := APIClient{ID: prefix + "-" + hex.EncodeToString(idb), Name: name, SupplierID: sp.ID, SupplierKey: sp.Key,
 		SupplierName: sp.Name, CreatedAt: now, CreatedBy: nc.CreatedBy}
 	sec := ClientSecret{ID: uuid.NewString(), Hint: secretHint(secret), CreatedAt: now}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		// New rows: no token kept in memory is made stale.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO api_clients (id, name, supplier_id, created_at, created_by) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, c.Name, nullStr(c.SupplierID), micros(now), c.CreatedBy); err != nil {
 			return fmt.Errorf("store: create client: %w", err)
@@ -271,7 +273,9 @@ func (s *Store) RotateClientSecret(ctx context.Context, clientID string) (string
 		return "", err
 	}
 	now := s.Now().UTC()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		// New rows: no token kept in memory is made stale.
 		if err := liveClient(ctx, tx, clientID); err != nil {
 			return err
 		}
@@ -299,8 +303,9 @@ func (s *Store) RotateClientSecret(ctx context.Context, clientID string) (string
 func (s *Store) RetireOlderSecret(ctx context.Context, clientID string) (ClientSecret, error) {
 	var out ClientSecret
 	now := s.Now().UTC()
-	defer s.revoked()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchAuth()
 		if err := liveClient(ctx, tx, clientID); err != nil {
 			return err
 		}
@@ -339,8 +344,9 @@ func (s *Store) RetireOlderSecret(ctx context.Context, clientID string) (ClientS
 // holds stop working at once. Disabling a disabled client does nothing.
 func (s *Store) DisableClient(ctx context.Context, clientID string) error {
 	now := s.Now().UTC()
-	defer s.revoked()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchAuth()
 		res, err := tx.ExecContext(ctx, "UPDATE api_clients SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", micros(now), clientID)
 		if err != nil {
 			return err
@@ -386,7 +392,9 @@ func (s *Store) IssueToken(ctx context.Context, clientID, secretID string, now t
 		return "", time.Time{}, err
 	}
 	expires := now.Add(ttl).UTC()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		// New rows: no token kept in memory is made stale.
 		if err := liveClient(ctx, tx, clientID); err != nil {
 			return err
 		}
@@ -410,13 +418,13 @@ func (s *Store) IssueToken(ctx context.Context, clientID, secretID string, now t
 //
 // Every API request asks, so tokens found are kept in memory (by hash,
 // until they expire) for as long as no token is revoked and no client
-// disabled: authVersion moves on when one is.
+// disabled: the auth version moves on when one is (TouchAuth).
 func (s *Store) ClientForToken(ctx context.Context, token string, now time.Time) (APIClient, error) {
 	if token == "" {
 		return APIClient{}, moves.Errorf(moves.Unauthorized, "Token invalid")
 	}
 	hash := hashSecret(token)
-	v := s.authVersion.Load()
+	v := s.w.v.auth.Load()
 	if t, ok := s.tokens.get(hash, v); ok && now.Before(t.expires) {
 		return t.client, nil
 	}
@@ -442,8 +450,9 @@ func (s *Store) RevokeToken(ctx context.Context, clientID, token string) error {
 	if token == "" {
 		return nil
 	}
-	defer s.revoked()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchAuth()
 		_, err := tx.ExecContext(ctx, "UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND client_id = ? AND revoked_at IS NULL",
 			micros(s.Now().UTC()), hashSecret(token), clientID)
 		return err
@@ -456,14 +465,8 @@ type tokenEntry struct {
 	expires time.Time
 }
 
-// revoked makes every token kept in memory stale: tokens were revoked or a
-// client disabled. It is called after the change commits.
-func (s *Store) revoked() { s.authVersion.Add(1) }
-
 // changedElsewhere is called when another process has committed: nothing
 // kept in memory can be trusted.
 func (s *Store) changedElsewhere() {
-	s.w.changed()
-	s.revoked()
-	s.invalidateLocations()
+	s.w.changedAll()
 }

@@ -148,23 +148,20 @@ func (s *Store) AppendEvent(ctx context.Context, e moves.Event, opt AppendOption
 		}
 		return e, moves.Move{}, moves.InvalidFields(fe)
 	}
-	res := s.writer.submit(ctx, true, func(tx *txStmts) (any, error) {
-		ev, m, err := s.appendTx(context.Background(), tx, e, opt, all)
+	var ev moves.Event
+	var m moves.Move
+	err = s.unit(ctx, func(u *Unit) error {
+		var err error
+		ev, m, err = s.appendTx(u.Context(), u, e, opt, all)
 		if err == nil {
-			tx.touched.move(m)
+			u.TouchMove(m)
 		}
-		return appendResult{ev, m}, err
+		return err
 	})
-	if res.err != nil {
-		return moves.Event{}, moves.Move{}, res.err
+	if err != nil {
+		return moves.Event{}, moves.Move{}, err
 	}
-	r := res.v.(appendResult)
-	return r.e, r.m, nil
-}
-
-type appendResult struct {
-	e moves.Event
-	m moves.Move
+	return ev, m, nil
 }
 
 // refsWithoutMoves answers every move reference as existing, so the
@@ -174,14 +171,16 @@ type refsWithoutMoves struct{ locationLookup }
 func (refsWithoutMoves) MoveExists(string) bool { return true }
 
 // appendTx does AppendEvent's work inside a transaction.
-func (s *Store) appendTx(ctx context.Context, tx *txStmts, e moves.Event, opt AppendOptions, all map[string]moves.Location) (moves.Event, moves.Move, error) {
+func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt AppendOptions, all map[string]moves.Location) (moves.Event, moves.Move, error) {
+	tx := u.tx
 	refs := locationLookup{all: all, moves: func(id string) bool {
 		var one int
 		return tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", id).Scan(&one) == nil
 	}}
 	m, err := getMove(ctx, tx, e.MoveID)
 	if err == nil {
-		tx.touched.move(m)
+		// As it was: a change of places leaves the old ones' lists stale.
+		u.TouchMove(m)
 	}
 	if err == nil && opt.Visible != nil && !opt.Visible(m) {
 		err = notFound("move")
@@ -228,7 +227,7 @@ func (s *Store) appendTx(ctx context.Context, tx *txStmts, e moves.Event, opt Ap
 		if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
 			return e, m, err
 		}
-		m, err = s.saveState(ctx, tx.Tx, m, state, opt.By, now)
+		m, err = s.saveState(ctx, u, m, state, opt.By, now)
 		return e, m, err
 	}
 	log, err := moveEvents(ctx, tx, m.ID)
@@ -238,7 +237,7 @@ func (s *Store) appendTx(ctx context.Context, tx *txStmts, e moves.Event, opt Ap
 	if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
 		return e, m, err
 	}
-	m, err = s.replay(ctx, tx.Tx, m, append(log, e), refs, opt.By, now)
+	m, err = s.replay(ctx, u, m, append(log, e), refs, opt.By, now)
 	if err != nil {
 		return e, m, err
 	}
@@ -250,7 +249,8 @@ func (s *Store) appendTx(ctx context.Context, tx *txStmts, e moves.Event, opt Ap
 // replay recomputes a move from its initial state and whole log, stores the
 // changed marks and state, and books the rebooked move a rejection asks
 // for. It runs inside the caller's transaction.
-func (s *Store) replay(ctx context.Context, tx *sql.Tx, m moves.Move, log []moves.Event, refs locationLookup, by string, now time.Time) (moves.Move, error) {
+func (s *Store) replay(ctx context.Context, u *Unit, m moves.Move, log []moves.Event, refs locationLookup, by string, now time.Time) (moves.Move, error) {
+	tx := u.sqlTx()
 	var base moves.State
 	var initStatus, initType string
 	var initTo, initDate, initFrom, initTo2 sql.NullString
@@ -275,13 +275,14 @@ func (s *Store) replay(ctx context.Context, tx *sql.Tx, m moves.Move, log []move
 			return m, err
 		}
 	}
-	return s.saveState(ctx, tx, m, state, by, now)
+	return s.saveState(ctx, u, m, state, by, now)
 }
 
 // saveState stores a move's recomputed state when it changed: it refuses a
 // state that would duplicate another active move, bumps the version, and
 // books the rebooked move a rejection asks for.
-func (s *Store) saveState(ctx context.Context, tx *sql.Tx, m moves.Move, state moves.State, by string, now time.Time) (moves.Move, error) {
+func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state moves.State, by string, now time.Time) (moves.Move, error) {
+	tx := u.sqlTx()
 	if state == m.State() {
 		return m, nil
 	}
@@ -309,7 +310,7 @@ func (s *Store) saveState(ctx context.Context, tx *sql.Tx, m moves.Move, state m
 		err := tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE original_move_id = ?", m.ID).Scan(&exists)
 		if errors.Is(err, sql.ErrNoRows) {
 			nb := moves.Rebook(m)
-			if _, err := s.createMoveTx(ctx, tx, NewMove{
+			if _, err := s.createMoveTx(ctx, u, NewMove{
 				MoveType: nb.MoveType, FromID: nb.FromID, ToID: nb.ToID, DateFrom: nb.DateFrom, DateTo: nb.DateTo, Notes: m.Notes,
 				PersonID: m.PersonID, ProfileID: m.ProfileID, SupplierID: m.SupplierID, CreatedBy: m.UpdatedBy, At: now,
 			}, m.ID); err != nil {

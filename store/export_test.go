@@ -24,8 +24,12 @@ func (s *Store) ApplyMigrationsForTest(ctx context.Context, extra ...Migration) 
 // SetReferenceSourceForTest makes references come from fn.
 func SetReferenceSourceForTest(s *Store, fn func() (string, error)) { s.refSource = fn }
 
-// SharesSlot reports whether two ids share a fine version slot (as a move
-// or as a place), so that a test does not expect them to move apart.
-func SharesSlot(a, b string) bool {
-	return slot(a, moveSlots) == slot(b, moveSlots) || slot(a, locationSlots) == slot(b, locationSlots)
-}
+// AuthVersion, UsersVersion and LocationsVersion are the versions of the
+// store's own memos.
+func (s *Store) AuthVersion() uint64      { return s.w.v.auth.Load() }
+func (s *Store) UsersVersion() uint64     { return s.w.v.users.Load() }
+func (s *Store) LocationsVersion() uint64 { return s.w.v.locations.Load() }
+
+// SetAfterLocationsRead runs fn between reading the locations and keeping
+// them (nil to stop).
+func SetAfterLocationsRead(fn func()) { afterLocationsRead = fn }

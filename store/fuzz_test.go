@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 )
@@ -21,7 +22,7 @@ import (
 func FuzzAppendEvent(f *testing.F) {
 	ctx := context.Background()
 	path := filepath.Join(f.TempDir(), "fuzz.db")
-	meta, err := store.BulkLoad(ctx, path, store.BulkSpec{Moves: 120, Locations: 60, Seed: 5})
+	meta, err := bulk.BulkLoad(ctx, path, bulk.BulkSpec{Moves: 120, Locations: 60, Seed: 5})
 	if err != nil {
 		f.Fatal(err)
 	}

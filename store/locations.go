@@ -35,7 +35,11 @@ func (s *Store) CreateRegion(ctx context.Context, r *moves.Region) error {
 	if r.ID == "" {
 		r.ID = uuid.NewString()
 	}
-	_, err := s.w.ExecContext(ctx, "INSERT INTO regions (id, key, name) VALUES (?, ?, ?)", r.ID, r.Key, r.Name)
+	err := s.unit(ctx, func(u *Unit) error {
+		u.TouchReference()
+		_, err := u.ExecContext(u.Context(), "INSERT INTO regions (id, key, name) VALUES (?, ?, ?)", r.ID, r.Key, r.Name)
+		return err
+	})
 	if isConstraint(err) {
 		return moves.Errorf(moves.Conflict, "a region with key %q already exists", r.Key)
 	}
@@ -88,12 +92,15 @@ func (s *Store) CreateLocation(ctx context.Context, l *moves.Location) error {
 		l.DisabledAt = &t
 		disabled = micros(t)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO locations (id, key, title, location_type, code, region_id, disabled_at, created_at)
+	err := s.unit(ctx, func(u *Unit) error {
+		u.TouchLocations()
+		_, err := u.ExecContext(u.Context(), `INSERT INTO locations (id, key, title, location_type, code, region_id, disabled_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.Key, l.Title, string(l.Type), l.Code, nullStr(l.RegionID), disabled, micros(l.CreatedAt))
+		return err
+	})
 	if isConstraint(err) {
 		return moves.Errorf(moves.Conflict, "a location with code %q already exists", l.Code)
 	}
-	s.invalidateLocations()
 	return err
 }
 
@@ -103,15 +110,17 @@ func (s *Store) SetLocationDisabled(ctx context.Context, id string, disabled boo
 	if disabled {
 		v = micros(s.Now())
 	}
-	res, err := s.w.ExecContext(ctx, "UPDATE locations SET disabled_at = ? WHERE id = ?", v, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("location")
-	}
-	s.invalidateLocations()
-	return nil
+	return s.unit(ctx, func(u *Unit) error {
+		u.TouchLocations()
+		res, err := u.ExecContext(u.Context(), "UPDATE locations SET disabled_at = ? WHERE id = ?", v, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("location")
+		}
+		return nil
+	})
 }
 
 // Location returns one location by id.
@@ -218,7 +227,11 @@ func (s *Store) CreateSupplier(ctx context.Context, sp *moves.Supplier) error {
 	if sp.ID == "" {
 		sp.ID = uuid.NewString()
 	}
-	_, err := s.w.ExecContext(ctx, "INSERT INTO suppliers (id, key, name) VALUES (?, ?, ?)", sp.ID, sp.Key, sp.Name)
+	err := s.unit(ctx, func(u *Unit) error {
+		u.TouchReference()
+		_, err := u.ExecContext(u.Context(), "INSERT INTO suppliers (id, key, name) VALUES (?, ?, ?)", sp.ID, sp.Key, sp.Name)
+		return err
+	})
 	if isConstraint(err) {
 		return moves.Errorf(moves.Conflict, "a supplier with key %q already exists", sp.Key)
 	}
@@ -257,8 +270,12 @@ func (s *Store) Supplier(ctx context.Context, idOrKey string) (moves.Supplier, e
 // AddSupplierLocation records that a supplier serves a location over a
 // date range (empty bounds are open).
 func (s *Store) AddSupplierLocation(ctx context.Context, sl moves.SupplierLocation) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO supplier_locations (supplier_id, location_id, effective_from, effective_to)
+	err := s.unit(ctx, func(u *Unit) error {
+		u.TouchReference()
+		_, err := u.ExecContext(u.Context(), `INSERT INTO supplier_locations (supplier_id, location_id, effective_from, effective_to)
 		VALUES (?, ?, ?, ?)`, sl.SupplierID, sl.LocationID, nullStr(sl.EffectiveFrom), nullStr(sl.EffectiveTo))
+		return err
+	})
 	if isConstraint(err) {
 		return moves.Errorf(moves.Invalid, "supplier location is not valid")
 	}
@@ -309,45 +326,62 @@ type querier interface {
 
 // locCache holds every location in memory: there are a few hundred, they
 // change rarely (an admin adds or disables one), and every event insert
-// needs them to replay a log.
+// needs them to replay a log. It is kept for one locations version, as
+// memo.go describes: the version is read before the locations are, and
+// what was read is kept only if no commit touching locations landed
+// meanwhile, so a read that raced a change is used once, never kept.
 type locCache struct {
-	mu     sync.RWMutex
-	all    map[string]moves.Location
-	sorted []moves.Location // by title, as Locations orders them
-	active []moves.Location // sorted, without the disabled
+	mu      sync.RWMutex
+	version uint64
+	all     map[string]moves.Location
+	sorted  []moves.Location // by title, as Locations orders them
+	active  []moves.Location // sorted, without the disabled
 }
 
-func (s *Store) invalidateLocations() {
-	s.locs.mu.Lock()
-	s.locs.all, s.locs.sorted, s.locs.active = nil, nil, nil
-	s.locs.mu.Unlock()
-}
+// afterLocationsRead, when set by a test, runs between reading the
+// locations and keeping them: where a change can land unseen.
+var afterLocationsRead func()
 
-func (s *Store) allLocations(ctx context.Context) (map[string]moves.Location, error) {
+// locations returns every location (as a map, sorted, and the active ones
+// sorted), from memory when they are current.
+func (s *Store) locations(ctx context.Context) (all map[string]moves.Location, sorted, active []moves.Location, err error) {
+	v := s.w.v.locations.Load()
 	s.locs.mu.RLock()
-	all := s.locs.all
+	if s.locs.all != nil && s.locs.version == v {
+		all, sorted, active = s.locs.all, s.locs.sorted, s.locs.active
+	}
 	s.locs.mu.RUnlock()
 	if all != nil {
-		return all, nil
+		return all, sorted, active, nil
 	}
 	ls, err := s.Locations(ctx, LocationFilter{IncludeDisabled: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	all = make(map[string]moves.Location, len(ls))
 	for _, l := range ls {
 		all[l.ID] = l
 	}
-	active := make([]moves.Location, 0, len(ls))
+	active = make([]moves.Location, 0, len(ls))
 	for _, l := range ls {
 		if !l.Disabled {
 			active = append(active, l)
 		}
 	}
+	if afterLocationsRead != nil {
+		afterLocationsRead()
+	}
 	s.locs.mu.Lock()
-	s.locs.all, s.locs.sorted, s.locs.active = all, ls, active
+	if s.w.v.locations.Load() == v {
+		s.locs.all, s.locs.sorted, s.locs.active, s.locs.version = all, ls, active, v
+	}
 	s.locs.mu.Unlock()
-	return all, nil
+	return all, ls, active, nil
+}
+
+func (s *Store) allLocations(ctx context.Context) (map[string]moves.Location, error) {
+	all, _, _, err := s.locations(ctx)
+	return all, err
 }
 
 // ActiveLocations returns the enabled locations with the given ids (all of
@@ -355,12 +389,10 @@ func (s *Store) allLocations(ctx context.Context) (map[string]moves.Location, er
 // needs its user's locations, and PMU's are all of them. The slice of all
 // of them is shared: callers must not change it.
 func (s *Store) ActiveLocations(ctx context.Context, ids []string) ([]moves.Location, error) {
-	if _, err := s.allLocations(ctx); err != nil {
+	_, sorted, active, err := s.locations(ctx)
+	if err != nil {
 		return nil, err
 	}
-	s.locs.mu.RLock()
-	sorted, active := s.locs.sorted, s.locs.active
-	s.locs.mu.RUnlock()
 	if len(ids) == 0 {
 		return active, nil
 	}

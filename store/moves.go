@@ -93,8 +93,8 @@ type NewMove struct {
 // from, to and date is refused as a conflict naming the existing move.
 func (s *Store) CreateMove(ctx context.Context, nm NewMove) (moves.Move, error) {
 	var out moves.Move
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		m, err := s.createMoveTx(ctx, tx, nm, "")
+	err := s.unit(ctx, func(un *Unit) error {
+		m, err := s.createMoveTx(un.Context(), un, nm, "")
 		out = m
 		return err
 	})
@@ -104,7 +104,10 @@ func (s *Store) CreateMove(ctx context.Context, nm NewMove) (moves.Move, error) 
 	return out, nil
 }
 
-func (s *Store) createMoveTx(ctx context.Context, tx *sql.Tx, nm NewMove, originalID string) (moves.Move, error) {
+// createMoveTx books a move inside a unit of work, recording it as
+// touched.
+func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalID string) (moves.Move, error) {
+	tx := u.sqlTx()
 	now := s.Now().UTC()
 	at := nm.At
 	if at.IsZero() {
@@ -221,6 +224,7 @@ func (s *Store) createMoveTx(ctx context.Context, tx *sql.Tx, nm NewMove, origin
 	if _, err := insertEvent(ctx, tx, &ev, nm.ClientID); err != nil {
 		return moves.Move{}, err
 	}
+	u.TouchMove(m)
 	return m, nil
 }
 
@@ -258,11 +262,13 @@ func (s *Store) newReference() (string, error) {
 // of its state machine), recording who did it.
 func (s *Store) UpdateMoveDetails(ctx context.Context, id string, notes *string, timeDue *time.Time, clearTimeDue bool, by string) (moves.Move, error) {
 	var out moves.Move
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
 		m, err := getMove(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		un.TouchMove(m)
 		if notes != nil {
 			m.Notes = *notes
 		}

@@ -43,10 +43,15 @@ func (s *Store) CreatePerson(ctx context.Context, p *moves.Person, today string)
 	}
 	now := s.Now().UTC()
 	p.CreatedAt, p.UpdatedAt = now, now
-	_, err := s.w.ExecContext(ctx, `INSERT INTO people (id, first_names, last_name, date_of_birth, gender, ethnicity, pnc, pnc_canonical, prison_number, created_at, created_by, updated_at, updated_by)
+	// A new person is shown nowhere until a move names them: the unit
+	// records nothing as touched.
+	err := s.unit(ctx, func(u *Unit) error {
+		_, err := u.ExecContext(u.Context(), `INSERT INTO people (id, first_names, last_name, date_of_birth, gender, ethnicity, pnc, pnc_canonical, prison_number, created_at, created_by, updated_at, updated_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.FirstNames, p.LastName, p.DateOfBirth, p.Gender, p.Ethnicity, nullStr(p.PNC), nullStr(moves.NormalizePNC(p.PNC)),
-		nullStr(p.PrisonNumber), micros(now), p.CreatedBy, micros(now), p.CreatedBy)
+			p.ID, p.FirstNames, p.LastName, p.DateOfBirth, p.Gender, p.Ethnicity, nullStr(p.PNC), nullStr(moves.NormalizePNC(p.PNC)),
+			nullStr(p.PrisonNumber), micros(now), p.CreatedBy, micros(now), p.CreatedBy)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: create person: %w", err)
 	}
@@ -129,7 +134,8 @@ func (s *Store) FindPeople(ctx context.Context, f PeopleFilter) ([]moves.Person,
 
 // CreateProfile adds a profile (the person's information for one move).
 func (s *Store) CreateProfile(ctx context.Context, pr *moves.Profile) error {
-	return s.createProfile(ctx, s.w, pr)
+	// A new profile is shown nowhere until a move names it.
+	return s.unit(ctx, func(u *Unit) error { return s.createProfile(u.Context(), u, pr) })
 }
 
 func (s *Store) createProfile(ctx context.Context, q querier, pr *moves.Profile) error {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -24,7 +23,8 @@ func (s *Store) CreateMoveWithPerson(ctx context.Context, p moves.Person, today 
 		p.CreatedBy = nm.CreatedBy
 	}
 	var out moves.Move
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
 		now := s.Now().UTC()
 		p.CreatedAt, p.UpdatedAt = now, now
 		if _, err := tx.ExecContext(ctx, `INSERT INTO people (id, first_names, last_name, date_of_birth, gender, ethnicity, pnc, pnc_canonical, prison_number, created_at, created_by, updated_at, updated_by)
@@ -34,7 +34,7 @@ func (s *Store) CreateMoveWithPerson(ctx context.Context, p moves.Person, today 
 			return fmt.Errorf("store: create person: %w", err)
 		}
 		nm.PersonID = p.ID
-		m, err := s.createMoveTx(ctx, tx, nm, "")
+		m, err := s.createMoveTx(ctx, un, nm, "")
 		out = m
 		return err
 	})

@@ -48,8 +48,23 @@ func (r *readDB) stmt(ctx context.Context, q string) *sql.Stmt {
 	return st
 }
 
+// inUnit returns the unit of work ctx carries for this store, if any:
+// reads made inside a unit go through its transaction, so that what a
+// handler renders inside the unit (an API answer kept for its
+// Idempotency-Key) shows the change the unit made, not yet committed.
+func (r *readDB) inUnit(ctx context.Context) *Unit {
+	u, _ := ctx.Value(unitKey{}).(*Unit)
+	if u == nil || u.s.r != r {
+		return nil
+	}
+	return u
+}
+
 // QueryContext runs a cached statement.
 func (r *readDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if u := r.inUnit(ctx); u != nil {
+		return u.tx.QueryContext(ctx, q, args...)
+	}
 	if st := r.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -58,6 +73,9 @@ func (r *readDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.
 
 // QueryRowContext runs a cached statement.
 func (r *readDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if u := r.inUnit(ctx); u != nil {
+		return u.tx.QueryRowContext(ctx, q, args...)
+	}
 	if st := r.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

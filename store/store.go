@@ -36,13 +36,14 @@ type Store struct {
 	refSource func() (string, error)
 	locs      locCache
 	users     memo[string, User]
-	// tokens holds access tokens looked up, by hash, for one authVersion:
-	// it moves on when tokens are revoked or a client disabled (here or,
-	// seen by the checkpointer, in another process).
-	tokens      memo[string, tokenEntry]
-	authVersion atomic.Uint64
-	writer      *writer
-	ckpt        *checkpointer
+	// tokens holds access tokens looked up, by hash, for one auth
+	// version: it moves on when a unit of work touches clients or tokens
+	// (here or, seen by the checkpointer, in another process).
+	tokens memo[string, tokenEntry]
+	// sweptKeys is when expired idempotency keys were last deleted.
+	sweptKeys atomic.Int64
+	writer    *writer
+	ckpt      *checkpointer
 }
 
 // Open opens (creating if need be) the database at path and applies any
@@ -64,7 +65,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	s.writer = newWriter(s.w)
+	s.writer = newWriter(s)
 	if s.ckpt, err = newCheckpointer(path, w, &s.w.dirty, s.changedElsewhere); err != nil {
 		s.Close()
 		return nil, err
@@ -144,7 +145,8 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 
 // DB exposes the write pool for tools and benchmarks that measure the raw
 // database (the plain-insert rate) and for tests that look inside. Writes
-// through it do not move the data version on: caches would not see them.
+// through it are outside any unit of work and move no version on: caches
+// would not see them. The service never writes through it.
 func (s *Store) DB() *sql.DB { return s.w.db }
 
 type migration struct {
@@ -212,7 +214,7 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 		if applied[m.version] {
 			continue
 		}
-		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.migrationTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
@@ -233,13 +235,15 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return int(v.Int64), err
 }
 
-// inTx runs fn in a write transaction, committing if it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// migrationTx runs a migration in a transaction of its own, before the
+// writer starts: the one write outside a unit of work. It cannot say what
+// it touched, so it moves every version on (the conservative fallback).
+func (s *Store) migrationTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	defer s.w.done()
+	defer s.w.changedAll()
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
@@ -311,3 +315,10 @@ func placeholders(n int) string {
 	}
 	return strings.Repeat("?,", n-1) + "?"
 }
+
+// DSN is the data source name Open uses for the writer connection of the
+// database at path: the same pragmas (WAL, synchronous FULL, busy timeout,
+// foreign keys, cache) and immediate transactions. Benchmarks use it to
+// measure the plain insert rate under the service's own settings, and the
+// bulk loader (bench/bulk) to open the file it fills.
+func DSN(path string) string { return dsn(path, false) }

@@ -48,8 +48,19 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureAt(t, filepath.Join(t.TempDir(), "test.db"))
+}
+
+// newFixtureAt makes the fixture in the database file at path.
+func newFixtureAt(t testing.TB, path string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	f := &fixture{st: MustOpen(t), now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), today: "2026-11-22"}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f := &fixture{st: st, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), today: "2026-11-22"}
 	f.st.Now = func() time.Time { return f.now }
 	mk := func(title, code string, typ moves.LocationType, disabled bool) moves.Location {
 		l := moves.Location{Title: title, Code: code, Type: typ, Disabled: disabled}

@@ -93,7 +93,9 @@ func (s *Store) CreateUser(ctx context.Context, u *User, password string) error 
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchUsers()
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username, full_name, password_hash, role, supplier_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Username, u.FullName, u.PasswordHash, u.Role, nullStr(u.SupplierID), micros(s.Now()))
 		if isConstraint(err) {
@@ -118,9 +120,9 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (User, erro
 
 // User returns a user by id.
 // Every signed-in request loads its user, so users are kept in memory for
-// as long as the data version stays the same.
+// as long as the users version stays the same (TouchUsers moves it on).
 func (s *Store) User(ctx context.Context, id string) (User, error) {
-	v := s.Version()
+	v := s.w.v.users.Load()
 	if u, ok := s.users.get(id, v); ok {
 		// The caller's copy of the locations is its own.
 		u.LocationIDs = slices.Clone(u.LocationIDs)
@@ -166,7 +168,9 @@ func (s *Store) user(ctx context.Context, where string, arg any) (User, error) {
 // EndSessions ends every session the user has signed in so far, on every
 // device: they carry an older session generation from now on.
 func (s *Store) EndSessions(ctx context.Context, userID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		un.TouchUsers()
 		_, err := tx.ExecContext(ctx, "UPDATE users SET session_generation = session_generation + 1 WHERE id = ?", userID)
 		return err
 	})

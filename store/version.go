@@ -8,48 +8,53 @@ import (
 	"github.com/securemove/securemove/moves"
 )
 
-// Version is the data version: it moves on after every commit on the write
-// connection, the only connection that writes, but for events (see
-// fineVersions). Whatever is built from the database (a rendered page, a
-// user) can be kept while the version stays the same.
+// Versions say when something kept in memory (a rendered page, a user, the
+// locations, a token) is stale. Each moves on after a commit that touched
+// what it covers, as recorded by the commit's units of work (unit.go), and
+// before the writer answers. A reader takes the versions it depends on
+// before it reads; a commit that lands while it reads moves them on after
+// the commit, so what the reader built is stale as soon as it is stored
+// and is never served.
 //
-// A reader takes the version before it reads. A commit that lands while it
-// reads moves the version on after the commit, so what the reader built is
-// stale as soon as it is stored and is never served. The version moves on
-// whether a commit succeeded or not: a cache emptied once too often costs
-// a render, one emptied too rarely would show an old page.
-func (s *Store) Version() uint64 { return s.w.version.Load() }
+// The versions, and what moves them:
+//   - Version, the data every page may show besides moves: users,
+//     locations and reference data (TouchUsers, TouchLocations,
+//     TouchReference, TouchAll).
+//   - MoveVersion(id), one move's page: TouchMove, TouchMoveIDs.
+//   - LocationVersion(id), one place's lists: TouchMove (its places),
+//     TouchPlaces.
+//   - EventsVersion, lists of many places: any move touched.
+//   - the users, locations and auth versions, for the store's own memos.
+//
+// Idempotency-Key bookkeeping touches nothing: it changes no page.
+func (s *Store) Version() uint64 { return s.w.v.data.Load() }
 
-// writeDB is the write connection. Its only ways to change the database
-// move the version on afterwards, so no write can forget to.
+// writeDB is the write connection.
 type writeDB struct {
-	db      *sql.DB
-	version atomic.Uint64
+	db *sql.DB
 	// dirty tells the checkpointer there is something to copy back.
 	dirty atomic.Bool
-	fine  fineVersions
+	v     versions
 }
 
-func (w *writeDB) changed() {
-	w.version.Add(1)
-	w.dirty.Store(true)
-}
-
-// Events are most of the writes, and each changes one move and the lists
-// of its places; moving the data version on for each would leave nothing
-// kept for long while suppliers post. So a batch of events moves on finer
-// versions instead: the events version, and one for each move and each
-// place it touched, each held in one of a fixed number of slots chosen by
-// a hash of the id (two ids sharing a slot only make a page stale early).
+// Moves and places have versions of their own, each held in one of a
+// fixed number of slots chosen by a hash of the id (two ids sharing a slot
+// only make a page stale early): events are most of the writes, and each
+// changes one move and the lists of its places, so moving one version on
+// for all would leave nothing kept for long while suppliers post.
 const (
 	moveSlots     = 4096
 	locationSlots = 1024
 )
 
-type fineVersions struct {
+type versions struct {
+	data      atomic.Uint64
+	users     atomic.Uint64
+	locations atomic.Uint64
+	auth      atomic.Uint64
 	events    atomic.Uint64
 	moves     [moveSlots]atomic.Uint64
-	locations [locationSlots]atomic.Uint64
+	places    [locationSlots]atomic.Uint64
 }
 
 func slot(id string, n uint32) uint32 {
@@ -61,9 +66,26 @@ func slot(id string, n uint32) uint32 {
 	return h % n
 }
 
-// touched are the moves and places a batch of events changed.
+// SharesSlot reports whether two ids share a fine version slot (as moves
+// or as places), so that a test does not expect them to move apart.
+func SharesSlot(a, b string) bool {
+	return slot(a, moveSlots) == slot(b, moveSlots) || slot(a, locationSlots) == slot(b, locationSlots)
+}
+
+type touchedKind uint8
+
+const (
+	touchedUsers touchedKind = 1 << iota
+	touchedAuth
+	touchedLocations
+	touchedReference
+	touchedAll = touchedUsers | touchedAuth | touchedLocations | touchedReference | 1<<7
+)
+
+// touched is what a unit of work (or a batch of them) changed.
 type touched struct {
-	moves, locations []string
+	moves, places []string
+	kinds         touchedKind
 }
 
 // move records a move (as it was or as it is now): itself, its places,
@@ -73,62 +95,84 @@ func (t *touched) move(m moves.Move) {
 	if m.OriginalID != "" {
 		t.moves = append(t.moves, m.OriginalID)
 	}
-	t.locations = append(t.locations, m.FromID)
+	if m.FromID != "" {
+		t.places = append(t.places, m.FromID)
+	}
 	if m.ToID != "" {
-		t.locations = append(t.locations, m.ToID)
+		t.places = append(t.places, m.ToID)
 	}
 }
 
-// changedFine moves on the versions of what a batch of events touched.
-func (w *writeDB) changedFine(t touched) {
-	for _, id := range t.moves {
-		w.fine.moves[slot(id, moveSlots)].Add(1)
-	}
-	for _, id := range t.locations {
-		w.fine.locations[slot(id, locationSlots)].Add(1)
-	}
-	w.fine.events.Add(1)
+func (t *touched) add(o touched) {
+	t.moves = append(t.moves, o.moves...)
+	t.places = append(t.places, o.places...)
+	t.kinds |= o.kinds
+}
+
+// apply moves on the versions of what a commit touched.
+func (w *writeDB) apply(t touched) {
 	w.dirty.Store(true)
+	for _, id := range t.moves {
+		w.v.moves[slot(id, moveSlots)].Add(1)
+	}
+	for _, id := range t.places {
+		w.v.places[slot(id, locationSlots)].Add(1)
+	}
+	if len(t.moves) > 0 || len(t.places) > 0 || t.kinds == touchedAll {
+		w.v.events.Add(1)
+	}
+	if t.kinds&touchedUsers != 0 {
+		w.v.users.Add(1)
+	}
+	if t.kinds&touchedLocations != 0 {
+		w.v.locations.Add(1)
+	}
+	if t.kinds&touchedAuth != 0 {
+		w.v.auth.Add(1)
+	}
+	if t.kinds&(touchedUsers|touchedLocations|touchedReference) != 0 {
+		w.v.data.Add(1)
+	}
 }
 
-// MoveVersion moves on whenever an event changes the move (or a move
+// changedAll is the conservative fallback for writes made outside units
+// of work (migrations, before the writer starts) and for commits of other
+// processes: everything kept is stale.
+func (w *writeDB) changedAll() { w.apply(touched{kinds: touchedAll}) }
+
+// MoveVersion moves on whenever a unit of work touches the move (or a move
 // rebooked from it). What shows one move depends on it and on Version.
-func (s *Store) MoveVersion(id string) uint64 { return s.w.fine.moves[slot(id, moveSlots)].Load() }
+func (s *Store) MoveVersion(id string) uint64 { return s.w.v.moves[slot(id, moveSlots)].Load() }
 
-// LocationVersion moves on whenever an event changes a move from or to
-// the place. A place's lists depend on it and on Version.
+// LocationVersion moves on whenever a unit of work touches a move from or
+// to the place. A place's lists depend on it and on Version.
 func (s *Store) LocationVersion(id string) uint64 {
-	return s.w.fine.locations[slot(id, locationSlots)].Load()
+	return s.w.v.places[slot(id, locationSlots)].Load()
 }
 
-// EventsVersion moves on with every batch of events. What shows moves of
-// many places depends on it and on Version.
-func (s *Store) EventsVersion() uint64 { return s.w.fine.events.Load() }
+// EventsVersion moves on with every commit that touches any move. What
+// shows moves of many places depends on it and on Version.
+func (s *Store) EventsVersion() uint64 { return s.w.v.events.Load() }
 
-// ExecContext runs one statement in a transaction of its own.
+// ExecContext runs one statement outside any unit of work: only the
+// migrations do, before the writer starts. It moves every version on.
 func (w *writeDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	defer w.changed()
+	defer w.changedAll()
 	return w.db.ExecContext(ctx, query, args...)
 }
 
 // QueryContext and QueryRowContext read on the write connection: the
-// migrations, the integrity check and statements that write and return.
+// migrations and the integrity check.
 func (w *writeDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	defer w.changed()
 	return w.db.QueryContext(ctx, query, args...)
 }
 
 func (w *writeDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	defer w.changed()
 	return w.db.QueryRowContext(ctx, query, args...)
 }
 
-// begin starts a write transaction; the caller must call done after it
-// commits or rolls back.
+// begin starts a write transaction: only the writer and the migrations do.
 func (w *writeDB) begin(ctx context.Context) (*sql.Tx, error) { return w.db.BeginTx(ctx, nil) }
-
-// done marks the end of a transaction begun with begin.
-func (w *writeDB) done() { w.changed() }
 
 func (w *writeDB) close() error {
 	_, _ = w.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")

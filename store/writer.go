@@ -10,13 +10,14 @@ import (
 // ErrClosed is returned for writes after Close.
 var ErrClosed = errors.New("store: closed")
 
-// writer commits concurrent writes together. SQLite takes one writer at a
-// time and every commit costs a sync to disk; a goroutine that gathers all
-// the writes waiting at that moment into one transaction, each inside its
-// own savepoint, pays that cost once per batch instead of once per write.
-// A write that fails is rolled back to its savepoint alone.
+// writer commits every write the store makes, as units of work (unit.go).
+// SQLite takes one writer at a time and every commit costs a sync to
+// disk; a goroutine that gathers all the units waiting at that moment into
+// one transaction, each inside its own savepoint, pays that cost once per
+// batch instead of once per write. A unit that fails is rolled back to its
+// savepoint alone.
 type writer struct {
-	db   *writeDB
+	s    *Store
 	reqs chan *writeReq
 	done chan struct{}
 	mu   sync.RWMutex
@@ -26,11 +27,9 @@ type writer struct {
 }
 
 type writeReq struct {
-	fn  func(tx *txStmts) (any, error)
+	ctx context.Context
+	fn  func(u *Unit) (any, error)
 	res chan writeRes
-	// fine: fn records in tx.touched everything it changes, so its
-	// commit moves on the finer versions rather than the data version.
-	fine bool
 }
 
 type writeRes struct {
@@ -38,8 +37,8 @@ type writeRes struct {
 	err error
 }
 
-func newWriter(db *writeDB) *writer {
-	w := &writer{db: db, reqs: make(chan *writeReq, 4096), done: make(chan struct{}), maxBatch: 256}
+func newWriter(s *Store) *writer {
+	w := &writer{s: s, reqs: make(chan *writeReq, 4096), done: make(chan struct{}), maxBatch: 256}
 	go w.loop()
 	return w
 }
@@ -47,8 +46,8 @@ func newWriter(db *writeDB) *writer {
 // submit queues fn and waits for its batch to commit. The write is not
 // abandoned when ctx ends: once queued it completes, so that a client that
 // gave up can learn the outcome by retrying with the same idempotency key.
-func (w *writer) submit(ctx context.Context, fine bool, fn func(tx *txStmts) (any, error)) writeRes {
-	req := &writeReq{fn: fn, res: make(chan writeRes, 1), fine: fine}
+func (w *writer) submit(ctx context.Context, fn func(u *Unit) (any, error)) writeRes {
+	req := &writeReq{ctx: ctx, fn: fn, res: make(chan writeRes, 1)}
 	w.mu.RLock()
 	if w.shut {
 		w.mu.RUnlock()
@@ -85,35 +84,47 @@ func (w *writer) loop() {
 }
 
 func (w *writer) run(batch []*writeReq) {
+	db := w.s.w
 	results := make([]writeRes, len(batch))
-	// The version moves on before anyone hears back, so a client that
-	// reads after its write never gets a page cached before it.
+	// Versions move on before anyone hears back, so a client that reads
+	// after its write never gets a page cached before it. When the outcome
+	// is unknown (a failed commit), everything is taken as changed.
 	fail := func(err error) {
-		w.db.done()
+		db.apply(touched{kinds: touchedAll})
 		for _, r := range batch {
 			r.res <- writeRes{err: err}
 		}
 	}
 	ctx := context.Background()
-	sqlTx, err := w.db.begin(ctx)
+	sqlTx, err := db.begin(ctx)
 	if err != nil {
 		fail(fmt.Errorf("store: begin: %w", err))
 		return
 	}
 	tx := newTxStmts(sqlTx)
+	var all touched
 	for i, r := range batch {
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("store: savepoint: %w", err))
 			return
 		}
-		v, err := r.fn(tx)
+		u := &Unit{s: w.s, tx: tx}
+		u.ctx = context.WithValue(context.WithoutCancel(r.ctx), unitKey{}, u)
+		var v any
+		err := callUnit(func(u *Unit) error {
+			var err error
+			v, err = r.fn(u)
+			return err
+		}, u)
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
 				tx.Rollback()
 				fail(fmt.Errorf("store: rollback to savepoint: %w", rerr))
 				return
 			}
+		} else {
+			all.add(u.touched)
 		}
 		if _, rerr := tx.ExecContext(ctx, "RELEASE w"); rerr != nil {
 			tx.Rollback()
@@ -126,15 +137,7 @@ func (w *writer) run(batch []*writeReq) {
 		fail(fmt.Errorf("store: commit: %w", err))
 		return
 	}
-	fine := true
-	for _, r := range batch {
-		fine = fine && r.fine
-	}
-	if fine {
-		w.db.changedFine(tx.touched)
-	} else {
-		w.db.done()
-	}
+	db.apply(all)
 	for i, r := range batch {
 		r.res <- results[i]
 	}

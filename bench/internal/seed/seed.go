@@ -1,4 +1,4 @@
-// Package seed builds benchmark databases with store.BulkLoad and keeps
+// Package seed builds benchmark databases with bulk.BulkLoad and keeps
 // them in bench/out, keyed by size and loader version, so that reruns
 // reuse them.
 package seed
@@ -12,13 +12,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/bench/bulk"
 )
 
 // DB is a benchmark database and what was loaded into it.
 type DB struct {
 	Path   string
-	Meta   store.BulkResult
+	Meta   bulk.BulkResult
 	Cached bool
 	// Seconds is how long the load took (0 when cached).
 	Seconds float64
@@ -29,7 +29,7 @@ type DB struct {
 // migration is migrated by the server when it starts, as a production
 // database would be.
 func Name(n int) string {
-	return fmt.Sprintf("bench-%d-v%d.db", n, store.BulkLoaderVersion)
+	return fmt.Sprintf("bench-%d-v%d.db", n, bulk.BulkLoaderVersion)
 }
 
 // Ensure returns the cached database of n moves in dir, building it if
@@ -68,7 +68,7 @@ func Ensure(ctx context.Context, dir string, n int, logf func(string, ...any)) (
 	start := time.Now()
 	cpu0 := cpuTime()
 	lastReport := time.Now()
-	res, err := store.BulkLoad(ctx, tmp, store.BulkSpec{Moves: n, Progress: func(done, total int) {
+	res, err := bulk.BulkLoad(ctx, tmp, bulk.BulkSpec{Moves: n, Progress: func(done, total int) {
 		if time.Since(lastReport) > 10*time.Second {
 			lastReport = time.Now()
 			logf("  %d of %d moves written (%.0f s)", done, total, time.Since(start).Seconds())

@@ -1,4 +1,4 @@
-package store
+package bulk
 
 // A bulk loader for benchmark databases: realistic moves across many
 // locations and dates, about ten events each, written straight into the
@@ -27,6 +27,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
 )
 
 // BulkLoaderVersion changes whenever the loader's output changes, so that
@@ -35,12 +36,6 @@ const BulkLoaderVersion = 1
 
 // BulkPassword is the password of every user the bulk loader creates.
 const BulkPassword = "bench-password"
-
-// DSN is the data source name Open uses for the writer connection of the
-// database at path: the same pragmas (WAL, synchronous NORMAL, busy
-// timeout, foreign keys, cache) and immediate transactions. Benchmarks use
-// it to measure the plain insert rate under the service's own settings.
-func DSN(path string) string { return dsn(path, false) }
 
 // BulkSpec says what to load.
 type BulkSpec struct {
@@ -154,7 +149,7 @@ func BulkLoad(ctx context.Context, path string, spec BulkSpec) (BulkResult, erro
 	if err != nil {
 		return res, fmt.Errorf("bulk: Today: %w", err)
 	}
-	st, err := Open(ctx, path)
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		return res, err
 	}
@@ -378,14 +373,14 @@ func newBulkWorld(ctx context.Context, db *sql.DB, spec BulkSpec, today time.Tim
 		w.supName[sups[i].ID] = sups[i].Name
 		// The client the loaded events came through; its secret is thrown away.
 		clientID := fmt.Sprintf("%s-%016x", sups[i].Key, w.rng.Uint64())
-		secret, e := randomSecret()
+		secret, e := bulkSecret()
 		if e != nil {
 			return nil, e
 		}
 		exec("INSERT INTO api_clients (id, name, supplier_id, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
 			clientID, sups[i].Name+" bulk loader", sups[i].ID, setupAt, "bulk")
 		exec("INSERT INTO client_secrets (id, client_id, secret_hash, hint, created_at) VALUES (?, ?, ?, ?, ?)",
-			uuid.NewString(), clientID, hashSecret(secret), secretHint(secret), setupAt)
+			uuid.NewString(), clientID, bulkHash(secret), "…"+secret[len(secret)-4:], setupAt)
 		w.clientOf[sups[i].ID] = clientID
 	}
 	scale := float64(spec.Locations) / 400
@@ -423,7 +418,7 @@ func newBulkWorld(ctx context.Context, db *sql.DB, spec BulkSpec, today time.Tim
 		}
 	}
 	w.busy = w.byType[moves.LocCourt][0]
-	users := []User{
+	users := []store.User{
 		{Username: "bench.pmu", FullName: "Priya Sharma", Role: "pmu"},
 		{Username: "bench.police", FullName: "Dan Mitchell", Role: "police", LocationIDs: []string{w.byType[moves.LocPolice][0].ID}},
 		{Username: "bench.prison", FullName: "Helen Carter", Role: "prison", LocationIDs: []string{w.byType[moves.LocPrison][0].ID}},
@@ -432,7 +427,7 @@ func newBulkWorld(ctx context.Context, db *sql.DB, spec BulkSpec, today time.Tim
 		{Username: "bench.admin", FullName: "Alex Admin", Role: "admin"},
 	}
 	// One slow hash serves every user: the password is the same.
-	hash, e := HashPassword(BulkPassword)
+	hash, e := store.HashPassword(BulkPassword)
 	if e != nil {
 		return nil, e
 	}
@@ -482,7 +477,7 @@ type bulkEvent struct {
 // bulkMove is one planned move: what CreateMove is given, and its events
 // in arrival order (the creation event first).
 type bulkMove struct {
-	nm       NewMove
+	nm       store.NewMove
 	m        moves.Move // as stored at the end
 	profile  moves.Profile
 	events   []bulkEvent
@@ -688,7 +683,7 @@ func (w *bulkWorld) planMove(i int, busy, long bool) bulkMove {
 		created = w.at(-1-r.IntN(5), 8+r.IntN(9), r.IntN(60))
 	}
 	staff := bulkStaff[r.IntN(len(bulkStaff))]
-	nm := NewMove{MoveType: typ, FromID: from.ID, PersonID: bulkPersonID(w.spec.Seed, person), CreatedBy: staff, At: created.UTC()}
+	nm := store.NewMove{MoveType: typ, FromID: from.ID, PersonID: bulkPersonID(w.spec.Seed, person), CreatedBy: staff, At: created.UTC()}
 	if hasTo {
 		nm.ToID = to.ID
 	}

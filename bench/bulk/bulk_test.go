@@ -1,4 +1,4 @@
-package store
+package bulk
 
 import (
 	"context"
@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
 )
 
 // bulkTestDB loads a small benchmark database.
-func bulkTestDB(t *testing.T, spec BulkSpec) (*Store, BulkResult) {
+func bulkTestDB(t *testing.T, spec BulkSpec) (*store.Store, BulkResult) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "bulk.db")
@@ -23,7 +24,7 @@ func bulkTestDB(t *testing.T, spec BulkSpec) (*Store, BulkResult) {
 	if err != nil {
 		t.Fatalf("BulkLoad: %v", err)
 	}
-	st, err := Open(ctx, path)
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func bulkTestDB(t *testing.T, spec BulkSpec) (*Store, BulkResult) {
 }
 
 // bulkRows reads a query's rows as column name -> value printed as text.
-func bulkRows(t *testing.T, q querier, query string, args ...any) []map[string]string {
+func bulkRows(t *testing.T, q *sql.DB, query string, args ...any) []map[string]string {
 	t.Helper()
 	rows, err := q.QueryContext(context.Background(), query, args...)
 	if err != nil {
@@ -86,12 +87,15 @@ func TestBulkLoadReplaysToStoredState(t *testing.T) {
 	if avg := float64(res.Events) / float64(res.Moves); avg < 6 || avg > 12 {
 		t.Errorf("%.1f events per move on average, want 6 to 12", avg)
 	}
-	all, err := st.allLocations(ctx)
+	ls, err := st.Locations(ctx, store.LocationFilter{IncludeDisabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs := locationLookup{all: all, moves: func(string) bool { return true }}
-	ids := bulkRows(t, st.r, "SELECT id, initial_status, initial_move_type, COALESCE(initial_to_location_id,'') AS ito, COALESCE(initial_date,'') AS idate, COALESCE(initial_date_from,'') AS ifrom, COALESCE(initial_date_to,'') AS ito2 FROM moves")
+	refs := testRefs{}
+	for _, l := range ls {
+		refs[l.ID] = l
+	}
+	ids := bulkRows(t, st.DB(), "SELECT id, initial_status, initial_move_type, COALESCE(initial_to_location_id,'') AS ito, COALESCE(initial_date,'') AS idate, COALESCE(initial_date_from,'') AS ifrom, COALESCE(initial_date_to,'') AS ito2 FROM moves")
 	if len(ids) != n {
 		t.Fatalf("%d moves in the table", len(ids))
 	}
@@ -145,7 +149,7 @@ func TestBulkLoadReplaysToStoredState(t *testing.T) {
 	}
 	// The busy court's day and the long move.
 	var busy int
-	if err := st.r.QueryRow(`SELECT COUNT(*) FROM moves WHERE to_location_id = ? AND date = ? AND status IN ('requested','booked','in_transit','completed')`,
+	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM moves WHERE to_location_id = ? AND date = ? AND status IN ('requested','booked','in_transit','completed')`,
 		res.BusyLocationID, res.Today).Scan(&busy); err != nil {
 		t.Fatal(err)
 	}
@@ -171,25 +175,25 @@ func TestBulkLoadReplaysToStoredState(t *testing.T) {
 	if ok, err := st.IntegrityCheck(ctx); err != nil || ok != "ok" {
 		t.Errorf("integrity_check: %q %v", ok, err)
 	}
-	if fk := bulkRows(t, st.r, "PRAGMA foreign_key_check"); len(fk) > 0 {
+	if fk := bulkRows(t, st.DB(), "PRAGMA foreign_key_check"); len(fk) > 0 {
 		t.Errorf("foreign key violations: %v", fk[:min(5, len(fk))])
 	}
-	fresh, err := Open(ctx, filepath.Join(t.TempDir(), "fresh.db"))
+	fresh, err := store.Open(ctx, filepath.Join(t.TempDir(), "fresh.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
 	const schema = "SELECT type, name, COALESCE(sql,'') AS sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name"
-	if want, got := bulkRows(t, fresh.r, schema), bulkRows(t, st.r, schema); !reflect.DeepEqual(want, got) {
+	if want, got := bulkRows(t, fresh.DB(), schema), bulkRows(t, st.DB(), schema); !reflect.DeepEqual(want, got) {
 		t.Errorf("schema differs from a migrated database:\nwant %v\ngot  %v", want, got)
 	}
 	var mode string
-	if err := st.w.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+	if err := st.DB().QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode %q, want wal", mode)
 	}
 	for _, u := range res.Users {
 		usr, err := st.UserByUsername(ctx, u.Username)
-		if err != nil || !CheckPassword(usr.PasswordHash, BulkPassword) {
+		if err != nil || !store.CheckPassword(usr.PasswordHash, BulkPassword) {
 			t.Errorf("user %s cannot sign in: %v", u.Username, err)
 		}
 	}
@@ -209,7 +213,7 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 		dir = shm
 		t.Cleanup(func() { os.RemoveAll(shm) })
 	}
-	b, err := Open(ctx, filepath.Join(dir, "replayed.db"))
+	b, err := store.Open(ctx, filepath.Join(dir, "replayed.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,17 +222,17 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 	b.Now = func() time.Time { return now }
 
 	// The same reference data and people, with the same ids.
-	for _, r := range bulkRows(t, a.r, "SELECT id, key, name FROM regions") {
+	for _, r := range bulkRows(t, a.DB(), "SELECT id, key, name FROM regions") {
 		if err := b.CreateRegion(ctx, &moves.Region{ID: r["id"], Key: r["key"], Name: r["name"]}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, r := range bulkRows(t, a.r, "SELECT id, key, name FROM suppliers") {
+	for _, r := range bulkRows(t, a.DB(), "SELECT id, key, name FROM suppliers") {
 		if err := b.CreateSupplier(ctx, &moves.Supplier{ID: r["id"], Key: r["key"], Name: r["name"]}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	locs, err := a.Locations(ctx, LocationFilter{IncludeDisabled: true})
+	locs, err := a.Locations(ctx, store.LocationFilter{IncludeDisabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,13 +241,13 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, r := range bulkRows(t, a.r, "SELECT supplier_id, location_id, effective_from FROM supplier_locations") {
+	for _, r := range bulkRows(t, a.DB(), "SELECT supplier_id, location_id, effective_from FROM supplier_locations") {
 		if err := b.AddSupplierLocation(ctx, moves.SupplierLocation{SupplierID: r["supplier_id"], LocationID: r["location_id"],
 			EffectiveFrom: r["effective_from"]}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	people := bulkRows(t, a.r, "SELECT DISTINCT person_id FROM moves")
+	people := bulkRows(t, a.DB(), "SELECT DISTINCT person_id FROM moves")
 	for _, r := range people {
 		p, err := a.Person(ctx, r["person_id"])
 		if err != nil {
@@ -259,15 +263,15 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 	// and AppendEvent.
 	const moveSQL = "SELECT * FROM moves m WHERE id = ?"
 	const eventSQL = "SELECT * FROM events WHERE move_id = ? ORDER BY seq"
-	order := bulkRows(t, a.r, "SELECT move_id FROM events WHERE creation = 1 ORDER BY seq")
+	order := bulkRows(t, a.DB(), "SELECT move_id FROM events WHERE creation = 1 ORDER BY seq")
 	for _, o := range order {
 		aid := o["move_id"]
 		am, err := a.Move(ctx, aid)
 		if err != nil {
 			t.Fatal(err)
 		}
-		aRow := bulkRows(t, a.r, moveSQL, aid)[0]
-		log := bulkRows(t, a.r, eventSQL, aid)
+		aRow := bulkRows(t, a.DB(), moveSQL, aid)[0]
+		log := bulkRows(t, a.DB(), eventSQL, aid)
 		pr, err := a.Profile(ctx, am.ProfileID)
 		if err != nil {
 			t.Fatal(err)
@@ -276,7 +280,7 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		nm := NewMove{MoveType: moves.MoveType(aRow["initial_move_type"]), FromID: am.FromID, Notes: am.Notes, PersonID: am.PersonID,
+		nm := store.NewMove{MoveType: moves.MoveType(aRow["initial_move_type"]), FromID: am.FromID, Notes: am.Notes, PersonID: am.PersonID,
 			TimeDue: am.TimeDue, Flags: pr.Flags, CreatedBy: am.CreatedBy, At: creation.OccurredAt}
 		for k, dst := range map[string]*string{"initial_to_location_id": &nm.ToID, "initial_date": &nm.Date,
 			"initial_date_from": &nm.DateFrom, "initial_date_to": &nm.DateTo} {
@@ -290,7 +294,7 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 			t.Fatalf("move %s: CreateMove: %v", am.Reference, err)
 		}
 		// The creation event keeps its id in the comparison below.
-		if _, err := b.w.db.Exec("UPDATE events SET id = ? WHERE move_id = ? AND creation = 1", creation.ID, bm.ID); err != nil {
+		if _, err := b.DB().Exec("UPDATE events SET id = ? WHERE move_id = ? AND creation = 1", creation.ID, bm.ID); err != nil {
 			t.Fatal(err)
 		}
 		for _, row := range log[1:] {
@@ -301,11 +305,11 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 			now = e.CreatedAt
 			ev := moves.Event{ID: e.ID, MoveID: bm.ID, Type: e.Type, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, Notes: e.Notes,
 				Details: e.Details, Rels: e.Rels, CreatedBy: e.CreatedBy, SupplierID: e.SupplierID}
-			if _, _, err := b.AppendEvent(ctx, ev, AppendOptions{ClientID: strings.TrimSuffix(row["client_id"], "NULL"), By: e.CreatedBy}); err != nil {
+			if _, _, err := b.AppendEvent(ctx, ev, store.AppendOptions{ClientID: strings.TrimSuffix(row["client_id"], "NULL"), By: e.CreatedBy}); err != nil {
 				t.Fatalf("move %s: AppendEvent %s: %v", am.Reference, e.Type, err)
 			}
 		}
-		bRow := bulkRows(t, b.r, moveSQL, bm.ID)[0]
+		bRow := bulkRows(t, b.DB(), moveSQL, bm.ID)[0]
 		for _, k := range []string{"id", "reference", "profile_id"} {
 			delete(aRow, k)
 			delete(bRow, k)
@@ -313,7 +317,7 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 		if !reflect.DeepEqual(aRow, bRow) {
 			t.Fatalf("move %s: loaded row\n%v\ndiffers from CreateMove+AppendEvent's\n%v", am.Reference, aRow, bRow)
 		}
-		bLog := bulkRows(t, b.r, eventSQL, bm.ID)
+		bLog := bulkRows(t, b.DB(), eventSQL, bm.ID)
 		if len(bLog) != len(log) {
 			t.Fatalf("move %s: %d events loaded, %d appended", am.Reference, len(log), len(bLog))
 		}
@@ -326,10 +330,10 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 		}
 		// Profiles: the same flags, by the same person, at the same time.
 		var af, bf string
-		if err := a.r.QueryRow("SELECT flags || created_at || created_by FROM profiles WHERE id = ?", am.ProfileID).Scan(&af); err != nil {
+		if err := a.DB().QueryRow("SELECT flags || created_at || created_by FROM profiles WHERE id = ?", am.ProfileID).Scan(&af); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.r.QueryRow("SELECT flags || created_at || created_by FROM profiles WHERE id = ?", bm.ProfileID).Scan(&bf); err != nil {
+		if err := b.DB().QueryRow("SELECT flags || created_at || created_by FROM profiles WHERE id = ?", bm.ProfileID).Scan(&bf); err != nil {
 			t.Fatal(err)
 		}
 		if af != bf {
@@ -343,13 +347,13 @@ func TestBulkRowsMatchCreateMoveAndAppendEvent(t *testing.T) {
 
 // The DSN helper gives the benchmarks the store's own settings.
 func TestDSNIsTheWritersDSN(t *testing.T) {
-	d := DSN("/x/y.db")
+	d := store.DSN("/x/y.db")
 	for _, want := range []string{"journal_mode%28WAL%29", "busy_timeout%2810000%29", "_txlock=immediate"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("DSN %q lacks %q", d, want)
 		}
 	}
-	db, err := sql.Open("sqlite", DSN(filepath.Join(t.TempDir(), "d.db")))
+	db, err := sql.Open("sqlite", store.DSN(filepath.Join(t.TempDir(), "d.db")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,3 +363,11 @@ func TestDSNIsTheWritersDSN(t *testing.T) {
 		t.Errorf("journal_mode %q (%v), want wal", mode, err)
 	}
 }
+
+// testRefs answers the rules' questions about locations from a map; every
+// move exists.
+type testRefs map[string]moves.Location
+
+func (r testRefs) Location(id string) (moves.Location, bool) { l, ok := r[id]; return l, ok }
+
+func (testRefs) MoveExists(string) bool { return true }

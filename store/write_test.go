@@ -1,0 +1,257 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+)
+
+// keyedEvent is what an API handler does for POST /api/events with a key:
+// the event and its rendered answer, in one unit of work.
+func keyedEvent(st *store.Store, e moves.Event, key string) (store.Answer, error) {
+	return st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c1", Key: key, Fingerprint: "fp-" + e.MoveID}},
+		func(u *store.Unit) (store.Answer, error) {
+			ev, _, err := st.AppendEvent(u.Context(), e, store.AppendOptions{By: "test"})
+			if err != nil {
+				return store.Answer{Status: 422}, err
+			}
+			return store.Answer{Status: 201, ContentType: "application/vnd.api+json", Body: []byte(`{"id":"` + ev.ID + `"}`)}, nil
+		})
+}
+
+// A unit that fails after its writes leaves nothing of them, and moves no
+// version on.
+func TestFailedUnitLeavesNothing(t *testing.T) {
+	f := newFixture(t)
+	m := f.courtMove(t, f.person, "2026-11-23")
+	events, before := countRows(t, f.st, "events"), f.st.MoveVersion(m.ID)
+	boom := errors.New("boom")
+	ans, err := f.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c1", Key: "k", Fingerprint: "fp"}},
+		func(u *store.Unit) (store.Answer, error) {
+			if _, _, err := f.st.AppendEvent(u.Context(), f.event(m.ID, moves.EventMoveAccept, f.now, nil), store.AppendOptions{By: "test"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := u.ExecContext(u.Context(), "INSERT INTO regions (id, key, name) VALUES ('r', 'r', 'R')"); err != nil {
+				t.Fatal(err)
+			}
+			return store.Answer{Status: 500}, boom
+		})
+	if !errors.Is(err, boom) || ans.Status != 500 {
+		t.Fatalf("Write: %+v %v", ans, err)
+	}
+	if countRows(t, f.st, "events") != events || countRows(t, f.st, "regions") != 0 || countRows(t, f.st, "idempotency_keys") != 0 {
+		t.Fatal("a failed unit left rows behind")
+	}
+	if got, _ := f.st.Move(context.Background(), m.ID); got.Status != m.Status || got.Version != m.Version {
+		t.Fatalf("a failed unit changed the move: %+v", got)
+	}
+	if f.st.MoveVersion(m.ID) != before {
+		t.Fatal("a failed unit moved its move's version on")
+	}
+	// A store call that fails inside a unit undoes only its own writes:
+	// the unit goes on and commits the rest.
+	_, err = f.st.Write(context.Background(), store.WriteOptions{}, func(u *store.Unit) (store.Answer, error) {
+		if _, err := u.ExecContext(u.Context(), "INSERT INTO regions (id, key, name) VALUES ('r', 'r', 'R')"); err != nil {
+			return store.Answer{}, err
+		}
+		dup := moves.Region{Key: "r", Name: "Again"}
+		if err := f.st.CreateRegion(u.Context(), &dup); moves.ErrorCode(err) != moves.Conflict {
+			t.Errorf("duplicate region inside a unit: %v", err)
+		}
+		return store.Answer{Status: 201}, nil
+	})
+	if err != nil || countRows(t, f.st, "regions") != 1 {
+		t.Fatalf("unit with a failed inner call: %v, %d regions", err, countRows(t, f.st, "regions"))
+	}
+}
+
+// The same key sent many times at once makes one change; every answer is
+// the first one's.
+func TestSameKeyConcurrentlyMakesOneChange(t *testing.T) {
+	f := newFixture(t)
+	m := f.courtMove(t, f.person, "2026-11-23")
+	events := countRows(t, f.st, "events")
+	const n = 16
+	answers := make([]store.Answer, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := keyedEvent(f.st, f.event(m.ID, moves.EventMoveAccept, f.now, nil), "same")
+			if err != nil {
+				t.Error(err)
+			}
+			answers[i] = a
+		}()
+	}
+	wg.Wait()
+	if got := countRows(t, f.st, "events") - events; got != 1 {
+		t.Fatalf("%d events stored for one key", got)
+	}
+	replayed := 0
+	for _, a := range answers {
+		if a.Status != 201 || string(a.Body) != string(answers[0].Body) {
+			t.Fatalf("answers differ: %+v vs %+v", a, answers[0])
+		}
+		if a.Replayed {
+			replayed++
+		}
+	}
+	if replayed != n-1 {
+		t.Fatalf("%d of %d answers replayed, want %d", replayed, n, n-1)
+	}
+	// Another request with the key is refused, and changes nothing.
+	other := f.event(m.ID, moves.EventMoveAccept, f.now, nil)
+	_, err := f.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c1", Key: "same", Fingerprint: "other"}},
+		func(u *store.Unit) (store.Answer, error) {
+			_, _, err := f.st.AppendEvent(u.Context(), other, store.AppendOptions{By: "test"})
+			return store.Answer{Status: 201}, err
+		})
+	if !errors.Is(err, store.ErrKeyReused) || countRows(t, f.st, "events")-events != 1 {
+		t.Fatalf("other request with the key: %v", err)
+	}
+}
+
+// A request whose server died after the commit, before the client heard
+// back, is replayed on retry, not repeated: the answer was kept with the
+// change.
+func TestRetryAfterCommitIsReplayed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "crash.db")
+	f := newFixtureAt(t, path)
+	m := f.courtMove(t, f.person, "2026-11-23")
+	e := f.event(m.ID, moves.EventMoveAccept, f.now, nil)
+	first, err := keyedEvent(f.st, e, "k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = first // the answer is lost with the server
+	events := countRows(t, f.st, "events")
+	if err := f.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Now = func() time.Time { return f.now.Add(time.Second) }
+	again, err := keyedEvent(st, e, "k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Replayed || again.Status != 201 || string(again.Body) != string(first.Body) {
+		t.Fatalf("retry after commit: %+v, first %+v", again, first)
+	}
+	if countRows(t, st, "events") != events {
+		t.Fatal("the retry stored the event again")
+	}
+}
+
+// A request whose server died before the commit left nothing, its key
+// included: the retry, at once, performs it (no 409, no waiting). The
+// crash is simulated by copying the database files, as they are on disk,
+// while the unit is still running.
+func TestRetryAfterUncommittedAttemptRuns(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "live.db")
+	f := newFixtureAt(t, path)
+	m := f.courtMove(t, f.person, "2026-11-23")
+	e := f.event(m.ID, moves.EventMoveAccept, f.now, nil)
+	events := countRows(t, f.st, "events")
+	crashed := filepath.Join(dir, "crashed.db")
+	_, err := f.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c1", Key: "k1", Fingerprint: "fp-" + m.ID}},
+		func(u *store.Unit) (store.Answer, error) {
+			if _, _, err := f.st.AppendEvent(u.Context(), e, store.AppendOptions{By: "test"}); err != nil {
+				return store.Answer{}, err
+			}
+			// SIGKILL here: the disk holds what it holds now.
+			for _, suffix := range []string{"", "-wal"} {
+				if err := copyFile(path+suffix, crashed+suffix); err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+			}
+			return store.Answer{Status: 201, Body: []byte("first")}, nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), crashed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Now = func() time.Time { return f.now.Add(time.Second) }
+	if n := countRows(t, st, "events"); n != events {
+		t.Fatalf("the crashed attempt left %d events, want %d", n, events)
+	}
+	again, err := keyedEvent(st, e, "k1")
+	if err != nil || again.Replayed || again.Status != 201 {
+		t.Fatalf("retry after an uncommitted attempt: %+v %v", again, err)
+	}
+	if n := countRows(t, st, "events"); n != events+1 {
+		t.Fatalf("%d events after the retry, want %d", n, events+1)
+	}
+	// A claim without an answer, as the previous version of the service
+	// left when it died mid-request, does not block the key either.
+	if _, err := st.DB().Exec("INSERT INTO idempotency_keys (client_id, key, fingerprint, created_at) VALUES ('c1', 'old', ?, ?)",
+		"fp-"+m.ID, f.now.UnixMicro()); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := keyedEvent(st, e, "old"); err != nil || a.Replayed || a.Status != 201 {
+		t.Fatalf("retry of an old claim: %+v %v", a, err)
+	}
+}
+
+// Keys are kept for IdempotencyTTL: within it another request is refused,
+// after it the key is free again.
+func TestKeysExpire(t *testing.T) {
+	f := newFixture(t)
+	m := f.courtMove(t, f.person, "2026-11-23")
+	if _, err := keyedEvent(f.st, f.event(m.ID, moves.EventMoveAccept, f.now, nil), "k"); err != nil {
+		t.Fatal(err)
+	}
+	other := func() error {
+		_, err := f.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c1", Key: "k", Fingerprint: "other"}},
+			func(u *store.Unit) (store.Answer, error) { return store.Answer{Status: 201}, nil })
+		return err
+	}
+	f.now = f.now.Add(store.IdempotencyTTL - time.Minute)
+	if err := other(); !errors.Is(err, store.ErrKeyReused) {
+		t.Fatalf("within the TTL: %v", err)
+	}
+	f.now = f.now.Add(2 * time.Minute)
+	if err := other(); err != nil {
+		t.Fatalf("after the TTL: %v", err)
+	}
+	// Another client's key of the same name is its own.
+	if _, err := f.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c2", Key: "k", Fingerprint: "x"}},
+		func(u *store.Unit) (store.Answer, error) { return store.Answer{Status: 201}, nil }); err != nil {
+		t.Fatalf("another client's key: %v", err)
+	}
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
