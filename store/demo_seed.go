@@ -3,7 +3,7 @@ package store
 // The demo data is planned in memory from the clock's present alone (a
 // seeded generator makes every id, reference and timestamp), each move's
 // log is played through the state machine as AppendEvent would play it
-// (bulkWorld.play), and the rows are written in one transaction of
+// (PlannedMove.Play, rows.go), and the rows are written in one transaction of
 // multi-row inserts. So the same present gives the same data, a start on
 // an empty database takes a few tens of milliseconds, and a reset is the
 // same write after emptying the tables.
@@ -13,10 +13,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -107,8 +107,28 @@ type DemoData struct {
 	Now    time.Time
 	Today  string
 	Moves  []DemoMove
-	tables []*bulkTable
+	tables []*RowSet
 }
+
+// londonZone is the zone of the demo's days and hours.
+var londonZone = sync.OnceValue(func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic("store: Europe/London time zone data is missing: " + err.Error())
+	}
+	return l
+})
+
+// demoRefs are the demo locations, for the state machine: every move it
+// names is planned.
+type demoRefs map[string]moves.Location
+
+func (r demoRefs) Location(id string) (moves.Location, bool) {
+	l, ok := r[id]
+	return l, ok
+}
+
+func (demoRefs) MoveExists(string) bool { return true }
 
 // demoGuard keeps a demo plan from ever dating an event after the
 // present: journeys of today that would end after it are moved earlier.
@@ -123,7 +143,7 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 	d := &DemoData{Now: now, Today: today.Format(time.DateOnly)}
 	rng := rand.New(rand.NewPCG(20261122, 7))
 	newID := func() string {
-		id, err := uuid.NewRandomFromReader(rngReader{rng})
+		id, err := uuid.NewRandomFromReader(RandReader{rng})
 		if err != nil {
 			panic(err) // the reader never fails
 		}
@@ -135,9 +155,10 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		return time.Date(dd.Year(), dd.Month(), dd.Day(), hour, minute, 0, 0, london)
 	}
 	// Reference data is dated a year before the present.
-	setup := micros(now.AddDate(-1, 0, 0))
-	tbl := func(name string, cols ...string) *bulkTable {
-		t := &bulkTable{name: name, cols: cols}
+	setupAt := now.AddDate(-1, 0, 0)
+	setup := micros(setupAt)
+	tbl := func(name string, cols ...string) *RowSet {
+		t := NewRowSet(name, cols...)
 		d.tables = append(d.tables, t)
 		return t
 	}
@@ -149,33 +170,31 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 	userLocT := tbl("user_locations", "user_id", "location_id")
 	clientsT := tbl("api_clients", "id", "name", "supplier_id", "created_at", "created_by")
 	secretsT := tbl("client_secrets", "id", "client_id", "secret_hash", "hint", "created_at")
-	peopleT := tbl("people", bulkPeopleCols...)
-	profilesT := tbl("profiles", bulkProfileCols...)
-	movesT := tbl("moves", bulkMoveCols...)
-	eventsT := tbl("events", bulkEventCols...)
+	mr := NewMoveRows()
+	d.tables = append(d.tables, mr.Tables()...)
 
 	regions := map[string]string{}
 	for _, r := range demoRegions {
 		id := newID()
-		regionsT.add(id, r.Key, r.Name)
+		regionsT.Add(id, r.Key, r.Name)
 		regions[r.Key] = id
 	}
 	suppliers := map[string]string{}
 	supplierName := map[string]string{}
 	for _, sp := range []moves.Supplier{{Key: "serco", Name: "Serco"}, {Key: "geoamey", Name: "GEOAmey"}} {
 		id := newID()
-		suppliersT.add(id, sp.Key, sp.Name)
+		suppliersT.Add(id, sp.Key, sp.Name)
 		suppliers[sp.Key] = id
 		supplierName[id] = sp.Name
 	}
 	clientOf := map[string]string{}
 	for _, c := range DemoClients {
 		sid := suppliers[c.Supplier]
-		clientsT.add(c.ClientID, supplierName[sid]+" (demo)", sid, setup, "demo")
-		secretsT.add(newID(), c.ClientID, hashSecret(c.Secret), secretHint(c.Secret), setup)
+		clientsT.Add(c.ClientID, supplierName[sid]+" (demo)", sid, setup, "demo")
+		secretsT.Add(newID(), c.ClientID, hashSecret(c.Secret), secretHint(c.Secret), setup)
 		clientOf[sid] = c.ClientID
 	}
-	w := &bulkWorld{locs: map[string]moves.Location{}}
+	locs := demoRefs{}
 	byCode := map[string]moves.Location{}
 	supplierOf := map[string]string{} // location id -> supplier id
 	for _, dl := range demoLocations {
@@ -185,18 +204,18 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		if dl.disabled {
 			disabled = setup
 		}
-		locationsT.add(l.ID, l.Key, l.Title, string(l.Type), l.Code, l.RegionID, disabled, setup)
+		locationsT.Add(l.ID, l.Key, l.Title, string(l.Type), l.Code, l.RegionID, disabled, setup)
 		sid := suppliers[demoRegionSupplier[dl.region]]
-		supLocT.add(sid, l.ID, "2020-08-29", nil)
+		supLocT.Add(sid, l.ID, "2020-08-29", nil)
 		byCode[dl.code] = l
-		w.locs[l.ID] = l
+		locs[l.ID] = l
 		supplierOf[l.ID] = sid
 	}
 	for _, u := range DemoUsers {
 		id := newID()
-		usersT.add(id, u.Username, u.FullName, demoPasswordHash, u.Role, nullStr(suppliers[u.Supplier]), setup)
+		usersT.Add(id, u.Username, u.FullName, demoPasswordHash, u.Role, nullStr(suppliers[u.Supplier]), setup)
 		for _, code := range u.Locations {
-			userLocT.add(id, byCode[code].ID)
+			userLocT.Add(id, byCode[code].ID)
 		}
 	}
 	var people []moves.Person
@@ -212,8 +231,8 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		if fe := moves.ValidatePerson(p, d.Today); len(fe) > 0 {
 			return nil, fmt.Errorf("demo person %s: %v", dp.last, fe)
 		}
-		peopleT.add(p.ID, p.FirstNames, p.LastName, p.DateOfBirth, p.Gender, "", nullStr(p.PNC), nullStr(moves.NormalizePNC(p.PNC)),
-			nullStr(p.PrisonNumber), setup, p.CreatedBy, setup, p.CreatedBy)
+		p.CreatedAt, p.UpdatedAt = setupAt, setupAt
+		mr.AddPerson(p)
 		people = append(people, p)
 	}
 	flagsets := [][]moves.Flag{
@@ -268,7 +287,7 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		}
 		m.ID = newID()
 		for {
-			ref, err := moves.NewReference(rngReader{rng})
+			ref, err := moves.NewReference(RandReader{rng})
 			if err != nil {
 				return nil, err
 			}
@@ -287,19 +306,19 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 			pr.Flags = []moves.Flag{}
 		}
 		m.ProfileID = pr.ID
-		bm := bulkMove{initial: m, profile: pr}
-		bm.events = append(bm.events, bulkEvent{Event: moves.Event{ID: newID(), MoveID: m.ID, Type: moves.CreationEvent(m.Status),
-			OccurredAt: created.UTC(), RecordedAt: created.UTC(), CreatedBy: by}, arrive: created})
+		bm := PlannedMove{Initial: m, Profile: pr}
+		bm.Events = append(bm.Events, PlannedEvent{Event: moves.Event{ID: newID(), MoveID: m.ID, Type: moves.CreationEvent(m.Status),
+			OccurredAt: created.UTC(), RecordedAt: created.UTC(), CreatedBy: by}, Arrive: created})
 		sup := supplierName[m.SupplierID]
 		add := func(t moves.EventType, when time.Time, by string, details map[string]any, rels map[string]string) {
 			rec := when.UTC().Add(time.Duration(rng.IntN(90)) * time.Second)
-			ev := bulkEvent{Event: moves.Event{ID: newID(), MoveID: m.ID, Type: t, OccurredAt: when.UTC(), RecordedAt: rec,
-				CreatedBy: by, Details: details, Rels: rels}, arrive: rec}
+			ev := PlannedEvent{Event: moves.Event{ID: newID(), MoveID: m.ID, Type: t, OccurredAt: when.UTC(), RecordedAt: rec,
+				CreatedBy: by, Details: details, Rels: rels}, Arrive: rec}
 			if by == sup {
 				ev.SupplierID = m.SupplierID
-				ev.clientID = clientOf[m.SupplierID]
+				ev.ClientID = clientOf[m.SupplierID]
 			}
-			bm.events = append(bm.events, ev)
+			bm.Events = append(bm.Events, ev)
 		}
 		// The journey starts at the planned hour unless that would date
 		// one of its events (the last comes 62 minutes after the start,
@@ -358,31 +377,33 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		if i == 18 {
 			// Arrives late: occurred before the start, recorded after.
 			add(moves.EventMoveOperationSafeguard, dayStart.Add(-3*time.Hour), sup, map[string]any{"authorised_by": "PMU"}, nil)
-			last := &bm.events[len(bm.events)-1]
+			last := &bm.Events[len(bm.Events)-1]
 			last.RecordedAt = dayStart.Add(7 * time.Minute).UTC()
-			last.arrive = last.RecordedAt
+			last.Arrive = last.RecordedAt
 		}
 		// Events reach the service in the order they were recorded.
-		evs := bm.events[1:]
+		evs := bm.Events[1:]
 		for a := 1; a < len(evs); a++ {
-			for b := a; b > 0 && evs[b].arrive.Before(evs[b-1].arrive); b-- {
+			for b := a; b > 0 && evs[b].Arrive.Before(evs[b-1].Arrive); b-- {
 				evs[b], evs[b-1] = evs[b-1], evs[b]
 			}
 		}
-		for _, e := range bm.events {
+		for _, e := range bm.Events {
 			if e.RecordedAt.After(now) || e.OccurredAt.After(now) {
 				return nil, fmt.Errorf("demo move %d: %s dated %s, after the present %s", i, e.Type, e.RecordedAt, now)
 			}
 		}
-		w.play(&bm)
-		if err := addDemoMove(profilesT, movesT, eventsT, &bm, &seq); err != nil {
+		if err := bm.Play(locs); err != nil {
 			return nil, err
 		}
-		dm := DemoMove{Name: pl.name, ID: bm.m.ID, Reference: bm.m.Reference, Person: p.LastName + ", " + p.FirstNames,
-			From: from.Title, FromCode: from.Code, MoveType: bm.m.MoveType, Status: bm.m.Status, Date: bm.m.Date,
-			Supplier: sup, Events: len(bm.events)}
+		if err := mr.AddMove(&bm, &seq); err != nil {
+			return nil, err
+		}
+		dm := DemoMove{Name: pl.name, ID: bm.Final.ID, Reference: bm.Final.Reference, Person: p.LastName + ", " + p.FirstNames,
+			From: from.Title, FromCode: from.Code, MoveType: bm.Final.MoveType, Status: bm.Final.Status, Date: bm.Final.Date,
+			Supplier: sup, Events: len(bm.Events)}
 		if dm.Date == "" {
-			dm.Date = bm.m.DateFrom
+			dm.Date = bm.Final.DateFrom
 		}
 		if to != nil {
 			dm.To, dm.ToCode = to.Title, to.Code
@@ -393,13 +414,6 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		d.Moves = append(d.Moves, dm)
 	}
 	return d, nil
-}
-
-// addDemoMove adds a played move's profile, move and event rows.
-func addDemoMove(profilesT, movesT, eventsT *bulkTable, bm *bulkMove, seq *int64) error {
-	c := &bulkChunk{tables: []*bulkTable{{}, profilesT, movesT, eventsT}}
-	var res BulkResult
-	return (&bulkWorld{}).addMove(c, bm, seq, &res)
 }
 
 // Move returns the demo move of a name.
@@ -426,11 +440,22 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return true, s.writeDemo(ctx, d, false)
+	seeded := false
+	err = s.writeDemo(ctx, func(u *Unit) error {
+		// Looked at again inside the unit: another start may have seeded
+		// since.
+		var users int
+		if err := u.QueryRowContext(u.Context(), "SELECT COUNT(*) FROM users").Scan(&users); err != nil || users > 0 {
+			return err
+		}
+		seeded = true
+		return d.insert(u)
+	})
+	return seeded, err
 }
 
 // ResetDemo empties every table but the migrations' and writes the demo
-// data planned around now, in one transaction: the database is as a
+// data planned around now, in one unit of work: the database is as a
 // fresh demo start left it, and everything kept in memory (pages, users,
 // tokens, locations) moves on. Only the test endpoints call it.
 func (s *Store) ResetDemo(ctx context.Context, now time.Time) (*DemoData, error) {
@@ -438,79 +463,57 @@ func (s *Store) ResetDemo(ctx context.Context, now time.Time) (*DemoData, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.writeDemo(ctx, d, true); err != nil {
+	err = s.writeDemo(ctx, func(u *Unit) error {
+		if err := emptyTables(u); err != nil {
+			return err
+		}
+		return d.insert(u)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-// writeDemo writes the planned rows in one transaction, emptying the
-// tables first when reset is true.
-func (s *Store) writeDemo(ctx context.Context, d *DemoData, reset bool) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if reset {
-			if err := emptyTables(ctx, tx); err != nil {
-				return err
-			}
-		}
-		for _, t := range d.tables {
-			if err := insertRows(ctx, tx, t); err != nil {
-				return err
-			}
-		}
-		return nil
+// writeDemo runs fn as one unit of work that touches everything: pages,
+// users, tokens and locations kept in memory are all stale after it.
+func (s *Store) writeDemo(ctx context.Context, fn func(u *Unit) error) error {
+	err := s.unit(ctx, func(u *Unit) error {
+		u.TouchAll()
+		return fn(u)
 	})
-	// Whatever the outcome, nothing remembered from before may be served.
-	s.revoked()
-	s.invalidateLocations()
 	if err != nil {
 		return fmt.Errorf("store: demo data: %w", err)
 	}
 	return nil
 }
 
-// emptyTables deletes every row of every table the migrations made, but
-// their own record. Foreign keys are checked at commit, so the order does
-// not matter, and a table a later migration adds is emptied too.
-func emptyTables(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations'")
-	if err != nil {
-		return err
-	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
+// insert writes the planned rows inside u.
+func (d *DemoData) insert(u *Unit) error {
+	for _, t := range d.tables {
+		if err := insertRows(u.Context(), u, t); err != nil {
 			return err
-		}
-		names = append(names, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, n := range names {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM "`+strings.ReplaceAll(n, `"`, `""`)+`"`); err != nil {
-			return fmt.Errorf("empty %s: %w", n, err)
 		}
 	}
 	return nil
 }
 
-// insertRows writes a table's rows in as few statements as SQLite's limit
-// on bound values allows.
-func insertRows(ctx context.Context, tx *sql.Tx, t *bulkTable) error {
-	const maxVars = 32766
-	width := len(t.cols)
-	per := maxVars / width
-	for off, n := 0, t.rows(); off < n; off += per {
-		k := min(per, n-off)
-		if _, err := tx.ExecContext(ctx, t.insertSQL(k), t.args[off*width:(off+k)*width]...); err != nil {
-			return fmt.Errorf("insert into %s: %w", t.name, err)
+// demoTables is every table the migrations make but their own record,
+// each after the tables that refer to it, so that emptying them in this
+// order breaks no reference at any step. TestDemoTablesAreEveryTable
+// fails when a migration adds a table this list lacks.
+var demoTables = []string{
+	"events", "moves", "profiles", "people",
+	"idempotency_keys", "access_tokens", "client_secrets", "api_clients",
+	"admin_changes", "user_locations", "users",
+	"supplier_locations", "locations", "suppliers", "regions",
+}
+
+// emptyTables deletes every row of every table in demoTables.
+func emptyTables(u *Unit) error {
+	for _, n := range demoTables {
+		if _, err := u.ExecContext(u.Context(), "DELETE FROM "+n); err != nil {
+			return fmt.Errorf("empty %s: %w", n, err)
 		}
 	}
 	return nil
