@@ -3,8 +3,8 @@ package store
 // The demo data is planned in memory from the clock's present alone (a
 // seeded generator makes every id, reference and timestamp), each move's
 // log is played through the state machine as AppendEvent would play it
-// (PlannedMove.Play, rows.go), and the rows are written in one transaction of
-// multi-row inserts. So the same present gives the same data, a start on
+// (PlannedMove.Play, rows.go), and the rows are written in one unit of
+// work of multi-row inserts. So the same present gives the same data, a start on
 // an empty database takes a few tens of milliseconds, and a reset is the
 // same write after emptying the tables.
 //
