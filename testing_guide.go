@@ -241,11 +241,12 @@ move through the pages or `+"`GET /api/moves/<id>/events`"+`.
 ## The project's own browser suite
 
 `+"`e2e/`"+` drives Chromium with playwright-go against a fresh instance and shows
-the way: `+"`e2e/pages.go`"+` has helpers to copy (`+"`SignIn(role)`"+`,
+the way: `+"`e2e/pages_test.go`"+` has helpers to copy (`+"`SignIn(role)`"+`,
 `+"`OpenMove(ref)`"+`, `+"`WaitForSwap`"+`), each test works on data of its own, and a
 failing test leaves a screenshot and a trace under `+"`e2e/artifacts/`"+`
 (not committed). Run one with `+"`bash e2e/setup.sh`"+` once, then
-`+"`go test ./e2e -run TestName -count=1`"+`.
+`+"`go test -tags e2e ./e2e -run TestName -count=1`"+` (the tag keeps
+the browser tests out of a plain `+"`go test ./...`"+`).
 `, tr.Reference, now.UTC().Format(time.RFC3339), tr.ID)
 	return b.String(), nil
 }

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 // Page helpers a tester can copy, and the tests that show them working on
