@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -135,4 +136,41 @@ func (e *engine) attempt(ctx context.Context, q querier, fn func() error) error 
 		return errors.Join(err, rerr)
 	}
 	return err
+}
+
+// syncIdentities moves PostgreSQL's identity columns (events.seq,
+// admin_changes.seq, the rowid columns) on past the highest value a
+// statement wrote itself, as rows written whole (the demo data) do:
+// SQLite takes the next rowid from the table, PostgreSQL from a sequence
+// the explicit values left behind.
+func (e *engine) syncIdentities(ctx context.Context, q querier) error {
+	if !e.pg {
+		return nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND is_identity = 'YES' ORDER BY table_name`)
+	if err != nil {
+		return err
+	}
+	var cols [][2]string
+	for rows.Next() {
+		var c [2]string
+		if err := rows.Scan(&c[0], &c[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		cols = append(cols, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range cols {
+		// The names come from the catalogue, not from a user.
+		if _, err := q.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(MAX("`+c[1]+`"), 0) + 1, false) FROM "`+c[0]+`"`,
+			c[0], c[1]); err != nil {
+			return fmt.Errorf("store: move %s.%s on: %w", c[0], c[1], err)
+		}
+	}
+	return nil
 }
