@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"net/url"
 	"sort"
@@ -19,11 +20,11 @@ type admRoute struct {
 // table, so that a route added later is covered too. Parameters are
 // filled with real records: the court user, Guildford Crown Court, Serco
 // and an API client of Serco's.
-func admRoutes(t *testing.T, e *apiEnv) []admRoute {
+func admRoutes(t *testing.T, e *handlertest.Env) []admRoute {
 	t.Helper()
-	clientID, _ := e.client("serco")
+	clientID, _ := e.Client("serco")
 	var out []admRoute
-	for _, r := range e.srv.Echo.Routes() {
+	for _, r := range e.Srv.Echo.Routes() {
 		if !strings.HasPrefix(r.Path, "/admin") {
 			continue
 		}
@@ -32,7 +33,7 @@ func admRoutes(t *testing.T, e *apiEnv) []admRoute {
 		case strings.HasPrefix(p, "/admin/users/:id"):
 			p = strings.Replace(p, ":id", admUserID(t, e, "court"), 1)
 		case strings.HasPrefix(p, "/admin/locations/:id"):
-			p = strings.Replace(p, ":id", e.loc("GUILCC"), 1)
+			p = strings.Replace(p, ":id", e.Loc("GUILCC"), 1)
 		case strings.HasPrefix(p, "/admin/clients/:id"):
 			p = strings.Replace(p, ":id", clientID, 1)
 		case strings.HasPrefix(p, "/admin/suppliers/:key"):
@@ -66,25 +67,25 @@ func admIntruderForm(csrf string) url.Values {
 }
 
 // admUnchanged checks that nothing the intruder form asks for happened.
-func admUnchanged(t *testing.T, e *apiEnv) {
+func admUnchanged(t *testing.T, e *handlertest.Env) {
 	t.Helper()
 	if admHasUser(e, "intruder") {
 		t.Error("a user was created")
 	}
-	court, _ := e.st.User(e.ctx, admUserID(t, e, "court"))
+	court, _ := e.St.User(e.Ctx, admUserID(t, e, "court"))
 	if court.Disabled || court.Role != "court" || court.FullName != "Gareth Jones" || !store.CheckPassword(court.PasswordHash, store.DemoPassword) {
 		t.Errorf("the court user was changed: %+v", court)
 	}
-	if ls, _ := e.st.Locations(e.ctx, store.LocationFilter{Codes: []string{"ZZZ9"}, IncludeDisabled: true}); len(ls) != 0 {
+	if ls, _ := e.St.Locations(e.Ctx, store.LocationFilter{Codes: []string{"ZZZ9"}, IncludeDisabled: true}); len(ls) != 0 {
 		t.Error("a location was created")
 	}
-	if l, _ := e.st.Location(e.ctx, e.loc("GUILCC")); l.Disabled {
+	if l, _ := e.St.Location(e.Ctx, e.Loc("GUILCC")); l.Disabled {
 		t.Error("a location was disabled")
 	}
-	if rs, _ := e.st.SupplierRanges(e.ctx, store.SupplierRangeFilter{LocationID: e.loc("GUILCC")}); len(rs) != 1 {
+	if rs, _ := e.St.SupplierRanges(e.Ctx, store.SupplierRangeFilter{LocationID: e.Loc("GUILCC")}); len(rs) != 1 {
 		t.Errorf("a supplier range was added: %v", rs)
 	}
-	if cls, _ := e.st.Clients(e.ctx); len(cls) != 1 || cls[0].Disabled || len(cls[0].Secrets) != 1 {
+	if cls, _ := e.St.Clients(e.Ctx); len(cls) != 1 || cls[0].Disabled || len(cls[0].Secrets) != 1 {
 		t.Error("an API client was changed")
 	}
 }
@@ -92,7 +93,7 @@ func admUnchanged(t *testing.T, e *apiEnv) {
 // Every administration route answers 403 to every other role, GET and
 // POST (with a valid CSRF token), and changes nothing.
 func TestAdminRoutesForbiddenToOtherRoles(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	routes := admRoutes(t, e)
 	for _, who := range []struct{ user, at string }{{"pmu", ""}, {"police", "SRY016"}, {"prison", ""}, {"court", ""}, {"supplier", ""}} {
 		t.Run(who.user, func(t *testing.T) {
@@ -103,7 +104,7 @@ func TestAdminRoutesForbiddenToOtherRoles(t *testing.T) {
 				t.Error("links to administration are shown")
 			}
 			for _, r := range routes {
-				var res *apiResp
+				var res *handlertest.Resp
 				switch r.method {
 				case http.MethodGet:
 					res = b.get(r.path)
@@ -143,7 +144,7 @@ func TestAdminRoutesForbiddenToOtherRoles(t *testing.T) {
 
 // Every administration form needs the session's CSRF token.
 func TestAdminFormsNeedCSRF(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	for _, r := range admRoutes(t, e) {
 		if r.method != http.MethodPost {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -42,7 +43,7 @@ func (h *Handlers) AdminClients(c echo.Context) error {
 		m.Clients = append(m.Clients, views.AdminClientRow{ID: cl.ID, Name: cl.Name, Supplier: adminClientSupplier(cl),
 			LiveSecrets: len(cl.LiveSecrets()), Created: views.TimelineTime(cl.CreatedAt), Disabled: cl.Disabled})
 	}
-	return render(c, http.StatusOK, views.AdminClientsPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminClientsPage(m))
 }
 
 func (h *Handlers) renderNewClient(c echo.Context, status int, name, supplier string, errs views.Errors) error {
@@ -55,7 +56,7 @@ func (h *Handlers) renderNewClient(c echo.Context, status int, name, supplier st
 	for _, sp := range sps {
 		m.Suppliers = append(m.Suppliers, views.AdminSupplierChoice{Key: sp.Key, Name: sp.Name})
 	}
-	return render(c, status, views.AdminNewClientPage(m))
+	return serve.Render(c, status, views.AdminNewClientPage(m))
 }
 
 // AdminNewClient shows the form to create a client.
@@ -101,7 +102,7 @@ func (h *Handlers) showSecretOnce(c echo.Context, clientID, secret string) error
 	if err := h.Sessions.save(c); err != nil {
 		return err
 	}
-	return redirect(c, "/admin/clients/"+clientID+"/secret")
+	return serve.Redirect(c, "/admin/clients/"+clientID+"/secret")
 }
 
 // AdminClientSecret shows a secret just made, once: the session forgets
@@ -120,7 +121,7 @@ func (h *Handlers) AdminClientSecret(c echo.Context) error {
 			return err
 		}
 	}
-	return render(c, http.StatusOK, views.AdminClientSecretPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminClientSecretPage(m))
 }
 
 // AdminClient shows one client, its secrets and what can be done to it.
@@ -147,7 +148,7 @@ func (h *Handlers) AdminClient(c echo.Context) error {
 	if len(live) > 0 {
 		m.OlderHint = live[0].Hint
 	}
-	return render(c, http.StatusOK, views.AdminClientPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminClientPage(m))
 }
 
 // adminClientProblem answers a refused change with a message on the
@@ -158,7 +159,7 @@ func (h *Handlers) adminClientProblem(c echo.Context, id string, err error) erro
 		return err
 	}
 	h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
-	return redirect(c, "/admin/clients/"+id)
+	return serve.Redirect(c, "/admin/clients/"+id)
 }
 
 // AdminRotateClientSecret makes a second live secret and shows it once.
@@ -181,7 +182,7 @@ func (h *Handlers) AdminRetireClientSecret(c echo.Context) error {
 	}
 	h.logFor(c).Info("API client secret retired", "client_id", id, "by", currentUser(c).Username)
 	h.Sessions.SetFlash(c, Flash{Title: "Older secret retired", Text: "The secret ending …" + sec.Hint + " no longer works, nor do tokens issued with it."})
-	return redirect(c, "/admin/clients/"+id)
+	return serve.Redirect(c, "/admin/clients/"+id)
 }
 
 // AdminDisableClient disables a client and revokes its tokens.
@@ -192,5 +193,5 @@ func (h *Handlers) AdminDisableClient(c echo.Context) error {
 	}
 	h.logFor(c).Info("API client disabled", "client_id", id, "by", currentUser(c).Username)
 	h.Sessions.SetFlash(c, Flash{Title: "Client disabled", Text: "It gets no more tokens, and the tokens it held no longer work."})
-	return redirect(c, "/admin/clients/"+id)
+	return serve.Redirect(c, "/admin/clients/"+id)
 }

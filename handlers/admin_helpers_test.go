@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,7 +11,7 @@ import (
 )
 
 // Helpers of the administration tests (users, locations, suppliers).
-// They drive the real server (newAPIEnv) with adminBrowser, a browser
+// They drive the real server (handlertest.NewEnv) with adminBrowser, a browser
 // without JavaScript that keeps its cookies.
 
 // admForm is a form: the CSRF token, then pairs of names and values.
@@ -25,7 +26,7 @@ func admForm(csrf string, kv ...string) url.Values {
 // csrfOf reads the CSRF token of the page at path.
 func (b *adminBrowser) csrfOf(path string) string {
 	b.t.Helper()
-	return b.csrf(b.get(path).want(b.t, http.StatusOK))
+	return b.csrf(b.get(path).Want(b.t, http.StatusOK))
 }
 
 // doc GETs path, wants status and parses the page.
@@ -70,30 +71,30 @@ func (b *adminBrowser) flash(path string) string {
 
 // admTrySignIn signs in with a password in a new browser and returns it
 // with the sign-in's status.
-func admTrySignIn(t *testing.T, e *apiEnv, username, password string) (*adminBrowser, int) {
+func admTrySignIn(t *testing.T, e *handlertest.Env, username, password string) (*adminBrowser, int) {
 	t.Helper()
 	b := &adminBrowser{e: e, t: t, cookies: map[string]*http.Cookie{}}
-	r := b.get("/sign-in").want(t, http.StatusOK)
+	r := b.get("/sign-in").Want(t, http.StatusOK)
 	r = b.post("/sign-in", url.Values{"_csrf": {b.csrf(r)}, "username": {username}, "password": {password}})
 	return b, r.Code
 }
 
 // admSignInAt signs in as a demo user and, given a code, chooses that
 // location.
-func admSignInAt(t *testing.T, e *apiEnv, username, code string) *adminBrowser {
+func admSignInAt(t *testing.T, e *handlertest.Env, username, code string) *adminBrowser {
 	t.Helper()
 	b := adminSignIn(t, e, username)
 	if code != "" {
 		csrf := b.csrfOf("/locations")
-		b.done("/locations", admForm(csrf, "location", e.loc(code), "next", "/"))
+		b.done("/locations", admForm(csrf, "location", e.Loc(code), "next", "/"))
 	}
 	return b
 }
 
 // admUserID is a user's id by username.
-func admUserID(t *testing.T, e *apiEnv, username string) string {
+func admUserID(t *testing.T, e *handlertest.Env, username string) string {
 	t.Helper()
-	u, err := e.st.UserByUsername(e.ctx, username)
+	u, err := e.St.UserByUsername(e.Ctx, username)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +118,8 @@ func admCurrentNav(doc *goquery.Document) string {
 }
 
 // admHasUser reports whether a username is in the store.
-func admHasUser(e *apiEnv, username string) bool {
-	_, err := e.st.UserByUsername(e.ctx, username)
+func admHasUser(e *handlertest.Env, username string) bool {
+	_, err := e.St.UserByUsername(e.Ctx, username)
 	return err == nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -161,7 +162,7 @@ func (h *Handlers) AdminLocations(c echo.Context) error {
 		m.Showing = fmt.Sprintf("Showing %d to %d of %d %s", first, first+len(rows)-1, total, map[bool]string{true: "location", false: "locations"}[total == 1])
 	}
 	m.Pagination = adminPagination("Pages of locations", q.Page, pages, q.url)
-	return render(c, http.StatusOK, views.AdminLocationsPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminLocationsPage(m))
 }
 
 func (h *Handlers) renderLocationForm(c echo.Context, in store.LocationInput, regionKey string, errs views.Errors) error {
@@ -172,7 +173,7 @@ func (h *Handlers) renderLocationForm(c echo.Context, in store.LocationInput, re
 	m := views.AdminLocationForm{Page: h.adminPage(c, "Add a location", "/admin/locations"), Errors: errs, Title: in.Title, Code: in.Code,
 		Type: in.Type, Region: regionKey, Types: adminTypeChoices(), Regions: regions}
 	m.Page.HasErrors = len(errs) > 0
-	return render(c, adminStatus(errs), views.AdminLocationFormPage(m))
+	return serve.Render(c, adminStatus(errs), views.AdminLocationFormPage(m))
 }
 
 // AdminNewLocation shows the form to add a location.
@@ -201,7 +202,7 @@ func (h *Handlers) AdminCreateLocation(c echo.Context) error {
 	}
 	h.logFor(c).Info("location created", "location", l.Code, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "Location added", Text: l.Title + " (" + l.Code + ") can now be chosen for moves. Add the supplier that serves it."})
-	return redirect(c, "/admin/locations/"+l.ID)
+	return serve.Redirect(c, "/admin/locations/"+l.ID)
 }
 
 // adminRangeDate is a range's bound for people.
@@ -287,7 +288,7 @@ func (h *Handlers) AdminLocation(c echo.Context) error {
 	if m.Changes, err = h.adminChangeRows(c, store.AuditLocation, l.ID); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AdminLocationPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminLocationPage(m))
 }
 
 // AdminDisableLocation stops a location being chosen for new moves.
@@ -317,7 +318,7 @@ func (h *Handlers) adminSetLocationDisabled(c echo.Context, disabled bool) error
 		h.logFor(c).Info("location enabled", "location", l.Code, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "Location enabled", Text: l.Title + " can be chosen for moves again."})
 	}
-	return redirect(c, "/admin/locations/"+l.ID)
+	return serve.Redirect(c, "/admin/locations/"+l.ID)
 }
 
 // adminReadDate reads a GOV.UK date input named <prefix>-day, -month and
@@ -381,7 +382,7 @@ func (h *Handlers) renderRangeForm(c echo.Context, l moves.Location, m views.Adm
 			m.Current = fmt.Sprintf("%s serves it today, %s.", r.SupplierName, adminDescribeRange(r.From, r.To))
 		}
 	}
-	return render(c, adminStatus(m.Errors), views.AdminRangeFormPage(m))
+	return serve.Render(c, adminStatus(m.Errors), views.AdminRangeFormPage(m))
 }
 
 // AdminNewSupplierRange shows the form to say which supplier serves a
@@ -440,5 +441,5 @@ func (h *Handlers) AdminCreateSupplierRange(c echo.Context) error {
 	}
 	h.logFor(c).Info("supplier range added", "location", l.Code, "supplier", sp.Key, "from", from, "to", to, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "Supplier added", Text: text})
-	return redirect(c, "/admin/locations/"+l.ID)
+	return serve.Redirect(c, "/admin/locations/"+l.ID)
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,13 +16,13 @@ import (
 )
 
 func TestAdminLocationsListSearchFilterPages(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	doc := b.doc("/admin/locations", http.StatusOK)
 	if admCurrentNav(doc) != "Locations" {
 		t.Errorf("current navigation item %q", admCurrentNav(doc))
 	}
-	total := len(e.locs)
+	total := len(e.Locs)
 	if got := reqText(doc.Find("#showing")); got != "Showing 1 to 20 of "+strconv.Itoa(total)+" locations" {
 		t.Errorf("showing %q", got)
 	}
@@ -81,7 +82,7 @@ func TestAdminLocationsListSearchFilterPages(t *testing.T) {
 }
 
 func TestAdminLocationsAdd(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	doc := b.doc("/admin/locations/new", http.StatusOK)
 	for _, id := range []string{"title", "code", "location_type", "region"} {
@@ -124,7 +125,7 @@ func TestAdminLocationsAdd(t *testing.T) {
 	}
 	b.t = t
 	loc := b.done("/admin/locations", good("title", "  HMP   Example "))
-	ls, _ := e.st.Locations(e.ctx, store.LocationFilter{Codes: []string{"EXI"}})
+	ls, _ := e.St.Locations(e.Ctx, store.LocationFilter{Codes: []string{"EXI"}})
 	if len(ls) != 1 || loc != "/admin/locations/"+ls[0].ID || ls[0].Title != "HMP Example" || ls[0].Type != moves.LocPrison {
 		t.Fatalf("after adding: %q %+v", loc, ls)
 	}
@@ -144,9 +145,9 @@ func TestAdminLocationsAdd(t *testing.T) {
 }
 
 func TestAdminLocationsSupplierRanges(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
-	guilcc := e.loc("GUILCC")
+	guilcc := e.Loc("GUILCC")
 	page := "/admin/locations/" + guilcc
 	doc := b.doc(page, http.StatusOK)
 	ranges := admRows(doc, "#ranges")
@@ -180,8 +181,8 @@ func TestAdminLocationsSupplierRanges(t *testing.T) {
 		t.Fatalf("ranges %v", ranges)
 	}
 	for date, want := range map[string]string{"2027-03-31": "serco", "2027-04-01": "geoamey", "2029-04-01": ""} {
-		id, _ := e.st.SupplierFor(e.ctx, guilcc, date)
-		if want == "" && id != "" || want != "" && id != e.sups[want].ID {
+		id, _ := e.St.SupplierFor(e.Ctx, guilcc, date)
+		if want == "" && id != "" || want != "" && id != e.Sups[want].ID {
 			t.Errorf("supplier on %s: %q, want %s", date, id, want)
 		}
 	}
@@ -204,9 +205,9 @@ func TestAdminLocationsSupplierRanges(t *testing.T) {
 }
 
 func TestAdminLocationsDisableEnable(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
-	id := e.loc("GUILMC")
+	id := e.Loc("GUILMC")
 	page := "/admin/locations/" + id
 	csrf := b.csrfOf(page)
 	b.done(page+"/disable", admForm(csrf))
@@ -217,22 +218,22 @@ func TestAdminLocationsDisableEnable(t *testing.T) {
 	if !admContains(doc, "#location-details", "Disabled since") || doc.Find(`form[action="`+page+`/enable"]`).Length() != 1 {
 		t.Error("the page does not show the location disabled, with a way to enable it")
 	}
-	if l, _ := e.st.Location(e.ctx, id); !l.Disabled {
+	if l, _ := e.St.Location(e.Ctx, id); !l.Disabled {
 		t.Fatal("not disabled")
 	}
 	if rows := admRows(b.doc("/admin/locations?status=disabled", http.StatusOK), "#locations"); len(rows) != 2 {
 		t.Errorf("disabled locations %v", rows)
 	}
 	b.done(page+"/enable", admForm(csrf))
-	if l, _ := e.st.Location(e.ctx, id); l.Disabled {
+	if l, _ := e.St.Location(e.Ctx, id); l.Disabled {
 		t.Fatal("not enabled again")
 	}
 	hist := admRows(b.doc(page, http.StatusOK), "#history")
 	if len(hist) != 2 || !strings.HasPrefix(hist[0][2], "Enabled") || !strings.HasPrefix(hist[1][2], "Disabled") {
 		t.Errorf("history %v", hist)
 	}
-	b.get("/admin/locations/no-such-location").want(t, http.StatusNotFound)
-	b.post("/admin/locations/no-such-location/disable", admForm(csrf)).want(t, http.StatusNotFound)
+	b.get("/admin/locations/no-such-location").Want(t, http.StatusNotFound)
+	b.post("/admin/locations/no-such-location/disable", admForm(csrf)).Want(t, http.StatusNotFound)
 }
 
 // A location an administrator disables is no longer offered as a

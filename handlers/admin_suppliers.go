@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
 )
@@ -21,7 +22,7 @@ func (h *Handlers) AdminSuppliers(c echo.Context) error {
 		m.Suppliers = append(m.Suppliers, views.AdminSupplierRow{Href: "/admin/suppliers/" + sp.Key, Name: sp.Name, Key: sp.Key,
 			Serving: sp.Serving, Later: sp.Later, Users: sp.Users})
 	}
-	return render(c, http.StatusOK, views.AdminSuppliersPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminSuppliersPage(m))
 }
 
 // AdminSupplier shows a supplier's locations and the dates it serves
@@ -46,5 +47,5 @@ func (h *Handlers) AdminSupplier(c echo.Context) error {
 		}
 	}
 	m.Serving = len(serving)
-	return render(c, http.StatusOK, views.AdminSupplierPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminSupplierPage(m))
 }

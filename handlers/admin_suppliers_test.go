@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"slices"
 	"strconv"
@@ -9,7 +10,7 @@ import (
 )
 
 func TestAdminSuppliers(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	doc := b.doc("/admin/suppliers", http.StatusOK)
 	if admCurrentNav(doc) != "Suppliers" {
@@ -18,11 +19,11 @@ func TestAdminSuppliers(t *testing.T) {
 	// The demo's regions: Serco serves London, the South and the youth
 	// estate; GEOAmey the Midlands, the North and Wales.
 	serco, geoamey := 0, 0
-	for _, l := range e.locs {
-		switch sp, _ := e.st.SupplierFor(e.ctx, l.ID, "2026-11-23"); sp {
-		case e.sups["serco"].ID:
+	for _, l := range e.Locs {
+		switch sp, _ := e.St.SupplierFor(e.Ctx, l.ID, "2026-11-23"); sp {
+		case e.Sups["serco"].ID:
 			serco++
-		case e.sups["geoamey"].ID:
+		case e.Sups["geoamey"].ID:
 			geoamey++
 		}
 	}
@@ -56,8 +57,8 @@ func TestAdminSuppliers(t *testing.T) {
 	if !slices.Contains(names, "Rainsbrook Secure Training Centre (disabled)") {
 		t.Errorf("a disabled location is not marked: %v", names)
 	}
-	if page.Find(`a[href="/admin/locations/`+e.loc("GUILCC")+`"]`).Length() != 1 {
+	if page.Find(`a[href="/admin/locations/`+e.Loc("GUILCC")+`"]`).Length() != 1 {
 		t.Error("no link to the location's page")
 	}
-	b.get("/admin/suppliers/nobody").want(t, http.StatusNotFound)
+	b.get("/admin/suppliers/nobody").Want(t, http.StatusNotFound)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -56,7 +57,7 @@ func (h *Handlers) adminRefused(c echo.Context, back string, err error) error {
 		return err
 	}
 	h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
-	return redirect(c, back)
+	return serve.Redirect(c, back)
 }
 
 // adminStatus is the status code of a form page: 422 with errors.
@@ -112,7 +113,7 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 		m.Users = append(m.Users, views.AdminUserRow{Href: "/admin/users/" + u.ID, Username: u.Username, Name: u.FullName,
 			Role: u.Role.Label(), Locations: adminUserLocations(u), Supplier: listOr(u.SupplierName, "–"), Disabled: u.Disabled})
 	}
-	return render(c, http.StatusOK, views.AdminUsersPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminUsersPage(m))
 }
 
 // adminUserInput reads the user form.
@@ -196,7 +197,7 @@ func (h *Handlers) renderUserForm(c echo.Context, u *store.AdminUser, in store.U
 		}
 		m.LocationGroups = append(m.LocationGroups, g)
 	}
-	return render(c, adminStatus(errs), views.AdminUserFormPage(m))
+	return serve.Render(c, adminStatus(errs), views.AdminUserFormPage(m))
 }
 
 // AdminNewUser shows the form to add a user.
@@ -220,7 +221,7 @@ func (h *Handlers) AdminCreateUser(c echo.Context) error {
 	}
 	h.logFor(c).Info("user created", "user", u.Username, "role", u.Role, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "User added", Text: u.FullName + " can now sign in as " + u.Username + " with the password you chose."})
-	return redirect(c, "/admin/users/"+u.ID)
+	return serve.Redirect(c, "/admin/users/"+u.ID)
 }
 
 // AdminUser shows one user and what can be done to them.
@@ -254,7 +255,7 @@ func (h *Handlers) AdminUser(c echo.Context) error {
 	if m.Changes, err = h.adminChangeRows(c, store.AuditUser, u.ID); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AdminUserPage(m))
+	return serve.Render(c, http.StatusOK, views.AdminUserPage(m))
 }
 
 // AdminEditUser shows the form to change a user's name, role, supplier
@@ -293,7 +294,7 @@ func (h *Handlers) AdminUpdateUser(c echo.Context) error {
 	} else {
 		h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: "The details were as they already were."})
 	}
-	return redirect(c, "/admin/users/"+u.ID)
+	return serve.Redirect(c, "/admin/users/"+u.ID)
 }
 
 // AdminDisableUser stops a user signing in, and ends their session at its
@@ -330,7 +331,7 @@ func (h *Handlers) adminSetUserDisabled(c echo.Context, disabled bool) error {
 		h.logFor(c).Info("user enabled", "user", u.Username, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "User enabled", Text: u.FullName + " can sign in again."})
 	}
-	return redirect(c, back)
+	return serve.Redirect(c, back)
 }
 
 // adminEndSessions ends a user's sessions on every device. When the user
@@ -355,7 +356,7 @@ func (h *Handlers) adminEndSessions(c echo.Context, userID string) error {
 func (h *Handlers) renderPasswordForm(c echo.Context, u store.AdminUser, errs views.Errors) error {
 	m := views.AdminPasswordForm{Page: h.adminPage(c, "Reset password", "/admin/users/"+u.ID), Errors: errs, ID: u.ID, Name: u.FullName, Username: u.Username}
 	m.Page.HasErrors = len(errs) > 0
-	return render(c, adminStatus(errs), views.AdminPasswordPage(m))
+	return serve.Render(c, adminStatus(errs), views.AdminPasswordPage(m))
 }
 
 // AdminUserPassword shows the form to set a new password.
@@ -389,5 +390,5 @@ func (h *Handlers) AdminSetUserPassword(c echo.Context) error {
 	h.logFor(c).Info("user password reset", "user", u.Username, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "Password reset",
 		Text: "Tell " + u.FullName + " their new password securely. The old one no longer works, and any session it signed in has ended."})
-	return redirect(c, "/admin/users/"+u.ID)
+	return serve.Redirect(c, "/admin/users/"+u.ID)
 }

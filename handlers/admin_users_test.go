@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestAdminUsersList(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	home := b.doc("/", http.StatusOK)
 	for _, href := range []string{"/admin/users", "/admin/locations", "/admin/suppliers", "/admin/clients"} {
@@ -44,7 +45,7 @@ func TestAdminUsersList(t *testing.T) {
 // Each problem with a new user is a 422 with a GOV.UK error summary whose
 // links lead to the fields.
 func TestAdminUsersValidation(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	doc := b.doc("/admin/users/new", http.StatusOK)
 	for _, id := range []string{"username", "full_name", "role", "supplier", "locations", "password"} {
@@ -55,12 +56,12 @@ func TestAdminUsersValidation(t *testing.T) {
 	if doc.Find(`input[name="locations"]`).Length() < 40 || doc.Find(`details legend`).Length() != 9 {
 		t.Errorf("the locations should be grouped by type: %d checkboxes, %d groups", doc.Find(`input[name="locations"]`).Length(), doc.Find(`details legend`).Length())
 	}
-	if doc.Find(`input[name="locations"][value="`+e.loc("STC1")+`"]`).Length() != 0 {
+	if doc.Find(`input[name="locations"][value="`+e.Loc("STC1")+`"]`).Length() != 0 {
 		t.Error("a disabled location is offered")
 	}
 	csrf := b.csrf(b.get("/admin/users/new"))
 	good := func(kv ...string) []string {
-		base := map[string]string{"username": "jo.bloggs", "full_name": "Jo Bloggs", "role": "police", "locations": e.loc("SRY016"), "password": "a long enough password"}
+		base := map[string]string{"username": "jo.bloggs", "full_name": "Jo Bloggs", "role": "police", "locations": e.Loc("SRY016"), "password": "a long enough password"}
 		for i := 0; i+1 < len(kv); i += 2 {
 			base[kv[i]] = kv[i+1]
 		}
@@ -86,8 +87,8 @@ func TestAdminUsersValidation(t *testing.T) {
 		{"no location for police", good("locations", "-"), []string{"locations: Select at least one location"}},
 		{"no location for prison", good("role", "prison", "locations", "-"), []string{"locations: Select at least one location"}},
 		{"no location for court", good("role", "court", "locations", "-"), []string{"locations: Select at least one location"}},
-		{"a prison for a police user", good("locations", e.loc("BXI")), []string{"locations: must be police custody suites"}},
-		{"a disabled location", good("role", "prison", "locations", e.loc("STC1")), []string{"locations: is disabled"}},
+		{"a prison for a police user", good("locations", e.Loc("BXI")), []string{"locations: must be police custody suites"}},
+		{"a disabled location", good("role", "prison", "locations", e.Loc("STC1")), []string{"locations: is disabled"}},
 		{"no supplier for supplier staff", good("role", "supplier", "locations", "-"), []string{"supplier: Select the supplier the user works for"}},
 		{"an unknown supplier", good("role", "supplier", "supplier", "nobody"), []string{"supplier: Select one of the suppliers listed"}},
 		{"an unknown role", good("role", "superuser"), []string{"role: Select one of the roles listed"}},
@@ -110,7 +111,7 @@ func TestAdminUsersValidation(t *testing.T) {
 	if v, _ := doc.Find("#full_name").Attr("value"); v != "Jo Bloggs" {
 		t.Errorf("full name %q kept", v)
 	}
-	if _, ok := doc.Find(`input[name="locations"][value="` + e.loc("SRY016") + `"]`).Attr("checked"); !ok {
+	if _, ok := doc.Find(`input[name="locations"][value="` + e.Loc("SRY016") + `"]`).Attr("checked"); !ok {
 		t.Error("the location chosen is not kept")
 	}
 	if _, ok := doc.Find(`#role-2`).Attr("checked"); !ok || doc.Find("#role-2").AttrOr("value", "") != "police" {
@@ -127,13 +128,13 @@ func TestAdminUsersValidation(t *testing.T) {
 }
 
 func TestAdminUsersAddChangeDisable(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	csrf := b.csrfOf("/admin/users/new")
 
 	// Add a police user with one location.
 	loc := b.done("/admin/users", admForm(csrf, "username", " Jo.Bloggs ", "full_name", "Jo Bloggs", "role", "police",
-		"locations", e.loc("SRY014"), "supplier", "serco", "password", "correct horse battery"))
+		"locations", e.Loc("SRY014"), "supplier", "serco", "password", "correct horse battery"))
 	id := admUserID(t, e, "jo.bloggs")
 	if loc != "/admin/users/"+id {
 		t.Fatalf("after adding, to %q", loc)
@@ -151,7 +152,7 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 	if strings.Contains(details, "Serco") {
 		t.Error("a police user was given a supplier")
 	}
-	u, _ := e.st.UserByUsername(e.ctx, "jo.bloggs")
+	u, _ := e.St.UserByUsername(e.Ctx, "jo.bloggs")
 	if !strings.HasPrefix(u.PasswordHash, "$2") || strings.Contains(u.PasswordHash, "correct horse") {
 		t.Error("the password is not stored as a bcrypt hash")
 	}
@@ -167,26 +168,26 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 
 	// Change their role and location: it applies from their next page.
 	edit := b.doc("/admin/users/"+id+"/edit", http.StatusOK)
-	if _, ok := edit.Find(`input[name="locations"][value="` + e.loc("SRY014") + `"]`).Attr("checked"); !ok {
+	if _, ok := edit.Find(`input[name="locations"][value="` + e.Loc("SRY014") + `"]`).Attr("checked"); !ok {
 		t.Error("the edit form does not show the user's location")
 	}
 	if edit.Find("#username").Length() != 0 || edit.Find("#password").Length() != 0 {
 		t.Error("the edit form asks for the username or password")
 	}
-	b.invalid("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Jo Bloggs", "role", "prison", "locations", e.loc("SRY014")),
+	b.invalid("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Jo Bloggs", "role", "prison", "locations", e.Loc("SRY014")),
 		"locations: A prison user's locations must be prisons")
-	b.done("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Joanne Bloggs", "role", "prison", "locations", e.loc("BXI")))
+	b.done("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Joanne Bloggs", "role", "prison", "locations", e.Loc("BXI")))
 	if f := b.flash("/admin/users/" + id); !strings.Contains(f, "Changes saved") {
 		t.Errorf("banner %q", f)
 	}
 	if where := reqText(jo.doc("/", http.StatusOK).Find(".app-location")); !strings.Contains(where, "HMP Brixton") {
 		t.Errorf("after the change, the user's location %q", where)
 	}
-	got, _ := e.st.AdminUser(e.ctx, id)
+	got, _ := e.St.AdminUser(e.Ctx, id)
 	if got.FullName != "Joanne Bloggs" || got.Role != "prison" || got.UpdatedBy != "admin" {
 		t.Errorf("after the change %+v", got)
 	}
-	b.done("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Joanne Bloggs", "role", "prison", "locations", e.loc("BXI")))
+	b.done("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Joanne Bloggs", "role", "prison", "locations", e.Loc("BXI")))
 	if f := b.flash("/admin/users/" + id); !strings.Contains(f, "Nothing was changed") {
 		t.Errorf("an unchanged save says %q", f)
 	}
@@ -256,8 +257,8 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 
 	// A supplier user: the supplier is kept, locations are not.
 	b.done("/admin/users", admForm(csrf, "username", "sam2", "full_name", "Sam Two", "role", "supplier", "supplier", "geoamey",
-		"locations", e.loc("SRY014"), "password", "correct horse battery"))
-	s2, _ := e.st.AdminUser(e.ctx, admUserID(t, e, "sam2"))
+		"locations", e.Loc("SRY014"), "password", "correct horse battery"))
+	s2, _ := e.St.AdminUser(e.Ctx, admUserID(t, e, "sam2"))
 	if s2.SupplierKey != "geoamey" || len(s2.LocationIDs) != 0 {
 		t.Errorf("supplier user %+v", s2)
 	}
@@ -266,7 +267,7 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 // An administrator may not disable their own account, nor change their
 // own role; they may change their name.
 func TestAdminUsersOwnAccount(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	b := adminSignIn(t, e, "admin")
 	id := admUserID(t, e, "admin")
 	doc := b.doc("/admin/users/"+id, http.StatusOK)
@@ -279,7 +280,7 @@ func TestAdminUsersOwnAccount(t *testing.T) {
 	if !strings.Contains(banner, "You cannot disable your own account") {
 		t.Errorf("banner %q", banner)
 	}
-	if u, _ := e.st.User(e.ctx, id); u.Disabled {
+	if u, _ := e.St.User(e.Ctx, id); u.Disabled {
 		t.Fatal("the admin disabled themselves")
 	}
 	edit := b.doc("/admin/users/"+id+"/edit", http.StatusOK)
@@ -288,7 +289,7 @@ func TestAdminUsersOwnAccount(t *testing.T) {
 	}
 	b.invalid("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Alex Admin", "role", "pmu"), "role: You cannot change your own role")
 	b.done("/admin/users/"+id+"/edit", admForm(csrf, "full_name", "Alex Q Admin", "role", "admin"))
-	if u, _ := e.st.User(e.ctx, id); u.Role != "admin" || u.FullName != "Alex Q Admin" {
+	if u, _ := e.St.User(e.Ctx, id); u.Role != "admin" || u.FullName != "Alex Q Admin" {
 		t.Errorf("after editing oneself: %+v", u)
 	}
 	// Resetting their own password keeps them signed in here.
@@ -307,7 +308,7 @@ func TestAdminUsersOwnAccount(t *testing.T) {
 // A user disabled while signed in is signed out at their next request,
 // whatever their role, and cannot sign in again.
 func TestAdminDisabledUserIsSignedOut(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	admin := adminSignIn(t, e, "admin")
 	csrf := admin.csrfOf("/admin/users")
 	for _, name := range []string{"court", "prison", "supplier", "pmu"} {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -158,7 +159,7 @@ func (h *Handlers) ShowSignIn(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
+	return serve.Render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
 }
 
 // maxSignInUsername is longer than any username (the administration pages
@@ -175,7 +176,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	fail := func(msg string, status int) error {
 		p := h.page(c, "Sign in")
 		p.HasErrors = true
-		return render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo,
+		return serve.Render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo,
 			Errors: views.Errors{{ID: "username", Message: msg}}}))
 	}
 	if username == "" || password == "" {
@@ -188,12 +189,12 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		if password == "" {
 			errs = append(errs, views.FieldError{ID: "password", Message: "Enter your password"})
 		}
-		return render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
 	}
 	if len(username) > maxSignInUsername {
 		// Nobody has a username this long: refused like any wrong
 		// credentials, without keeping or logging what was sent.
-		h.logFor(c).Info("sign-in failed", "username", oauthLoggable(username), "username_bytes", len(username))
+		h.logFor(c).Info("sign-in failed", "username", serve.Loggable(username), "username_bytes", len(username))
 		username = ""
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
@@ -225,9 +226,9 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		next = safeNext(c.QueryParam("next"))
 	}
 	if len(u.LocationIDs) > 1 && u.Role.ChoosesLocation() {
-		return redirect(c, "/locations?next="+url.QueryEscape(next))
+		return serve.Redirect(c, "/locations?next="+url.QueryEscape(next))
 	}
-	return redirect(c, next)
+	return serve.Redirect(c, next)
 }
 
 // SignOut ends the session: the cookie is deleted, and the user's sessions
@@ -243,7 +244,7 @@ func (h *Handlers) SignOut(c echo.Context) error {
 	if err := h.Sessions.clear(c); err != nil {
 		return err
 	}
-	return redirect(c, "/sign-in")
+	return serve.Redirect(c, "/sign-in")
 }
 
 // ShowLocations lets a user with several locations choose one.
@@ -263,7 +264,7 @@ func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int
 		m.Locations = append(m.Locations, views.LocationChoice{ID: l.ID, Title: l.Title, Type: string(l.Type),
 			Checked: u.Current != nil && u.Current.ID == l.ID})
 	}
-	return render(c, status, views.ChooseLocationPage(m))
+	return serve.Render(c, status, views.ChooseLocationPage(m))
 }
 
 // ChooseLocation sets the current location.
@@ -284,7 +285,7 @@ func (h *Handlers) ChooseLocation(c echo.Context) error {
 	if err := h.Sessions.save(c); err != nil {
 		return err
 	}
-	return redirect(c, next)
+	return serve.Redirect(c, next)
 }
 
 // Throttle slows down repeated failed sign-ins for a username: after a few

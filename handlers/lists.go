@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -238,12 +239,12 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if isHTMX(c) && len(errs) == 0 {
+		if serve.IsHTMX(c) && len(errs) == 0 {
 			if v := c.QueryParam("v"); v != "" && v == d.version() && date == h.Today() {
 				// The live refresh of an unchanged list: nothing to swap.
 				return c.NoContent(http.StatusNoContent)
 			}
-			return render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
+			return serve.Render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
 		}
 		res := h.dayResults(d)
 		m := h.dayPage(c, d, res)
@@ -254,7 +255,7 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 			m.Page.HasErrors = true
 			code = http.StatusUnprocessableEntity
 		}
-		return render(c, code, views.MovesDayPage(m))
+		return serve.Render(c, code, views.MovesDayPage(m))
 	}
 }
 
@@ -263,7 +264,7 @@ func (h *Handlers) parseJump(s string) (string, string) {
 	if s == "" {
 		return "", "Enter the date you want to view"
 	}
-	d, err := moves.ParseHumanDate(s, h.Now().In(London))
+	d, err := moves.ParseHumanDate(s, h.Now().In(serve.London))
 	if err != nil {
 		return "", "Enter a real date, such as 22/11/2026, 22 November 2026, tomorrow or next Friday"
 	}
@@ -373,7 +374,7 @@ func moveCard(r store.ListRow, onDate string) views.MoveCard {
 		DateOfBirth:  listDateOfBirth(r.Person.DateOfBirth, onDate),
 	}
 	if r.TimeDue != nil {
-		c.TimeDue = r.TimeDue.In(London).Format("15:04")
+		c.TimeDue = r.TimeDue.In(serve.London).Format("15:04")
 	}
 	for _, f := range r.Flags {
 		c.Warnings = append(c.Warnings, views.CardTag{Text: f.Label(), Class: views.FlagTagClass(f.Category)})
@@ -442,7 +443,7 @@ func (h *Handlers) MovesDayCSV(dir ListDir) echo.HandlerFunc {
 		for _, r := range d.Rows {
 			due := ""
 			if r.TimeDue != nil {
-				due = r.TimeDue.In(London).Format("15:04")
+				due = r.TimeDue.In(serve.London).Format("15:04")
 			}
 			var warn []string
 			for _, f := range r.Flags {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -153,7 +154,7 @@ func (h *Handlers) moveConflict(c echo.Context, id string) error {
 	}
 	lines = append(lines, "The move is now "+strings.ToLower(m.Status.Label())+".")
 	p := h.page(c, "This move has changed")
-	return render(c, http.StatusConflict, views.MoveConflictPage(views.MoveConflict{Page: p, MoveID: m.ID, Lines: lines}))
+	return serve.Render(c, http.StatusConflict, views.MoveConflictPage(views.MoveConflict{Page: p, MoveID: m.ID, Lines: lines}))
 }
 
 // moveAppendResult is what recording an action's event gave.
@@ -206,7 +207,7 @@ func (h *Handlers) moveDone(c echo.Context, r moveAppendResult, title, text stri
 	} else {
 		h.Sessions.SetFlash(c, Flash{Title: title, Text: text})
 	}
-	return redirect(c, "/move/"+r.move.ID)
+	return serve.Redirect(c, "/move/"+r.move.ID)
 }
 
 // moveDateParts splits YYYY-MM-DD into day, month and year as a date

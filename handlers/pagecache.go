@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 )
 
 // PageCache keeps the pages people keep open and reload all day (the day
@@ -174,25 +175,25 @@ func (h *Handlers) cached(next echo.HandlerFunc, fineVersion func(echo.Context) 
 		}
 		h.Pages.Misses.Add(1)
 		orig := res.Writer
-		cw := &captureWriter{header: orig.Header()}
+		cw := serve.NewCaptureWriter(orig.Header())
 		res.Writer = cw
 		err := next(c)
 		res.Writer = orig
-		if !cw.wroteHeader {
+		if !cw.WroteHeader {
 			return err
 		}
-		if err != nil || (cw.status != http.StatusOK && cw.status != http.StatusNoContent) ||
+		if err != nil || (cw.Status != http.StatusOK && cw.Status != http.StatusNoContent) ||
 			orig.Header().Get("Set-Cookie") != "" {
 			// Not for keeping: pass it on as written.
-			orig.WriteHeader(cw.status)
-			n, werr := orig.Write(cw.body.Bytes())
+			orig.WriteHeader(cw.Status)
+			n, werr := orig.Write(cw.Body.Bytes())
 			res.Size = int64(n)
 			if err == nil {
 				err = werr
 			}
 			return err
 		}
-		p := &cachedPage{status: cw.status, header: keptHeaders(orig.Header()), gz: gzipBytes(cw.body.Bytes()), fine: fine}
+		p := &cachedPage{status: cw.Status, header: keptHeaders(orig.Header()), gz: gzipBytes(cw.Body.Bytes()), fine: fine}
 		h.Pages.put(key, v, p)
 		writeCached(res, p)
 		return nil
@@ -248,25 +249,4 @@ func gzipBytes(b []byte) []byte {
 	_ = zw.Close()
 	gzipPool.Put(zw)
 	return buf.Bytes()
-}
-
-// captureWriter keeps what a handler writes instead of sending it.
-type captureWriter struct {
-	header      http.Header
-	status      int
-	wroteHeader bool
-	body        bytes.Buffer
-}
-
-func (w *captureWriter) Header() http.Header { return w.header }
-
-func (w *captureWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.status, w.wroteHeader = code, true
-	}
-}
-
-func (w *captureWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(b)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -90,7 +91,7 @@ func (h *Handlers) StartRequest(c echo.Context) error {
 	if err := h.saveDraft(c, jid, &reqDraft{User: u.ID, From: from.ID}); err != nil {
 		return err
 	}
-	return redirect(c, reqURL(jid, reqStepFind))
+	return serve.Redirect(c, reqURL(jid, reqStepFind))
 }
 
 // requestFrom checks that the user may request moves from their current
@@ -135,7 +136,7 @@ func (h *Handlers) requestCannotFrom(c echo.Context, l moves.Location) error {
 }
 
 func (h *Handlers) requestBlocked(c echo.Context, status int, heading string, lines []string, button *views.Link, links []views.Link) error {
-	return render(c, status, views.RequestBlockedPage(views.RequestBlocked{
+	return serve.Render(c, status, views.RequestBlockedPage(views.RequestBlocked{
 		Page: h.page(c, heading), Heading: heading, Lines: lines, Button: button, Links: links,
 	}))
 }
@@ -184,7 +185,7 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 	d := h.loadDraft(c, jid)
 	if d == nil || d.User != u.ID {
 		if !post {
-			return redirect(c, "/move/new")
+			return serve.Redirect(c, "/move/new")
 		}
 		return h.requestBlocked(c, http.StatusOK, "Your answers have expired",
 			[]string{"We could not find the answers you gave about this move, so nothing has been requested. This happens when a page has been left open for a long time.",
@@ -192,7 +193,7 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 			&views.Link{Text: "Start again", Href: "/move/new"}, nil)
 	}
 	if d.Done != "" {
-		return redirect(c, "/move/"+d.Done+"/confirmation")
+		return serve.Redirect(c, "/move/"+d.Done+"/confirmation")
 	}
 	from, err := h.Store.Location(c.Request().Context(), d.From)
 	if err != nil {
@@ -207,7 +208,7 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 	}
 	j := &reqJourney{h: h, c: c, id: jid, u: u, d: d, from: from, types: types, change: c.QueryParam("change") == "1"}
 	if to := j.guard(step); to != "" {
-		return redirect(c, to)
+		return serve.Redirect(c, to)
 	}
 	if post {
 		return sh.save(j)

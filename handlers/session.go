@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 )
 
 const sessionName = "securemove_session"
@@ -213,7 +214,7 @@ func (s *Sessions) CSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if site := c.Request().Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
-			return errCSRF
+			return serve.ErrCSRF
 		}
 		want := s.str(c, keyCSRF)
 		got := c.Request().Header.Get("X-CSRF-Token")
@@ -221,7 +222,7 @@ func (s *Sessions) CSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			got = c.FormValue("_csrf")
 		}
 		if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
-			return errCSRF
+			return serve.ErrCSRF
 		}
 		return next(c)
 	}

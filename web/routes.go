@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/handlers/api"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/static"
 )
@@ -12,7 +13,7 @@ import (
 // the move or location concerned; the role checks here are the first
 // gate, not the only one.
 func (s *Server) routes() {
-	e, h := s.Echo, s.Handlers
+	e, h, a := s.Echo, s.Handlers, s.API
 	staticFiles := echo.WrapHandler(static.Handler())
 	e.GET("/static/*", staticFiles)
 	e.HEAD("/static/*", staticFiles)
@@ -125,26 +126,26 @@ func (s *Server) routes() {
 	// at /oauth/revoke), then JSON:API under /api
 	// with a bearer token. The documentation is public; everything else
 	// needs a token, and a supplier's client sees only its supplier's moves.
-	e.POST("/oauth/token", h.Token)
-	e.POST("/oauth/revoke", h.Revoke)
-	e.GET("/api/docs", h.APIDocs)
-	e.GET("/api/docs.json", h.APIDocsJSON)
-	api := e.Group("/api", h.APIAuth, h.APIMethodAllowed, handlers.APIMediaType, h.APIIdempotency)
-	api.POST("/events", h.PostEvent)
-	api.GET("/events/:id", h.GetEvent)
-	api.GET("/moves", h.ListMoves)
-	api.POST("/moves", h.PostMove)
-	api.GET("/moves/:id", h.GetMove)
-	api.PATCH("/moves/:id", h.PatchMove)
-	api.GET("/moves/:id/events", h.GetMoveEvents)
-	api.GET("/people", h.ListPeople)
-	api.POST("/people", h.PostPerson)
-	api.GET("/people/:id", h.GetPerson)
-	api.POST("/people/:id/profiles", h.PostProfile)
-	api.GET("/reference/locations", h.ListLocations)
-	api.GET("/reference/locations/:id", h.GetLocation)
-	api.GET("/reference/suppliers", h.ListSuppliers)
-	api.GET("/reference/suppliers/:key", h.GetSupplier)
+	e.POST("/oauth/token", a.Token)
+	e.POST("/oauth/revoke", a.Revoke)
+	e.GET("/api/docs", a.APIDocs)
+	e.GET("/api/docs.json", a.APIDocsJSON)
+	v1 := e.Group("/api", a.APIAuth, a.APIMethodAllowed, api.APIMediaType, a.APIIdempotency)
+	v1.POST("/events", a.PostEvent)
+	v1.GET("/events/:id", a.GetEvent)
+	v1.GET("/moves", a.ListMoves)
+	v1.POST("/moves", a.PostMove)
+	v1.GET("/moves/:id", a.GetMove)
+	v1.PATCH("/moves/:id", a.PatchMove)
+	v1.GET("/moves/:id/events", a.GetMoveEvents)
+	v1.GET("/people", a.ListPeople)
+	v1.POST("/people", a.PostPerson)
+	v1.GET("/people/:id", a.GetPerson)
+	v1.POST("/people/:id/profiles", a.PostProfile)
+	v1.GET("/reference/locations", a.ListLocations)
+	v1.GET("/reference/locations/:id", a.GetLocation)
+	v1.GET("/reference/suppliers", a.ListSuppliers)
+	v1.GET("/reference/suppliers/:key", a.GetSupplier)
 	// (api section end)
 
 	e.RouteNotFound("/*", h.NotFound)

@@ -1,6 +1,7 @@
-package handlers_test
+package api_test
 
 import (
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,8 +14,8 @@ import (
 // endpoint with its parameters, examples and answers, the token flow and
 // every event type. It needs no sign-in and no token.
 func TestAPIDocsPage(t *testing.T) {
-	e := newAPIEnv(t)
-	r := e.do(http.MethodGet, "/api/docs", "", nil).want(t, http.StatusOK)
+	e := handlertest.NewEnv(t)
+	r := e.Do(http.MethodGet, "/api/docs", "", nil).Want(t, http.StatusOK)
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("Content-Type %q", r.Header.Get("Content-Type"))
 	}
@@ -32,7 +33,7 @@ func TestAPIDocsPage(t *testing.T) {
 		"POST /api/people/{id}/profiles", "GET /api/reference/locations", "GET /api/reference/locations/{id}", "GET /api/reference/suppliers",
 		"GET /api/reference/suppliers/{key}",
 		// The token flow, with this service's address.
-		"curl -s -u \"$CLIENT_ID:$CLIENT_SECRET\" -d grant_type=client_credentials", apiTestBase + "/oauth/token", "Authorization: Bearer",
+		"curl -s -u \"$CLIENT_ID:$CLIENT_SECRET\" -d grant_type=client_credentials", handlertest.EnvBaseURL + "/oauth/token", "Authorization: Bearer",
 		"invalid_client", "unsupported_grant_type", "retire",
 		// Parameters, examples and error bodies.
 		"filter[from_location_id]", "sort[by]", "Idempotency-Key", "Request example: Accept a requested move",

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"encoding/base64"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 )
 
@@ -46,7 +47,7 @@ func (h *Handlers) Token(c echo.Context) error {
 	cl, secretID, err := h.Store.AuthenticateClient(r.Context(), id, secret)
 	if err != nil {
 		if moves.ErrorCode(err) == moves.Unauthorized {
-			h.logFor(c).Info("token refused", "client_id", oauthLoggable(id))
+			h.logFor(c).Info("token refused", "client_id", serve.Loggable(id))
 			return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client"}
 		}
 		return err
@@ -87,7 +88,7 @@ func (h *Handlers) Revoke(c echo.Context) error {
 	cl, _, err := h.Store.AuthenticateClient(r.Context(), id, secret)
 	if err != nil {
 		if moves.ErrorCode(err) == moves.Unauthorized {
-			h.logFor(c).Info("revocation refused", "client_id", oauthLoggable(id))
+			h.logFor(c).Info("revocation refused", "client_id", serve.Loggable(id))
 			return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client"}
 		}
 		return err
@@ -172,20 +173,6 @@ func oauthClientCredentials(r *http.Request) (id, secret string, basic bool, err
 		p = dp
 	}
 	return u, p, true, nil
-}
-
-// oauthLoggable keeps a client-supplied id short and printable for the logs.
-func oauthLoggable(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x21 || r > 0x7e {
-			return '?'
-		}
-		return r
-	}, s)
-	if len(s) > 64 {
-		s = s[:64]
-	}
-	return s
 }
 
 // oauthRateLimiter allows a number of events per key in any sliding minute.

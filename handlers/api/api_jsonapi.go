@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"bytes"
@@ -14,15 +14,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 )
 
 // maxAPIBody is the largest request body the API reads: 1 MiB.
 const maxAPIBody = 1 << 20
 
-// apiTime formats a time as the API shows it: RFC 3339 in Europe/London
+// apiTime formats a time as the API shows it: RFC 3339 in Europe/serve.London
 // with its offset and no fractions, e.g. 2020-06-16T10:20:30+01:00.
-func apiTime(t time.Time) string { return t.In(London).Format("2006-01-02T15:04:05-07:00") }
+func apiTime(t time.Time) string { return t.In(serve.London).Format("2006-01-02T15:04:05-07:00") }
 
 func apiTimePtr(t *time.Time) *string {
 	if t == nil || t.IsZero() {

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 )
@@ -134,7 +135,7 @@ func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			k = &store.Key{Client: cl.ID, Key: key, Fingerprint: hex.EncodeToString(sum[:])}
 		}
 		res := c.Response()
-		var cw *captureWriter
+		var cw *serve.CaptureWriter
 		ans, err := h.Store.Write(r.Context(), store.WriteOptions{Idempotency: k}, func(u *store.Unit) (store.Answer, error) {
 			// The handler runs inside the unit: its store calls join it,
 			// and its answer is captured, to be kept with the change and
@@ -142,7 +143,7 @@ func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			c.SetRequest(r.WithContext(u.Context()))
 			defer c.SetRequest(r)
 			orig := res.Writer
-			cw = &captureWriter{header: http.Header{}}
+			cw = serve.NewCaptureWriter(http.Header{})
 			res.Writer = cw
 			// A request that fails changes nothing: what it wrote is undone,
 			// and its answer (a 422, say) is kept alone.
@@ -152,8 +153,8 @@ func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Error(herr)
 			}
 			res.Writer = orig
-			a := store.Answer{Status: cw.status, ContentType: cw.header.Get(echo.HeaderContentType), Body: cw.body.Bytes()}
-			if !cw.wroteHeader || a.Status >= 500 || a.Status == http.StatusConflict || a.Status == http.StatusTooManyRequests {
+			a := store.Answer{Status: cw.Status, ContentType: cw.Header().Get(echo.HeaderContentType), Body: cw.Body.Bytes()}
+			if !cw.WroteHeader || a.Status >= 500 || a.Status == http.StatusConflict || a.Status == http.StatusTooManyRequests {
 				return a, errAnswerNotKept
 			}
 			return a, nil
@@ -166,16 +167,16 @@ func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			res.Header().Set("Idempotency-Replayed", "true")
 			res.Header().Set("Cache-Control", "no-store")
 			return c.Blob(ans.Status, ans.ContentType, ans.Body)
-		case cw != nil && cw.wroteHeader && (err == nil || errors.Is(err, errAnswerNotKept)):
+		case cw != nil && cw.WroteHeader && (err == nil || errors.Is(err, errAnswerNotKept)):
 			// The handler's answer, now that its change has committed (or,
 			// not kept, been undone).
 			hd := res.Header()
-			for name, v := range cw.header {
+			for name, v := range cw.Header() {
 				hd[name] = v
 			}
-			res.Writer.WriteHeader(cw.status)
-			n, _ := res.Writer.Write(cw.body.Bytes())
-			res.Status, res.Committed, res.Size = cw.status, true, int64(n)
+			res.Writer.WriteHeader(cw.Status)
+			n, _ := res.Writer.Write(cw.Body.Bytes())
+			res.Status, res.Committed, res.Size = cw.Status, true, int64(n)
 			return nil
 		case err != nil:
 			// Nothing the handler answered is sent: its change did not

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 )
@@ -31,9 +32,9 @@ func apiMoveTypeNames() []string {
 	return out
 }
 
-// apiLondonMidnight is the start of a London date, as an instant.
+// apiLondonMidnight is the start of a serve.London date, as an instant.
 func apiLondonMidnight(date string) time.Time {
-	d, _ := time.ParseInLocation(time.DateOnly, date, London)
+	d, _ := time.ParseInLocation(time.DateOnly, date, serve.London)
 	return d
 }
 

@@ -1,7 +1,8 @@
-package handlers_test
+package api_test
 
 import (
 	"encoding/json"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // seedExample reads one of the seed's request examples, unchanged.
 func apiSeedExample(t *testing.T, typ string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "moves", "testdata", "seed-examples", typ+".json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "moves", "testdata", "seed-examples", typ+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,9 +45,9 @@ func apiPointAt(doc map[string]any, moveID string, rels map[string]string) {
 // Each of the seed's request examples, posted unchanged but for its ids
 // against a move it fits, does what its trigger says.
 func TestSeedRequestExamples(t *testing.T) {
-	e := newAPIEnv(t)
-	tok := e.supplierToken("serco")
-	files, err := filepath.Glob(filepath.Join("..", "moves", "testdata", "seed-examples", "*.json"))
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	files, err := filepath.Glob(filepath.Join("..", "..", "moves", "testdata", "seed-examples", "*.json"))
 	if err != nil || len(files) < 20 {
 		t.Fatalf("seed examples: %v %d", err, len(files))
 	}
@@ -54,42 +55,42 @@ func TestSeedRequestExamples(t *testing.T) {
 	// 10:51), so that the examples fall after them in the log.
 	const before1, before2 = "2020-12-03T08:00:00Z", "2020-12-03T09:00:00Z"
 	booked := func() moves.Move {
-		m := e.courtMove()
-		e.record(m, moves.EventMoveAccept, before1, nil)
+		m := e.CourtMove()
+		e.Record(m, moves.EventMoveAccept, before1, nil)
 		return m
 	}
 	inTransit := func() moves.Move {
 		m := booked()
-		e.record(m, moves.EventMoveStart, before2, nil)
+		e.Record(m, moves.EventMoveStart, before2, nil)
 		return m
 	}
 	proposed := func() moves.Move {
 		// A prison transfer in London, with a window around the
 		// example's date of 2020-06-16: before the demo suppliers'
 		// contracts began, so Serco is named as the supplier.
-		m, err := e.st.CreateMove(e.ctx, store.NewMove{MoveType: moves.PrisonTransfer, FromID: e.loc("BXI"), ToID: e.loc("WWI"),
-			DateFrom: "2020-06-10", DateTo: "2020-06-20", PersonID: e.person().ID, SupplierID: e.sups["serco"].ID, CreatedBy: "test"})
+		m, err := e.St.CreateMove(e.Ctx, store.NewMove{MoveType: moves.PrisonTransfer, FromID: e.Loc("BXI"), ToID: e.Loc("WWI"),
+			DateFrom: "2020-06-10", DateTo: "2020-06-20", PersonID: e.Person().ID, SupplierID: e.Sups["serco"].ID, CreatedBy: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return m
 	}
-	other := e.courtMove()
+	other := e.CourtMove()
 	cases := map[string]struct {
 		move  func() moves.Move
 		rels  map[string]string
 		check func(t *testing.T, m, ev map[string]any)
 	}{
-		"MoveAccept": {move: e.courtMove, check: apiWantStatus("booked")},
+		"MoveAccept": {move: e.CourtMove, check: apiWantStatus("booked")},
 		"MoveApprove": {move: proposed, check: func(t *testing.T, m, ev map[string]any) {
 			apiWantStatus("requested")(t, m, ev)
-			if apiAttrs(m)["date"] != "2020-06-16" {
-				t.Errorf("date %v", apiAttrs(m)["date"])
+			if handlertest.Attrs(m)["date"] != "2020-06-16" {
+				t.Errorf("date %v", handlertest.Attrs(m)["date"])
 			}
 		}},
 		"MoveReject": {move: proposed, check: func(t *testing.T, m, ev map[string]any) {
 			apiWantStatus("cancelled")(t, m, ev)
-			a := apiAttrs(m)
+			a := handlertest.Attrs(m)
 			if a["cancellation_reason"] != "rejected" || a["rejection_reason"] != "no_space_at_receiving_prison" ||
 				a["cancellation_reason_comment"] != "It was a mistake" {
 				t.Errorf("rejection %v", a)
@@ -97,32 +98,32 @@ func TestSeedRequestExamples(t *testing.T) {
 		}},
 		"MoveCancel": {move: booked, check: func(t *testing.T, m, ev map[string]any) {
 			apiWantStatus("cancelled")(t, m, ev)
-			if apiAttrs(m)["cancellation_reason"] != "made_in_error" {
-				t.Errorf("cancellation_reason %v", apiAttrs(m)["cancellation_reason"])
+			if handlertest.Attrs(m)["cancellation_reason"] != "made_in_error" {
+				t.Errorf("cancellation_reason %v", handlertest.Attrs(m)["cancellation_reason"])
 			}
 		}},
 		"MoveStart":    {move: booked, check: apiWantStatus("in_transit")},
 		"MoveComplete": {move: inTransit, check: apiWantStatus("completed")},
-		"MoveRedirect": {move: booked, rels: map[string]string{"to_location": e.loc("GUILMC")}, check: func(t *testing.T, m, ev map[string]any) {
+		"MoveRedirect": {move: booked, rels: map[string]string{"to_location": e.Loc("GUILMC")}, check: func(t *testing.T, m, ev map[string]any) {
 			apiWantStatus("booked")(t, m, ev)
-			if apiRelID(m, "to_location") != e.loc("GUILMC") || apiAttrs(m)["move_type"] != "court_appearance" {
-				t.Errorf("redirect: to %s, type %v", apiRelID(m, "to_location"), apiAttrs(m)["move_type"])
+			if handlertest.RelID(m, "to_location") != e.Loc("GUILMC") || handlertest.Attrs(m)["move_type"] != "court_appearance" {
+				t.Errorf("redirect: to %s, type %v", handlertest.RelID(m, "to_location"), handlertest.Attrs(m)["move_type"])
 			}
-			if apiRelID(ev, "to_location") != e.loc("GUILMC") || apiRelType(ev, "to_location") != "locations" {
+			if handlertest.RelID(ev, "to_location") != e.Loc("GUILMC") || handlertest.RelType(ev, "to_location") != "locations" {
 				t.Errorf("event to_location %v", ev["relationships"])
 			}
 		}},
-		"MoveLockout": {move: inTransit, rels: map[string]string{"from_location": e.loc("GUILCC")}, check: func(t *testing.T, m, ev map[string]any) {
+		"MoveLockout": {move: inTransit, rels: map[string]string{"from_location": e.Loc("GUILCC")}, check: func(t *testing.T, m, ev map[string]any) {
 			apiWantStatus("in_transit")(t, m, ev)
-			if apiAttrs(m)["is_lockout"] != true {
+			if handlertest.Attrs(m)["is_lockout"] != true {
 				t.Error("not marked as a lockout")
 			}
-			if apiRelID(ev, "from_location") != e.loc("GUILCC") {
+			if handlertest.RelID(ev, "from_location") != e.Loc("GUILCC") {
 				t.Errorf("event from_location %v", ev["relationships"])
 			}
 		}},
-		"MoveLodgingStart":                           {move: inTransit, rels: map[string]string{"location": e.loc("SRY014")}, check: apiWantLocation(e.loc("SRY014"), "in_transit")},
-		"MoveLodgingEnd":                             {move: inTransit, rels: map[string]string{"location": e.loc("SRY014")}, check: apiWantLocation(e.loc("SRY014"), "in_transit")},
+		"MoveLodgingStart":                           {move: inTransit, rels: map[string]string{"location": e.Loc("SRY014")}, check: apiWantLocation(e.Loc("SRY014"), "in_transit")},
+		"MoveLodgingEnd":                             {move: inTransit, rels: map[string]string{"location": e.Loc("SRY014")}, check: apiWantLocation(e.Loc("SRY014"), "in_transit")},
 		"MoveOperationSafeguard":                     {move: inTransit, check: apiWantStatus("in_transit")},
 		"MoveOperationTornado":                       {move: inTransit, check: apiWantStatus("in_transit")},
 		"MoveOperationHmcts":                         {move: inTransit, check: apiWantDetail("court_cell_number", "6b")},
@@ -134,12 +135,12 @@ func TestSeedRequestExamples(t *testing.T) {
 		"MoveCrossSupplierPickUp": {move: inTransit, rels: map[string]string{"previous_move": other.ID}, check: func(t *testing.T, m, ev map[string]any) {
 			// The seed names the previous move with type "locations"; it
 			// is looked up, and answered, as a move.
-			if apiRelID(ev, "previous_move") != other.ID || apiRelType(ev, "previous_move") != "moves" {
+			if handlertest.RelID(ev, "previous_move") != other.ID || handlertest.RelType(ev, "previous_move") != "moves" {
 				t.Errorf("previous_move %v", ev["relationships"])
 			}
 		}},
-		"PersonMoveBookedIntoReceivingEstablishment": {move: inTransit, rels: map[string]string{"location": e.loc("HOI")},
-			check: apiWantLocation(e.loc("HOI"), "in_transit")},
+		"PersonMoveBookedIntoReceivingEstablishment": {move: inTransit, rels: map[string]string{"location": e.Loc("HOI")},
+			check: apiWantLocation(e.Loc("HOI"), "in_transit")},
 	}
 	seen := 0
 	for _, f := range files {
@@ -154,32 +155,32 @@ func TestSeedRequestExamples(t *testing.T) {
 			m := tc.move()
 			doc := apiSeedExample(t, typ)
 			apiPointAt(doc, m.ID, tc.rels)
-			r := e.do(http.MethodPost, "/api/events", tok, doc).want(t, http.StatusCreated)
-			ev := r.data()
-			if ev["type"] != "events" || apiAttrs(ev)["event_type"] != typ || apiRelID(ev, "eventable") != m.ID {
+			r := e.Do(http.MethodPost, "/api/events", tok, doc).Want(t, http.StatusCreated)
+			ev := r.Data()
+			if ev["type"] != "events" || handlertest.Attrs(ev)["event_type"] != typ || handlertest.RelID(ev, "eventable") != m.ID {
 				t.Fatalf("event %s", r.Body)
 			}
-			if apiMeta(ev)["applied"] != true || apiMeta(ev)["reason"] != nil {
-				t.Fatalf("not applied: %v", apiMeta(ev))
+			if handlertest.Meta(ev)["applied"] != true || handlertest.Meta(ev)["reason"] != nil {
+				t.Fatalf("not applied: %v", handlertest.Meta(ev))
 			}
-			if apiAttrs(ev)["created_by"] != "Serco" || apiRelID(ev, "supplier") != e.sups["serco"].ID {
-				t.Errorf("created_by %v, supplier %s", apiAttrs(ev)["created_by"], apiRelID(ev, "supplier"))
+			if handlertest.Attrs(ev)["created_by"] != "Serco" || handlertest.RelID(ev, "supplier") != e.Sups["serco"].ID {
+				t.Errorf("created_by %v, supplier %s", handlertest.Attrs(ev)["created_by"], handlertest.RelID(ev, "supplier"))
 			}
 			src := doc["data"].(map[string]any)["attributes"].(map[string]any)
-			if apiAttrs(ev)["occurred_at"] != src["occurred_at"] || apiAttrs(ev)["notes"] != src["notes"] {
-				t.Errorf("times or notes changed: %v", apiAttrs(ev))
+			if handlertest.Attrs(ev)["occurred_at"] != src["occurred_at"] || handlertest.Attrs(ev)["notes"] != src["notes"] {
+				t.Errorf("times or notes changed: %v", handlertest.Attrs(ev))
 			}
-			if r.Header.Get("Location") != apiTestBase+"/api/events/"+ev["id"].(string) {
+			if r.Header.Get("Location") != handlertest.EnvBaseURL+"/api/events/"+ev["id"].(string) {
 				t.Errorf("Location %q", r.Header.Get("Location"))
 			}
 			// Shown at once in the move's log, in the store and the API.
-			evs, err := e.st.Events(e.ctx, m.ID)
+			evs, err := e.St.Events(e.Ctx, m.ID)
 			if err != nil || evs[len(evs)-1].ID != ev["id"] {
 				t.Fatalf("not last in the log: %v", err)
 			}
-			tc.check(t, e.getMove(tok, m.ID), ev)
-			got := e.do(http.MethodGet, "/api/events/"+ev["id"].(string), tok, nil).want(t, http.StatusOK).data()
-			if apiAttrs(got)["event_type"] != typ {
+			tc.check(t, e.GetMove(tok, m.ID), ev)
+			got := e.Do(http.MethodGet, "/api/events/"+ev["id"].(string), tok, nil).Want(t, http.StatusOK).Data()
+			if handlertest.Attrs(got)["event_type"] != typ {
 				t.Errorf("GET event: %v", got)
 			}
 		})
@@ -192,8 +193,8 @@ func TestSeedRequestExamples(t *testing.T) {
 func apiWantStatus(s string) func(t *testing.T, m, ev map[string]any) {
 	return func(t *testing.T, m, ev map[string]any) {
 		t.Helper()
-		if apiAttrs(m)["status"] != s {
-			t.Errorf("status %v, want %s", apiAttrs(m)["status"], s)
+		if handlertest.Attrs(m)["status"] != s {
+			t.Errorf("status %v, want %s", handlertest.Attrs(m)["status"], s)
 		}
 	}
 }
@@ -202,7 +203,7 @@ func apiWantLocation(id, status string) func(t *testing.T, m, ev map[string]any)
 	return func(t *testing.T, m, ev map[string]any) {
 		t.Helper()
 		apiWantStatus(status)(t, m, ev)
-		if apiRelID(ev, "location") != id || apiRelType(ev, "location") != "locations" {
+		if handlertest.RelID(ev, "location") != id || handlertest.RelType(ev, "location") != "locations" {
 			t.Errorf("location %v", ev["relationships"])
 		}
 	}
@@ -211,7 +212,7 @@ func apiWantLocation(id, status string) func(t *testing.T, m, ev map[string]any)
 func apiWantDetail(key string, v any) func(t *testing.T, m, ev map[string]any) {
 	return func(t *testing.T, m, ev map[string]any) {
 		t.Helper()
-		d, _ := apiAttrs(ev)["details"].(map[string]any)
+		d, _ := handlertest.Attrs(ev)["details"].(map[string]any)
 		if d[key] != v {
 			t.Errorf("details %v, want %s=%v", d, key, v)
 		}
@@ -241,23 +242,23 @@ func apiExampleValue(d moves.DetailSpec) any {
 // details and relationships as the catalogue describes them; the two
 // creation events are refused.
 func TestEveryCatalogueEventType(t *testing.T) {
-	e := newAPIEnv(t)
-	tok := e.supplierToken("serco")
-	other := e.courtMove()
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	other := e.CourtMove()
 	for _, sp := range moves.Catalogue() {
 		t.Run(string(sp.Type), func(t *testing.T) {
 			// A move in a state the event can apply to.
 			var m moves.Move
 			switch sp.Type {
 			case moves.EventMoveApprove:
-				m = e.move("BXI", "WWI", moves.PrisonTransfer, "2026-11-23")
+				m = e.Move("BXI", "WWI", moves.PrisonTransfer, "2026-11-23")
 			case moves.EventMoveAccept, moves.EventMoveReject:
-				m = e.courtMove()
+				m = e.CourtMove()
 			default:
-				m = e.courtMove()
-				e.record(m, moves.EventMoveAccept, "2026-11-23T08:00:00Z", nil)
+				m = e.CourtMove()
+				e.Record(m, moves.EventMoveAccept, "2026-11-23T08:00:00Z", nil)
 				if sp.Type == moves.EventMoveComplete {
-					e.record(m, moves.EventMoveStart, "2026-11-23T08:30:00Z", nil)
+					e.Record(m, moves.EventMoveStart, "2026-11-23T08:30:00Z", nil)
 				}
 			}
 			details := map[string]any{}
@@ -269,23 +270,23 @@ func TestEveryCatalogueEventType(t *testing.T) {
 				if r.Kind == "moves" {
 					rels[r.Name] = [2]string{"moves", other.ID}
 				} else {
-					rels[r.Name] = [2]string{"locations", e.loc("GUILMC")}
+					rels[r.Name] = [2]string{"locations", e.Loc("GUILMC")}
 				}
 			}
-			r := e.do(http.MethodPost, "/api/events", tok, apiEventBody(sp.Type, m.ID, "2026-11-23T09:15:00+00:00", details, rels))
+			r := e.Do(http.MethodPost, "/api/events", tok, handlertest.EventBody(sp.Type, m.ID, "2026-11-23T09:15:00+00:00", details, rels))
 			if sp.Creation {
-				r.wantError(t, http.StatusUnprocessableEntity, "/data/attributes/event_type", "inclusion")
+				r.WantError(t, http.StatusUnprocessableEntity, "/data/attributes/event_type", "inclusion")
 				return
 			}
-			r.want(t, http.StatusCreated)
-			ev := r.data()
-			if apiMeta(ev)["applied"] != true {
-				t.Fatalf("not applied: %v", apiMeta(ev))
+			r.Want(t, http.StatusCreated)
+			ev := r.Data()
+			if handlertest.Meta(ev)["applied"] != true {
+				t.Fatalf("not applied: %v", handlertest.Meta(ev))
 			}
-			if apiAttrs(ev)["classification"] != string(sp.Class) {
-				t.Errorf("classification %v", apiAttrs(ev)["classification"])
+			if handlertest.Attrs(ev)["classification"] != string(sp.Class) {
+				t.Errorf("classification %v", handlertest.Attrs(ev)["classification"])
 			}
-			got, _ := apiAttrs(ev)["details"].(map[string]any)
+			got, _ := handlertest.Attrs(ev)["details"].(map[string]any)
 			var gk, wk []string
 			for k := range got {
 				gk = append(gk, k)
@@ -299,7 +300,7 @@ func TestEveryCatalogueEventType(t *testing.T) {
 				t.Errorf("details %v, want keys %v", got, wk)
 			}
 			for name := range rels {
-				if apiRelID(ev, name) == "" {
+				if handlertest.RelID(ev, name) == "" {
 					t.Errorf("relationship %s missing: %v", name, ev["relationships"])
 				}
 			}
@@ -310,39 +311,39 @@ func TestEveryCatalogueEventType(t *testing.T) {
 // Events arrive out of order: a MoveComplete before the MoveStart that
 // preceded it is kept, not applied, and applies once the start arrives.
 func TestOutOfOrderEvents(t *testing.T) {
-	e := newAPIEnv(t)
-	tok := e.supplierToken("serco")
-	m := e.courtMove()
-	e.record(m, moves.EventMoveAccept, "2026-11-23T07:00:00Z", nil)
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	m := e.CourtMove()
+	e.Record(m, moves.EventMoveAccept, "2026-11-23T07:00:00Z", nil)
 
-	complete := e.do(http.MethodPost, "/api/events", tok, apiEventBody(moves.EventMoveComplete, m.ID, "2026-11-23T10:00:00+00:00", nil, nil)).
-		want(t, http.StatusCreated).data()
-	if apiMeta(complete)["applied"] != false || apiMeta(complete)["reason"] != "A move that is booked cannot be completed" {
-		t.Fatalf("complete before start: %v", apiMeta(complete))
+	complete := e.Do(http.MethodPost, "/api/events", tok, handlertest.EventBody(moves.EventMoveComplete, m.ID, "2026-11-23T10:00:00+00:00", nil, nil)).
+		Want(t, http.StatusCreated).Data()
+	if handlertest.Meta(complete)["applied"] != false || handlertest.Meta(complete)["reason"] != "A move that is booked cannot be completed" {
+		t.Fatalf("complete before start: %v", handlertest.Meta(complete))
 	}
-	if apiAttrs(e.getMove(tok, m.ID))["status"] != "booked" {
+	if handlertest.Attrs(e.GetMove(tok, m.ID))["status"] != "booked" {
 		t.Fatal("status changed by an event that did not apply")
 	}
-	start := e.do(http.MethodPost, "/api/events", tok, apiEventBody(moves.EventMoveStart, m.ID, "2026-11-23T08:30:00+01:00", nil, nil)).
-		want(t, http.StatusCreated).data()
-	if apiMeta(start)["applied"] != true || apiMeta(start)["late"] != true {
-		t.Fatalf("late start: %v", apiMeta(start))
+	start := e.Do(http.MethodPost, "/api/events", tok, handlertest.EventBody(moves.EventMoveStart, m.ID, "2026-11-23T08:30:00+01:00", nil, nil)).
+		Want(t, http.StatusCreated).Data()
+	if handlertest.Meta(start)["applied"] != true || handlertest.Meta(start)["late"] != true {
+		t.Fatalf("late start: %v", handlertest.Meta(start))
 	}
-	if apiAttrs(start)["occurred_at"] != "2026-11-23T07:30:00+00:00" {
-		t.Errorf("occurred_at not shown in London time: %v", apiAttrs(start)["occurred_at"])
+	if handlertest.Attrs(start)["occurred_at"] != "2026-11-23T07:30:00+00:00" {
+		t.Errorf("occurred_at not shown in London time: %v", handlertest.Attrs(start)["occurred_at"])
 	}
-	if got := apiAttrs(e.getMove(tok, m.ID))["status"]; got != "completed" {
+	if got := handlertest.Attrs(e.GetMove(tok, m.ID))["status"]; got != "completed" {
 		t.Fatalf("status %v, want completed", got)
 	}
-	again := e.do(http.MethodGet, "/api/events/"+complete["id"].(string), tok, nil).want(t, http.StatusOK).data()
-	if apiMeta(again)["applied"] != true || apiMeta(again)["reason"] != nil {
-		t.Fatalf("the complete should now apply: %v", apiMeta(again))
+	again := e.Do(http.MethodGet, "/api/events/"+complete["id"].(string), tok, nil).Want(t, http.StatusOK).Data()
+	if handlertest.Meta(again)["applied"] != true || handlertest.Meta(again)["reason"] != nil {
+		t.Fatalf("the complete should now apply: %v", handlertest.Meta(again))
 	}
 	// The log, in order: creation, accept, start, complete.
-	list := e.do(http.MethodGet, "/api/moves/"+m.ID+"/events", tok, nil).want(t, http.StatusOK).list()
+	list := e.Do(http.MethodGet, "/api/moves/"+m.ID+"/events", tok, nil).Want(t, http.StatusOK).List()
 	var types []string
 	for _, x := range list {
-		types = append(types, apiAttrs(x.(map[string]any))["event_type"].(string))
+		types = append(types, handlertest.Attrs(x.(map[string]any))["event_type"].(string))
 	}
 	if strings.Join(types, ",") != "MoveRequested,MoveAccept,MoveStart,MoveComplete" {
 		t.Fatalf("log %v", types)
@@ -352,18 +353,18 @@ func TestOutOfOrderEvents(t *testing.T) {
 // An event valid in itself that cannot apply is kept and answered 201
 // with applied false and the reason; nothing about the move changes.
 func TestEventThatCannotApply(t *testing.T) {
-	e := newAPIEnv(t)
-	tok := e.supplierToken("serco")
-	m := e.courtMove()
-	e.record(m, moves.EventMoveCancel, "2026-11-23T07:00:00Z", map[string]any{"cancellation_reason": "made_in_error"})
-	r := e.do(http.MethodPost, "/api/events", tok, apiEventBody(moves.EventMoveStart, m.ID, "2026-11-23T08:00:00Z", nil, nil)).want(t, http.StatusCreated)
-	if apiMeta(r.data())["applied"] != false || apiMeta(r.data())["reason"] != "A move that is cancelled cannot be started" {
-		t.Fatalf("meta %v", apiMeta(r.data()))
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	m := e.CourtMove()
+	e.Record(m, moves.EventMoveCancel, "2026-11-23T07:00:00Z", map[string]any{"cancellation_reason": "made_in_error"})
+	r := e.Do(http.MethodPost, "/api/events", tok, handlertest.EventBody(moves.EventMoveStart, m.ID, "2026-11-23T08:00:00Z", nil, nil)).Want(t, http.StatusCreated)
+	if handlertest.Meta(r.Data())["applied"] != false || handlertest.Meta(r.Data())["reason"] != "A move that is cancelled cannot be started" {
+		t.Fatalf("meta %v", handlertest.Meta(r.Data()))
 	}
-	if apiAttrs(e.getMove(tok, m.ID))["status"] != "cancelled" {
+	if handlertest.Attrs(e.GetMove(tok, m.ID))["status"] != "cancelled" {
 		t.Fatal("status changed")
 	}
-	evs, _ := e.st.Events(e.ctx, m.ID)
+	evs, _ := e.St.Events(e.Ctx, m.ID)
 	if len(evs) != 3 || evs[2].Applied {
 		t.Fatalf("the event should be kept, marked not applied: %+v", evs)
 	}
@@ -372,11 +373,11 @@ func TestEventThatCannotApply(t *testing.T) {
 // Invalid events are refused with a pointer to what is wrong, and nothing
 // is stored.
 func TestInvalidEvents(t *testing.T) {
-	e := newAPIEnv(t)
-	tok := e.supplierToken("serco")
-	m := e.courtMove()
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	m := e.CourtMove()
 	ok := func() map[string]any {
-		return apiEventBody(moves.EventMoveCancel, m.ID, "2026-11-23T08:00:00Z", map[string]any{"cancellation_reason": "made_in_error"}, nil)
+		return handlertest.EventBody(moves.EventMoveCancel, m.ID, "2026-11-23T08:00:00Z", map[string]any{"cancellation_reason": "made_in_error"}, nil)
 	}
 	set := func(path string, v any) map[string]any {
 		doc := ok()
@@ -412,7 +413,7 @@ func TestInvalidEvents(t *testing.T) {
 		{"wrong type", set("data/type", "moves"), 422, "/data/type", "inclusion"},
 		{"no eventable", set("data/relationships", map[string]any{}), 422, "/data/relationships/eventable", "blank"},
 		{"eventable not a move", set("data/relationships/eventable", map[string]any{"data": map[string]any{"type": "people", "id": m.PersonID}}), 422, "/data/relationships/eventable/data/type", "inclusion"},
-		{"relationship the type has not", set("data/relationships/to_location", map[string]any{"data": map[string]any{"type": "locations", "id": e.loc("GUILMC")}}), 422, "/data/relationships/to_location", "unknown_relationship"},
+		{"relationship the type has not", set("data/relationships/to_location", map[string]any{"data": map[string]any{"type": "locations", "id": e.Loc("GUILMC")}}), 422, "/data/relationships/to_location", "unknown_relationship"},
 		{"unknown top-level member", set("dta", map[string]any{}), 400, "/dta", ""},
 		{"unknown member of data", set("data/attrs", map[string]any{}), 400, "/data/attrs", ""},
 		{"data not an object", map[string]any{"data": []any{}}, 400, "/data", ""},
@@ -422,18 +423,18 @@ func TestInvalidEvents(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := e.do(http.MethodPost, "/api/events", tok, tc.body)
-			r.wantError(t, tc.status, tc.pointer, tc.code)
-			if tc.status == 400 && tc.pointer == "" && !strings.Contains(r.errors()[0]["detail"].(string), "JSON") {
-				t.Errorf("detail %v", r.errors()[0]["detail"])
+			r := e.Do(http.MethodPost, "/api/events", tok, tc.body)
+			r.WantError(t, tc.status, tc.pointer, tc.code)
+			if tc.status == 400 && tc.pointer == "" && !strings.Contains(r.Errors()[0]["detail"].(string), "JSON") {
+				t.Errorf("detail %v", r.Errors()[0]["detail"])
 			}
 		})
 	}
 	// An unknown location in a relationship.
-	r := e.do(http.MethodPost, "/api/events", tok, apiEventBody(moves.EventMoveRedirect, m.ID, "2026-11-23T08:00:00Z", nil,
-		map[string][2]string{"to_location": {"locations", apiNewUUID()}}))
-	r.wantError(t, 422, "/data/relationships/to_location", "not_found")
-	evs, _ := e.st.Events(e.ctx, m.ID)
+	r := e.Do(http.MethodPost, "/api/events", tok, handlertest.EventBody(moves.EventMoveRedirect, m.ID, "2026-11-23T08:00:00Z", nil,
+		map[string][2]string{"to_location": {"locations", handlertest.NewUUID()}}))
+	r.WantError(t, 422, "/data/relationships/to_location", "not_found")
+	evs, _ := e.St.Events(e.Ctx, m.ID)
 	if len(evs) != 1 {
 		t.Fatalf("invalid events were stored: %d", len(evs))
 	}

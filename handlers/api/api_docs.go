@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"encoding/json"
@@ -9,13 +9,14 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
-	"github.com/securemove/securemove/handlers/openapi"
+	"github.com/securemove/securemove/handlers/api/openapi"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
 
 // The published OpenAPI document is the hand-written one in
-// handlers/openapi, with each event type's details schema added from the
+// handlers/api/openapi, with each event type's details schema added from the
 // catalogue in moves, so that the documentation and the validation never
 // disagree.
 var (
@@ -149,7 +150,7 @@ func (h *Handlers) APIDocs(c echo.Context) error {
 	m := docView(doc)
 	m.Page = views.Page{Title: "Supplier API documentation"}
 	m.BaseURL = h.apiBase(c)
-	return render(c, http.StatusOK, views.APIDocsPage(m))
+	return serve.Render(c, http.StatusOK, views.APIDocsPage(m))
 }
 
 var docMethodOrder = []string{"get", "post", "patch", "put", "delete"}

@@ -1,10 +1,11 @@
-package handlers_test
+package api_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,9 +30,9 @@ import (
 // schemas are checked against upstream's.
 
 // publishedDoc fetches /api/docs.json and loads it.
-func apiPublishedDoc(t *testing.T, e *apiEnv) (*openapi3.T, map[string]any) {
+func apiPublishedDoc(t *testing.T, e *handlertest.Env) (*openapi3.T, map[string]any) {
 	t.Helper()
-	r := e.do(http.MethodGet, "/api/docs.json", "", nil).want(t, http.StatusOK)
+	r := e.Do(http.MethodGet, "/api/docs.json", "", nil).Want(t, http.StatusOK)
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("docs.json Content-Type %q", r.Header.Get("Content-Type"))
 	}
@@ -48,21 +49,21 @@ func apiPublishedDoc(t *testing.T, e *apiEnv) (*openapi3.T, map[string]any) {
 
 // apiExchange is a request made and the answer it got.
 type apiExchange struct {
-	name    string
-	req     *http.Request
-	body    []byte
-	apiResp *apiResp
+	name string
+	req  *http.Request
+	body []byte
+	resp *handlertest.Resp
 	// checkRequest is false for requests that are wrong on purpose.
 	checkRequest bool
 }
 
 type apiRecorder struct {
-	e         *apiEnv
+	e         *handlertest.Env
 	exchanges []apiExchange
 }
 
-func (rc *apiRecorder) do(name, method, p, token string, body any, wantStatus int, checkRequest bool, headers ...string) *apiResp {
-	rc.e.t.Helper()
+func (rc *apiRecorder) do(name, method, p, token string, body any, wantStatus int, checkRequest bool, headers ...string) *handlertest.Resp {
+	rc.e.T.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case nil:
@@ -85,34 +86,34 @@ func (rc *apiRecorder) do(name, method, p, token string, body any, wantStatus in
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	r := rc.e.serve(req).want(rc.e.t, wantStatus)
-	rc.exchanges = append(rc.exchanges, apiExchange{name: name, req: req, body: raw, apiResp: r, checkRequest: checkRequest})
+	r := rc.e.Serve(req).Want(rc.e.T, wantStatus)
+	rc.exchanges = append(rc.exchanges, apiExchange{name: name, req: req, body: raw, resp: r, checkRequest: checkRequest})
 	return r
 }
 
 func TestContractResponsesMatchPublishedDocument(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	doc, _ := apiPublishedDoc(t, e)
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok := e.supplierToken("serco")
+	tok := e.SupplierToken("serco")
 	rc := &apiRecorder{e: e}
-	m := e.courtMove()
-	e.record(m, moves.EventMoveAccept, "2026-11-23T07:00:00Z", nil)
+	m := e.CourtMove()
+	e.Record(m, moves.EventMoveAccept, "2026-11-23T07:00:00Z", nil)
 
 	// Events: every seed example, and one that does not apply.
-	other := e.courtMove()
+	other := e.CourtMove()
 	var eventID string
 	for _, typ := range []string{"MoveStart", "MoveNotifyPremisesOfEta", "MoveLockout", "MoveCrossSupplierPickUp", "MoveLodgingStart", "MoveRedirect"} {
 		doc := apiSeedExample(t, typ)
-		apiPointAt(doc, m.ID, map[string]string{"from_location": e.loc("GUILCC"), "previous_move": other.ID, "location": e.loc("SRY014"),
-			"to_location": e.loc("GUILMC")})
+		apiPointAt(doc, m.ID, map[string]string{"from_location": e.Loc("GUILCC"), "previous_move": other.ID, "location": e.Loc("SRY014"),
+			"to_location": e.Loc("GUILMC")})
 		r := rc.do("POST /api/events "+typ, "POST", "/api/events", tok, doc, 201, true)
-		eventID = r.data()["id"].(string)
+		eventID = r.Data()["id"].(string)
 	}
-	rc.do("POST /api/events not applied", "POST", "/api/events", tok, apiEventBody(moves.EventMoveApprove, m.ID, "2026-11-23T11:00:00Z",
+	rc.do("POST /api/events not applied", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveApprove, m.ID, "2026-11-23T11:00:00Z",
 		map[string]any{"date": "2026-11-24"}, nil), 201, true)
 	rc.do("GET /api/events/{id}", "GET", "/api/events/"+eventID, tok, nil, 200, true)
 	rc.do("GET /api/moves/{id}/events", "GET", "/api/moves/"+m.ID+"/events", tok, nil, 200, true)
@@ -121,41 +122,41 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 	rc.do("GET /api/moves", "GET", "/api/moves?include=from_location,to_location,profile,person,supplier&per_page=50&filter[status]=requested,booked,in_transit,proposed,cancelled,completed&sort[by]=date", tok, nil, 200, true)
 	rc.do("GET /api/moves page 2", "GET", "/api/moves?page=2&per_page=5", tok, nil, 200, true)
 	rc.do("GET /api/moves/{id}", "GET", "/api/moves/"+m.ID+"?include=events,from_location,to_location,profile,profile.person,person,supplier", tok, nil, 200, true)
-	p := e.person()
+	p := e.Person()
 	mb := apiMoveBody(map[string]any{"move_type": "court_appearance", "date": "2026-11-25", "time_due": "2026-11-25T10:00:00Z", "additional_information": "x"},
-		map[string][2]string{"from_location": {"locations", e.loc("SRY016")}, "to_location": {"locations", e.loc("GUILCC")}, "person": {"people", p.ID}})
-	created := rc.do("POST /api/moves", "POST", "/api/moves", tok, mb, 201, true).data()["id"].(string)
+		map[string][2]string{"from_location": {"locations", e.Loc("SRY016")}, "to_location": {"locations", e.Loc("GUILCC")}, "person": {"people", p.ID}})
+	created := rc.do("POST /api/moves", "POST", "/api/moves", tok, mb, 201, true).Data()["id"].(string)
 	rc.do("POST /api/moves duplicate", "POST", "/api/moves", tok, mb, 422, true)
 	rc.do("POST /api/moves proposed", "POST", "/api/moves", tok, apiMoveBody(map[string]any{"move_type": "prison_transfer", "date_from": "2026-12-01"},
-		map[string][2]string{"from_location": {"locations", e.loc("FMI")}, "to_location": {"locations", e.loc("WYI")}, "person": {"people", p.ID}}), 201, true)
+		map[string][2]string{"from_location": {"locations", e.Loc("FMI")}, "to_location": {"locations", e.Loc("WYI")}, "person": {"people", p.ID}}), 201, true)
 	rc.do("PATCH /api/moves/{id}", "PATCH", "/api/moves/"+created, tok, map[string]any{"data": map[string]any{"type": "moves", "id": created,
 		"attributes": map[string]any{"date": "2026-11-26", "date_changed_reason": "other", "time_due": nil}}}, 200, true)
 
 	// People and reference data.
 	person := rc.do("POST /api/people", "POST", "/api/people", tok, map[string]any{"data": map[string]any{"type": "people", "attributes": map[string]any{
 		"first_names": "Ashley", "last_name": "Clarke", "date_of_birth": "1994-02-11", "gender": "female", "police_national_computer": "08/0056560Z"}}}, 201, true)
-	pid := person.data()["id"].(string)
+	pid := person.Data()["id"].(string)
 	rc.do("GET /api/people", "GET", "/api/people?filter[police_national_computer]=08/0056560Z", tok, nil, 200, true)
 	rc.do("GET /api/people/{id}", "GET", "/api/people/"+pid, tok, nil, 200, true)
 	rc.do("POST /api/people/{id}/profiles", "POST", "/api/people/"+pid+"/profiles", tok, map[string]any{"data": map[string]any{"type": "profiles",
 		"attributes": map[string]any{"assessment_answers": []any{map[string]any{"category": "risk", "key": "violent", "comments": "x"}}}}}, 201, true)
 	rc.do("GET /api/reference/locations", "GET", "/api/reference/locations?filter[location_type]=prison&per_page=30", tok, nil, 200, true)
-	rc.do("GET /api/reference/locations/{id} disabled", "GET", "/api/reference/locations/"+e.loc("STC1"), tok, nil, 200, true)
+	rc.do("GET /api/reference/locations/{id} disabled", "GET", "/api/reference/locations/"+e.Loc("STC1"), tok, nil, 200, true)
 	rc.do("GET /api/reference/suppliers", "GET", "/api/reference/suppliers", tok, nil, 200, true)
 	rc.do("GET /api/reference/suppliers/{key}", "GET", "/api/reference/suppliers/geoamey", tok, nil, 200, true)
 
 	// Errors.
 	rc.do("401", "GET", "/api/moves", "expired", nil, 401, false)
-	rc.do("404", "GET", "/api/moves/"+apiNewUUID(), tok, nil, 404, true)
+	rc.do("404", "GET", "/api/moves/"+handlertest.NewUUID(), tok, nil, 404, true)
 	rc.do("400 malformed", "POST", "/api/events", tok, `{"data":`, 400, false)
 	rc.do("400 include", "GET", "/api/moves?include=journeys", tok, nil, 400, false)
-	rc.do("415", "POST", "/api/events", tok, apiEventBody(moves.EventMoveStart, m.ID, "2026-11-23T12:00:00Z", nil, nil), 415, false, "Content-Type", "application/json")
-	rc.do("422 event", "POST", "/api/events", tok, apiEventBody(moves.EventMoveCancel, m.ID, "2026-11-23T12:00:00", nil, nil), 422, false)
+	rc.do("415", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveStart, m.ID, "2026-11-23T12:00:00Z", nil, nil), 415, false, "Content-Type", "application/json")
+	rc.do("422 event", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveCancel, m.ID, "2026-11-23T12:00:00", nil, nil), 422, false)
 	rc.do("422 filter", "GET", "/api/moves?filter[status]=done", tok, nil, 422, false)
-	rc.do("409 first", "POST", "/api/events", tok, apiEventBody(moves.EventMoveCollectionByEscort, m.ID, "2026-11-23T12:00:00Z", map[string]any{"vehicle_type": "c4"}, nil), 201, true, "Idempotency-Key", "k1")
-	rc.do("201 replayed", "POST", "/api/events", tok, apiEventBody(moves.EventMoveCollectionByEscort, m.ID, "2026-11-23T12:00:00Z", map[string]any{"vehicle_type": "c4"}, nil), 201, true, "Idempotency-Key", "k1")
-	rc.do("409", "POST", "/api/events", tok, apiEventBody(moves.EventMoveCollectionByEscort, m.ID, "2026-11-23T12:00:00Z", map[string]any{"vehicle_type": "mpv"}, nil), 409, true, "Idempotency-Key", "k1")
-	big := apiEventBody(moves.EventMoveStart, m.ID, "2026-11-23T12:00:00Z", nil, nil)
+	rc.do("409 first", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveCollectionByEscort, m.ID, "2026-11-23T12:00:00Z", map[string]any{"vehicle_type": "c4"}, nil), 201, true, "Idempotency-Key", "k1")
+	rc.do("201 replayed", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveCollectionByEscort, m.ID, "2026-11-23T12:00:00Z", map[string]any{"vehicle_type": "c4"}, nil), 201, true, "Idempotency-Key", "k1")
+	rc.do("409", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveCollectionByEscort, m.ID, "2026-11-23T12:00:00Z", map[string]any{"vehicle_type": "mpv"}, nil), 409, true, "Idempotency-Key", "k1")
+	big := handlertest.EventBody(moves.EventMoveStart, m.ID, "2026-11-23T12:00:00Z", nil, nil)
 	big["data"].(map[string]any)["attributes"].(map[string]any)["notes"] = strings.Repeat("n", 1<<20)
 	rc.do("413", "POST", "/api/events", tok, big, 413, false)
 
@@ -163,7 +164,7 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 	for _, x := range rc.exchanges {
 		t.Run(x.name, func(t *testing.T) {
 			// The router matches on the document's server, this service's base URL.
-			vreq := httptest.NewRequest(x.req.Method, apiTestBase+x.req.URL.RequestURI(), bytes.NewReader(x.body))
+			vreq := httptest.NewRequest(x.req.Method, handlertest.EnvBaseURL+x.req.URL.RequestURI(), bytes.NewReader(x.body))
 			vreq.Header = x.req.Header.Clone()
 			route, params, err := router.FindRoute(vreq)
 			if err != nil {
@@ -177,10 +178,10 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 					t.Errorf("the request does not match the document: %v", err)
 				}
 			}
-			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: x.apiResp.Code, Header: x.apiResp.Header,
-				Body: io.NopCloser(bytes.NewReader(x.apiResp.Body)), Options: opts}
+			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: x.resp.Code, Header: x.resp.Header,
+				Body: io.NopCloser(bytes.NewReader(x.resp.Body)), Options: opts}
 			if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-				t.Errorf("the %d answer does not match the document: %v\n%s", x.apiResp.Code, err, x.apiResp.Body)
+				t.Errorf("the %d answer does not match the document: %v\n%s", x.resp.Code, err, x.resp.Body)
 			}
 		})
 	}
@@ -194,10 +195,10 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 			}
 		}
 		var body map[string]any
-		_ = json.Unmarshal(x.apiResp.Body, &body)
+		_ = json.Unmarshal(x.resp.Body, &body)
 		delete(body["data"].(map[string]any)["attributes"].(map[string]any), "status")
 		bad, _ := json.Marshal(body)
-		vreq := httptest.NewRequest(x.req.Method, apiTestBase+x.req.URL.RequestURI(), nil)
+		vreq := httptest.NewRequest(x.req.Method, handlertest.EnvBaseURL+x.req.URL.RequestURI(), nil)
 		vreq.Header = x.req.Header.Clone()
 		route, params, err := router.FindRoute(vreq)
 		if err != nil {
@@ -205,30 +206,30 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 		}
 		opts := &openapi3filter.Options{IncludeResponseStatus: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 		in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route, Options: opts}
-		if openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: 200, Header: x.apiResp.Header,
+		if openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: 200, Header: x.resp.Header,
 			Body: io.NopCloser(bytes.NewReader(bad)), Options: opts}) == nil {
 			t.Error("a move without its status passed")
 		}
-		if openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: 418, Header: x.apiResp.Header,
-			Body: io.NopCloser(bytes.NewReader(x.apiResp.Body)), Options: opts}) == nil {
+		if openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: 418, Header: x.resp.Header,
+			Body: io.NopCloser(bytes.NewReader(x.resp.Body)), Options: opts}) == nil {
 			t.Error("an undocumented status passed")
 		}
 	})
 	// And the token endpoint, whose answers are plain JSON.
-	id, secret := e.client("geoamey")
+	id, secret := e.Client("geoamey")
 	for _, tc := range []struct {
 		name   string
 		form   string
 		status int
 	}{{"token 200", "grant_type=client_credentials", 200}, {"token 400", "grant_type=password", 400}, {"token 401", "grant_type=client_credentials&client_id=x&client_secret=y", 401}} {
 		t.Run(tc.name, func(t *testing.T) {
-			req := httptest.NewRequest("POST", apiTestBase+"/oauth/token", strings.NewReader(tc.form))
+			req := httptest.NewRequest("POST", handlertest.EnvBaseURL+"/oauth/token", strings.NewReader(tc.form))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			if tc.status != 401 {
 				req.SetBasicAuth(id, secret)
 			}
-			r := e.serve(req).want(t, tc.status)
-			vreq := httptest.NewRequest("POST", apiTestBase+"/oauth/token", strings.NewReader(tc.form))
+			r := e.Serve(req).Want(t, tc.status)
+			vreq := httptest.NewRequest("POST", handlertest.EnvBaseURL+"/oauth/token", strings.NewReader(tc.form))
 			vreq.Header = req.Header.Clone()
 			route, params, err := router.FindRoute(vreq)
 			if err != nil {
@@ -247,7 +248,7 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 // Every route the server answers under /api and /oauth is in the
 // document, and every operation in the document is a route.
 func TestContractDocumentsEveryEndpoint(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	doc, raw := apiPublishedDoc(t, e)
 	documented := map[string]bool{}
 	for p, item := range doc.Paths.Map() {
@@ -256,7 +257,7 @@ func TestContractDocumentsEveryEndpoint(t *testing.T) {
 		}
 	}
 	served := map[string]bool{}
-	for _, r := range e.srv.Echo.Routes() {
+	for _, r := range e.Srv.Echo.Routes() {
 		if r.Method == "echo_route_not_found" || !(strings.HasPrefix(r.Path, "/api") || strings.HasPrefix(r.Path, "/oauth")) || strings.HasSuffix(r.Path, "*") || r.Path == "/api" {
 			continue
 		}
@@ -422,7 +423,7 @@ func apiTypeSet(m map[string]any, resolve func(map[string]any) map[string]any) m
 		out["null"] = true
 	}
 	for _, k := range []string{"oneOf", "anyOf"} {
-		for _, alt := range apiListOf(m[k]) {
+		for _, alt := range handlertest.ListOf(m[k]) {
 			for t := range apiTypeSet(resolve(alt.(map[string]any)), resolve) {
 				out[t] = true
 			}
@@ -469,7 +470,7 @@ func (u *apiUpstream) compare(where string, schemas map[string]any, ours map[str
 	}
 	// Upstream offers alternatives of references (an event's eventable):
 	// ours must fit one of them.
-	if alts := apiListOf(theirs.m["oneOf"]); len(alts) > 0 && theirs.m["properties"] == nil {
+	if alts := handlertest.ListOf(theirs.m["oneOf"]); len(alts) > 0 && theirs.m["properties"] == nil {
 		var best []string
 		for i, alt := range alts {
 			var p []string
@@ -484,7 +485,7 @@ func (u *apiUpstream) compare(where string, schemas map[string]any, ours map[str
 		*problems = append(*problems, best...)
 		return
 	}
-	if e1, e2 := apiListOf(ours["enum"]), apiListOf(theirs.m["enum"]); len(e1) > 0 && len(e2) > 0 && where != "" {
+	if e1, e2 := handlertest.ListOf(ours["enum"]), handlertest.ListOf(theirs.m["enum"]); len(e1) > 0 && len(e2) > 0 && where != "" {
 		for _, v := range e1 {
 			if !slices.Contains(e2, v) && strings.HasSuffix(where, ".type") {
 				*problems = append(*problems, fmt.Sprintf("%s: %v is not one of upstream's %v", where, v, e2))
@@ -498,7 +499,7 @@ func (u *apiUpstream) compare(where string, schemas map[string]any, ours map[str
 			u.compare(where+"[]", schemas, oi, upNode{file: theirs.file, m: items}, problems)
 		}
 	}
-	for _, req := range apiListOf(theirs.m["required"]) {
+	for _, req := range handlertest.ListOf(theirs.m["required"]) {
 		name := req.(string)
 		op, ok := ourProps[name].(map[string]any)
 		if !ok {
@@ -515,7 +516,7 @@ func (u *apiUpstream) compare(where string, schemas map[string]any, ours map[str
 	// must at least have compatible types.
 	for name, tp := range theirProps {
 		op, ok := ourProps[name].(map[string]any)
-		if !ok || slices.Contains(apiListOf(theirs.m["required"]), any(name)) {
+		if !ok || slices.Contains(handlertest.ListOf(theirs.m["required"]), any(name)) {
 			continue
 		}
 		var p []string
@@ -540,7 +541,7 @@ func (u *apiUpstream) compare(where string, schemas map[string]any, ours map[str
 // ours with a compatible type, so an integration written against the
 // upstream service finds what it expects.
 func TestContractMatchesUpstream(t *testing.T) {
-	e := newAPIEnv(t)
+	e := handlertest.NewEnv(t)
 	_, raw := apiPublishedDoc(t, e)
 	schemas := raw["components"].(map[string]any)["schemas"].(map[string]any)
 	u := &apiUpstream{t: t, dir: filepath.Join("testdata", "contract"), files: map[string]map[string]any{}}

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"errors"
@@ -15,7 +15,9 @@ import (
 // MIMEJSONAPI is the JSON:API media type every /api body uses.
 const MIMEJSONAPI = "application/vnd.api+json"
 
-func isAPIPath(p string) bool {
+// IsAPIPath reports whether a path is the API's, whose errors are
+// JSON:API bodies (see ErrorHandler) rather than GOV.UK pages.
+func IsAPIPath(p string) bool {
 	return p == "/api" || strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/oauth/")
 }
 
@@ -97,10 +99,6 @@ func writeAPIError(c echo.Context, err error, status int) error {
 		}
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return c.JSON(oe.Status, body)
-	}
-	var ce *csrfError
-	if errors.As(err, &ce) {
-		status = http.StatusForbidden
 	}
 	if status == http.StatusUnauthorized && strings.HasPrefix(c.Request().URL.Path, "/api") {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="securemove", error="invalid_token"`)

@@ -1,6 +1,7 @@
-package handlers_test
+package api_test
 
 import (
+	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,28 +11,14 @@ import (
 	"time"
 )
 
-const apiTokenInvalidBody = `{"errors":[{"status":"401","title":"unauthorized","detail":"Token invalid"}]}`
-
-// wantTokenInvalid checks the guide's exact 401 answer.
-func apiWantTokenInvalid(t *testing.T, r *apiResp) {
-	t.Helper()
-	r.want(t, http.StatusUnauthorized)
-	if got := string(r.Body); got != apiTokenInvalidBody+"\n" && got != apiTokenInvalidBody {
-		t.Errorf("401 body %s, want %s", got, apiTokenInvalidBody)
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/vnd.api+json" {
-		t.Errorf("401 Content-Type %q", ct)
-	}
-}
-
 // The whole life of a token and of the secrets behind it: issue, use,
 // expiry, rotation with two live secrets, retirement, disabling.
 func TestTokenLifecycle(t *testing.T) {
-	e := newAPIEnv(t)
-	id, secret := e.client("serco")
+	e := handlertest.NewEnv(t)
+	id, secret := e.Client("serco")
 
 	// Issue, by HTTP Basic: the guide's body, not cached.
-	r := e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).want(t, http.StatusOK)
+	r := e.TokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).Want(t, http.StatusOK)
 	if r.JSON["token_type"] != "bearer" || r.JSON["expires_in"] != float64(3600) || r.JSON["access_token"] == "" {
 		t.Fatalf("token response %s", r.Body)
 	}
@@ -41,59 +28,59 @@ func TestTokenLifecycle(t *testing.T) {
 	tok := r.JSON["access_token"].(string)
 
 	// And by form fields.
-	formTok := e.tokenRequest(url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}, "", "").
-		want(t, http.StatusOK).JSON["access_token"].(string)
+	formTok := e.TokenRequest(url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}, "", "").
+		Want(t, http.StatusOK).JSON["access_token"].(string)
 	if formTok == tok {
 		t.Fatal("two requests gave the same token")
 	}
 
 	// Use.
-	e.do(http.MethodGet, "/api/moves", tok, nil).want(t, http.StatusOK)
+	e.Do(http.MethodGet, "/api/moves", tok, nil).Want(t, http.StatusOK)
 
 	// Stored only as a hash: the token is nowhere in the database.
 	var n int
-	if err := e.st.DB().QueryRow("SELECT COUNT(*) FROM access_tokens WHERE token_hash = ?", tok).Scan(&n); err != nil || n != 0 {
+	if err := e.St.DB().QueryRow("SELECT COUNT(*) FROM access_tokens WHERE token_hash = ?", tok).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("token stored in clear (%d, %v)", n, err)
 	}
 
 	// Expiry: still good just before an hour, gone after.
-	e.clock.Add(59*time.Minute + 59*time.Second)
-	e.do(http.MethodGet, "/api/moves", tok, nil).want(t, http.StatusOK)
-	e.clock.Add(2 * time.Second)
-	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", tok, nil))
+	e.Clock.Add(59*time.Minute + 59*time.Second)
+	e.Do(http.MethodGet, "/api/moves", tok, nil).Want(t, http.StatusOK)
+	e.Clock.Add(2 * time.Second)
+	handlertest.WantTokenInvalid(t, e.Do(http.MethodGet, "/api/moves", tok, nil))
 
 	// Rotation: two live secrets, both get tokens.
-	newSecret, err := e.st.RotateClientSecret(e.ctx, id)
+	newSecret, err := e.St.RotateClientSecret(e.Ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oldTok := e.token(id, secret)
-	newTok := e.token(id, newSecret)
-	e.do(http.MethodGet, "/api/moves", oldTok, nil).want(t, http.StatusOK)
-	e.do(http.MethodGet, "/api/moves", newTok, nil).want(t, http.StatusOK)
-	if _, err := e.st.RotateClientSecret(e.ctx, id); err == nil {
+	oldTok := e.Token(id, secret)
+	newTok := e.Token(id, newSecret)
+	e.Do(http.MethodGet, "/api/moves", oldTok, nil).Want(t, http.StatusOK)
+	e.Do(http.MethodGet, "/api/moves", newTok, nil).Want(t, http.StatusOK)
+	if _, err := e.St.RotateClientSecret(e.Ctx, id); err == nil {
 		t.Fatal("a third live secret was allowed")
 	}
 
 	// Retirement: the older secret gets invalid_client, its tokens stop;
 	// the newer goes on.
-	if _, err := e.st.RetireOlderSecret(e.ctx, id); err != nil {
+	if _, err := e.St.RetireOlderSecret(e.Ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	r = e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).want(t, http.StatusUnauthorized)
+	r = e.TokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).Want(t, http.StatusUnauthorized)
 	if r.JSON["error"] != "invalid_client" {
 		t.Fatalf("retired secret: %s", r.Body)
 	}
-	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", oldTok, nil))
-	e.do(http.MethodGet, "/api/moves", newTok, nil).want(t, http.StatusOK)
-	e.token(id, newSecret)
+	handlertest.WantTokenInvalid(t, e.Do(http.MethodGet, "/api/moves", oldTok, nil))
+	e.Do(http.MethodGet, "/api/moves", newTok, nil).Want(t, http.StatusOK)
+	e.Token(id, newSecret)
 
 	// Disabling: no more tokens, and the ones held stop at once.
-	if err := e.st.DisableClient(e.ctx, id); err != nil {
+	if err := e.St.DisableClient(e.Ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", newTok, nil))
-	r = e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, newSecret).want(t, http.StatusUnauthorized)
+	handlertest.WantTokenInvalid(t, e.Do(http.MethodGet, "/api/moves", newTok, nil))
+	r = e.TokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, newSecret).Want(t, http.StatusUnauthorized)
 	if r.JSON["error"] != "invalid_client" {
 		t.Fatalf("disabled client: %s", r.Body)
 	}
@@ -101,21 +88,21 @@ func TestTokenLifecycle(t *testing.T) {
 
 // A configured lifetime is what expires_in says and what the service keeps.
 func TestTokenTTLConfigurable(t *testing.T) {
-	e := newAPIEnv(t)
-	e.srv.Handlers.TokenTTL = 10 * time.Minute
-	id, secret := e.client("serco")
-	r := e.tokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).want(t, http.StatusOK)
+	e := handlertest.NewEnv(t)
+	e.Srv.API.TokenTTL = 10 * time.Minute
+	id, secret := e.Client("serco")
+	r := e.TokenRequest(url.Values{"grant_type": {"client_credentials"}}, id, secret).Want(t, http.StatusOK)
 	if r.JSON["expires_in"] != float64(600) {
 		t.Fatalf("expires_in %v", r.JSON["expires_in"])
 	}
 	tok := r.JSON["access_token"].(string)
-	e.clock.Add(10*time.Minute + time.Second)
-	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", tok, nil))
+	e.Clock.Add(10*time.Minute + time.Second)
+	handlertest.WantTokenInvalid(t, e.Do(http.MethodGet, "/api/moves", tok, nil))
 }
 
 func TestTokenErrors(t *testing.T) {
-	e := newAPIEnv(t)
-	id, secret := e.client("serco")
+	e := handlertest.NewEnv(t)
+	id, secret := e.Client("serco")
 	cc := url.Values{"grant_type": {"client_credentials"}}
 	tests := []struct {
 		name       string
@@ -134,7 +121,7 @@ func TestTokenErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := e.tokenRequest(tc.form, tc.user, tc.pass).want(t, tc.status)
+			r := e.TokenRequest(tc.form, tc.user, tc.pass).Want(t, tc.status)
 			if r.JSON["error"] != tc.err {
 				t.Fatalf("error %v, want %s (%s)", r.JSON["error"], tc.err, r.Body)
 			}
@@ -147,15 +134,15 @@ func TestTokenErrors(t *testing.T) {
 
 // Token requests are limited per client: the eleventh in a minute waits.
 func TestTokenRateLimit(t *testing.T) {
-	e := newAPIEnv(t)
-	id, secret := e.client("serco")
-	other, otherSecret := e.client("geoamey")
+	e := handlertest.NewEnv(t)
+	id, secret := e.Client("serco")
+	other, otherSecret := e.Client("geoamey")
 	cc := url.Values{"grant_type": {"client_credentials"}}
 	for i := 0; i < 10; i++ {
-		e.tokenRequest(cc, id, secret).want(t, http.StatusOK)
-		e.clock.Add(time.Second)
+		e.TokenRequest(cc, id, secret).Want(t, http.StatusOK)
+		e.Clock.Add(time.Second)
 	}
-	r := e.tokenRequest(cc, id, secret).want(t, http.StatusTooManyRequests)
+	r := e.TokenRequest(cc, id, secret).Want(t, http.StatusTooManyRequests)
 	wait, err := strconv.Atoi(r.Header.Get("Retry-After"))
 	if err != nil || wait < 1 || wait > 60 {
 		t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
@@ -164,22 +151,22 @@ func TestTokenRateLimit(t *testing.T) {
 		t.Fatalf("429 body %s", r.Body)
 	}
 	// Wrong secrets count too, so a secret cannot be guessed quickly.
-	e.tokenRequest(cc, id, "guess").want(t, http.StatusTooManyRequests)
+	e.TokenRequest(cc, id, "guess").Want(t, http.StatusTooManyRequests)
 	// Another client is not held up.
-	e.tokenRequest(cc, other, otherSecret).want(t, http.StatusOK)
+	e.TokenRequest(cc, other, otherSecret).Want(t, http.StatusOK)
 	// Once the minute has passed, the client may ask again.
-	e.clock.Add(time.Duration(wait) * time.Second)
-	e.tokenRequest(cc, id, secret).want(t, http.StatusOK)
+	e.Clock.Add(time.Duration(wait) * time.Second)
+	e.TokenRequest(cc, id, secret).Want(t, http.StatusOK)
 }
 
 // Every /api call needs a valid bearer token; the documentation does not.
 func TestBearerTokenRequired(t *testing.T) {
-	e := newAPIEnv(t)
-	tok := e.supplierToken("serco")
-	m := e.courtMove()
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	m := e.CourtMove()
 	paths := []struct{ method, path string }{
 		{"GET", "/api/moves"}, {"GET", "/api/moves/" + m.ID}, {"GET", "/api/moves/" + m.ID + "/events"},
-		{"POST", "/api/events"}, {"GET", "/api/events/" + apiNewUUID()}, {"POST", "/api/moves"}, {"PATCH", "/api/moves/" + m.ID},
+		{"POST", "/api/events"}, {"GET", "/api/events/" + handlertest.NewUUID()}, {"POST", "/api/moves"}, {"PATCH", "/api/moves/" + m.ID},
 		{"GET", "/api/people?filter[prison_number]=A1234BC"}, {"POST", "/api/people"}, {"GET", "/api/reference/locations"},
 		{"GET", "/api/reference/suppliers"}, {"GET", "/api/nothing-here"},
 	}
@@ -189,54 +176,54 @@ func TestBearerTokenRequired(t *testing.T) {
 			if p.method != "GET" {
 				body = "{}"
 			}
-			r := e.do(p.method, p.path, "", body, "Authorization", auth)
+			r := e.Do(p.method, p.path, "", body, "Authorization", auth)
 			if r.Code != http.StatusUnauthorized {
 				t.Fatalf("%s %s with %q: %d", p.method, p.path, auth, r.Code)
 			}
-			apiWantTokenInvalid(t, r)
+			handlertest.WantTokenInvalid(t, r)
 		}
 	}
 	// The scheme is case-insensitive.
-	e.do("GET", "/api/moves", "", nil, "Authorization", "bearer "+tok).want(t, http.StatusOK)
-	e.do("GET", "/api/docs.json", "", nil).want(t, http.StatusOK)
-	e.do("GET", "/api/docs", "", nil).want(t, http.StatusOK)
+	e.Do("GET", "/api/moves", "", nil, "Authorization", "bearer "+tok).Want(t, http.StatusOK)
+	e.Do("GET", "/api/docs.json", "", nil).Want(t, http.StatusOK)
+	e.Do("GET", "/api/docs", "", nil).Want(t, http.StatusOK)
 }
 
 // RFC 7009 revocation: a client ends its own token at once; another
 // client's token, an unknown one or a revoked one is left alone with the
 // same 200; bad requests and bad credentials are refused.
 func TestTokenRevocation(t *testing.T) {
-	e := newAPIEnv(t)
-	id, secret := e.client("serco")
-	otherID, otherSecret := e.client("geoamey")
-	tok := e.token(id, secret)
-	keep := e.token(id, secret)
-	other := e.token(otherID, otherSecret)
-	e.do(http.MethodGet, "/api/moves", tok, nil).want(t, http.StatusOK) // now kept in memory too
+	e := handlertest.NewEnv(t)
+	id, secret := e.Client("serco")
+	otherID, otherSecret := e.Client("geoamey")
+	tok := e.Token(id, secret)
+	keep := e.Token(id, secret)
+	other := e.Token(otherID, otherSecret)
+	e.Do(http.MethodGet, "/api/moves", tok, nil).Want(t, http.StatusOK) // now kept in memory too
 
-	revoke := func(form url.Values, basicID, basicSecret string) *apiResp {
+	revoke := func(form url.Values, basicID, basicSecret string) *handlertest.Resp {
 		req := httptest.NewRequest(http.MethodPost, "/oauth/revoke", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if basicID != "" {
 			req.SetBasicAuth(basicID, basicSecret)
 		}
-		return e.serve(req)
+		return e.Serve(req)
 	}
 
 	// Another client's token: 200, and it still works.
-	r := revoke(url.Values{"token": {other}}, id, secret).want(t, http.StatusOK)
+	r := revoke(url.Values{"token": {other}}, id, secret).Want(t, http.StatusOK)
 	if len(r.Body) != 0 || r.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("revocation answer: %q, %v", r.Body, r.Header)
 	}
-	e.do(http.MethodGet, "/api/moves", other, nil).want(t, http.StatusOK)
+	e.Do(http.MethodGet, "/api/moves", other, nil).Want(t, http.StatusOK)
 	// Unknown: 200 all the same.
-	revoke(url.Values{"token": {"not-a-token"}}, id, secret).want(t, http.StatusOK)
+	revoke(url.Values{"token": {"not-a-token"}}, id, secret).Want(t, http.StatusOK)
 
 	// Its own, with credentials in the form this time: gone at once.
-	revoke(url.Values{"token": {tok}, "token_type_hint": {"access_token"}, "client_id": {id}, "client_secret": {secret}}, "", "").want(t, http.StatusOK)
-	apiWantTokenInvalid(t, e.do(http.MethodGet, "/api/moves", tok, nil))
-	e.do(http.MethodGet, "/api/moves", keep, nil).want(t, http.StatusOK)
-	revoke(url.Values{"token": {tok}}, id, secret).want(t, http.StatusOK) // twice is fine
+	revoke(url.Values{"token": {tok}, "token_type_hint": {"access_token"}, "client_id": {id}, "client_secret": {secret}}, "", "").Want(t, http.StatusOK)
+	handlertest.WantTokenInvalid(t, e.Do(http.MethodGet, "/api/moves", tok, nil))
+	e.Do(http.MethodGet, "/api/moves", keep, nil).Want(t, http.StatusOK)
+	revoke(url.Values{"token": {tok}}, id, secret).Want(t, http.StatusOK) // twice is fine
 
 	// Refused.
 	for _, tc := range []struct {
@@ -256,5 +243,5 @@ func TestTokenRevocation(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d %s", tc.name, r.Code, r.Body, tc.status, tc.errorCode)
 		}
 	}
-	e.do(http.MethodGet, "/api/moves", keep, nil).want(t, http.StatusOK)
+	e.Do(http.MethodGet, "/api/moves", keep, nil).Want(t, http.StatusOK)
 }
