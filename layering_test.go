@@ -129,13 +129,15 @@ func audienceOf(pkg string) string {
 // of them.
 func TestAudiences(t *testing.T) {
 	imports := projectImports(t)
-	for _, p := range []string{"handlers", "handlers/api", "handlers/serve"} {
+	for _, p := range []string{"handlers", "handlers/api", "handlers/admin", "handlers/serve"} {
 		if imports[p] == nil {
 			t.Fatalf("no package %s: is the test running at the module's root?", p)
 		}
 	}
-	if !imports["handlers/api"]["handlers/serve"] {
-		t.Error("handlers/api does not import handlers/serve: the rule below would check nothing")
+	for _, p := range []string{"handlers", "handlers/api", "handlers/admin"} {
+		if !imports[p]["handlers/serve"] {
+			t.Errorf("%s does not import handlers/serve: the rule below would check nothing", p)
+		}
 	}
 	for pkg, deps := range imports {
 		a := audienceOf(pkg)

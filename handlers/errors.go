@@ -77,11 +77,11 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 // errorPageChrome builds the layout without touching anything that could
 // fail again (no flash, no store).
 func (h *Handlers) errorPageChrome(c echo.Context) views.Page {
-	p := views.Page{CSRF: h.Sessions.str(c, keyCSRF)}
-	if u := currentUser(c); u != nil {
+	p := views.Page{CSRF: h.Sessions.Str(c, serve.KeyCSRF)}
+	if u := serve.CurrentUser(c); u != nil {
 		p.User = &views.User{Name: u.FullName}
 		p.Location = u.LocationName
-		p.Nav = navFor(u, "")
+		p.Nav = serve.NavFor(u, "")
 	}
 	return p
 }

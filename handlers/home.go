@@ -17,11 +17,11 @@ import (
 // PMU, the requests waiting for review); for administrators, links to
 // administration.
 func (h *Handlers) Home(c echo.Context) error {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	ctx := c.Request().Context()
 	today := h.Today()
 	m := views.Home{Page: h.page(c, "Your overview"), Heading: "Your overview"}
-	m.Page.Nav = navFor(u, "/")
+	m.Page.Nav = serve.NavFor(u, "/")
 	if u.Role == moves.RoleAdmin {
 		m.Heading = "Service administration"
 		m.Intro = "Manage users, locations, suppliers and API clients."
@@ -142,7 +142,7 @@ func listDayStart(date string) time.Time {
 // scopeFilter limits a move query to what a user may see: PMU everything,
 // a supplier the moves its supplier serves, everyone else moves from or to
 // their locations.
-func (h *Handlers) scopeFilter(u *Principal) store.MoveFilter {
+func (h *Handlers) scopeFilter(u *serve.Principal) store.MoveFilter {
 	var f store.MoveFilter
 	switch u.Role {
 	case moves.RolePMU:

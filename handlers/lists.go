@@ -108,7 +108,7 @@ func (h *Handlers) MovesIndex(c echo.Context) error {
 // listNeedsLocation reports whether a user must choose a location before
 // a list can show anything: everyone but PMU and supplier staff lists the
 // moves of one location at a time.
-func listNeedsLocation(u *Principal) bool {
+func listNeedsLocation(u *serve.Principal) bool {
 	return u.Current == nil && u.Role != moves.RolePMU && u.Role != moves.RoleSupplier && len(u.Locations) > 1
 }
 
@@ -134,7 +134,7 @@ func chooseLocationFirst(c echo.Context) error {
 // role narrowed to the current location (from it for outgoing, to it for
 // incoming) when there is one. Naming one location and one date lets
 // SQLite walk the (location, date) index.
-func (h *Handlers) dayFilter(u *Principal, dir ListDir, date string) store.MoveFilter {
+func (h *Handlers) dayFilter(u *serve.Principal, dir ListDir, date string) store.MoveFilter {
 	f := h.scopeFilter(u)
 	if u.Current != nil {
 		// The current location is always one of the user's own (LoadUser
@@ -178,7 +178,7 @@ func (d listDayData) version() string {
 // counts, one for the moves of the chosen filter with their people,
 // location titles and flags.
 func (h *Handlers) loadDay(c echo.Context, dir ListDir, date, status string, limit int) (listDayData, error) {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	ctx := c.Request().Context()
 	d := listDayData{Dir: dir, Date: date, Group: listGroupFor(dir, status)}
 	f := h.dayFilter(u, dir, date)
@@ -207,7 +207,7 @@ func listDay(c echo.Context) (string, error) {
 	if err != nil {
 		return "", moves.Errorf(moves.NotFound, "no such date")
 	}
-	if listNeedsLocation(currentUser(c)) {
+	if listNeedsLocation(serve.CurrentUser(c)) {
 		return "", chooseLocationFirst(c)
 	}
 	return date, nil
@@ -273,7 +273,7 @@ func (h *Handlers) parseJump(s string) (string, string) {
 
 // dayPage builds the page around a day's results.
 func (h *Handlers) dayPage(c echo.Context, d listDayData, res views.MovesResults) views.MovesDay {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	heading := "Outgoing moves"
 	if d.Dir == ListIncoming {
 		heading = "Incoming moves"
@@ -304,7 +304,7 @@ func (h *Handlers) dayPage(c echo.Context, d listDayData, res views.MovesResults
 
 // listLocationName is what a list is for: the current location, or the
 // scope of the user's role.
-func listLocationName(u *Principal) string {
+func listLocationName(u *serve.Principal) string {
 	if u.Current != nil {
 		return u.Current.Title
 	}

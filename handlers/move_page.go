@@ -431,7 +431,7 @@ func moveWarningGroups(pr moves.Profile) []views.MoveWarningGroup {
 // user.
 func (h *Handlers) moveBreadcrumbs(c echo.Context, d moveData) []views.Link {
 	m := d.m
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	crumbs := []views.Link{{Text: "Home", Href: "/"}}
 	day := m.Date
 	if day == "" {

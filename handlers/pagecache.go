@@ -115,14 +115,14 @@ func (h *Handlers) pageKey(c echo.Context) ([32]byte, bool) {
 	if r.Method != http.MethodGet || !strings.Contains(r.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		return [32]byte{}, false
 	}
-	sess := h.Sessions.get(c)
-	uid, _ := sess.Values[keyUserID].(string)
-	csrf, _ := sess.Values[keyCSRF].(string)
-	if uid == "" || csrf == "" || sess.Values[keyFlash] != nil {
+	sess := h.Sessions.Get(c)
+	uid, _ := sess.Values[serve.KeyUserID].(string)
+	csrf, _ := sess.Values[serve.KeyCSRF].(string)
+	if uid == "" || csrf == "" || sess.Values[serve.KeyFlash] != nil {
 		return [32]byte{}, false
 	}
-	loc, _ := sess.Values[keyLocation].(string)
-	chosen, _ := sess.Values[keyChosen].(string)
+	loc, _ := sess.Values[serve.KeyLocation].(string)
+	chosen, _ := sess.Values[serve.KeyChosen].(string)
 	var b strings.Builder
 	for _, s := range []string{uid, csrf, loc, chosen, h.Today(), r.Header.Get("HX-Request"), r.Header.Get("HX-Boosted"),
 		r.Header.Get("HX-History-Restore-Request"), r.URL.RequestURI()} {
@@ -142,7 +142,7 @@ func (h *Handlers) CachedMove(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (h *Handlers) CachedDay(next echo.HandlerFunc) echo.HandlerFunc {
 	return h.cached(next, func(c echo.Context) uint64 {
-		if u := currentUser(c); u != nil && u.Current != nil {
+		if u := serve.CurrentUser(c); u != nil && u.Current != nil {
 			return h.Store.LocationVersion(u.Current.ID)
 		}
 		return h.Store.EventsVersion()

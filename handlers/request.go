@@ -59,7 +59,7 @@ type reqJourney struct {
 	h      *Handlers
 	c      echo.Context
 	id     string
-	u      *Principal
+	u      *serve.Principal
 	d      *reqDraft
 	from   moves.Location
 	types  []moves.MoveType
@@ -82,7 +82,7 @@ func (j *reqJourney) url(step string) string {
 
 // StartRequest begins a journey from the user's current location.
 func (h *Handlers) StartRequest(c echo.Context) error {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	from, blocked := h.requestFrom(c, u)
 	if blocked != nil {
 		return blocked()
@@ -97,9 +97,9 @@ func (h *Handlers) StartRequest(c echo.Context) error {
 // requestFrom checks that the user may request moves from their current
 // location and returns it; otherwise it returns a function that renders
 // the page explaining why not.
-func (h *Handlers) requestFrom(c echo.Context, u *Principal) (moves.Location, func() error) {
+func (h *Handlers) requestFrom(c echo.Context, u *serve.Principal) (moves.Location, func() error) {
 	if u.Current == nil {
-		if id := h.Sessions.str(c, keyLocation); id != "" && (u.Role == moves.RolePMU || slices.Contains(u.LocationIDs, id)) {
+		if id := h.Sessions.Str(c, serve.KeyLocation); id != "" && (u.Role == moves.RolePMU || slices.Contains(u.LocationIDs, id)) {
 			if l, err := h.Store.Location(c.Request().Context(), id); err == nil && l.Disabled {
 				return l, func() error { return h.requestCannotFrom(c, l) }
 			}
@@ -129,7 +129,7 @@ func (h *Handlers) requestCannotFrom(c echo.Context, l moves.Location) error {
 		line = l.Title + " is no longer in use, so moves cannot be requested from it."
 	}
 	var links []views.Link
-	if u := currentUser(c); u != nil && u.CanChooseLocation() {
+	if u := serve.CurrentUser(c); u != nil && u.CanChooseLocation() {
 		links = append(links, views.Link{Text: "Choose another location", Href: "/locations"})
 	}
 	return h.requestBlocked(c, http.StatusForbidden, "You cannot request a move from this location", []string{line}, nil, links)
@@ -181,7 +181,7 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 	if !reqJourneyIDRE.MatchString(jid) || !ok {
 		return moves.Errorf(moves.NotFound, "no such step")
 	}
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	d := h.loadDraft(c, jid)
 	if d == nil || d.User != u.ID {
 		if !post {

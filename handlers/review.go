@@ -168,7 +168,7 @@ func (h *Handlers) parseReviewQuery(c echo.Context) (reviewQuery, store.ReviewFi
 // sortable columns, pages of 20, filters by location, region and dates,
 // and a CSV download.
 func (h *Handlers) ReviewRequests(c echo.Context) error {
-	if u := currentUser(c); u == nil || u.Role != moves.RolePMU {
+	if u := serve.CurrentUser(c); u == nil || u.Role != moves.RolePMU {
 		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
 	}
 	ctx := c.Request().Context()
@@ -232,9 +232,9 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 			Reference: r.Reference,
 			SentOn:    r.CreatedAt.In(serve.London).Format("2 January 2006"),
 			From:      r.From,
-			To:        listOr(r.To, "Not given"),
-			Earliest:  listOr(views.ShortDate(r.DateFrom), "Not given"),
-			Latest:    listOr(views.ShortDate(r.DateTo), "Not given"),
+			To:        serve.Or(r.To, "Not given"),
+			Earliest:  serve.Or(views.ShortDate(r.DateFrom), "Not given"),
+			Latest:    serve.Or(views.ShortDate(r.DateTo), "Not given"),
 		})
 	}
 	if total == 0 {
@@ -255,13 +255,6 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 		code = http.StatusUnprocessableEntity
 	}
 	return serve.Render(c, code, views.ReviewPage(m))
-}
-
-func listOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // reviewPagination is the numbered page links: the first and last pages,
@@ -377,7 +370,7 @@ func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Revi
 // ReviewRequestsCSV downloads the requests to review, with the table's
 // status, filters and sort, every page at once.
 func (h *Handlers) ReviewRequestsCSV(c echo.Context) error {
-	if u := currentUser(c); u == nil || u.Role != moves.RolePMU {
+	if u := serve.CurrentUser(c); u == nil || u.Role != moves.RolePMU {
 		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
 	}
 	q, f, errs := h.parseReviewQuery(c)

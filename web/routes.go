@@ -13,7 +13,7 @@ import (
 // the move or location concerned; the role checks here are the first
 // gate, not the only one.
 func (s *Server) routes() {
-	e, h, a := s.Echo, s.Handlers, s.API
+	e, h, a, ad := s.Echo, s.Handlers, s.API, s.Admin
 	staticFiles := echo.WrapHandler(static.Handler())
 	e.GET("/static/*", staticFiles)
 	e.HEAD("/static/*", staticFiles)
@@ -85,40 +85,40 @@ func (s *Server) routes() {
 	// --- Administration ---
 	// API clients: create (the secret is shown once), rotate, retire the
 	// older secret, disable.
-	signedIn.GET("/admin/clients", h.AdminClients, admin)
-	signedIn.GET("/admin/clients/new", h.AdminNewClient, admin)
-	signedIn.POST("/admin/clients", h.AdminCreateClient, admin)
-	signedIn.GET("/admin/clients/:id", h.AdminClient, admin)
-	signedIn.GET("/admin/clients/:id/secret", h.AdminClientSecret, admin)
-	signedIn.POST("/admin/clients/:id/rotate", h.AdminRotateClientSecret, admin)
-	signedIn.POST("/admin/clients/:id/retire-secret", h.AdminRetireClientSecret, admin)
-	signedIn.POST("/admin/clients/:id/disable", h.AdminDisableClient, admin)
+	signedIn.GET("/admin/clients", ad.AdminClients, admin)
+	signedIn.GET("/admin/clients/new", ad.AdminNewClient, admin)
+	signedIn.POST("/admin/clients", ad.AdminCreateClient, admin)
+	signedIn.GET("/admin/clients/:id", ad.AdminClient, admin)
+	signedIn.GET("/admin/clients/:id/secret", ad.AdminClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/rotate", ad.AdminRotateClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/retire-secret", ad.AdminRetireClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/disable", ad.AdminDisableClient, admin)
 	// Users: add (with a password typed by the administrator), change name,
 	// role, supplier and locations, disable and enable, reset the password.
-	signedIn.GET("/admin/users", h.AdminUsers, admin)
-	signedIn.GET("/admin/users/new", h.AdminNewUser, admin)
-	signedIn.POST("/admin/users", h.AdminCreateUser, admin)
-	signedIn.GET("/admin/users/:id", h.AdminUser, admin)
-	signedIn.GET("/admin/users/:id/edit", h.AdminEditUser, admin)
-	signedIn.POST("/admin/users/:id/edit", h.AdminUpdateUser, admin)
-	signedIn.POST("/admin/users/:id/disable", h.AdminDisableUser, admin)
-	signedIn.POST("/admin/users/:id/enable", h.AdminEnableUser, admin)
-	signedIn.GET("/admin/users/:id/password", h.AdminUserPassword, admin)
-	signedIn.POST("/admin/users/:id/password", h.AdminSetUserPassword, admin)
+	signedIn.GET("/admin/users", ad.AdminUsers, admin)
+	signedIn.GET("/admin/users/new", ad.AdminNewUser, admin)
+	signedIn.POST("/admin/users", ad.AdminCreateUser, admin)
+	signedIn.GET("/admin/users/:id", ad.AdminUser, admin)
+	signedIn.GET("/admin/users/:id/edit", ad.AdminEditUser, admin)
+	signedIn.POST("/admin/users/:id/edit", ad.AdminUpdateUser, admin)
+	signedIn.POST("/admin/users/:id/disable", ad.AdminDisableUser, admin)
+	signedIn.POST("/admin/users/:id/enable", ad.AdminEnableUser, admin)
+	signedIn.GET("/admin/users/:id/password", ad.AdminUserPassword, admin)
+	signedIn.POST("/admin/users/:id/password", ad.AdminSetUserPassword, admin)
 	// Locations: search, filter and page; add; disable and enable; which
 	// supplier serves each, over which dates.
-	signedIn.GET("/admin/locations", h.AdminLocations, admin)
-	signedIn.GET("/admin/locations/new", h.AdminNewLocation, admin)
-	signedIn.POST("/admin/locations", h.AdminCreateLocation, admin)
-	signedIn.GET("/admin/locations/:id", h.AdminLocation, admin)
-	signedIn.POST("/admin/locations/:id/disable", h.AdminDisableLocation, admin)
-	signedIn.POST("/admin/locations/:id/enable", h.AdminEnableLocation, admin)
-	signedIn.GET("/admin/locations/:id/suppliers/new", h.AdminNewSupplierRange, admin)
-	signedIn.POST("/admin/locations/:id/suppliers", h.AdminCreateSupplierRange, admin)
+	signedIn.GET("/admin/locations", ad.AdminLocations, admin)
+	signedIn.GET("/admin/locations/new", ad.AdminNewLocation, admin)
+	signedIn.POST("/admin/locations", ad.AdminCreateLocation, admin)
+	signedIn.GET("/admin/locations/:id", ad.AdminLocation, admin)
+	signedIn.POST("/admin/locations/:id/disable", ad.AdminDisableLocation, admin)
+	signedIn.POST("/admin/locations/:id/enable", ad.AdminEnableLocation, admin)
+	signedIn.GET("/admin/locations/:id/suppliers/new", ad.AdminNewSupplierRange, admin)
+	signedIn.POST("/admin/locations/:id/suppliers", ad.AdminCreateSupplierRange, admin)
 	// Suppliers: how many locations each serves, and a supplier's locations
 	// and dates.
-	signedIn.GET("/admin/suppliers", h.AdminSuppliers, admin)
-	signedIn.GET("/admin/suppliers/:key", h.AdminSupplier, admin)
+	signedIn.GET("/admin/suppliers", ad.AdminSuppliers, admin)
+	signedIn.GET("/admin/suppliers/:key", ad.AdminSupplier, admin)
 	// (admin section end)
 
 	// --- Supplier API ---

@@ -13,7 +13,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/handlers/admin"
 	"github.com/securemove/securemove/handlers/api"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/store"
 )
 
@@ -37,8 +39,10 @@ type Server struct {
 	Handlers *handlers.Handlers
 	// API is the supplier API's handlers; its clock is Handlers.Now.
 	API *api.Handlers
-	cfg Config
-	log *slog.Logger
+	// Admin is the administration's handlers; its clock is Handlers.Now.
+	Admin *admin.Handlers
+	cfg   Config
+	log   *slog.Logger
 }
 
 // New builds the server around an open store.
@@ -51,11 +55,10 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	}
 	h := &handlers.Handlers{
 		Store:    st,
-		Sessions: handlers.NewSessions(cfg.SessionKey, cfg.TLS),
+		Sessions: serve.NewSessions(cfg.SessionKey, cfg.TLS),
 		Log:      log,
 		Now:      time.Now,
 		Demo:     cfg.Demo,
-		BaseURL:  cfg.BaseURL,
 		Throttle: handlers.NewThrottle(),
 		Pages:    handlers.NewPageCache(16 << 20),
 	}
@@ -67,6 +70,13 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		BaseURL:  cfg.BaseURL,
 		TokenTTL: cfg.TokenTTL,
 	}
+	ad := &admin.Handlers{
+		Store:    st,
+		Sessions: h.Sessions,
+		Log:      log,
+		Now:      func() time.Time { return h.Now() },
+		BaseURL:  cfg.BaseURL,
+	}
 	// Errors are answered in the format of the audience that asked: a
 	// JSON:API body for the API, a GOV.UK page for everyone else.
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
@@ -76,7 +86,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		}
 		h.ErrorHandler(err, c)
 	}
-	s := &Server{Echo: e, Handlers: h, API: a, cfg: cfg, log: log}
+	s := &Server{Echo: e, Handlers: h, API: a, Admin: ad, cfg: cfg, log: log}
 	s.middleware()
 	s.routes()
 	a.AllowedMethods = s.allowedMethods()

@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/PuerkitoBio/goquery"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -344,5 +346,58 @@ func WantTokenInvalid(t *testing.T, r *Resp) {
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/vnd.api+json" {
 		t.Errorf("401 Content-Type %q", ct)
+	}
+}
+
+var summaryRE = regexp.MustCompile(`(?s)govuk-error-summary__list.*?</ul>`)
+
+// SummaryText is a page's error summary (or its start, when it has none),
+// to show in a failure message.
+func SummaryText(body []byte) string {
+	if m := summaryRE.Find(body); m != nil {
+		return string(m)
+	}
+	if len(body) > 1500 {
+		body = body[:1500]
+	}
+	return string(body)
+}
+
+// Text is a selection's text with its white space collapsed.
+func Text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+
+// CheckSummary checks a page's error summary: an "Error: " title, one
+// summary whose links go to fields on the page with inline messages, and
+// an error for each of wants ("field-id: part of the message").
+func CheckSummary(t testing.TB, doc *goquery.Document, wants ...string) {
+	t.Helper()
+	if !strings.HasPrefix(doc.Find("title").Text(), "Error: ") {
+		t.Errorf("title %q does not start with Error:", doc.Find("title").Text())
+	}
+	summary := doc.Find(".govuk-error-summary")
+	if summary.Length() != 1 {
+		t.Fatalf("want one error summary, found %d", summary.Length())
+	}
+	got := map[string]string{}
+	summary.Find(".govuk-error-summary__list a").Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		if !strings.HasPrefix(href, "#") {
+			t.Errorf("error summary link %q is not to a field on the page", href)
+			return
+		}
+		id := strings.TrimPrefix(href, "#")
+		if doc.Find(`[id="`+id+`"]`).Length() != 1 {
+			t.Errorf("error summary links to #%s, which is not on the page", id)
+		}
+		got[id] = Text(a)
+		if doc.Find(`[id="`+id+`-error"]`).Length() == 0 && doc.Find(".govuk-error-message").Length() == 0 {
+			t.Errorf("no inline error message for #%s", id)
+		}
+	})
+	for _, w := range wants {
+		id, msg, _ := strings.Cut(w, ": ")
+		if m, ok := got[id]; !ok || !strings.Contains(m, msg) {
+			t.Errorf("want an error on #%s containing %q; got %v", id, msg, got)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package handlers
+package admin
 
 import (
 	"net/http"
@@ -24,7 +24,7 @@ func adminClientSupplier(c store.APIClient) string {
 }
 
 func (h *Handlers) adminPage(c echo.Context, title string, back string) views.Page {
-	p := h.page(c, title)
+	p := serve.PageFor(c, h.Sessions, title)
 	if back != "" {
 		p.Back = &views.Link{Text: "Back", Href: back}
 	}
@@ -84,22 +84,22 @@ func (h *Handlers) AdminCreateClient(c echo.Context) error {
 	if key == "internal" {
 		key = ""
 	}
-	cl, secret, err := h.Store.CreateClient(c.Request().Context(), store.NewClient{Name: name, Supplier: key, CreatedBy: currentUser(c).Username})
+	cl, secret, err := h.Store.CreateClient(c.Request().Context(), store.NewClient{Name: name, Supplier: key, CreatedBy: serve.CurrentUser(c).Username})
 	if err != nil {
 		if e, ok := moves.AsError(err); ok && len(e.Fields) > 0 {
-			return h.renderNewClient(c, http.StatusUnprocessableEntity, name, supplier, viewErrors(e.Fields, nil))
+			return h.renderNewClient(c, http.StatusUnprocessableEntity, name, supplier, serve.ViewErrors(e.Fields, nil))
 		}
 		return err
 	}
-	h.logFor(c).Info("API client created", "client_id", cl.ID, "by", currentUser(c).Username)
+	h.logFor(c).Info("API client created", "client_id", cl.ID, "by", serve.CurrentUser(c).Username)
 	return h.showSecretOnce(c, cl.ID, secret)
 }
 
 // showSecretOnce keeps a new secret in the session for the page that
 // shows it, and goes there.
 func (h *Handlers) showSecretOnce(c echo.Context, clientID, secret string) error {
-	h.Sessions.set(c, keyAdminNewSecret, []string{clientID, secret})
-	if err := h.Sessions.save(c); err != nil {
+	h.Sessions.Set(c, keyAdminNewSecret, []string{clientID, secret})
+	if err := h.Sessions.Save(c); err != nil {
 		return err
 	}
 	return serve.Redirect(c, "/admin/clients/"+clientID+"/secret")
@@ -114,10 +114,10 @@ func (h *Handlers) AdminClientSecret(c echo.Context) error {
 	}
 	m := views.AdminClientSecret{Page: h.adminPage(c, "Client secret", ""), ID: cl.ID, Name: cl.Name,
 		TokenURL: strings.TrimRight(h.BaseURL, "/") + "/oauth/token"}
-	if v, ok := h.Sessions.get(c).Values[keyAdminNewSecret].([]string); ok && len(v) == 2 && v[0] == cl.ID {
+	if v, ok := h.Sessions.Get(c).Values[keyAdminNewSecret].([]string); ok && len(v) == 2 && v[0] == cl.ID {
 		m.Secret = v[1]
-		delete(h.Sessions.get(c).Values, keyAdminNewSecret)
-		if err := h.Sessions.save(c); err != nil {
+		delete(h.Sessions.Get(c).Values, keyAdminNewSecret)
+		if err := h.Sessions.Save(c); err != nil {
 			return err
 		}
 	}
@@ -158,7 +158,7 @@ func (h *Handlers) adminClientProblem(c echo.Context, id string, err error) erro
 	if !ok || e.Code != moves.Conflict {
 		return err
 	}
-	h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
+	h.Sessions.SetFlash(c, serve.Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
 	return serve.Redirect(c, "/admin/clients/"+id)
 }
 
@@ -169,7 +169,7 @@ func (h *Handlers) AdminRotateClientSecret(c echo.Context) error {
 	if err != nil {
 		return h.adminClientProblem(c, id, err)
 	}
-	h.logFor(c).Info("API client secret rotated", "client_id", id, "by", currentUser(c).Username)
+	h.logFor(c).Info("API client secret rotated", "client_id", id, "by", serve.CurrentUser(c).Username)
 	return h.showSecretOnce(c, id, secret)
 }
 
@@ -180,8 +180,8 @@ func (h *Handlers) AdminRetireClientSecret(c echo.Context) error {
 	if err != nil {
 		return h.adminClientProblem(c, id, err)
 	}
-	h.logFor(c).Info("API client secret retired", "client_id", id, "by", currentUser(c).Username)
-	h.Sessions.SetFlash(c, Flash{Title: "Older secret retired", Text: "The secret ending …" + sec.Hint + " no longer works, nor do tokens issued with it."})
+	h.logFor(c).Info("API client secret retired", "client_id", id, "by", serve.CurrentUser(c).Username)
+	h.Sessions.SetFlash(c, serve.Flash{Title: "Older secret retired", Text: "The secret ending …" + sec.Hint + " no longer works, nor do tokens issued with it."})
 	return serve.Redirect(c, "/admin/clients/"+id)
 }
 
@@ -191,7 +191,7 @@ func (h *Handlers) AdminDisableClient(c echo.Context) error {
 	if err := h.Store.DisableClient(c.Request().Context(), id); err != nil {
 		return err
 	}
-	h.logFor(c).Info("API client disabled", "client_id", id, "by", currentUser(c).Username)
-	h.Sessions.SetFlash(c, Flash{Title: "Client disabled", Text: "It gets no more tokens, and the tokens it held no longer work."})
+	h.logFor(c).Info("API client disabled", "client_id", id, "by", serve.CurrentUser(c).Username)
+	h.Sessions.SetFlash(c, serve.Flash{Title: "Client disabled", Text: "It gets no more tokens, and the tokens it held no longer work."})
 	return serve.Redirect(c, "/admin/clients/"+id)
 }

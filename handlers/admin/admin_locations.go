@@ -1,4 +1,4 @@
-package handlers
+package admin
 
 import (
 	"fmt"
@@ -150,7 +150,7 @@ func (h *Handlers) AdminLocations(c echo.Context) error {
 	}
 	for _, r := range rows {
 		m.Rows = append(m.Rows, views.AdminLocationRow{Href: "/admin/locations/" + r.ID, Title: r.Title, Code: r.Code, Type: r.Type.Label(),
-			Region: listOr(r.RegionName, "–"), Supplier: listOr(r.SupplierName, "None"), Disabled: r.Disabled})
+			Region: serve.Or(r.RegionName, "–"), Supplier: serve.Or(r.SupplierName, "None"), Disabled: r.Disabled})
 	}
 	switch {
 	case total == 0 && q.filtered():
@@ -192,7 +192,7 @@ func (h *Handlers) AdminCreateLocation(c echo.Context) error {
 	if in.RegionID == "" && regionKey != "" {
 		in.RegionID = regionKey // unknown: the store says so
 	}
-	by := currentUser(c).Username
+	by := serve.CurrentUser(c).Username
 	l, err := h.Store.AdminCreateLocation(c.Request().Context(), in, by)
 	if errs, ok := adminInvalid(err, nil); ok {
 		return h.renderLocationForm(c, in, regionKey, errs)
@@ -201,7 +201,7 @@ func (h *Handlers) AdminCreateLocation(c echo.Context) error {
 		return err
 	}
 	h.logFor(c).Info("location created", "location", l.Code, "by", by)
-	h.Sessions.SetFlash(c, Flash{Title: "Location added", Text: l.Title + " (" + l.Code + ") can now be chosen for moves. Add the supplier that serves it."})
+	h.Sessions.SetFlash(c, serve.Flash{Title: "Location added", Text: l.Title + " (" + l.Code + ") can now be chosen for moves. Add the supplier that serves it."})
 	return serve.Redirect(c, "/admin/locations/"+l.ID)
 }
 
@@ -268,7 +268,7 @@ func (h *Handlers) AdminLocation(c echo.Context) error {
 		return err
 	}
 	m := views.AdminLocation{Page: h.adminPage(c, l.Title, "/admin/locations"), ID: l.ID, Title: l.Title, Code: l.Code, Type: l.Type.Label(),
-		Region: listOr(l.RegionName, "–"), Supplier: listOr(l.SupplierName, "None"), Disabled: l.Disabled, Created: adminWhen(l.CreatedAt, l.CreatedBy)}
+		Region: serve.Or(l.RegionName, "–"), Supplier: serve.Or(l.SupplierName, "None"), Disabled: l.Disabled, Created: adminWhen(l.CreatedAt, l.CreatedBy)}
 	if l.DisabledAt != nil {
 		m.DisabledAt = views.TimelineTime(*l.DisabledAt)
 	}
@@ -307,16 +307,16 @@ func (h *Handlers) adminSetLocationDisabled(c echo.Context, disabled bool) error
 	if err != nil {
 		return err
 	}
-	by := currentUser(c).Username
+	by := serve.CurrentUser(c).Username
 	if err := h.Store.AdminSetLocationDisabled(ctx, l.ID, disabled, by); err != nil {
 		return err
 	}
 	if disabled {
 		h.logFor(c).Info("location disabled", "location", l.Code, "by", by)
-		h.Sessions.SetFlash(c, Flash{Title: "Location disabled", Text: l.Title + " is no longer offered for new moves."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "Location disabled", Text: l.Title + " is no longer offered for new moves."})
 	} else {
 		h.logFor(c).Info("location enabled", "location", l.Code, "by", by)
-		h.Sessions.SetFlash(c, Flash{Title: "Location enabled", Text: l.Title + " can be chosen for moves again."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "Location enabled", Text: l.Title + " can be chosen for moves again."})
 	}
 	return serve.Redirect(c, "/admin/locations/"+l.ID)
 }
@@ -422,7 +422,7 @@ func (h *Handlers) AdminCreateSupplierRange(c echo.Context) error {
 		m.Errors = errs
 		return h.renderRangeForm(c, l, m)
 	}
-	by := currentUser(c).Username
+	by := serve.CurrentUser(c).Username
 	ended, err := h.Store.AdminAddSupplierLocation(ctx, moves.SupplierLocation{SupplierID: m.Supplier, LocationID: l.ID, EffectiveFrom: from, EffectiveTo: to}, by)
 	if errs, ok := adminInvalid(err, adminRangeIDs); ok {
 		m.Errors = errs
@@ -440,6 +440,6 @@ func (h *Handlers) AdminCreateSupplierRange(c echo.Context) error {
 		text += fmt.Sprintf(" %s's range now ends on %s.", ended.SupplierName, store.LongDate(ended.To))
 	}
 	h.logFor(c).Info("supplier range added", "location", l.Code, "supplier", sp.Key, "from", from, "to", to, "by", by)
-	h.Sessions.SetFlash(c, Flash{Title: "Supplier added", Text: text})
+	h.Sessions.SetFlash(c, serve.Flash{Title: "Supplier added", Text: text})
 	return serve.Redirect(c, "/admin/locations/"+l.ID)
 }

@@ -1,4 +1,4 @@
-package handlers
+package serve
 
 import (
 	"crypto/rand"
@@ -14,29 +14,28 @@ import (
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
-	"github.com/securemove/securemove/handlers/serve"
 )
 
 const sessionName = "securemove_session"
 
 // Session keys.
 const (
-	keyUserID   = "uid"
-	keyLocation = "loc"
-	keyChosen   = "chosen"
-	keyCSRF     = "csrf"
-	keyFlash    = "flash"
-	keySignedIn = "at"
-	// keyGeneration is the user's session generation at sign-in: when
+	KeyUserID   = "uid"
+	KeyLocation = "loc"
+	KeyChosen   = "chosen"
+	KeyCSRF     = "csrf"
+	KeyFlash    = "flash"
+	KeySignedIn = "at"
+	// KeyGeneration is the user's session generation at sign-in: when
 	// the user signs out, the store moves on to the next, and every
 	// cookie of the older one stops working (LoadUser).
-	keyGeneration = "gen"
+	KeyGeneration = "gen"
 )
 
 // Sessions wraps gorilla/sessions' signed and encrypted cookie store. A
 // session lives in one cookie: HttpOnly, SameSite=Lax, Secure behind TLS.
 type Sessions struct {
-	store *sessions.CookieStore
+	Cookies *sessions.CookieStore
 	// MaxAge is how long a signed-in session lasts without use.
 	MaxAge  time.Duration
 	decoded decodedCookies
@@ -56,12 +55,12 @@ func NewSessions(secret []byte, secure bool) *Sessions {
 		SameSite: http.SameSiteLaxMode,
 	}
 	st.MaxAge(int(maxAge.Seconds()))
-	return &Sessions{store: st, MaxAge: maxAge}
+	return &Sessions{Cookies: st, MaxAge: maxAge}
 }
 
 // get returns the request's session, or a new one when the cookie is
 // missing or was signed with another key.
-func (s *Sessions) get(c echo.Context) *sessions.Session {
+func (s *Sessions) Get(c echo.Context) *sessions.Session {
 	if v, ok := c.Get("session").(*sessions.Session); ok {
 		return v
 	}
@@ -69,18 +68,18 @@ func (s *Sessions) get(c echo.Context) *sessions.Session {
 	ck, _ := c.Request().Cookie(sessionName)
 	if ck != nil {
 		if vals, ok := s.decoded.get(ck.Value, time.Now()); ok {
-			sess = sessions.NewSession(s.store, sessionName)
+			sess = sessions.NewSession(s.Cookies, sessionName)
 			sess.Values = vals
-			opts := *s.store.Options
+			opts := *s.Cookies.Options
 			sess.Options = &opts
 		}
 	}
 	if sess == nil {
 		var err error
-		sess, err = s.store.Get(c.Request(), sessionName)
+		sess, err = s.Cookies.Get(c.Request(), sessionName)
 		if err != nil {
 			// A cookie we cannot read (old key, tampering) is simply replaced.
-			sess, _ = s.store.New(c.Request(), sessionName)
+			sess, _ = s.Cookies.New(c.Request(), sessionName)
 		} else if ck != nil && !sess.IsNew {
 			s.decoded.put(ck.Value, sess.Values, s.MaxAge)
 		}
@@ -149,41 +148,41 @@ func cookieTime(cookie string) (time.Time, bool) {
 	return time.Unix(n, 0), true
 }
 
-func (s *Sessions) save(c echo.Context) error {
-	return s.get(c).Save(c.Request(), c.Response())
+func (s *Sessions) Save(c echo.Context) error {
+	return s.Get(c).Save(c.Request(), c.Response())
 }
 
 // renew replaces the session with a fresh one holding only what is given,
 // so nothing from before sign-in survives it and the CSRF token changes.
-func (s *Sessions) renew(c echo.Context, values map[any]any) error {
-	sess, _ := s.store.New(c.Request(), sessionName)
+func (s *Sessions) Renew(c echo.Context, values map[any]any) error {
+	sess, _ := s.Cookies.New(c.Request(), sessionName)
 	sess.IsNew = true
 	for k, v := range values {
 		sess.Values[k] = v
 	}
-	sess.Values[keyCSRF] = randomToken()
+	sess.Values[KeyCSRF] = RandomToken()
 	c.Set("session", sess)
 	return sess.Save(c.Request(), c.Response())
 }
 
 // clear ends the session: the cookie is deleted.
-func (s *Sessions) clear(c echo.Context) error {
-	sess := s.get(c)
+func (s *Sessions) Clear(c echo.Context) error {
+	sess := s.Get(c)
 	sess.Values = map[any]any{}
-	sess.Options = &sessions.Options{Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.store.Options.Secure, SameSite: http.SameSiteLaxMode}
+	sess.Options = &sessions.Options{Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Cookies.Options.Secure, SameSite: http.SameSiteLaxMode}
 	return sess.Save(c.Request(), c.Response())
 }
 
-func (s *Sessions) str(c echo.Context, key string) string {
-	v, _ := s.get(c).Values[key].(string)
+func (s *Sessions) Str(c echo.Context, key string) string {
+	v, _ := s.Get(c).Values[key].(string)
 	return v
 }
 
-func (s *Sessions) set(c echo.Context, key string, v any) {
-	s.get(c).Values[key] = v
+func (s *Sessions) Set(c echo.Context, key string, v any) {
+	s.Get(c).Values[key] = v
 }
 
-func randomToken() string {
+func RandomToken() string {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
@@ -193,11 +192,11 @@ func randomToken() string {
 
 // CSRFToken returns the session's CSRF token, creating one if need be.
 func (s *Sessions) CSRFToken(c echo.Context) string {
-	t := s.str(c, keyCSRF)
+	t := s.Str(c, KeyCSRF)
 	if t == "" {
-		t = randomToken()
-		s.set(c, keyCSRF, t)
-		_ = s.save(c)
+		t = RandomToken()
+		s.Set(c, KeyCSRF, t)
+		_ = s.Save(c)
 	}
 	return t
 }
@@ -214,15 +213,15 @@ func (s *Sessions) CSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if site := c.Request().Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
-			return serve.ErrCSRF
+			return ErrCSRF
 		}
-		want := s.str(c, keyCSRF)
+		want := s.Str(c, KeyCSRF)
 		got := c.Request().Header.Get("X-CSRF-Token")
 		if got == "" {
 			got = c.FormValue("_csrf")
 		}
 		if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
-			return serve.ErrCSRF
+			return ErrCSRF
 		}
 		return next(c)
 	}
@@ -238,18 +237,18 @@ type Flash struct {
 // SetFlash stores a message to show once on the next page, saving the
 // session at once because a redirect follows.
 func (s *Sessions) SetFlash(c echo.Context, f Flash) {
-	s.set(c, keyFlash, []string{f.Title, f.Text, map[bool]string{true: "important"}[f.Important]})
-	_ = s.save(c)
+	s.Set(c, KeyFlash, []string{f.Title, f.Text, map[bool]string{true: "important"}[f.Important]})
+	_ = s.Save(c)
 }
 
 // TakeFlash returns and clears the pending message.
 func (s *Sessions) TakeFlash(c echo.Context) *Flash {
-	v, ok := s.get(c).Values[keyFlash].([]string)
+	v, ok := s.Get(c).Values[KeyFlash].([]string)
 	if !ok || len(v) < 2 {
 		return nil
 	}
-	delete(s.get(c).Values, keyFlash)
-	_ = s.save(c)
+	delete(s.Get(c).Values, KeyFlash)
+	_ = s.Save(c)
 	f := &Flash{Title: v[0], Text: v[1]}
 	if len(v) > 2 && v[2] == "important" {
 		f.Important = true

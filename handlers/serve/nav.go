@@ -1,4 +1,4 @@
-package handlers
+package serve
 
 import (
 	"strings"
@@ -7,9 +7,9 @@ import (
 	"github.com/securemove/securemove/views"
 )
 
-// navFor lists the service navigation a user's role gets, marking the one
+// NavFor lists the service navigation a user's role gets, marking the one
 // the current route is under.
-func navFor(u *Principal, path string) []views.NavItem {
+func NavFor(u *Principal, path string) []views.NavItem {
 	var items []views.NavItem
 	add := func(text, href, prefix string) {
 		items = append(items, views.NavItem{Text: text, Href: href, Current: path != "" && (path == href || (prefix != "" && strings.HasPrefix(path, prefix)))})

@@ -1,4 +1,4 @@
-package handlers_test
+package admin_test
 
 import (
 	"github.com/securemove/securemove/handlers/handlertest"
@@ -98,7 +98,7 @@ func TestAdminUsersValidation(t *testing.T) {
 			b.t = t
 			doc := b.invalid("/admin/users", admForm(csrf, tc.form...), tc.wants...)
 			if n := doc.Find(".govuk-error-summary__list li").Length(); n != len(tc.wants) {
-				t.Errorf("%d errors, want %d: %s", n, len(tc.wants), reqText(doc.Find(".govuk-error-summary")))
+				t.Errorf("%d errors, want %d: %s", n, len(tc.wants), handlertest.Text(doc.Find(".govuk-error-summary")))
 			}
 			if v, _ := doc.Find("#password").Attr("value"); v != "" {
 				t.Error("the password is sent back")
@@ -140,10 +140,10 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 		t.Fatalf("after adding, to %q", loc)
 	}
 	doc := b.doc(loc, http.StatusOK)
-	if f := reqText(doc.Find(".govuk-notification-banner--success")); !strings.Contains(f, "User added") || !strings.Contains(f, "jo.bloggs") {
+	if f := handlertest.Text(doc.Find(".govuk-notification-banner--success")); !strings.Contains(f, "User added") || !strings.Contains(f, "jo.bloggs") {
 		t.Errorf("banner %q", f)
 	}
-	details := reqText(doc.Find("#user-details"))
+	details := handlertest.Text(doc.Find("#user-details"))
 	for _, want := range []string{"jo.bloggs", "Police custody suite staff", "Staines Police Station", "Active", "by admin"} {
 		if !strings.Contains(details, want) {
 			t.Errorf("user page lacks %q: %s", want, details)
@@ -162,7 +162,7 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 	if code != http.StatusSeeOther {
 		t.Fatalf("the new user cannot sign in: %d", code)
 	}
-	if where := reqText(jo.doc("/", http.StatusOK).Find(".app-location")); !strings.Contains(where, "Staines Police Station") {
+	if where := handlertest.Text(jo.doc("/", http.StatusOK).Find(".app-location")); !strings.Contains(where, "Staines Police Station") {
 		t.Errorf("the new user's location %q", where)
 	}
 
@@ -180,7 +180,7 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 	if f := b.flash("/admin/users/" + id); !strings.Contains(f, "Changes saved") {
 		t.Errorf("banner %q", f)
 	}
-	if where := reqText(jo.doc("/", http.StatusOK).Find(".app-location")); !strings.Contains(where, "HMP Brixton") {
+	if where := handlertest.Text(jo.doc("/", http.StatusOK).Find(".app-location")); !strings.Contains(where, "HMP Brixton") {
 		t.Errorf("after the change, the user's location %q", where)
 	}
 	got, _ := e.St.AdminUser(e.Ctx, id)
@@ -276,7 +276,7 @@ func TestAdminUsersOwnAccount(t *testing.T) {
 	}
 	csrf := b.csrf(b.get("/admin/users/" + id))
 	loc := b.done("/admin/users/"+id+"/disable", admForm(csrf))
-	banner := reqText(b.doc(loc, http.StatusOK).Find(".govuk-notification-banner"))
+	banner := handlertest.Text(b.doc(loc, http.StatusOK).Find(".govuk-notification-banner"))
 	if !strings.Contains(banner, "You cannot disable your own account") {
 		t.Errorf("banner %q", banner)
 	}

@@ -1,4 +1,4 @@
-package handlers
+package serve
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ import (
 func TestDecodedCookies(t *testing.T) {
 	s := NewSessions([]byte("session-internal-test-key-0123456789"), false)
 	made := time.Now()
-	cookie, err := securecookie.EncodeMulti(sessionName, map[any]any{keyUserID: "u1", keyCSRF: "token"}, s.store.Codecs...)
+	cookie, err := securecookie.EncodeMulti(sessionName, map[any]any{KeyUserID: "u1", KeyCSRF: "token"}, s.Cookies.Codecs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,18 +27,18 @@ func TestDecodedCookies(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
 		req.AddCookie(&http.Cookie{Name: sessionName, Value: value})
 		c := e.NewContext(req, httptest.NewRecorder())
-		return s.str(c, keyUserID), c
+		return s.Str(c, KeyUserID), c
 	}
 	if uid, _ := get(cookie); uid != "u1" {
 		t.Fatalf("first decode: user %q", uid)
 	}
 	vals, ok := s.decoded.get(cookie, time.Now())
-	if !ok || vals[keyUserID] != "u1" {
+	if !ok || vals[KeyUserID] != "u1" {
 		t.Fatalf("the decoded cookie was not kept: %v %v", vals, ok)
 	}
 	// Each request's values are its own.
 	_, c := get(cookie)
-	s.set(c, keyUserID, "changed")
+	s.Set(c, KeyUserID, "changed")
 	if uid, _ := get(cookie); uid != "u1" {
 		t.Errorf("a request's change reached the kept values: %q", uid)
 	}

@@ -1,4 +1,4 @@
-package handlers
+package admin
 
 import (
 	"fmt"
@@ -46,7 +46,7 @@ func adminInvalid(err error, ids map[string]string) (views.Errors, bool) {
 	if !ok || e.Code != moves.Invalid || len(e.Fields) == 0 {
 		return nil, false
 	}
-	return viewErrors(e.Fields, ids), true
+	return serve.ViewErrors(e.Fields, ids), true
 }
 
 // adminRefused answers a change refused as a conflict with a message on
@@ -56,7 +56,7 @@ func (h *Handlers) adminRefused(c echo.Context, back string, err error) error {
 	if !ok || e.Code != moves.Conflict {
 		return err
 	}
-	h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
+	h.Sessions.SetFlash(c, serve.Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
 	return serve.Redirect(c, back)
 }
 
@@ -111,7 +111,7 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 	m := views.AdminUsers{Page: h.adminPage(c, "Users", "")}
 	for _, u := range us {
 		m.Users = append(m.Users, views.AdminUserRow{Href: "/admin/users/" + u.ID, Username: u.Username, Name: u.FullName,
-			Role: u.Role.Label(), Locations: adminUserLocations(u), Supplier: listOr(u.SupplierName, "–"), Disabled: u.Disabled})
+			Role: u.Role.Label(), Locations: adminUserLocations(u), Supplier: serve.Or(u.SupplierName, "–"), Disabled: u.Disabled})
 	}
 	return serve.Render(c, http.StatusOK, views.AdminUsersPage(m))
 }
@@ -136,7 +136,7 @@ func (h *Handlers) renderUserForm(c echo.Context, u *store.AdminUser, in store.U
 	} else {
 		m.Page = h.adminPage(c, "Change "+u.FullName, "/admin/users/"+u.ID)
 		m.Heading, m.Action, m.Cancel = "Change "+u.FullName, "/admin/users/"+u.ID+"/edit", "/admin/users/"+u.ID
-		if u.ID == currentUser(c).ID {
+		if u.ID == serve.CurrentUser(c).ID {
 			m.OwnAccount, m.Role, m.RoleLabel = true, string(u.Role), u.Role.Label()
 		}
 	}
@@ -211,7 +211,7 @@ func (h *Handlers) AdminCreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	by := currentUser(c).Username
+	by := serve.CurrentUser(c).Username
 	u, err := h.Store.AdminCreateUser(c.Request().Context(), in, c.FormValue("password"), by)
 	if errs, ok := adminInvalid(err, nil); ok {
 		return h.renderUserForm(c, nil, in, errs)
@@ -220,7 +220,7 @@ func (h *Handlers) AdminCreateUser(c echo.Context) error {
 		return err
 	}
 	h.logFor(c).Info("user created", "user", u.Username, "role", u.Role, "by", by)
-	h.Sessions.SetFlash(c, Flash{Title: "User added", Text: u.FullName + " can now sign in as " + u.Username + " with the password you chose."})
+	h.Sessions.SetFlash(c, serve.Flash{Title: "User added", Text: u.FullName + " can now sign in as " + u.Username + " with the password you chose."})
 	return serve.Redirect(c, "/admin/users/"+u.ID)
 }
 
@@ -232,7 +232,7 @@ func (h *Handlers) AdminUser(c echo.Context) error {
 	}
 	m := views.AdminUser{Page: h.adminPage(c, u.FullName, "/admin/users"), ID: u.ID, Username: u.Username, Name: u.FullName,
 		Role: u.Role.Label(), Supplier: u.SupplierName, HoldsLocations: u.Role.HoldsLocations() || len(u.Locations) > 0,
-		Disabled: u.Disabled, Created: adminWhen(u.CreatedAt, u.CreatedBy), Own: u.ID == currentUser(c).ID}
+		Disabled: u.Disabled, Created: adminWhen(u.CreatedAt, u.CreatedBy), Own: u.ID == serve.CurrentUser(c).ID}
 	if u.Role == moves.RoleSupplier && m.Supplier == "" {
 		m.Supplier = "None"
 	}
@@ -280,7 +280,7 @@ func (h *Handlers) AdminUpdateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	by := currentUser(c).Username
+	by := serve.CurrentUser(c).Username
 	changed, err := h.Store.AdminUpdateUser(ctx, u.ID, in, by)
 	if errs, ok := adminInvalid(err, nil); ok {
 		return h.renderUserForm(c, &u, in, errs)
@@ -290,9 +290,9 @@ func (h *Handlers) AdminUpdateUser(c echo.Context) error {
 	}
 	if changed {
 		h.logFor(c).Info("user changed", "user", u.Username, "by", by)
-		h.Sessions.SetFlash(c, Flash{Title: "Changes saved", Text: "They apply from " + u.FullName + "'s next page."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "Changes saved", Text: "They apply from " + u.FullName + "'s next page."})
 	} else {
-		h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: "The details were as they already were."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "Nothing was changed", Text: "The details were as they already were."})
 	}
 	return serve.Redirect(c, "/admin/users/"+u.ID)
 }
@@ -315,7 +315,7 @@ func (h *Handlers) adminSetUserDisabled(c echo.Context, disabled bool) error {
 		return err
 	}
 	back := "/admin/users/" + u.ID
-	by := currentUser(c).Username
+	by := serve.CurrentUser(c).Username
 	if err := h.Store.AdminSetUserDisabled(ctx, u.ID, disabled, by); err != nil {
 		return h.adminRefused(c, back, err)
 	}
@@ -326,10 +326,10 @@ func (h *Handlers) adminSetUserDisabled(c echo.Context, disabled bool) error {
 			return err
 		}
 		h.logFor(c).Info("user disabled", "user", u.Username, "by", by)
-		h.Sessions.SetFlash(c, Flash{Title: "User disabled", Text: u.FullName + " can no longer sign in, and is signed out if signed in now."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "User disabled", Text: u.FullName + " can no longer sign in, and is signed out if signed in now."})
 	} else {
 		h.logFor(c).Info("user enabled", "user", u.Username, "by", by)
-		h.Sessions.SetFlash(c, Flash{Title: "User enabled", Text: u.FullName + " can sign in again."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "User enabled", Text: u.FullName + " can sign in again."})
 	}
 	return serve.Redirect(c, back)
 }
@@ -342,15 +342,15 @@ func (h *Handlers) adminEndSessions(c echo.Context, userID string) error {
 	if err := h.Store.EndSessions(ctx, userID); err != nil {
 		return err
 	}
-	if userID != currentUser(c).ID {
+	if userID != serve.CurrentUser(c).ID {
 		return nil
 	}
 	u, err := h.Store.User(ctx, userID)
 	if err != nil {
 		return err
 	}
-	h.Sessions.set(c, keyGeneration, u.SessionGeneration)
-	return h.Sessions.save(c)
+	h.Sessions.Set(c, serve.KeyGeneration, u.SessionGeneration)
+	return h.Sessions.Save(c)
 }
 
 func (h *Handlers) renderPasswordForm(c echo.Context, u store.AdminUser, errs views.Errors) error {
@@ -375,7 +375,7 @@ func (h *Handlers) AdminSetUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	by := currentUser(c).Username
+	by := serve.CurrentUser(c).Username
 	err = h.Store.AdminSetPassword(ctx, u.ID, c.FormValue("password"), by)
 	if errs, ok := adminInvalid(err, nil); ok {
 		return h.renderPasswordForm(c, u, errs)
@@ -388,7 +388,7 @@ func (h *Handlers) AdminSetUserPassword(c echo.Context) error {
 		return err
 	}
 	h.logFor(c).Info("user password reset", "user", u.Username, "by", by)
-	h.Sessions.SetFlash(c, Flash{Title: "Password reset",
+	h.Sessions.SetFlash(c, serve.Flash{Title: "Password reset",
 		Text: "Tell " + u.FullName + " their new password securely. The old one no longer works, and any session it signed in has ended."})
 	return serve.Redirect(c, "/admin/users/"+u.ID)
 }

@@ -1,4 +1,4 @@
-package handlers_test
+package admin_test
 
 import (
 	"github.com/securemove/securemove/handlers/handlertest"
@@ -44,7 +44,7 @@ func (b *adminBrowser) done(path string, form url.Values) string {
 	b.t.Helper()
 	r := b.post(path, form)
 	if r.Code != http.StatusSeeOther {
-		b.t.Fatalf("POST %s: status %d, want 303\n%s", path, r.Code, reqSummaryText(r.Body))
+		b.t.Fatalf("POST %s: status %d, want 303\n%s", path, r.Code, handlertest.SummaryText(r.Body))
 	}
 	return r.Header.Get("Location")
 }
@@ -59,14 +59,14 @@ func (b *adminBrowser) invalid(path string, form url.Values, wants ...string) *g
 		b.t.Fatalf("POST %s %v: status %d, want 422 (Location %q)", path, form, r.Code, r.Header.Get("Location"))
 	}
 	doc := b.page(r)
-	reqCheckSummary(b.t, doc, wants...)
+	handlertest.CheckSummary(b.t, doc, wants...)
 	return doc
 }
 
 // flash is the success banner's heading and text on the page at path.
 func (b *adminBrowser) flash(path string) string {
 	b.t.Helper()
-	return reqText(b.doc(path, http.StatusOK).Find(".govuk-notification-banner--success"))
+	return handlertest.Text(b.doc(path, http.StatusOK).Find(".govuk-notification-banner--success"))
 }
 
 // admTrySignIn signs in with a password in a new browser and returns it
@@ -106,7 +106,7 @@ func admRows(doc *goquery.Document, table string) [][]string {
 	var out [][]string
 	doc.Find(table + " tbody tr").Each(func(_ int, tr *goquery.Selection) {
 		var row []string
-		tr.Find("td, th").Each(func(_ int, td *goquery.Selection) { row = append(row, reqText(td)) })
+		tr.Find("td, th").Each(func(_ int, td *goquery.Selection) { row = append(row, handlertest.Text(td)) })
 		out = append(out, row)
 	})
 	return out
@@ -114,7 +114,7 @@ func admRows(doc *goquery.Document, table string) [][]string {
 
 // admCurrentNav is the current item of the service navigation.
 func admCurrentNav(doc *goquery.Document) string {
-	return reqText(doc.Find(`.govuk-service-navigation__link[aria-current="page"]`))
+	return handlertest.Text(doc.Find(`.govuk-service-navigation__link[aria-current="page"]`))
 }
 
 // admHasUser reports whether a username is in the store.
@@ -124,5 +124,5 @@ func admHasUser(e *handlertest.Env, username string) bool {
 }
 
 func admContains(doc *goquery.Document, sel, text string) bool {
-	return strings.Contains(reqText(doc.Find(sel)), text)
+	return strings.Contains(handlertest.Text(doc.Find(sel)), text)
 }

@@ -1,4 +1,4 @@
-package handlers_test
+package admin_test
 
 import (
 	"github.com/securemove/securemove/handlers/handlertest"
@@ -37,8 +37,8 @@ func TestAdminSuppliers(t *testing.T) {
 	}
 
 	page := b.doc("/admin/suppliers/serco", http.StatusOK)
-	if admCurrentNav(page) != "Suppliers" || reqText(page.Find("h1")) != "Serco" {
-		t.Errorf("Serco's page: nav %q, h1 %q", admCurrentNav(page), reqText(page.Find("h1")))
+	if admCurrentNav(page) != "Suppliers" || handlertest.Text(page.Find("h1")) != "Serco" {
+		t.Errorf("Serco's page: nav %q, h1 %q", admCurrentNav(page), handlertest.Text(page.Find("h1")))
 	}
 	ranges := admRows(page, "#ranges")
 	if len(ranges) != serco {

@@ -1,15 +1,12 @@
-package handlers_test
+package admin_test
 
 import (
-	"context"
 	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
@@ -23,7 +20,7 @@ func TestAdminLocationsListSearchFilterPages(t *testing.T) {
 		t.Errorf("current navigation item %q", admCurrentNav(doc))
 	}
 	total := len(e.Locs)
-	if got := reqText(doc.Find("#showing")); got != "Showing 1 to 20 of "+strconv.Itoa(total)+" locations" {
+	if got := handlertest.Text(doc.Find("#showing")); got != "Showing 1 to 20 of "+strconv.Itoa(total)+" locations" {
 		t.Errorf("showing %q", got)
 	}
 	rows := admRows(doc, "#locations")
@@ -130,10 +127,10 @@ func TestAdminLocationsAdd(t *testing.T) {
 		t.Fatalf("after adding: %q %+v", loc, ls)
 	}
 	doc = b.doc(loc, http.StatusOK)
-	if f := reqText(doc.Find(".govuk-notification-banner--success")); !strings.Contains(f, "Location added") {
+	if f := handlertest.Text(doc.Find(".govuk-notification-banner--success")); !strings.Contains(f, "Location added") {
 		t.Errorf("banner %q", f)
 	}
-	details := reqText(doc.Find("#location-details"))
+	details := handlertest.Text(doc.Find("#location-details"))
 	for _, want := range []string{"EXI", "Prison", "London and the East of England", "None", "Active", "by admin"} {
 		if !strings.Contains(details, want) {
 			t.Errorf("location page lacks %q: %s", want, details)
@@ -172,7 +169,7 @@ func TestAdminLocationsSupplierRanges(t *testing.T) {
 	// the day before.
 	b.done(post, admForm(csrf, "supplier", "geoamey", "from-day", "1", "from-month", "4", "from-year", "2027", "to-day", "31", "to-month", "3", "to-year", "2029"))
 	doc = b.doc(page, http.StatusOK)
-	f := reqText(doc.Find(".govuk-notification-banner--success"))
+	f := handlertest.Text(doc.Find(".govuk-notification-banner--success"))
 	if !strings.Contains(f, "GEOAmey serves Guildford Crown Court from 1 April 2027 to 31 March 2029") || !strings.Contains(f, "Serco's range now ends on 31 March 2027") {
 		t.Errorf("banner %q", f)
 	}
@@ -212,7 +209,7 @@ func TestAdminLocationsDisableEnable(t *testing.T) {
 	csrf := b.csrfOf(page)
 	b.done(page+"/disable", admForm(csrf))
 	doc := b.doc(page, http.StatusOK)
-	if f := reqText(doc.Find(".govuk-notification-banner--success")); !strings.Contains(f, "Location disabled") {
+	if f := handlertest.Text(doc.Find(".govuk-notification-banner--success")); !strings.Contains(f, "Location disabled") {
 		t.Errorf("banner %q", f)
 	}
 	if !admContains(doc, "#location-details", "Disabled since") || doc.Find(`form[action="`+page+`/enable"]`).Length() != 1 {
@@ -234,49 +231,4 @@ func TestAdminLocationsDisableEnable(t *testing.T) {
 	}
 	b.get("/admin/locations/no-such-location").Want(t, http.StatusNotFound)
 	b.post("/admin/locations/no-such-location/disable", admForm(csrf)).Want(t, http.StatusNotFound)
-}
-
-// A location an administrator disables is no longer offered as a
-// destination in the request journey, is refused there if typed, and is
-// refused by the store.
-func TestAdminDisabledLocationIsNotADestination(t *testing.T) {
-	a := newReqApp(t)
-	court := a.location(t, "GUILCC")
-	person := a.person(t, "Hughes")
-
-	destinationsOffered := func(c *reqClient) (string, string) {
-		base := reqJourneyBase(c.start())
-		c.next(base+"/person", reqForm("number", person.PrisonNumber))
-		c.next(base+"/results", reqForm("person", person.ID))
-		c.next(base+"/move-type", reqForm("move_type", "court_appearance"))
-		var titles []string
-		c.page(base+"/destination", http.StatusOK).Find("datalist#to-list option").Each(func(_ int, o *goquery.Selection) {
-			titles = append(titles, o.AttrOr("value", ""))
-		})
-		return base, strings.Join(titles, "; ")
-	}
-	police := a.signIn(t, "police", "SRY016")
-	if _, offered := destinationsOffered(police); !strings.Contains(offered, court.Title) {
-		t.Fatalf("%s is not offered before it is disabled: %s", court.Title, offered)
-	}
-
-	admin := a.signIn(t, "admin", "")
-	if res := admin.post("/admin/locations/"+court.ID+"/disable", url.Values{}); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("disable: %d", res.StatusCode)
-	}
-
-	base, offered := destinationsOffered(police)
-	if strings.Contains(offered, court.Title) {
-		t.Errorf("a disabled location is offered as a destination: %s", offered)
-	}
-	if !strings.Contains(offered, "Guildford Magistrates' Court") {
-		t.Errorf("the other courts are no longer offered: %s", offered)
-	}
-	police.invalid(base+"/destination", reqForm("to", court.Title, "time_due", "10am"), "to: no longer in use")
-
-	_, err := a.st.CreateMove(context.Background(), store.NewMove{MoveType: moves.CourtAppearance, FromID: a.location(t, "SRY016").ID,
-		ToID: court.ID, PersonID: person.ID, Date: reqTomorrow, CreatedBy: "test"})
-	if e, ok := moves.AsError(err); !ok || e.Code != moves.Invalid || !e.Fields.Has("to_location") {
-		t.Fatalf("the store made a move to a disabled location: %v", err)
-	}
 }
