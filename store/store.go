@@ -44,6 +44,9 @@ type Store struct {
 	sweptKeys atomic.Int64
 	writer    *writer
 	ckpt      *checkpointer
+	// outboxHook is called after a commit that wrote notifications
+	// (notify_outbox.go), to wake the delivery worker.
+	outboxHook atomic.Pointer[func()]
 }
 
 // Open opens (creating if need be) the database at path and applies any
