@@ -25,6 +25,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/London without relying on the host's zoneinfo
 
+	"github.com/securemove/securemove/handlers"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )
@@ -61,6 +62,12 @@ type config struct {
 	tokenTTL   time.Duration
 	tls        bool
 	production bool
+	// Tell suppliers (notify_wiring.go).
+	secretsKey   string
+	smtpURL      string
+	metricsToken string
+	metricsAddr  string
+	allowPrivate bool
 }
 
 func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
@@ -91,6 +98,11 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 		ttl = time.Hour
 	}
 	fs.DurationVar(&cfg.tokenTTL, "token-ttl", ttl, "lifetime of API access tokens (SECUREMOVE_TOKEN_TTL)")
+	fs.StringVar(&cfg.secretsKey, "secrets-key", env("SECUREMOVE_SECRETS_KEY", ""), "base64 of 32 bytes sealing subscription secrets at rest (several, comma-separated, newest first, while changing keys); required in production, otherwise generated beside the database (SECUREMOVE_SECRETS_KEY)")
+	fs.StringVar(&cfg.smtpURL, "smtp-url", env("SECUREMOVE_SMTP_URL", ""), "SMTP server for notification e-mails, smtp://user:pass@host:587?from=addr or smtps://…; unset: no e-mail (SECUREMOVE_SMTP_URL)")
+	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
+	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -174,9 +186,26 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		}
 		fmt.Fprintln(stdout, "Demo mode. Sign in as pmu, police, prison, court, supplier or admin, password: "+store.DemoPassword)
 	}
+	// The worker stops with ctx and is waited for before the store closes
+	// (deferred calls run last first).
+	wctx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	nt, err := startNotify(wctx, notifyConfig{db: cfg.db, secretsKey: cfg.secretsKey, smtpURL: cfg.smtpURL,
+		baseURL: strings.TrimRight(cfg.baseURL, "/"), allowPrivate: cfg.demo || cfg.allowPrivate, production: cfg.production}, st, log)
+	if err != nil {
+		return err
+	}
+	defer func() { stopWorker(); nt.Stop() }()
+	if cfg.metricsAddr != "" {
+		if err := serveMetrics(wctx, cfg.metricsAddr, nt.Metrics, log); err != nil {
+			return err
+		}
+	}
 	srv := web.New(web.Config{
 		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
 		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
+		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken,
+		Notify: &handlers.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker},
 	}, st, log)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

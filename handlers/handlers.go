@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/gob"
 	"errors"
+	"github.com/securemove/securemove/metrics"
 	"log/slog"
 	"net/http"
 	"time"
@@ -53,6 +54,10 @@ type Handlers struct {
 	// AllowedMethods, when set, lists the methods the routes answer a path
 	// with (for 405 Method Not Allowed).
 	AllowedMethods func(path string) []string
+	// Notify, when set, turns on the subscription pages (notify_deps.go).
+	Notify *NotifyDeps
+	// Metrics, when set, counts API events accepted and refused.
+	Metrics *metrics.Metrics
 }
 
 // Today is the current date in Europe/London, as YYYY-MM-DD.

@@ -16,6 +16,11 @@ func (s *Server) routes() {
 	e.GET("/static/*", staticFiles)
 	e.HEAD("/static/*", staticFiles)
 	e.GET("/health", h.Health)
+	if s.cfg.Metrics != nil && s.cfg.MetricsToken != "" {
+		// Prometheus scrapes with the bearer token; without one configured
+		// the route does not exist here (see -metrics-addr).
+		e.GET("/metrics", echo.WrapHandler(s.cfg.Metrics.Handler(s.cfg.MetricsToken)))
+	}
 
 	// The staff app: sessions and CSRF on everything.
 	app := e.Group("", h.LoadUser, h.Sessions.CSRF)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/metrics"
 	"github.com/securemove/securemove/store"
 )
 
@@ -28,6 +29,13 @@ type Config struct {
 	// sent.
 	TLS      bool
 	TokenTTL time.Duration
+	// Metrics, when set, counts requests by route and status; /metrics is
+	// served on this address only with MetricsToken (main may serve it on
+	// an address of its own).
+	Metrics      *metrics.Metrics
+	MetricsToken string
+	// Notify turns on the subscription pages and the demo receiver.
+	Notify *handlers.NotifyDeps
 }
 
 // Server is the assembled web server.
@@ -56,6 +64,8 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		TokenTTL: cfg.TokenTTL,
 		Throttle: handlers.NewThrottle(),
 		Pages:    handlers.NewPageCache(16 << 20),
+		Notify:   cfg.Notify,
+		Metrics:  cfg.Metrics,
 	}
 	e.HTTPErrorHandler = h.ErrorHandler
 	s := &Server{Echo: e, Handlers: h, cfg: cfg, log: log}
