@@ -3,6 +3,8 @@
 //
 //	securemove [flags]              serve
 //	securemove clients <command>    manage API clients (see "clients -h")
+//	securemove subscriptions <cmd>  manage notification subscriptions
+//	securemove webhook-sink         a receiver that verifies and shows webhooks
 package main
 
 import (
@@ -112,8 +114,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			args = args[1:]
 		case "clients":
 			return runClients(ctx, args[1:], getenv, stdout, stderr)
+		case "subscriptions":
+			return runSubscriptions(ctx, args[1:], getenv, stdout, stderr)
+		case "webhook-sink":
+			return runWebhookSink(ctx, args[1:], stdout, stderr)
 		default:
-			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients\n", args[0])
+			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, subscriptions, webhook-sink\n", args[0])
 			return 2
 		}
 	}
@@ -122,7 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	defineFlags(fs, &cfg, getenv)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n\nFlags (each also read from the environment variable named):\n")
+		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n       securemove subscriptions <create|rotate|retire-secret|list|disable|enable|test> [flags]\n       securemove webhook-sink [-addr A] -secret S\n\nFlags (each also read from the environment variable named):\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -252,3 +252,21 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		t.Fatalf("delivery log %+v", entries)
 	}
 }
+
+// claimFor claims what is due now for one subscription on both channels.
+func claimFor(t *testing.T, st *store.Store, subID string) []notify.Delivery {
+	t.Helper()
+	now := time.Now()
+	ds, err := st.Outbox().Claim(context.Background(), notify.ClaimRequest{Now: now.Add(time.Second), LeaseUntil: now.Add(time.Minute),
+		Channels: []notify.Channel{notify.ChannelWebhook, notify.ChannelEmail}, Limit: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []notify.Delivery
+	for _, d := range ds {
+		if d.Subscription.ID == subID {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -191,8 +191,10 @@ func (s *Store) CreateSubscription(ctx context.Context, in SubscriptionInput, se
 		if msg := checkCallbackURL(in.CallbackURL); msg != "" {
 			fe.Add("callback_url", "invalid", msg)
 		} else if in.CheckURL != nil {
-			if err := in.CheckURL(ctx, in.CallbackURL); err != nil {
+			if err := in.CheckURL(ctx, in.CallbackURL); errors.Is(err, notify.ErrForbiddenAddress) {
 				fe.Add("callback_url", "forbidden", "Enter a callback URL on the internet: this one is on a private or internal network")
+			} else if err != nil {
+				fe.Add("callback_url", "unresolved", "Enter a callback URL whose host name can be found")
 			}
 		}
 	}
