@@ -207,16 +207,23 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 			return err
 		}
 	}
-	srv := web.New(web.Config{
-		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
-		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
-		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken,
-		Notify: &handlers.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker},
-	}, st, log)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	deps := &handlers.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker}
+	if cfg.demo {
+		if deps.Sink, err = demoReceiver(ctx, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, nt.Sealer, log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	srv := web.New(web.Config{
+		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
+		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
+		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken,
+		Notify: deps,
+	}, st, log)
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.baseURL, "demo", cfg.demo, "startup_ms", time.Since(start).Milliseconds())
 	return srv.Serve(ctx, ln, 20*time.Second)
 }

@@ -134,3 +134,56 @@ func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slo
 	}()
 	return nil
 }
+
+// demoReceiver sets up demo mode's built-in receiver: a Sink verifying
+// with one secret kept beside the database, and (once, on a database with
+// no subscriptions) a subscription for each supplier posting to it, so a
+// newcomer sees a delivery at /demo/webhooks within seconds of a change.
+func demoReceiver(ctx context.Context, db, url string, st *store.Store, sealer *notify.Sealer, log *slog.Logger) (*notify.Sink, error) {
+	path := db + ".demo-webhook-secret"
+	secret := ""
+	if b, err := os.ReadFile(path); err == nil {
+		secret = strings.TrimSpace(string(b))
+	}
+	if notify.ValidateSecret(secret) != nil {
+		s, err := notify.GenerateSecret()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("keep the demo webhook secret: %w", err)
+		}
+		secret = s
+	}
+	sink, err := notify.NewSink(secret, 50, nil)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := st.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(subs) > 0 {
+		return sink, nil
+	}
+	sps, err := st.Suppliers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range sps {
+		if _, _, err := st.CreateSubscription(ctx, store.SubscriptionInput{Supplier: sp.Key, CallbackURL: url, Secret: secret}, sealer, "demo"); err != nil {
+			return nil, fmt.Errorf("demo subscription for %s: %w", sp.Key, err)
+		}
+	}
+	log.Info("demo subscriptions created", "url", url, "suppliers", len(sps))
+	return sink, nil
+}
+
+// loopbackURL is the address a listener is reachable at from this machine.
+func loopbackURL(a net.Addr) string {
+	_, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	return "http://127.0.0.1:" + port
+}

@@ -28,6 +28,9 @@ type SubscriptionInput struct {
 	Email         string
 	BasicUser     string
 	BasicPassword string
+	// Secret, when set, is used instead of a new one: the demo receiver's
+	// subscriptions share the secret it verifies with.
+	Secret string
 	// CheckURL, when set, refuses callback URLs the service must not call
 	// (notify.Guard.CheckURL: loopback and private addresses).
 	CheckURL func(ctx context.Context, raw string) error
@@ -210,9 +213,13 @@ func (s *Store) CreateSubscription(ctx context.Context, in SubscriptionInput, se
 		return SubscriptionInfo{}, "", moves.InvalidFields(fe)
 	}
 	id := uuid.NewString()
-	secret, err := notify.GenerateSecret()
-	if err != nil {
-		return SubscriptionInfo{}, "", err
+	secret := in.Secret
+	if secret == "" {
+		if secret, err = notify.GenerateSecret(); err != nil {
+			return SubscriptionInfo{}, "", err
+		}
+	} else if err := notify.ValidateSecret(secret); err != nil {
+		return SubscriptionInfo{}, "", moves.InvalidFields(moves.FieldErrors{{Field: "secret", Code: "invalid", Message: "The signing secret is not usable"}})
 	}
 	sealed, err := sealer.SealSecret(id, secret)
 	if err != nil {

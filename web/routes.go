@@ -120,6 +120,28 @@ func (s *Server) routes() {
 	signedIn.POST("/admin/locations/:id/suppliers", h.AdminCreateSupplierRange, admin)
 	// Suppliers: how many locations each serves, and a supplier's locations
 	// and dates.
+	if s.cfg.Notify != nil {
+		// Notifications to suppliers (issue 12): subscriptions and their
+		// delivery logs.
+		signedIn.GET("/admin/subscriptions", h.AdminSubscriptions, admin)
+		signedIn.GET("/admin/subscriptions/new", h.AdminNewSubscription, admin)
+		signedIn.POST("/admin/subscriptions", h.AdminCreateSubscription, admin)
+		signedIn.GET("/admin/subscriptions/:id", h.AdminSubscription, admin)
+		signedIn.GET("/admin/subscriptions/:id/secret", h.AdminSubscriptionSecret, admin)
+		signedIn.POST("/admin/subscriptions/:id/rotate", h.AdminRotateSubscriptionSecret, admin)
+		signedIn.POST("/admin/subscriptions/:id/retire-secret", h.AdminRetireSubscriptionSecret, admin)
+		signedIn.POST("/admin/subscriptions/:id/disable", h.AdminDisableSubscription, admin)
+		signedIn.POST("/admin/subscriptions/:id/enable", h.AdminEnableSubscription, admin)
+		signedIn.POST("/admin/subscriptions/:id/test", h.AdminTestSubscription, admin)
+		signedIn.POST("/admin/subscriptions/:id/notifications/:nid/resend", h.AdminResendNotification, admin)
+	}
+	if s.cfg.Demo && s.cfg.Notify != nil && s.cfg.Notify.Sink != nil {
+		// The built-in receiver of demo mode: demo subscriptions post here
+		// and anyone may look at what arrived (no moves' details are in a
+		// notification).
+		e.POST("/demo/webhooks", echo.WrapHandler(s.cfg.Notify.Sink))
+		app.GET("/demo/webhooks", h.DemoWebhooks)
+	}
 	signedIn.GET("/admin/suppliers", h.AdminSuppliers, admin)
 	signedIn.GET("/admin/suppliers/:key", h.AdminSupplier, admin)
 	// (admin section end)
