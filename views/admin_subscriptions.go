@@ -1,5 +1,16 @@
 package views
 
+import "github.com/securemove/securemove/views/govuk"
+
+// subscriptionSupplierItems offers the suppliers a subscription may be for.
+func subscriptionSupplierItems(sps []AdminSupplierChoice) []govuk.RadiosItem {
+	items := make([]govuk.RadiosItem, 0, len(sps))
+	for _, s := range sps {
+		items = append(items, govuk.RadiosItem{Value: s.Key, Text: s.Name})
+	}
+	return items
+}
+
 // orNone shows "None" for an empty value.
 func orNone(s string) string {
 	if s == "" {
