@@ -131,13 +131,13 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	key, _ := notify.GenerateKey()
-	nt, err := startNotify(ctx, notifyConfig{db: db, secretsKey: key, baseURL: "http://localhost:8080", allowPrivate: true, poll: 50 * time.Millisecond}, st, log)
+	nt, err := startNotify(ctx, notifyConfig{db: db, secretsKey: key, baseURL: "http://localhost:8080", allowPrivate: true, poll: 50 * time.Millisecond,
+		// The retry schedule's first wait is 5 s: shortened for the test.
+		schedule: notify.Schedule{100 * time.Millisecond, time.Second}}, st, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { cancel(); nt.Stop() }()
-	// The retry schedule's first wait is 5 s: shorten it for the test.
-	nt.Worker.Schedule = notify.Schedule{100 * time.Millisecond, time.Second}
 
 	rc := &receiver{failNextN: 1}
 	srv := httptest.NewServer(rc)
@@ -161,9 +161,11 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	if m, err = st.Move(ctx, m.ID); err != nil {
 		t.Fatal(err)
 	}
+	booked := 0
 	book := func() moves.Move {
 		t.Helper()
-		nm, err := st.CreateMove(ctx, store.NewMove{MoveType: m.MoveType, FromID: m.FromID, ToID: m.ToID, Date: time.Now().AddDate(0, 2, len(rc.got)).Format("2006-01-02"),
+		booked++ // a day each, so no move duplicates another
+		nm, err := st.CreateMove(ctx, store.NewMove{MoveType: m.MoveType, FromID: m.FromID, ToID: m.ToID, Date: time.Now().AddDate(0, 2, booked).Format("2006-01-02"),
 			PersonID: m.PersonID, ProfileID: m.ProfileID, CreatedBy: "police"})
 		if err != nil {
 			t.Fatal(err)
@@ -173,8 +175,11 @@ func TestDeliveryEndToEnd(t *testing.T) {
 
 	first := book()
 	rc.waitFor(t, "create_move", first.ID)
-	if rc.seenFailed != 1 {
-		t.Fatalf("the receiver's 503 was not seen first (%d)", rc.seenFailed)
+	rc.mu.Lock()
+	failed := rc.seenFailed
+	rc.mu.Unlock()
+	if failed != 1 {
+		t.Fatalf("the receiver's 503 was not seen first (%d)", failed)
 	}
 	// The move records that its supplier was told, once.
 	deadline := time.Now().Add(5 * time.Second)

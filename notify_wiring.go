@@ -37,7 +37,8 @@ type notifyConfig struct {
 	baseURL      string
 	allowPrivate bool
 	production   bool
-	poll         time.Duration // 0: the worker's default
+	poll         time.Duration   // 0: the worker's default
+	schedule     notify.Schedule // nil: the default retry schedule
 }
 
 // startNotify builds the worker and starts it; it runs until ctx ends,
@@ -58,6 +59,9 @@ func startNotify(ctx context.Context, nc notifyConfig, st *store.Store, log *slo
 	}
 	if nc.poll > 0 {
 		w.Poll = nc.poll
+	}
+	if nc.schedule != nil {
+		w.Schedule = nc.schedule
 	}
 	sealer, err := notify.ParseKeys(key)
 	if err != nil {
