@@ -70,6 +70,10 @@ type config struct {
 	metricsToken string
 	metricsAddr  string
 	allowPrivate bool
+	// now, when set, is the service's clock at start (-now): "today" and
+	// the demo data are placed around it. testEndpoints adds /test/reset.
+	now           string
+	testEndpoints bool
 }
 
 func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
@@ -105,6 +109,26 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
 	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
+	fs.StringVar(&cfg.now, "now", env("SECUREMOVE_NOW", ""), "fix the clock at start, e.g. 2026-01-15T09:00:00Z: today and the demo data follow it; for demo and tests, never in production (SECUREMOVE_NOW)")
+	fs.BoolVar(&cfg.testEndpoints, "test-endpoints", envBool("SECUREMOVE_TEST_ENDPOINTS", false), "with -demo, serve POST /test/reset for test suites; never in production (SECUREMOVE_TEST_ENDPOINTS)")
+}
+
+// clock is the service's clock: the real one, or with -now one that starts
+// at the given instant and runs from there, so that events posted a second
+// apart are a second apart.
+func clock(cfg config) (func() time.Time, error) {
+	if cfg.now == "" {
+		return time.Now, nil
+	}
+	if cfg.production {
+		return nil, errors.New("-now (SECUREMOVE_NOW) is for demo and test use and never allowed when SECUREMOVE_ENV=production")
+	}
+	at, err := time.Parse(time.RFC3339, cfg.now)
+	if err != nil {
+		return nil, fmt.Errorf("-now %q: give an RFC 3339 time such as 2026-01-15T09:00:00Z", cfg.now)
+	}
+	started := time.Now()
+	return func() time.Time { return at.Add(time.Since(started)) }, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -118,8 +142,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return runSubscriptions(ctx, args[1:], getenv, stdout, stderr)
 		case "webhook-sink":
 			return runWebhookSink(ctx, args[1:], stdout, stderr)
+		case "testing-guide":
+			return runTestingGuide(args[1:], stdout, stderr)
 		default:
-			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, subscriptions, webhook-sink\n", args[0])
+			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, subscriptions, webhook-sink, testing-guide\n", args[0])
 			return 2
 		}
 	}
@@ -162,6 +188,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if cfg.production && cfg.demo {
 		return errors.New("demo mode is never allowed when SECUREMOVE_ENV=production")
 	}
+	if cfg.production && cfg.testEndpoints {
+		return errors.New("-test-endpoints is never allowed when SECUREMOVE_ENV=production")
+	}
+	if cfg.testEndpoints && !cfg.demo {
+		return errors.New("-test-endpoints needs -demo: /test/reset puts the demo data back")
+	}
+	now, err := clock(cfg)
+	if err != nil {
+		return err
+	}
+	demoStart := now()
 	key, err := sessionKey(cfg)
 	if err != nil {
 		return err
@@ -175,6 +212,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	st.Now = now
 	defer func() {
 		if err := st.Close(); err != nil {
 			log.Error("closing database", "err", err)
@@ -183,21 +221,28 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		}
 	}()
 	if cfg.demo {
-		seeded, err := st.SeedDemo(ctx, time.Now())
+		seedStart := time.Now()
+		seeded, err := st.SeedDemo(ctx, demoStart)
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 		if seeded {
-			log.Info("demo data seeded")
+			log.Info("demo data seeded", "now", demoStart.Format(time.RFC3339), "ms", time.Since(seedStart).Milliseconds())
 		}
 		fmt.Fprintln(stdout, "Demo mode. Sign in as pmu, police, prison, court, supplier or admin, password: "+store.DemoPassword)
+		for _, c := range store.DemoClients {
+			fmt.Fprintf(stdout, "Demo API client for %s: client_id=%s client_secret=%s\n", c.Supplier, c.ClientID, c.Secret)
+		}
+		if cfg.testEndpoints {
+			fmt.Fprintln(stdout, "Test endpoints on: POST /test/reset puts the demo data back as it was at start.")
+		}
 	}
 	// The worker stops with ctx and is waited for before the store closes
 	// (deferred calls run last first).
 	wctx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
 	nt, err := startNotify(wctx, notifyConfig{db: cfg.db, secretsKey: cfg.secretsKey, smtpURL: cfg.smtpURL,
-		baseURL: strings.TrimRight(cfg.baseURL, "/"), allowPrivate: cfg.demo || cfg.allowPrivate, production: cfg.production}, st, log)
+		baseURL: strings.TrimRight(cfg.baseURL, "/"), allowPrivate: cfg.demo || cfg.allowPrivate, production: cfg.production, clock: now}, st, log)
 	if err != nil {
 		return err
 	}
@@ -221,8 +266,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	srv := web.New(web.Config{
 		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
 		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
-		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken,
-		Notify: deps,
+		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart,
+		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken, Notify: deps,
 	}, st, log)
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.baseURL, "demo", cfg.demo, "startup_ms", time.Since(start).Milliseconds())
 	return srv.Serve(ctx, ln, 20*time.Second)

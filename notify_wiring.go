@@ -39,7 +39,15 @@ type notifyConfig struct {
 	production   bool
 	poll         time.Duration   // 0: the worker's default
 	schedule     notify.Schedule // nil: the default retry schedule
+	// clock is the service's clock (-now): notifications are dated and
+	// come due by it. nil: the real clock.
+	clock func() time.Time
 }
+
+// clockFunc is a func as a notify.Clock.
+type clockFunc func() time.Time
+
+func (f clockFunc) Now() time.Time { return f() }
 
 // startNotify builds the worker and starts it; it runs until ctx ends,
 // and Stop waits for the attempts in flight to be recorded. The store
@@ -49,10 +57,14 @@ func startNotify(ctx context.Context, nc notifyConfig, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	m := metrics.New(st.Outbox(), nil)
+	var clk notify.Clock = notify.SystemClock{}
+	if nc.clock != nil {
+		clk = clockFunc(nc.clock)
+	}
+	m := metrics.New(st.Outbox(), clk.Now)
 	w, g, err := notify.NewWorker(notify.Options{
 		BaseURL: nc.baseURL, SecretsKey: key, SMTPURL: nc.smtpURL, AllowPrivate: nc.allowPrivate,
-		Outbox: st.Outbox(), Observer: m, Logger: log,
+		Outbox: st.Outbox(), Observer: m, Logger: log, Clock: clk,
 	})
 	if err != nil {
 		return nil, err
