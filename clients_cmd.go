@@ -181,7 +181,7 @@ func cliFlags(group, cmd string, getenv func(string) string, stderr io.Writer) (
 	if db == "" {
 		db = "./data/securemove.db"
 	}
-	fs.StringVar(&db, "db", db, "SQLite database file (SECUREMOVE_DB)")
+	fs.StringVar(&db, "db", db, "SQLite database file or postgres:// URL (SECUREMOVE_DB)")
 	return fs, &db
 }
 
@@ -207,7 +207,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool
 // create one that is not there (a mistyped -db would otherwise make an
 // empty database).
 func openCLIStore(ctx context.Context, group, db string, stderr io.Writer) (*store.Store, bool) {
-	if _, err := os.Stat(db); err != nil {
+	if _, err := os.Stat(db); err != nil && !store.IsPostgres(db) {
 		fmt.Fprintf(stderr, "%s: no database at %s; give -db (or SECUREMOVE_DB) as for the server, or start the server once to create it\n", group, db)
 		return nil, false
 	}

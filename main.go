@@ -5,6 +5,7 @@
 //	securemove clients <command>    manage API clients (see "clients -h")
 //	securemove subscriptions <cmd>  manage notification subscriptions
 //	securemove webhook-sink         a receiver that verifies and shows webhooks
+//	securemove migrate -from F -to U copy a SQLite deployment into PostgreSQL
 package main
 
 import (
@@ -27,7 +28,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/London without relying on the host's zoneinfo
 
-	"github.com/securemove/securemove/handlers"
+	hserve "github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )
@@ -94,7 +95,7 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 	}
 	cfg.production = strings.EqualFold(getenv("SECUREMOVE_ENV"), "production")
 	fs.StringVar(&cfg.addr, "addr", env("SECUREMOVE_ADDR", ":8080"), "address to listen on (SECUREMOVE_ADDR)")
-	fs.StringVar(&cfg.db, "db", env("SECUREMOVE_DB", "./data/securemove.db"), "SQLite database file, created and migrated on start (SECUREMOVE_DB)")
+	fs.StringVar(&cfg.db, "db", env("SECUREMOVE_DB", "./data/securemove.db"), "SQLite database file, or a postgres:// URL for PostgreSQL; created or migrated on start (SECUREMOVE_DB)")
 	fs.BoolVar(&cfg.demo, "demo", envBool("SECUREMOVE_DEMO", false), "seed demo data and demo users once; never in production (SECUREMOVE_DEMO)")
 	fs.StringVar(&cfg.sessionKey, "session-key", env("SECUREMOVE_SESSION_KEY", ""), "secret for signing and encrypting session cookies, at least 32 characters; required in production (SECUREMOVE_SESSION_KEY)")
 	fs.StringVar(&cfg.baseURL, "base-url", env("SECUREMOVE_BASE_URL", "http://localhost:8080"), "public address of the service, used in API links; https:// turns on secure cookies and HSTS (SECUREMOVE_BASE_URL)")
@@ -142,10 +143,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return runSubscriptions(ctx, args[1:], getenv, stdout, stderr)
 		case "webhook-sink":
 			return runWebhookSink(ctx, args[1:], stdout, stderr)
+		case "migrate":
+			return runMigrate(ctx, args[1:], getenv, stdout, stderr)
 		case "testing-guide":
 			return runTestingGuide(args[1:], stdout, stderr)
 		default:
-			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, subscriptions, webhook-sink, testing-guide\n", args[0])
+			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, subscriptions, webhook-sink, migrate, testing-guide\n", args[0])
 			return 2
 		}
 	}
@@ -154,7 +157,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	defineFlags(fs, &cfg, getenv)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n       securemove subscriptions <create|rotate|retire-secret|list|disable|enable|test> [flags]\n       securemove webhook-sink [-addr A] -secret S\n\nFlags (each also read from the environment variable named):\n")
+		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n       securemove subscriptions <create|rotate|retire-secret|list|disable|enable|test> [flags]\n       securemove webhook-sink [-addr A] -secret S\n       securemove migrate -from <SQLite file> -to <postgres:// URL>\n\nFlags (each also read from the environment variable named):\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -203,7 +206,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	if dir := filepath.Dir(cfg.db); dir != "" {
+	if dir := filepath.Dir(cfg.db); dir != "" && !store.IsPostgres(cfg.db) {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return fmt.Errorf("create database folder: %w", err)
 		}
@@ -220,6 +223,25 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 			log.Info("database closed")
 		}
 	}()
+	// Clean-ups run on one instance of all those sharing the database
+	// (store.RunBackground), and stop before the database closes.
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	bgDone := make(chan struct{})
+	go func() {
+		defer close(bgDone)
+		st.RunBackground(bgCtx, time.Minute, func(ctx context.Context) error {
+			n, err := st.CleanUp(ctx, time.Now())
+			if n > 0 {
+				log.Info("expired tokens and idempotency keys deleted", "rows", n)
+			}
+			return err
+		}, func(err error) {
+			if err != nil {
+				log.Warn("background clean-up", "err", err)
+			}
+		})
+	}()
+	defer func() { stopBackground(); <-bgDone }()
 	if cfg.demo {
 		seedStart := time.Now()
 		seeded, err := st.SeedDemo(ctx, demoStart)
@@ -256,7 +278,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	deps := &handlers.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker}
+	deps := &hserve.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker}
 	if cfg.demo {
 		if deps.Sink, err = demoReceiver(ctx, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, nt.Sealer, log); err != nil {
 			ln.Close()
@@ -287,6 +309,11 @@ func sessionKey(cfg config) ([]byte, error) {
 		if cfg.production {
 			return nil, errors.New("SECUREMOVE_SESSION_KEY (or -session-key) is required when SECUREMOVE_ENV=production")
 		}
+	}
+	if store.IsPostgres(cfg.db) {
+		// Several instances share the database and must read each other's
+		// session cookies: a key generated by one would sign out the rest.
+		return nil, errors.New("with PostgreSQL, give every instance the same SECUREMOVE_SESSION_KEY (or -session-key), at least 32 characters")
 	}
 	path := cfg.db + ".session-key"
 	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {

@@ -229,7 +229,9 @@ func scanSubscription(sc interface{ Scan(...any) error }, extra ...any) (notify.
 
 // Claim implements notify.Outbox. Candidates are found on a read
 // connection (polling costs no write), then each is leased in one unit of
-// work only if it is still due, so two workers never take the same one.
+// work only if it is still due, so two workers never take the same one,
+// in one process or (PostgreSQL: FOR UPDATE SKIP LOCKED, then the same
+// compare-and-set) in several instances on one database.
 func (o Outbox) Claim(ctx context.Context, req notify.ClaimRequest) ([]notify.Delivery, error) {
 	if req.Limit <= 0 || len(req.Channels) == 0 {
 		return nil, nil
@@ -288,6 +290,21 @@ func (o Outbox) Claim(ctx context.Context, req notify.ClaimRequest) ([]notify.De
 	err = s.unit(ctx, func(u *Unit) error {
 		out = out[:0]
 		for _, c := range cands {
+			if s.eng.pg {
+				// Several instances poll one database: a row another
+				// instance is leasing right now is skipped, not waited
+				// for (the compare-and-set below alone would be safe but
+				// would queue behind that instance's transaction).
+				var id string
+				err := u.QueryRowContext(u.Context(), `SELECT id FROM notifications WHERE id = ? AND next_attempt_at = ?
+					AND delivered_at IS NULL AND failed_at IS NULL FOR UPDATE SKIP LOCKED`, c.d.Notification.ID, c.next).Scan(&id)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+			}
 			res, err := u.ExecContext(u.Context(), `UPDATE notifications SET next_attempt_at = ?
 				WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL AND failed_at IS NULL`,
 				micros(req.LeaseUntil), c.d.Notification.ID, c.next)

@@ -11,6 +11,7 @@ import (
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/notify"
 	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/store/storetest"
 )
 
 func testSealer(t testing.TB) *notify.Sealer {
@@ -74,6 +75,10 @@ func (f *fixture) crossing(t testing.TB) (moves.Supplier, moves.Location) {
 }
 
 func TestOutboxCommitsAndRollsBackWithTheChange(t *testing.T) {
+	storetest.ForEachEngine(t, testOutboxCommitsAndRollsBackWithTheChange)
+}
+
+func testOutboxCommitsAndRollsBackWithTheChange(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	sub := subscribe(t, f.st, "serco", "https://serco.example/hooks")
@@ -121,7 +126,9 @@ func TestOutboxCommitsAndRollsBackWithTheChange(t *testing.T) {
 	}
 }
 
-func TestWhoIsNotified(t *testing.T) {
+func TestWhoIsNotified(t *testing.T) { storetest.ForEachEngine(t, testWhoIsNotified) }
+
+func testWhoIsNotified(t *testing.T) {
 	ctx := context.Background()
 	type world struct {
 		f        *fixture
@@ -247,6 +254,10 @@ func clear(t testing.TB, st *store.Store) {
 }
 
 func TestClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest(t *testing.T) {
+	storetest.ForEachEngine(t, testClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest)
+}
+
+func testClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	sub := subscribe(t, f.st, "serco", "https://serco.example/hooks")
@@ -347,6 +358,10 @@ func TestClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest(t *testing.T) {
 }
 
 func TestSubscriptionsAreCheckedSealedAndRotated(t *testing.T) {
+	storetest.ForEachEngine(t, testSubscriptionsAreCheckedSealedAndRotated)
+}
+
+func testSubscriptionsAreCheckedSealedAndRotated(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	sealer := testSealer(t)

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/handlers/serve"
 )
 
 // observe counts every request by route pattern (never the raw path, so
@@ -17,7 +17,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil && !c.Response().Committed {
 			// The error handler has not written yet; it answers with
 			// the status mapped from the error's code.
-			status = handlers.Status(err)
+			status = serve.Status(err)
 		}
 		route := c.Path()
 		if route == "" {

@@ -6,14 +6,14 @@ import (
 	"github.com/securemove/securemove/store"
 	"testing"
 
-	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/notify"
 )
 
 // testNotifyDeps turns on the subscription pages and the demo receiver
 // with a fixed key and secret; loopback callbacks are allowed, as in demo
 // mode.
-func testNotifyDeps(t testing.TB) *handlers.NotifyDeps {
+func testNotifyDeps(t testing.TB) *serve.NotifyDeps {
 	t.Helper()
 	sealer, err := notify.NewSealer(make([]byte, 32))
 	if err != nil {
@@ -23,7 +23,7 @@ func testNotifyDeps(t testing.TB) *handlers.NotifyDeps {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &handlers.NotifyDeps{Sealer: sealer, Guard: &notify.Guard{AllowPrivate: true}, Sink: sink}
+	return &serve.NotifyDeps{Sealer: sealer, Guard: &notify.Guard{AllowPrivate: true}, Sink: sink}
 }
 
 // newTableSubscription adds a subscription with one notification for the
@@ -32,7 +32,7 @@ func newTableSubscription(t *testing.T, h *harness) (subID, notificationID strin
 	t.Helper()
 	ctx := context.Background()
 	si, _, err := h.st.CreateSubscription(ctx, store.SubscriptionInput{Supplier: "serco", CallbackURL: "http://127.0.0.1:9/hooks"},
-		h.srv.Handlers.Notify.Sealer, "table")
+		h.srv.Admin.Notify.Sealer, "table")
 	if err != nil {
 		t.Fatal(err)
 	}
