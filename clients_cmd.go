@@ -41,13 +41,7 @@ func runClients(ctx context.Context, args []string, getenv func(string) string, 
 		return 0
 	}
 	cmd, args := args[0], args[1:]
-	fs := flag.NewFlagSet("securemove clients "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db := getenv("SECUREMOVE_DB")
-	if db == "" {
-		db = "./data/securemove.db"
-	}
-	fs.StringVar(&db, "db", db, "SQLite database file or postgres:// URL (SECUREMOVE_DB)")
+	fs, db := cliFlags("clients", cmd, getenv, stderr)
 	var supplier, name string
 	var internal bool
 	positional := 0
@@ -63,20 +57,9 @@ func runClients(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintf(stderr, "clients: unknown command %q\n\n%s", cmd, clientsUsage)
 		return 2
 	}
-	// Flags may come before or after the client id.
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != positional {
 		if positional == 1 {
@@ -99,13 +82,8 @@ func runClients(ctx context.Context, args []string, getenv func(string) string, 
 			return 2
 		}
 	}
-	if _, err := os.Stat(db); err != nil && !store.IsPostgres(db) {
-		fmt.Fprintf(stderr, "clients: no database at %s; give -db (or SECUREMOVE_DB) as for the server, or start the server once to create it\n", db)
-		return 1
-	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		fmt.Fprintf(stderr, "clients: %v\n", err)
+	st, ok := openCLIStore(ctx, "clients", *db, stderr)
+	if !ok {
 		return 1
 	}
 	defer st.Close()
@@ -194,12 +172,63 @@ func unknownSupplier(ctx context.Context, st *store.Store, key string, err error
 	return fmt.Errorf("no supplier %q; suppliers: %s", key, strings.Join(keys, ", "))
 }
 
-// cliMessage words an error for the command line.
-func cliMessage(err error) string {
+// cliFlags starts the flags of a command of a group (clients,
+// subscriptions): every command takes -db, as the server does.
+func cliFlags(group, cmd string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("securemove "+group+" "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := getenv("SECUREMOVE_DB")
+	if db == "" {
+		db = "./data/securemove.db"
+	}
+	fs.StringVar(&db, "db", db, "SQLite database file or postgres:// URL (SECUREMOVE_DB)")
+	return fs, &db
+}
+
+// parseArgs parses flags that may come before or after the positional
+// arguments, which it returns; !ok means stop with code.
+func parseArgs(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false
+		}
+		if fs.NArg() == 0 {
+			return pos, 0, true
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// openCLIStore opens the server's database for a command, refusing to
+// create one that is not there (a mistyped -db would otherwise make an
+// empty database).
+func openCLIStore(ctx context.Context, group, db string, stderr io.Writer) (*store.Store, bool) {
+	if _, err := os.Stat(db); err != nil && !store.IsPostgres(db) {
+		fmt.Fprintf(stderr, "%s: no database at %s; give -db (or SECUREMOVE_DB) as for the server, or start the server once to create it\n", group, db)
+		return nil, false
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", group, err)
+		return nil, false
+	}
+	return st, true
+}
+
+// cliMessage words an error of the clients commands for the command line.
+func cliMessage(err error) string { return cliMessageFor("client", err) }
+
+// cliMessageFor words an error for the command line; noun names what a
+// NotFound did not find (its group lists them).
+func cliMessageFor(noun string, err error) string {
 	if e, ok := moves.AsError(err); ok {
 		switch e.Code {
 		case moves.NotFound:
-			return "no such client (see: securemove clients list)"
+			return fmt.Sprintf("no such %s (see: securemove %ss list)", noun, noun)
 		case moves.Conflict, moves.Invalid:
 			if e.Message != "" && len(e.Fields) == 0 {
 				return e.Message

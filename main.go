@@ -3,6 +3,8 @@
 //
 //	securemove [flags]              serve
 //	securemove clients <command>    manage API clients (see "clients -h")
+//	securemove subscriptions <cmd>  manage notification subscriptions
+//	securemove webhook-sink         a receiver that verifies and shows webhooks
 //	securemove migrate -from F -to U copy a SQLite deployment into PostgreSQL
 package main
 
@@ -26,6 +28,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/London without relying on the host's zoneinfo
 
+	hserve "github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )
@@ -62,6 +65,12 @@ type config struct {
 	tokenTTL   time.Duration
 	tls        bool
 	production bool
+	// Tell suppliers (notify_wiring.go).
+	secretsKey   string
+	smtpURL      string
+	metricsToken string
+	metricsAddr  string
+	allowPrivate bool
 	// now, when set, is the service's clock at start (-now): "today" and
 	// the demo data are placed around it. testEndpoints adds /test/reset.
 	now           string
@@ -96,6 +105,11 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 		ttl = time.Hour
 	}
 	fs.DurationVar(&cfg.tokenTTL, "token-ttl", ttl, "lifetime of API access tokens (SECUREMOVE_TOKEN_TTL)")
+	fs.StringVar(&cfg.secretsKey, "secrets-key", env("SECUREMOVE_SECRETS_KEY", ""), "base64 of 32 bytes sealing subscription secrets at rest (several, comma-separated, newest first, while changing keys); required in production, otherwise generated beside the database (SECUREMOVE_SECRETS_KEY)")
+	fs.StringVar(&cfg.smtpURL, "smtp-url", env("SECUREMOVE_SMTP_URL", ""), "SMTP server for notification e-mails, smtp://user:pass@host:587?from=addr or smtps://…; unset: no e-mail (SECUREMOVE_SMTP_URL)")
+	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
+	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
 	fs.StringVar(&cfg.now, "now", env("SECUREMOVE_NOW", ""), "fix the clock at start, e.g. 2026-01-15T09:00:00Z: today and the demo data follow it; for demo and tests, never in production (SECUREMOVE_NOW)")
 	fs.BoolVar(&cfg.testEndpoints, "test-endpoints", envBool("SECUREMOVE_TEST_ENDPOINTS", false), "with -demo, serve POST /test/reset for test suites; never in production (SECUREMOVE_TEST_ENDPOINTS)")
 }
@@ -125,12 +139,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			args = args[1:]
 		case "clients":
 			return runClients(ctx, args[1:], getenv, stdout, stderr)
+		case "subscriptions":
+			return runSubscriptions(ctx, args[1:], getenv, stdout, stderr)
+		case "webhook-sink":
+			return runWebhookSink(ctx, args[1:], stdout, stderr)
 		case "migrate":
 			return runMigrate(ctx, args[1:], getenv, stdout, stderr)
 		case "testing-guide":
 			return runTestingGuide(args[1:], stdout, stderr)
 		default:
-			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, migrate, testing-guide\n", args[0])
+			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, subscriptions, webhook-sink, migrate, testing-guide\n", args[0])
 			return 2
 		}
 	}
@@ -139,7 +157,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	defineFlags(fs, &cfg, getenv)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n       securemove migrate -from <SQLite file> -to <postgres:// URL>\n\nFlags (each also read from the environment variable named):\n")
+		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n       securemove subscriptions <create|rotate|retire-secret|list|disable|enable|test> [flags]\n       securemove webhook-sink [-addr A] -secret S\n       securemove migrate -from <SQLite file> -to <postgres:// URL>\n\nFlags (each also read from the environment variable named):\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -241,15 +259,38 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 			fmt.Fprintln(stdout, "Test endpoints on: POST /test/reset puts the demo data back as it was at start.")
 		}
 	}
-	srv := web.New(web.Config{
-		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
-		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
-		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart,
-	}, st, log)
+	// The worker stops with ctx and is waited for before the store closes
+	// (deferred calls run last first).
+	wctx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	nt, err := startNotify(wctx, notifyConfig{db: cfg.db, secretsKey: cfg.secretsKey, smtpURL: cfg.smtpURL,
+		baseURL: strings.TrimRight(cfg.baseURL, "/"), allowPrivate: cfg.demo || cfg.allowPrivate, production: cfg.production, clock: now}, st, log)
+	if err != nil {
+		return err
+	}
+	defer func() { stopWorker(); nt.Stop() }()
+	if cfg.metricsAddr != "" {
+		if err := serveMetrics(wctx, cfg.metricsAddr, nt.Metrics, log); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	deps := &hserve.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker}
+	if cfg.demo {
+		if deps.Sink, err = demoReceiver(ctx, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, nt.Sealer, log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	srv := web.New(web.Config{
+		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
+		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
+		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart,
+		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken, Notify: deps,
+	}, st, log)
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.baseURL, "demo", cfg.demo, "startup_ms", time.Since(start).Milliseconds())
 	return srv.Serve(ctx, ln, 20*time.Second)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers/serve"
+	"github.com/securemove/securemove/notify"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
 )
@@ -34,6 +35,9 @@ type Handlers struct {
 	// Pages, when set, keeps rendered pages for the routes marked CachedDay
 	// or CachedMove.
 	Pages *PageCache
+	// DemoSink, in demo mode, is the built-in webhook receiver whose
+	// arrivals /demo/webhooks shows.
+	DemoSink *notify.Sink
 }
 
 // Today is the current date in Europe/serve.London, as YYYY-MM-DD.

@@ -227,8 +227,10 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		if _, err := insertEvent(ctx, tx, &e, opt.ClientID); err != nil {
 			return e, m, err
 		}
-		m, err = s.saveState(ctx, u, m, state, opt.By, now)
-		return e, m, err
+		if m, err = s.saveState(ctx, u, m, state, opt.By, now); err != nil {
+			return e, m, err
+		}
+		return e, m, u.notifyChange(ctx, moves.ChangeEvent, m, &e)
 	}
 	log, err := moveEvents(ctx, tx, m.ID)
 	if err != nil {
@@ -242,8 +244,10 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		return e, m, err
 	}
 	// Read back the marks the replay gave the new event.
-	e, err = scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", e.ID))
-	return e, m, err
+	if e, err = scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", e.ID)); err != nil {
+		return e, m, err
+	}
+	return e, m, u.notifyChange(ctx, moves.ChangeEvent, m, &e)
 }
 
 // replay recomputes a move from its initial state and whole log, stores the
@@ -304,6 +308,13 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 		boolInt(m.Lockout), nullStr(m.Cancellation.Reason), m.Cancellation.Comment, nullStr(m.Cancellation.RejectionReason),
 		boolInt(m.Cancellation.Rebook), m.Version, micros(now), m.UpdatedBy, m.ID); err != nil {
 		return m, fmt.Errorf("store: update move: %w", err)
+	}
+	change := moves.ChangeUpdated
+	if m.Status != prev.Status {
+		change = moves.ChangeStatus
+	}
+	if err := u.notifyChange(ctx, change, m, nil); err != nil {
+		return m, err
 	}
 	if m.Status == moves.StatusCancelled && m.Cancellation.Reason == "rejected" && m.Cancellation.Rebook {
 		var exists int

@@ -239,6 +239,9 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		return moves.Move{}, err
 	}
 	u.TouchMove(m)
+	if err := u.notifyChange(ctx, moves.ChangeCreated, m, nil); err != nil {
+		return moves.Move{}, err
+	}
 	return m, nil
 }
 
@@ -300,6 +303,9 @@ func (s *Store) UpdateMoveDetails(ctx context.Context, id string, notes *string,
 		m.UpdatedBy = by
 		if _, err := tx.ExecContext(ctx, "UPDATE moves SET notes = ?, time_due = ?, version = ?, updated_at = ?, updated_by = ? WHERE id = ?",
 			m.Notes, nullMicros(m.TimeDue), m.Version, micros(m.UpdatedAt), by, id); err != nil {
+			return err
+		}
+		if err := un.notifyChange(ctx, moves.ChangeUpdated, m, nil); err != nil {
 			return err
 		}
 		out = m

@@ -74,4 +74,9 @@ func (s *Store) heard(payload string) {
 		return // our own commit: its versions moved on already
 	}
 	s.w.apply(t)
+	if t.kinds&touchedOutbox != 0 && t.kinds&touchedAll != touchedAll {
+		// Another instance wrote notifications: this instance's worker
+		// may take them too (claims never overlap, notify_outbox.go).
+		s.outboxWritten()
+	}
 }

@@ -53,6 +53,9 @@ type Store struct {
 	// pgcfg is the PostgreSQL connection's settings, for connections of
 	// their own (the background lock).
 	pgcfg *pgx.ConnConfig
+	// outboxHook is called after a commit that wrote notifications
+	// (notify_outbox.go), to wake the delivery worker.
+	outboxHook atomic.Pointer[func()]
 }
 
 // Open opens the database and applies any migrations it lacks: a

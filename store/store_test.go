@@ -9,6 +9,7 @@ import (
 	"github.com/securemove/securemove/store/storetest"
 	mrand "math/rand/v2"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -157,8 +158,13 @@ func testMigrationsApplyOnceAndRecord(t *testing.T) {
 	if v1 != v2 {
 		t.Fatalf("version changed on reopen: %d → %d", v1, v2)
 	}
-	if n := countRows(t, st, "schema_migrations"); n != v1 {
-		t.Fatalf("%d migrations recorded, want %d", n, v1)
+	// Numbers may have gaps, so one row per migration file, not per number.
+	files, err := os.ReadDir(filepath.Join("migrations", st.Engine()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, st, "schema_migrations"); n != len(files) {
+		t.Fatalf("%d migrations recorded, want %d", n, len(files))
 	}
 	if st.Engine() != "sqlite" {
 		return

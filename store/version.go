@@ -79,6 +79,9 @@ const (
 	touchedAuth
 	touchedLocations
 	touchedReference
+	// touchedOutbox: notifications were written; no page depends on them,
+	// but the delivery worker is woken after the commit.
+	touchedOutbox
 	touchedAll = touchedUsers | touchedAuth | touchedLocations | touchedReference | 1<<7
 )
 
@@ -118,7 +121,7 @@ func (w *writeDB) apply(t touched) {
 	for _, id := range t.places {
 		w.v.places[slot(id, locationSlots)].Add(1)
 	}
-	if len(t.moves) > 0 || len(t.places) > 0 || t.kinds == touchedAll {
+	if len(t.moves) > 0 || len(t.places) > 0 || t.kinds&touchedAll == touchedAll {
 		w.v.events.Add(1)
 	}
 	if t.kinds&touchedUsers != 0 {

@@ -156,6 +156,9 @@ func (w *writer) run(batch []*writeReq) {
 		return
 	}
 	db.apply(all)
+	if all.kinds&touchedOutbox != 0 {
+		w.s.outboxWritten()
+	}
 	for i, r := range batch {
 		r.res <- results[i]
 	}

@@ -114,6 +114,9 @@ func secHarness(t *testing.T, cfg web.Config, logw io.Writer) *harness {
 		cfg.SessionKey = []byte("test-session-key-test-session-key-0123")
 	}
 	cfg.Demo = true
+	if cfg.Notify == nil {
+		cfg.Notify = testNotifyDeps(t)
+	}
 	if logw == nil {
 		logw = io.Discard
 	}

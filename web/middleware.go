@@ -28,6 +28,9 @@ func (s *Server) middleware() {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently,
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" }}))
 	e.Use(s.requestID)
+	if s.cfg.Metrics != nil {
+		e.Use(s.observe)
+	}
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)

@@ -18,6 +18,11 @@ func (s *Server) routes() {
 	e.GET("/static/*", staticFiles)
 	e.HEAD("/static/*", staticFiles)
 	e.GET("/health", h.Health)
+	if s.cfg.Metrics != nil && s.cfg.MetricsToken != "" {
+		// Prometheus scrapes with the bearer token; without one configured
+		// the route does not exist here (see -metrics-addr).
+		e.GET("/metrics", echo.WrapHandler(s.cfg.Metrics.Handler(s.cfg.MetricsToken)))
+	}
 	// Test suites' endpoints: only with -test-endpoints and -demo, never in
 	// production (main refuses both there). Outside the staff app, so no
 	// session and no CSRF token: a suite calls it between tests without
@@ -123,6 +128,28 @@ func (s *Server) routes() {
 	signedIn.POST("/admin/locations/:id/enable", ad.AdminEnableLocation, admin)
 	signedIn.GET("/admin/locations/:id/suppliers/new", ad.AdminNewSupplierRange, admin)
 	signedIn.POST("/admin/locations/:id/suppliers", ad.AdminCreateSupplierRange, admin)
+	if s.cfg.Notify != nil {
+		// Notifications to suppliers (issue 12): subscriptions and their
+		// delivery logs.
+		signedIn.GET("/admin/subscriptions", ad.AdminSubscriptions, admin)
+		signedIn.GET("/admin/subscriptions/new", ad.AdminNewSubscription, admin)
+		signedIn.POST("/admin/subscriptions", ad.AdminCreateSubscription, admin)
+		signedIn.GET("/admin/subscriptions/:id", ad.AdminSubscription, admin)
+		signedIn.GET("/admin/subscriptions/:id/secret", ad.AdminSubscriptionSecret, admin)
+		signedIn.POST("/admin/subscriptions/:id/rotate", ad.AdminRotateSubscriptionSecret, admin)
+		signedIn.POST("/admin/subscriptions/:id/retire-secret", ad.AdminRetireSubscriptionSecret, admin)
+		signedIn.POST("/admin/subscriptions/:id/disable", ad.AdminDisableSubscription, admin)
+		signedIn.POST("/admin/subscriptions/:id/enable", ad.AdminEnableSubscription, admin)
+		signedIn.POST("/admin/subscriptions/:id/test", ad.AdminTestSubscription, admin)
+		signedIn.POST("/admin/subscriptions/:id/notifications/:nid/resend", ad.AdminResendNotification, admin)
+	}
+	if s.cfg.Demo && s.cfg.Notify != nil && s.cfg.Notify.Sink != nil {
+		// The built-in receiver of demo mode: demo subscriptions post here
+		// and anyone may look at what arrived (no moves' details are in a
+		// notification).
+		e.POST("/demo/webhooks", echo.WrapHandler(s.cfg.Notify.Sink))
+		app.GET("/demo/webhooks", h.DemoWebhooks)
+	}
 	// Suppliers: how many locations each serves, and a supplier's locations
 	// and dates.
 	signedIn.GET("/admin/suppliers", ad.AdminSuppliers, admin)

@@ -223,6 +223,25 @@ func routeTable() []routeCase {
 		{route: "POST /admin/clients/:id/rotate", method: "POST", path: "/admin/clients/{spare}/rotate", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
 		{route: "POST /admin/clients/:id/retire-secret", method: "POST", path: "/admin/clients/{spare}/retire-secret", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
 		{route: "POST /admin/clients/:id/disable", method: "POST", path: "/admin/clients/{spare}/disable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		// Notifications to suppliers: administrators only.
+		{route: "GET /admin/subscriptions", method: "GET", path: "/admin/subscriptions", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/subscriptions/new", method: "GET", path: "/admin/subscriptions/new", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/subscriptions/:id", method: "GET", path: "/admin/subscriptions/{sub}", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "GET /admin/subscriptions/:id", method: "GET", path: "/admin/subscriptions/no-such-subscription", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+		{route: "GET /admin/subscriptions/:id/secret", method: "GET", path: "/admin/subscriptions/{sub}/secret", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
+		{route: "POST /admin/subscriptions", method: "POST", path: "/admin/subscriptions", form: form("supplier", "serco", "callback_url", "http://127.0.0.1:9/hooks"), want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/subscriptions", method: "POST", path: "/admin/subscriptions", form: form("supplier", "", "callback_url", ""), want: w(see, forb, forb, forb, forb, forb, unpr, see, see)},
+		{route: "POST /admin/subscriptions/:id/rotate", method: "POST", path: "/admin/subscriptions/{sub}/rotate", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/subscriptions/:id/retire-secret", method: "POST", path: "/admin/subscriptions/{sub}/retire-secret", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/subscriptions/:id/test", method: "POST", path: "/admin/subscriptions/{sub}/test", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/subscriptions/:id/notifications/:nid/resend", method: "POST", path: "/admin/subscriptions/{sub}/notifications/{notification}/resend", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/subscriptions/:id/notifications/:nid/resend", method: "POST", path: "/admin/subscriptions/{sub}/notifications/no-such-notification/resend", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
+		{route: "POST /admin/subscriptions/:id/disable", method: "POST", path: "/admin/subscriptions/{sub}/disable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		{route: "POST /admin/subscriptions/:id/enable", method: "POST", path: "/admin/subscriptions/{sub}/enable", want: w(see, forb, forb, forb, forb, forb, see, see, see)},
+		// The demo receiver: its page is for anyone in demo mode; what is
+		// posted to it unsigned is refused.
+		{route: "GET /demo/webhooks", method: "GET", path: "/demo/webhooks", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok)},
+		{route: "POST /demo/webhooks", method: "POST", path: "/demo/webhooks", body: `{"data":{}}`, want: w(unau, unau, unau, unau, unau, unau, unau, unau, unau)},
 		{route: "POST /admin/clients/:id/disable", method: "POST", path: "/admin/clients/no-such-client/disable", want: w(see, forb, forb, forb, forb, forb, nf, see, see)},
 
 		// Users: add, change, reset the password, disable and enable.
@@ -458,6 +477,7 @@ func TestRouteRoleTable(t *testing.T) {
 			internal := newAPIClient(t, h, "", "Internal table client")
 			spare := newAPIClient(t, h, "geoamey", "Spare table client")
 			fx.repl["{client}"], fx.repl["{clientSecret}"], fx.repl["{spare}"] = serco.id, serco.secret, spare.id
+			fx.repl["{sub}"], fx.repl["{notification}"] = newTableSubscription(t, h)
 			tc := tableColumn{name: col}
 			switch col {
 			case "out", "api-serco", "api-internal":
@@ -576,6 +596,12 @@ func checkAnswer(method, path, col string, r response) string {
 		}
 		if r.StatusCode == http.StatusOK && body["access_token"] == nil || r.StatusCode != http.StatusOK && body["error"] == nil {
 			return fmt.Sprintf("OAuth answer without access_token or error: %.200s", r.body)
+		}
+		return ""
+	case path == "/demo/webhooks" && method == http.MethodPost:
+		// The demo receiver answers senders of webhooks, not people.
+		if !strings.HasPrefix(ct, "text/plain") {
+			return "demo receiver answer with Content-Type " + ct
 		}
 		return ""
 	case api:

@@ -16,6 +16,7 @@ import (
 	"github.com/securemove/securemove/handlers/admin"
 	"github.com/securemove/securemove/handlers/api"
 	"github.com/securemove/securemove/handlers/serve"
+	"github.com/securemove/securemove/metrics"
 	"github.com/securemove/securemove/store"
 )
 
@@ -31,6 +32,13 @@ type Config struct {
 	// sent.
 	TLS      bool
 	TokenTTL time.Duration
+	// Metrics, when set, counts requests by route and status; /metrics is
+	// served on this address only with MetricsToken (main may serve it on
+	// an address of its own).
+	Metrics      *metrics.Metrics
+	MetricsToken string
+	// Notify turns on the subscription pages and the demo receiver.
+	Notify *serve.NotifyDeps
 	// Now is the service's clock (time.Now when nil; -now fixes its start).
 	Now func() time.Time
 	// TestEndpoints serves POST /test/reset, which puts the demo data
@@ -74,6 +82,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		Throttle: handlers.NewThrottle(),
 		Pages:    handlers.NewPageCache(16 << 20),
 	}
+	if cfg.Notify != nil {
+		h.DemoSink = cfg.Notify.Sink
+	}
 	a := &api.Handlers{
 		Store: st,
 		Log:   log,
@@ -81,6 +92,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		Now:      func() time.Time { return h.Now() },
 		BaseURL:  cfg.BaseURL,
 		TokenTTL: cfg.TokenTTL,
+		Metrics:  cfg.Metrics,
 	}
 	ad := &admin.Handlers{
 		Store:    st,
@@ -88,6 +100,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		Log:      log,
 		Now:      func() time.Time { return h.Now() },
 		BaseURL:  cfg.BaseURL,
+		Notify:   cfg.Notify,
 	}
 	// Errors are answered in the format of the audience that asked: a
 	// JSON:API body for the API, a GOV.UK page for everyone else.

@@ -22,6 +22,9 @@ type Handlers struct {
 	// BaseURL is the public address, for the token URL shown with a
 	// client's credentials.
 	BaseURL string
+	// Notify, when set, turns on the subscription pages
+	// (admin_subscriptions.go).
+	Notify *serve.NotifyDeps
 }
 
 // Today is the current date in Europe/London, as YYYY-MM-DD.

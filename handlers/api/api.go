@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers/serve"
+	"github.com/securemove/securemove/metrics"
+	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 )
 
@@ -26,6 +28,8 @@ type Handlers struct {
 	// AllowedMethods, when set, lists the methods the routes answer a path
 	// with (for 405 Method Not Allowed).
 	AllowedMethods func(path string) []string
+	// Metrics, when set, counts API events accepted and refused.
+	Metrics *metrics.Metrics
 }
 
 // Today is the current date in Europe/London, as YYYY-MM-DD.
@@ -45,4 +49,16 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		h.logFor(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	_ = writeAPIError(c, err, status)
+}
+
+// countEvent feeds the metrics' events accepted and refused (by code).
+func (h *Handlers) countEvent(err error) {
+	if h.Metrics == nil {
+		return
+	}
+	if err != nil {
+		h.Metrics.EventRefused(moves.ErrorCode(err).String())
+		return
+	}
+	h.Metrics.EventAccepted()
 }

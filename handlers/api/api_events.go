@@ -162,6 +162,7 @@ func (h *Handlers) PostEvent(c echo.Context) error {
 	// the move is read once, not once here and again there.
 	stored, _, err := h.Store.AppendEvent(c.Request().Context(), e, store.AppendOptions{ClientID: cl.ID, By: e.CreatedBy,
 		Visible: func(m moves.Move) bool { return apiClientSees(cl, m) }})
+	h.countEvent(err)
 	if moves.ErrorCode(err) == moves.NotFound {
 		return moves.Errorf(moves.NotFound, "No move with id %q", e.MoveID)
 	}

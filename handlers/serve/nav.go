@@ -40,6 +40,7 @@ func NavFor(u *Principal, path string) []views.NavItem {
 		add("Locations", "/admin/locations", "/admin/locations")
 		add("Suppliers", "/admin/suppliers", "/admin/suppliers")
 		add("API clients", "/admin/clients", "/admin/clients")
+		add("Notifications", "/admin/subscriptions", "/admin/subscriptions")
 	}
 	return items
 }

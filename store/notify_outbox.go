@@ -1,0 +1,418 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/notify"
+)
+
+// The outbox of "Tell suppliers" (issue 12). Every write of a move or of
+// an event goes through createMoveTx, saveState, UpdateMoveDetails or
+// appendTx, and each of those calls notifyChange inside its unit of work:
+// the notification rows commit or roll back with the change they report,
+// so a change acknowledged to anyone is never left unannounced, and no
+// caller has to remember to enqueue them. The rules of who is told what
+// are moves.NotificationType's.
+
+// OnOutbox sets f to be called after every commit that wrote
+// notifications (the delivery worker's Wake). f must not block.
+func (s *Store) OnOutbox(f func()) {
+	if f == nil {
+		s.outboxHook.Store(nil)
+		return
+	}
+	s.outboxHook.Store(&f)
+}
+
+func (s *Store) outboxWritten() {
+	if f := s.outboxHook.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// notifyChange writes the notifications of one change of move m (as it is
+// after the change) for the enabled subscriptions of its supplier and, when
+// the move crosses between suppliers, of its destination's supplier. ev is
+// set for ChangeEvent.
+func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Move, ev *moves.Event) error {
+	if m.Status == moves.StatusProposed {
+		return nil // never told, whoever the suppliers are: skip the queries
+	}
+	recipients := make([]string, 0, 2)
+	if m.SupplierID != "" {
+		recipients = append(recipients, m.SupplierID)
+	}
+	if m.ToID != "" {
+		day := m.Date
+		if day == "" {
+			day = m.DateFrom
+		}
+		other, err := supplierFor(ctx, u.tx, m.ToID, day)
+		if err != nil {
+			return fmt.Errorf("store: destination supplier: %w", err)
+		}
+		if other != "" && !slices.Contains(recipients, other) {
+			recipients = append(recipients, other)
+		}
+	}
+	if len(recipients) == 0 {
+		return nil
+	}
+	subs, err := u.enabledSubscriptions(ctx, recipients)
+	if err != nil {
+		return err
+	}
+	now := u.Now()
+	for _, sub := range subs {
+		heard, err := u.heardOf(ctx, sub.id, m.ID)
+		if err != nil {
+			return err
+		}
+		n := moves.Notice{Change: change, Status: m.Status, Own: sub.supplierID == m.SupplierID, HeardOf: heard, Recipient: sub.supplierID}
+		eventID := ""
+		if ev != nil {
+			n.EventSupplierID, n.EventBy, n.EventType = ev.SupplierID, ev.CreatedBy, ev.Type
+			eventID = ev.ID
+		}
+		typ := moves.NotificationType(n)
+		if typ == "" {
+			continue
+		}
+		if err := u.enqueue(ctx, sub, notify.Notification{EventType: typ, CreatedAt: now, MoveID: m.ID, MoveReference: m.Reference, EventID: eventID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NotifyLodging is the hook for lodging changes (create_lodging,
+// update_lodging, cancel_lodging): the store has no lodgings table yet, so
+// the code that will write lodgings calls this in the same unit of work.
+// The move's suppliers are told as for any change of the move.
+func (u *Unit) NotifyLodging(ctx context.Context, eventType, lodgingID string, m moves.Move) error {
+	switch eventType {
+	case "create_lodging", "update_lodging", "cancel_lodging":
+	default:
+		return fmt.Errorf("store: %q is not a lodging notification", eventType)
+	}
+	if m.Status == moves.StatusProposed || m.SupplierID == "" {
+		return nil
+	}
+	subs, err := u.enabledSubscriptions(ctx, []string{m.SupplierID})
+	if err != nil {
+		return err
+	}
+	for _, sub := range subs {
+		if err := u.enqueue(ctx, sub, notify.Notification{EventType: eventType, CreatedAt: u.Now(), MoveID: m.ID,
+			MoveReference: m.Reference, LodgingID: lodgingID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type subTarget struct {
+	id, supplierID, callbackURL, email string
+}
+
+func (u *Unit) enabledSubscriptions(ctx context.Context, suppliers []string) ([]subTarget, error) {
+	q := "SELECT id, supplier_id, callback_url, email FROM subscriptions WHERE enabled = 1 AND supplier_id IN (?" +
+		strings.Repeat(",?", len(suppliers)-1) + ") ORDER BY created_at, id"
+	args := make([]any, len(suppliers))
+	for i, s := range suppliers {
+		args[i] = s
+	}
+	rows, err := u.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var out []subTarget
+	for rows.Next() {
+		var t subTarget
+		if err := rows.Scan(&t.id, &t.supplierID, &t.callbackURL, &t.email); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// heardOf says whether a subscription has been sent a notification
+// introducing the move.
+func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) {
+	var one int
+	err := u.QueryRowContext(ctx, `SELECT 1 FROM notifications WHERE move_id = ? AND subscription_id = ?
+		AND event_type IN ('create_move','cross_supplier_move_add') LIMIT 1`, moveID, subID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// enqueue writes one notification per channel of the subscription.
+func (u *Unit) enqueue(ctx context.Context, sub subTarget, n notify.Notification) error {
+	for _, ch := range subChannels(sub.callbackURL, sub.email) {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return err
+		}
+		if _, err := u.ExecContext(ctx, `INSERT INTO notifications (id, subscription_id, channel, event_type, created_at, move_id,
+			move_reference, event_id, lodging_id, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			id.String(), sub.id, string(ch), n.EventType, micros(n.CreatedAt), n.MoveID, n.MoveReference, n.EventID, n.LodgingID,
+			micros(n.CreatedAt)); err != nil {
+			return fmt.Errorf("store: enqueue notification: %w", err)
+		}
+	}
+	u.touched.kinds |= touchedOutbox
+	return nil
+}
+
+func subChannels(callbackURL, email string) []notify.Channel {
+	var chs []notify.Channel
+	if callbackURL != "" {
+		chs = append(chs, notify.ChannelWebhook)
+	}
+	if email != "" {
+		chs = append(chs, notify.ChannelEmail)
+	}
+	return chs
+}
+
+// Outbox is the store as notify.Outbox: the worker claims and records
+// through it.
+type Outbox struct{ s *Store }
+
+// Outbox returns the store's outbox for the delivery worker.
+func (s *Store) Outbox() Outbox { return Outbox{s: s} }
+
+var _ notify.Outbox = Outbox{}
+
+const notificationCols = `n.id, n.subscription_id, n.channel, n.event_type, n.created_at, n.move_id, n.move_reference,
+	n.event_id, n.lodging_id, n.attempts, n.next_attempt_at`
+
+const subscriptionCols = `s.id, s.supplier_id, s.callback_url, s.email, s.sealed_secret, COALESCE(s.sealed_secret_next,''),
+	s.basic_user, s.sealed_basic_password, s.enabled`
+
+func scanNotification(sc interface{ Scan(...any) error }, extra ...any) (notify.Notification, int64, error) {
+	var n notify.Notification
+	var ch string
+	var created, next int64
+	err := sc.Scan(append([]any{&n.ID, &n.SubscriptionID, &ch, &n.EventType, &created, &n.MoveID, &n.MoveReference,
+		&n.EventID, &n.LodgingID, &n.Attempts, &next}, extra...)...)
+	n.Channel = notify.Channel(ch)
+	n.CreatedAt = fromMicros(created)
+	return n, next, err
+}
+
+func scanSubscription(sc interface{ Scan(...any) error }, extra ...any) (notify.Subscription, error) {
+	var s notify.Subscription
+	var first, next string
+	var enabled int
+	err := sc.Scan(append([]any{&s.ID, &s.SupplierID, &s.CallbackURL, &s.Email, &first, &next, &s.BasicUser,
+		&s.SealedBasicPassword, &enabled}, extra...)...)
+	s.SealedSecrets = []string{first}
+	if next != "" {
+		s.SealedSecrets = append(s.SealedSecrets, next)
+	}
+	s.Enabled = enabled == 1
+	return s, err
+}
+
+// Claim implements notify.Outbox. Candidates are found on a read
+// connection (polling costs no write), then each is leased in one unit of
+// work only if it is still due, so two workers never take the same one,
+// in one process or (PostgreSQL: FOR UPDATE SKIP LOCKED, then the same
+// compare-and-set) in several instances on one database.
+func (o Outbox) Claim(ctx context.Context, req notify.ClaimRequest) ([]notify.Delivery, error) {
+	if req.Limit <= 0 || len(req.Channels) == 0 {
+		return nil, nil
+	}
+	s := o.s
+	rows, err := s.r.QueryContext(ctx, "SELECT "+subscriptionCols+" FROM subscriptions s WHERE s.enabled = 1 ORDER BY s.id")
+	if err != nil {
+		return nil, fmt.Errorf("store: claim: %w", err)
+	}
+	var subs []notify.Subscription
+	for rows.Next() {
+		sub, err := scanSubscription(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !slices.Contains(req.Exclude, sub.ID) {
+			subs = append(subs, sub)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	chq := "?" + strings.Repeat(",?", len(req.Channels)-1)
+	type cand struct {
+		d    notify.Delivery
+		next int64
+	}
+	var cands []cand
+	for _, sub := range subs {
+		args := []any{sub.ID, micros(req.Now)}
+		for _, c := range req.Channels {
+			args = append(args, string(c))
+		}
+		n, next, err := scanNotification(s.r.QueryRowContext(ctx, "SELECT "+notificationCols+` FROM notifications n
+			WHERE n.subscription_id = ? AND n.delivered_at IS NULL AND n.failed_at IS NULL AND n.next_attempt_at <= ?
+			AND n.channel IN (`+chq+`) ORDER BY n.next_attempt_at, n.id LIMIT 1`, args...))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: claim: %w", err)
+		}
+		cands = append(cands, cand{notify.Delivery{Notification: n, Subscription: sub}, next})
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	// The longest waiting first, when there are more than the worker can take.
+	slices.SortFunc(cands, func(a, b cand) int { return int(a.next - b.next) })
+	if len(cands) > req.Limit {
+		cands = cands[:req.Limit]
+	}
+	var out []notify.Delivery
+	err = s.unit(ctx, func(u *Unit) error {
+		out = out[:0]
+		for _, c := range cands {
+			if s.eng.pg {
+				// Several instances poll one database: a row another
+				// instance is leasing right now is skipped, not waited
+				// for (the compare-and-set below alone would be safe but
+				// would queue behind that instance's transaction).
+				var id string
+				err := u.QueryRowContext(u.Context(), `SELECT id FROM notifications WHERE id = ? AND next_attempt_at = ?
+					AND delivered_at IS NULL AND failed_at IS NULL FOR UPDATE SKIP LOCKED`, c.d.Notification.ID, c.next).Scan(&id)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+			}
+			res, err := u.ExecContext(u.Context(), `UPDATE notifications SET next_attempt_at = ?
+				WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL AND failed_at IS NULL`,
+				micros(req.LeaseUntil), c.d.Notification.ID, c.next)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				out = append(out, c.d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim: %w", err)
+	}
+	return out, nil
+}
+
+// Record implements notify.Outbox. When a move's own supplier has been
+// sent the notification of its request (create_move), the move's log
+// records MoveNotifySupplierOfMoveRequest, by the system, once.
+func (o Outbox) Record(ctx context.Context, a notify.Attempt) error {
+	s := o.s
+	return s.unit(ctx, func(u *Unit) error {
+		ctx := u.Context()
+		var q string
+		var last any
+		switch a.Outcome {
+		case notify.Delivered:
+			q, last = "delivered_at = ?", micros(a.At.Add(a.Duration))
+		case notify.Retry:
+			q, last = "next_attempt_at = ?", micros(a.NextAttemptAt)
+		case notify.Failed, notify.Disabled:
+			q, last = "failed_at = ?", micros(a.At.Add(a.Duration))
+		default:
+			return fmt.Errorf("store: unknown delivery outcome %q", a.Outcome)
+		}
+		res, err := u.ExecContext(ctx, `UPDATE notifications SET attempts = ?, last_attempt_at = ?, last_status = ?, last_error = ?, `+q+`
+			WHERE id = ? AND delivered_at IS NULL AND failed_at IS NULL`,
+			a.Number, micros(a.At), a.Status, a.Error, last, a.NotificationID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 || a.Outcome != notify.Delivered {
+			return nil
+		}
+		return u.noteRequestDelivered(ctx, a.NotificationID)
+	})
+}
+
+// noteRequestDelivered appends MoveNotifySupplierOfMoveRequest when the
+// delivered notification told a move's own supplier of its request. A
+// refusal of the event (the move has moved on) does not undo the
+// delivery's record.
+func (u *Unit) noteRequestDelivered(ctx context.Context, notificationID string) error {
+	var moveID, typ, subSupplier string
+	if err := u.QueryRowContext(ctx, `SELECT n.move_id, n.event_type, s.supplier_id FROM notifications n
+		JOIN subscriptions s ON s.id = n.subscription_id WHERE n.id = ?`, notificationID).Scan(&moveID, &typ, &subSupplier); err != nil {
+		return err
+	}
+	if typ != "create_move" || moveID == "" {
+		return nil
+	}
+	m, err := getMove(ctx, u.tx, moveID)
+	if err != nil || m.SupplierID != subSupplier {
+		return nil
+	}
+	var one int
+	err = u.QueryRowContext(ctx, "SELECT 1 FROM events WHERE move_id = ? AND event_type = ? LIMIT 1",
+		moveID, string(moves.EventMoveNotifySupplierOfMoveRequest)).Scan(&one)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	now := u.Now().UTC()
+	_ = u.Savepoint(func(u *Unit) error {
+		_, _, err := u.s.AppendEvent(u.Context(), moves.Event{Type: moves.EventMoveNotifySupplierOfMoveRequest, MoveID: moveID,
+			OccurredAt: now, RecordedAt: now, CreatedBy: moves.SystemActor, Notes: "Notification delivered"},
+			AppendOptions{By: moves.SystemActor})
+		return err
+	})
+	return nil
+}
+
+// DisableSubscription implements notify.Outbox: the receiver answered 410
+// Gone.
+func (o Outbox) DisableSubscription(ctx context.Context, subscriptionID string, at time.Time, reason string) error {
+	return o.s.unit(ctx, func(u *Unit) error {
+		_, err := u.ExecContext(u.Context(), `UPDATE subscriptions SET enabled = 0, disabled_at = ?, disabled_reason = ?,
+			updated_at = ?, updated_by = ? WHERE id = ?`, micros(at), reason, micros(at), moves.SystemActor, subscriptionID)
+		return err
+	})
+}
+
+// Undelivered feeds the metrics' outbox gauges (metrics.OutboxStats):
+// notifications neither delivered nor given up, and when the oldest was
+// written (zero when none).
+func (o Outbox) Undelivered() (count int, oldest time.Time, err error) {
+	var min sql.NullInt64
+	err = o.s.r.QueryRowContext(context.Background(), `SELECT COUNT(*), MIN(created_at) FROM notifications
+		WHERE delivered_at IS NULL AND failed_at IS NULL`).Scan(&count, &min)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: outbox stats: %w", err)
+	}
+	if min.Valid {
+		oldest = fromMicros(min.Int64)
+	}
+	return count, oldest, nil
+}

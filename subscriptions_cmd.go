@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/notify"
+	"github.com/securemove/securemove/store"
+)
+
+const subscriptionsUsage = `Usage: securemove subscriptions <command> [flags]
+
+Manage the suppliers' notification subscriptions (webhooks and e-mail).
+Signing secrets are shown once, when they are made; the database keeps them
+sealed with the secrets key (-secrets-key or SECUREMOVE_SECRETS_KEY, as for
+the server; outside production the key generated beside the database).
+
+Commands:
+  create -supplier <key> -url <URL> [-email <address>] [-basic-user U -basic-password P]
+                                    a subscription (prints subscription_id= and secret=);
+                                    -url or -email or both
+  rotate <subscription_id>          add a second live secret and print it
+  retire-secret <subscription_id>   retire the older of two live secrets
+  list                              list the subscriptions
+  disable <subscription_id>         stop notifying; notifications wait until enabled
+  enable <subscription_id>          start again
+  test <subscription_id>            send a test notification
+
+Every command takes -db (or SECUREMOVE_DB), as the server does.
+`
+
+// runSubscriptions manages subscriptions from the command line; it shares
+// its flag handling and wording with the clients commands.
+func runSubscriptions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, subscriptionsUsage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, args := args[0], args[1:]
+	fs, db := cliFlags("subscriptions", cmd, getenv, stderr)
+	var in store.SubscriptionInput
+	secretsKeySetting := getenv("SECUREMOVE_SECRETS_KEY")
+	allowPrivate, _ := strconv.ParseBool(getenv("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS"))
+	demo, _ := strconv.ParseBool(getenv("SECUREMOVE_DEMO"))
+	positional := 1
+	switch cmd {
+	case "create":
+		positional = 0
+		fs.StringVar(&in.Supplier, "supplier", "", "key of the supplier to notify (serco, geoamey, …)")
+		fs.StringVar(&in.CallbackURL, "url", "", "callback URL the webhooks are posted to")
+		fs.StringVar(&in.Email, "email", "", "address e-mails are sent to")
+		fs.StringVar(&in.BasicUser, "basic-user", "", "HTTP Basic user name the receiver asks for (optional)")
+		fs.StringVar(&in.BasicPassword, "basic-password", "", "HTTP Basic password (optional)")
+		fs.BoolVar(&allowPrivate, "allow-private-callbacks", allowPrivate || demo, "allow a callback URL on loopback or a private network (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
+		fs.StringVar(&secretsKeySetting, "secrets-key", secretsKeySetting, "key sealing secrets (SECUREMOVE_SECRETS_KEY)")
+	case "rotate":
+		fs.StringVar(&secretsKeySetting, "secrets-key", secretsKeySetting, "key sealing secrets (SECUREMOVE_SECRETS_KEY)")
+	case "retire-secret", "disable", "enable", "test":
+	case "list":
+		positional = 0
+	default:
+		fmt.Fprintf(stderr, "subscriptions: unknown command %q\n\n%s", cmd, subscriptionsUsage)
+		return 2
+	}
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != positional {
+		if positional == 1 {
+			fmt.Fprintf(stderr, "subscriptions %s: give exactly one subscription id (see: securemove subscriptions list)\n", cmd)
+		} else {
+			fmt.Fprintf(stderr, "subscriptions %s: unexpected argument %q\n", cmd, pos[0])
+		}
+		return 2
+	}
+	if cmd == "create" && (in.Supplier == "" || (in.CallbackURL == "" && in.Email == "")) {
+		fmt.Fprintln(stderr, "subscriptions create: give -supplier <key> and -url <URL>, -email <address> or both")
+		return 2
+	}
+	st, ok := openCLIStore(ctx, "subscriptions", *db, stderr)
+	if !ok {
+		return 1
+	}
+	defer st.Close()
+	var sealer *notify.Sealer
+	if cmd == "create" || cmd == "rotate" {
+		key, err := secretsKey(notifyConfig{db: *db, secretsKey: secretsKeySetting, production: strings.EqualFold(getenv("SECUREMOVE_ENV"), "production")})
+		if err == nil {
+			sealer, err = notify.ParseKeys(key)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "subscriptions %s: %v\n", cmd, err)
+			return 1
+		}
+		g := &notify.Guard{AllowPrivate: allowPrivate}
+		in.CheckURL = g.CheckURL
+	}
+	if err := subscriptionsCommand(ctx, st, cmd, pos, in, sealer, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "subscriptions %s: %s\n", cmd, cliMessageFor("subscription", err))
+		return 1
+	}
+	return 0
+}
+
+const cliActor = "command line"
+
+func subscriptionsCommand(ctx context.Context, st *store.Store, cmd string, pos []string, in store.SubscriptionInput, sealer *notify.Sealer, stdout, stderr io.Writer) error {
+	switch cmd {
+	case "create":
+		si, secret, err := st.CreateSubscription(ctx, in, sealer, cliActor)
+		if err != nil {
+			if e, ok := moves.AsError(err); ok && e.Fields.Has("supplier") {
+				return unknownSupplier(ctx, st, in.Supplier, err)
+			}
+			return err
+		}
+		fmt.Fprintf(stdout, "subscription_id=%s\nsecret=%s\n", si.ID, secret)
+		fmt.Fprintln(stderr, "Keep the secret safe and send it to the supplier securely: it is not shown again.")
+	case "rotate":
+		secret, err := st.RotateSubscriptionSecret(ctx, pos[0], sealer, cliActor)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "subscription_id=%s\nsecret=%s\n", pos[0], secret)
+		fmt.Fprintln(stderr, "Notifications are now signed with both secrets. Once the supplier verifies with the new one, run: securemove subscriptions retire-secret "+pos[0])
+	case "retire-secret":
+		if err := st.RetireSubscriptionSecret(ctx, pos[0], cliActor); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "retired the old secret of %s; notifications are signed with the new one only\n", pos[0])
+	case "disable", "enable":
+		if err := st.SetSubscriptionEnabled(ctx, pos[0], cmd == "enable", cliActor); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%sd %s\n", cmd, pos[0])
+	case "test":
+		if err := st.SendTestNotification(ctx, pos[0], cliActor); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "queued a test notification for %s; a running server sends it within seconds\n", pos[0])
+	case "list":
+		subs, err := st.Subscriptions(ctx)
+		if err != nil {
+			return err
+		}
+		if len(subs) == 0 {
+			fmt.Fprintln(stdout, "no subscriptions yet; create one with: securemove subscriptions create -supplier <key> -url <URL>")
+			return nil
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SUBSCRIPTION_ID\tSUPPLIER\tURL\tEMAIL\tSTATUS\tLIVE_SECRETS\tPENDING\tDELIVERED\tFAILED\tCREATED")
+		for _, s := range subs {
+			status := "enabled"
+			if !s.Enabled {
+				status = "disabled"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.ID, s.SupplierKey, dash(s.CallbackURL), dash(s.Email), status,
+				s.LiveSecrets, s.Pending, s.Delivered, s.Failed, s.CreatedAt.Format(time.RFC3339))
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,47 @@
+package web_test
+
+import (
+	"context"
+
+	"github.com/securemove/securemove/store"
+	"testing"
+
+	"github.com/securemove/securemove/handlers/serve"
+	"github.com/securemove/securemove/notify"
+)
+
+// testNotifyDeps turns on the subscription pages and the demo receiver
+// with a fixed key and secret; loopback callbacks are allowed, as in demo
+// mode.
+func testNotifyDeps(t testing.TB) *serve.NotifyDeps {
+	t.Helper()
+	sealer, err := notify.NewSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, err := notify.NewSink("whsec_"+"MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=", 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &serve.NotifyDeps{Sealer: sealer, Guard: &notify.Guard{AllowPrivate: true}, Sink: sink}
+}
+
+// newTableSubscription adds a subscription with one notification for the
+// route table.
+func newTableSubscription(t *testing.T, h *harness) (subID, notificationID string) {
+	t.Helper()
+	ctx := context.Background()
+	si, _, err := h.st.CreateSubscription(ctx, store.SubscriptionInput{Supplier: "serco", CallbackURL: "http://127.0.0.1:9/hooks"},
+		h.srv.Admin.Notify.Sealer, "table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.SendTestNotification(ctx, si.ID, "table"); err != nil {
+		t.Fatal(err)
+	}
+	log, err := h.st.SubscriptionLog(ctx, si.ID, 1)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("table subscription's log: %v", err)
+	}
+	return si.ID, log[0].ID
+}
