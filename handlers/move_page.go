@@ -163,7 +163,7 @@ func (h *Handlers) MovePage(c echo.Context) error {
 		MoveID:     m.ID,
 		Reference:  m.Reference,
 		PersonName: d.person.FullName(),
-		Person:     h.movePersonRows(d),
+		Person:     movePersonLinked(h.movePersonRows(d), d.person),
 		Warnings:   moveWarningGroups(d.profile),
 		Live:       h.moveLive(c, d),
 	}))
@@ -395,6 +395,14 @@ func (h *Handlers) movePersonRows(d moveData) []views.MovePageRow {
 		{Key: "PNC number", Value: notRecorded(p.PNC)},
 		{Key: "Prison number", Value: notRecorded(p.PrisonNumber)},
 	}
+}
+
+// movePersonLinked links the person's name to their page.
+func movePersonLinked(rows []views.MovePageRow, p moves.Person) []views.MovePageRow {
+	if len(rows) > 0 {
+		rows[0].Href = "/person/" + p.ID
+	}
+	return rows
 }
 
 func moveAge(dob, now time.Time) int {

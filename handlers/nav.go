@@ -20,11 +20,13 @@ func navFor(u *Principal, path string) []views.NavItem {
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
+		add("Find a person", "/people", "/people")
 	case "police", "prison":
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
+		add("Find a person", "/people", "/people")
 	case "court":
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")

@@ -93,7 +93,13 @@ func (s *Store) UpdatePerson(ctx context.Context, ch PersonChange) (PersonChange
 			out.Person = old
 			return nil
 		}
+		// updated_at doubles as the person's version, which forms carry:
+		// it moves on by at least a microsecond per change, even when the
+		// clock stands still (a tester's fixed -now) or steps back.
 		now := u.Now().UTC()
+		if micros(now) <= micros(old.UpdatedAt) {
+			now = fromMicros(micros(old.UpdatedAt) + 1)
+		}
 		if _, err := u.ExecContext(ctx, `UPDATE people SET first_names = ?, last_name = ?, date_of_birth = ?, gender = ?, pnc = ?, pnc_canonical = ?,
 			prison_number = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
 			p.FirstNames, p.LastName, p.DateOfBirth, p.Gender, nullStr(p.PNC), nullStr(moves.NormalizePNC(p.PNC)), nullStr(p.PrisonNumber),

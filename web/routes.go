@@ -80,6 +80,16 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/date", h.MoveChangeDate)
 	// (move section end)
 
+	// --- People: finding them, their page, changing their details ---
+	// Those who may request moves find people and see anyone's page; court
+	// and supplier staff reach a person only through a move they can see
+	// (handlers/person.go checks again and answers 404 otherwise).
+	signedIn.GET("/people", h.PeopleSearch, requesters)
+	signedIn.GET("/person/:id", h.PersonPage, viewers)
+	signedIn.GET("/person/:id/edit", h.PersonEditForm, viewers)
+	signedIn.POST("/person/:id/edit", h.PersonEdit, viewers)
+	// (people section end)
+
 	// --- Administration ---
 	// API clients: create (the secret is shown once), rotate, retire the
 	// older secret, disable.

@@ -207,6 +207,22 @@ func routeTable() []routeCase {
 		{route: "POST /move/:id/date", method: "POST", path: "/move/{bmiCompleted}/date", form: form("version", "{version:bmiCompleted}", "date-day", "27", "date-month", "11", "date-year", "2026"),
 			want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
 
+		// --- People ---
+		// Requesters find people and see anyone's page; court and supplier
+		// only people with a move they can see; nobody else.
+		{route: "GET /people", method: "GET", path: "/people", want: w(see, ok, ok, ok, forb, forb, forb, see, see)},
+		{route: "GET /people", method: "GET", path: "/people?by=number&number={pncQuery}", want: w(see, ok, ok, ok, forb, forb, forb, see, see)},
+		{route: "GET /people", method: "GET", path: "/people?by=number&number=nonsense", want: w(see, unpr, unpr, unpr, forb, forb, forb, see, see)},
+		{route: "GET /person/:id", method: "GET", path: "/person/{person}", want: w(see, ok, ok, ok, ok, ok, forb, see, see)},
+		{route: "GET /person/:id", method: "GET", path: "/person/{missing}", want: w(see, nf, nf, nf, nf, nf, forb, see, see)},
+		{route: "GET /person/:id/edit", method: "GET", path: "/person/{person}/edit", want: w(see, ok, ok, ok, forb, forb, forb, see, see)},
+		{route: "POST /person/:id/edit", method: "POST", path: "/person/{person}/edit",
+			form: form("seen", "{seen:person}", "first_names", "{personFirst}", "last_name", "{personLast}", "dob-day", "{personDobDay}",
+				"dob-month", "{personDobMonth}", "dob-year", "{personDobYear}", "gender", "{personGender}", "pnc", "{pnc}", "prison_number", "{personPrisonNo}"),
+			want: w(see, see, see, see, forb, forb, forb, see, see), note: "the same details: nothing changes"},
+		{route: "POST /person/:id/edit", method: "POST", path: "/person/{person}/edit", form: form("seen", "1"),
+			want: w(see, http.StatusConflict, http.StatusConflict, http.StatusConflict, forb, forb, forb, see, see), note: "a stale form"},
+
 		// --- Administration: API clients ---
 		{route: "GET /admin/clients", method: "GET", path: "/admin/clients", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
 		{route: "GET /admin/clients/new", method: "GET", path: "/admin/clients/new", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
@@ -353,6 +369,10 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 	f.repl["{person}"] = p.ID
 	f.repl["{pnc}"] = p.PNC
 	f.repl["{pncQuery}"] = url.QueryEscape(p.PNC)
+	f.repl["{personFirst}"], f.repl["{personLast}"], f.repl["{personGender}"] = p.FirstNames, p.LastName, p.Gender
+	f.repl["{personPrisonNo}"] = p.PrisonNumber
+	dob := strings.Split(p.DateOfBirth, "-")
+	f.repl["{personDobYear}"], f.repl["{personDobMonth}"], f.repl["{personDobDay}"] = dob[0], dob[1], dob[2]
 	f.repl["{missing}"] = "3f1e0c3a-8d6b-4c59-9a7e-2b9f1d0c4e11"
 	f.repl["{today}"] = h.srv.Handlers.Today()
 	parts := strings.Split(f.moves["bxiProposed"].DateFrom, "-")
@@ -383,6 +403,13 @@ func (f *tableFixtures) expand(t *testing.T, s string) string {
 			t.Fatalf("version of %s: %v", s[i:j+1], err)
 		}
 		s = s[:i] + strconv.FormatInt(m.Version, 10) + s[j+1:]
+	}
+	if strings.Contains(s, "{seen:person}") {
+		p, err := f.h.st.Person(context.Background(), f.repl["{person}"])
+		if err != nil {
+			t.Fatalf("person: %v", err)
+		}
+		s = strings.ReplaceAll(s, "{seen:person}", strconv.FormatInt(p.UpdatedAt.UnixMicro(), 10))
 	}
 	for k, v := range f.repl {
 		s = strings.ReplaceAll(s, k, v)
