@@ -238,6 +238,10 @@ var moveActionLinks = []struct {
 	{moves.ActionChangeDate, "date", "Change date", "govuk-button--secondary"},
 	{moves.ActionRedirect, "redirect", "Change destination", "govuk-button--secondary"},
 	{moves.ActionCancel, "cancel", "Cancel move", "govuk-button--warning"},
+	{moves.ActionChange, "details", "Change move details", "govuk-button--secondary"},
+	{moves.ActionChange, "information/risk", "Change risk information", "govuk-button--secondary"},
+	{moves.ActionChange, "information/health", "Change health information", "govuk-button--secondary"},
+	{moves.ActionChange, "information/court", "Change court information", "govuk-button--secondary"},
 }
 
 // moveActions are the actions the user may take on the move now.

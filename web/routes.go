@@ -78,6 +78,12 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/redirect", h.MoveRedirect)
 	signedIn.GET("/move/:id/date", h.MoveDateForm)
 	signedIn.POST("/move/:id/date", h.MoveChangeDate)
+	// Changing a request until the person leaves custody: time due and
+	// additional information; risk, health or court information.
+	signedIn.GET("/move/:id/details", h.MoveDetailsForm)
+	signedIn.POST("/move/:id/details", h.MoveChangeDetails)
+	signedIn.GET("/move/:id/information/:category", h.MoveFlagsForm)
+	signedIn.POST("/move/:id/information/:category", h.MoveChangeFlags)
 	// (move section end)
 
 	// --- People: finding them, their page, changing their details ---

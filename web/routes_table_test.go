@@ -177,6 +177,14 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id/date", method: "GET", path: "/move/{gfdHospital}/date", want: w(see, ok, ok, nf, nf, forb, nf, see, see), note: "date"},
 		{route: "GET /move/:id/date", method: "GET", path: "/move/{bxiRequested}/date", want: w(see, ok, nf, ok, nf, forb, nf, see, see), note: "date"},
 		{route: "GET /move/:id/date", method: "GET", path: "/move/{bmiCompleted}/date", want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		// Changing a request: those who may act on it, until the person
+		// leaves custody.
+		{route: "GET /move/:id/details", method: "GET", path: "/move/{gfdBooked}/details", want: w(see, ok, ok, nf, forb, forb, nf, see, see)},
+		{route: "GET /move/:id/details", method: "GET", path: "/move/{gfdInTransit}/details", want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
+		{route: "GET /move/:id/details", method: "GET", path: "/move/{bxiRequested}/details", want: w(see, ok, nf, ok, nf, forb, nf, see, see)},
+		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdBooked}/information/risk", want: w(see, ok, ok, nf, forb, forb, nf, see, see)},
+		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdInTransit}/information/health", want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
+		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdBooked}/information/nonsense", want: w(see, nf, nf, nf, nf, nf, nf, see, see)},
 
 		// --- Actions: the submissions (valid answers: who may, succeeds) ---
 		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bxiProposed}/approve", form: form("version", "{version:bxiProposed}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
@@ -222,6 +230,14 @@ func routeTable() []routeCase {
 			want: w(see, see, see, see, forb, forb, forb, see, see), note: "the same details: nothing changes"},
 		{route: "POST /person/:id/edit", method: "POST", path: "/person/{person}/edit", form: form("seen", "1"),
 			want: w(see, http.StatusConflict, http.StatusConflict, http.StatusConflict, forb, forb, forb, see, see), note: "a stale form"},
+		{route: "POST /move/:id/details", method: "POST", path: "/move/{gfdBooked}/details", form: form("version", "{version:gfdBooked}", "time_due", "10:00", "additional_information", "Route table note"),
+			want: w(see, see, see, nf, forb, forb, nf, see, see)},
+		{route: "POST /move/:id/details", method: "POST", path: "/move/{gfdInTransit}/details", form: form("version", "{version:gfdInTransit}", "additional_information", "Too late"),
+			want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
+		{route: "POST /move/:id/information/:category", method: "POST", path: "/move/{gfdBooked}/information/court", form: form("version", "{version:gfdBooked}", "court", "interpreter", "court_interpreter_details", "Welsh"),
+			want: w(see, see, see, nf, forb, forb, nf, see, see)},
+		{route: "POST /move/:id/information/:category", method: "POST", path: "/move/{gfdInTransit}/information/court", form: form("version", "{version:gfdInTransit}", "court", "none"),
+			want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
 
 		// --- Administration: API clients ---
 		{route: "GET /admin/clients", method: "GET", path: "/admin/clients", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
