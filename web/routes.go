@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/static"
 )
 
@@ -28,15 +29,15 @@ func (s *Server) routes() {
 	signedIn.GET("/", h.Home)
 	signedIn.GET("/locations", h.ShowLocations)
 	signedIn.POST("/locations", h.ChooseLocation)
-	pmu := handlers.RequireRole("pmu")
-	requesters := handlers.RequireRole("police", "prison", "pmu")
-	admin := handlers.RequireRole("admin")
+	pmu := handlers.RequireRole(moves.RolePMU)
+	requesters := handlers.RequireRole(moves.RolePolice, moves.RolePrison, moves.RolePMU)
+	admin := handlers.RequireRole(moves.RoleAdmin)
 	_, _, _ = pmu, requesters, admin
 
 	// --- Lists (outgoing, incoming, requests to review) ---
 	// Each handler narrows the moves to the user's scope and current
 	// location again; administrators have no moves to list.
-	viewers := handlers.RequireRole("pmu", "police", "prison", "court", "supplier")
+	viewers := handlers.RequireRole(moves.RolePMU, moves.RolePolice, moves.RolePrison, moves.RoleCourt, moves.RoleSupplier)
 	signedIn.GET("/moves", h.MovesIndex, viewers)
 	signedIn.GET("/moves/outgoing", h.MovesToday(handlers.ListOutgoing), viewers)
 	signedIn.GET("/moves/incoming", h.MovesToday(handlers.ListIncoming), viewers)

@@ -435,7 +435,7 @@ func newBulkWorld(ctx context.Context, db *sql.DB, spec BulkSpec, today time.Tim
 		id := uuid.NewString()
 		exec(`INSERT INTO users (id, username, full_name, password_hash, role, supplier_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			id, u.Username, u.FullName, hash, u.Role, nullStr(u.SupplierID), setupAt)
-		bu := BulkUser{Username: u.Username, Role: u.Role, SupplierID: u.SupplierID}
+		bu := BulkUser{Username: u.Username, Role: string(u.Role), SupplierID: u.SupplierID}
 		for _, l := range u.LocationIDs {
 			exec("INSERT INTO user_locations (user_id, location_id) VALUES (?, ?)", id, l)
 			bu.LocationID = l
