@@ -24,7 +24,7 @@ import (
 // mayRequest reports whether the user's role may request moves, and so
 // find people and change their details.
 func mayRequest(u *Principal) bool {
-	return u != nil && (u.Role == "pmu" || u.Role == "police" || u.Role == "prison")
+	return u != nil && (u.Role == moves.RolePMU || u.Role == moves.RolePolice || u.Role == moves.RolePrison)
 }
 
 // personMovesLimit bounds the moves a person's page lists.
@@ -46,7 +46,7 @@ func (h *Handlers) visiblePerson(c echo.Context, id string) (moves.Person, []sto
 	if err != nil {
 		return p, nil, err
 	}
-	if u == nil || u.Role == "admin" || (!mayRequest(u) && len(rows) == 0) {
+	if u == nil || u.Role == moves.RoleAdmin || (!mayRequest(u) && len(rows) == 0) {
 		return moves.Person{}, nil, moves.Errorf(moves.NotFound, "person not found")
 	}
 	return p, rows, nil
