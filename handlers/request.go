@@ -24,7 +24,9 @@ import (
 //	date-other    the other date
 //	court         court information (court moves only)
 //	risk          risk information
-//	health        health information
+//	health        health information, with "Does this person need to
+//	              travel in a special vehicle?"
+//	special-vehicle  what to do when they do (an interruption page)
 //	check         Check your answers; its POST requests the move
 //
 // Questions with follow-ups of more than one part are asked on the next
@@ -50,7 +52,10 @@ const (
 	reqStepCourt       = "court"
 	reqStepRisk        = "risk"
 	reqStepHealth      = "health"
-	reqStepCheck       = "check"
+	// reqStepSpecialVehicle interrupts the journey after the health page
+	// when the person needs a special vehicle, to say what to do.
+	reqStepSpecialVehicle = "special-vehicle"
+	reqStepCheck          = "check"
 )
 
 // reqJourney is one journey being worked on in one request.
@@ -149,18 +154,19 @@ var reqSteps map[string]reqStepHandlers
 
 func init() {
 	reqSteps = map[string]reqStepHandlers{
-		reqStepFind:        {(*reqJourney).showFind, (*reqJourney).saveFind},
-		reqStepFindName:    {(*reqJourney).showFind, (*reqJourney).saveFind},
-		reqStepResults:     {(*reqJourney).showResults, (*reqJourney).saveResults},
-		reqStepNewPerson:   {(*reqJourney).showNewPerson, (*reqJourney).saveNewPerson},
-		reqStepMoveType:    {(*reqJourney).showMoveType, (*reqJourney).saveMoveType},
-		reqStepDestination: {(*reqJourney).showDestination, (*reqJourney).saveDestination},
-		reqStepDate:        {(*reqJourney).showDate, (*reqJourney).saveDate},
-		reqStepDateOther:   {(*reqJourney).showDate, (*reqJourney).saveDate},
-		reqStepCourt:       {(*reqJourney).showFlags, (*reqJourney).saveFlags},
-		reqStepRisk:        {(*reqJourney).showFlags, (*reqJourney).saveFlags},
-		reqStepHealth:      {(*reqJourney).showFlags, (*reqJourney).saveFlags},
-		reqStepCheck:       {(*reqJourney).showCheck, (*reqJourney).submit},
+		reqStepFind:           {(*reqJourney).showFind, (*reqJourney).saveFind},
+		reqStepFindName:       {(*reqJourney).showFind, (*reqJourney).saveFind},
+		reqStepResults:        {(*reqJourney).showResults, (*reqJourney).saveResults},
+		reqStepNewPerson:      {(*reqJourney).showNewPerson, (*reqJourney).saveNewPerson},
+		reqStepMoveType:       {(*reqJourney).showMoveType, (*reqJourney).saveMoveType},
+		reqStepDestination:    {(*reqJourney).showDestination, (*reqJourney).saveDestination},
+		reqStepDate:           {(*reqJourney).showDate, (*reqJourney).saveDate},
+		reqStepDateOther:      {(*reqJourney).showDate, (*reqJourney).saveDate},
+		reqStepCourt:          {(*reqJourney).showFlags, (*reqJourney).saveFlags},
+		reqStepRisk:           {(*reqJourney).showFlags, (*reqJourney).saveFlags},
+		reqStepHealth:         {(*reqJourney).showFlags, (*reqJourney).saveFlags},
+		reqStepSpecialVehicle: {(*reqJourney).showSpecialVehicle, (*reqJourney).saveSpecialVehicle},
+		reqStepCheck:          {(*reqJourney).showCheck, (*reqJourney).submit},
 	}
 }
 
@@ -287,6 +293,8 @@ func reqMainStep(step string) string {
 		return reqStepFind
 	case reqStepDateOther:
 		return reqStepDate
+	case reqStepSpecialVehicle:
+		return reqStepHealth
 	}
 	return step
 }
@@ -312,6 +320,11 @@ func (j *reqJourney) guard(step string) string {
 			return j.url(s)
 		}
 		return ""
+	case reqStepSpecialVehicle:
+		if !j.d.hasFlag("h", reqSpecialVehicle) {
+			return j.url(reqStepHealth)
+		}
+		step = reqStepHealth
 	}
 	steps := j.steps()
 	i := slices.Index(steps, step)

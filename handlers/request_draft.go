@@ -106,6 +106,17 @@ type reqFlag struct {
 	D string `json:"d,omitempty"`
 }
 
+// hasFlag reports whether the box key of the category whose first letter
+// is c is ticked.
+func (d *reqDraft) hasFlag(c, key string) bool {
+	for _, f := range d.Flags {
+		if f.C == c && f.K == key {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *reqDraft) answered(cat string) bool { return strings.Contains(d.Answered, cat[:1]) }
 
 // setFlags replaces a category's answers.

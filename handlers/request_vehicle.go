@@ -1,0 +1,35 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/securemove/securemove/views"
+)
+
+// reqSpecialVehicle is the health box for "Does this person need to
+// travel in a special vehicle?".
+const reqSpecialVehicle = "special_vehicle"
+
+// showSpecialVehicle interrupts the journey when the person needs a
+// special vehicle: the supplier cannot send one unless it is arranged
+// with them, so the user is told what to do before going on.
+func (j *reqJourney) showSpecialVehicle() error {
+	m := views.RequestInterruption{
+		Page:    j.page(reqStepSpecialVehicle, "This person needs a special vehicle", false),
+		Heading: "This person needs a special vehicle",
+		Lines: []string{
+			"The supplier does not send a special vehicle unless it is arranged with them.",
+			"After you request this move, call the supplier's booking line to arrange the vehicle, and say what the person needs in the health details.",
+			"If the move is urgent and no vehicle can be found, contact the Population Management Unit (PMU).",
+		},
+		Continue: j.next(reqStepHealth),
+	}
+	m.Page.Back = &views.Link{Text: "Back", Href: j.url(reqStepHealth)}
+	return render(j.c, http.StatusOK, views.RequestInterruptionPage(m))
+}
+
+// saveSpecialVehicle has nothing to save: the page only tells; a POST
+// goes on as its link does.
+func (j *reqJourney) saveSpecialVehicle() error {
+	return redirect(j.c, j.next(reqStepHealth))
+}
