@@ -321,7 +321,7 @@ func (j *reqJourney) guard(step string) string {
 		}
 		return ""
 	case reqStepSpecialVehicle:
-		if !j.d.hasFlag("h", reqSpecialVehicle) {
+		if j.d.reqVehicleNeed() == "" {
 			return j.url(reqStepHealth)
 		}
 		step = reqStepHealth

@@ -815,7 +815,7 @@ func (j *reqJourney) saveFlags() error {
 	}
 	j.d.setFlags(step, flags)
 	next := j.next(step)
-	if step == reqStepHealth && j.d.hasFlag("h", reqSpecialVehicle) {
+	if step == reqStepHealth && j.d.reqVehicleNeed() != "" {
 		next = j.url(reqStepSpecialVehicle)
 	}
 	return j.saveOr(next, func() error {

@@ -44,4 +44,14 @@ func TestRequestSpecialVehicleInterruption(t *testing.T) {
 	if !found {
 		t.Errorf("check your answers does not show the special vehicle: %v", rows)
 	}
+	// Pregnant or using a wheelchair interrupts too, saying why.
+	if got := c.next(base+"/health", url.Values{"health": {"wheelchair"}}); got != base+"/special-vehicle" {
+		t.Fatalf("health with a wheelchair leads to %q", got)
+	}
+	if !strings.Contains(reqText(c.page(base+"/special-vehicle", http.StatusOK).Find("main")), "pregnant or uses a wheelchair") {
+		t.Error("the page does not say why")
+	}
+	if got := c.next(base+"/health", reqForm("health", "none")); got != base+"/check" {
+		t.Fatalf("no health needs lead to %q", got)
+	}
 }
