@@ -295,6 +295,10 @@ func moveBanners(d moveData) []views.MoveBanner {
 			out = append(out, b)
 		}
 	}
+	if d.profile.Has(moves.FlagSection46) {
+		out = append(out, views.MoveBanner{Warning: true, Title: "PACE section 46",
+			Lines: []string{"This move is subject to PACE Section 46."}})
+	}
 	if m.Lockout {
 		b := views.MoveBanner{Warning: true, Title: "Lockout"}
 		for i := len(d.events) - 1; i >= 0; i-- {

@@ -22,6 +22,8 @@ import (
 //	date          When? (today, tomorrow or another date; or earliest and
 //	              latest dates for a prison transfer)
 //	date-other    the other date
+//	section-46    Is the person subject to section 46 of PACE? (police
+//	              moves only)
 //	court         court information (court moves only)
 //	risk          risk information
 //	health        health information, with "Does this person need to
@@ -55,7 +57,10 @@ const (
 	// reqStepSpecialVehicle interrupts the journey after the health page
 	// when the person needs a special vehicle, to say what to do.
 	reqStepSpecialVehicle = "special-vehicle"
-	reqStepCheck          = "check"
+	// reqStepSection46 asks, for police moves, whether the person is
+	// subject to section 46 of PACE.
+	reqStepSection46 = "section-46"
+	reqStepCheck     = "check"
 )
 
 // reqJourney is one journey being worked on in one request.
@@ -166,6 +171,7 @@ func init() {
 		reqStepRisk:           {(*reqJourney).showFlags, (*reqJourney).saveFlags},
 		reqStepHealth:         {(*reqJourney).showFlags, (*reqJourney).saveFlags},
 		reqStepSpecialVehicle: {(*reqJourney).showSpecialVehicle, (*reqJourney).saveSpecialVehicle},
+		reqStepSection46:      {(*reqJourney).showSection46, (*reqJourney).saveSection46},
 		reqStepCheck:          {(*reqJourney).showCheck, (*reqJourney).submit},
 	}
 }
@@ -224,6 +230,9 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 // steps lists the main steps that apply to the journey, in order.
 func (j *reqJourney) steps() []string {
 	out := []string{reqStepFind, reqStepMoveType, reqStepDestination, reqStepDate}
+	if j.section46Applies() {
+		out = append(out, reqStepSection46)
+	}
 	if j.courtApplies() {
 		out = append(out, reqStepCourt)
 	}
@@ -271,6 +280,8 @@ func (j *reqJourney) complete(step string) bool {
 		return d.Date != ""
 	case reqStepCourt, reqStepRisk, reqStepHealth:
 		return d.answered(step)
+	case reqStepSection46:
+		return d.S46 != ""
 	}
 	return false
 }

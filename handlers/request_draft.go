@@ -72,6 +72,9 @@ type reqDraft struct {
 	DateFrom string `json:"df,omitempty"`
 	DateTo   string `json:"dl,omitempty"`
 
+	// S46 answers the PACE section 46 question: "yes" or "no".
+	S46 string `json:"s46,omitempty"`
+
 	// Answered lists the flag categories answered, as their first
 	// letters (r, h, c); Flags holds the boxes ticked.
 	Answered string    `json:"a,omitempty"`

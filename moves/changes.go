@@ -79,3 +79,23 @@ func changeEventSpecs() []EventSpec {
 			Description: "Staff changed the risk, health or court information of the person to be moved before they left custody."},
 	}
 }
+
+// FlagMove holds facts about the move itself that the request journey
+// asks for, kept with the profile's flags: the risk, health and court
+// pages never change them.
+const FlagMove FlagCategory = "move"
+
+// FlagSection46 marks a police move of a person held under section 46 of
+// the Police and Criminal Evidence Act (PACE): charged, and to be brought
+// before a court.
+const FlagSection46 = "pace_section_46"
+
+// Has reports whether the profile holds the flag key.
+func (pr Profile) Has(key string) bool {
+	for _, f := range pr.Flags {
+		if f.Key == key {
+			return true
+		}
+	}
+	return false
+}

@@ -339,6 +339,7 @@ var FlagLabels = map[string]string{
 	"concealed_items":         "Concealed items",
 	"other_risks":             "Other risks",
 	"special_vehicle":         "Needs to travel in a special vehicle",
+	"pace_section_46":         "Subject to PACE section 46",
 	"special_diet_or_allergy": "Special diet or allergy",
 	"health_issue":            "Health issue",
 	"medication":              "Medication",

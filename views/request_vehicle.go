@@ -8,3 +8,14 @@ type RequestInterruption struct {
 	Lines    []string
 	Continue string
 }
+
+// RequestYesNo is a journey's yes or no question.
+type RequestYesNo struct {
+	Page     Page
+	Action   string
+	Name     string
+	Question string
+	Hint     string
+	Value    string
+	Errors   Errors
+}
