@@ -17,6 +17,14 @@ func (s *Server) routes() {
 	e.GET("/static/*", staticFiles)
 	e.HEAD("/static/*", staticFiles)
 	e.GET("/health", h.Health)
+	// Test suites' endpoints: only with -test-endpoints and -demo, never in
+	// production (main refuses both there). Outside the staff app, so no
+	// session and no CSRF token: a suite calls it between tests without
+	// signing in. A test instance holds only demo data; that any page could
+	// make a browser post here is accepted for it and said in TESTING.md.
+	if s.cfg.TestEndpoints && s.cfg.Demo && !s.cfg.Production {
+		e.POST("/test/reset", h.TestReset(s.cfg.DemoStart))
+	}
 
 	// The staff app: sessions and CSRF on everything.
 	app := e.Group("", h.LoadUser, h.Sessions.CSRF)
