@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -22,11 +23,11 @@ import (
 // changeDone ends a successful change: a banner, then 303 to the move.
 func (h *Handlers) changeDone(c echo.Context, r store.RequestChanged, title, text string) error {
 	if r.Event.ID == "" {
-		h.Sessions.SetFlash(c, Flash{Title: "Nothing changed", Text: "Your answers are the ones already recorded."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "Nothing changed", Text: "Your answers are the ones already recorded."})
 	} else {
-		h.Sessions.SetFlash(c, Flash{Title: title, Text: text})
+		h.Sessions.SetFlash(c, serve.Flash{Title: title, Text: text})
 	}
-	return redirect(c, "/move/"+r.Move.ID)
+	return serve.Redirect(c, "/move/"+r.Move.ID)
 }
 
 // changeError turns the store's refusal of a change into what the form
@@ -44,7 +45,7 @@ func (h *Handlers) moveDetailsForm(c echo.Context, d moveData, fe views.Errors) 
 	f.Errors = fe
 	f.Page.HasErrors = len(fe) > 0
 	if d.m.TimeDue != nil {
-		f.TimeDue = d.m.TimeDue.In(London).Format("15:04")
+		f.TimeDue = d.m.TimeDue.In(serve.London).Format("15:04")
 	}
 	return f
 }
@@ -53,7 +54,7 @@ func (h *Handlers) moveDetailsForm(c echo.Context, d moveData, fe views.Errors) 
 // information.
 func (h *Handlers) MoveDetailsForm(c echo.Context) error {
 	return h.moveFormGet(c, moves.ActionChange, func(d moveData) error {
-		return render(c, http.StatusOK, views.MoveDetailsPage(h.moveDetailsForm(c, d, nil)))
+		return serve.Render(c, http.StatusOK, views.MoveDetailsPage(h.moveDetailsForm(c, d, nil)))
 	})
 }
 
@@ -77,13 +78,13 @@ func (h *Handlers) MoveChangeDetails(c echo.Context) error {
 		if len(errs) > 0 {
 			f := h.moveDetailsForm(c, d, errs)
 			f.TimeDue, f.Notes = timeValue, notes
-			return render(c, http.StatusUnprocessableEntity, views.MoveDetailsPage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveDetailsPage(f))
 		}
 		due := d.m.TimeDue
 		if d.m.Date != "" {
 			due = reqTimeDue(d.m.Date, hhmm)
 		}
-		u := currentUser(c)
+		u := serve.CurrentUser(c)
 		r, err := h.Store.ChangeMoveDetails(c.Request().Context(), store.MoveDetailsChange{MoveID: d.m.ID, Version: version, By: u.Username,
 			TimeDue: due, Notes: notes})
 		if err != nil {
@@ -130,7 +131,7 @@ func (h *Handlers) MoveFlagsForm(c echo.Context) error {
 		return err
 	}
 	return h.moveFormGet(c, moves.ActionChange, func(d moveData) error {
-		return render(c, http.StatusOK, views.MoveFlagsPage(h.moveFlagsForm(c, d, fp)))
+		return serve.Render(c, http.StatusOK, views.MoveFlagsPage(h.moveFlagsForm(c, d, fp)))
 	})
 }
 
@@ -178,9 +179,9 @@ func (h *Handlers) MoveChangeFlags(c echo.Context) error {
 		if len(errs) > 0 {
 			f.Errors, f.Flags.Errors = errs, errs
 			f.Page.HasErrors = true
-			return render(c, http.StatusUnprocessableEntity, views.MoveFlagsPage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveFlagsPage(f))
 		}
-		u := currentUser(c)
+		u := serve.CurrentUser(c)
 		r, err := h.Store.ChangeProfile(c.Request().Context(), store.ProfileChange{MoveID: d.m.ID, Version: version, By: u.Username,
 			Category: fp.Category, Flags: flags})
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -23,7 +24,7 @@ import (
 
 // mayRequest reports whether the user's role may request moves, and so
 // find people and change their details.
-func mayRequest(u *Principal) bool {
+func mayRequest(u *serve.Principal) bool {
 	return u != nil && (u.Role == moves.RolePMU || u.Role == moves.RolePolice || u.Role == moves.RolePrison)
 }
 
@@ -35,7 +36,7 @@ const personMovesLimit = 100
 // found, never forbidden.
 func (h *Handlers) visiblePerson(c echo.Context, id string) (moves.Person, []store.MoveRow, error) {
 	ctx := c.Request().Context()
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	p, err := h.Store.Person(ctx, id)
 	if err != nil {
 		return p, nil, err
@@ -79,12 +80,12 @@ func (h *Handlers) PersonPage(c echo.Context) error {
 	pg := h.page(c, p.FullName())
 	pg.Wide = true
 	pg.Breadcrumbs = []views.Link{{Text: "Home", Href: "/"}}
-	if mayRequest(currentUser(c)) {
+	if mayRequest(serve.CurrentUser(c)) {
 		pg.Breadcrumbs = append(pg.Breadcrumbs, views.Link{Text: "Find a person", Href: "/people"})
 	}
 	pg.Breadcrumbs = append(pg.Breadcrumbs, views.Link{Text: p.FullName()})
 	m := views.PersonPage{Page: pg, Name: p.FullName(), Details: h.personDetailRows(p), Changed: h.personChanged(c, p)}
-	if mayRequest(currentUser(c)) {
+	if mayRequest(serve.CurrentUser(c)) {
 		m.EditHref = "/person/" + p.ID + "/edit"
 	}
 	for _, r := range rows {
@@ -95,7 +96,7 @@ func (h *Handlers) PersonPage(c echo.Context) error {
 		m.Moves = append(m.Moves, views.PersonMoveRow{Reference: r.Reference, Href: "/move/" + r.ID, From: r.From,
 			To: orNotGiven(r.To), Date: date, Status: r.Status})
 	}
-	return render(c, http.StatusOK, views.PersonPageView(m))
+	return serve.Render(c, http.StatusOK, views.PersonPageView(m))
 }
 
 // moveWindowShort is a proposed move's window in short dates.
@@ -153,11 +154,11 @@ func (h *Handlers) PeopleSearch(c echo.Context) error {
 		f.LastName, f.DateOfBirth = m.LastName, dob
 		m.SearchedFor = "last name " + m.LastName + ", born " + views.ShortDate(dob)
 	default:
-		return render(c, http.StatusOK, views.PeopleSearchPage(m))
+		return serve.Render(c, http.StatusOK, views.PeopleSearchPage(m))
 	}
 	if len(m.Errors) > 0 {
 		m.Page.HasErrors = true
-		return render(c, http.StatusUnprocessableEntity, views.PeopleSearchPage(m))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.PeopleSearchPage(m))
 	}
 	f.Limit = 50
 	found, err := h.Store.FindPeople(c.Request().Context(), f)
@@ -170,7 +171,7 @@ func (h *Handlers) PeopleSearch(c echo.Context) error {
 		m.Results = append(m.Results, views.PersonResult{Name: p.FullName(), Href: "/person/" + url.PathEscape(p.ID),
 			DateOfBirth: views.ShortDate(p.DateOfBirth), PNC: orNotGiven(p.PNC), PrisonNumber: orNotGiven(p.PrisonNumber)})
 	}
-	return render(c, http.StatusOK, views.PeopleSearchPage(m))
+	return serve.Render(c, http.StatusOK, views.PeopleSearchPage(m))
 }
 
 // personEditForm fills the change form from a person.
@@ -192,7 +193,7 @@ func (h *Handlers) personForEdit(c echo.Context) (moves.Person, error) {
 	if err != nil {
 		return p, err
 	}
-	if !mayRequest(currentUser(c)) {
+	if !mayRequest(serve.CurrentUser(c)) {
 		return p, moves.Errorf(moves.Forbidden, "you may not change this person's details")
 	}
 	return p, nil
@@ -204,7 +205,7 @@ func (h *Handlers) PersonEditForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.PersonEditPage(h.personEditForm(c, p, p.FullName())))
+	return serve.Render(c, http.StatusOK, views.PersonEditPage(h.personEditForm(c, p, p.FullName())))
 }
 
 // personEditIDs map the person's fields to the inputs the summary links
@@ -233,7 +234,7 @@ func (h *Handlers) PersonEdit(c echo.Context) error {
 	m.PrisonNumber = moves.NormalizePrisonNumber(c.FormValue("prison_number"))
 	show := func(status int) error {
 		m.Page.HasErrors = len(m.Errors) > 0
-		return render(c, status, views.PersonEditPage(m))
+		return serve.Render(c, status, views.PersonEditPage(m))
 	}
 	if seen != p.UpdatedAt.UnixMicro() {
 		return h.personStale(c, p)
@@ -269,7 +270,7 @@ func (h *Handlers) PersonEdit(c echo.Context) error {
 		m.Errors = personOrder(m.Errors)
 		return show(http.StatusUnprocessableEntity)
 	}
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	res, err := h.Store.UpdatePerson(c.Request().Context(), store.PersonChange{Person: np, Seen: time.UnixMicro(seen), By: u.Username, Today: h.Today()})
 	if moves.ErrorCode(err) == moves.Conflict {
 		cur, err := h.Store.Person(c.Request().Context(), p.ID)
@@ -282,7 +283,7 @@ func (h *Handlers) PersonEdit(c echo.Context) error {
 		return err
 	}
 	if len(res.Fields) == 0 {
-		h.Sessions.SetFlash(c, Flash{Title: "Nothing changed", Text: "The details you sent are the ones already recorded."})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "Nothing changed", Text: "The details you sent are the ones already recorded."})
 	} else {
 		labels := make([]string, len(res.Fields))
 		for i, f := range res.Fields {
@@ -295,9 +296,9 @@ func (h *Handlers) PersonEdit(c echo.Context) error {
 		if len(res.Moves) > 0 {
 			text += fmt.Sprintf(" The change was added to %d move%s not yet under way, and their suppliers will be told.", len(res.Moves), plural(len(res.Moves)))
 		}
-		h.Sessions.SetFlash(c, Flash{Title: "Personal details changed", Text: text})
+		h.Sessions.SetFlash(c, serve.Flash{Title: "Personal details changed", Text: text})
 	}
-	return redirect(c, "/person/"+p.ID)
+	return serve.Redirect(c, "/person/"+p.ID)
 }
 
 func plural(n int) string {
@@ -332,5 +333,5 @@ func (h *Handlers) personStale(c echo.Context, cur moves.Person) error {
 	}
 	m.Conflict = "These details were changed by " + who + " at " + views.TimelineTime(cur.UpdatedAt) +
 		" while you were working on them. Your changes were not saved: the form now shows the details as they are. Make your changes again."
-	return render(c, http.StatusConflict, views.PersonEditPage(m))
+	return serve.Render(c, http.StatusConflict, views.PersonEditPage(m))
 }

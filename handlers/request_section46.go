@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -27,7 +28,7 @@ func (j *reqJourney) renderSection46(value string, errs views.Errors) error {
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return render(j.c, status, views.RequestYesNoPage(views.RequestYesNo{
+	return serve.Render(j.c, status, views.RequestYesNoPage(views.RequestYesNo{
 		Page:     j.page(reqStepSection46, "Is the person subject to section 46 of PACE?", len(errs) > 0),
 		Action:   j.url(reqStepSection46),
 		Name:     "s46",

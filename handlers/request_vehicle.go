@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/views"
 )
 
@@ -39,11 +40,11 @@ func (j *reqJourney) showSpecialVehicle() error {
 		Continue: j.next(reqStepHealth),
 	}
 	m.Page.Back = &views.Link{Text: "Back", Href: j.url(reqStepHealth)}
-	return render(j.c, http.StatusOK, views.RequestInterruptionPage(m))
+	return serve.Render(j.c, http.StatusOK, views.RequestInterruptionPage(m))
 }
 
 // saveSpecialVehicle has nothing to save: the page only tells; a POST
 // goes on as its link does.
 func (j *reqJourney) saveSpecialVehicle() error {
-	return redirect(j.c, j.next(reqStepHealth))
+	return serve.Redirect(j.c, j.next(reqStepHealth))
 }

@@ -495,7 +495,8 @@ func (d *DemoData) insert(u *Unit) error {
 			return err
 		}
 	}
-	return nil
+	// The rows carry their own seq and rowid values.
+	return u.s.eng.syncIdentities(u.Context(), u)
 }
 
 // demoTables is every table the migrations make but their own record,

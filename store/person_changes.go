@@ -71,7 +71,9 @@ func (s *Store) UpdatePerson(ctx context.Context, ch PersonChange) (PersonChange
 	err := s.unit(ctx, func(u *Unit) error {
 		out = PersonChanged{}
 		ctx := u.Context()
-		old, err := scanPerson(u.QueryRowContext(ctx, "SELECT "+personCols+" FROM people WHERE id = ?", p.ID))
+		// Locked (on PostgreSQL) until the commit, so that two instances
+		// changing the same person cannot both pass the check below.
+		old, err := scanPerson(u.QueryRowContext(ctx, "SELECT "+personCols+" FROM people WHERE id = ?"+s.eng.forUpdate, p.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("person")
 		}

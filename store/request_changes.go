@@ -55,7 +55,9 @@ func (s *Store) changeMove(ctx context.Context, id string, version int64, by str
 	err := s.unit(ctx, func(u *Unit) error {
 		out = RequestChanged{}
 		ctx := u.Context()
-		m, err := getMove(ctx, u.tx, id)
+		// Locked (on PostgreSQL) before the version check, so that a
+		// change from another instance waits instead of slipping between.
+		m, err := s.lockMove(ctx, u.tx, id)
 		if err != nil {
 			return err
 		}

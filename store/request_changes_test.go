@@ -7,6 +7,7 @@ import (
 
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/store/storetest"
 )
 
 func lastEvent(t *testing.T, st *store.Store, moveID string) moves.Event {
@@ -19,6 +20,10 @@ func lastEvent(t *testing.T, st *store.Store, moveID string) moves.Event {
 }
 
 func TestUpdatePersonRecordsWhoAndWhenAndLogsOpenMoves(t *testing.T) {
+	storetest.ForEachEngine(t, testUpdatePersonRecordsWhoAndWhenAndLogsOpenMoves)
+}
+
+func testUpdatePersonRecordsWhoAndWhenAndLogsOpenMoves(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	open := f.courtMove(t, f.person, "2026-11-25")
@@ -76,6 +81,10 @@ func TestUpdatePersonRecordsWhoAndWhenAndLogsOpenMoves(t *testing.T) {
 }
 
 func TestChangeMoveDetailsAndProfile(t *testing.T) {
+	storetest.ForEachEngine(t, testChangeMoveDetailsAndProfile)
+}
+
+func testChangeMoveDetailsAndProfile(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	pr := moves.Profile{PersonID: f.person.ID, Flags: []moves.Flag{{Category: moves.FlagRisk, Key: "escape"}, {Category: moves.FlagHealth, Key: "medication", Details: "Insulin"}}}
