@@ -112,6 +112,8 @@ func TestRequestCourtAppearanceByCustodyOfficer(t *testing.T) {
 		// When: tomorrow.
 		tomorrow := reqE2EDay(1)
 		must(t, page.GetByRole(*playwright.AriaRoleRadio, playwright.PageGetByRoleOptions{Name: "Tomorrow"}).Check(), "choose tomorrow")
+		reqE2EPress(t, page, "Continue", "section 46 of PACE")
+		must(t, reqE2ERole(page, *playwright.AriaRoleRadio, "Yes").Check(), "subject to section 46")
 		reqE2EPress(t, page, "Continue", "Does the court need to know anything")
 
 		must(t, reqE2ERole(page, *playwright.AriaRoleCheckbox, "Interpreter").Check(), "an interpreter")

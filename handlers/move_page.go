@@ -164,7 +164,7 @@ func (h *Handlers) MovePage(c echo.Context) error {
 		MoveID:     m.ID,
 		Reference:  m.Reference,
 		PersonName: d.person.FullName(),
-		Person:     h.movePersonRows(d),
+		Person:     movePersonLinked(h.movePersonRows(d), d.person),
 		Warnings:   moveWarningGroups(d.profile),
 		Live:       h.moveLive(c, d),
 	}))
@@ -239,6 +239,10 @@ var moveActionLinks = []struct {
 	{moves.ActionChangeDate, "date", "Change date", "govuk-button--secondary"},
 	{moves.ActionRedirect, "redirect", "Change destination", "govuk-button--secondary"},
 	{moves.ActionCancel, "cancel", "Cancel move", "govuk-button--warning"},
+	{moves.ActionChange, "details", "Change move details", "govuk-button--secondary"},
+	{moves.ActionChange, "information/risk", "Change risk information", "govuk-button--secondary"},
+	{moves.ActionChange, "information/health", "Change health information", "govuk-button--secondary"},
+	{moves.ActionChange, "information/court", "Change court information", "govuk-button--secondary"},
 }
 
 // moveActions are the actions the user may take on the move now.
@@ -291,6 +295,10 @@ func moveBanners(d moveData) []views.MoveBanner {
 			}
 			out = append(out, b)
 		}
+	}
+	if d.profile.Has(moves.FlagSection46) {
+		out = append(out, views.MoveBanner{Warning: true, Title: "PACE section 46",
+			Lines: []string{"This move is subject to PACE Section 46."}})
 	}
 	if m.Lockout {
 		b := views.MoveBanner{Warning: true, Title: "Lockout"}
@@ -396,6 +404,14 @@ func (h *Handlers) movePersonRows(d moveData) []views.MovePageRow {
 		{Key: "PNC number", Value: notRecorded(p.PNC)},
 		{Key: "Prison number", Value: notRecorded(p.PrisonNumber)},
 	}
+}
+
+// movePersonLinked links the person's name to their page.
+func movePersonLinked(rows []views.MovePageRow, p moves.Person) []views.MovePageRow {
+	if len(rows) > 0 {
+		rows[0].Href = "/person/" + p.ID
+	}
+	return rows
 }
 
 func moveAge(dob, now time.Time) int {

@@ -23,9 +23,13 @@ import (
 //	date          When? (today, tomorrow or another date; or earliest and
 //	              latest dates for a prison transfer)
 //	date-other    the other date
+//	section-46    Is the person subject to section 46 of PACE? (police
+//	              moves only)
 //	court         court information (court moves only)
 //	risk          risk information
-//	health        health information
+//	health        health information, with "Does this person need to
+//	              travel in a special vehicle?"
+//	special-vehicle  what to do when they do (an interruption page)
 //	check         Check your answers; its POST requests the move
 //
 // Questions with follow-ups of more than one part are asked on the next
@@ -51,7 +55,13 @@ const (
 	reqStepCourt       = "court"
 	reqStepRisk        = "risk"
 	reqStepHealth      = "health"
-	reqStepCheck       = "check"
+	// reqStepSpecialVehicle interrupts the journey after the health page
+	// when the person needs a special vehicle, to say what to do.
+	reqStepSpecialVehicle = "special-vehicle"
+	// reqStepSection46 asks, for police moves, whether the person is
+	// subject to section 46 of PACE.
+	reqStepSection46 = "section-46"
+	reqStepCheck     = "check"
 )
 
 // reqJourney is one journey being worked on in one request.
@@ -150,18 +160,20 @@ var reqSteps map[string]reqStepHandlers
 
 func init() {
 	reqSteps = map[string]reqStepHandlers{
-		reqStepFind:        {(*reqJourney).showFind, (*reqJourney).saveFind},
-		reqStepFindName:    {(*reqJourney).showFind, (*reqJourney).saveFind},
-		reqStepResults:     {(*reqJourney).showResults, (*reqJourney).saveResults},
-		reqStepNewPerson:   {(*reqJourney).showNewPerson, (*reqJourney).saveNewPerson},
-		reqStepMoveType:    {(*reqJourney).showMoveType, (*reqJourney).saveMoveType},
-		reqStepDestination: {(*reqJourney).showDestination, (*reqJourney).saveDestination},
-		reqStepDate:        {(*reqJourney).showDate, (*reqJourney).saveDate},
-		reqStepDateOther:   {(*reqJourney).showDate, (*reqJourney).saveDate},
-		reqStepCourt:       {(*reqJourney).showFlags, (*reqJourney).saveFlags},
-		reqStepRisk:        {(*reqJourney).showFlags, (*reqJourney).saveFlags},
-		reqStepHealth:      {(*reqJourney).showFlags, (*reqJourney).saveFlags},
-		reqStepCheck:       {(*reqJourney).showCheck, (*reqJourney).submit},
+		reqStepFind:           {(*reqJourney).showFind, (*reqJourney).saveFind},
+		reqStepFindName:       {(*reqJourney).showFind, (*reqJourney).saveFind},
+		reqStepResults:        {(*reqJourney).showResults, (*reqJourney).saveResults},
+		reqStepNewPerson:      {(*reqJourney).showNewPerson, (*reqJourney).saveNewPerson},
+		reqStepMoveType:       {(*reqJourney).showMoveType, (*reqJourney).saveMoveType},
+		reqStepDestination:    {(*reqJourney).showDestination, (*reqJourney).saveDestination},
+		reqStepDate:           {(*reqJourney).showDate, (*reqJourney).saveDate},
+		reqStepDateOther:      {(*reqJourney).showDate, (*reqJourney).saveDate},
+		reqStepCourt:          {(*reqJourney).showFlags, (*reqJourney).saveFlags},
+		reqStepRisk:           {(*reqJourney).showFlags, (*reqJourney).saveFlags},
+		reqStepHealth:         {(*reqJourney).showFlags, (*reqJourney).saveFlags},
+		reqStepSpecialVehicle: {(*reqJourney).showSpecialVehicle, (*reqJourney).saveSpecialVehicle},
+		reqStepSection46:      {(*reqJourney).showSection46, (*reqJourney).saveSection46},
+		reqStepCheck:          {(*reqJourney).showCheck, (*reqJourney).submit},
 	}
 }
 
@@ -219,6 +231,9 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 // steps lists the main steps that apply to the journey, in order.
 func (j *reqJourney) steps() []string {
 	out := []string{reqStepFind, reqStepMoveType, reqStepDestination, reqStepDate}
+	if j.section46Applies() {
+		out = append(out, reqStepSection46)
+	}
 	if j.courtApplies() {
 		out = append(out, reqStepCourt)
 	}
@@ -266,6 +281,8 @@ func (j *reqJourney) complete(step string) bool {
 		return d.Date != ""
 	case reqStepCourt, reqStepRisk, reqStepHealth:
 		return d.answered(step)
+	case reqStepSection46:
+		return d.S46 != ""
 	}
 	return false
 }
@@ -288,6 +305,8 @@ func reqMainStep(step string) string {
 		return reqStepFind
 	case reqStepDateOther:
 		return reqStepDate
+	case reqStepSpecialVehicle:
+		return reqStepHealth
 	}
 	return step
 }
@@ -313,6 +332,11 @@ func (j *reqJourney) guard(step string) string {
 			return j.url(s)
 		}
 		return ""
+	case reqStepSpecialVehicle:
+		if j.d.reqVehicleNeed() == "" {
+			return j.url(reqStepHealth)
+		}
+		step = reqStepHealth
 	}
 	steps := j.steps()
 	i := slices.Index(steps, step)

@@ -72,6 +72,9 @@ type reqDraft struct {
 	DateFrom string `json:"df,omitempty"`
 	DateTo   string `json:"dl,omitempty"`
 
+	// S46 answers the PACE section 46 question: "yes" or "no".
+	S46 string `json:"s46,omitempty"`
+
 	// Answered lists the flag categories answered, as their first
 	// letters (r, h, c); Flags holds the boxes ticked.
 	Answered string    `json:"a,omitempty"`
@@ -104,6 +107,17 @@ type reqFlag struct {
 	C string `json:"c"`
 	K string `json:"k"`
 	D string `json:"d,omitempty"`
+}
+
+// hasFlag reports whether the box key of the category whose first letter
+// is c is ticked.
+func (d *reqDraft) hasFlag(c, key string) bool {
+	for _, f := range d.Flags {
+		if f.C == c && f.K == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *reqDraft) answered(cat string) bool { return strings.Contains(d.Answered, cat[:1]) }

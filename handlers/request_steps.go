@@ -815,7 +815,11 @@ func (j *reqJourney) saveFlags() error {
 		return j.renderFlags(step, m, errs)
 	}
 	j.d.setFlags(step, flags)
-	return j.saveOr(j.next(step), func() error {
+	next := j.next(step)
+	if step == reqStepHealth && j.d.reqVehicleNeed() != "" {
+		next = j.url(reqStepSpecialVehicle)
+	}
+	return j.saveOr(next, func() error {
 		id := step
 		if len(flags) > 0 {
 			id = reqDetailsID(step, flags[0].K)

@@ -97,6 +97,9 @@ func (j *reqJourney) checkModel() (views.RequestCheck, error) {
 		move.Rows = append(move.Rows, row("Date", views.LongDate(d.Date), change(reqStepDate, "date_type"), "date"))
 	}
 	move.Rows = append(move.Rows, row("Additional information", reqOrNone(d.Notes, "None"), change(reqStepDestination, "notes"), "additional information"))
+	if j.section46Applies() {
+		move.Rows = append(move.Rows, row("Subject to PACE section 46", reqYesNo(d.S46), change(reqStepSection46, "s46"), "PACE section 46"))
+	}
 	info := views.RequestSummarySection{Title: "Risk, health and court information"}
 	for _, fp := range requestFlagPages {
 		step := string(fp.Category)
@@ -240,6 +243,9 @@ func (j *reqJourney) submit() error {
 		for _, f := range d.flags(step) {
 			nm.Flags = append(nm.Flags, moves.Flag{Category: fp.Category, Key: f.K, Details: f.D})
 		}
+	}
+	if j.section46Applies() && d.S46 == "yes" {
+		nm.Flags = append(nm.Flags, moves.Flag{Category: moves.FlagMove, Key: moves.FlagSection46})
 	}
 	var m moves.Move
 	if d.NewPerson != nil {

@@ -90,8 +90,11 @@ func requestCourtJourney(t *testing.T, c *reqClient, person moves.Person) string
 	if l := reqText(doc.Find(`label[for="date_type-2"]`)); l != "Tomorrow (Friday 4 December 2026)" {
 		t.Errorf("tomorrow's label %q", l)
 	}
-	if got := c.next(base+"/date", reqForm("date_type", "tomorrow")); got != base+"/court" {
+	if got := c.next(base+"/date", reqForm("date_type", "tomorrow")); got != base+"/section-46" {
 		t.Fatalf("date leads to %q", got)
+	}
+	if got := c.next(base+"/section-46", reqForm("s46", "no")); got != base+"/court" {
+		t.Fatalf("section 46 leads to %q", got)
 	}
 	if got := c.next(base+"/court", reqForm("court", "interpreter", "court_interpreter_details", "Polish", "court_solicitor_details", "not ticked")); got != base+"/risk" {
 		t.Fatalf("court leads to %q", got)
@@ -337,8 +340,11 @@ func TestRequestNewPerson(t *testing.T) {
 	if back := doc.Find(".govuk-back-link").AttrOr("href", ""); back != base+"/date" {
 		t.Errorf("back from the other date to %q", back)
 	}
-	if got := c.next(base+"/date-other", reqForm("date_custom", "next Friday")); got != base+"/risk" {
+	if got := c.next(base+"/date-other", reqForm("date_custom", "next Friday")); got != base+"/section-46" {
 		t.Fatalf("another date leads to %q", got)
+	}
+	if got := c.next(base+"/section-46", reqForm("s46", "no")); got != base+"/risk" {
+		t.Fatalf("section 46 leads to %q", got)
 	}
 	c.next(base+"/risk", reqForm("risk", "none"))
 	c.next(base+"/health", reqForm("health", "none"))

@@ -12,10 +12,14 @@ const (
 	ActionRedirect   Action = "redirect"
 	ActionChangeDate Action = "change_date"
 	ActionRequest    Action = "request"
+	// ActionChange changes a request before the person leaves custody:
+	// its time due and additional information, or the person's risk,
+	// health and court information (MoveUpdate, ProfileUpdate).
+	ActionChange Action = "change"
 )
 
 // Actions lists every action.
-var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest}
+var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange}
 
 func statusIn(s Status, list ...Status) bool {
 	for _, v := range list {
@@ -52,6 +56,8 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 			return s.Valid() && !s.Final()
 		case ActionChangeDate:
 			return statusIn(s, StatusRequested, StatusBooked)
+		case ActionChange:
+			return ChangeableStatus(s)
 		}
 	case RolePolice:
 		if from.Type != LocPolice {
@@ -62,6 +68,8 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 			return statusIn(s, StatusProposed, StatusRequested, StatusBooked)
 		case ActionChangeDate:
 			return statusIn(s, StatusRequested, StatusBooked)
+		case ActionChange:
+			return ChangeableStatus(s)
 		}
 	case RolePrison:
 		if !from.Type.Detained() {
@@ -72,6 +80,8 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 			return statusIn(s, StatusProposed, StatusRequested, StatusBooked)
 		case ActionChangeDate:
 			return statusIn(s, StatusRequested, StatusBooked)
+		case ActionChange:
+			return ChangeableStatus(s)
 		}
 	}
 	return false

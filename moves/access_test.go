@@ -16,17 +16,20 @@ var permitted = map[Role]map[Action][]Status{
 		ActionRedirect:   {pr, rq, bk, it},
 		ActionChangeDate: {rq, bk},
 		ActionRequest:    {pr, rq, bk, it, co, ca},
+		ActionChange:     {pr, rq, bk},
 	},
 	RolePolice: {
 		ActionCancel:     {pr, rq, bk},
 		ActionRedirect:   {pr, rq, bk},
 		ActionChangeDate: {rq, bk},
 		ActionRequest:    {pr, rq, bk, it, co, ca},
+		ActionChange:     {pr, rq, bk},
 	},
 	RolePrison: {
 		ActionCancel:     {pr, rq, bk},
 		ActionChangeDate: {rq, bk},
 		ActionRequest:    {pr, rq, bk, it, co, ca},
+		ActionChange:     {pr, rq, bk},
 	},
 	RoleCourt:    {},
 	RoleSupplier: {},
@@ -55,7 +58,7 @@ func TestAllowedEveryRoleActionStatus(t *testing.T) {
 			}
 		}
 	}
-	if cells != 6*6*6 {
+	if cells != 6*7*6 {
 		t.Errorf("%d cells", cells)
 	}
 }
@@ -94,6 +97,7 @@ func TestAllowedMatchesTransitions(t *testing.T) {
 	event := map[Action]EventType{
 		ActionApprove: EventMoveApprove, ActionReject: EventMoveReject, ActionCancel: EventMoveCancel,
 		ActionRedirect: EventMoveRedirect, ActionChangeDate: EventMoveDateChanged,
+		ActionChange: EventMoveUpdate,
 	}
 	for _, role := range Roles {
 		for a, et := range event {

@@ -122,6 +122,9 @@ type EventSpec struct {
 	// ChangesMove marks every event with a trigger on the move: status
 	// changes plus redirect, lockout and date change.
 	ChangesMove bool
+	// StaffOnly marks the changes staff make to a request in the
+	// browser; clients may read them but not post them.
+	StaffOnly bool
 	// AnyOf lists detail keys of which at least one must be given.
 	AnyOf []string
 	// Description is one plain-English sentence for the API docs.
@@ -313,7 +316,7 @@ var catalogue = append([]EventSpec{
 	{Type: EventPersonMoveVehicleSystemsFailed, Class: ClassDefault, Details: vehicleDetails(false),
 		Rels: optionalLocation, AnyOf: []string{"postcode", "location_description"},
 		Description: "A system on the vehicle carrying the person failed."},
-}, custodyEventSpecs()...)
+}, append(custodyEventSpecs(), changeEventSpecs()...)...)
 
 func moveTypeKeys() []string {
 	out := make([]string, len(MoveTypes))

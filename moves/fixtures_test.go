@@ -88,6 +88,18 @@ func validEvent(t EventType) Event {
 		e.Details["vehicle_type"] = "pro_cab"
 	case EventMoveCrossSupplierPickUp:
 		e.Rels["previous_move"] = "move-2"
+	case EventPersonUpdate:
+		e.Details["changed"] = []any{"last_name", "pnc"}
+		e.Details["last_name"] = "Smyth"
+	case EventMoveUpdate:
+		e.Details["changed"] = []any{"time_due", "additional_information"}
+		e.Details["time_due"] = "2026-03-05T10:00:00+00:00"
+		e.Details["additional_information"] = "Needs a ramp"
+	case EventProfileUpdate:
+		e.Details["category"] = "risk"
+		e.Details["added"] = []any{"violent"}
+		e.Details["removed"] = []any{"escape"}
+		e.Details["details_changed"] = []any{"self_harm"}
 	case EventMoveDateChanged:
 		e.Details["date"] = "2026-03-07"
 	case EventPersonMoveBookedIntoReceivingEstablishment:

@@ -260,7 +260,7 @@ func ClientMayPost(t EventType) bool {
 		return false
 	}
 	sub, _ := SubjectOf(t)
-	return !sp.Creation && sub != SubjectLodging && t != EventJourneyUpdate
+	return !sp.Creation && !sp.StaffOnly && sub != SubjectLodging && t != EventJourneyUpdate
 }
 
 // ValidateJourneyEvent checks an event about a journey in itself, the way

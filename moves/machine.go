@@ -94,6 +94,11 @@ func Transition(s Status, t EventType) (Status, bool) {
 		if !s.Final() && s != StatusProposed {
 			return s, true
 		}
+	case EventPersonUpdate, EventMoveUpdate, EventProfileUpdate:
+		// Only until the person leaves custody.
+		if ChangeableStatus(s) {
+			return s, true
+		}
 	case EventMoveProposed, EventMoveRequested:
 		return s, false
 	default:
@@ -116,6 +121,9 @@ var verbs = map[EventType]string{
 	EventMoveRedirect:    "redirected",
 	EventMoveLockout:     "marked as locked out",
 	EventMoveDateChanged: "given a new date",
+	EventPersonUpdate:    "changed: the person has left custody",
+	EventMoveUpdate:      "changed: the person has left custody",
+	EventProfileUpdate:   "changed: the person has left custody",
 }
 
 func statusWords(s Status) string {

@@ -32,6 +32,10 @@ var statusChanges = map[EventType]map[Status]Status{
 	EventMoveDateChanged: {rq: rq, bk: bk, it: it},
 	EventMoveProposed:    {},
 	EventMoveRequested:   {},
+	// Staff change a request only until the person leaves custody.
+	EventPersonUpdate:  {pr: pr, rq: rq, bk: bk},
+	EventMoveUpdate:    {pr: pr, rq: rq, bk: bk},
+	EventProfileUpdate: {pr: pr, rq: rq, bk: bk},
 }
 
 // informational lists, by hand, every event type that records what

@@ -324,7 +324,7 @@ func (t LocationType) Label() string { return Label(LocationTypeLabels, string(t
 var FlagKeys = map[FlagCategory][]string{
 	FlagCourt:  {"solicitor", "interpreter", "other_court"},
 	FlagRisk:   {"violent", "escape", "hold_separately", "self_harm", "concealed_items", "other_risks"},
-	FlagHealth: {"special_diet_or_allergy", "health_issue", "medication", "wheelchair", "pregnant", "other_health"},
+	FlagHealth: {"special_vehicle", "special_diet_or_allergy", "health_issue", "medication", "wheelchair", "pregnant", "other_health"},
 }
 
 // FlagLabels names each profile flag.
@@ -338,6 +338,8 @@ var FlagLabels = map[string]string{
 	"self_harm":               "Self-harm",
 	"concealed_items":         "Concealed items",
 	"other_risks":             "Other risks",
+	"special_vehicle":         "Needs to travel in a special vehicle",
+	"pace_section_46":         "Subject to PACE section 46",
 	"special_diet_or_allergy": "Special diet or allergy",
 	"health_issue":            "Health issue",
 	"medication":              "Medication",

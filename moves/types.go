@@ -144,6 +144,7 @@ type Person struct {
 	CreatedAt    time.Time
 	CreatedBy    string
 	UpdatedAt    time.Time
+	UpdatedBy    string
 }
 
 // FullName is "First Last".

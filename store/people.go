@@ -12,12 +12,12 @@ import (
 	"github.com/securemove/securemove/moves"
 )
 
-const personCols = `id, first_names, last_name, date_of_birth, gender, ethnicity, COALESCE(pnc,''), COALESCE(prison_number,''), created_at, created_by, updated_at`
+const personCols = `id, first_names, last_name, date_of_birth, gender, ethnicity, COALESCE(pnc,''), COALESCE(prison_number,''), created_at, created_by, updated_at, updated_by`
 
 func scanPerson(sc interface{ Scan(...any) error }) (moves.Person, error) {
 	var p moves.Person
 	var created, updated int64
-	err := sc.Scan(&p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.Ethnicity, &p.PNC, &p.PrisonNumber, &created, &p.CreatedBy, &updated)
+	err := sc.Scan(&p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.Ethnicity, &p.PNC, &p.PrisonNumber, &created, &p.CreatedBy, &updated, &p.UpdatedBy)
 	p.CreatedAt = fromMicros(created)
 	p.UpdatedAt = fromMicros(updated)
 	return p, err
@@ -42,7 +42,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *moves.Person, today string)
 		p.ID = uuid.NewString()
 	}
 	now := s.Now().UTC()
-	p.CreatedAt, p.UpdatedAt = now, now
+	p.CreatedAt, p.UpdatedAt, p.UpdatedBy = now, now, p.CreatedBy
 	// A new person is shown nowhere until a move names them: the unit
 	// records nothing as touched.
 	err := s.unit(ctx, func(u *Unit) error {

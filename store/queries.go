@@ -42,7 +42,7 @@ type MoveFilter struct {
 }
 
 // personColsP is personCols for the people table aliased p.
-const personColsP = `p.id, p.first_names, p.last_name, p.date_of_birth, p.gender, p.ethnicity, COALESCE(p.pnc,''), COALESCE(p.prison_number,''), p.created_at, p.created_by, p.updated_at`
+const personColsP = `p.id, p.first_names, p.last_name, p.date_of_birth, p.gender, p.ethnicity, COALESCE(p.pnc,''), COALESCE(p.prison_number,''), p.created_at, p.created_by, p.updated_at, p.updated_by`
 
 // MoveRow is a move with what a list shows beside it.
 type MoveRow struct {
@@ -141,7 +141,7 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 		var p moves.Person
 		var pc, pu int64
 		m, err := scanMove(rows, &p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.Ethnicity, &p.PNC, &p.PrisonNumber,
-			&pc, &p.CreatedBy, &pu, &r.From, &r.To)
+			&pc, &p.CreatedBy, &pu, &p.UpdatedBy, &r.From, &r.To)
 		if err != nil {
 			return nil, 0, err
 		}

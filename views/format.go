@@ -46,9 +46,11 @@ func StatusTagClass(s moves.Status) string {
 }
 
 // FlagTagClass colours warnings by category: risks red, health orange,
-// court information teal.
+// court information teal, PACE section 46 (a fact about the move) purple.
 func FlagTagClass(c moves.FlagCategory) string {
 	switch c {
+	case moves.FlagMove:
+		return "govuk-tag--purple"
 	case moves.FlagRisk:
 		return "govuk-tag--red"
 	case moves.FlagHealth:

@@ -385,6 +385,9 @@ func describe(e moves.Event, n TimelineNames) (string, string) {
 	if h, s, ok := describeRoad(e, n); ok {
 		return h, s
 	}
+	if h, s, ok := describeChange(e); ok {
+		return h, s
+	}
 	heading, ok := timelineHeadings[e.Type]
 	if !ok {
 		heading = splitWords(string(e.Type))

@@ -793,6 +793,10 @@ func TestHostileForms(t *testing.T) {
 		police.refused("date_custom "+d, http.MethodPost, step("date-other"), url.Values{"date_custom": {d}}, http.StatusUnprocessableEntity)
 	}
 	police.accepted("today", step("date"), url.Values{"date_type": {"today"}})
+	for _, p := range formPayloads {
+		police.refused("s46 "+p, http.MethodPost, step("section-46"), url.Values{"s46": {p}}, http.StatusUnprocessableEntity)
+	}
+	police.accepted("section 46", step("section-46"), url.Values{"s46": {"no"}})
 
 	flagDetails := map[string]string{}
 	for _, cat := range []string{"court", "risk", "health"} {

@@ -93,7 +93,23 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/redirect", h.MoveRedirect)
 	signedIn.GET("/move/:id/date", h.MoveDateForm)
 	signedIn.POST("/move/:id/date", h.MoveChangeDate)
+	// Changing a request until the person leaves custody: time due and
+	// additional information; risk, health or court information.
+	signedIn.GET("/move/:id/details", h.MoveDetailsForm)
+	signedIn.POST("/move/:id/details", h.MoveChangeDetails)
+	signedIn.GET("/move/:id/information/:category", h.MoveFlagsForm)
+	signedIn.POST("/move/:id/information/:category", h.MoveChangeFlags)
 	// (move section end)
+
+	// --- People: finding them, their page, changing their details ---
+	// Those who may request moves find people and see anyone's page; court
+	// and supplier staff reach a person only through a move they can see
+	// (handlers/person.go checks again and answers 404 otherwise).
+	signedIn.GET("/people", h.PeopleSearch, requesters)
+	signedIn.GET("/person/:id", h.PersonPage, viewers)
+	signedIn.GET("/person/:id/edit", h.PersonEditForm, viewers)
+	signedIn.POST("/person/:id/edit", h.PersonEdit, viewers)
+	// (people section end)
 
 	// --- Administration ---
 	// API clients: create (the secret is shown once), rotate, retire the

@@ -182,6 +182,14 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id/date", method: "GET", path: "/move/{gfdHospital}/date", want: w(see, ok, ok, nf, nf, forb, nf, see, see), note: "date"},
 		{route: "GET /move/:id/date", method: "GET", path: "/move/{bxiRequested}/date", want: w(see, ok, nf, ok, nf, forb, nf, see, see), note: "date"},
 		{route: "GET /move/:id/date", method: "GET", path: "/move/{bmiCompleted}/date", want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+		// Changing a request: those who may act on it, until the person
+		// leaves custody.
+		{route: "GET /move/:id/details", method: "GET", path: "/move/{gfdBooked}/details", want: w(see, ok, ok, nf, forb, forb, nf, see, see)},
+		{route: "GET /move/:id/details", method: "GET", path: "/move/{gfdInTransit}/details", want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
+		{route: "GET /move/:id/details", method: "GET", path: "/move/{bxiRequested}/details", want: w(see, ok, nf, ok, nf, forb, nf, see, see)},
+		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdBooked}/information/risk", want: w(see, ok, ok, nf, forb, forb, nf, see, see)},
+		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdInTransit}/information/health", want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
+		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdBooked}/information/nonsense", want: w(see, nf, nf, nf, nf, nf, nf, see, see)},
 
 		// --- Actions: the submissions (valid answers: who may, succeeds) ---
 		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bxiProposed}/approve", form: form("version", "{version:bxiProposed}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
@@ -211,6 +219,30 @@ func routeTable() []routeCase {
 			want: w(see, see, nf, see, nf, forb, nf, see, see), note: "date"},
 		{route: "POST /move/:id/date", method: "POST", path: "/move/{bmiCompleted}/date", form: form("version", "{version:bmiCompleted}", "date-day", "27", "date-month", "11", "date-year", "2026"),
 			want: w(see, forb, nf, nf, nf, nf, nf, see, see)},
+
+		// --- People ---
+		// Requesters find people and see anyone's page; court and supplier
+		// only people with a move they can see; nobody else.
+		{route: "GET /people", method: "GET", path: "/people", want: w(see, ok, ok, ok, forb, forb, forb, see, see)},
+		{route: "GET /people", method: "GET", path: "/people?by=number&number={pncQuery}", want: w(see, ok, ok, ok, forb, forb, forb, see, see)},
+		{route: "GET /people", method: "GET", path: "/people?by=number&number=nonsense", want: w(see, unpr, unpr, unpr, forb, forb, forb, see, see)},
+		{route: "GET /person/:id", method: "GET", path: "/person/{person}", want: w(see, ok, ok, ok, ok, ok, forb, see, see)},
+		{route: "GET /person/:id", method: "GET", path: "/person/{missing}", want: w(see, nf, nf, nf, nf, nf, forb, see, see)},
+		{route: "GET /person/:id/edit", method: "GET", path: "/person/{person}/edit", want: w(see, ok, ok, ok, forb, forb, forb, see, see)},
+		{route: "POST /person/:id/edit", method: "POST", path: "/person/{person}/edit",
+			form: form("seen", "{seen:person}", "first_names", "{personFirst}", "last_name", "{personLast}", "dob-day", "{personDobDay}",
+				"dob-month", "{personDobMonth}", "dob-year", "{personDobYear}", "gender", "{personGender}", "pnc", "{pnc}", "prison_number", "{personPrisonNo}"),
+			want: w(see, see, see, see, forb, forb, forb, see, see), note: "the same details: nothing changes"},
+		{route: "POST /person/:id/edit", method: "POST", path: "/person/{person}/edit", form: form("seen", "1"),
+			want: w(see, http.StatusConflict, http.StatusConflict, http.StatusConflict, forb, forb, forb, see, see), note: "a stale form"},
+		{route: "POST /move/:id/details", method: "POST", path: "/move/{gfdBooked}/details", form: form("version", "{version:gfdBooked}", "time_due", "10:00", "additional_information", "Route table note"),
+			want: w(see, see, see, nf, forb, forb, nf, see, see)},
+		{route: "POST /move/:id/details", method: "POST", path: "/move/{gfdInTransit}/details", form: form("version", "{version:gfdInTransit}", "additional_information", "Too late"),
+			want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
+		{route: "POST /move/:id/information/:category", method: "POST", path: "/move/{gfdBooked}/information/court", form: form("version", "{version:gfdBooked}", "court", "interpreter", "court_interpreter_details", "Welsh"),
+			want: w(see, see, see, nf, forb, forb, nf, see, see)},
+		{route: "POST /move/:id/information/:category", method: "POST", path: "/move/{gfdInTransit}/information/court", form: form("version", "{version:gfdInTransit}", "court", "none"),
+			want: w(see, forb, forb, nf, forb, forb, nf, see, see), note: "left custody"},
 
 		// --- Administration: API clients ---
 		{route: "GET /admin/clients", method: "GET", path: "/admin/clients", want: w(see, forb, forb, forb, forb, forb, ok, see, see)},
@@ -377,6 +409,10 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 	f.repl["{person}"] = p.ID
 	f.repl["{pnc}"] = p.PNC
 	f.repl["{pncQuery}"] = url.QueryEscape(p.PNC)
+	f.repl["{personFirst}"], f.repl["{personLast}"], f.repl["{personGender}"] = p.FirstNames, p.LastName, p.Gender
+	f.repl["{personPrisonNo}"] = p.PrisonNumber
+	dob := strings.Split(p.DateOfBirth, "-")
+	f.repl["{personDobYear}"], f.repl["{personDobMonth}"], f.repl["{personDobDay}"] = dob[0], dob[1], dob[2]
 	f.repl["{missing}"] = "3f1e0c3a-8d6b-4c59-9a7e-2b9f1d0c4e11"
 	f.repl["{today}"] = h.srv.Handlers.Today()
 	parts := strings.Split(f.moves["bxiProposed"].DateFrom, "-")
@@ -407,6 +443,13 @@ func (f *tableFixtures) expand(t *testing.T, s string) string {
 			t.Fatalf("version of %s: %v", s[i:j+1], err)
 		}
 		s = s[:i] + strconv.FormatInt(m.Version, 10) + s[j+1:]
+	}
+	if strings.Contains(s, "{seen:person}") {
+		p, err := f.h.st.Person(context.Background(), f.repl["{person}"])
+		if err != nil {
+			t.Fatalf("person: %v", err)
+		}
+		s = strings.ReplaceAll(s, "{seen:person}", strconv.FormatInt(p.UpdatedAt.UnixMicro(), 10))
 	}
 	for k, v := range f.repl {
 		s = strings.ReplaceAll(s, k, v)

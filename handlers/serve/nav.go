@@ -21,11 +21,13 @@ func NavFor(u *Principal, path string) []views.NavItem {
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
+		add("Find a person", "/people", "/people")
 	case moves.RolePolice, moves.RolePrison:
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
+		add("Find a person", "/people", "/people")
 	case moves.RoleCourt:
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")

@@ -1,0 +1,132 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/securemove/securemove/moves"
+)
+
+// Every change × role × status: allowed before the person leaves custody
+// for those who may act on the move, refused after, and refused always
+// for those who may only look.
+func TestRequestChangesByRoleAndStatus(t *testing.T) {
+	a := newMvApp(t)
+	users := map[string]*mvClient{
+		"pmu":    a.signIn(t, "pmu", ""),
+		"police": a.signIn(t, "police", "SRY016"),
+		"court":  a.signIn(t, "court", ""),
+	}
+	changes := []struct {
+		name string
+		path string
+		form url.Values
+		want moves.EventType
+	}{
+		{"details", "details", url.Values{"time_due": {"09:15"}, "additional_information": {"Needs a ramp"}}, moves.EventMoveUpdate},
+		{"risk", "information/risk", url.Values{"risk": {"escape"}, "risk_escape_details": {"Tried before"}}, moves.EventProfileUpdate},
+		{"health", "information/health", url.Values{"health": {"medication"}, "health_medication_details": {"Insulin"}}, moves.EventProfileUpdate},
+		{"court", "information/court", url.Values{"court": {"interpreter", "solicitor"}, "court_interpreter_details": {"Welsh"}}, moves.EventProfileUpdate},
+	}
+	for _, status := range moves.Statuses {
+		for role, c := range users {
+			for _, ch := range changes {
+				t.Run(string(status)+"/"+role+"/"+ch.name, func(t *testing.T) {
+					// Court appearances are requested, never proposed: a
+					// proposed move is a prison transfer, which only PMU
+					// (of these users) can see.
+					kind, refused := mvCourt, http.StatusForbidden
+					if status == moves.StatusProposed {
+						kind = mvTransfer
+						if role != "pmu" {
+							refused = http.StatusNotFound
+						}
+					}
+					m := a.fixture(kind, status)
+					allowed := role != "court" && refused == http.StatusForbidden && moves.ChangeableStatus(status)
+					wantGet := http.StatusOK
+					if !allowed {
+						wantGet = refused
+					}
+					path := "/move/" + m.ID + "/" + ch.path
+					c.page(path, wantGet)
+					form := cloneForm(ch.form)
+					form.Set("version", strconv.FormatInt(m.Version, 10))
+					form.Set("_csrf", c.csrf("/"))
+					res := c.post(path, form)
+					before := len(a.events(m.ID))
+					if !allowed {
+						if res.StatusCode != refused {
+							t.Fatalf("POST: %d, want %d", res.StatusCode, refused)
+						}
+						return
+					}
+					if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/move/"+m.ID {
+						t.Fatalf("POST: %d %s", res.StatusCode, res.Header.Get("Location"))
+					}
+					last := mvLastArrived(a.events(m.ID))
+					if last.Type != ch.want || !last.Applied || last.CreatedBy != role {
+						t.Fatalf("last event %s applied %v by %s", last.Type, last.Applied, last.CreatedBy)
+					}
+					if got := a.move(m.ID); got.Version != m.Version+1 {
+						t.Errorf("version %d, want %d", got.Version, m.Version+1)
+					}
+					// The same form again was made before the change: the
+					// conflict page names it, nothing more is recorded.
+					res = c.post(path, form)
+					if res.StatusCode != http.StatusConflict {
+						t.Fatalf("stale POST: %d", res.StatusCode)
+					}
+					if body := mvText(mvDoc(t, res).Find("main")); !strings.Contains(body, "changed") {
+						t.Errorf("conflict page %q", body)
+					}
+					if n := len(a.events(m.ID)); n != before {
+						t.Errorf("stale form recorded %d events", n-before)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestRequestChangeShownInTimelineAndOnThePage(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusRequested)
+	police := a.signIn(t, "police", "SRY016")
+	path := "/move/" + m.ID + "/information/risk"
+	// The form shows what is recorded: the fixture's violent flag.
+	doc := police.page(path, http.StatusOK)
+	if _, ok := doc.Find(`input[name="risk"][value="violent"]`).Attr("checked"); !ok {
+		t.Fatal("the recorded flag is not ticked")
+	}
+	// Nothing ticked is an error linked to the first box.
+	res := police.post(path, url.Values{"_csrf": {police.csrf(path)}, "version": {strconv.FormatInt(m.Version, 10)}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("nothing ticked: %d", res.StatusCode)
+	}
+	if mvDoc(t, res).Find(`.govuk-error-summary a[href="#risk"]`).Length() != 1 {
+		t.Error("error not linked to the question")
+	}
+	res = police.post(path, url.Values{"_csrf": {police.csrf(path)}, "version": {strconv.FormatInt(m.Version, 10)},
+		"risk": {"violent", "self_harm"}, "risk_violent_details": {"Assaulted staff"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	page := a.signIn(t, "pmu", "").page("/move/"+m.ID, http.StatusOK)
+	text := mvText(page.Find("main"))
+	for _, want := range []string{"Risk, health or court information changed", "Risk information: added Self-harm", "Self-harm"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("move page lacks %q", want)
+		}
+	}
+	// A details change with a bad time is refused, linked to the field.
+	dpath := "/move/" + m.ID + "/details"
+	cur := a.move(m.ID)
+	res = police.post(dpath, url.Values{"_csrf": {police.csrf(dpath)}, "version": {strconv.FormatInt(cur.Version, 10)}, "time_due": {"25:99"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || mvDoc(t, res).Find(`.govuk-error-summary a[href="#time_due"]`).Length() != 1 {
+		t.Errorf("bad time: %d", res.StatusCode)
+	}
+}

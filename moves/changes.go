@@ -1,0 +1,101 @@
+package moves
+
+// Changes to a request made by staff before the person leaves custody:
+// their personal details, the move's own details (time due, additional
+// information) and their risk, health and court information. Each is an
+// event in the move's log, as upstream's PersonUpdate, MoveUpdate and
+// ProfileUpdate are, so the timeline says what changed and the supplier
+// is told. They change nothing the log replays (status, places, dates):
+// the store writes the new values in the same unit of work as the event.
+const (
+	EventPersonUpdate  EventType = "PersonUpdate"
+	EventMoveUpdate    EventType = "MoveUpdate"
+	EventProfileUpdate EventType = "ProfileUpdate"
+)
+
+// ChangeableStatus reports whether a request in status s may still be
+// changed: the person has not left custody (not in transit) and the move
+// is not over (completed or cancelled).
+func ChangeableStatus(s Status) bool {
+	return s == StatusProposed || s == StatusRequested || s == StatusBooked
+}
+
+// IsChange reports whether t is one of the staff changes to a request.
+func (t EventType) IsChange() bool {
+	return t == EventPersonUpdate || t == EventMoveUpdate || t == EventProfileUpdate
+}
+
+// PersonFieldLabels names the personal details PersonUpdate may change.
+var PersonFieldLabels = map[string]string{
+	"first_names":   "First names",
+	"last_name":     "Last name",
+	"date_of_birth": "Date of birth",
+	"gender":        "Gender",
+	"pnc":           "PNC number",
+	"prison_number": "Prison number",
+}
+
+// MoveFieldLabels names the move details MoveUpdate may change.
+var MoveFieldLabels = map[string]string{
+	"time_due":               "Time due",
+	"additional_information": "Additional information",
+}
+
+// FlagCategoryLabels names each category of profile flags.
+var FlagCategoryLabels = map[string]string{
+	string(FlagRisk):   "Risk information",
+	string(FlagHealth): "Health information",
+	string(FlagCourt):  "Court information",
+}
+
+func changeEventSpecs() []EventSpec {
+	return []EventSpec{
+		{Type: EventPersonUpdate, Class: ClassDefault, StaffOnly: true, ChangesMove: true,
+			Details: []DetailSpec{
+				{Key: "changed", Kind: KindStringList, Required: true, Description: "Which personal details changed: first_names, last_name, date_of_birth, gender, pnc, prison_number."},
+				{Key: "first_names", Kind: KindString, Description: "The person's new first names."},
+				{Key: "last_name", Kind: KindString, Description: "The person's new last name."},
+				{Key: "date_of_birth", Kind: KindDate, Description: "The person's new date of birth."},
+				{Key: "gender", Kind: KindEnum, Values: Genders, Description: "The person's new gender."},
+				{Key: "pnc", Kind: KindString, Description: "The person's new PNC number (absent when removed)."},
+				{Key: "prison_number", Kind: KindString, Description: "The person's new prison number (absent when removed)."},
+			},
+			Description: "Staff changed the personal details of the person to be moved before they left custody."},
+		{Type: EventMoveUpdate, Class: ClassDefault, StaffOnly: true, ChangesMove: true,
+			Details: []DetailSpec{
+				{Key: "changed", Kind: KindStringList, Required: true, Description: "Which move details changed: time_due, additional_information."},
+				{Key: "time_due", Kind: KindDateTime, Description: "When the person is now due at the destination (absent when removed)."},
+				{Key: "additional_information", Kind: KindString, Description: "The move's new additional information (absent when removed)."},
+			},
+			Description: "Staff changed the time due or the additional information of a move before the person left custody."},
+		{Type: EventProfileUpdate, Class: ClassDefault, StaffOnly: true, ChangesMove: true,
+			Details: []DetailSpec{
+				{Key: "category", Kind: KindEnum, Required: true, Values: []string{string(FlagRisk), string(FlagHealth), string(FlagCourt)}, Description: "Which information changed: risk, health or court."},
+				{Key: "added", Kind: KindStringList, Description: "The flags now answered yes."},
+				{Key: "removed", Kind: KindStringList, Description: "The flags no longer answered yes."},
+				{Key: "details_changed", Kind: KindStringList, Description: "The flags whose details were changed."},
+			},
+			AnyOf:       []string{"added", "removed", "details_changed"},
+			Description: "Staff changed the risk, health or court information of the person to be moved before they left custody."},
+	}
+}
+
+// FlagMove holds facts about the move itself that the request journey
+// asks for, kept with the profile's flags: the risk, health and court
+// pages never change them.
+const FlagMove FlagCategory = "move"
+
+// FlagSection46 marks a police move of a person held under section 46 of
+// the Police and Criminal Evidence Act (PACE): charged, and to be brought
+// before a court.
+const FlagSection46 = "pace_section_46"
+
+// Has reports whether the profile holds the flag key.
+func (pr Profile) Has(key string) bool {
+	for _, f := range pr.Flags {
+		if f.Key == key {
+			return true
+		}
+	}
+	return false
+}

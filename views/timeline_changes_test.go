@@ -1,0 +1,38 @@
+package views
+
+import (
+	"testing"
+
+	"github.com/securemove/securemove/moves"
+)
+
+// What people read when a request is changed: every field named, new
+// values shown, removals said.
+func TestTimelineChangeSentences(t *testing.T) {
+	tests := []struct {
+		typ      moves.EventType
+		details  map[string]any
+		heading  string
+		sentence string
+	}{
+		{moves.EventPersonUpdate, map[string]any{"changed": []any{"last_name", "pnc"}, "last_name": "Smyth"},
+			"Personal details changed", "Changed last name to Smyth; PNC number removed."},
+		{moves.EventPersonUpdate, map[string]any{"changed": []string{"date_of_birth", "gender"}, "date_of_birth": "1990-03-27", "gender": "non_binary"},
+			"Personal details changed", "Changed date of birth to 27 March 1990; gender to Non-binary."},
+		{moves.EventMoveUpdate, map[string]any{"changed": []any{"time_due", "additional_information"}, "time_due": "2026-12-03T09:30:00Z"},
+			"Move details changed", "Changed time due to 09:30 on Thursday 3 December 2026; additional information removed."},
+		{moves.EventMoveUpdate, map[string]any{"changed": []any{"additional_information"}, "additional_information": "Uses a wheelchair"},
+			"Move details changed", "Changed additional information to “Uses a wheelchair”."},
+		{moves.EventProfileUpdate, map[string]any{"category": "risk", "added": []any{"violent", "escape"}, "removed": []any{"self_harm"}},
+			"Risk, health or court information changed", "Risk information: added Violent, Escape risk; removed Self-harm."},
+		{moves.EventProfileUpdate, map[string]any{"category": "health", "details_changed": []any{"medication"}},
+			"Risk, health or court information changed", "Health information: changed the details of Medication."},
+	}
+	for _, tt := range tests {
+		e := moves.Event{Type: tt.typ, Applied: true, Details: tt.details}
+		got := DescribeEvent(e, tlNames)
+		if got.Heading != tt.heading || got.Sentence != tt.sentence {
+			t.Errorf("%s %v:\n got %q / %q\nwant %q / %q", tt.typ, tt.details, got.Heading, got.Sentence, tt.heading, tt.sentence)
+		}
+	}
+}
