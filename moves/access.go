@@ -6,6 +6,7 @@ type Role string
 // Roles, as DOMAIN.md's "Who uses it" table names them.
 const (
 	RolePMU      Role = "pmu"
+	RoleOCA      Role = "oca"
 	RolePolice   Role = "police"
 	RolePrison   Role = "prison"
 	RoleCourt    Role = "court"
@@ -14,7 +15,7 @@ const (
 )
 
 // Roles lists every role.
-var Roles = []Role{RolePMU, RolePolice, RolePrison, RoleCourt, RoleSupplier, RoleAdmin}
+var Roles = []Role{RolePMU, RoleOCA, RolePolice, RolePrison, RoleCourt, RoleSupplier, RoleAdmin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return containsRole(Roles, r) }
@@ -69,6 +70,13 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 		return len(MoveTypesFor(role, from.Type)) > 0
 	}
 	s := m.Status
+	if m.AllocationID != "" {
+		// An allocation's places change date together (the allocation's
+		// own page), and only PMU, who made it, cancels one of them.
+		if a == ActionChangeDate || (a == ActionCancel && role != RolePMU) {
+			return false
+		}
+	}
 	switch role {
 	case RolePMU:
 		switch a {

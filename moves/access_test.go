@@ -28,13 +28,16 @@ var permitted = map[Role]map[Action][]Status{
 		ActionChangeDate: {rq, bk},
 		ActionRequest:    {pr, rq, bk, it, co, ca},
 	},
+	// oca fills and empties allocations' places (AllocationAllowed) and
+	// takes no action on a move itself.
+	RoleOCA:      {},
 	RoleCourt:    {},
 	RoleSupplier: {},
 	RoleAdmin:    {},
 }
 
 var homeType = map[Role]LocationType{
-	RolePMU: LocPrison, RolePolice: LocPolice, RolePrison: LocPrison,
+	RolePMU: LocPrison, RoleOCA: LocPrison, RolePolice: LocPolice, RolePrison: LocPrison,
 	RoleCourt: LocCourt, RoleSupplier: LocPolice, RoleAdmin: LocPolice,
 }
 
@@ -55,7 +58,7 @@ func TestAllowedEveryRoleActionStatus(t *testing.T) {
 			}
 		}
 	}
-	if cells != 6*6*6 {
+	if cells != len(Roles)*6*6 {
 		t.Errorf("%d cells", cells)
 	}
 }

@@ -153,8 +153,14 @@ func TestMigrationsApplyOnceAndRecord(t *testing.T) {
 	if v1 != v2 {
 		t.Fatalf("version changed on reopen: %d → %d", v1, v2)
 	}
-	if n := countRows(t, st, "schema_migrations"); n != v1 {
-		t.Fatalf("%d migrations recorded, want %d", n, v1)
+	// Numbers are handed out ahead of time, so there may be gaps: one row
+	// per file, whatever the numbers.
+	files, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, st, "schema_migrations"); n != len(files) {
+		t.Fatalf("%d migrations recorded, want %d", n, len(files))
 	}
 	var fk, journal string
 	st.DB().QueryRow("PRAGMA foreign_keys").Scan(&fk)
