@@ -17,9 +17,15 @@ func navFor(u *Principal, path string) []views.NavItem {
 	case "pmu":
 		add("Home", "/", "")
 		add("Requests to review", "/moves/review", "/moves/review")
+		add("Allocations", "/allocations", "/allocation")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
+	case "oca":
+		add("Home", "/", "")
+		add("Allocations", "/allocations", "/allocation")
+		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
+		add("Incoming", "/moves/incoming", "/moves/incoming")
 	case "police", "prison":
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
@@ -33,6 +39,7 @@ func navFor(u *Principal, path string) []views.NavItem {
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
+		add("Allocations", "/allocations", "/allocation")
 	case "admin":
 		add("Home", "/", "")
 		add("Users", "/admin/users", "/admin/users")

@@ -18,6 +18,7 @@ import (
 // RoleLabels names each role for people.
 var RoleLabels = map[string]string{
 	"pmu":      "Population Management Unit (PMU)",
+	"oca":      "Allocation staff at a prison (OCA)",
 	"police":   "Police custody suite staff",
 	"prison":   "Prison staff",
 	"court":    "Court staff",
@@ -39,6 +40,7 @@ func RoleLabel(role string) string {
 var RoleLocationTypes = map[string][]moves.LocationType{
 	"police": {moves.LocPolice},
 	"prison": {moves.LocPrison, moves.LocYOI, moves.LocSCH, moves.LocSTC},
+	"oca":    {moves.LocPrison, moves.LocYOI, moves.LocSCH, moves.LocSTC},
 	"court":  {moves.LocCourt},
 }
 
@@ -48,6 +50,7 @@ var roleLocationWords = map[string]string{
 	"police": "A police user's locations must be police custody suites",
 	"prison": "A prison user's locations must be prisons, young offender institutions, secure children's homes or secure training centres",
 	"court":  "A court user's locations must be courts",
+	"oca":    "An allocation user's locations must be prisons, young offender institutions, secure children's homes or secure training centres",
 }
 
 // RoleHoldsLocations reports whether users of a role hold locations.

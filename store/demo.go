@@ -175,6 +175,7 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 		{Username: "pmu", FullName: "Priya Sharma", Role: "pmu"},
 		{Username: "police", FullName: "Dan Mitchell", Role: "police", LocationIDs: []string{byCode["SRY016"].ID, byCode["SRY014"].ID}},
 		{Username: "prison", FullName: "Helen Carter", Role: "prison", LocationIDs: []string{byCode["BXI"].ID}},
+		{Username: "oca", FullName: "Olu Adeyemi", Role: "oca", LocationIDs: []string{byCode["BAI"].ID}},
 		{Username: "court", FullName: "Gareth Jones", Role: "court", LocationIDs: []string{byCode["GUILCC"].ID}},
 		{Username: "supplier", FullName: "Sam Okoro", Role: "supplier", SupplierID: suppliers["serco"]},
 		{Username: "admin", FullName: "Alex Admin", Role: "admin"},
@@ -373,5 +374,46 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 			}
 		}
 	}
+	if err := s.seedDemoAllocations(ctx, byCode, people, day(0), day); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+// seedDemoAllocations makes three allocations from HMP Belmarsh (where the
+// demo oca user works): one waiting for people, one partly filled, one
+// cancelled.
+func (s *Store) seedDemoAllocations(ctx context.Context, byCode map[string]moves.Location, people []moves.Person, today string, day func(int) string) error {
+	crit := moves.Criteria{Estate: moves.EstateAdultMale, PrisonerCategory: "c", SentenceLength: "any",
+		ComplexCases: moves.ComplexCaseAnswers([]string{"hold_separately", "self_harm", "mental_health_issue", "under_drug_treatment"})}
+	mk := func(n int, to string, off int) (AllocationRow, error) {
+		return s.CreateAllocation(ctx, moves.NewAllocation{Count: n, FromID: byCode["BAI"].ID, ToID: byCode[to].ID, Date: day(off),
+			Criteria: crit, RequestedBy: "Priya Sharma"}, "pmu", today)
+	}
+	if _, err := mk(3, "WWI", 3); err != nil {
+		return fmt.Errorf("demo allocation: %w", err)
+	}
+	part, err := mk(2, "BXI", 4)
+	if err != nil {
+		return fmt.Errorf("demo allocation: %w", err)
+	}
+	places, err := s.AllocationPlaces(ctx, part.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		if p.PrisonNumber == "" {
+			continue
+		}
+		if _, err := s.FillAllocationPlace(ctx, FillPlace{MoveID: places[0].ID, PersonID: p.ID, Agreed: true, AgreedBy: "Governor Ellis"},
+			AllocationChange{By: "oca", Role: moves.RoleOCA}); err != nil {
+			return fmt.Errorf("demo allocation place: %w", err)
+		}
+		break
+	}
+	gone, err := mk(2, "WWI", 5)
+	if err != nil {
+		return fmt.Errorf("demo allocation: %w", err)
+	}
+	return s.CancelAllocation(ctx, gone.ID, "lack_of_space_at_receiving_establishment", "", AllocationChange{By: "pmu", Role: moves.RolePMU})
 }

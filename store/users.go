@@ -14,7 +14,7 @@ import (
 )
 
 // Roles lists the roles a user may have.
-var Roles = []string{"pmu", "police", "prison", "court", "supplier", "admin"}
+var Roles = []string{"pmu", "oca", "police", "prison", "court", "supplier", "admin"}
 
 // User is a person who signs in to the staff app.
 type User struct {
