@@ -21,7 +21,7 @@ func (h *Handlers) allocActionFrame(c echo.Context, a store.AllocationRow, title
 	p := h.page(c, title)
 	p.HasErrors = len(errs) > 0
 	return views.AllocForm{Page: p, Errors: errs, Caption: allocHeading(a), Heading: title, Action: action, Button: button,
-		Back: views.Link{Text: "Go back to the allocation", Href: allocHref(a.ID)},
+		Back:   views.Link{Text: "Go back to the allocation", Href: allocHref(a.ID)},
 		Hidden: []views.Hidden{{Name: "version", Value: fmt.Sprint(a.Version)}}}
 }
 

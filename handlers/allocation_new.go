@@ -21,10 +21,10 @@ import (
 
 // allocAnswers is what the wizard has been told so far.
 type allocAnswers struct {
-	na                 moves.NewAllocation
-	count              string // as typed
-	criteria           bool   // the criteria page has been answered
-	full, hasOther     string // "yes"/"no"
+	na             moves.NewAllocation
+	count          string // as typed
+	criteria       bool   // the criteria page has been answered
+	full, hasOther string // "yes"/"no"
 }
 
 // allocAnswerKeys are the fields carried from step to step.
@@ -333,7 +333,7 @@ func (h *Handlers) AllocationConfirmation(c echo.Context) error {
 		return err
 	}
 	v := views.AllocConfirmation{Page: h.page(c, "Allocation requested"), Title: "Allocation requested",
-		Text: fmt.Sprintf("The request for %s from %s to %s on %s has been sent", peopleCount(a.Total), a.From, a.To, views.LongDate(a.Date)),
+		Text:  fmt.Sprintf("The request for %s from %s to %s on %s has been sent", peopleCount(a.Total), a.From, a.To, views.LongDate(a.Date)),
 		Links: []views.Link{{Text: "View the allocation", Href: allocHref(a.ID)}, {Text: "View all allocations", Href: "/allocations/" + weekStart(a.Date)}}}
 	return render(c, http.StatusOK, views.AllocConfirmationPage(v))
 }
