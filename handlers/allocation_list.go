@@ -239,3 +239,21 @@ func (h *Handlers) AllocationListCSV(c echo.Context) error {
 	return writeCSV(c, "allocations-"+q.week+".csv",
 		[]string{"Allocation", "People", "Added", "Progress", "Move from", "Move to", "Date", "Estate", "Requested by"}, out)
 }
+
+// homeAllocations counts this week's allocations the user may see by
+// status, each linking into the list.
+func (h *Handlers) homeAllocations(c echo.Context, u *Principal) (views.HomeSection, error) {
+	mon := weekStart(h.Today())
+	f := allocScope(u)
+	f.DateFrom, f.DateTo = mon, addDays(mon, 6)
+	counts, err := h.Store.CountAllocationsByStatus(c.Request().Context(), f)
+	if err != nil {
+		return views.HomeSection{}, err
+	}
+	list := views.HomeCountList{Caption: "Allocations for this week, " + listDateRange(mon, addDays(mon, 6))}
+	for _, st := range moves.AllocationStatuses {
+		list.Counts = append(list.Counts, views.CountLink{Count: counts[st], Label: allocStatusTabs[st],
+			Href: "/allocations/" + mon + "?status=" + string(st)})
+	}
+	return views.HomeSection{Heading: "Allocations", ID: "home-allocations", Lists: []views.HomeCountList{list}}, nil
+}

@@ -276,3 +276,22 @@ func allocTabs(doc *goquery.Document) string {
 	doc.Find(`nav[aria-label="Allocation status"] li`).Each(func(_ int, s *goquery.Selection) { out = append(out, listsText(s)) })
 	return strings.Join(out, "|")
 }
+
+// Home for PMU and oca counts this week's allocations, linking into the list.
+func TestHomeCountsThisWeeksAllocations(t *testing.T) {
+	a := newListsApp(t)
+	for _, who := range []string{"pmu", "oca"} {
+		doc := a.signIn(t, who, "").page("/", http.StatusOK)
+		sec := doc.Find("#home-allocations")
+		if got := listsText(sec); !strings.Contains(got, "Allocations for this week") {
+			t.Fatalf("%s home: %q", who, listsText(doc.Find("main")))
+		}
+		link := sec.Find(`a[href="/allocations/2026-11-30?status=unfilled"]`)
+		if !strings.Contains(listsText(link), "1") {
+			t.Errorf("%s: unfilled link %q", who, listsText(sec))
+		}
+	}
+	if doc := a.signIn(t, "prison", "").page("/", http.StatusOK); doc.Find("#home-allocations").Length() != 0 {
+		t.Error("prison staff see allocations on their home page")
+	}
+}

@@ -38,6 +38,13 @@ func (h *Handlers) Home(c echo.Context) error {
 		}
 		m.Sections = append(m.Sections, s)
 	}
+	if u.Role == "pmu" || u.Role == "oca" {
+		s, err := h.homeAllocations(c, u)
+		if err != nil {
+			return err
+		}
+		m.Sections = append(m.Sections, s)
+	}
 	dateLabel := "Today, " + views.LongDate(today)
 	section := func(dir ListDir, heading string) (views.HomeSection, error) {
 		counts, err := h.Store.CountByStatus(ctx, h.dayFilter(u, dir, today))
