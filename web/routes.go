@@ -174,6 +174,16 @@ func (s *Server) routes() {
 	api.GET("/reference/locations/:id", h.GetLocation)
 	api.GET("/reference/suppliers", h.ListSuppliers)
 	api.GET("/reference/suppliers/:key", h.GetSupplier)
+	api.GET("/reference/regions", h.ListRegions)
+	api.GET("/reference/allocation_complex_cases", h.ListComplexCases)
+	// Allocations: every client reads (a supplier's only those it
+	// carries); only internal clients change them.
+	api.GET("/allocations", h.ListAllocations)
+	api.POST("/allocations", h.PostAllocation)
+	api.POST("/allocations/filtered", h.ListAllocations)
+	api.GET("/allocations/:id", h.GetAllocation)
+	api.PATCH("/allocations/:id", h.PatchAllocation)
+	api.POST("/allocations/:id/cancel", h.CancelAllocationAPI)
 	// (api section end)
 
 	e.RouteNotFound("/*", h.NotFound)

@@ -106,6 +106,7 @@ func routeTable() []routeCase {
 		unpr  = http.StatusUnprocessableEntity
 		slow  = http.StatusTooManyRequests
 		conf  = http.StatusConflict
+		none  = http.StatusNoContent
 	)
 	// Every staff page signed out (and so for the API columns, which have
 	// no session): 303 to sign-in.
@@ -333,6 +334,18 @@ func routeTable() []routeCase {
 		{route: "GET /api/reference/locations/:id", method: "GET", path: "/api/reference/locations/{GUILCC}", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/suppliers", method: "GET", path: "/api/reference/suppliers", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/suppliers/:key", method: "GET", path: "/api/reference/suppliers/serco", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/reference/regions", method: "GET", path: "/api/reference/regions", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/reference/allocation_complex_cases", method: "GET", path: "/api/reference/allocation_complex_cases", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/allocations", method: "GET", path: "/api/allocations", want: allAPI401(ok, ok), oca: unau},
+		{route: "POST /api/allocations/filtered", method: "POST", path: "/api/allocations/filtered?filter[status]=unfilled", body: `{}`, want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/allocations/:id", method: "GET", path: "/api/allocations/{allocOpen}", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/allocations/:id", method: "GET", path: "/api/allocations/{missing}", want: allAPI401(nf, nf), oca: unau},
+		{route: "POST /api/allocations", method: "POST", path: "/api/allocations", body: `{"data":{"type":"allocations","attributes":{"moves_count":2,"date":"{allocDate}","estate":"juvenile_male","complete_in_full":false},"relationships":{"from_location":{"data":{"type":"locations","id":"{BAI}"}},"to_location":{"data":{"type":"locations","id":"{BXI}"}}}}}`,
+			want: allAPI401(forb, made), oca: unau, note: "only internal clients make allocations"},
+		{route: "PATCH /api/allocations/:id", method: "PATCH", path: "/api/allocations/{allocOpen}", body: `{"data":{"type":"allocations","attributes":{"date":"{allocDate}","date_changed_reason":"other"}}}`,
+			want: allAPI401(forb, ok), oca: unau},
+		{route: "POST /api/allocations/:id/cancel", method: "POST", path: "/api/allocations/{allocOpen}/cancel", body: `{"data":{"type":"allocations","attributes":{"timestamp":"2026-11-22T10:00:00Z","cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(forb, none), oca: unau},
 		{route: "POST /api/events", method: "POST", path: "/api/events", body: `{"data":{"type":"events","attributes":{"event_type":"MoveNotifyPremisesOfArrivalIn30Mins","occurred_at":"2026-11-22T09:30:00Z","recorded_at":"2026-11-22T09:30:05Z","details":{}},"relationships":{"eventable":{"data":{"type":"moves","id":"{gfdBooked}"}}}}}`,
 			want: allAPI401(made, made), oca: unau},
 		{route: "POST /api/events", method: "POST", path: "/api/events", body: `{"data":{"type":"events","attributes":{"event_type":"MoveNotifyPremisesOfArrivalIn30Mins","occurred_at":"2026-11-22T09:30:00Z","recorded_at":"2026-11-22T09:30:05Z","details":{}},"relationships":{"eventable":{"data":{"type":"moves","id":"{bmiCompleted}"}}}}}`,
@@ -658,6 +671,12 @@ func checkAnswer(method, path, col string, r response) string {
 		}
 		if r.StatusCode == http.StatusOK && body["access_token"] == nil || r.StatusCode != http.StatusOK && body["error"] == nil {
 			return fmt.Sprintf("OAuth answer without access_token or error: %.200s", r.body)
+		}
+		return ""
+	case api && r.StatusCode == http.StatusNoContent:
+		// An allocation's cancel answers 204, as upstream's does: no body.
+		if len(r.body) != 0 {
+			return fmt.Sprintf("204 with a body: %.200s", r.body)
 		}
 		return ""
 	case api:
