@@ -40,8 +40,11 @@ func allocScope(u *Principal) store.AllocationFilter {
 	var f store.AllocationFilter
 	switch u.Role {
 	case "pmu":
-		if u.Current != nil {
+		switch {
+		case u.Current != nil:
 			f.EitherIDs = []string{u.Current.ID}
+		case u.Region != nil:
+			f.EitherIDs = append([]string{"-"}, u.RegionLocationIDs...)
 		}
 	case "oca":
 		if u.Current != nil {

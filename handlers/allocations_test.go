@@ -295,3 +295,46 @@ func TestHomeCountsThisWeeksAllocations(t *testing.T) {
 		t.Error("prison staff see allocations on their home page")
 	}
 }
+
+// PMU may choose a region as the current location: the header names it
+// and the lists cover the region's locations only.
+func TestPMUChoosesARegion(t *testing.T) {
+	a := newListsApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	doc := pmu.page("/locations", http.StatusOK)
+	regionID := func(title string) string {
+		var v string
+		doc.Find(`input[name="location"]`).Each(func(_ int, s *goquery.Selection) {
+			id, _ := s.Attr("id")
+			if strings.HasPrefix(listsText(doc.Find(`label[for="`+id+`"]`)), title) {
+				v = s.AttrOr("value", "")
+			}
+		})
+		if !strings.HasPrefix(v, "region:") {
+			t.Fatalf("no region %q offered", title)
+		}
+		return v
+	}
+	london, north := regionID("london. London and the East of England"), regionID("north. North East")
+	choose := func(v string) {
+		t.Helper()
+		wantSeeOther(t, allocPost(pmu, "/locations", "/locations", url.Values{"location": {v}, "next": {"/allocations/2026-11-30"}}), "/allocations/2026-11-30")
+	}
+	choose(london)
+	doc = pmu.page("/allocations/2026-11-30", http.StatusOK)
+	if got := allocTabs(doc); got != "1 unfilled|0 filled|0 cancelled" {
+		t.Errorf("London's allocations %q", got)
+	}
+	if !strings.Contains(listsText(doc.Find("header")), "London and the East of England") {
+		t.Errorf("header does not name the region: %s", listsText(doc.Find("header")))
+	}
+	choose(north)
+	if got := allocTabs(pmu.page("/allocations/2026-11-30", http.StatusOK)); got != "0 unfilled|0 filled|0 cancelled" {
+		t.Errorf("the North's allocations %q", got)
+	}
+	// Another role may not choose a region.
+	oca := a.signIn(t, "oca", "")
+	if res := allocPost(oca, "/locations", "/locations", url.Values{"location": {london}, "next": {"/"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("oca choosing a region: %d", res.StatusCode)
+	}
+}

@@ -21,7 +21,14 @@ type Principal struct {
 	// Current is the chosen location; empty for PMU's "all locations".
 	Current      *moves.Location
 	LocationName string
+	// Region is the region PMU chose instead of one location; its lists
+	// then cover RegionLocationIDs.
+	Region            *moves.Region
+	RegionLocationIDs []string
 }
+
+// regionChoicePrefix marks a region in the location choice and session.
+const regionChoicePrefix = "region:"
 
 // RoleOf is the user's role as the domain names it.
 func (p *Principal) RoleOf() moves.Role { return moves.Role(p.Role) }
@@ -72,7 +79,24 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if loc := h.Sessions.str(c, keyLocation); loc != "" {
+		if loc := h.Sessions.str(c, keyLocation); u.Role == "pmu" && strings.HasPrefix(loc, regionChoicePrefix) {
+			rs, err := h.Store.Regions(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if regionChoicePrefix+r.ID == loc {
+					r := r
+					p.Region, p.LocationName = &r, r.Name
+					p.RegionLocationIDs = []string{}
+					for _, l := range p.Locations {
+						if l.RegionID == r.ID {
+							p.RegionLocationIDs = append(p.RegionLocationIDs, l.ID)
+						}
+					}
+				}
+			}
+		} else if loc != "" {
 			if i := slices.IndexFunc(p.Locations, func(l moves.Location) bool { return l.ID == loc }); i >= 0 {
 				// A copy: PMU's Locations are shared by every request.
 				l := p.Locations[i]
@@ -80,7 +104,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 				p.LocationName = l.Title
 			}
 		}
-		if p.Current == nil {
+		if p.Current == nil && p.Region == nil {
 			switch {
 			case len(p.Locations) == 1 && u.Role != "pmu":
 				l := p.Locations[0]
@@ -251,7 +275,17 @@ func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int
 	if len(errs) > 0 {
 		m.Page.HasErrors = true
 	}
-	m.AllChecked = m.AllowAll && u.Current == nil
+	m.AllChecked = m.AllowAll && u.Current == nil && u.Region == nil
+	if u.Role == "pmu" {
+		rs, err := h.Store.Regions(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			m.Regions = append(m.Regions, views.LocationChoice{ID: regionChoicePrefix + r.ID, Title: r.Key + ". " + r.Name,
+				Checked: u.Region != nil && u.Region.ID == r.ID})
+		}
+	}
 	for _, l := range u.Locations {
 		m.Locations = append(m.Locations, views.LocationChoice{ID: l.ID, Title: l.Title, Type: string(l.Type),
 			Checked: u.Current != nil && u.Current.ID == l.ID})
@@ -267,6 +301,8 @@ func (h *Handlers) ChooseLocation(c echo.Context) error {
 	switch {
 	case loc == "all" && u.Role == "pmu":
 		h.Sessions.set(c, keyLocation, "")
+	case u.Role == "pmu" && strings.HasPrefix(loc, regionChoicePrefix) && h.regionExists(c, strings.TrimPrefix(loc, regionChoicePrefix)):
+		h.Sessions.set(c, keyLocation, loc)
 	case loc != "" && u.HasLocation(loc):
 		h.Sessions.set(c, keyLocation, loc)
 	default:
@@ -348,4 +384,18 @@ func (t *Throttle) Reset(username string) {
 	t.mu.Lock()
 	delete(t.failures, throttleKey(username))
 	t.mu.Unlock()
+}
+
+// regionExists reports whether id is a region's.
+func (h *Handlers) regionExists(c echo.Context, id string) bool {
+	rs, err := h.Store.Regions(c.Request().Context())
+	if err != nil {
+		return false
+	}
+	for _, r := range rs {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
 }

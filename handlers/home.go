@@ -151,6 +151,10 @@ func (h *Handlers) scopeFilter(u *Principal) store.MoveFilter {
 	var f store.MoveFilter
 	switch u.Role {
 	case "pmu":
+		if u.Region != nil {
+			// A region chosen: its locations' moves, from or to.
+			f.EitherIDs = append([]string{"-"}, u.RegionLocationIDs...)
+		}
 	case "admin":
 		f.IDs = []string{"-"} // administrators see no moves
 	case "supplier":
