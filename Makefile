@@ -22,6 +22,7 @@ check: ## gofmt, go vet and generated templ files up to date
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './*/node_modules/*')); \
 	  if [[ -n $$out ]]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags e2e ./e2e
 	bash scripts/check-templ.sh
 
 e2e-deps: ## install Chromium and playwright-core for the browser tests
@@ -29,13 +30,13 @@ e2e-deps: ## install Chromium and playwright-core for the browser tests
 
 test: check e2e-deps ## every test, browser tests included
 	$(GO) test -race -count=1 -timeout 20m $(PKGS_RACE)
-	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
+	$(GO) test -tags e2e -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
 
 test-unit:
 	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /e2e)
 
 test-e2e: e2e-deps
-	$(GO) test -count=1 -v ./e2e
+	$(GO) test -tags e2e -count=1 -timeout 20m -v ./e2e
 
 clean:
 	rm -rf bin

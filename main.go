@@ -61,6 +61,10 @@ type config struct {
 	tokenTTL   time.Duration
 	tls        bool
 	production bool
+	// now, when set, is the service's clock at start (-now): "today" and
+	// the demo data are placed around it. testEndpoints adds /test/reset.
+	now           string
+	testEndpoints bool
 }
 
 func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
@@ -91,6 +95,26 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 		ttl = time.Hour
 	}
 	fs.DurationVar(&cfg.tokenTTL, "token-ttl", ttl, "lifetime of API access tokens (SECUREMOVE_TOKEN_TTL)")
+	fs.StringVar(&cfg.now, "now", env("SECUREMOVE_NOW", ""), "fix the clock at start, e.g. 2026-01-15T09:00:00Z: today and the demo data follow it; for demo and tests, never in production (SECUREMOVE_NOW)")
+	fs.BoolVar(&cfg.testEndpoints, "test-endpoints", envBool("SECUREMOVE_TEST_ENDPOINTS", false), "with -demo, serve POST /test/reset for test suites; never in production (SECUREMOVE_TEST_ENDPOINTS)")
+}
+
+// clock is the service's clock: the real one, or with -now one that starts
+// at the given instant and runs from there, so that events posted a second
+// apart are a second apart.
+func clock(cfg config) (func() time.Time, error) {
+	if cfg.now == "" {
+		return time.Now, nil
+	}
+	if cfg.production {
+		return nil, errors.New("-now (SECUREMOVE_NOW) is for demo and test use and never allowed when SECUREMOVE_ENV=production")
+	}
+	at, err := time.Parse(time.RFC3339, cfg.now)
+	if err != nil {
+		return nil, fmt.Errorf("-now %q: give an RFC 3339 time such as 2026-01-15T09:00:00Z", cfg.now)
+	}
+	started := time.Now()
+	return func() time.Time { return at.Add(time.Since(started)) }, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -100,8 +124,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			args = args[1:]
 		case "clients":
 			return runClients(ctx, args[1:], getenv, stdout, stderr)
+		case "testing-guide":
+			return runTestingGuide(args[1:], stdout, stderr)
 		default:
-			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients\n", args[0])
+			fmt.Fprintf(stderr, "unknown command %q; commands: serve (default), clients, testing-guide\n", args[0])
 			return 2
 		}
 	}
@@ -144,6 +170,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if cfg.production && cfg.demo {
 		return errors.New("demo mode is never allowed when SECUREMOVE_ENV=production")
 	}
+	if cfg.production && cfg.testEndpoints {
+		return errors.New("-test-endpoints is never allowed when SECUREMOVE_ENV=production")
+	}
+	if cfg.testEndpoints && !cfg.demo {
+		return errors.New("-test-endpoints needs -demo: /test/reset puts the demo data back")
+	}
+	now, err := clock(cfg)
+	if err != nil {
+		return err
+	}
+	demoStart := now()
 	key, err := sessionKey(cfg)
 	if err != nil {
 		return err
@@ -157,6 +194,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	st.Now = now
 	defer func() {
 		if err := st.Close(); err != nil {
 			log.Error("closing database", "err", err)
@@ -165,18 +203,26 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		}
 	}()
 	if cfg.demo {
-		seeded, err := st.SeedDemo(ctx, time.Now())
+		seedStart := time.Now()
+		seeded, err := st.SeedDemo(ctx, demoStart)
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 		if seeded {
-			log.Info("demo data seeded")
+			log.Info("demo data seeded", "now", demoStart.Format(time.RFC3339), "ms", time.Since(seedStart).Milliseconds())
 		}
 		fmt.Fprintln(stdout, "Demo mode. Sign in as pmu, police, prison, court, supplier or admin, password: "+store.DemoPassword)
+		for _, c := range store.DemoClients {
+			fmt.Fprintf(stdout, "Demo API client for %s: client_id=%s client_secret=%s\n", c.Supplier, c.ClientID, c.Secret)
+		}
+		if cfg.testEndpoints {
+			fmt.Fprintln(stdout, "Test endpoints on: POST /test/reset puts the demo data back as it was at start.")
+		}
 	}
 	srv := web.New(web.Config{
 		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
 		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
+		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart,
 	}, st, log)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -99,11 +98,4 @@ func logErrors(path string) (int, []string) {
 		}
 	}
 	return n, first
-}
-
-func pct(a, b int) string {
-	if b == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
 }

@@ -1,3 +1,5 @@
+//go:build e2e
+
 // Package e2e holds the browser tests of "Book a secure move".
 //
 // The tests drive Debian's Chromium (/usr/bin/chromium) through

@@ -90,7 +90,7 @@ func (h *Handlers) AdminCreateClient(c echo.Context) error {
 		}
 		return err
 	}
-	h.Log.Info("API client created", "client_id", cl.ID, "by", currentUser(c).Username)
+	h.logFor(c).Info("API client created", "client_id", cl.ID, "by", currentUser(c).Username)
 	return h.showSecretOnce(c, cl.ID, secret)
 }
 
@@ -168,7 +168,7 @@ func (h *Handlers) AdminRotateClientSecret(c echo.Context) error {
 	if err != nil {
 		return h.adminClientProblem(c, id, err)
 	}
-	h.Log.Info("API client secret rotated", "client_id", id, "by", currentUser(c).Username)
+	h.logFor(c).Info("API client secret rotated", "client_id", id, "by", currentUser(c).Username)
 	return h.showSecretOnce(c, id, secret)
 }
 
@@ -179,7 +179,7 @@ func (h *Handlers) AdminRetireClientSecret(c echo.Context) error {
 	if err != nil {
 		return h.adminClientProblem(c, id, err)
 	}
-	h.Log.Info("API client secret retired", "client_id", id, "by", currentUser(c).Username)
+	h.logFor(c).Info("API client secret retired", "client_id", id, "by", currentUser(c).Username)
 	h.Sessions.SetFlash(c, Flash{Title: "Older secret retired", Text: "The secret ending …" + sec.Hint + " no longer works, nor do tokens issued with it."})
 	return redirect(c, "/admin/clients/"+id)
 }
@@ -190,7 +190,7 @@ func (h *Handlers) AdminDisableClient(c echo.Context) error {
 	if err := h.Store.DisableClient(c.Request().Context(), id); err != nil {
 		return err
 	}
-	h.Log.Info("API client disabled", "client_id", id, "by", currentUser(c).Username)
+	h.logFor(c).Info("API client disabled", "client_id", id, "by", currentUser(c).Username)
 	h.Sessions.SetFlash(c, Flash{Title: "Client disabled", Text: "It gets no more tokens, and the tokens it held no longer work."})
 	return redirect(c, "/admin/clients/"+id)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/securemove/securemove/store"
 )
 
 // adminBrowser is a signed-in person: it keeps cookies between requests.
@@ -75,8 +76,11 @@ func TestAdminClientsPages(t *testing.T) {
 	e := newAPIEnv(t)
 	b := adminSignIn(t, e, "admin")
 	list := b.get("/admin/clients").want(t, http.StatusOK)
-	if !strings.Contains(string(list.Body), "There are no API clients yet") {
-		t.Fatal("empty list not said")
+	// The demo has a client per supplier.
+	for _, dc := range store.DemoClients {
+		if !strings.Contains(string(list.Body), dc.ClientID) {
+			t.Fatalf("demo client %s not listed", dc.ClientID)
+		}
 	}
 	form := b.get("/admin/clients/new").want(t, http.StatusOK)
 	csrf := b.csrf(form)
@@ -88,7 +92,7 @@ func TestAdminClientsPages(t *testing.T) {
 	// CSRF is enforced.
 	b.post("/admin/clients", url.Values{"name": {"Serco production"}, "supplier": {"serco"}}).want(t, http.StatusForbidden)
 	b.post("/admin/clients", url.Values{"_csrf": {"wrong"}, "name": {"Serco production"}, "supplier": {"serco"}}).want(t, http.StatusForbidden)
-	if cls, _ := e.st.Clients(e.ctx); len(cls) != 0 {
+	if cls, _ := e.st.Clients(e.ctx); len(cls) != len(store.DemoClients) {
 		t.Fatal("a client was created without a valid CSRF token")
 	}
 
@@ -199,7 +203,7 @@ func TestAdminClientsOnlyForAdmins(t *testing.T) {
 		t.Fatal("a non-admin changed a client")
 	}
 	cls, _ := e.st.Clients(e.ctx)
-	if len(cls) != 1 {
+	if len(cls) != 1+len(store.DemoClients) {
 		t.Fatal("a non-admin created a client")
 	}
 	// Not signed in: to the sign-in page.

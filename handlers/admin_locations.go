@@ -199,7 +199,7 @@ func (h *Handlers) AdminCreateLocation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("location created", "location", l.Code, "by", by)
+	h.logFor(c).Info("location created", "location", l.Code, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "Location added", Text: l.Title + " (" + l.Code + ") can now be chosen for moves. Add the supplier that serves it."})
 	return redirect(c, "/admin/locations/"+l.ID)
 }
@@ -311,10 +311,10 @@ func (h *Handlers) adminSetLocationDisabled(c echo.Context, disabled bool) error
 		return err
 	}
 	if disabled {
-		h.Log.Info("location disabled", "location", l.Code, "by", by)
+		h.logFor(c).Info("location disabled", "location", l.Code, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "Location disabled", Text: l.Title + " is no longer offered for new moves."})
 	} else {
-		h.Log.Info("location enabled", "location", l.Code, "by", by)
+		h.logFor(c).Info("location enabled", "location", l.Code, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "Location enabled", Text: l.Title + " can be chosen for moves again."})
 	}
 	return redirect(c, "/admin/locations/"+l.ID)
@@ -438,7 +438,7 @@ func (h *Handlers) AdminCreateSupplierRange(c echo.Context) error {
 	if ended != nil {
 		text += fmt.Sprintf(" %s's range now ends on %s.", ended.SupplierName, store.LongDate(ended.To))
 	}
-	h.Log.Info("supplier range added", "location", l.Code, "supplier", sp.Key, "from", from, "to", to, "by", by)
+	h.logFor(c).Info("supplier range added", "location", l.Code, "supplier", sp.Key, "from", from, "to", to, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "Supplier added", Text: text})
 	return redirect(c, "/admin/locations/"+l.ID)
 }

@@ -82,16 +82,6 @@ var adminPlural = map[moves.LocationType]string{
 
 // --- Users ---
 
-// adminRoleHints says what each role may do, under its radio.
-var adminRoleHints = map[string]string{
-	"pmu":      "Sees every move, reviews prison transfers, and may cancel and redirect moves",
-	"police":   "Requests and follows moves from their police custody suites",
-	"prison":   "Requests and follows moves from their prisons, young offender institutions and secure homes",
-	"court":    "Follows moves to and from their courts, without changing them",
-	"supplier": "Follows the moves their supplier carries out",
-	"admin":    "Manages users, locations, suppliers and API clients",
-}
-
 // adminUserLocations describes what a user's locations are, for the list.
 func adminUserLocations(u store.AdminUser) string {
 	names := make([]string, 0, len(u.Locations))
@@ -101,11 +91,11 @@ func adminUserLocations(u store.AdminUser) string {
 	switch {
 	case len(names) > 0:
 		return strings.Join(names, ", ")
-	case u.Role == "pmu":
+	case u.Role == moves.RolePMU:
 		return "All locations"
-	case u.Role == "supplier":
+	case u.Role == moves.RoleSupplier:
 		return "Those its supplier serves"
-	case u.Role == "admin":
+	case u.Role == moves.RoleAdmin:
 		return "–"
 	}
 	return "None"
@@ -120,7 +110,7 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 	m := views.AdminUsers{Page: h.adminPage(c, "Users", "")}
 	for _, u := range us {
 		m.Users = append(m.Users, views.AdminUserRow{Href: "/admin/users/" + u.ID, Username: u.Username, Name: u.FullName,
-			Role: store.RoleLabel(u.Role), Locations: adminUserLocations(u), Supplier: listOr(u.SupplierName, "–"), Disabled: u.Disabled})
+			Role: u.Role.Label(), Locations: adminUserLocations(u), Supplier: listOr(u.SupplierName, "–"), Disabled: u.Disabled})
 	}
 	return render(c, http.StatusOK, views.AdminUsersPage(m))
 }
@@ -131,14 +121,14 @@ func adminUserInput(c echo.Context) (store.UserInput, error) {
 	if err != nil {
 		return store.UserInput{}, err
 	}
-	return store.UserInput{Username: params.Get("username"), FullName: params.Get("full_name"), Role: params.Get("role"),
+	return store.UserInput{Username: params.Get("username"), FullName: params.Get("full_name"), Role: moves.Role(params.Get("role")),
 		Supplier: params.Get("supplier"), LocationIDs: params["locations"]}, nil
 }
 
 // renderUserForm shows the form to add a user (u nil) or change one.
 func (h *Handlers) renderUserForm(c echo.Context, u *store.AdminUser, in store.UserInput, errs views.Errors) error {
 	ctx := c.Request().Context()
-	m := views.AdminUserForm{Errors: errs, New: u == nil, Username: in.Username, FullName: in.FullName, Role: in.Role, Supplier: in.Supplier}
+	m := views.AdminUserForm{Errors: errs, New: u == nil, Username: in.Username, FullName: in.FullName, Role: string(in.Role), Supplier: in.Supplier}
 	if u == nil {
 		m.Page = h.adminPage(c, "Add a user", "/admin/users")
 		m.Heading, m.Action, m.Cancel = "Add a user", "/admin/users", "/admin/users"
@@ -146,12 +136,12 @@ func (h *Handlers) renderUserForm(c echo.Context, u *store.AdminUser, in store.U
 		m.Page = h.adminPage(c, "Change "+u.FullName, "/admin/users/"+u.ID)
 		m.Heading, m.Action, m.Cancel = "Change "+u.FullName, "/admin/users/"+u.ID+"/edit", "/admin/users/"+u.ID
 		if u.ID == currentUser(c).ID {
-			m.OwnAccount, m.Role, m.RoleLabel = true, u.Role, store.RoleLabel(u.Role)
+			m.OwnAccount, m.Role, m.RoleLabel = true, string(u.Role), u.Role.Label()
 		}
 	}
 	m.Page.HasErrors = len(errs) > 0
-	for _, r := range store.Roles {
-		m.Roles = append(m.Roles, views.AdminChoice{Value: r, Text: store.RoleLabel(r), Hint: adminRoleHints[r]})
+	for _, r := range moves.Roles {
+		m.Roles = append(m.Roles, views.AdminChoice{Value: string(r), Text: r.Label(), Hint: r.Hint()})
 	}
 	sps, err := h.Store.Suppliers(ctx)
 	if err != nil {
@@ -228,7 +218,7 @@ func (h *Handlers) AdminCreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("user created", "user", u.Username, "role", u.Role, "by", by)
+	h.logFor(c).Info("user created", "user", u.Username, "role", u.Role, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "User added", Text: u.FullName + " can now sign in as " + u.Username + " with the password you chose."})
 	return redirect(c, "/admin/users/"+u.ID)
 }
@@ -240,9 +230,9 @@ func (h *Handlers) AdminUser(c echo.Context) error {
 		return err
 	}
 	m := views.AdminUser{Page: h.adminPage(c, u.FullName, "/admin/users"), ID: u.ID, Username: u.Username, Name: u.FullName,
-		Role: store.RoleLabel(u.Role), Supplier: u.SupplierName, HoldsLocations: store.RoleHoldsLocations(u.Role) || len(u.Locations) > 0,
+		Role: u.Role.Label(), Supplier: u.SupplierName, HoldsLocations: u.Role.HoldsLocations() || len(u.Locations) > 0,
 		Disabled: u.Disabled, Created: adminWhen(u.CreatedAt, u.CreatedBy), Own: u.ID == currentUser(c).ID}
-	if u.Role == "supplier" && m.Supplier == "" {
+	if u.Role == moves.RoleSupplier && m.Supplier == "" {
 		m.Supplier = "None"
 	}
 	for _, l := range u.Locations {
@@ -298,7 +288,7 @@ func (h *Handlers) AdminUpdateUser(c echo.Context) error {
 		return err
 	}
 	if changed {
-		h.Log.Info("user changed", "user", u.Username, "by", by)
+		h.logFor(c).Info("user changed", "user", u.Username, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "Changes saved", Text: "They apply from " + u.FullName + "'s next page."})
 	} else {
 		h.Sessions.SetFlash(c, Flash{Title: "Nothing was changed", Text: "The details were as they already were."})
@@ -334,10 +324,10 @@ func (h *Handlers) adminSetUserDisabled(c echo.Context, disabled bool) error {
 		if err := h.Store.EndSessions(ctx, u.ID); err != nil {
 			return err
 		}
-		h.Log.Info("user disabled", "user", u.Username, "by", by)
+		h.logFor(c).Info("user disabled", "user", u.Username, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "User disabled", Text: u.FullName + " can no longer sign in, and is signed out if signed in now."})
 	} else {
-		h.Log.Info("user enabled", "user", u.Username, "by", by)
+		h.logFor(c).Info("user enabled", "user", u.Username, "by", by)
 		h.Sessions.SetFlash(c, Flash{Title: "User enabled", Text: u.FullName + " can sign in again."})
 	}
 	return redirect(c, back)
@@ -396,7 +386,7 @@ func (h *Handlers) AdminSetUserPassword(c echo.Context) error {
 	if err := h.adminEndSessions(c, u.ID); err != nil {
 		return err
 	}
-	h.Log.Info("user password reset", "user", u.Username, "by", by)
+	h.logFor(c).Info("user password reset", "user", u.Username, "by", by)
 	h.Sessions.SetFlash(c, Flash{Title: "Password reset",
 		Text: "Tell " + u.FullName + " their new password securely. The old one no longer works, and any session it signed in has ended."})
 	return redirect(c, "/admin/users/"+u.ID)

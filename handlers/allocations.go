@@ -20,10 +20,10 @@ import (
 // action (moves.AllocationAllowed: forbidden).
 
 // allocationRoles may reach the allocation pages at all.
-var allocationRoles = []string{"pmu", "oca", "supplier"}
+var allocationRoles = []moves.Role{moves.RolePMU, moves.RoleOCA, moves.RoleSupplier}
 
 // AllocationRoles is for the route table.
-func AllocationRoles() []string { return append([]string(nil), allocationRoles...) }
+func AllocationRoles() []moves.Role { return append([]moves.Role(nil), allocationRoles...) }
 
 // visibleAllocation loads an allocation the user may see: PMU every one,
 // oca those from one of their prisons, a supplier's staff those with a

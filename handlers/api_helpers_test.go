@@ -7,18 +7,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
@@ -29,24 +26,6 @@ import (
 // TestMain, so that other test files of this package may have theirs.)
 func init() { store.SetBcryptCostForTests(4) }
 
-// apiClock is the clock the server and store share; tests move it.
-type apiClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *apiClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *apiClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // apiEnv is the real server on a fresh database seeded with the demo
 // data: real locations, the two suppliers, people and moves.
 type apiEnv struct {
@@ -54,7 +33,7 @@ type apiEnv struct {
 	ctx   context.Context
 	st    *store.Store
 	srv   *web.Server
-	clock *apiClock
+	clock *handlertest.Clock
 	locs  map[string]moves.Location // by code
 	sups  map[string]moves.Supplier // by key
 	seq   int
@@ -62,68 +41,14 @@ type apiEnv struct {
 
 const apiTestBase = "http://example.test"
 
-// apiDemoDB is a database file seeded with the demo data once, copied for
-// each test: seeding is the slow part of starting a test server.
-var apiDemoDB struct {
-	once sync.Once
-	b    []byte
-	err  error
-}
-
 // apiStart is the time every test starts at (the demo data is around it).
 var apiStart = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-
-func apiSeededDB() ([]byte, error) {
-	apiDemoDB.once.Do(func() {
-		dir, err := os.MkdirTemp("", "securemove-api-test")
-		if err != nil {
-			apiDemoDB.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "demo.db")
-		st, err := store.Open(context.Background(), path)
-		if err != nil {
-			apiDemoDB.err = err
-			return
-		}
-		st.Now = func() time.Time { return apiStart }
-		if _, err := st.SeedDemo(context.Background(), apiStart); err != nil {
-			st.Close()
-			apiDemoDB.err = err
-			return
-		}
-		// Closing checkpoints the WAL into the file.
-		if err := st.Close(); err != nil {
-			apiDemoDB.err = err
-			return
-		}
-		apiDemoDB.b, apiDemoDB.err = os.ReadFile(path)
-	})
-	return apiDemoDB.b, apiDemoDB.err
-}
 
 func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
 	ctx := context.Background()
-	seeded, err := apiSeededDB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "t.db")
-	if err := os.WriteFile(path, seeded, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clk := &apiClock{t: apiStart}
-	st.Now = clk.Now
-	srv := web.New(web.Config{SessionKey: []byte(strings.Repeat("s", 32)), BaseURL: apiTestBase}, st,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv.Handlers.Now = clk.Now
+	app := handlertest.Start(t, handlertest.Options{Now: apiStart, SessionKey: strings.Repeat("s", 32), BaseURL: apiTestBase})
+	st, srv, clk := app.Store, app.Web, app.Clock
 	e := &apiEnv{t: t, ctx: ctx, st: st, srv: srv, clock: clk, locs: map[string]moves.Location{}, sups: map[string]moves.Supplier{}}
 	ls, err := st.Locations(ctx, store.LocationFilter{IncludeDisabled: true})
 	if err != nil {

@@ -166,7 +166,7 @@ func TestUseCaseCreateABooking(t *testing.T) {
 	prof := e.do(http.MethodPost, "/api/people/"+p.ID+"/profiles", tok, map[string]any{"data": map[string]any{"type": "profiles",
 		"attributes": map[string]any{"assessment_answers": []any{map[string]any{"category": "health", "key": "medication", "comments": "Insulin"}}}}}).
 		want(t, http.StatusCreated).data()
-	r = e.do(http.MethodPost, "/api/moves?", tok, apiMoveBody(map[string]any{"move_type": "hospital", "date": "2026-11-26", "status": "requested"},
+	r = e.do(http.MethodPost, "/api/moves?", tok, apiMoveBody(map[string]any{"move_type": "hospital", "date": "2026-11-26", "time_due": "2026-11-26T14:30:00Z", "status": "requested"},
 		map[string][2]string{"from_location": {"locations", e.loc("SRY016")}, "to_location": {"locations", e.loc("RSURCH")}, "profile": {"profiles", prof["id"].(string)}})).
 		want(t, http.StatusCreated)
 	if apiRelID(r.data(), "profile") != prof["id"] || apiRelID(r.data(), "person") != p.ID {
@@ -183,6 +183,9 @@ func TestUseCaseCreateABooking(t *testing.T) {
 		{"court appearance to a prison", map[string]any{"move_type": "court_appearance", "date": "2026-11-25"},
 			map[string][2]string{"from_location": {"locations", e.loc("SRY016")}, "to_location": {"locations", e.loc("HOI")}, "person": {"people", p.ID}},
 			"/data/relationships/to_location", "invalid"},
+		{"hospital without a time due", map[string]any{"move_type": "hospital", "date": "2026-11-27"},
+			map[string][2]string{"from_location": {"locations", e.loc("SRY016")}, "to_location": {"locations", e.loc("RSURCH")}, "person": {"people", p.ID}},
+			"/data/attributes/time_due", "blank"},
 		{"no date", map[string]any{"move_type": "court_appearance"},
 			map[string][2]string{"from_location": {"locations", e.loc("SRY016")}, "to_location": {"locations", e.loc("GUILCC")}, "person": {"people", p.ID}},
 			"/data/attributes/date", "blank"},

@@ -33,9 +33,19 @@ const regionChoicePrefix = "region:"
 // RoleOf is the user's role as the domain names it.
 func (p *Principal) RoleOf() moves.Role { return moves.Role(p.Role) }
 
+// Viewer is the user as the domain's visibility rules see them: their
+// role, supplier and the (active) locations they hold.
+func (p *Principal) Viewer() moves.Viewer {
+	ids := make([]string, len(p.Locations))
+	for i, l := range p.Locations {
+		ids[i] = l.ID
+	}
+	return moves.Viewer{Role: p.Role, SupplierID: p.SupplierID, LocationIDs: ids}
+}
+
 // CanChooseLocation reports whether the user has a choice to make.
 func (p *Principal) CanChooseLocation() bool {
-	return len(p.Locations) > 1 || (p.Role == "pmu" && len(p.Locations) > 0)
+	return len(p.Locations) > 1 || (p.Role.SeesEveryLocation() && len(p.Locations) > 0)
 }
 
 // HasLocation reports whether id is one of the user's locations.
@@ -69,11 +79,11 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		p := &Principal{User: u}
-		if u.Role == "pmu" {
+		if u.Role.SeesEveryLocation() {
 			// PMU work across every location. Administrators hold none
 			// (DOMAIN.md): they have no current location to choose.
 			p.Locations, err = h.Store.ActiveLocations(c.Request().Context(), u.LocationIDs)
-		} else if len(u.LocationIDs) > 0 && u.Role != "admin" {
+		} else if len(u.LocationIDs) > 0 && u.Role != moves.RoleAdmin {
 			p.Locations, err = h.Store.ActiveLocations(c.Request().Context(), u.LocationIDs)
 		}
 		if err != nil {
@@ -106,13 +116,13 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if p.Current == nil && p.Region == nil {
 			switch {
-			case len(p.Locations) == 1 && u.Role != "pmu":
+			case len(p.Locations) == 1 && !u.Role.SeesEveryLocation():
 				l := p.Locations[0]
 				p.Current = &l
 				p.LocationName = l.Title
-			case u.Role == "pmu":
+			case u.Role == moves.RolePMU:
 				p.LocationName = "All locations"
-			case u.Role == "supplier":
+			case u.Role == moves.RoleSupplier:
 				p.LocationName = "All locations your supplier serves"
 			}
 		}
@@ -139,7 +149,7 @@ func (h *Handlers) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return c.Redirect(http.StatusSeeOther, "/sign-in?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
-		if u.Current == nil && len(u.Locations) > 1 && u.Role != "pmu" && u.Role != "admin" && u.Role != "supplier" &&
+		if u.Current == nil && len(u.Locations) > 1 && u.Role.ChoosesLocation() &&
 			h.Sessions.str(c, keyChosen) == "" && !strings.HasPrefix(c.Path(), "/locations") {
 			return c.Redirect(http.StatusSeeOther, "/locations?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
@@ -148,7 +158,7 @@ func (h *Handlers) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // RequireRole answers 403 to users without one of the roles.
-func RequireRole(roles ...string) echo.MiddlewareFunc {
+func RequireRole(roles ...moves.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			u := currentUser(c)
@@ -210,12 +220,12 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	if len(username) > maxSignInUsername {
 		// Nobody has a username this long: refused like any wrong
 		// credentials, without keeping or logging what was sent.
-		h.Log.Info("sign-in failed", "username", oauthLoggable(username), "username_bytes", len(username))
+		h.logFor(c).Info("sign-in failed", "username", oauthLoggable(username), "username_bytes", len(username))
 		username = ""
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
 	if wait := h.Throttle.Wait(username, h.Now()); wait > 0 {
-		h.Log.Warn("sign-in throttled", "username", username, "wait", wait.Round(time.Second).String())
+		h.logFor(c).Warn("sign-in throttled", "username", username, "wait", wait.Round(time.Second).String())
 		return fail("Too many failed attempts to sign in. Wait a minute, then try again.", http.StatusTooManyRequests)
 	}
 	u, err := h.Store.UserByUsername(c.Request().Context(), username)
@@ -225,23 +235,23 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	}
 	if !store.CheckPassword(hash, password) {
 		h.Throttle.Fail(username, h.Now())
-		h.Log.Info("sign-in failed", "username", username)
+		h.logFor(c).Info("sign-in failed", "username", username)
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
 	h.Throttle.Reset(username)
 	values := map[any]any{keyUserID: u.ID, keySignedIn: h.Now().Unix(), keyGeneration: u.SessionGeneration}
-	if len(u.LocationIDs) == 1 && u.Role != "pmu" {
+	if len(u.LocationIDs) == 1 && !u.Role.SeesEveryLocation() {
 		values[keyLocation] = u.LocationIDs[0]
 	}
 	if err := h.Sessions.renew(c, values); err != nil {
 		return err
 	}
-	h.Log.Info("signed in", "user", u.Username, "role", u.Role)
+	h.logFor(c).Info("signed in", "user", u.Username, "role", u.Role)
 	next := safeNext(c.FormValue("next"))
 	if next == "/" {
 		next = safeNext(c.QueryParam("next"))
 	}
-	if len(u.LocationIDs) > 1 && u.Role != "pmu" && u.Role != "admin" && u.Role != "supplier" {
+	if len(u.LocationIDs) > 1 && u.Role.ChoosesLocation() {
 		return redirect(c, "/locations?next="+url.QueryEscape(next))
 	}
 	return redirect(c, next)
@@ -255,7 +265,7 @@ func (h *Handlers) SignOut(c echo.Context) error {
 		if err := h.Store.EndSessions(c.Request().Context(), u.ID); err != nil {
 			return err
 		}
-		h.Log.Info("signed out", "user", u.Username)
+		h.logFor(c).Info("signed out", "user", u.Username)
 	}
 	if err := h.Sessions.clear(c); err != nil {
 		return err
@@ -271,7 +281,7 @@ func (h *Handlers) ShowLocations(c echo.Context) error {
 func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int) error {
 	u := currentUser(c)
 	m := views.ChooseLocation{Page: h.page(c, "Choose your location"), Next: safeNext(c.QueryParam("next")), Errors: errs,
-		AllowAll: u.Role == "pmu"}
+		AllowAll: u.Role.SeesEveryLocation()}
 	if len(errs) > 0 {
 		m.Page.HasErrors = true
 	}
@@ -299,7 +309,7 @@ func (h *Handlers) ChooseLocation(c echo.Context) error {
 	loc := c.FormValue("location")
 	next := safeNext(c.FormValue("next"))
 	switch {
-	case loc == "all" && u.Role == "pmu":
+	case loc == "all" && u.Role.SeesEveryLocation():
 		h.Sessions.set(c, keyLocation, "")
 	case u.Role == "pmu" && strings.HasPrefix(loc, regionChoicePrefix) && h.regionExists(c, strings.TrimPrefix(loc, regionChoicePrefix)):
 		h.Sessions.set(c, keyLocation, loc)

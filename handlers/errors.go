@@ -24,7 +24,7 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	}
 	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 	if status >= 500 {
-		h.Log.Error("request failed", "request_id", reqID, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		h.logFor(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if isAPIPath(c.Request().URL.Path) {
 		_ = writeAPIError(c, err, status)
@@ -85,7 +85,7 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 func (h *Handlers) errorPageChrome(c echo.Context) views.Page {
 	p := views.Page{CSRF: h.Sessions.str(c, keyCSRF)}
 	if u := currentUser(c); u != nil {
-		p.User = &views.User{Name: u.FullName, Role: u.Role}
+		p.User = &views.User{Name: u.FullName}
 		p.Location = u.LocationName
 		p.Nav = navFor(u, "")
 	}

@@ -16,8 +16,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,6 +26,7 @@ import (
 	"time"
 
 	"github.com/securemove/securemove/bench/bulk"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )
@@ -48,14 +47,8 @@ func newFuzzEnv(f *testing.F) *fuzzEnv {
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
-	srv := web.New(web.Config{SessionKey: []byte(strings.Repeat("k", 32)), BaseURL: "http://example.test"}, st,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return &fuzzEnv{srv: srv, st: st, meta: meta, path: path}
+	app := handlertest.StartOn(f, path, handlertest.Options{SessionKey: strings.Repeat("k", 32), BaseURL: "http://example.test"})
+	return &fuzzEnv{srv: app.Web, st: app.Store, meta: meta, path: path}
 }
 
 func (e *fuzzEnv) serve(req *http.Request) *httptest.ResponseRecorder {

@@ -124,7 +124,7 @@ func (h *Handlers) page(c echo.Context, title string) views.Page {
 	if u == nil {
 		return p
 	}
-	p.User = &views.User{Name: u.FullName, Role: u.Role}
+	p.User = &views.User{Name: u.FullName}
 	p.Location = u.LocationName
 	p.CanChangeLocation = u.CanChooseLocation()
 	p.Nav = navFor(u, c.Path())
@@ -150,9 +150,11 @@ func viewErrors(fe moves.FieldErrors, ids map[string]string) views.Errors {
 	return out
 }
 
-type logKey struct{}
-
-// WithLogger puts the request's logger on a context.
-func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
-	return context.WithValue(ctx, logKey{}, l)
+// logFor is the request's logger, which carries its request_id (set by
+// web's requestID middleware); h.Log when the request has none (tests).
+func (h *Handlers) logFor(c echo.Context) *slog.Logger {
+	if l, ok := c.Get("log").(*slog.Logger); ok && l != nil {
+		return l
+	}
+	return h.Log
 }

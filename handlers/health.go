@@ -14,7 +14,7 @@ func (h *Handlers) Health(c echo.Context) error {
 	defer cancel()
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if err := h.Store.Ping(ctx); err != nil {
-		h.Log.Error("health check failed", "err", err)
+		h.logFor(c).Error("health check failed", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "database": "ok"})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
 )
@@ -20,7 +21,7 @@ func (h *Handlers) Home(c echo.Context) error {
 	today := h.Today()
 	m := views.Home{Page: h.page(c, "Your overview"), Heading: "Your overview"}
 	m.Page.Nav = navFor(u, "/")
-	if u.Role == "admin" {
+	if u.Role == moves.RoleAdmin {
 		m.Heading = "Service administration"
 		m.Intro = "Manage users, locations, suppliers and API clients."
 		m.Links = []views.Link{{Text: "Users", Href: "/admin/users"}, {Text: "Locations", Href: "/admin/locations"},
@@ -31,7 +32,7 @@ func (h *Handlers) Home(c echo.Context) error {
 		return chooseLocationFirst(c)
 	}
 	m.Location = listLocationName(u)
-	if u.Role == "pmu" {
+	if u.Role == moves.RolePMU {
 		s, err := h.homeReview(c)
 		if err != nil {
 			return err
@@ -76,12 +77,12 @@ func (h *Handlers) Home(c echo.Context) error {
 			return err
 		}
 		all.Heading = "All moves"
-		if u.Role == "supplier" {
+		if u.Role == moves.RoleSupplier {
 			all.Heading = "Moves your supplier carries out"
 		}
 		m.Sections = append(m.Sections, all)
 	}
-	if u.Role == "police" || u.Role == "prison" {
+	if u.Role == moves.RolePolice || u.Role == moves.RolePrison {
 		m.Actions = append(m.Actions, views.Link{Text: "Request a move", Href: "/move/new"})
 	}
 	return render(c, http.StatusOK, views.HomePage(m))
@@ -150,14 +151,14 @@ func listDayStart(date string) time.Time {
 func (h *Handlers) scopeFilter(u *Principal) store.MoveFilter {
 	var f store.MoveFilter
 	switch u.Role {
-	case "pmu":
+	case moves.RolePMU:
 		if u.Region != nil {
 			// A region chosen: its locations' moves, from or to.
 			f.EitherIDs = append([]string{"-"}, u.RegionLocationIDs...)
 		}
-	case "admin":
+	case moves.RoleAdmin:
 		f.IDs = []string{"-"} // administrators see no moves
-	case "supplier":
+	case moves.RoleSupplier:
 		f.SupplierIDs = []string{u.SupplierID}
 		if f.SupplierIDs[0] == "" {
 			f.IDs = []string{"-"} // a supplier user without a supplier sees nothing

@@ -108,7 +108,7 @@ func (h *Handlers) MovesIndex(c echo.Context) error {
 // a list can show anything: everyone but PMU and supplier staff lists the
 // moves of one location at a time.
 func listNeedsLocation(u *Principal) bool {
-	return u.Current == nil && u.Role != "pmu" && u.Role != "supplier" && len(u.Locations) > 1
+	return u.Current == nil && u.Role != moves.RolePMU && u.Role != moves.RoleSupplier && len(u.Locations) > 1
 }
 
 // addVary adds a request header to Vary, as one comma-separated value.

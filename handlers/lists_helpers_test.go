@@ -3,19 +3,16 @@ package handlers_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"github.com/securemove/securemove/store"
-	"github.com/securemove/securemove/web"
 )
 
 // Hashing demo passwords at full cost would dominate these tests. This is
@@ -32,30 +29,15 @@ const listsToday = "2026-12-03"
 // listsApp is the real server on a store seeded with the demo data as of
 // listsNow.
 type listsApp struct {
+	app *handlertest.App
 	st  *store.Store
 	srv *httptest.Server
 }
 
 func newListsApp(t testing.TB) *listsApp {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lists.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = func() time.Time { return listsNow }
-	if _, err := st.SeedDemo(ctx, listsNow); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	s := web.New(web.Config{SessionKey: []byte("lists-tests-session-key-0123456789abcdef"), Demo: true}, st,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s.Handlers.Now = func() time.Time { return listsNow }
-	a := &listsApp{st: st, srv: httptest.NewServer(s)}
-	t.Cleanup(func() {
-		a.srv.Close()
-		st.Close()
-	})
-	return a
+	app := handlertest.Start(t, handlertest.Options{Now: listsNow, Demo: true})
+	return &listsApp{app: app, st: app.Store, srv: app.Server}
 }
 
 // locationID returns the id of the location with a code.
@@ -77,30 +59,14 @@ type listsClient struct {
 }
 
 func (a *listsApp) client(t testing.TB) *listsClient {
-	jar, _ := cookiejar.New(nil)
-	return &listsClient{t: t, app: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
+	return &listsClient{t: t, app: a, http: handlertest.Browser()}
 }
 
 // signIn signs in as a demo user and, when given a location code,
 // chooses it.
 func (a *listsApp) signIn(t testing.TB, username, locationCode string) *listsClient {
 	t.Helper()
-	c := a.client(t)
-	tok := c.csrf("/sign-in")
-	res := c.post("/sign-in", url.Values{"username": {username}, "password": {store.DemoPassword}, "_csrf": {tok}})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in as %s: %d", username, res.StatusCode)
-	}
-	if locationCode != "" {
-		tok := c.csrf("/locations")
-		res := c.post("/locations", url.Values{"location": {a.locationID(t, locationCode)}, "_csrf": {tok}, "next": {"/"}})
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("choose %s: %d", locationCode, res.StatusCode)
-		}
-	}
-	return c
+	return &listsClient{t: t, app: a, http: a.app.SignIn(t, username, locationCode)}
 }
 
 func (c *listsClient) do(req *http.Request) *http.Response {

@@ -45,13 +45,13 @@ func moveMayEver(u *Principal, a moves.Action, m moves.Move, from moves.Location
 	if u == nil {
 		return false
 	}
-	if (u.Role == "police" || u.Role == "prison") && !u.HasLocation(m.FromID) {
+	if !moves.ActsFromOwnLocation(u.Viewer(), m) {
 		return false
 	}
 	for _, s := range moves.Statuses {
 		mm := m
 		mm.Status = s
-		if moves.Allowed(u.RoleOf(), a, mm, from) {
+		if moves.Allowed(u.Role, a, mm, from) {
 			return true
 		}
 	}

@@ -441,7 +441,7 @@ func (h *Handlers) moveBreadcrumbs(c echo.Context, d moveData) []views.Link {
 		day = h.Today()
 	}
 	switch {
-	case u != nil && u.Role == "pmu" && m.Status == moves.StatusProposed:
+	case u != nil && u.Role == moves.RolePMU && m.Status == moves.StatusProposed:
 		crumbs = append(crumbs, views.Link{Text: "Requests to review", Href: "/moves/review"})
 	case u != nil && u.Current != nil && m.ToID == u.Current.ID:
 		crumbs = append(crumbs, views.Link{Text: "Incoming moves", Href: "/moves/incoming/" + day})

@@ -29,7 +29,7 @@ func (h *Handlers) moveRedirectOptions(c echo.Context, m moves.Move) (moveRedire
 		return o, err
 	}
 	types := []moves.MoveType{m.MoveType}
-	for _, t := range moves.MoveTypesFor(currentUser(c).RoleOf(), o.from.Type) {
+	for _, t := range moves.MoveTypesFor(currentUser(c).Role, o.from.Type) {
 		if t != m.MoveType {
 			types = append(types, t)
 		}

@@ -4,18 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
@@ -33,6 +31,7 @@ func mvDay(n int) string { return mvNow.AddDate(0, 0, n).Format(time.DateOnly) }
 
 // mvApp is the real server on a store seeded with the demo data.
 type mvApp struct {
+	app  *handlertest.App
 	t    testing.TB
 	st   *store.Store
 	web  *web.Server
@@ -43,29 +42,10 @@ type mvApp struct {
 
 func newMvApp(t testing.TB) *mvApp {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "move.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = func() time.Time { return mvNow }
-	if _, err := st.SeedDemo(ctx, mvNow); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	s := web.New(web.Config{SessionKey: []byte("move-tests-session-key-0123456789abcdef"), Demo: true}, st,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s.Handlers.Now = func() time.Time { return mvNow }
-	a := &mvApp{t: t, st: st, web: s, srv: httptest.NewServer(s), locs: map[string]string{}}
-	t.Cleanup(func() {
-		a.srv.Close()
-		st.Close()
-	})
-	ls, err := st.Locations(ctx, store.LocationFilter{IncludeDisabled: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range ls {
-		a.locs[l.Code] = l.ID
+	app := handlertest.Start(t, handlertest.Options{Now: mvNow, Demo: true})
+	a := &mvApp{t: t, app: app, st: app.Store, web: app.Web, srv: app.Server, locs: map[string]string{}}
+	for code, l := range app.Locations(t) {
+		a.locs[code] = l.ID
 	}
 	return a
 }
@@ -183,21 +163,7 @@ type mvClient struct {
 // signIn signs in as a demo user (choosing a location by code when given).
 func (a *mvApp) signIn(t testing.TB, username, locationCode string) *mvClient {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &mvClient{t: t, app: a, user: username, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
-	res := c.post("/sign-in", url.Values{"username": {username}, "password": {store.DemoPassword}, "_csrf": {c.csrf("/sign-in")}})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in as %s: %d", username, res.StatusCode)
-	}
-	if locationCode != "" {
-		res := c.post("/locations", url.Values{"location": {a.locs[locationCode]}, "_csrf": {c.csrf("/locations")}, "next": {"/"}})
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("choose %s: %d", locationCode, res.StatusCode)
-		}
-	}
-	return c
+	return &mvClient{t: t, app: a, user: username, http: a.app.SignIn(t, username, locationCode)}
 }
 
 func (c *mvClient) do(req *http.Request) *http.Response {

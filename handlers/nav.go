@@ -3,6 +3,7 @@ package handlers
 import (
 	"strings"
 
+	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
 
@@ -14,33 +15,33 @@ func navFor(u *Principal, path string) []views.NavItem {
 		items = append(items, views.NavItem{Text: text, Href: href, Current: path != "" && (path == href || (prefix != "" && strings.HasPrefix(path, prefix)))})
 	}
 	switch u.Role {
-	case "pmu":
+	case moves.RolePMU:
 		add("Home", "/", "")
 		add("Requests to review", "/moves/review", "/moves/review")
 		add("Allocations", "/allocations", "/allocation")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
-	case "oca":
+	case moves.RoleOCA:
 		add("Home", "/", "")
 		add("Allocations", "/allocations", "/allocation")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
-	case "police", "prison":
+	case moves.RolePolice, moves.RolePrison:
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
-	case "court":
+	case moves.RoleCourt:
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
-	case "supplier":
+	case moves.RoleSupplier:
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Allocations", "/allocations", "/allocation")
-	case "admin":
+	case moves.RoleAdmin:
 		add("Home", "/", "")
 		add("Users", "/admin/users", "/admin/users")
 		add("Locations", "/admin/locations", "/admin/locations")

@@ -46,7 +46,7 @@ func (h *Handlers) Token(c echo.Context) error {
 	cl, secretID, err := h.Store.AuthenticateClient(r.Context(), id, secret)
 	if err != nil {
 		if moves.ErrorCode(err) == moves.Unauthorized {
-			h.Log.Info("token refused", "client_id", oauthLoggable(id))
+			h.logFor(c).Info("token refused", "client_id", oauthLoggable(id))
 			return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client"}
 		}
 		return err
@@ -58,7 +58,7 @@ func (h *Handlers) Token(c echo.Context) error {
 		}
 		return err
 	}
-	h.Log.Info("token issued", "client_id", cl.ID)
+	h.logFor(c).Info("token issued", "client_id", cl.ID)
 	hd := c.Response().Header()
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Pragma", "no-cache")
@@ -87,7 +87,7 @@ func (h *Handlers) Revoke(c echo.Context) error {
 	cl, _, err := h.Store.AuthenticateClient(r.Context(), id, secret)
 	if err != nil {
 		if moves.ErrorCode(err) == moves.Unauthorized {
-			h.Log.Info("revocation refused", "client_id", oauthLoggable(id))
+			h.logFor(c).Info("revocation refused", "client_id", oauthLoggable(id))
 			return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client"}
 		}
 		return err
@@ -95,7 +95,7 @@ func (h *Handlers) Revoke(c echo.Context) error {
 	if err := h.Store.RevokeToken(r.Context(), cl.ID, token); err != nil {
 		return err
 	}
-	h.Log.Info("token revocation", "client_id", cl.ID)
+	h.logFor(c).Info("token revocation", "client_id", cl.ID)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.NoContent(http.StatusOK)
 }

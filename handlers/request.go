@@ -98,12 +98,12 @@ func (h *Handlers) StartRequest(c echo.Context) error {
 // the page explaining why not.
 func (h *Handlers) requestFrom(c echo.Context, u *Principal) (moves.Location, func() error) {
 	if u.Current == nil {
-		if id := h.Sessions.str(c, keyLocation); id != "" && (u.Role == "pmu" || slices.Contains(u.LocationIDs, id)) {
+		if id := h.Sessions.str(c, keyLocation); id != "" && (u.Role == moves.RolePMU || slices.Contains(u.LocationIDs, id)) {
 			if l, err := h.Store.Location(c.Request().Context(), id); err == nil && l.Disabled {
 				return l, func() error { return h.requestCannotFrom(c, l) }
 			}
 		}
-		if u.Role == "pmu" {
+		if u.Role == moves.RolePMU {
 			return moves.Location{}, func() error {
 				return h.requestBlocked(c, http.StatusOK, "Choose a location first",
 					[]string{"You are viewing all locations. To request a move, first choose the location the person is moving from."},
@@ -115,7 +115,7 @@ func (h *Handlers) requestFrom(c echo.Context, u *Principal) (moves.Location, fu
 				[]string{"You do not have a location to request moves from. Contact your service administrator."}, nil, nil)
 		}
 	}
-	if u.Current.Disabled || len(moves.MoveTypesFor(u.RoleOf(), u.Current.Type)) == 0 {
+	if u.Current.Disabled || len(moves.MoveTypesFor(u.Role, u.Current.Type)) == 0 {
 		l := *u.Current
 		return l, func() error { return h.requestCannotFrom(c, l) }
 	}
@@ -201,7 +201,7 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 	if !u.HasLocation(from.ID) && !from.Disabled {
 		return moves.Errorf(moves.Forbidden, "not one of the user's locations")
 	}
-	types := moves.MoveTypesFor(u.RoleOf(), from.Type)
+	types := moves.MoveTypesFor(u.Role, from.Type)
 	if from.Disabled || len(types) == 0 {
 		return h.requestCannotFrom(c, from)
 	}
@@ -393,12 +393,4 @@ func (j *reqJourney) page(step, title string, hasErrors bool) views.Page {
 	p.HasErrors = hasErrors
 	p.Back = j.back(step)
 	return p
-}
-
-// save keeps the answers and moves on.
-func (j *reqJourney) save(to string) error {
-	if err := j.h.saveDraft(j.c, j.id, j.d); err != nil {
-		return err
-	}
-	return redirect(j.c, to)
 }

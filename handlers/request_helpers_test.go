@@ -3,23 +3,18 @@ package handlers_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
-	"github.com/securemove/securemove/web"
 )
 
 // The request tests' clock: Thursday 3 December 2026, midday in London.
@@ -36,56 +31,10 @@ type reqApp struct {
 	srv *httptest.Server
 }
 
-// reqSeed is the demo database as seeded at reqNow, made once: seeding is
-// the slow part of these tests (very slow under the race detector), and
-// each test gets its own copy of the file.
-var reqSeed struct {
-	once sync.Once
-	db   []byte
-	err  error
-}
-
 func newReqApp(t testing.TB) *reqApp {
 	t.Helper()
-	ctx := context.Background()
-	reqSeed.once.Do(func() {
-		path := filepath.Join(t.TempDir(), "seed.db")
-		st, err := store.Open(ctx, path)
-		if err != nil {
-			reqSeed.err = err
-			return
-		}
-		st.Now = func() time.Time { return reqNow }
-		_, err = st.SeedDemo(ctx, reqNow)
-		if cerr := st.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			reqSeed.db, err = os.ReadFile(path)
-		}
-		reqSeed.err = err
-	})
-	if reqSeed.err != nil {
-		t.Fatalf("seeding the demo data: %v", reqSeed.err)
-	}
-	path := filepath.Join(t.TempDir(), "request.db")
-	if err := os.WriteFile(path, reqSeed.db, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = func() time.Time { return reqNow }
-	s := web.New(web.Config{SessionKey: []byte("request-tests-session-key-0123456789abcdef"), Demo: true}, st,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s.Handlers.Now = func() time.Time { return reqNow }
-	a := &reqApp{st: st, srv: httptest.NewServer(s)}
-	t.Cleanup(func() {
-		a.srv.Close()
-		st.Close()
-	})
-	return a
+	app := handlertest.Start(t, handlertest.Options{Now: reqNow, Demo: true})
+	return &reqApp{st: app.Store, srv: app.Server}
 }
 
 func (a *reqApp) location(t testing.TB, code string) moves.Location {
@@ -117,10 +66,7 @@ type reqClient struct {
 }
 
 func (a *reqApp) client(t testing.TB) *reqClient {
-	jar, _ := cookiejar.New(nil)
-	return &reqClient{t: t, app: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
+	return &reqClient{t: t, app: a, http: handlertest.Browser()}
 }
 
 // signIn signs in as a demo user in a new browser, choosing a location

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -269,18 +268,11 @@ func (j *reqJourney) submit() error {
 	if err != nil {
 		return err
 	}
-	reqLog(j.c).Info("move requested", "move", m.ID, "reference", m.Reference, "status", string(m.Status), "by", j.u.Username)
+	j.h.logFor(j.c).Info("move requested", "move", m.ID, "reference", m.Reference, "status", string(m.Status), "by", j.u.Username)
 	// The journey now leads only to its confirmation, so that going back
 	// or sending the form twice cannot request the move again.
 	j.d = &reqDraft{User: j.u.ID, From: j.from.ID, Done: m.ID}
 	return j.saveOr("/move/"+m.ID+"/confirmation", nil)
-}
-
-func reqLog(c echo.Context) *slog.Logger {
-	if l, ok := c.Get("log").(*slog.Logger); ok && l != nil {
-		return l
-	}
-	return slog.Default()
 }
 
 // renderDuplicate explains that the move already exists, linking to it

@@ -167,7 +167,7 @@ func (h *Handlers) parseReviewQuery(c echo.Context) (reviewQuery, store.ReviewFi
 // sortable columns, pages of 20, filters by location, region and dates,
 // and a CSV download.
 func (h *Handlers) ReviewRequests(c echo.Context) error {
-	if u := currentUser(c); u == nil || u.Role != "pmu" {
+	if u := currentUser(c); u == nil || u.Role != moves.RolePMU {
 		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
 	}
 	ctx := c.Request().Context()
@@ -376,7 +376,7 @@ func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Revi
 // ReviewRequestsCSV downloads the requests to review, with the table's
 // status, filters and sort, every page at once.
 func (h *Handlers) ReviewRequestsCSV(c echo.Context) error {
-	if u := currentUser(c); u == nil || u.Role != "pmu" {
+	if u := currentUser(c); u == nil || u.Role != moves.RolePMU {
 		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
 	}
 	q, f, errs := h.parseReviewQuery(c)

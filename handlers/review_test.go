@@ -86,7 +86,7 @@ func TestListsReviewTable(t *testing.T) {
 	if href, _ := doc.Find("#requests tbody tr").First().Find("td a").Attr("href"); href != "/move/"+m.ID {
 		t.Errorf("name links to %q", href)
 	}
-	if want := []string{"OKAFOR, Adebayo", m.Reference, "3 December 2026", "HMP Pentonville", "HMP Brixton", "5 December 2026", "12 December 2026"}; !reflect.DeepEqual(rows[0], want) {
+	if want := []string{"OKAFOR, Adebayo", m.Reference, "1 December 2026", "HMP Pentonville", "HMP Brixton", "5 December 2026", "12 December 2026"}; !reflect.DeepEqual(rows[0], want) {
 		t.Errorf("first row %v, want %v", rows[0], want)
 	}
 
@@ -194,7 +194,7 @@ func TestListsReviewTable(t *testing.T) {
 	})
 
 	t.Run("filter errors", func(t *testing.T) {
-		d := pmu.page("/moves/review?earliest_from=someday&sent_from=3/12/2026&sent_to=1/12/2026", http.StatusUnprocessableEntity)
+		d := pmu.page("/moves/review?earliest_from=someday&sent_from=1/12/2026&sent_to=30/11/2026", http.StatusUnprocessableEntity)
 		var links []string
 		d.Find(".govuk-error-summary a").Each(func(_ int, s *goquery.Selection) { links = append(links, s.AttrOr("href", "")) })
 		if !reflect.DeepEqual(links, []string{"#earliest_from", "#sent_to"}) {

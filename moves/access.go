@@ -1,34 +1,5 @@
 package moves
 
-// Role is what a user does, and so what they may do here.
-type Role string
-
-// Roles, as DOMAIN.md's "Who uses it" table names them.
-const (
-	RolePMU      Role = "pmu"
-	RoleOCA      Role = "oca"
-	RolePolice   Role = "police"
-	RolePrison   Role = "prison"
-	RoleCourt    Role = "court"
-	RoleSupplier Role = "supplier"
-	RoleAdmin    Role = "admin"
-)
-
-// Roles lists every role.
-var Roles = []Role{RolePMU, RoleOCA, RolePolice, RolePrison, RoleCourt, RoleSupplier, RoleAdmin}
-
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { return containsRole(Roles, r) }
-
-func containsRole(list []Role, r Role) bool {
-	for _, v := range list {
-		if v == r {
-			return true
-		}
-	}
-	return false
-}
-
 // Action is something a person may do to a move in the browser.
 type Action string
 

@@ -3,6 +3,7 @@ package moves
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 const (
@@ -169,6 +170,7 @@ func fields(fe FieldErrors) []string {
 func TestValidateNewMove(t *testing.T) {
 	refs := world()
 	l := func(id string) *Location { x := refs.locs[id]; return &x }
+	due := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
 	cases := []struct {
 		name string
 		m    Move
@@ -191,6 +193,10 @@ func TestValidateNewMove(t *testing.T) {
 		{"no start", Move{MoveType: PoliceTransfer, Date: "2026-03-02"}, Location{}, l("police-2"), []string{"from_location"}},
 		{"wrong everything", Move{MoveType: PoliceTransfer, FromID: "court-1"}, *l("court-1"), l("prison-1"), []string{"from_location", "to_location", "date"}},
 		{"recall to nowhere", Move{MoveType: PrisonRecall, FromID: "police-1", Date: "2026-03-02"}, *l("police-1"), nil, nil},
+		{"hospital without a time due", Move{MoveType: Hospital, FromID: "police-1", Date: "2026-03-02"}, *l("police-1"), l("hospital-1"), []string{"time_due"}},
+		{"hospital with a time due", Move{MoveType: Hospital, FromID: "police-1", Date: "2026-03-02", TimeDue: &due}, *l("police-1"), l("hospital-1"), nil},
+		{"rebooked hospital move without a time", Move{MoveType: Hospital, FromID: "prison-1", DateFrom: "2026-03-02", Date: "2026-03-02", OriginalID: "m-0"}, *l("prison-1"), l("hospital-1"), nil},
+		{"court appearance without a time", Move{MoveType: CourtAppearance, FromID: "police-1", Date: "2026-03-02"}, *l("police-1"), l("court-1"), nil},
 	}
 	for _, c := range cases {
 		got := fields(ValidateNewMove(c.m, c.from, c.to))

@@ -479,8 +479,17 @@ func ValidateNewMove(m Move, from Location, to *Location) FieldErrors {
 	} else {
 		checkDate(&fe, "date", m.Date, "Enter the date of the move")
 	}
+	if TimeDueRequired(m.MoveType) && m.TimeDue == nil && m.OriginalID == "" {
+		fe.Add("time_due", "blank", "Enter the time they are due at the hospital")
+	}
 	return fe
 }
+
+// TimeDueRequired reports whether a move of type t must say when the
+// person is due at the destination: a hospital expects them at an
+// appointment's time. A move rebooked after a rejection (OriginalID set)
+// is exempt; its time is agreed when it is approved.
+func TimeDueRequired(t MoveType) bool { return t == Hospital }
 
 func checkDate(fe *FieldErrors, field, value, blankMsg string) (string, bool) {
 	if value == "" {

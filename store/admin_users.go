@@ -15,72 +15,6 @@ import (
 	"github.com/securemove/securemove/moves"
 )
 
-// RoleLabels names each role for people.
-var RoleLabels = map[string]string{
-	"pmu":      "Population Management Unit (PMU)",
-	"oca":      "Allocation staff at a prison (OCA)",
-	"police":   "Police custody suite staff",
-	"prison":   "Prison staff",
-	"court":    "Court staff",
-	"supplier": "Escort supplier staff",
-	"admin":    "Service administrator",
-}
-
-// RoleLabel names a role, or returns it as it is when unknown.
-func RoleLabel(role string) string {
-	if l, ok := RoleLabels[role]; ok {
-		return l
-	}
-	return role
-}
-
-// RoleLocationTypes lists the types of location a role's users may hold,
-// for the roles that must hold at least one; PMU may hold any (to choose
-// from), and suppliers and administrators hold none.
-var RoleLocationTypes = map[string][]moves.LocationType{
-	"police": {moves.LocPolice},
-	"prison": {moves.LocPrison, moves.LocYOI, moves.LocSCH, moves.LocSTC},
-	"oca":    {moves.LocPrison, moves.LocYOI, moves.LocSCH, moves.LocSTC},
-	"court":  {moves.LocCourt},
-}
-
-// roleLocationWords says, for the error message, what a role's locations
-// must be.
-var roleLocationWords = map[string]string{
-	"police": "A police user's locations must be police custody suites",
-	"prison": "A prison user's locations must be prisons, young offender institutions, secure children's homes or secure training centres",
-	"court":  "A court user's locations must be courts",
-	"oca":    "An allocation user's locations must be prisons, young offender institutions, secure children's homes or secure training centres",
-}
-
-// RoleHoldsLocations reports whether users of a role hold locations.
-func RoleHoldsLocations(role string) bool {
-	return role == "pmu" || RoleLocationTypes[role] != nil
-}
-
-// Password rules: at least MinPasswordLength characters, and at most 72
-// bytes, bcrypt's limit (a longer password would be refused by it).
-const (
-	MinPasswordLength = 12
-	maxPasswordBytes  = 72
-)
-
-// CheckNewPassword says what is wrong with a password an administrator
-// sets, or "".
-func CheckNewPassword(password, username string) string {
-	switch {
-	case password == "":
-		return "Enter a password"
-	case utf8.RuneCountInString(password) < MinPasswordLength:
-		return fmt.Sprintf("Password must be %d characters or more", MinPasswordLength)
-	case len(password) > maxPasswordBytes:
-		return fmt.Sprintf("Password must be %d characters or fewer", maxPasswordBytes)
-	case username != "" && strings.EqualFold(strings.TrimSpace(password), strings.TrimSpace(username)):
-		return "Password must not be the same as the username"
-	}
-	return ""
-}
-
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // NormaliseUsername trims and lower-cases a username.
@@ -106,7 +40,7 @@ type AdminUser struct {
 type UserInput struct {
 	Username    string
 	FullName    string
-	Role        string
+	Role        moves.Role
 	Supplier    string
 	LocationIDs []string
 }
@@ -264,12 +198,12 @@ func (s *Store) checkUser(ctx context.Context, in *UserInput, existing *AdminUse
 	switch {
 	case in.Role == "":
 		fe.Add("role", "blank", "Select the user's role")
-	case !slices.Contains(Roles, in.Role):
+	case !in.Role.Valid():
 		fe.Add("role", "inclusion", "Select one of the roles listed")
 	case existing != nil && existing.Role != in.Role && strings.EqualFold(existing.Username, by):
 		fe.Add("role", "self", "You cannot change your own role")
 	}
-	if in.Role == "supplier" {
+	if in.Role == moves.RoleSupplier {
 		if in.Supplier == "" {
 			fe.Add("supplier", "blank", "Select the supplier the user works for")
 		} else if sp, err := s.Supplier(ctx, in.Supplier); err != nil {
@@ -285,13 +219,13 @@ func (s *Store) checkUser(ctx context.Context, in *UserInput, existing *AdminUse
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(in.LocationIDs)))
 	ids = slices.DeleteFunc(ids, func(id string) bool { return strings.TrimSpace(id) == "" })
-	if !RoleHoldsLocations(in.Role) {
+	if !in.Role.HoldsLocations() {
 		ids = nil
 	}
 	in.LocationIDs = ids
 	if msg, err := s.checkUserLocations(ctx, in.Role, ids, existing); err != nil {
 		return nil, err
-	} else if msg != "" && in.Role != "" && slices.Contains(Roles, in.Role) {
+	} else if msg != "" && in.Role != "" && in.Role.Valid() {
 		fe.Add("locations", "invalid", msg)
 	}
 	return fe, nil
@@ -300,8 +234,8 @@ func (s *Store) checkUser(ctx context.Context, in *UserInput, existing *AdminUse
 // checkUserLocations says what is wrong with the locations chosen for a
 // role, or "". A disabled location may be kept by a user who holds it
 // already, not newly given.
-func (s *Store) checkUserLocations(ctx context.Context, role string, ids []string, existing *AdminUser) (string, error) {
-	types := RoleLocationTypes[role]
+func (s *Store) checkUserLocations(ctx context.Context, role moves.Role, ids []string, existing *AdminUser) (string, error) {
+	types := role.LocationKinds()
 	if len(ids) == 0 {
 		if types != nil {
 			return "Select at least one location the user works at", nil
@@ -320,8 +254,8 @@ func (s *Store) checkUserLocations(ctx context.Context, role string, ids []strin
 		if l.Disabled && (existing == nil || !slices.Contains(existing.LocationIDs, id)) {
 			return l.Title + " is disabled: select another location", nil
 		}
-		if types != nil && !slices.Contains(types, l.Type) {
-			return roleLocationWords[role] + ": " + l.Title + " is not one", nil
+		if msg := role.CheckLocationKind(l.Type, l.Title); msg != "" {
+			return msg, nil
 		}
 	}
 	return "", nil
@@ -335,7 +269,7 @@ func (s *Store) AdminCreateUser(ctx context.Context, in UserInput, password, by 
 	if err != nil {
 		return User{}, err
 	}
-	if msg := CheckNewPassword(password, in.Username); msg != "" {
+	if msg := moves.CheckPassword(password, in.Username); msg != "" {
 		fe.Add("password", "invalid", msg)
 	}
 	if len(fe) > 0 {
@@ -366,7 +300,7 @@ func (s *Store) AdminCreateUser(ctx context.Context, in UserInput, password, by 
 		if err := insertUserLocations(ctx, tx, u.ID, u.LocationIDs); err != nil {
 			return err
 		}
-		summary, err := s.userSummary(ctx, tx, "Created as "+strings.ToLower(RoleLabel(u.Role)), u.SupplierID, u.LocationIDs)
+		summary, err := s.userSummary(ctx, tx, "Created as "+strings.ToLower(u.Role.Label()), u.SupplierID, u.LocationIDs)
 		if err != nil {
 			return err
 		}
@@ -459,7 +393,7 @@ func (s *Store) AdminUpdateUser(ctx context.Context, id string, in UserInput, by
 		changes = append(changes, fmt.Sprintf("name changed from %s to %s", old.FullName, in.FullName))
 	}
 	if in.Role != old.Role {
-		changes = append(changes, fmt.Sprintf("role changed from %s to %s", strings.ToLower(RoleLabel(old.Role)), strings.ToLower(RoleLabel(in.Role))))
+		changes = append(changes, fmt.Sprintf("role changed from %s to %s", strings.ToLower(old.Role.Label()), strings.ToLower(in.Role.Label())))
 	}
 	oldIDs := slices.Sorted(slices.Values(old.LocationIDs))
 	locsChanged := !slices.Equal(oldIDs, in.LocationIDs)
@@ -553,7 +487,7 @@ func (s *Store) AdminSetPassword(ctx context.Context, id, password, by string) e
 	if err != nil {
 		return err
 	}
-	if msg := CheckNewPassword(password, u.Username); msg != "" {
+	if msg := moves.CheckPassword(password, u.Username); msg != "" {
 		var fe moves.FieldErrors
 		fe.Add("password", "invalid", msg)
 		return moves.InvalidFields(fe)

@@ -247,9 +247,11 @@ func (s *Store) CreateAllocation(ctx context.Context, na moves.NewAllocation, by
 			return err
 		}
 		for i := 0; i < na.Count; i++ {
-			// Each place a microsecond apart, so "place 1, 2, 3" keeps
-			// the order they were made in.
-			if err := s.insertPlace(ctx, u, id, na, supplier, by, now.Add(time.Duration(i)*time.Microsecond)); err != nil {
+			// Each place a microsecond apart, the last at now (never in
+			// the future), so "place 1, 2, 3" keeps the order they were
+			// made in.
+			at := now.Add(-time.Duration(na.Count-1-i) * time.Microsecond)
+			if err := s.insertPlace(ctx, u, id, na, supplier, by, at); err != nil {
 				return err
 			}
 		}

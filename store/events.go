@@ -323,24 +323,21 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 	return m, nil
 }
 
-// conflictSince explains what changed a move after the version a person
-// acted on.
+// conflictSince reports what last changed a move after the version a
+// person acted on; moves.ChangedMeanwhile words it.
 func (s *Store) conflictSince(ctx context.Context, tx *sql.Tx, m moves.Move) error {
 	var typ, by string
 	var at int64
 	err := tx.QueryRowContext(ctx, `SELECT event_type, created_by, created_at FROM events WHERE move_id = ? AND applied = 1
 		ORDER BY seq DESC LIMIT 1`, m.ID).Scan(&typ, &by, &at)
-	msg := "This move was changed by someone else while you were working on it. Check it and try again."
-	if err == nil {
-		london, _ := time.LoadLocation("Europe/London")
-		t := fromMicros(at)
-		if london != nil {
-			t = t.In(london)
-		}
-		msg = fmt.Sprintf("This move was changed while you were working on it (%s by %s at %s); it is now %s. Check it and try again.",
-			typ, by, t.Format("15:04"), m.Status)
+	if err != nil {
+		return moves.ChangedMeanwhile(nil, m.Status)
 	}
-	return moves.Errorf(moves.Conflict, "%s", msg)
+	t := fromMicros(at)
+	if london, lerr := time.LoadLocation("Europe/London"); lerr == nil {
+		t = t.In(london)
+	}
+	return moves.ChangedMeanwhile(&moves.LastChange{Type: moves.EventType(typ), By: by, At: t}, m.Status)
 }
 
 // newEventID makes an event's id: a version 7 UUID, which starts with the

@@ -33,3 +33,6 @@ func (s *Store) LocationsVersion() uint64 { return s.w.v.locations.Load() }
 // SetAfterLocationsRead runs fn between reading the locations and keeping
 // them (nil to stop).
 func SetAfterLocationsRead(fn func()) { afterLocationsRead = fn }
+
+// DemoTables is what ResetDemo empties, in order.
+var DemoTables = demoTables

@@ -110,9 +110,14 @@ func TestReviewFilterStatuses(t *testing.T) {
 	if err != nil || len(counts) != 0 {
 		t.Errorf("sent after now: %v %v", counts, err)
 	}
-	counts, err = s.CountReviewRequests(ctx, ReviewFilter{SentFrom: now, SentTo: now.Add(time.Second)})
+	// The demo's proposals were sent two days before the present.
+	counts, err = s.CountReviewRequests(ctx, ReviewFilter{SentFrom: now.AddDate(0, 0, -3), SentTo: now.AddDate(0, 0, -1)})
 	if err != nil || counts[ReviewPending] != 6 {
-		t.Errorf("sent at now: %v %v", counts, err)
+		t.Errorf("sent two days ago: %v %v", counts, err)
+	}
+	counts, err = s.CountReviewRequests(ctx, ReviewFilter{SentFrom: now.AddDate(0, 0, -1), SentTo: now.Add(time.Second)})
+	if err != nil || counts[ReviewPending] != 0 {
+		t.Errorf("sent since yesterday: %v %v", counts, err)
 	}
 }
 

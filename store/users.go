@@ -13,15 +13,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Roles lists the roles a user may have.
-var Roles = []string{"pmu", "oca", "police", "prison", "court", "supplier", "admin"}
-
 // User is a person who signs in to the staff app.
 type User struct {
 	ID           string
 	Username     string
 	FullName     string
-	Role         string
+	Role         moves.Role
 	SupplierID   string
 	LocationIDs  []string
 	PasswordHash string
@@ -72,15 +69,11 @@ func (s *Store) CreateUser(ctx context.Context, u *User, password string) error 
 	if strings.TrimSpace(u.FullName) == "" {
 		fe.Add("full_name", "blank", "Enter the user's full name")
 	}
-	okRole := false
-	for _, r := range Roles {
-		okRole = okRole || r == u.Role
-	}
-	if !okRole {
+	if !u.Role.Valid() {
 		fe.Add("role", "inclusion", "Choose a role")
 	}
-	if len(password) < 12 {
-		fe.Add("password", "too_short", "Password must be 12 characters or more")
+	if msg := moves.CheckPassword(password, u.Username); msg != "" {
+		fe.Add("password", "invalid", msg)
 	}
 	if len(fe) > 0 {
 		return moves.InvalidFields(fe)

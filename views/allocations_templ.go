@@ -110,7 +110,7 @@ func allocFormPage(f AllocForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(f.Errors) > 0 {
-				templ_7745c5c3_Err = govuk.ErrorSummary(govuk.ErrorSummaryOptions{TitleText: "There is a problem", ErrorList: moveErrorList(f.Errors)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = govuk.ErrorSummary(govuk.ErrorSummaryOptions{TitleText: "There is a problem", ErrorList: errorItems(f.Errors)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -167,14 +167,6 @@ func moveFieldError(errs Errors, id string) *govuk.ErrorMessageOptions {
 	return nil
 }
 
-func moveErrorList(errs Errors) []govuk.ErrorItem {
-	out := make([]govuk.ErrorItem, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, govuk.ErrorItem{Text: e.Message, Href: "#" + e.ID})
-	}
-	return out
-}
-
 func moveRadioItems(choices []MoveChoice) []govuk.RadiosItem {
 	out := make([]govuk.RadiosItem, 0, len(choices))
 	for _, c := range choices {

@@ -54,7 +54,7 @@ func moveFormPage(f MoveForm, heading, action string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(f.Errors) > 0 {
-				templ_7745c5c3_Err = govuk.ErrorSummary(govuk.ErrorSummaryOptions{TitleText: "There is a problem", ErrorList: moveErrorList(f.Errors)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = govuk.ErrorSummary(govuk.ErrorSummaryOptions{TitleText: "There is a problem", ErrorList: errorItems(f.Errors)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -3,6 +3,8 @@
 // the store, and never take maps.
 package views
 
+import "github.com/securemove/securemove/views/govuk"
+
 // Page is what the layout needs on every full page.
 type Page struct {
 	// Title is the page's own title; the layout adds the service name and
@@ -28,7 +30,6 @@ type Page struct {
 // User is who is signed in, as the header shows them.
 type User struct {
 	Name string
-	Role string
 }
 
 // Flash is a success message shown once, after a redirect.
@@ -64,4 +65,14 @@ func (p Page) DocTitle() string {
 		t = "Error: " + t
 	}
 	return t
+}
+
+// serviceNav is the page's navigation as the GOV.UK service navigation
+// takes it.
+func serviceNav(items []NavItem) []govuk.ServiceNavigationItem {
+	out := make([]govuk.ServiceNavigationItem, len(items))
+	for i, n := range items {
+		out[i] = govuk.ServiceNavigationItem{Text: n.Text, Href: n.Href, Current: n.Current}
+	}
+	return out
 }

@@ -1,20 +1,33 @@
 package views
 
-import "strconv"
+import "github.com/securemove/securemove/views/govuk"
 
-// radioID gives GOV.UK's ids for radio and checkbox items: the first item
-// takes the bare prefix (so an error summary link lands on it), the rest
-// "<prefix>-2", "<prefix>-3", ….
-func radioID(prefix string, i int, shifted bool) string {
-	n := i + 1
-	if shifted {
-		n++
+// clientSupplierItems offers each supplier, then "Internal".
+func clientSupplierItems(sps []AdminSupplierChoice) []govuk.RadiosItem {
+	items := make([]govuk.RadiosItem, 0, len(sps)+2)
+	for _, s := range sps {
+		items = append(items, govuk.RadiosItem{Value: s.Key, Text: s.Name})
 	}
-	if n == 1 {
-		return prefix
-	}
-	return prefix + "-" + strconv.Itoa(n)
+	return append(items, govuk.RadiosItem{Divider: "or"},
+		govuk.RadiosItem{Value: "internal", Text: "Internal (no supplier)", Hint: &govuk.HintOptions{Text: "Sees every move. Only for the service's own tools."}})
 }
 
-// RadioID is radioID for other packages' templates.
-func RadioID(prefix string, i int) string { return radioID(prefix, i, false) }
+// locationChoiceItems offers the user's locations, after "All locations"
+// for PMU.
+func locationChoiceItems(m ChooseLocation) []govuk.RadiosItem {
+	var items []govuk.RadiosItem
+	if m.AllowAll {
+		items = append(items, govuk.RadiosItem{Value: "all", Text: "All locations", Checked: govuk.Bool(m.AllChecked)},
+			govuk.RadiosItem{Divider: "or"})
+	}
+	for _, r := range m.Regions {
+		items = append(items, govuk.RadiosItem{Value: r.ID, Text: r.Title, Checked: govuk.Bool(r.Checked)})
+	}
+	if len(m.Regions) > 0 {
+		items = append(items, govuk.RadiosItem{Divider: "or"})
+	}
+	for _, l := range m.Locations {
+		items = append(items, govuk.RadiosItem{Value: l.ID, Text: l.Title, Checked: govuk.Bool(l.Checked)})
+	}
+	return items
+}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/securemove/securemove/handlers"
 )
 
 // The Content-Security-Policy allows scripts, styles, fonts and images
@@ -54,8 +53,6 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		l := s.log.With("request_id", id)
 		c.Set("log", l)
-		ctx := handlers.WithLogger(c.Request().Context(), l)
-		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}
 }

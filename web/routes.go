@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/static"
 )
 
@@ -16,6 +17,14 @@ func (s *Server) routes() {
 	e.GET("/static/*", staticFiles)
 	e.HEAD("/static/*", staticFiles)
 	e.GET("/health", h.Health)
+	// Test suites' endpoints: only with -test-endpoints and -demo, never in
+	// production (main refuses both there). Outside the staff app, so no
+	// session and no CSRF token: a suite calls it between tests without
+	// signing in. A test instance holds only demo data; that any page could
+	// make a browser post here is accepted for it and said in TESTING.md.
+	if s.cfg.TestEndpoints && s.cfg.Demo && !s.cfg.Production {
+		e.POST("/test/reset", h.TestReset(s.cfg.DemoStart))
+	}
 
 	// The staff app: sessions and CSRF on everything.
 	app := e.Group("", h.LoadUser, h.Sessions.CSRF)
@@ -28,15 +37,15 @@ func (s *Server) routes() {
 	signedIn.GET("/", h.Home)
 	signedIn.GET("/locations", h.ShowLocations)
 	signedIn.POST("/locations", h.ChooseLocation)
-	pmu := handlers.RequireRole("pmu")
-	requesters := handlers.RequireRole("police", "prison", "pmu")
-	admin := handlers.RequireRole("admin")
+	pmu := handlers.RequireRole(moves.RolePMU)
+	requesters := handlers.RequireRole(moves.RolePolice, moves.RolePrison, moves.RolePMU)
+	admin := handlers.RequireRole(moves.RoleAdmin)
 	_, _, _ = pmu, requesters, admin
 
 	// --- Lists (outgoing, incoming, requests to review) ---
 	// Each handler narrows the moves to the user's scope and current
 	// location again; administrators have no moves to list.
-	viewers := handlers.RequireRole("pmu", "oca", "police", "prison", "court", "supplier")
+	viewers := handlers.RequireRole(moves.RolePMU, moves.RoleOCA, moves.RolePolice, moves.RolePrison, moves.RoleCourt, moves.RoleSupplier)
 	signedIn.GET("/moves", h.MovesIndex, viewers)
 	signedIn.GET("/moves/outgoing", h.MovesToday(handlers.ListOutgoing), viewers)
 	signedIn.GET("/moves/incoming", h.MovesToday(handlers.ListIncoming), viewers)
@@ -85,7 +94,7 @@ func (s *Server) routes() {
 	// suppliers look. Each handler checks the allocation and the action
 	// again (404 when not visible, 403 when not allowed).
 	allocViewers := handlers.RequireRole(handlers.AllocationRoles()...)
-	oca := handlers.RequireRole("oca")
+	oca := handlers.RequireRole(moves.RoleOCA)
 	signedIn.GET("/allocations", h.Allocations, allocViewers)
 	signedIn.GET("/allocations/:date", h.AllocationList, allocViewers)
 	signedIn.GET("/allocations/:date/download.csv", h.AllocationListCSV, allocViewers)

@@ -124,6 +124,11 @@ func routeTable() []routeCase {
 		{route: "GET /static/*", method: "GET", path: "/static/no-such-file.css", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf), oca: nf},
 		{route: "HEAD /static/*", method: "HEAD", path: "{css}", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok), oca: ok},
 		{route: "GET /health", method: "GET", path: "/health", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok), oca: ok},
+		// Only with -test-endpoints in demo mode (absent otherwise: see
+		// testreset_test.go); no session or CSRF token, as docs/TESTING.md
+		// says. Last of all, since it undoes the table's changes.
+		{route: "POST /test/reset", method: "POST", path: "/test/reset", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok), oca: ok, phase: 4,
+			note: "test endpoints on"},
 		{route: "GET /help/accessibility", method: "GET", path: "/help/accessibility", want: w(ok, ok, ok, ok, ok, ok, ok, ok, ok), oca: ok},
 		{route: "GET /sign-in", method: "GET", path: "/sign-in", want: w(ok, see, see, see, see, see, see, ok, ok), oca: see},
 		// Sign-in slows repeated failures: three wrong passwords, then even
@@ -498,13 +503,16 @@ type tableColumn struct {
 	csrf   string
 }
 
+// tableConfig serves every route there is, the test endpoints included.
+var tableConfig = web.Config{TestEndpoints: true, DemoStart: secStart}
+
 // routeKey names a route as the table does.
 func routeKey(method, path string) string { return method + " " + path }
 
 // TestEveryRouteIsInTheTable fails when a route exists that the table does
 // not exercise, or the table names a route that no longer exists.
 func TestEveryRouteIsInTheTable(t *testing.T) {
-	h := secHarness(t, web.Config{}, nil)
+	h := secHarness(t, tableConfig, nil)
 	have := map[string]bool{}
 	for _, r := range h.srv.Echo.Routes() {
 		have[routeKey(r.Method, r.Path)] = true
@@ -539,7 +547,7 @@ func TestRouteRoleTable(t *testing.T) {
 	for ci, col := range tableColumns {
 		t.Run(col, func(t *testing.T) {
 			t.Parallel()
-			h := secHarness(t, web.Config{}, nil)
+			h := secHarness(t, tableConfig, nil)
 			fx := newTableFixtures(t, h)
 			serco := newAPIClient(t, h, "serco", "Serco table client")
 			internal := newAPIClient(t, h, "", "Internal table client")
@@ -710,7 +718,7 @@ func checkAnswer(method, path, col string, r response) string {
 			return "CSV download with Content-Type " + ct + " and Content-Disposition " + r.Header.Get("Content-Disposition")
 		}
 		return ""
-	case strings.HasPrefix(path, "/static/"), path == "/health", path == "/api/docs.json":
+	case strings.HasPrefix(path, "/static/"), path == "/health", path == "/api/docs.json", path == "/test/reset":
 		return ""
 	}
 	if !r.isHTML() {

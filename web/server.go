@@ -28,6 +28,12 @@ type Config struct {
 	// sent.
 	TLS      bool
 	TokenTTL time.Duration
+	// Now is the service's clock (time.Now when nil; -now fixes its start).
+	Now func() time.Time
+	// TestEndpoints serves POST /test/reset, which puts the demo data
+	// planned around DemoStart back. Only with Demo, never in production.
+	TestEndpoints bool
+	DemoStart     time.Time
 }
 
 // Server is the assembled web server.
@@ -46,11 +52,17 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = time.Hour
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DemoStart.IsZero() {
+		cfg.DemoStart = cfg.Now()
+	}
 	h := &handlers.Handlers{
 		Store:    st,
 		Sessions: handlers.NewSessions(cfg.SessionKey, cfg.TLS),
 		Log:      log,
-		Now:      time.Now,
+		Now:      cfg.Now,
 		Demo:     cfg.Demo,
 		BaseURL:  cfg.BaseURL,
 		TokenTTL: cfg.TokenTTL,

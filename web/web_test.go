@@ -157,7 +157,7 @@ func TestSignInPageIsGOVUKForm(t *testing.T) {
 	}
 	for _, want := range []string{`label[for="username"]:contains("Username")`, `label[for="password"]:contains("Password")`,
 		`input#password[type="password"]`, `button:contains("Sign in")`, `a.govuk-skip-link[href="#main-content"]`,
-		`.govuk-generic-header:contains("Book a secure move")`, `footer.govuk-footer`, `form[action="/sign-in"] input[name="_csrf"]`} {
+		`.govuk-generic-header:contains("Book a secure move")`, `footer .govuk-footer`, `form[action="/sign-in"] input[name="_csrf"]`} {
 		if doc.Find(want).Length() == 0 {
 			t.Errorf("sign-in page lacks %s", want)
 		}

@@ -90,3 +90,24 @@ document.addEventListener('click', (evt) => {
     window.print()
   }
 })
+
+// Say when a region is being updated, so that assistive technology (and
+// test suites, which wait on it rather than on time) know: the element
+// that made an htmx request and its target are aria-busy="true" while it
+// is in flight, and "false" once the swap has settled or the request failed.
+function setBusy (evt, busy) {
+  const detail = evt.detail || {}
+  for (const el of [detail.elt, detail.target]) {
+    if (el instanceof Element && el.isConnected) {
+      el.setAttribute('aria-busy', busy ? 'true' : 'false')
+    }
+  }
+}
+document.addEventListener('htmx:beforeRequest', (evt) => setBusy(evt, true))
+document.addEventListener('htmx:afterSettle', (evt) => setBusy(evt, false))
+document.addEventListener('htmx:afterRequest', (evt) => {
+  // A failed or swapless request has no settle.
+  if (!evt.detail || !evt.detail.successful || evt.detail.xhr.status === 204) {
+    setBusy(evt, false)
+  }
+})

@@ -6,16 +6,15 @@ package bulk
 //
 // It bypasses CreateMove and AppendEvent for speed, but produces exactly
 // the rows they would: every move's log is planned in memory, then played
-// in arrival order the way AppendEvent plays it (Apply when the event goes
-// at the end of the log, a whole Replay when it arrives late), so the
-// move's state, version, updated_at and updated_by and every event's
-// applied, reason and late marks are what the store would have written.
+// and turned into rows by the store's own writer of planned moves
+// (store.PlannedMove, store.MoveRows in store/rows.go), so the move's
+// state, version, updated_at and updated_by and every event's applied,
+// reason and late marks are what the store would have written.
 // bulk_test.go checks this against the real CreateMove and AppendEvent.
 
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -435,7 +434,7 @@ func newBulkWorld(ctx context.Context, db *sql.DB, spec BulkSpec, today time.Tim
 		id := uuid.NewString()
 		exec(`INSERT INTO users (id, username, full_name, password_hash, role, supplier_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			id, u.Username, u.FullName, hash, u.Role, nullStr(u.SupplierID), setupAt)
-		bu := BulkUser{Username: u.Username, Role: u.Role, SupplierID: u.SupplierID}
+		bu := BulkUser{Username: u.Username, Role: string(u.Role), SupplierID: u.SupplierID}
 		for _, l := range u.LocationIDs {
 			exec("INSERT INTO user_locations (user_id, location_id) VALUES (?, ?)", id, l)
 			bu.LocationID = l
@@ -467,21 +466,10 @@ func (w *bulkWorld) MoveExists(string) bool { return true }
 
 // --- planning one move ---
 
-// bulkEvent is one planned event and when it reaches the service.
-type bulkEvent struct {
-	moves.Event
-	clientID string
-	arrive   time.Time
-}
-
-// bulkMove is one planned move: what CreateMove is given, and its events
-// in arrival order (the creation event first).
+// bulkMove is one planned move, with what CreateMove would be given.
 type bulkMove struct {
+	store.PlannedMove
 	nm       store.NewMove
-	m        moves.Move // as stored at the end
-	profile  moves.Profile
-	events   []bulkEvent
-	initial  moves.Move // as created
 	personIx int
 }
 
@@ -506,7 +494,7 @@ func (w *bulkWorld) at(offset, hour, minute int) time.Time {
 
 func (w *bulkWorld) reference() string {
 	for {
-		ref, err := moves.NewReference(rngReader{w.rng})
+		ref, err := moves.NewReference(store.RandReader{R: w.rng})
 		if err != nil {
 			panic(err)
 		}
@@ -515,16 +503,6 @@ func (w *bulkWorld) reference() string {
 			return ref
 		}
 	}
-}
-
-// rngReader turns the seeded generator into an io.Reader.
-type rngReader struct{ r *rand.Rand }
-
-func (r rngReader) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(r.r.Uint32())
-	}
-	return len(p), nil
 }
 
 // moveKind is what happens to a planned move.
@@ -720,17 +698,19 @@ func (w *bulkWorld) planMove(i int, busy, long bool) bulkMove {
 	if fe := moves.ValidateNewMove(m, from.Location, toLoc); len(fe) > 0 {
 		panic(fmt.Sprintf("bulk: planned an invalid move %s from %s to %s: %v", typ, from.Type, to.Type, fe))
 	}
-	bm.profile = moves.Profile{ID: uuid.NewString(), PersonID: nm.PersonID, Flags: nm.Flags, CreatedBy: staff, CreatedAt: created.UTC()}
-	if bm.profile.Flags == nil {
-		bm.profile.Flags = []moves.Flag{}
+	bm.Profile = moves.Profile{ID: uuid.NewString(), PersonID: nm.PersonID, Flags: nm.Flags, CreatedBy: staff, CreatedAt: created.UTC()}
+	if bm.Profile.Flags == nil {
+		bm.Profile.Flags = []moves.Flag{}
 	}
-	m.ProfileID = bm.profile.ID
-	bm.initial = m
-	bm.events = append(bm.events, bulkEvent{Event: moves.Event{ID: uuid.NewString(), MoveID: m.ID, Type: moves.CreationEvent(m.Status),
+	m.ProfileID = bm.Profile.ID
+	bm.Initial = m
+	bm.Events = append(bm.Events, store.PlannedEvent{Event: moves.Event{ID: uuid.NewString(), MoveID: m.ID, Type: moves.CreationEvent(m.Status),
 		OccurredAt: created.UTC(), RecordedAt: created.UTC(), CreatedBy: staff, Applied: true, CreatedAt: created.UTC(),
-		Details: map[string]any{}, Rels: map[string]string{}}, arrive: created})
+		Details: map[string]any{}, Rels: map[string]string{}}, Arrive: created})
 	w.planEvents(&bm, kind, offset, from, to, hasTo, long)
-	w.play(&bm)
+	if err := bm.Play(w); err != nil {
+		panic("bulk: " + err.Error())
+	}
 	if !busy && !long && len(w.sampleOf[m.SupplierID]) < 20_000 && r.IntN(max(1, w.spec.Moves/40_000)) == 0 {
 		w.sampleOf[m.SupplierID] = append(w.sampleOf[m.SupplierID], m.ID)
 	}
@@ -759,31 +739,31 @@ func rfc3339(t time.Time) string { return t.In(londonZone()).Format(time.RFC3339
 // and not-applied events.
 func (w *bulkWorld) planEvents(bm *bulkMove, kind moveKind, offset int, from, to bulkLoc, hasTo, long bool) {
 	r := w.rng
-	m := bm.initial
+	m := bm.Initial
 	sup := w.supName[m.SupplierID]
 	client := w.clientOf[m.SupplierID]
-	created := bm.events[0].arrive
+	created := bm.Events[0].Arrive
 	start := w.at(offset, 7+r.IntN(3), 15*r.IntN(4))
 	last := created
-	add := func(t moves.EventType, when time.Time, bySupplier bool, details map[string]any, rels map[string]string) *bulkEvent {
+	add := func(t moves.EventType, when time.Time, bySupplier bool, details map[string]any, rels map[string]string) *store.PlannedEvent {
 		by := bulkStaff[r.IntN(len(bulkStaff))]
-		e := bulkEvent{Event: moves.Event{ID: uuid.NewString(), MoveID: m.ID, Type: t, OccurredAt: when.UTC(),
+		e := store.PlannedEvent{Event: moves.Event{ID: uuid.NewString(), MoveID: m.ID, Type: t, OccurredAt: when.UTC(),
 			RecordedAt: when.UTC().Add(time.Duration(r.IntN(90)) * time.Second), Details: details, Rels: rels}}
 		if bySupplier {
 			by = sup
 			e.SupplierID = m.SupplierID
-			e.clientID = client
+			e.ClientID = client
 		}
 		e.CreatedBy = by
 		// Events reach the service shortly after they are recorded, and
 		// never before the move exists.
-		e.arrive = e.RecordedAt.Add(time.Duration(1+r.IntN(20)) * time.Second)
-		if !e.arrive.After(last) {
-			e.arrive = last.Add(time.Second)
+		e.Arrive = e.RecordedAt.Add(time.Duration(1+r.IntN(20)) * time.Second)
+		if !e.Arrive.After(last) {
+			e.Arrive = last.Add(time.Second)
 		}
-		last = e.arrive
-		bm.events = append(bm.events, e)
-		return &bm.events[len(bm.events)-1]
+		last = e.Arrive
+		bm.Events = append(bm.Events, e)
+		return &bm.Events[len(bm.Events)-1]
 	}
 	if m.Status == moves.StatusProposed {
 		switch kind {
@@ -833,13 +813,13 @@ func (w *bulkWorld) planEvents(bm *bulkMove, kind moveKind, offset int, from, to
 	if r.IntN(100) < 5 {
 		// The collection time notice reaches the service only now: it
 		// takes its place in the log and is marked late.
-		collect.arrive = last.Add(time.Second)
-		last = collect.arrive
-		for j := len(bm.events) - 1; j > 0; j-- {
-			if bm.events[j].ID == collect.ID {
-				c := bm.events[j]
-				copy(bm.events[j:], bm.events[j+1:])
-				bm.events[len(bm.events)-1] = c
+		collect.Arrive = last.Add(time.Second)
+		last = collect.Arrive
+		for j := len(bm.Events) - 1; j > 0; j-- {
+			if bm.Events[j].ID == collect.ID {
+				c := bm.Events[j]
+				copy(bm.Events[j:], bm.Events[j+1:])
+				bm.Events[len(bm.Events)-1] = c
 				break
 			}
 		}
@@ -874,8 +854,8 @@ func (w *bulkWorld) planEvents(bm *bulkMove, kind moveKind, offset int, from, to
 	if long {
 		// A long day: lodging, more notices and incidents, until the log
 		// holds LongTimeline events (the completion included).
-		for len(bm.events) < w.spec.LongTimeline-1 {
-			k := len(bm.events)
+		for len(bm.Events) < w.spec.LongTimeline-1 {
+			k := len(bm.Events)
 			when := start.Add(journey - 30*time.Minute + time.Duration(k)*time.Minute)
 			switch k % 5 {
 			case 0:
@@ -891,7 +871,7 @@ func (w *bulkWorld) planEvents(bm *bulkMove, kind moveKind, offset int, from, to
 				add(moves.EventMoveNotifyPremisesOfArrivalIn30Mins, when, true, nil, nil)
 			}
 		}
-		add(moves.EventMoveComplete, start.Add(journey+time.Duration(len(bm.events))*time.Minute), true, nil, nil)
+		add(moves.EventMoveComplete, start.Add(journey+time.Duration(len(bm.Events))*time.Minute), true, nil, nil)
 		return
 	}
 	add(moves.EventMoveComplete, start.Add(journey), true, nil, nil)
@@ -905,148 +885,13 @@ func (w *bulkWorld) planEvents(bm *bulkMove, kind moveKind, offset int, from, to
 	}
 }
 
-// play runs the planned events through the state machine in arrival
-// order, exactly as AppendEvent does: an event that goes at the end of
-// the log is applied to the state so far; a late one makes a whole
-// replay. The move's version counts the state changes; updated_at and
-// updated_by are those of the last change.
-func (w *bulkWorld) play(bm *bulkMove) {
-	m := bm.initial
-	seq := int64(1)
-	log := make([]moves.Event, 0, len(bm.events))
-	for i := range bm.events {
-		be := &bm.events[i]
-		be.Seq = seq // relative; rebased when written
-		seq++
-		be.Details = moves.NormalizeDetails(be.Type, be.Details)
-		if be.Details == nil {
-			be.Details = map[string]any{}
-		}
-		if be.Rels == nil {
-			be.Rels = map[string]string{}
-		}
-		be.CreatedAt = be.arrive.UTC()
-		if i == 0 {
-			be.Applied = true
-			log = append(log, be.Event)
-			continue
-		}
-		if fe := moves.ValidateEvent(be.Event, w); len(fe) > 0 {
-			panic(fmt.Sprintf("bulk: planned an invalid %s event: %v", be.Type, fe))
-		}
-		// In order when it goes after every non-creation event so far.
-		inOrder := true
-		for _, p := range log[1:] {
-			if be.OccurredAt.Before(p.OccurredAt) || (be.OccurredAt.Equal(p.OccurredAt) && be.RecordedAt.Before(p.RecordedAt)) {
-				inOrder = false
-				break
-			}
-		}
-		var state moves.State
-		if inOrder {
-			var reason string
-			state, reason = moves.Apply(m.State(), be.Event, w)
-			be.Applied, be.Reason, be.Late = reason == "", reason, false
-			log = append(log, be.Event)
-		} else {
-			log = append(log, be.Event)
-			sorted := append([]moves.Event(nil), log...)
-			state = moves.Replay(bm.baseState(), sorted, w)
-			marks := make(map[string]moves.Event, len(sorted))
-			for _, e := range sorted {
-				marks[e.ID] = e
-			}
-			for j := range log {
-				mk := marks[log[j].ID]
-				log[j].Applied, log[j].Reason, log[j].Late = mk.Applied, mk.Reason, mk.Late
-			}
-		}
-		if state != m.State() {
-			m.SetState(state)
-			m.Version++
-			m.UpdatedAt = be.CreatedAt
-			if be.CreatedBy != "" {
-				m.UpdatedBy = be.CreatedBy
-			}
-		}
-	}
-	for i := range bm.events {
-		bm.events[i].Applied, bm.events[i].Reason, bm.events[i].Late = log[i].Applied, log[i].Reason, log[i].Late
-	}
-	bm.m = m
-}
-
-func (bm *bulkMove) baseState() moves.State {
-	m := bm.initial
-	return moves.State{Status: m.Status, MoveType: m.MoveType, FromID: m.FromID, ToID: m.ToID, Date: m.Date,
-		DateFrom: m.DateFrom, DateTo: m.DateTo}
-}
-
-// --- writing ---
-
-// bulkTable is the rows of one table waiting to be written, flattened.
-type bulkTable struct {
-	name string
-	cols []string
-	args []any
-}
-
-func (t *bulkTable) rows() int { return len(t.args) / len(t.cols) }
-
-func (t *bulkTable) add(vals ...any) {
-	if len(vals) != len(t.cols) {
-		panic(fmt.Sprintf("bulk: %s: %d values for %d columns", t.name, len(vals), len(t.cols)))
-	}
-	t.args = append(t.args, vals...)
-}
-
-func (t *bulkTable) insertSQL(n int) string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
-	row := "(" + placeholders(len(t.cols)) + ")"
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(row)
-	}
-	return b.String()
-}
-
-var (
-	bulkPeopleCols = []string{"id", "first_names", "last_name", "date_of_birth", "gender", "ethnicity", "pnc", "pnc_canonical",
-		"prison_number", "created_at", "created_by", "updated_at", "updated_by"}
-	bulkProfileCols = []string{"id", "person_id", "flags", "created_at", "created_by"}
-	bulkMoveCols    = []string{"id", "reference", "status", "move_type", "from_location_id", "to_location_id", "date", "date_from", "date_to",
-		"time_due", "notes", "supplier_id", "profile_id", "person_id", "original_move_id", "initial_status", "initial_move_type",
-		"initial_to_location_id", "initial_date", "initial_date_from", "initial_date_to", "version", "created_at", "created_by",
-		"updated_at", "updated_by", "is_lockout", "cancellation_reason", "cancellation_comment", "rejection_reason", "rebook"}
-	bulkEventCols = []string{"seq", "id", "move_id", "event_type", "creation", "occurred_at", "recorded_at", "notes", "details", "rels",
-		"created_by", "supplier_id", "client_id", "applied", "reason", "late", "created_at"}
-)
-
 // bulkChunk is one transaction's worth of rows.
 type bulkChunk struct {
-	tables []*bulkTable
-	moves  int
+	*store.MoveRows
+	moves int
 }
 
-func newBulkChunk() *bulkChunk {
-	return &bulkChunk{tables: []*bulkTable{
-		{name: "people", cols: bulkPeopleCols},
-		{name: "profiles", cols: bulkProfileCols},
-		{name: "moves", cols: bulkMoveCols},
-		{name: "events", cols: bulkEventCols},
-	}}
-}
-
-func (c *bulkChunk) rows() int {
-	n := 0
-	for _, t := range c.tables {
-		n += t.rows()
-	}
-	return n
-}
+func newBulkChunk() *bulkChunk { return &bulkChunk{MoveRows: store.NewMoveRows()} }
 
 const pncLetters = "ZABCDEFGHJKLMNPQRTUVWXY" // as moves checks them
 
@@ -1058,48 +903,24 @@ func (w *bulkWorld) addPerson(c *bulkChunk, i int, r *rand.Rand) {
 		gender = "female"
 	}
 	dob := time.Date(1950+r.IntN(58), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-	var pnc, canon, prisonNo any
+	at := w.today.AddDate(-3, 0, 0)
+	p := moves.Person{ID: bulkPersonID(w.spec.Seed, i), FirstNames: first, LastName: last, DateOfBirth: dob, Gender: gender,
+		CreatedAt: at, CreatedBy: "bulk", UpdatedAt: at}
 	if r.IntN(10) < 7 {
 		yy, serial := r.IntN(100), r.IntN(10_000_000)
-		s := fmt.Sprintf("%02d/%07d%c", yy, serial, pncLetters[(yy*10_000_000+serial)%23])
-		pnc, canon = s, s
+		p.PNC = fmt.Sprintf("%02d/%07d%c", yy, serial, pncLetters[(yy*10_000_000+serial)%23])
 	}
 	if r.IntN(2) == 0 {
-		prisonNo = fmt.Sprintf("%c%04d%c%c", 'A'+rune(r.IntN(26)), r.IntN(10000), 'A'+rune(r.IntN(26)), 'A'+rune(r.IntN(26)))
+		p.PrisonNumber = fmt.Sprintf("%c%04d%c%c", 'A'+rune(r.IntN(26)), r.IntN(10000), 'A'+rune(r.IntN(26)), 'A'+rune(r.IntN(26)))
 	}
-	at := micros(w.today.AddDate(-3, 0, 0))
-	c.tables[0].add(bulkPersonID(w.spec.Seed, i), first, last, dob, gender, "", pnc, canon, prisonNo, at, "bulk", at, "bulk")
+	c.AddPerson(p)
 }
 
 func (w *bulkWorld) addMove(c *bulkChunk, bm *bulkMove, seq *int64, res *BulkResult) error {
-	pr := bm.profile
-	flags, err := json.Marshal(pr.Flags)
-	if err != nil {
+	if err := c.AddMove(&bm.PlannedMove, seq); err != nil {
 		return err
 	}
-	c.tables[1].add(pr.ID, pr.PersonID, string(flags), micros(pr.CreatedAt), pr.CreatedBy)
-	m, in := bm.m, bm.initial
-	c.tables[2].add(m.ID, m.Reference, string(m.Status), string(m.MoveType), m.FromID, nullStr(m.ToID), nullStr(m.Date),
-		nullStr(m.DateFrom), nullStr(m.DateTo), nullMicros(m.TimeDue), m.Notes, nullStr(m.SupplierID), m.ProfileID, m.PersonID,
-		nullStr(m.OriginalID), string(in.Status), string(in.MoveType), nullStr(in.ToID), nullStr(in.Date), nullStr(in.DateFrom),
-		nullStr(in.DateTo), m.Version, micros(m.CreatedAt), m.CreatedBy, micros(m.UpdatedAt), m.UpdatedBy, boolInt(m.Lockout),
-		nullStr(m.Cancellation.Reason), m.Cancellation.Comment, nullStr(m.Cancellation.RejectionReason), boolInt(m.Cancellation.Rebook))
-	for _, e := range bm.events {
-		details, err := json.Marshal(e.Details)
-		if err != nil {
-			return err
-		}
-		rels, err := json.Marshal(e.Rels)
-		if err != nil {
-			return err
-		}
-		spec, _ := moves.SpecFor(e.Type)
-		c.tables[3].add(*seq, e.ID, e.MoveID, string(e.Type), boolInt(spec.Creation), micros(e.OccurredAt), micros(e.RecordedAt),
-			e.Notes, string(details), string(rels), e.CreatedBy, nullStr(e.SupplierID), nullStr(e.clientID), boolInt(e.Applied),
-			e.Reason, boolInt(e.Late), micros(e.CreatedAt))
-		*seq++
-	}
-	res.Events += len(bm.events)
+	res.Events += len(bm.Events)
 	res.Profiles++
 	c.moves++
 	return nil
@@ -1125,14 +946,14 @@ func (w *bulkWorld) load(ctx context.Context, db *sql.DB, res *BulkResult) error
 			s.Close()
 		}
 	}()
-	for _, t := range newBulkChunk().tables {
+	for _, t := range newBulkChunk().Tables() {
 		for _, k := range []int{1, perStmt} {
-			st, err := db.PrepareContext(ctx, t.insertSQL(k))
+			st, err := db.PrepareContext(ctx, t.InsertSQL(k))
 			if err != nil {
 				cancel()
-				return fmt.Errorf("bulk: prepare %s: %w", t.name, err)
+				return fmt.Errorf("bulk: prepare %s: %w", t.Table, err)
 			}
-			stmts[t.name+"/"+strconv.Itoa(k)] = st
+			stmts[t.Table+"/"+strconv.Itoa(k)] = st
 		}
 	}
 	written := 0
@@ -1142,19 +963,18 @@ func (w *bulkWorld) load(ctx context.Context, db *sql.DB, res *BulkResult) error
 			cancel()
 			return err
 		}
-		for _, t := range c.tables {
-			n := t.rows()
-			width := len(t.cols)
+		for _, t := range c.Tables() {
+			n := t.Len()
 			for off := 0; off < n; {
 				k := perStmt
 				if n-off < perStmt {
 					k = 1
 				}
-				st := tx.StmtContext(ctx, stmts[t.name+"/"+strconv.Itoa(k)])
-				if _, err := st.ExecContext(ctx, t.args[off*width:(off+k)*width]...); err != nil {
+				st := tx.StmtContext(ctx, stmts[t.Table+"/"+strconv.Itoa(k)])
+				if _, err := st.ExecContext(ctx, t.Args(off, k)...); err != nil {
 					tx.Rollback()
 					cancel()
-					return fmt.Errorf("bulk: insert into %s: %w", t.name, err)
+					return fmt.Errorf("bulk: insert into %s: %w", t.Table, err)
 				}
 				off += k
 			}
@@ -1189,7 +1009,7 @@ func (w *bulkWorld) plan(ctx context.Context, out chan<- *bulkChunk, res *BulkRe
 	pr := rand.New(rand.NewPCG(w.spec.Seed, 0x9e0b1e))
 	for i := 0; i < w.people; i++ {
 		w.addPerson(c, i, pr)
-		if c.rows() >= w.spec.BatchRows {
+		if c.Len() >= w.spec.BatchRows {
 			if err := send(c); err != nil {
 				return err
 			}
@@ -1214,20 +1034,20 @@ func (w *bulkWorld) plan(ctx context.Context, out chan<- *bulkChunk, res *BulkRe
 			res.BusyIncoming++
 		}
 		if long {
-			res.LongMoveID = bm.m.ID
-			res.LongMoveEvents = len(bm.events)
+			res.LongMoveID = bm.Final.ID
+			res.LongMoveEvents = len(bm.Events)
 		}
 		if err := w.addMove(c, &bm, &seq, res); err != nil {
 			return err
 		}
-		if c.rows() >= w.spec.BatchRows {
+		if c.Len() >= w.spec.BatchRows {
 			if err := send(c); err != nil {
 				return err
 			}
 			c = newBulkChunk()
 		}
 	}
-	if c.rows() > 0 {
+	if c.Len() > 0 {
 		return send(c)
 	}
 	return nil

@@ -13,25 +13,11 @@ import (
 
 func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
 
-func nullMicros(t *time.Time) any {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	return micros(*t)
-}
-
 func nullStr(s string) any {
 	if s == "" {
 		return nil
 	}
 	return s
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func placeholders(n int) string {

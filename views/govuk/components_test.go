@@ -185,3 +185,12 @@ func TestHeadersAndServiceNavigation(t *testing.T) {
 		`govuk-js-service-navigation-toggle`,
 	)
 }
+
+// The generic header's End slot (this service's addition) goes inside the
+// container, after the logo; without it the markup is the macro's.
+func TestGenericHeaderEndSlot(t *testing.T) {
+	end := templ.Raw(`<div class="app-header__user">Priya</div>`)
+	got := render(t, GenericHeader(GenericHeaderOptions{LogoText: "Book a secure move", End: end}))
+	assertContains(t, got, `</a></div><div class="app-header__user">Priya</div></div></div>`)
+	assertNotContains(t, render(t, GenericHeader(GenericHeaderOptions{LogoText: "Book a secure move"})), "app-header__user")
+}

@@ -128,6 +128,9 @@ type GenericHeaderOptions struct {
 	ContainerClasses string
 	Classes          string
 	Attributes       templ.Attributes
+	// End is this service's addition to the macro: content after the logo
+	// in the header's container (the signed-in user and "Sign out").
+	End templ.Component
 }
 
 // FooterLink is a link of the footer's meta or navigation lists.

@@ -159,11 +159,6 @@ func (s *Server) PeakRSS() (int64, error) {
 	return procStatus(s.Pid(), "VmHWM")
 }
 
-// RSS returns the current resident set size (VmRSS) in bytes.
-func (s *Server) RSS() (int64, error) {
-	return procStatus(s.Pid(), "VmRSS")
-}
-
 func procStatus(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {

@@ -1,0 +1,37 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// testResetAnswer is what POST /test/reset answers.
+type testResetAnswer struct {
+	Status string `json:"status"`
+	// Now is the present the demo data is planned around (the start's).
+	Now   string `json:"now"`
+	Today string `json:"today"`
+	Moves int    `json:"moves"`
+	Ms    int64  `json:"ms"`
+}
+
+// TestReset puts the demo data back as a start at start left it, in one
+// write through the store, so that a suite can reset between tests
+// without restarting the service. The write moves every data version on,
+// so no page kept from before is served after it. web registers it only
+// with -test-endpoints in demo mode.
+func (h *Handlers) TestReset(start time.Time) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		began := time.Now()
+		d, err := h.Store.ResetDemo(c.Request().Context(), start)
+		if err != nil {
+			return err
+		}
+		h.Log.Info("demo data reset", "now", start.Format(time.RFC3339), "ms", time.Since(began).Milliseconds())
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.JSON(http.StatusOK, testResetAnswer{Status: "reset", Now: d.Now.Format(time.RFC3339), Today: d.Today,
+			Moves: len(d.Moves), Ms: time.Since(began).Milliseconds()})
+	}
+}

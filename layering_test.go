@@ -1,0 +1,106 @@
+package main
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/securemove/securemove"
+
+// projectImports maps each package folder of the project (as a path
+// under the module) to the project packages its non-test Go files import.
+func projectImports(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	out := map[string]map[string]bool{}
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(filepath.Dir(path))
+		if out[pkg] == nil {
+			out[pkg] = map[string]bool{}
+		}
+		for _, im := range f.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			if p == module {
+				out[pkg]["."] = true
+			} else if rest, ok := strings.CutPrefix(p, module+"/"); ok {
+				out[pkg][rest] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// under reports whether pkg is dir or inside it.
+func under(pkg, dir string) bool { return pkg == dir || strings.HasPrefix(pkg, dir+"/") }
+
+// TestLayering holds the project to its one direction of imports:
+// main → web → handlers → views, store → moves. moves imports nothing of
+// the project; views never reach up into handlers or web; store never
+// reaches into handlers, views or web; handlers never into web.
+func TestLayering(t *testing.T) {
+	imports := projectImports(t)
+	if len(imports["moves"]) == 0 && len(imports["handlers"]) == 0 {
+		t.Fatal("found no packages: is the test running at the module's root?")
+	}
+	rules := []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"moves", []string{"store", "handlers", "views", "web", "static", "bench", "."}},
+		{"views", []string{"handlers", "web", "store", "."}},
+		{"store", []string{"handlers", "views", "web", "."}},
+		{"handlers", []string{"web", "."}},
+		{"web", []string{"."}},
+	}
+	checked := 0
+	for pkg, deps := range imports {
+		if pkg == "handlers/handlertest" {
+			// The handler tests' harness starts the whole server; only
+			// test files may import it (checked below).
+			continue
+		}
+		if deps["handlers/handlertest"] {
+			t.Errorf("%s imports handlers/handlertest, which is for tests only", pkg)
+		}
+		for _, r := range rules {
+			if !under(pkg, r.pkg) {
+				continue
+			}
+			checked++
+			for dep := range deps {
+				for _, f := range r.forbidden {
+					if f == "." && dep == "." || f != "." && under(dep, f) {
+						t.Errorf("%s imports %s: %s must not depend on %s", pkg, dep, r.pkg, f)
+					}
+				}
+			}
+		}
+	}
+	if len(imports["moves"]) > 0 {
+		t.Errorf("moves imports project packages %v; it must import none", imports["moves"])
+	}
+	if checked < 5 {
+		t.Errorf("only %d packages checked", checked)
+	}
+}

@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/web"
+)
+
+// POST /test/reset exists only with TestEndpoints in demo mode and never
+// in production.
+func TestTestResetAbsentWithoutTheFlag(t *testing.T) {
+	for name, cfg := range map[string]web.Config{
+		"without the flag": {},
+		"in production":    {TestEndpoints: true, Production: true},
+	} {
+		h := secHarness(t, cfg, nil)
+		if r := do(t, h.client(), http.MethodPost, h.ts.URL+"/test/reset", nil, nil); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: POST /test/reset answered %d, want 404", name, r.StatusCode)
+		}
+		if n := countRows(t, h, "moves"); n == 0 {
+			t.Errorf("%s: the demo data is gone", name)
+		}
+	}
+}
+
+// A reset undoes every change, at once, and no page kept from before it
+// is served after it.
+func TestTestResetPutsTheDemoBack(t *testing.T) {
+	h := secHarness(t, web.Config{TestEndpoints: true, DemoStart: secStart}, nil)
+	ctx := context.Background()
+	d, err := store.PlanDemo(secStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := d.Move("in-transit-court-guildford")
+	if !ok {
+		t.Fatal("no in-transit demo move")
+	}
+	pmu := signInAs(t, h, "pmu")
+	status := func() string {
+		t.Helper()
+		r := do(t, pmu, http.MethodGet, h.ts.URL+"/move/"+m.ID, nil, nil)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("move page: %d", r.StatusCode)
+		}
+		doc := r.doc()
+		return strings.TrimSpace(doc.Find(`[data-testid="move-status"]`).First().Text())
+	}
+	if got := status(); got != "In transit" {
+		t.Fatalf("before: status %q", got)
+	}
+	// Changes: the move is completed, a client and a person are added.
+	h.advance(time.Minute)
+	if _, _, err := h.st.AppendEvent(ctx, moves.Event{ID: uuid.NewString(), MoveID: m.ID, Type: moves.EventMoveComplete,
+		OccurredAt: h.clock(), RecordedAt: h.clock(), CreatedBy: "Serco"}, store.AppendOptions{By: "Serco"}); err != nil {
+		t.Fatal(err)
+	}
+	newAPIClient(t, h, "serco", "Made during a test")
+	if got := status(); got != "Completed" {
+		t.Fatalf("after completing: status %q", got)
+	}
+	moveRows, clientRows, eventRows := countRows(t, h, "moves"), countRows(t, h, "api_clients"), countRows(t, h, "events")
+
+	start := time.Now()
+	r := do(t, h.client(), http.MethodPost, h.ts.URL+"/test/reset", nil, nil)
+	took := time.Since(start)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("reset: %d %s", r.StatusCode, r.body)
+	}
+	var ans struct {
+		Status, Today string
+		Moves         int
+	}
+	if err := json.Unmarshal(r.body, &ans); err != nil || ans.Status != "reset" || ans.Today != d.Today || ans.Moves != len(d.Moves) {
+		t.Fatalf("reset answered %s (%v)", r.body, err)
+	}
+	if took > time.Second {
+		t.Errorf("reset took %v, want within a second", took)
+	}
+	// The cached page moved on; the session survived.
+	if got := status(); got != "In transit" {
+		t.Errorf("after reset: status %q", got)
+	}
+	if n := countRows(t, h, "api_clients"); n != len(store.DemoClients) || n >= clientRows {
+		t.Errorf("%d API clients after reset, want the %d of the demo", n, len(store.DemoClients))
+	}
+	// The planned moves, and the demo allocations' seven places.
+	if n := countRows(t, h, "moves"); n != len(d.Moves)+7 || n != moveRows {
+		t.Errorf("%d moves after reset, want %d", n, len(d.Moves)+7)
+	}
+	if n := countRows(t, h, "events"); n != eventRows-1 {
+		t.Errorf("%d events after reset, want %d", n, eventRows-1)
+	}
+	got, err := h.st.MoveByReference(ctx, m.Reference)
+	if err != nil || got.ID != m.ID || got.Status != moves.StatusInTransit {
+		t.Errorf("after reset %s is %+v (%v)", m.Reference, got, err)
+	}
+}
+
+func countRows(t *testing.T, h *harness, table string) int {
+	t.Helper()
+	var n int
+	if err := h.st.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
