@@ -4,7 +4,7 @@ GO    ?= go
 BIN   := bin/securemove
 PKGS_RACE := ./moves/... ./store/... ./handlers/...
 
-.PHONY: run build generate assets check test test-unit test-e2e e2e-deps bench load crash fuzz clean
+.PHONY: run build generate assets check test test-go test-unit test-e2e e2e-deps bench load crash fuzz clean
 
 run: build ## build and serve on http://localhost:8080 with demo data
 	./$(BIN) -demo
@@ -28,12 +28,21 @@ check: ## gofmt, go vet and generated templ files up to date
 e2e-deps: ## install Chromium and playwright-core for the browser tests
 	bash e2e/setup.sh
 
-test: check e2e-deps ## every test, browser tests included
+# The tests run on SQLite and on PostgreSQL: scripts/pg-test.sh starts a
+# throwaway cluster (installing Debian's postgresql if need be), sets
+# SECUREMOVE_TEST_PG and SECUREMOVE_REQUIRE_PG=1 (a PostgreSQL test that
+# cannot run fails, never skips), and stops the cluster whatever happens.
+test: check e2e-deps ## every test, browser tests included, on SQLite and on a throwaway PostgreSQL cluster
+	bash scripts/pg-test.sh run -- $(MAKE) --no-print-directory test-go
+
+test-go:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS_RACE)
 	$(GO) test -tags e2e -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
+	@echo "e2e: sign-in and a move journey against a server on PostgreSQL"
+	SECUREMOVE_E2E_PG=1 $(GO) test -tags e2e -count=1 -timeout 20m -run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$$' ./e2e
 
 test-unit:
-	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /e2e)
+	bash scripts/pg-test.sh run -- $(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /e2e)
 
 test-e2e: e2e-deps
 	$(GO) test -tags e2e -count=1 -timeout 20m -v ./e2e

@@ -47,7 +47,7 @@ func runClients(ctx context.Context, args []string, getenv func(string) string, 
 	if db == "" {
 		db = "./data/securemove.db"
 	}
-	fs.StringVar(&db, "db", db, "SQLite database file (SECUREMOVE_DB)")
+	fs.StringVar(&db, "db", db, "SQLite database file or postgres:// URL (SECUREMOVE_DB)")
 	var supplier, name string
 	var internal bool
 	positional := 0
@@ -99,7 +99,7 @@ func runClients(ctx context.Context, args []string, getenv func(string) string, 
 			return 2
 		}
 	}
-	if _, err := os.Stat(db); err != nil {
+	if _, err := os.Stat(db); err != nil && !store.IsPostgres(db) {
 		fmt.Fprintf(stderr, "clients: no database at %s; give -db (or SECUREMOVE_DB) as for the server, or start the server once to create it\n", db)
 		return 1
 	}

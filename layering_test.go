@@ -104,3 +104,52 @@ func TestLayering(t *testing.T) {
 		t.Errorf("only %d packages checked", checked)
 	}
 }
+
+// audienceOf names the handler package pkg belongs to: the staff pages
+// (handlers), the supplier API (handlers/api), the administration
+// (handlers/admin), or the plumbing they share (handlers/serve); "" for
+// anything else, the test harness included.
+func audienceOf(pkg string) string {
+	switch {
+	case pkg == "handlers/handlertest" || !under(pkg, "handlers"):
+		return ""
+	case under(pkg, "handlers/api"):
+		return "handlers/api"
+	case under(pkg, "handlers/admin"):
+		return "handlers/admin"
+	case under(pkg, "handlers/serve"):
+		return "handlers/serve"
+	}
+	return "handlers"
+}
+
+// TestAudiences holds the handlers apart by audience: the staff pages, the
+// supplier API and the administration each import only the shared
+// plumbing (handlers/serve), never one another; the plumbing imports none
+// of them.
+func TestAudiences(t *testing.T) {
+	imports := projectImports(t)
+	for _, p := range []string{"handlers", "handlers/api", "handlers/admin", "handlers/serve"} {
+		if imports[p] == nil {
+			t.Fatalf("no package %s: is the test running at the module's root?", p)
+		}
+	}
+	for _, p := range []string{"handlers", "handlers/api", "handlers/admin"} {
+		if !imports[p]["handlers/serve"] {
+			t.Errorf("%s does not import handlers/serve: the rule below would check nothing", p)
+		}
+	}
+	for pkg, deps := range imports {
+		a := audienceOf(pkg)
+		if a == "" {
+			continue
+		}
+		for dep := range deps {
+			b := audienceOf(dep)
+			if b == "" || b == a || b == "handlers/serve" && a != "handlers/serve" {
+				continue
+			}
+			t.Errorf("%s imports %s: %s must not depend on %s", pkg, dep, a, b)
+		}
+	}
+}

@@ -30,6 +30,10 @@ type crashOptions struct {
 	// Bin and DB, when set, are used as they are (DB is changed).
 	Bin, DB string
 	Meta    *bulk.BulkResult
+	// PG, when set, is the postgres:// URL of an empty PostgreSQL
+	// database: the SQLite seed is copied into it (store.CopyToPostgres)
+	// and the server runs on it.
+	PG string
 	// Dir holds the working files; default bench/out.
 	Dir string
 	// Posters is how many clients post events at once; default 16.
@@ -137,6 +141,23 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		return nil, fmt.Errorf("crash: no description of the database %s", o.DB)
 	}
 	meta := *o.Meta
+	var pgStore *store.Store
+	if o.PG != "" {
+		if !store.IsPostgres(o.PG) {
+			return nil, fmt.Errorf("crash: %q is not a postgres:// URL", o.PG)
+		}
+		o.Logf("copying %s into PostgreSQL...", o.DB)
+		if _, err := store.CopyToPostgres(ctx, o.DB, o.PG); err != nil {
+			return nil, fmt.Errorf("crash: copy the seed into PostgreSQL: %w", err)
+		}
+		o.DB = o.PG
+		st, err := store.Open(ctx, o.PG)
+		if err != nil {
+			return nil, err
+		}
+		defer st.Close()
+		pgStore = st
+	}
 	var clients []*server.Client
 	var targets [][]string
 	for _, sup := range []string{"serco", "geoamey"} {
@@ -150,12 +171,17 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 	logPath := filepath.Join(o.Dir, "server-crash.log")
 	_ = os.Remove(logPath)
 	hc := loadgen.NewClient(o.Posters)
-	check, err := sql.Open("sqlite", store.DSN(o.DB))
-	if err != nil {
-		return nil, err
+	var check *sql.DB
+	var err error
+	if pgStore != nil {
+		check = pgStore.DB() // takes the same queries, rebound for PostgreSQL
+	} else {
+		if check, err = sql.Open("sqlite", store.DSN(o.DB)); err != nil {
+			return nil, err
+		}
+		defer check.Close()
+		check.SetMaxOpenConns(1)
 	}
-	defer check.Close()
-	check.SetMaxOpenConns(1)
 
 	res := &crashResult{}
 	var acked []string // every event whose 201 was received, all rounds
@@ -295,7 +321,13 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		if len(missing) > 0 {
 			r.Failures = append(r.Failures, fmt.Sprintf("%d acknowledged events missing, e.g. %s", len(missing), missing[0]))
 		}
-		if err := check.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&r.Integrity); err != nil {
+		if pgStore != nil {
+			// PostgreSQL has no integrity_check; it checks pages as it
+			// reads them, and the store answers "ok" when it answers.
+			if r.Integrity, err = pgStore.IntegrityCheck(ctx); err != nil {
+				r.Integrity = err.Error()
+			}
+		} else if err := check.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&r.Integrity); err != nil {
 			r.Integrity = err.Error()
 		}
 		if r.Integrity != "ok" {
@@ -324,7 +356,11 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		}
 	}
 
-	t := report.New(fmt.Sprintf("Crash: SIGKILL while %d clients post events, %d times (%s)", o.Posters, o.Kills, filepath.Base(o.DB)),
+	dbName := filepath.Base(o.DB)
+	if pgStore != nil {
+		dbName = "PostgreSQL"
+	}
+	t := report.New(fmt.Sprintf("Crash: SIGKILL while %d clients post events, %d times (%s)", o.Posters, o.Kills, dbName),
 		"Kill", "Acknowledged (201)", "No answer (in flight)", "Retried: replayed", "Retried: performed", "Retried: refused",
 		"Acknowledged so far", "Lost", "Duplicated", "integrity_check", "/health after restart", "API check", "Result")
 	for i, r := range res.Rounds {
@@ -369,7 +405,7 @@ func duplicatedRequests(ctx context.Context, db *sql.DB, keys []string) (int, er
 		}
 		var c int
 		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT notes FROM events WHERE notes IN (?"+strings.Repeat(",?", len(batch)-1)+
-			") GROUP BY notes HAVING COUNT(*) > 1)", args...).Scan(&c); err != nil {
+			") GROUP BY notes HAVING COUNT(*) > 1) AS d", args...).Scan(&c); err != nil {
 			return 0, err
 		}
 		n += c

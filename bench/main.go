@@ -4,7 +4,7 @@
 //	        page, static files, event ingestion, plain inserts, start-up,
 //	        memory and first-page weight (BENCH_QUICK=1: 10k only)
 //	load    a bounded mixed load at 64 clients (LOAD_SECONDS, default 60)
-//	crash   SIGKILL the server while events are posted, ten times
+//	crash   SIGKILL the server while events are posted, ten times (crash postgres://…: on PostgreSQL)
 //	        (CRASH_KILLS), and check every acknowledged event survives
 //	fuzz    run every fuzz target for FUZZTIME (default 20s) each
 //	seed    build (or reuse) the cached database of N moves: seed N
@@ -48,7 +48,13 @@ func main() {
 	case "load":
 		err = runLoad(ctx, envInt("LOAD_SECONDS", 60), envInt("LOAD_CLIENTS", 64))
 	case "crash":
-		err = runCrash(ctx, crashOptions{Kills: envInt("CRASH_KILLS", 10), Moves: envInt("CRASH_MOVES", 10_000), Out: os.Stdout})
+		// go run ./bench crash postgres://… (or CRASH_PG) runs it on an
+		// empty PostgreSQL database, the seed copied into it.
+		pg := envStr("CRASH_PG", "")
+		if len(os.Args) > 2 {
+			pg = os.Args[2]
+		}
+		err = runCrash(ctx, crashOptions{Kills: envInt("CRASH_KILLS", 10), Moves: envInt("CRASH_MOVES", 10_000), PG: pg, Out: os.Stdout})
 	case "fuzz":
 		err = runFuzz(ctx, envStr("FUZZTIME", "20s"))
 	case "profile":

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 )
 
@@ -13,7 +14,7 @@ func (h *Handlers) visibleMove(c echo.Context, id string) (moves.Move, error) {
 	if err != nil {
 		return m, err
 	}
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	if u == nil || !moves.CanSee(u.Viewer(), m) {
 		return moves.Move{}, moves.Errorf(moves.NotFound, "move not found")
 	}
@@ -23,7 +24,7 @@ func (h *Handlers) visibleMove(c echo.Context, id string) (moves.Move, error) {
 // mayAct reports whether the user may take an action on a move they can
 // see (moves.MayAct holds the rule).
 func (h *Handlers) mayAct(c echo.Context, a moves.Action, m moves.Move) bool {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	if u == nil {
 		return false
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"github.com/securemove/securemove/handlers/serve"
 	"net/http"
 	"regexp"
 	"strings"
@@ -37,15 +38,15 @@ func (h *Handlers) allocAction(c echo.Context, act moves.AllocationAction) (stor
 
 // allocDone flashes a message and goes back to the allocation.
 func (h *Handlers) allocDone(c echo.Context, id, title, text string) error {
-	h.Sessions.SetFlash(c, Flash{Title: title, Text: text})
-	return redirect(c, allocHref(id))
+	h.Sessions.SetFlash(c, serve.Flash{Title: title, Text: text})
+	return serve.Redirect(c, allocHref(id))
 }
 
 // --- Cancel ---
 
 func (h *Handlers) allocCancelForm(c echo.Context, a store.AllocationRow, fe moves.FieldErrors) views.AllocReasonForm {
 	f := views.AllocReasonForm{AllocForm: h.allocActionFrame(c, a, "Cancel this allocation", allocHref(a.ID)+"/cancel", "Cancel allocation",
-		viewErrors(fe, map[string]string{"cancellation_reason": "reason", "cancellation_reason_comment": "comment"})),
+		serve.ViewErrors(fe, map[string]string{"cancellation_reason": "reason", "cancellation_reason_comment": "comment"})),
 		Reasons: moveChoices(moves.AllocationCancellationReasons, moves.AllocationCancellationReasonLabels), ReasonLegend: "Why are you cancelling it?",
 		AskComment: true}
 	f.ButtonWarning = true
@@ -59,7 +60,7 @@ func (h *Handlers) AllocationCancelForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AllocReasonPage(h.allocCancelForm(c, a, nil)))
+	return serve.Render(c, http.StatusOK, views.AllocReasonPage(h.allocCancelForm(c, a, nil)))
 }
 
 // CancelAllocation cancels it and every move in it, in one unit of work.
@@ -75,7 +76,7 @@ func (h *Handlers) CancelAllocation(c echo.Context) error {
 	} else if len(fe) > 0 {
 		f := h.allocCancelForm(c, a, fe)
 		f.Reason, f.Comment = reason, comment
-		return render(c, http.StatusUnprocessableEntity, views.AllocReasonPage(f))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.AllocReasonPage(f))
 	}
 	return h.allocDone(c, a.ID, "Allocation cancelled", "Every move of the allocation has been cancelled.")
 }
@@ -84,7 +85,7 @@ func (h *Handlers) CancelAllocation(c echo.Context) error {
 
 func (h *Handlers) allocDateForm(c echo.Context, a store.AllocationRow, fe moves.FieldErrors) views.AllocReasonForm {
 	f := views.AllocReasonForm{AllocForm: h.allocActionFrame(c, a, "Change date of allocation", allocHref(a.ID)+"/date", "Change date",
-		viewErrors(fe, map[string]string{"date": "date-day", "date_changed_reason": "reason"})),
+		serve.ViewErrors(fe, map[string]string{"date": "date-day", "date_changed_reason": "reason"})),
 		Reasons: moveChoices(moves.DateChangedReasons, moves.DateChangedReasonLabels), ReasonLegend: "Why are you changing the allocation date?",
 		AskDate: true}
 	f.Warning = "Every move of the allocation changes date. Tell the supplier too if the move is soon."
@@ -97,7 +98,7 @@ func (h *Handlers) AllocationDateForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AllocReasonPage(h.allocDateForm(c, a, nil)))
+	return serve.Render(c, http.StatusOK, views.AllocReasonPage(h.allocDateForm(c, a, nil)))
 }
 
 // ChangeAllocationDate moves the allocation and each of its moves (each
@@ -125,7 +126,7 @@ func (h *Handlers) ChangeAllocationDate(c echo.Context) error {
 	if len(fe) > 0 {
 		f := h.allocDateForm(c, a, fe)
 		f.Reason, f.Day, f.Month, f.Year = reason, day, month, year
-		return render(c, http.StatusUnprocessableEntity, views.AllocReasonPage(f))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.AllocReasonPage(f))
 	}
 	return h.allocDone(c, a.ID, "Allocation updated", "The allocation and its moves are now on "+views.LongDate(date)+".")
 }
@@ -159,7 +160,7 @@ func (h *Handlers) AllocationRemoveForm(c echo.Context) error {
 	f := views.AllocReasonForm{AllocForm: h.allocActionFrame(c, a, "Remove a place from this allocation", allocHref(a.ID)+"/remove/"+p.ID, "Remove place", nil)}
 	f.ButtonWarning = true
 	f.Warning = fmt.Sprintf("This will reduce the number of prisoners for this allocation from %d to %d. Its move %s is cancelled.", a.Total, a.Total-1, p.Reference)
-	return render(c, http.StatusOK, views.AllocReasonPage(f))
+	return serve.Render(c, http.StatusOK, views.AllocReasonPage(f))
 }
 
 // RemoveAllocationPlace cancels the place's move.
@@ -213,7 +214,7 @@ func (h *Handlers) AllocationFillSearch(c echo.Context) error {
 		if !prisonNumberRE.MatchString(number) {
 			f.Errors = views.Errors{{ID: "prison_number", Message: "Enter a prison number in the correct format, like A1234AB"}}
 			f.Page.HasErrors = true
-			return render(c, http.StatusUnprocessableEntity, views.AllocFillSearchPage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.AllocFillSearchPage(f))
 		}
 		people, err := h.Store.FindPeople(c.Request().Context(), store.PeopleFilter{PrisonNumber: number, Limit: 10})
 		if err != nil {
@@ -224,12 +225,12 @@ func (h *Handlers) AllocationFillSearch(c echo.Context) error {
 				PrisonNumber: person.PrisonNumber, ChooseHref: base + "/" + person.ID})
 		}
 	}
-	return render(c, http.StatusOK, views.AllocFillSearchPage(f))
+	return serve.Render(c, http.StatusOK, views.AllocFillSearchPage(f))
 }
 
 func (h *Handlers) allocFillForm(c echo.Context, a store.AllocationRow, p store.MoveRow, person moves.Person, fe moves.FieldErrors) views.AllocFillForm {
 	action := fmt.Sprintf("%s/fill/%s/%s", allocHref(a.ID), p.ID, person.ID)
-	f := views.AllocFillForm{AllocForm: h.allocActionFrame(c, a, "Add "+person.FullName()+" to this allocation", action, "Add person", viewErrors(fe, nil)),
+	f := views.AllocFillForm{AllocForm: h.allocActionFrame(c, a, "Add "+person.FullName()+" to this allocation", action, "Add person", serve.ViewErrors(fe, nil)),
 		Name: person.FullName(), PrisonNumber: person.PrisonNumber}
 	f.Hidden = []views.Hidden{{Name: "version", Value: fmt.Sprint(p.Version)}}
 	f.Summary = []views.AllocRow{{Key: "Prison number", Value: person.PrisonNumber}, {Key: "Date of birth", Value: views.ShortDate(person.DateOfBirth)}}
@@ -247,7 +248,7 @@ func (h *Handlers) AllocationFillForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AllocFillPage(h.allocFillForm(c, a, p, person, nil)))
+	return serve.Render(c, http.StatusOK, views.AllocFillPage(h.allocFillForm(c, a, p, person, nil)))
 }
 
 // FillAllocationPlace adds the person to the place, unless they need a
@@ -275,7 +276,7 @@ func (h *Handlers) FillAllocationPlace(c echo.Context) error {
 	if len(fe) == 0 && special == "yes" {
 		v := views.AllocCannotAdd{Page: h.page(c, "This person cannot be added to this allocation"), Name: person.FullName(),
 			ChooseAgainHref: fmt.Sprintf("%s/fill/%s", allocHref(a.ID), p.ID), AllocationHref: allocHref(a.ID), SingleRequestHref: "/move/new"}
-		return render(c, http.StatusOK, views.AllocCannotAddPage(v))
+		return serve.Render(c, http.StatusOK, views.AllocCannotAddPage(v))
 	}
 	if len(fe) == 0 {
 		_, err = h.Store.FillAllocationPlace(ctx, store.FillPlace{MoveID: p.ID, PersonID: person.ID, Agreed: agreed == "yes", AgreedBy: by,
@@ -289,7 +290,7 @@ func (h *Handlers) FillAllocationPlace(c echo.Context) error {
 		f := h.allocFillForm(c, a, p, person, fe)
 		f.Page.HasErrors = true
 		f.Agreed, f.AgreedBy, f.Special = agreed, by, special
-		return render(c, http.StatusUnprocessableEntity, views.AllocFillPage(f))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.AllocFillPage(f))
 	}
 	return h.allocDone(c, a.ID, "Person added", person.FullName()+" has been added to the allocation.")
 }
@@ -310,7 +311,7 @@ func (h *Handlers) AllocationEmptyForm(c echo.Context) error {
 	f.Hidden = []views.Hidden{{Name: "version", Value: fmt.Sprint(p.Version)}}
 	f.ButtonWarning = true
 	f.Warning = "The place stays in the allocation, waiting for someone else."
-	return render(c, http.StatusOK, views.AllocReasonPage(f))
+	return serve.Render(c, http.StatusOK, views.AllocReasonPage(f))
 }
 
 // EmptyAllocationPlace removes the person from the place.

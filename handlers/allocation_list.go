@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"github.com/securemove/securemove/handlers/serve"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,7 +37,7 @@ func addDays(date string, n int) string {
 }
 
 // allocScope limits a filter to what the user may see.
-func allocScope(u *Principal) store.AllocationFilter {
+func allocScope(u *serve.Principal) store.AllocationFilter {
 	var f store.AllocationFilter
 	switch u.Role {
 	case "pmu":
@@ -66,7 +67,7 @@ func allocScope(u *Principal) store.AllocationFilter {
 
 // Allocations sends to this week's list.
 func (h *Handlers) Allocations(c echo.Context) error {
-	return redirect(c, "/allocations/"+weekStart(h.Today()))
+	return serve.Redirect(c, "/allocations/"+weekStart(h.Today()))
 }
 
 // allocListQuery is the list's state in its URL.
@@ -116,7 +117,7 @@ func (h *Handlers) allocListQuery(c echo.Context) (allocListQuery, error) {
 	return q, nil
 }
 
-func (q allocListQuery) filter(u *Principal) store.AllocationFilter {
+func (q allocListQuery) filter(u *serve.Principal) store.AllocationFilter {
 	f := allocScope(u)
 	f.DateFrom, f.DateTo = q.week, addDays(q.week, 6)
 	f.Status, f.Sort, f.Desc = q.status, q.sort, q.desc
@@ -148,7 +149,7 @@ func (h *Handlers) AllocationList(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	f := q.filter(u)
 	f.Limit, f.Offset = allocPageSize, (q.page-1)*allocPageSize
 	rows, total, err := h.Store.ListAllocations(ctx, f)
@@ -218,7 +219,7 @@ func (h *Handlers) AllocationList(c echo.Context) error {
 	if q.page < pages {
 		m.Next = &views.Link{Text: "Next page", Href: q.href(func(q *allocListQuery) { q.page++ })}
 	}
-	return render(c, http.StatusOK, views.AllocationListPage(m))
+	return serve.Render(c, http.StatusOK, views.AllocationListPage(m))
 }
 
 // AllocationListCSV downloads the week's allocations of the chosen status.
@@ -227,7 +228,7 @@ func (h *Handlers) AllocationListCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := q.filter(currentUser(c))
+	f := q.filter(serve.CurrentUser(c))
 	f.Limit = 10000
 	rows, _, err := h.Store.ListAllocations(c.Request().Context(), f)
 	if err != nil {
@@ -245,7 +246,7 @@ func (h *Handlers) AllocationListCSV(c echo.Context) error {
 
 // homeAllocations counts this week's allocations the user may see by
 // status, each linking into the list.
-func (h *Handlers) homeAllocations(c echo.Context, u *Principal) (views.HomeSection, error) {
+func (h *Handlers) homeAllocations(c echo.Context, u *serve.Principal) (views.HomeSection, error) {
 	mon := weekStart(h.Today())
 	f := allocScope(u)
 	f.DateFrom, f.DateTo = mon, addDays(mon, 6)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"github.com/securemove/securemove/handlers/serve"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -146,9 +147,9 @@ func (h *Handlers) renderAllocDetails(c echo.Context, status int, a allocAnswers
 	if err != nil {
 		return err
 	}
-	f := views.AllocDetailsForm{AllocForm: h.allocNewFrame(c, "Allocation details", "/allocation/new", "Continue", viewErrors(fe, allocDetailIDs)),
+	f := views.AllocDetailsForm{AllocForm: h.allocNewFrame(c, "Allocation details", "/allocation/new", "Continue", serve.ViewErrors(fe, allocDetailIDs)),
 		Count: a.count, From: a.na.FromID, To: a.na.ToID, Day: day, Month: month, Year: year, Prisons: prisons}
-	return render(c, status, views.AllocDetailsPage(f))
+	return serve.Render(c, status, views.AllocDetailsPage(f))
 }
 
 // NewAllocation asks how many people, from and to which prison, and when
@@ -187,9 +188,9 @@ func (h *Handlers) SaveAllocationDetails(c echo.Context) error {
 		return h.renderAllocDetails(c, http.StatusUnprocessableEntity, a, day, month, year, fe)
 	}
 	if a.criteria {
-		return redirect(c, "/allocation/new/check?"+a.values(true).Encode())
+		return serve.Redirect(c, "/allocation/new/check?"+a.values(true).Encode())
 	}
-	return redirect(c, "/allocation/new/criteria?"+a.values(false).Encode())
+	return serve.Redirect(c, "/allocation/new/criteria?"+a.values(false).Encode())
 }
 
 // --- Step 2: criteria ---
@@ -198,7 +199,7 @@ var allocCriteriaIDs = map[string]string{}
 
 func (h *Handlers) renderAllocCriteria(c echo.Context, status int, a allocAnswers, fe moves.FieldErrors) error {
 	ids := map[string]string{"prisoner_category": "prisoner_category-" + a.na.Estate}
-	f := views.AllocCriteriaForm{AllocForm: h.allocNewFrame(c, "Allocation criteria", "/allocation/new/criteria", "Continue", viewErrors(fe, ids)),
+	f := views.AllocCriteriaForm{AllocForm: h.allocNewFrame(c, "Allocation criteria", "/allocation/new/criteria", "Continue", serve.ViewErrors(fe, ids)),
 		Estate: a.na.Estate, Category: a.na.PrisonerCategory, EstateComment: a.na.EstateComment,
 		Sentence: a.na.SentenceLength, SentenceComment: a.na.SentenceLengthComment, Full: a.full, HasOther: a.hasOther, Other: a.na.OtherCriteria}
 	f.Hidden = hiddenFields(a.values(false))
@@ -221,14 +222,14 @@ func (h *Handlers) renderAllocCriteria(c echo.Context, status int, a allocAnswer
 			f.Ticked = append(f.Ticked, cc.Key)
 		}
 	}
-	return render(c, status, views.AllocCriteriaPage(f))
+	return serve.Render(c, status, views.AllocCriteriaPage(f))
 }
 
 // AllocationCriteria asks what the people chosen must be.
 func (h *Handlers) AllocationCriteria(c echo.Context) error {
 	a := readAllocAnswers(c.QueryParams())
 	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return redirect(c, "/allocation/new?"+a.values(false).Encode())
+		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
 	}
 	return h.renderAllocCriteria(c, http.StatusOK, a, nil)
 }
@@ -241,13 +242,13 @@ func (h *Handlers) SaveAllocationCriteria(c echo.Context) error {
 	}
 	a := readAllocAnswers(form)
 	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return redirect(c, "/allocation/new?"+a.values(false).Encode())
+		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
 	}
 	a.criteria = true
 	if fe := a.criteriaErrors(); len(fe) > 0 {
 		return h.renderAllocCriteria(c, http.StatusUnprocessableEntity, a, fe)
 	}
-	return redirect(c, "/allocation/new/check?"+a.values(true).Encode())
+	return serve.Redirect(c, "/allocation/new/check?"+a.values(true).Encode())
 }
 
 // --- Step 3: check your answers, then create ---
@@ -286,16 +287,16 @@ func (h *Handlers) allocCheckForm(c echo.Context, a allocAnswers) (views.AllocFo
 func (h *Handlers) CheckAllocation(c echo.Context) error {
 	a := readAllocAnswers(c.QueryParams())
 	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return redirect(c, "/allocation/new?"+a.values(false).Encode())
+		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
 	}
 	if fe := a.criteriaErrors(); len(fe) > 0 || !a.criteria {
-		return redirect(c, "/allocation/new/criteria?"+a.values(a.criteria).Encode())
+		return serve.Redirect(c, "/allocation/new/criteria?"+a.values(a.criteria).Encode())
 	}
 	f, err := h.allocCheckForm(c, a)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AllocCheckPage(f))
+	return serve.Render(c, http.StatusOK, views.AllocCheckPage(f))
 }
 
 // CreateAllocation creates the allocation and its places in one unit of
@@ -307,12 +308,12 @@ func (h *Handlers) CreateAllocation(c echo.Context) error {
 	}
 	a := readAllocAnswers(form)
 	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return redirect(c, "/allocation/new?"+a.values(false).Encode())
+		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
 	}
 	if fe := a.criteriaErrors(); len(fe) > 0 {
-		return redirect(c, "/allocation/new/criteria?"+a.values(true).Encode())
+		return serve.Redirect(c, "/allocation/new/criteria?"+a.values(true).Encode())
 	}
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	a.na.RequestedBy = u.FullName
 	created, err := h.Store.CreateAllocation(c.Request().Context(), a.na, u.Username, h.Today())
 	if err != nil {
@@ -321,9 +322,9 @@ func (h *Handlers) CreateAllocation(c echo.Context) error {
 		}
 		// Something changed since the check (a prison closed, midnight
 		// passed): back to the first page, which says what.
-		return redirect(c, "/allocation/new?"+a.values(true).Encode())
+		return serve.Redirect(c, "/allocation/new?"+a.values(true).Encode())
 	}
-	return redirect(c, allocHref(created.ID)+"/confirmation")
+	return serve.Redirect(c, allocHref(created.ID)+"/confirmation")
 }
 
 // AllocationConfirmation confirms the allocation was requested.
@@ -335,5 +336,5 @@ func (h *Handlers) AllocationConfirmation(c echo.Context) error {
 	v := views.AllocConfirmation{Page: h.page(c, "Allocation requested"), Title: "Allocation requested",
 		Text:  fmt.Sprintf("The request for %s from %s to %s on %s has been sent", peopleCount(a.Total), a.From, a.To, views.LongDate(a.Date)),
 		Links: []views.Link{{Text: "View the allocation", Href: allocHref(a.ID)}, {Text: "View all allocations", Href: "/allocations/" + weekStart(a.Date)}}}
-	return render(c, http.StatusOK, views.AllocConfirmationPage(v))
+	return serve.Render(c, http.StatusOK, views.AllocConfirmationPage(v))
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"github.com/securemove/securemove/handlers/serve"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,7 +35,7 @@ func (h *Handlers) visibleAllocation(c echo.Context, id string) (store.Allocatio
 	if err != nil {
 		return a, err
 	}
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	hidden := moves.Errorf(moves.NotFound, "allocation not found")
 	switch {
 	case u == nil:
@@ -61,8 +62,8 @@ func (h *Handlers) visibleAllocation(c echo.Context, id string) (store.Allocatio
 
 // mayAllocation checks the action; a cancelled allocation answers 409.
 func mayAllocation(c echo.Context, a store.AllocationRow, action moves.AllocationAction) error {
-	u := currentUser(c)
-	if u != nil && moves.AllocationAllowed(u.RoleOf(), action, a.Allocation) {
+	u := serve.CurrentUser(c)
+	if u != nil && moves.AllocationAllowed(u.Role, action, a.Allocation) {
 		return nil
 	}
 	if a.Status() == moves.AllocationCancelled {
@@ -72,8 +73,8 @@ func mayAllocation(c echo.Context, a store.AllocationRow, action moves.Allocatio
 }
 
 func allocChange(c echo.Context, version int64) store.AllocationChange {
-	u := currentUser(c)
-	return store.AllocationChange{By: u.Username, Role: u.RoleOf(), Version: version}
+	u := serve.CurrentUser(c)
+	return store.AllocationChange{By: u.Username, Role: u.Role, Version: version}
 }
 
 func allocHref(id string) string { return "/allocation/" + id }
@@ -133,16 +134,16 @@ func (h *Handlers) AllocationPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	role := u.RoleOf()
+	u := serve.CurrentUser(c)
+	role := u.Role
 	v := views.AllocationView{Page: h.page(c, allocHeading(a)), Heading: allocHeading(a), CompleteInFull: a.Criteria.CompleteInFull,
 		Criteria: allocCriteriaRows(a.Allocation, nil), Assigner: role == moves.RoleOCA}
 	v.Page.Breadcrumbs = []views.Link{{Text: "Allocations", Href: "/allocations/" + weekStart(a.Date)}}
 	v.Details = []views.AllocRow{
 		{Key: "Status", Value: allocStatusLabel(a.Allocation)},
 		{Key: "Move from", Value: a.From}, {Key: "Move to", Value: a.To}, {Key: "Date", Value: views.LongDate(a.Date)},
-		{Key: "Requested by", Value: listOr(a.RequestedBy, a.CreatedBy)},
-		{Key: "Created on", Value: a.CreatedAt.In(London).Format("2 January 2006")},
+		{Key: "Requested by", Value: serve.Or(a.RequestedBy, a.CreatedBy)},
+		{Key: "Created on", Value: a.CreatedAt.In(serve.London).Format("2 January 2006")},
 	}
 	switch st := a.Status(); {
 	case st == moves.AllocationCancelled:
@@ -186,7 +187,7 @@ func (h *Handlers) AllocationPage(c echo.Context) error {
 			if p.MoveAgreed != nil {
 				pl.Agreed = "No"
 				if *p.MoveAgreed {
-					pl.Agreed = "Yes, by " + listOr(p.MoveAgreedBy, "the receiving prison")
+					pl.Agreed = "Yes, by " + serve.Or(p.MoveAgreedBy, "the receiving prison")
 				}
 			}
 		}
@@ -202,7 +203,7 @@ func (h *Handlers) AllocationPage(c echo.Context) error {
 		}
 		v.Places = append(v.Places, pl)
 	}
-	return render(c, http.StatusOK, views.AllocationPage(v))
+	return serve.Render(c, http.StatusOK, views.AllocationPage(v))
 }
 
 func allocStatusLabel(a moves.Allocation) string {
@@ -252,8 +253,8 @@ func allocCriteriaRows(a moves.Allocation, change func(step, field string) strin
 	return []views.AllocRow{
 		{Key: "Estate", Value: estate, ChangeHref: link("criteria", "estate"), ChangeText: "estate"},
 		{Key: "Time left to serve", Value: sentence, ChangeHref: link("criteria", "sentence_length"), ChangeText: "time left to serve"},
-		{Key: "Complex cases", Value: listOr(strings.Join(cases, ", "), "None"), ChangeHref: link("criteria", "complex_cases"), ChangeText: "complex cases"},
+		{Key: "Complex cases", Value: serve.Or(strings.Join(cases, ", "), "None"), ChangeHref: link("criteria", "complex_cases"), ChangeText: "complex cases"},
 		{Key: "Must be filled in full", Value: full, ChangeHref: link("criteria", "complete_in_full"), ChangeText: "whether it must be filled in full"},
-		{Key: "Other criteria", Value: listOr(c.OtherCriteria, "None"), ChangeHref: link("criteria", "has_other_criteria"), ChangeText: "other criteria"},
+		{Key: "Other criteria", Value: serve.Or(c.OtherCriteria, "None"), ChangeHref: link("criteria", "has_other_criteria"), ChangeText: "other criteria"},
 	}
 }

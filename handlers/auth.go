@@ -9,76 +9,31 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
 )
 
-// Principal is the signed-in user with their locations resolved.
-type Principal struct {
-	store.User
-	Locations []moves.Location
-	// Current is the chosen location; empty for PMU's "all locations".
-	Current      *moves.Location
-	LocationName string
-	// Region is the region PMU chose instead of one location; its lists
-	// then cover RegionLocationIDs.
-	Region            *moves.Region
-	RegionLocationIDs []string
-}
-
 // regionChoicePrefix marks a region in the location choice and session.
 const regionChoicePrefix = "region:"
-
-// RoleOf is the user's role as the domain names it.
-func (p *Principal) RoleOf() moves.Role { return moves.Role(p.Role) }
-
-// Viewer is the user as the domain's visibility rules see them: their
-// role, supplier and the (active) locations they hold.
-func (p *Principal) Viewer() moves.Viewer {
-	ids := make([]string, len(p.Locations))
-	for i, l := range p.Locations {
-		ids[i] = l.ID
-	}
-	return moves.Viewer{Role: p.Role, SupplierID: p.SupplierID, LocationIDs: ids}
-}
-
-// CanChooseLocation reports whether the user has a choice to make.
-func (p *Principal) CanChooseLocation() bool {
-	return len(p.Locations) > 1 || (p.Role.SeesEveryLocation() && len(p.Locations) > 0)
-}
-
-// HasLocation reports whether id is one of the user's locations.
-func (p *Principal) HasLocation(id string) bool {
-	for _, l := range p.Locations {
-		if l.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func currentUser(c echo.Context) *Principal {
-	u, _ := c.Get("user").(*Principal)
-	return u
-}
 
 // LoadUser puts the signed-in user, if any, on the context.
 func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id := h.Sessions.str(c, keyUserID)
+		id := h.Sessions.Str(c, serve.KeyUserID)
 		if id == "" {
 			return next(c)
 		}
 		u, err := h.Store.User(c.Request().Context(), id)
-		gen, _ := h.Sessions.get(c).Values[keyGeneration].(int64)
+		gen, _ := h.Sessions.Get(c).Values[serve.KeyGeneration].(int64)
 		if err != nil || u.Disabled || gen != u.SessionGeneration {
 			// Unknown or disabled user, or a session that has ended
 			// (signed out, perhaps elsewhere): signed out here too.
-			_ = h.Sessions.clear(c)
+			_ = h.Sessions.Clear(c)
 			return next(c)
 		}
-		p := &Principal{User: u}
+		p := &serve.Principal{User: u}
 		if u.Role.SeesEveryLocation() {
 			// PMU work across every location. Administrators hold none
 			// (DOMAIN.md): they have no current location to choose.
@@ -89,7 +44,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if loc := h.Sessions.str(c, keyLocation); u.Role == "pmu" && strings.HasPrefix(loc, regionChoicePrefix) {
+		if loc := h.Sessions.Str(c, serve.KeyLocation); u.Role == moves.RolePMU && strings.HasPrefix(loc, regionChoicePrefix) {
 			rs, err := h.Store.Regions(c.Request().Context())
 			if err != nil {
 				return err
@@ -135,7 +90,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 // who has locations to choose from but has not chosen to the chooser.
 func (h *Handlers) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u := currentUser(c)
+		u := serve.CurrentUser(c)
 		if u == nil {
 			if c.Request().Header.Get("HX-Request") == "true" {
 				// A live region polling after the session ended: send the
@@ -150,7 +105,7 @@ func (h *Handlers) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, "/sign-in?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
 		if u.Current == nil && len(u.Locations) > 1 && u.Role.ChoosesLocation() &&
-			h.Sessions.str(c, keyChosen) == "" && !strings.HasPrefix(c.Path(), "/locations") {
+			h.Sessions.Str(c, serve.KeyChosen) == "" && !strings.HasPrefix(c.Path(), "/locations") {
 			return c.Redirect(http.StatusSeeOther, "/locations?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
 		return next(c)
@@ -161,7 +116,7 @@ func (h *Handlers) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 func RequireRole(roles ...moves.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			u := currentUser(c)
+			u := serve.CurrentUser(c)
 			for _, r := range roles {
 				if u != nil && u.Role == r {
 					return next(c)
@@ -182,10 +137,10 @@ func safeNext(next string) string {
 
 // ShowSignIn renders the sign-in page.
 func (h *Handlers) ShowSignIn(c echo.Context) error {
-	if currentUser(c) != nil {
+	if serve.CurrentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
+	return serve.Render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
 }
 
 // maxSignInUsername is longer than any username (the administration pages
@@ -202,7 +157,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	fail := func(msg string, status int) error {
 		p := h.page(c, "Sign in")
 		p.HasErrors = true
-		return render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo,
+		return serve.Render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo,
 			Errors: views.Errors{{ID: "username", Message: msg}}}))
 	}
 	if username == "" || password == "" {
@@ -215,12 +170,12 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		if password == "" {
 			errs = append(errs, views.FieldError{ID: "password", Message: "Enter your password"})
 		}
-		return render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
 	}
 	if len(username) > maxSignInUsername {
 		// Nobody has a username this long: refused like any wrong
 		// credentials, without keeping or logging what was sent.
-		h.logFor(c).Info("sign-in failed", "username", oauthLoggable(username), "username_bytes", len(username))
+		h.logFor(c).Info("sign-in failed", "username", serve.Loggable(username), "username_bytes", len(username))
 		username = ""
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
@@ -239,11 +194,11 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		return fail("Enter a valid username and password", http.StatusUnauthorized)
 	}
 	h.Throttle.Reset(username)
-	values := map[any]any{keyUserID: u.ID, keySignedIn: h.Now().Unix(), keyGeneration: u.SessionGeneration}
+	values := map[any]any{serve.KeyUserID: u.ID, serve.KeySignedIn: h.Now().Unix(), serve.KeyGeneration: u.SessionGeneration}
 	if len(u.LocationIDs) == 1 && !u.Role.SeesEveryLocation() {
-		values[keyLocation] = u.LocationIDs[0]
+		values[serve.KeyLocation] = u.LocationIDs[0]
 	}
-	if err := h.Sessions.renew(c, values); err != nil {
+	if err := h.Sessions.Renew(c, values); err != nil {
 		return err
 	}
 	h.logFor(c).Info("signed in", "user", u.Username, "role", u.Role)
@@ -252,25 +207,25 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		next = safeNext(c.QueryParam("next"))
 	}
 	if len(u.LocationIDs) > 1 && u.Role.ChoosesLocation() {
-		return redirect(c, "/locations?next="+url.QueryEscape(next))
+		return serve.Redirect(c, "/locations?next="+url.QueryEscape(next))
 	}
-	return redirect(c, next)
+	return serve.Redirect(c, next)
 }
 
 // SignOut ends the session: the cookie is deleted, and the user's sessions
 // end on the server too, so that a copy of the cookie (from another device,
 // or taken from this one) no longer signs anyone in.
 func (h *Handlers) SignOut(c echo.Context) error {
-	if u := currentUser(c); u != nil {
+	if u := serve.CurrentUser(c); u != nil {
 		if err := h.Store.EndSessions(c.Request().Context(), u.ID); err != nil {
 			return err
 		}
 		h.logFor(c).Info("signed out", "user", u.Username)
 	}
-	if err := h.Sessions.clear(c); err != nil {
+	if err := h.Sessions.Clear(c); err != nil {
 		return err
 	}
-	return redirect(c, "/sign-in")
+	return serve.Redirect(c, "/sign-in")
 }
 
 // ShowLocations lets a user with several locations choose one.
@@ -279,7 +234,7 @@ func (h *Handlers) ShowLocations(c echo.Context) error {
 }
 
 func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int) error {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	m := views.ChooseLocation{Page: h.page(c, "Choose your location"), Next: safeNext(c.QueryParam("next")), Errors: errs,
 		AllowAll: u.Role.SeesEveryLocation()}
 	if len(errs) > 0 {
@@ -300,30 +255,30 @@ func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int
 		m.Locations = append(m.Locations, views.LocationChoice{ID: l.ID, Title: l.Title, Type: string(l.Type),
 			Checked: u.Current != nil && u.Current.ID == l.ID})
 	}
-	return render(c, status, views.ChooseLocationPage(m))
+	return serve.Render(c, status, views.ChooseLocationPage(m))
 }
 
 // ChooseLocation sets the current location.
 func (h *Handlers) ChooseLocation(c echo.Context) error {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	loc := c.FormValue("location")
 	next := safeNext(c.FormValue("next"))
 	switch {
 	case loc == "all" && u.Role.SeesEveryLocation():
-		h.Sessions.set(c, keyLocation, "")
-	case u.Role == "pmu" && strings.HasPrefix(loc, regionChoicePrefix) && h.regionExists(c, strings.TrimPrefix(loc, regionChoicePrefix)):
-		h.Sessions.set(c, keyLocation, loc)
+		h.Sessions.Set(c, serve.KeyLocation, "")
+	case u.Role == moves.RolePMU && strings.HasPrefix(loc, regionChoicePrefix) && h.regionExists(c, strings.TrimPrefix(loc, regionChoicePrefix)):
+		h.Sessions.Set(c, serve.KeyLocation, loc)
 	case loc != "" && u.HasLocation(loc):
-		h.Sessions.set(c, keyLocation, loc)
+		h.Sessions.Set(c, serve.KeyLocation, loc)
 	default:
 		c.QueryParams().Set("next", next)
 		return h.renderLocations(c, views.Errors{{ID: "location", Message: "Select your location"}}, http.StatusUnprocessableEntity)
 	}
-	h.Sessions.set(c, keyChosen, "1")
-	if err := h.Sessions.save(c); err != nil {
+	h.Sessions.Set(c, serve.KeyChosen, "1")
+	if err := h.Sessions.Save(c); err != nil {
 		return err
 	}
-	return redirect(c, next)
+	return serve.Redirect(c, next)
 }
 
 // Throttle slows down repeated failed sign-ins for a username: after a few

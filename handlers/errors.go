@@ -5,30 +5,24 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
 
 // ErrorHandler is echo's HTTPErrorHandler: it maps every error to its
 // status in one place, logs the unexpected ones, and answers with a GOV.UK
-// error page (or, under /api and /oauth, a JSON:API error body). Users
-// never see raw error text.
+// error page (web sends /api and /oauth errors to api.ErrorHandler
+// instead). Users never see raw error text.
 func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status := Status(err)
-	var ce *csrfError
-	if errors.As(err, &ce) {
-		status = http.StatusForbidden
-	}
+	status := serve.Status(err)
+	var ce *serve.CSRFError
 	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 	if status >= 500 {
 		h.logFor(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-	}
-	if isAPIPath(c.Request().URL.Path) {
-		_ = writeAPIError(c, err, status)
-		return
 	}
 	if status == http.StatusUnauthorized {
 		_ = c.Redirect(http.StatusSeeOther, "/sign-in")
@@ -77,17 +71,17 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = render(c, status, views.ErrorPageView(m))
+	_ = serve.Render(c, status, views.ErrorPageView(m))
 }
 
 // errorPageChrome builds the layout without touching anything that could
 // fail again (no flash, no store).
 func (h *Handlers) errorPageChrome(c echo.Context) views.Page {
-	p := views.Page{CSRF: h.Sessions.str(c, keyCSRF)}
-	if u := currentUser(c); u != nil {
+	p := views.Page{CSRF: h.Sessions.Str(c, serve.KeyCSRF)}
+	if u := serve.CurrentUser(c); u != nil {
 		p.User = &views.User{Name: u.FullName}
 		p.Location = u.LocationName
-		p.Nav = navFor(u, "")
+		p.Nav = serve.NavFor(u, "")
 	}
 	return p
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -16,17 +17,17 @@ import (
 // PMU, the requests waiting for review); for administrators, links to
 // administration.
 func (h *Handlers) Home(c echo.Context) error {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	ctx := c.Request().Context()
 	today := h.Today()
 	m := views.Home{Page: h.page(c, "Your overview"), Heading: "Your overview"}
-	m.Page.Nav = navFor(u, "/")
+	m.Page.Nav = serve.NavFor(u, "/")
 	if u.Role == moves.RoleAdmin {
 		m.Heading = "Service administration"
 		m.Intro = "Manage users, locations, suppliers and API clients."
 		m.Links = []views.Link{{Text: "Users", Href: "/admin/users"}, {Text: "Locations", Href: "/admin/locations"},
 			{Text: "Suppliers", Href: "/admin/suppliers"}, {Text: "API clients", Href: "/admin/clients"}}
-		return render(c, http.StatusOK, views.HomePage(m))
+		return serve.Render(c, http.StatusOK, views.HomePage(m))
 	}
 	if listNeedsLocation(u) {
 		return chooseLocationFirst(c)
@@ -85,11 +86,11 @@ func (h *Handlers) Home(c echo.Context) error {
 	if u.Role == moves.RolePolice || u.Role == moves.RolePrison {
 		m.Actions = append(m.Actions, views.Link{Text: "Request a move", Href: "/move/new"})
 	}
-	return render(c, http.StatusOK, views.HomePage(m))
+	return serve.Render(c, http.StatusOK, views.HomePage(m))
 }
 
 // homeReview counts PMU's requests: every one still pending, and what
-// became of those sent this week (Monday to Sunday, London time).
+// became of those sent this week (Monday to Sunday, serve.London time).
 func (h *Handlers) homeReview(c echo.Context) (views.HomeSection, error) {
 	ctx := c.Request().Context()
 	pending, err := h.Store.CountReviewRequests(ctx, store.ReviewFilter{Status: store.ReviewPending})
@@ -114,9 +115,9 @@ func (h *Handlers) homeReview(c echo.Context) (views.HomeSection, error) {
 	return s, nil
 }
 
-// listWeek is the Monday and Sunday, YYYY-MM-DD, of now's week in London.
+// listWeek is the Monday and Sunday, YYYY-MM-DD, of now's week in serve.London.
 func listWeek(now time.Time) (string, string) {
-	t := now.In(London)
+	t := now.In(serve.London)
 	d := time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC)
 	mon := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 	return mon.Format(time.DateOnly), mon.AddDate(0, 0, 6).Format(time.DateOnly)
@@ -136,9 +137,9 @@ func listDateRange(from, to string) string {
 	return a.Format("2") + " to " + b.Format("2 January 2006")
 }
 
-// listDayStart is midnight at the start of a London date.
+// listDayStart is midnight at the start of a serve.London date.
 func listDayStart(date string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, date, London)
+	t, err := time.ParseInLocation(time.DateOnly, date, serve.London)
 	if err != nil {
 		return time.Time{}
 	}
@@ -148,7 +149,7 @@ func listDayStart(date string) time.Time {
 // scopeFilter limits a move query to what a user may see: PMU everything,
 // a supplier the moves its supplier serves, everyone else moves from or to
 // their locations.
-func (h *Handlers) scopeFilter(u *Principal) store.MoveFilter {
+func (h *Handlers) scopeFilter(u *serve.Principal) store.MoveFilter {
 	var f store.MoveFilter
 	switch u.Role {
 	case moves.RolePMU:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -107,7 +108,7 @@ func (h *Handlers) MovesIndex(c echo.Context) error {
 // listNeedsLocation reports whether a user must choose a location before
 // a list can show anything: everyone but PMU and supplier staff lists the
 // moves of one location at a time.
-func listNeedsLocation(u *Principal) bool {
+func listNeedsLocation(u *serve.Principal) bool {
 	return u.Current == nil && u.Role != moves.RolePMU && u.Role != moves.RoleSupplier && len(u.Locations) > 1
 }
 
@@ -133,7 +134,7 @@ func chooseLocationFirst(c echo.Context) error {
 // role narrowed to the current location (from it for outgoing, to it for
 // incoming) when there is one. Naming one location and one date lets
 // SQLite walk the (location, date) index.
-func (h *Handlers) dayFilter(u *Principal, dir ListDir, date string) store.MoveFilter {
+func (h *Handlers) dayFilter(u *serve.Principal, dir ListDir, date string) store.MoveFilter {
 	f := h.scopeFilter(u)
 	if u.Current != nil {
 		// The current location is always one of the user's own (LoadUser
@@ -177,7 +178,7 @@ func (d listDayData) version() string {
 // counts, one for the moves of the chosen filter with their people,
 // location titles and flags.
 func (h *Handlers) loadDay(c echo.Context, dir ListDir, date, status string, limit int) (listDayData, error) {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	ctx := c.Request().Context()
 	d := listDayData{Dir: dir, Date: date, Group: listGroupFor(dir, status)}
 	f := h.dayFilter(u, dir, date)
@@ -206,7 +207,7 @@ func listDay(c echo.Context) (string, error) {
 	if err != nil {
 		return "", moves.Errorf(moves.NotFound, "no such date")
 	}
-	if listNeedsLocation(currentUser(c)) {
+	if listNeedsLocation(serve.CurrentUser(c)) {
 		return "", chooseLocationFirst(c)
 	}
 	return date, nil
@@ -238,12 +239,12 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if isHTMX(c) && len(errs) == 0 {
+		if serve.IsHTMX(c) && len(errs) == 0 {
 			if v := c.QueryParam("v"); v != "" && v == d.version() && date == h.Today() {
 				// The live refresh of an unchanged list: nothing to swap.
 				return c.NoContent(http.StatusNoContent)
 			}
-			return render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
+			return serve.Render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
 		}
 		res := h.dayResults(d)
 		m := h.dayPage(c, d, res)
@@ -254,7 +255,7 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 			m.Page.HasErrors = true
 			code = http.StatusUnprocessableEntity
 		}
-		return render(c, code, views.MovesDayPage(m))
+		return serve.Render(c, code, views.MovesDayPage(m))
 	}
 }
 
@@ -263,7 +264,7 @@ func (h *Handlers) parseJump(s string) (string, string) {
 	if s == "" {
 		return "", "Enter the date you want to view"
 	}
-	d, err := moves.ParseHumanDate(s, h.Now().In(London))
+	d, err := moves.ParseHumanDate(s, h.Now().In(serve.London))
 	if err != nil {
 		return "", "Enter a real date, such as 22/11/2026, 22 November 2026, tomorrow or next Friday"
 	}
@@ -272,7 +273,7 @@ func (h *Handlers) parseJump(s string) (string, string) {
 
 // dayPage builds the page around a day's results.
 func (h *Handlers) dayPage(c echo.Context, d listDayData, res views.MovesResults) views.MovesDay {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	heading := "Outgoing moves"
 	if d.Dir == ListIncoming {
 		heading = "Incoming moves"
@@ -303,7 +304,7 @@ func (h *Handlers) dayPage(c echo.Context, d listDayData, res views.MovesResults
 
 // listLocationName is what a list is for: the current location, or the
 // scope of the user's role.
-func listLocationName(u *Principal) string {
+func listLocationName(u *serve.Principal) string {
 	if u.Current != nil {
 		return u.Current.Title
 	}
@@ -373,7 +374,7 @@ func moveCard(r store.ListRow, onDate string) views.MoveCard {
 		DateOfBirth:  listDateOfBirth(r.Person.DateOfBirth, onDate),
 	}
 	if r.TimeDue != nil {
-		c.TimeDue = r.TimeDue.In(London).Format("15:04")
+		c.TimeDue = r.TimeDue.In(serve.London).Format("15:04")
 	}
 	for _, f := range r.Flags {
 		c.Warnings = append(c.Warnings, views.CardTag{Text: f.Label(), Class: views.FlagTagClass(f.Category)})
@@ -445,7 +446,7 @@ func (h *Handlers) MovesDayCSV(dir ListDir) echo.HandlerFunc {
 		for _, r := range d.Rows {
 			due := ""
 			if r.TimeDue != nil {
-				due = r.TimeDue.In(London).Format("15:04")
+				due = r.TimeDue.In(serve.London).Format("15:04")
 			}
 			var warn []string
 			for _, f := range r.Flags {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -41,7 +42,7 @@ func moveForbidden() error {
 // moveMayEver reports whether the user's role could take the action on
 // this move in some status: for police and prison staff, only on moves
 // from their own locations.
-func moveMayEver(u *Principal, a moves.Action, m moves.Move, from moves.Location) bool {
+func moveMayEver(u *serve.Principal, a moves.Action, m moves.Move, from moves.Location) bool {
 	if u == nil {
 		return false
 	}
@@ -82,7 +83,7 @@ func (h *Handlers) moveForPost(c echo.Context, a moves.Action) (moves.Move, int6
 	if err != nil {
 		return m, 0, err
 	}
-	if !moveMayEver(currentUser(c), a, m, from) {
+	if !moveMayEver(serve.CurrentUser(c), a, m, from) {
 		return m, 0, moveForbidden()
 	}
 	version, err := strconv.ParseInt(strings.TrimSpace(c.FormValue("version")), 10, 64)
@@ -109,7 +110,7 @@ func (h *Handlers) moveFormBase(c echo.Context, d moveData, title string, fe mov
 		Reference:  m.Reference,
 		PersonName: d.person.FullName(),
 		Version:    m.Version,
-		Errors:     viewErrors(fe, ids),
+		Errors:     serve.ViewErrors(fe, ids),
 	}
 	f.Page.HasErrors = len(f.Errors) > 0
 	f.Summary = []views.MovePageRow{
@@ -153,7 +154,7 @@ func (h *Handlers) moveConflict(c echo.Context, id string) error {
 	}
 	lines = append(lines, "The move is now "+strings.ToLower(m.Status.Label())+".")
 	p := h.page(c, "This move has changed")
-	return render(c, http.StatusConflict, views.MoveConflictPage(views.MoveConflict{Page: p, MoveID: m.ID, Lines: lines}))
+	return serve.Render(c, http.StatusConflict, views.MoveConflictPage(views.MoveConflict{Page: p, MoveID: m.ID, Lines: lines}))
 }
 
 // moveAppendResult is what recording an action's event gave.
@@ -170,7 +171,7 @@ type moveAppendResult struct {
 // if the move has moved on from version. A stale version gives
 // errMoveStale; problems the person can fix come back as fields.
 func (h *Handlers) moveAppend(c echo.Context, m moves.Move, version int64, t moves.EventType, details map[string]any, rels map[string]string) (moveAppendResult, error) {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	now := h.Now().UTC()
 	ev := moves.Event{Type: t, MoveID: m.ID, OccurredAt: now, RecordedAt: now, CreatedBy: u.Username, Details: details, Rels: rels}
 	e, nm, err := h.Store.AppendEvent(c.Request().Context(), ev, store.AppendOptions{ExpectedVersion: version, By: u.Username})
@@ -201,12 +202,12 @@ func (h *Handlers) moveAppend(c echo.Context, m moves.Move, version int64, t mov
 // it is.
 func (h *Handlers) moveDone(c echo.Context, r moveAppendResult, title, text string) error {
 	if !r.event.Applied {
-		h.Sessions.SetFlash(c, Flash{Important: true, Title: "Your change was recorded but not applied",
+		h.Sessions.SetFlash(c, serve.Flash{Important: true, Title: "Your change was recorded but not applied",
 			Text: r.event.Reason + ". The move has not changed; check it and its timeline."})
 	} else {
-		h.Sessions.SetFlash(c, Flash{Title: title, Text: text})
+		h.Sessions.SetFlash(c, serve.Flash{Title: title, Text: text})
 	}
-	return redirect(c, "/move/"+r.move.ID)
+	return serve.Redirect(c, "/move/"+r.move.ID)
 }
 
 // moveDateParts splits YYYY-MM-DD into day, month and year as a date

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -27,7 +28,7 @@ func (h *Handlers) MoveApproveForm(c echo.Context) error {
 			start = h.Today()
 		}
 		f.Day, f.Month, f.Year = moveDateParts(start)
-		return render(c, http.StatusOK, views.MoveApprovePage(f))
+		return serve.Render(c, http.StatusOK, views.MoveApprovePage(f))
 	})
 }
 
@@ -48,7 +49,7 @@ func (h *Handlers) MoveApprove(c echo.Context) error {
 			f := views.MoveApproveForm{MoveForm: h.moveFormBase(c, d, "Approve this request", fe, moveDateIDs),
 				Day: day, Month: month, Year: year, Hint: moveApproveHint(m)}
 			f.Existing = existing
-			return render(c, http.StatusUnprocessableEntity, views.MoveApprovePage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveApprovePage(f))
 		}
 		if len(fe) > 0 {
 			return show(fe, nil)

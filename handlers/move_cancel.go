@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -31,7 +32,7 @@ func (h *Handlers) moveCancelForm(c echo.Context, d moveData, fe moves.FieldErro
 // its type.
 func (h *Handlers) MoveCancelForm(c echo.Context) error {
 	return h.moveFormGet(c, moves.ActionCancel, func(d moveData) error {
-		return render(c, http.StatusOK, views.MoveCancelPage(h.moveCancelForm(c, d, nil)))
+		return serve.Render(c, http.StatusOK, views.MoveCancelPage(h.moveCancelForm(c, d, nil)))
 	})
 }
 
@@ -51,7 +52,7 @@ func (h *Handlers) MoveCancel(c echo.Context) error {
 		show := func(fe moves.FieldErrors) error {
 			f := h.moveCancelForm(c, d, fe)
 			f.Reason, f.Comment = reason, comment
-			return render(c, http.StatusUnprocessableEntity, views.MoveCancelPage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveCancelPage(f))
 		}
 		if len(fe) > 0 {
 			return show(fe)

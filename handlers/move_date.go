@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -25,7 +26,7 @@ func (h *Handlers) moveDateForm(c echo.Context, d moveData, fe moves.FieldErrors
 // changes. Proposed moves have no date to change: approving gives them one.
 func (h *Handlers) MoveDateForm(c echo.Context) error {
 	return h.moveFormGet(c, moves.ActionChangeDate, func(d moveData) error {
-		return render(c, http.StatusOK, views.MoveDatePage(h.moveDateForm(c, d, nil)))
+		return serve.Render(c, http.StatusOK, views.MoveDatePage(h.moveDateForm(c, d, nil)))
 	})
 }
 
@@ -48,7 +49,7 @@ func (h *Handlers) MoveChangeDate(c echo.Context) error {
 		show := func(fe moves.FieldErrors, existing *views.Link) error {
 			f := h.moveDateForm(c, d, fe)
 			f.Day, f.Month, f.Year, f.Reason, f.Existing = day, month, year, reason, existing
-			return render(c, http.StatusUnprocessableEntity, views.MoveDatePage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveDatePage(f))
 		}
 		if len(fe) > 0 {
 			return show(fe, nil)

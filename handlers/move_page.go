@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -157,12 +158,12 @@ func (h *Handlers) MovePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
-		return render(c, http.StatusOK, views.MoveLiveFragment(h.moveLive(c, d)))
+	if serve.IsHTMX(c) {
+		return serve.Render(c, http.StatusOK, views.MoveLiveFragment(h.moveLive(c, d)))
 	}
 	p := h.page(c, d.person.FullName()+" ("+m.Reference+")")
 	p.Breadcrumbs = h.moveBreadcrumbs(c, d)
-	return render(c, http.StatusOK, views.MovePageView(views.MovePage{
+	return serve.Render(c, http.StatusOK, views.MovePageView(views.MovePage{
 		Page:       p,
 		MoveID:     m.ID,
 		Reference:  m.Reference,
@@ -183,7 +184,7 @@ func (h *Handlers) MoveTimeline(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	c.Response().Header().Add("Vary", "HX-Request")
-	if isHTMX(c) {
+	if serve.IsHTMX(c) {
 		if seen := c.QueryParam("seen"); seen != "" {
 			count, maxSeq, err := h.Store.EventsMark(ctx, m.ID)
 			if err != nil {
@@ -198,7 +199,7 @@ func (h *Handlers) MoveTimeline(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return render(c, http.StatusOK, views.MoveLiveFragment(h.moveLive(c, d)))
+		return serve.Render(c, http.StatusOK, views.MoveLiveFragment(h.moveLive(c, d)))
 	}
 	d, err := h.loadMove(ctx, m)
 	if err != nil {
@@ -206,7 +207,7 @@ func (h *Handlers) MoveTimeline(c echo.Context) error {
 	}
 	p := h.page(c, "Timeline for "+d.person.FullName()+" ("+m.Reference+")")
 	p.Back = &views.Link{Text: "Back to the move", Href: "/move/" + m.ID}
-	return render(c, http.StatusOK, views.MoveTimelinePageView(views.MoveTimelinePage{
+	return serve.Render(c, http.StatusOK, views.MoveTimelinePageView(views.MoveTimelinePage{
 		Page:       p,
 		MoveID:     m.ID,
 		Reference:  m.Reference,
@@ -364,7 +365,7 @@ func (h *Handlers) moveDetailRows(d moveData) []views.MovePageRow {
 	}
 	due := ""
 	if m.TimeDue != nil {
-		due = m.TimeDue.In(London).Format("15:04")
+		due = m.TimeDue.In(serve.London).Format("15:04")
 	}
 	rows = append(rows,
 		views.MovePageRow{Key: "Time due", Value: orNotGiven(due)},
@@ -382,7 +383,7 @@ func (h *Handlers) movePersonRows(d moveData) []views.MovePageRow {
 	dob := orNotGiven(p.DateOfBirth)
 	if t, err := time.Parse(time.DateOnly, p.DateOfBirth); err == nil {
 		dob = t.Format("2 January 2006")
-		if age := moveAge(t, h.Now().In(London)); age >= 0 {
+		if age := moveAge(t, h.Now().In(serve.London)); age >= 0 {
 			dob += fmt.Sprintf(" (age %d)", age)
 		}
 	}
@@ -434,7 +435,7 @@ func moveWarningGroups(pr moves.Profile) []views.MoveWarningGroup {
 // user.
 func (h *Handlers) moveBreadcrumbs(c echo.Context, d moveData) []views.Link {
 	m := d.m
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	crumbs := []views.Link{{Text: "Home", Href: "/"}}
 	day := m.Date
 	if day == "" {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -29,7 +30,7 @@ func (h *Handlers) moveRedirectOptions(c echo.Context, m moves.Move) (moveRedire
 		return o, err
 	}
 	types := []moves.MoveType{m.MoveType}
-	for _, t := range moves.MoveTypesFor(currentUser(c).Role, o.from.Type) {
+	for _, t := range moves.MoveTypesFor(serve.CurrentUser(c).Role, o.from.Type) {
 		if t != m.MoveType {
 			types = append(types, t)
 		}
@@ -82,7 +83,7 @@ func (h *Handlers) MoveRedirectForm(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return render(c, http.StatusOK, views.MoveRedirectPage(h.moveRedirectForm(c, d, o, nil)))
+		return serve.Render(c, http.StatusOK, views.MoveRedirectPage(h.moveRedirectForm(c, d, o, nil)))
 	})
 }
 
@@ -126,7 +127,7 @@ func (h *Handlers) MoveRedirect(c echo.Context) error {
 		show := func(fe moves.FieldErrors, existing *views.Link) error {
 			f := h.moveRedirectForm(c, d, o, fe)
 			f.ToLocation, f.MoveType, f.Reason, f.Existing = toID, typ, reason, existing
-			return render(c, http.StatusUnprocessableEntity, views.MoveRedirectPage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveRedirectPage(f))
 		}
 		if len(fe) > 0 {
 			return show(fe, nil)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -14,7 +15,7 @@ import (
 // it again in a week.
 func (h *Handlers) MoveRejectForm(c echo.Context) error {
 	return h.moveFormGet(c, moves.ActionReject, func(d moveData) error {
-		return render(c, http.StatusOK, views.MoveRejectPage(views.MoveRejectForm{
+		return serve.Render(c, http.StatusOK, views.MoveRejectPage(views.MoveRejectForm{
 			MoveForm: h.moveFormBase(c, d, "Reject this request", nil, nil),
 			Reasons:  moveChoices(moves.RejectionReasons, moves.RejectionReasonLabels),
 		}))
@@ -40,7 +41,7 @@ func (h *Handlers) MoveReject(c echo.Context) error {
 		f.Comment = moveComment(c, &fe)
 		show := func(fe moves.FieldErrors) error {
 			f.MoveForm = h.moveFormBase(c, d, "Reject this request", fe, nil)
-			return render(c, http.StatusUnprocessableEntity, views.MoveRejectPage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveRejectPage(f))
 		}
 		if len(fe) > 0 {
 			return show(fe)

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 )
 
 // PageCache keeps the pages people keep open and reload all day (the day
@@ -114,14 +115,14 @@ func (h *Handlers) pageKey(c echo.Context) ([32]byte, bool) {
 	if r.Method != http.MethodGet || !strings.Contains(r.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		return [32]byte{}, false
 	}
-	sess := h.Sessions.get(c)
-	uid, _ := sess.Values[keyUserID].(string)
-	csrf, _ := sess.Values[keyCSRF].(string)
-	if uid == "" || csrf == "" || sess.Values[keyFlash] != nil {
+	sess := h.Sessions.Get(c)
+	uid, _ := sess.Values[serve.KeyUserID].(string)
+	csrf, _ := sess.Values[serve.KeyCSRF].(string)
+	if uid == "" || csrf == "" || sess.Values[serve.KeyFlash] != nil {
 		return [32]byte{}, false
 	}
-	loc, _ := sess.Values[keyLocation].(string)
-	chosen, _ := sess.Values[keyChosen].(string)
+	loc, _ := sess.Values[serve.KeyLocation].(string)
+	chosen, _ := sess.Values[serve.KeyChosen].(string)
 	var b strings.Builder
 	for _, s := range []string{uid, csrf, loc, chosen, h.Today(), r.Header.Get("HX-Request"), r.Header.Get("HX-Boosted"),
 		r.Header.Get("HX-History-Restore-Request"), r.URL.RequestURI()} {
@@ -141,7 +142,7 @@ func (h *Handlers) CachedMove(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (h *Handlers) CachedDay(next echo.HandlerFunc) echo.HandlerFunc {
 	return h.cached(next, func(c echo.Context) uint64 {
-		if u := currentUser(c); u != nil && u.Current != nil {
+		if u := serve.CurrentUser(c); u != nil && u.Current != nil {
 			return h.Store.LocationVersion(u.Current.ID)
 		}
 		return h.Store.EventsVersion()
@@ -174,25 +175,25 @@ func (h *Handlers) cached(next echo.HandlerFunc, fineVersion func(echo.Context) 
 		}
 		h.Pages.Misses.Add(1)
 		orig := res.Writer
-		cw := &captureWriter{header: orig.Header()}
+		cw := serve.NewCaptureWriter(orig.Header())
 		res.Writer = cw
 		err := next(c)
 		res.Writer = orig
-		if !cw.wroteHeader {
+		if !cw.WroteHeader {
 			return err
 		}
-		if err != nil || (cw.status != http.StatusOK && cw.status != http.StatusNoContent) ||
+		if err != nil || (cw.Status != http.StatusOK && cw.Status != http.StatusNoContent) ||
 			orig.Header().Get("Set-Cookie") != "" {
 			// Not for keeping: pass it on as written.
-			orig.WriteHeader(cw.status)
-			n, werr := orig.Write(cw.body.Bytes())
+			orig.WriteHeader(cw.Status)
+			n, werr := orig.Write(cw.Body.Bytes())
 			res.Size = int64(n)
 			if err == nil {
 				err = werr
 			}
 			return err
 		}
-		p := &cachedPage{status: cw.status, header: keptHeaders(orig.Header()), gz: gzipBytes(cw.body.Bytes()), fine: fine}
+		p := &cachedPage{status: cw.Status, header: keptHeaders(orig.Header()), gz: gzipBytes(cw.Body.Bytes()), fine: fine}
 		h.Pages.put(key, v, p)
 		writeCached(res, p)
 		return nil
@@ -248,25 +249,4 @@ func gzipBytes(b []byte) []byte {
 	_ = zw.Close()
 	gzipPool.Put(zw)
 	return buf.Bytes()
-}
-
-// captureWriter keeps what a handler writes instead of sending it.
-type captureWriter struct {
-	header      http.Header
-	status      int
-	wroteHeader bool
-	body        bytes.Buffer
-}
-
-func (w *captureWriter) Header() http.Header { return w.header }
-
-func (w *captureWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.status, w.wroteHeader = code, true
-	}
-}
-
-func (w *captureWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(b)
 }

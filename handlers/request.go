@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/views"
 )
@@ -58,7 +59,7 @@ type reqJourney struct {
 	h      *Handlers
 	c      echo.Context
 	id     string
-	u      *Principal
+	u      *serve.Principal
 	d      *reqDraft
 	from   moves.Location
 	types  []moves.MoveType
@@ -81,7 +82,7 @@ func (j *reqJourney) url(step string) string {
 
 // StartRequest begins a journey from the user's current location.
 func (h *Handlers) StartRequest(c echo.Context) error {
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	from, blocked := h.requestFrom(c, u)
 	if blocked != nil {
 		return blocked()
@@ -90,15 +91,15 @@ func (h *Handlers) StartRequest(c echo.Context) error {
 	if err := h.saveDraft(c, jid, &reqDraft{User: u.ID, From: from.ID}); err != nil {
 		return err
 	}
-	return redirect(c, reqURL(jid, reqStepFind))
+	return serve.Redirect(c, reqURL(jid, reqStepFind))
 }
 
 // requestFrom checks that the user may request moves from their current
 // location and returns it; otherwise it returns a function that renders
 // the page explaining why not.
-func (h *Handlers) requestFrom(c echo.Context, u *Principal) (moves.Location, func() error) {
+func (h *Handlers) requestFrom(c echo.Context, u *serve.Principal) (moves.Location, func() error) {
 	if u.Current == nil {
-		if id := h.Sessions.str(c, keyLocation); id != "" && (u.Role == moves.RolePMU || slices.Contains(u.LocationIDs, id)) {
+		if id := h.Sessions.Str(c, serve.KeyLocation); id != "" && (u.Role == moves.RolePMU || slices.Contains(u.LocationIDs, id)) {
 			if l, err := h.Store.Location(c.Request().Context(), id); err == nil && l.Disabled {
 				return l, func() error { return h.requestCannotFrom(c, l) }
 			}
@@ -128,14 +129,14 @@ func (h *Handlers) requestCannotFrom(c echo.Context, l moves.Location) error {
 		line = l.Title + " is no longer in use, so moves cannot be requested from it."
 	}
 	var links []views.Link
-	if u := currentUser(c); u != nil && u.CanChooseLocation() {
+	if u := serve.CurrentUser(c); u != nil && u.CanChooseLocation() {
 		links = append(links, views.Link{Text: "Choose another location", Href: "/locations"})
 	}
 	return h.requestBlocked(c, http.StatusForbidden, "You cannot request a move from this location", []string{line}, nil, links)
 }
 
 func (h *Handlers) requestBlocked(c echo.Context, status int, heading string, lines []string, button *views.Link, links []views.Link) error {
-	return render(c, status, views.RequestBlockedPage(views.RequestBlocked{
+	return serve.Render(c, status, views.RequestBlockedPage(views.RequestBlocked{
 		Page: h.page(c, heading), Heading: heading, Lines: lines, Button: button, Links: links,
 	}))
 }
@@ -180,11 +181,11 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 	if !reqJourneyIDRE.MatchString(jid) || !ok {
 		return moves.Errorf(moves.NotFound, "no such step")
 	}
-	u := currentUser(c)
+	u := serve.CurrentUser(c)
 	d := h.loadDraft(c, jid)
 	if d == nil || d.User != u.ID {
 		if !post {
-			return redirect(c, "/move/new")
+			return serve.Redirect(c, "/move/new")
 		}
 		return h.requestBlocked(c, http.StatusOK, "Your answers have expired",
 			[]string{"We could not find the answers you gave about this move, so nothing has been requested. This happens when a page has been left open for a long time.",
@@ -192,7 +193,7 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 			&views.Link{Text: "Start again", Href: "/move/new"}, nil)
 	}
 	if d.Done != "" {
-		return redirect(c, "/move/"+d.Done+"/confirmation")
+		return serve.Redirect(c, "/move/"+d.Done+"/confirmation")
 	}
 	from, err := h.Store.Location(c.Request().Context(), d.From)
 	if err != nil {
@@ -207,7 +208,7 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 	}
 	j := &reqJourney{h: h, c: c, id: jid, u: u, d: d, from: from, types: types, change: c.QueryParam("change") == "1"}
 	if to := j.guard(step); to != "" {
-		return redirect(c, to)
+		return serve.Redirect(c, to)
 	}
 	if post {
 		return sh.save(j)

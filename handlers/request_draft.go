@@ -159,7 +159,7 @@ func reqMACName(jid string, i int) string { return fmt.Sprintf("request:%s:%d", 
 // loadDraft reads a journey's answers, or returns nil when there are none
 // (never started, expired, or not readable with the current keys).
 func (h *Handlers) loadDraft(c echo.Context, jid string) *reqDraft {
-	codecs := h.Sessions.store.Codecs
+	codecs := h.Sessions.Cookies.Codecs
 	var packed []byte
 	n := 1
 	for i := 0; i < n; i++ {
@@ -212,7 +212,7 @@ func (h *Handlers) saveDraft(c echo.Context, jid string, d *reqDraft) error {
 		return errReqTooLarge
 	}
 	payload := append([]byte{byte(n)}, packed...)
-	codecs := h.Sessions.store.Codecs
+	codecs := h.Sessions.Cookies.Codecs
 	var cookies []*http.Cookie
 	for i := 0; i < n; i++ {
 		end := min((i+1)*reqChunkSize, len(payload))
@@ -236,6 +236,6 @@ func (h *Handlers) saveDraft(c echo.Context, jid string, d *reqDraft) error {
 func (h *Handlers) reqCookie(jid, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{
 		Name: name, Value: value, Path: reqCookiePath(jid), MaxAge: maxAge,
-		HttpOnly: true, Secure: h.Sessions.store.Options.Secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.Sessions.Cookies.Options.Secure, SameSite: http.SameSiteLaxMode,
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 )
 
@@ -76,12 +77,12 @@ func reqTimeLabel(hhmm string) string {
 	return t.Format("3:04pm")
 }
 
-// reqTimeDue is the moment a move is due: date and HH:MM in London.
+// reqTimeDue is the moment a move is due: date and HH:MM in serve.London.
 func reqTimeDue(date, hhmm string) *time.Time {
 	if date == "" || hhmm == "" {
 		return nil
 	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+hhmm, London)
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+hhmm, serve.London)
 	if err != nil {
 		return nil
 	}

@@ -202,50 +202,12 @@ func (c *reqClient) invalid(path string, form url.Values, wants ...string) *goqu
 // reqCheckSummary checks a page's error summary (see invalid).
 func reqCheckSummary(t testing.TB, doc *goquery.Document, wants ...string) {
 	t.Helper()
-	if !strings.HasPrefix(doc.Find("title").Text(), "Error: ") {
-		t.Errorf("title %q does not start with Error:", doc.Find("title").Text())
-	}
-	summary := doc.Find(".govuk-error-summary")
-	if summary.Length() != 1 {
-		t.Fatalf("want one error summary, found %d", summary.Length())
-	}
-	got := map[string]string{}
-	summary.Find(".govuk-error-summary__list a").Each(func(_ int, a *goquery.Selection) {
-		href, _ := a.Attr("href")
-		if !strings.HasPrefix(href, "#") {
-			t.Errorf("error summary link %q is not to a field on the page", href)
-			return
-		}
-		id := strings.TrimPrefix(href, "#")
-		if doc.Find(`[id="`+id+`"]`).Length() != 1 {
-			t.Errorf("error summary links to #%s, which is not on the page", id)
-		}
-		got[id] = reqText(a)
-		if doc.Find(`[id="`+id+`-error"]`).Length() == 0 && doc.Find(".govuk-error-message").Length() == 0 {
-			t.Errorf("no inline error message for #%s", id)
-		}
-	})
-	for _, w := range wants {
-		id, msg, _ := strings.Cut(w, ": ")
-		if m, ok := got[id]; !ok || !strings.Contains(m, msg) {
-			t.Errorf("want an error on #%s containing %q; got %v", id, msg, got)
-		}
-	}
+	handlertest.CheckSummary(t, doc, wants...)
 }
 
-var reqSummaryRE = regexp.MustCompile(`(?s)govuk-error-summary__list.*?</ul>`)
+func reqSummaryText(body []byte) string { return handlertest.SummaryText(body) }
 
-func reqSummaryText(body []byte) string {
-	if m := reqSummaryRE.Find(body); m != nil {
-		return string(m)
-	}
-	if len(body) > 1500 {
-		body = body[:1500]
-	}
-	return string(body)
-}
-
-func reqText(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+func reqText(s *goquery.Selection) string { return handlertest.Text(s) }
 
 // start begins a journey and returns its first step's path.
 func (c *reqClient) start() string {

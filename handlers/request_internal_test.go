@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/securemove/securemove/handlers/serve"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -60,7 +61,7 @@ func reqCookieRoundTrip(t *testing.T, h *Handlers, jid string, d *reqDraft) ([]*
 // with every box ticked and every detail at its longest, and come back as
 // they went.
 func TestRequestDraftCookies(t *testing.T) {
-	h := &Handlers{Sessions: NewSessions([]byte("request-draft-tests-key-0123456789abcdef"), false)}
+	h := &Handlers{Sessions: serve.NewSessions([]byte("request-draft-tests-key-0123456789abcdef"), false)}
 	jid := newReqJourneyID()
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := strings.Fields("the person was seen to assault two officers during arrest and has a history of self harm needs insulin twice a day")

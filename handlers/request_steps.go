@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -27,7 +28,7 @@ func (j *reqJourney) saveOr(next string, tooLarge func() error) error {
 	if err != nil {
 		return err
 	}
-	return redirect(j.c, next)
+	return serve.Redirect(j.c, next)
 }
 
 // --- Who is being moved? ---
@@ -57,7 +58,7 @@ func (j *reqJourney) renderFind(m views.RequestFind, errs views.Errors) error {
 	m.PNCExample = reqPNCExample
 	m.NewPersonHref = j.url(reqStepNewPerson)
 	m.Errors = errs
-	return render(j.c, status, views.RequestFindPage(m))
+	return serve.Render(j.c, status, views.RequestFindPage(m))
 }
 
 // saveFind searches by a PNC or prison number (told apart by their
@@ -230,13 +231,13 @@ func (j *reqJourney) renderResults(selected string, errs views.Errors) error {
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return render(j.c, status, views.RequestResultsPage(m))
+	return serve.Render(j.c, status, views.RequestResultsPage(m))
 }
 
 func (j *reqJourney) saveResults() error {
 	v := j.form("person")
 	if v == "new" {
-		return redirect(j.c, j.url(reqStepNewPerson))
+		return serve.Redirect(j.c, j.url(reqStepNewPerson))
 	}
 	people, err := j.found()
 	if err != nil {
@@ -279,7 +280,7 @@ func (j *reqJourney) renderNewPerson(m views.RequestPersonForm, errs views.Error
 	m.Page = j.page(reqStepNewPerson, "Add a new person", len(errs) > 0)
 	m.Action = j.url(reqStepNewPerson)
 	m.Errors = errs
-	return render(j.c, status, views.RequestPersonPage(m))
+	return serve.Render(j.c, status, views.RequestPersonPage(m))
 }
 
 // reqPersonFieldIDs maps moves.ValidatePerson's fields to the page's ids.
@@ -436,7 +437,7 @@ func (j *reqJourney) renderMoveType(value string, errs views.Errors) error {
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return render(j.c, status, views.RequestMoveTypePage(m))
+	return serve.Render(j.c, status, views.RequestMoveTypePage(m))
 }
 
 func (j *reqJourney) saveMoveType() error {
@@ -503,7 +504,7 @@ func (j *reqJourney) renderDestination(m views.RequestDestination, errs views.Er
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return render(j.c, status, views.RequestDestinationPage(m))
+	return serve.Render(j.c, status, views.RequestDestinationPage(m))
 }
 
 // resolveDestination finds the location typed (or, from a hand-made
@@ -614,7 +615,7 @@ func (j *reqJourney) saveDestination() error {
 
 // --- When? ---
 
-func (j *reqJourney) today() time.Time { return j.h.Now().In(London) }
+func (j *reqJourney) today() time.Time { return j.h.Now().In(serve.London) }
 
 func (j *reqJourney) showDate() error {
 	m := views.RequestWhen{Other: j.c.Param("step") == reqStepDateOther}
@@ -652,7 +653,7 @@ func (j *reqJourney) renderDate(m views.RequestWhen, errs views.Errors) error {
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return render(j.c, status, views.RequestWhenPage(m))
+	return serve.Render(j.c, status, views.RequestWhenPage(m))
 }
 
 // parseDay reads a date typed by a person, which must not have passed;
@@ -717,7 +718,7 @@ func (j *reqJourney) saveDate() error {
 	case "other":
 		if !m.Other {
 			// Which date is asked on the next page.
-			return redirect(j.c, j.url(reqStepDateOther))
+			return serve.Redirect(j.c, j.url(reqStepDateOther))
 		}
 		if m.DateCustom == "" {
 			errs = append(errs, views.FieldError{ID: "date_custom", Message: "Enter the date of the move"})
@@ -772,7 +773,7 @@ func (j *reqJourney) renderFlags(step string, m views.RequestFlags, errs views.E
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return render(j.c, status, views.RequestFlagsPage(m))
+	return serve.Render(j.c, status, views.RequestFlagsPage(m))
 }
 
 func (j *reqJourney) saveFlags() error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -126,7 +127,7 @@ func (j *reqJourney) showCheck() error {
 	if err != nil {
 		return err
 	}
-	return render(j.c, http.StatusOK, views.RequestCheckPage(m))
+	return serve.Render(j.c, http.StatusOK, views.RequestCheckPage(m))
 }
 
 func (j *reqJourney) renderCheckProblem(text string, links []views.Link) error {
@@ -136,7 +137,7 @@ func (j *reqJourney) renderCheckProblem(text string, links []views.Link) error {
 	}
 	m.Page.HasErrors = true
 	m.ProblemText, m.ProblemLinks = text, links
-	return render(j.c, http.StatusUnprocessableEntity, views.RequestCheckPage(m))
+	return serve.Render(j.c, http.StatusUnprocessableEntity, views.RequestCheckPage(m))
 }
 
 // reqProblem is a problem found on submitting, and where to fix it.
@@ -332,5 +333,5 @@ func (h *Handlers) RequestConfirmation(c echo.Context) error {
 		cm.Sentence = fmt.Sprintf("The move for %s%s on %s has been requested with %s.", person.FullName(), where, views.LongDate(m.Date), supplier)
 	}
 	cm.Page = h.page(c, cm.Title)
-	return render(c, http.StatusOK, views.RequestConfirmationPage(cm))
+	return serve.Render(c, http.StatusOK, views.RequestConfirmationPage(cm))
 }

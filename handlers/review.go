@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
@@ -129,7 +130,7 @@ func (h *Handlers) parseReviewQuery(c echo.Context) (reviewQuery, store.ReviewFi
 		f.FromIDs = []string{q.From}
 	}
 	var errs views.Errors
-	today := h.Now().In(London)
+	today := h.Now().In(serve.London)
 	date := func(id, value, what string) string {
 		if value == "" {
 			return ""
@@ -167,7 +168,7 @@ func (h *Handlers) parseReviewQuery(c echo.Context) (reviewQuery, store.ReviewFi
 // sortable columns, pages of 20, filters by location, region and dates,
 // and a CSV download.
 func (h *Handlers) ReviewRequests(c echo.Context) error {
-	if u := currentUser(c); u == nil || u.Role != moves.RolePMU {
+	if u := serve.CurrentUser(c); u == nil || u.Role != moves.RolePMU {
 		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
 	}
 	ctx := c.Request().Context()
@@ -229,11 +230,11 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 			Href:      "/move/" + r.ID,
 			Name:      listPersonName(r.Person),
 			Reference: r.Reference,
-			SentOn:    r.CreatedAt.In(London).Format("2 January 2006"),
+			SentOn:    r.CreatedAt.In(serve.London).Format("2 January 2006"),
 			From:      r.From,
-			To:        listOr(r.To, "Not given"),
-			Earliest:  listOr(views.ShortDate(r.DateFrom), "Not given"),
-			Latest:    listOr(views.ShortDate(r.DateTo), "Not given"),
+			To:        serve.Or(r.To, "Not given"),
+			Earliest:  serve.Or(views.ShortDate(r.DateFrom), "Not given"),
+			Latest:    serve.Or(views.ShortDate(r.DateTo), "Not given"),
 		})
 	}
 	if total == 0 {
@@ -253,14 +254,7 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 	if len(errs) > 0 {
 		code = http.StatusUnprocessableEntity
 	}
-	return render(c, code, views.ReviewPage(m))
-}
-
-func listOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return serve.Render(c, code, views.ReviewPage(m))
 }
 
 // reviewPagination is the numbered page links: the first and last pages,
@@ -355,7 +349,7 @@ func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Revi
 		}
 	}
 	between := func(what, from, to string) {
-		t := h.Now().In(London)
+		t := h.Now().In(serve.London)
 		a, errA := moves.ParseHumanDate(from, t)
 		b, errB := moves.ParseHumanDate(to, t)
 		switch {
@@ -376,7 +370,7 @@ func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Revi
 // ReviewRequestsCSV downloads the requests to review, with the table's
 // status, filters and sort, every page at once.
 func (h *Handlers) ReviewRequestsCSV(c echo.Context) error {
-	if u := currentUser(c); u == nil || u.Role != moves.RolePMU {
+	if u := serve.CurrentUser(c); u == nil || u.Role != moves.RolePMU {
 		return moves.Errorf(moves.Forbidden, "only PMU reviews requests")
 	}
 	q, f, errs := h.parseReviewQuery(c)
@@ -404,7 +398,7 @@ func (h *Handlers) ReviewRequestsCSV(c echo.Context) error {
 			reason = moves.Label(moves.CancellationReasonLabels, r.Cancellation.Reason)
 		}
 		out = append(out, []string{r.Reference, reviewLabels[reviewStatusOf(r.Move)], r.Status.Label(), r.Person.LastName, r.Person.FirstNames,
-			r.Person.DateOfBirth, r.Person.PNC, r.Person.PrisonNumber, r.CreatedAt.In(London).Format("2006-01-02 15:04"),
+			r.Person.DateOfBirth, r.Person.PNC, r.Person.PrisonNumber, r.CreatedAt.In(serve.London).Format("2006-01-02 15:04"),
 			r.From, r.To, r.DateFrom, r.DateTo, r.Date, reason})
 	}
 	return writeCSV(c, fmt.Sprintf("Requests to review, %s (%s).csv", strings.ToLower(reviewLabels[q.Status]), h.Today()), header, out)

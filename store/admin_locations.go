@@ -77,7 +77,8 @@ func (f AdminLocationFilter) where() (string, []any) {
 	var where []string
 	var args []any
 	if f.Search != "" {
-		where = append(where, `(l.title LIKE ? ESCAPE '\' OR l.code LIKE ? ESCAPE '\')`)
+		// lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's not.
+		where = append(where, `(lower(l.title) LIKE lower(?) ESCAPE '\' OR lower(l.code) LIKE lower(?) ESCAPE '\')`)
 		pat := "%" + likeEscape(f.Search) + "%"
 		args = append(args, pat, pat)
 	}

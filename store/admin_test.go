@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"github.com/securemove/securemove/store/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,9 @@ func adminFields(t *testing.T, err error) moves.FieldErrors {
 	return e.Fields
 }
 
-func TestAdminStoreUsers(t *testing.T) {
+func TestAdminStoreUsers(t *testing.T) { storetest.ForEachEngine(t, testAdminStoreUsers) }
+
+func testAdminStoreUsers(t *testing.T) {
 	ctx := context.Background()
 	st, locs := adminStore(t)
 	_, err := st.AdminCreateUser(ctx, store.UserInput{Username: " POLICE ", FullName: "", Role: "police"}, "short", "admin")
@@ -129,7 +132,9 @@ func TestAdminStoreUsers(t *testing.T) {
 	}
 }
 
-func TestAdminStoreLocations(t *testing.T) {
+func TestAdminStoreLocations(t *testing.T) { storetest.ForEachEngine(t, testAdminStoreLocations) }
+
+func testAdminStoreLocations(t *testing.T) {
 	ctx := context.Background()
 	st, locs := adminStore(t)
 	_, err := st.AdminCreateLocation(ctx, store.LocationInput{Title: " ", Code: "bx i", Type: "castle"}, "admin")

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/securemove/securemove/moves"
 )
 
@@ -232,8 +231,8 @@ func (s *Store) CreateAllocation(ctx context.Context, na moves.NewAllocation, by
 	var out AllocationRow
 	err = s.unit(ctx, func(u *Unit) error {
 		ctx := u.Context()
-		now := u.Now().UTC()
-		id := uuid.NewString()
+		now := writeNow(u)
+		id := plannedID(ctx)
 		c := na.Criteria
 		if _, err := u.ExecContext(ctx, `INSERT INTO allocations (id, from_location_id, to_location_id, date, estate, estate_comment,
 			prisoner_category, sentence_length, sentence_length_comment, complex_cases, complete_in_full, other_criteria, requested_by,
@@ -275,11 +274,11 @@ func nonNilCases(cs []moves.ComplexCaseAnswer) []moves.ComplexCaseAnswer {
 // person, and its MoveRequested event.
 func (s *Store) insertPlace(ctx context.Context, u *Unit, allocationID string, na moves.NewAllocation, supplier, by string, now time.Time) error {
 	tx := u.sqlTx()
-	m := moves.Move{ID: uuid.NewString(), Status: moves.StatusRequested, MoveType: moves.PrisonTransfer, FromID: na.FromID, ToID: na.ToID,
+	m := moves.Move{ID: plannedID(ctx), Status: moves.StatusRequested, MoveType: moves.PrisonTransfer, FromID: na.FromID, ToID: na.ToID,
 		Date: na.Date, SupplierID: supplier, AllocationID: allocationID, Version: 1, CreatedAt: now, UpdatedAt: now, CreatedBy: by, UpdatedBy: by}
 	var err error
 	for attempt := 0; ; attempt++ {
-		if m.Reference, err = s.newReference(); err != nil {
+		if m.Reference, err = s.plannedReference(ctx); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO moves (id, reference, status, move_type, from_location_id, to_location_id, date,
@@ -295,7 +294,7 @@ func (s *Store) insertPlace(ctx context.Context, u *Unit, allocationID string, n
 		}
 		return fmt.Errorf("store: insert allocation place: %w", err)
 	}
-	ev := moves.Event{ID: newEventID(), MoveID: m.ID, Type: moves.EventMoveRequested, OccurredAt: now, RecordedAt: now,
+	ev := moves.Event{ID: seededID(ctx), MoveID: m.ID, Type: moves.EventMoveRequested, OccurredAt: now, RecordedAt: now,
 		Notes: "Created for an allocation", CreatedBy: by, Applied: true, CreatedAt: now}
 	if _, err := insertEvent(ctx, tx, &ev, ""); err != nil {
 		return err
@@ -307,7 +306,7 @@ func (s *Store) insertPlace(ctx context.Context, u *Unit, allocationID string, n
 // bumpAllocation records a change to the allocation itself.
 func bumpAllocation(ctx context.Context, u *Unit, id, by string) error {
 	_, err := u.ExecContext(ctx, "UPDATE allocations SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
-		micros(u.Now()), by, id)
+		micros(writeNow(u)), by, id)
 	return err
 }
 
@@ -333,8 +332,8 @@ func allocationForChange(ctx context.Context, u *Unit, id string, role moves.Rol
 
 // appendIn records an event on a move inside the unit u (it joins it).
 func (s *Store) appendIn(u *Unit, m moves.Move, typ moves.EventType, details map[string]any, by string) error {
-	now := u.Now().UTC()
-	_, _, err := s.AppendEvent(u.Context(), moves.Event{MoveID: m.ID, Type: typ, OccurredAt: now, RecordedAt: now, Details: details,
+	now := writeNow(u)
+	_, _, err := s.AppendEvent(u.Context(), moves.Event{ID: seededID(u.Context()), MoveID: m.ID, Type: typ, OccurredAt: now, RecordedAt: now, Details: details,
 		CreatedBy: by}, AppendOptions{ExpectedVersion: m.Version, By: by})
 	return err
 }
@@ -528,7 +527,7 @@ func (s *Store) FillAllocationPlace(ctx context.Context, f FillPlace, ch Allocat
 			return moves.InvalidFields(moves.FieldErrors{{Field: "person", Code: "not_found", Message: "The person does not exist"}})
 		}
 		m.PersonID = person.ID
-		if err := checkDuplicate(ctx, tx, m); err != nil {
+		if err := s.checkDuplicate(ctx, tx, m); err != nil {
 			return err
 		}
 		var taken string
@@ -539,7 +538,7 @@ func (s *Store) FillAllocationPlace(ctx context.Context, f FillPlace, ch Allocat
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		pr := moves.Profile{PersonID: person.ID, CreatedBy: ch.By}
+		pr := moves.Profile{ID: seededID(ctx), PersonID: person.ID, CreatedBy: ch.By}
 		if err := s.createProfile(ctx, tx, &pr); err != nil {
 			return err
 		}
@@ -550,7 +549,7 @@ func (s *Store) FillAllocationPlace(ctx context.Context, f FillPlace, ch Allocat
 			m.MoveAgreedBy = ""
 		}
 		m.Version++
-		m.UpdatedAt, m.UpdatedBy = u.Now().UTC(), ch.By
+		m.UpdatedAt, m.UpdatedBy = writeNow(u), ch.By
 		if _, err := tx.ExecContext(ctx, `UPDATE moves SET person_id = ?, profile_id = ?, move_agreed = ?, move_agreed_by = ?, version = ?,
 			updated_at = ?, updated_by = ? WHERE id = ?`, m.PersonID, m.ProfileID, boolInt(agreed), m.MoveAgreedBy, m.Version,
 			micros(m.UpdatedAt), ch.By, m.ID); err != nil {
@@ -589,7 +588,7 @@ func (s *Store) EmptyAllocationPlace(ctx context.Context, moveID string, version
 		u.TouchMove(m) // the person's lists lose it too
 		m.PersonID, m.ProfileID, m.MoveAgreed, m.MoveAgreedBy = "", "", nil, ""
 		m.Version++
-		m.UpdatedAt, m.UpdatedBy = u.Now().UTC(), ch.By
+		m.UpdatedAt, m.UpdatedBy = writeNow(u), ch.By
 		if _, err := tx.ExecContext(ctx, `UPDATE moves SET person_id = NULL, profile_id = NULL, move_agreed = NULL, move_agreed_by = '',
 			version = ?, updated_at = ?, updated_by = ? WHERE id = ?`, m.Version, micros(m.UpdatedAt), ch.By, m.ID); err != nil {
 			return fmt.Errorf("store: empty place: %w", err)

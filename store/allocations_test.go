@@ -3,11 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/store/storetest"
 )
 
 var (
@@ -54,6 +54,10 @@ func codeOf(err error) moves.Code {
 }
 
 func TestCreateAllocationMakesRequestedPlacesWithoutPeople(t *testing.T) {
+	storetest.ForEachEngine(t, testCreateAllocationMakesRequestedPlacesWithoutPeople)
+}
+
+func testCreateAllocationMakesRequestedPlacesWithoutPeople(t *testing.T) {
 	f := newFixture(t)
 	a := f.allocation(t, 3)
 	if a.Total != 3 || a.Filled != 0 || a.Status() != moves.AllocationUnfilled || a.From != "HMP Brixton" || a.To != "HMP Wandsworth" {
@@ -80,6 +84,10 @@ func TestCreateAllocationMakesRequestedPlacesWithoutPeople(t *testing.T) {
 }
 
 func TestCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
+	storetest.ForEachEngine(t, testCreateAllocationRefusesBadInputAndChangesNothing)
+}
+
+func testCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	base := moves.NewAllocation{Count: 2, FromID: f.prison.ID, ToID: f.prison2.ID, Date: "2026-11-30",
 		Criteria: moves.Criteria{Estate: moves.EstateJuvenileMale, SentenceLength: "short"}}
@@ -118,6 +126,10 @@ func TestCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
 }
 
 func TestFillAndEmptyPlacesMoveTheStatus(t *testing.T) {
+	storetest.ForEachEngine(t, testFillAndEmptyPlacesMoveTheStatus)
+}
+
+func testFillAndEmptyPlacesMoveTheStatus(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.allocation(t, 2)
@@ -171,6 +183,10 @@ func TestFillAndEmptyPlacesMoveTheStatus(t *testing.T) {
 }
 
 func TestRemovingTheEmptyPlaceFillsTheAllocation(t *testing.T) {
+	storetest.ForEachEngine(t, testRemovingTheEmptyPlaceFillsTheAllocation)
+}
+
+func testRemovingTheEmptyPlaceFillsTheAllocation(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.allocation(t, 2)
@@ -200,6 +216,10 @@ func TestRemovingTheEmptyPlaceFillsTheAllocation(t *testing.T) {
 }
 
 func TestAllocationDateChangeCascadesInOneUnit(t *testing.T) {
+	storetest.ForEachEngine(t, testAllocationDateChangeCascadesInOneUnit)
+}
+
+func testAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.allocation(t, 3)
@@ -243,6 +263,10 @@ func TestAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 }
 
 func TestCancelAllocationCascadesAndIsFinal(t *testing.T) {
+	storetest.ForEachEngine(t, testCancelAllocationCascadesAndIsFinal)
+}
+
+func testCancelAllocationCascadesAndIsFinal(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.allocation(t, 3)
@@ -278,6 +302,10 @@ func TestCancelAllocationCascadesAndIsFinal(t *testing.T) {
 }
 
 func TestAllocationListsFilterCountAndScope(t *testing.T) {
+	storetest.ForEachEngine(t, testAllocationListsFilterCountAndScope)
+}
+
+func testAllocationListsFilterCountAndScope(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a1 := f.allocation(t, 1)
@@ -326,7 +354,11 @@ func TestAllocationListsFilterCountAndScope(t *testing.T) {
 // foreign keys are on again, and a move needs a person unless it is an
 // allocation's place.
 func TestAllocationsMigrationKeepsMoveRules(t *testing.T) {
-	f := newFixtureAt(t, filepath.Join(t.TempDir(), "keep.db"))
+	storetest.ForEachEngine(t, testAllocationsMigrationKeepsMoveRules)
+}
+
+func testAllocationsMigrationKeepsMoveRules(t *testing.T) {
+	f := newFixture(t)
 	m := f.courtMove(t, f.person, "2026-11-23")
 	if _, err := f.st.CreateAllocation(context.Background(), moves.NewAllocation{}, "x", f.today); codeOf(err) != moves.Invalid {
 		t.Fatalf("empty allocation: %v", err)
@@ -335,9 +367,21 @@ func TestAllocationsMigrationKeepsMoveRules(t *testing.T) {
 	if err != nil || got.PersonID != f.person.ID || got.AllocationID != "" {
 		t.Fatalf("move %+v %v", got, err)
 	}
-	var fkOn int
-	if err := f.st.DB().QueryRow("PRAGMA foreign_keys").Scan(&fkOn); err != nil || fkOn != 1 {
-		t.Fatalf("foreign keys left off: %d %v", fkOn, err)
+	if storetest.Engine(t) == "sqlite" {
+		// The migration asked for foreign keys off while it ran.
+		var fkOn int
+		if err := f.st.DB().QueryRow("PRAGMA foreign_keys").Scan(&fkOn); err != nil || fkOn != 1 {
+			t.Fatalf("foreign keys left off: %d %v", fkOn, err)
+		}
+	}
+	// The role check now knows oca (rebuilt on SQLite, altered on
+	// PostgreSQL), and still refuses a role nobody has.
+	ins := "INSERT INTO users (id, username, full_name, password_hash, role, created_at) VALUES (?, ?, 'X', 'x', ?, 0)"
+	if _, err := f.st.DB().Exec(ins, "u-oca", "oca.check", "oca"); err != nil {
+		t.Fatalf("the oca role is refused: %v", err)
+	}
+	if _, err := f.st.DB().Exec(ins, "u-bad", "bad.check", "warden"); err == nil {
+		t.Fatal("an unknown role was accepted")
 	}
 	if _, err := f.st.DB().Exec("INSERT INTO moves (id, reference, status, move_type, from_location_id, initial_status, initial_move_type, created_at, created_by, updated_at, updated_by) VALUES ('x','ABC1234D','requested','court_appearance',?,'requested','court_appearance',0,'',0,'')", f.police.ID); err == nil {
 		t.Fatal("a move with neither person nor allocation was accepted")

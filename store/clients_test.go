@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"github.com/securemove/securemove/store/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,10 @@ func clientStore(t *testing.T) (*store.Store, *time.Time, moves.Supplier) {
 }
 
 func TestClientsSecretsAndTokens(t *testing.T) {
+	storetest.ForEachEngine(t, testClientsSecretsAndTokens)
+}
+
+func testClientsSecretsAndTokens(t *testing.T) {
 	ctx := context.Background()
 	st, now, sp := clientStore(t)
 	cl, secret, err := st.CreateClient(ctx, store.NewClient{Name: "Serco production", Supplier: "serco", CreatedBy: "admin"})
@@ -122,7 +127,9 @@ func TestClientsSecretsAndTokens(t *testing.T) {
 	}
 }
 
-func TestCreateClientValidation(t *testing.T) {
+func TestCreateClientValidation(t *testing.T) { storetest.ForEachEngine(t, testCreateClientValidation) }
+
+func testCreateClientValidation(t *testing.T) {
 	ctx := context.Background()
 	st, _, _ := clientStore(t)
 	_, _, err := st.CreateClient(ctx, store.NewClient{Name: " ", Supplier: "nobody"})

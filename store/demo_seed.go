@@ -108,6 +108,8 @@ type DemoData struct {
 	Today  string
 	Moves  []DemoMove
 	tables []*RowSet
+	// allocations are written after the tables, through the write path.
+	allocations demoAllocations
 }
 
 // londonZone is the zone of the demo's days and hours.
@@ -413,6 +415,9 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		}
 		d.Moves = append(d.Moves, dm)
 	}
+	if err := d.planAllocations(rng, newID, refs, byCode, supplierOf, supplierName, people, day); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -452,7 +457,7 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 		return d.insert(u)
 	})
 	if err == nil && seeded {
-		err = s.seedDemoAllocations(ctx, now)
+		err = s.seedDemoAllocations(ctx, d)
 	}
 	return seeded, err
 }
@@ -473,7 +478,7 @@ func (s *Store) ResetDemo(ctx context.Context, now time.Time) (*DemoData, error)
 		return d.insert(u)
 	})
 	if err == nil {
-		err = s.seedDemoAllocations(ctx, now)
+		err = s.seedDemoAllocations(ctx, d)
 	}
 	if err != nil {
 		return nil, err
@@ -501,7 +506,8 @@ func (d *DemoData) insert(u *Unit) error {
 			return err
 		}
 	}
-	return nil
+	// The rows carry their own seq and rowid values.
+	return u.s.eng.syncIdentities(u.Context(), u)
 }
 
 // demoTables is every table the migrations make but their own record,

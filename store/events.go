@@ -55,15 +55,15 @@ func insertEvent(ctx context.Context, q querier, e *moves.Event, clientID string
 		return 0, err
 	}
 	spec, _ := moves.SpecFor(e.Type)
-	res, err := q.ExecContext(ctx, `INSERT INTO events (id, move_id, event_type, creation, occurred_at, recorded_at, notes, details, rels,
-		created_by, supplier_id, client_id, applied, reason, late, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	// RETURNING rather than LastInsertId, which PostgreSQL has not.
+	err = q.QueryRowContext(ctx, `INSERT INTO events (id, move_id, event_type, creation, occurred_at, recorded_at, notes, details, rels,
+		created_by, supplier_id, client_id, applied, reason, late, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq`,
 		e.ID, e.MoveID, string(e.Type), boolInt(spec.Creation), micros(e.OccurredAt), micros(e.RecordedAt), e.Notes, string(details), string(rels),
-		e.CreatedBy, nullStr(e.SupplierID), nullStr(clientID), boolInt(e.Applied), e.Reason, boolInt(e.Late), micros(e.CreatedAt))
+		e.CreatedBy, nullStr(e.SupplierID), nullStr(clientID), boolInt(e.Applied), e.Reason, boolInt(e.Late), micros(e.CreatedAt)).Scan(&e.Seq)
 	if err != nil {
 		return 0, fmt.Errorf("store: insert event: %w", err)
 	}
-	e.Seq, err = res.LastInsertId()
-	return e.Seq, err
+	return e.Seq, nil
 }
 
 // Events returns a move's log in order.
@@ -177,7 +177,7 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		var one int
 		return tx.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", id).Scan(&one) == nil
 	}}
-	m, err := getMove(ctx, tx, e.MoveID)
+	m, err := s.lockMove(ctx, tx, e.MoveID)
 	if err == nil {
 		// As it was: a change of places leaves the old ones' lists stale.
 		u.TouchMove(m)
@@ -289,7 +289,7 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 	prev := m
 	m.SetState(state)
 	if m.Active() && (m.Date != prev.Date || m.ToID != prev.ToID || !prev.Active()) {
-		if err := checkDuplicate(ctx, tx, m); err != nil {
+		if err := s.checkDuplicate(ctx, tx, m); err != nil {
 			return m, err
 		}
 	}

@@ -11,7 +11,7 @@ type Migration struct {
 
 // ApplyMigrationsForTest applies extra migrations after the embedded ones.
 func (s *Store) ApplyMigrationsForTest(ctx context.Context, extra ...Migration) error {
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(s.eng)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/securemove/securemove/store/storetest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,9 +70,11 @@ func TestDayListsUseLocationDateIndexes(t *testing.T) {
 	}
 }
 
-func TestReviewFilterStatuses(t *testing.T) {
+func TestReviewFilterStatuses(t *testing.T) { storetest.ForEachEngine(t, testReviewFilterStatuses) }
+
+func testReviewFilterStatuses(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "review.db"))
+	s, err := Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

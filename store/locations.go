@@ -164,7 +164,8 @@ func (s *Store) Locations(ctx context.Context, f LocationFilter) ([]moves.Locati
 		}
 	}
 	if f.Search != "" {
-		where = append(where, "(title LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')")
+		// lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's not.
+		where = append(where, "(lower(title) LIKE lower(?) ESCAPE '\\' OR lower(code) LIKE lower(?) ESCAPE '\\')")
 		pat := "%" + likeEscape(f.Search) + "%"
 		args = append(args, pat, pat)
 	}

@@ -53,7 +53,18 @@ func (s *Store) Move(ctx context.Context, id string) (moves.Move, error) {
 }
 
 func getMove(ctx context.Context, q querier, id string) (moves.Move, error) {
-	m, err := scanMove(q.QueryRowContext(ctx, "SELECT "+moveCols+" FROM moves m WHERE m.id = ?", id))
+	return getMoveLocked(ctx, q, id, "")
+}
+
+// lockMove reads a move the transaction is about to change from what it
+// read (its log replayed, its version moved on), locking its row until the
+// commit so that writers elsewhere wait their turn (engine.forUpdate).
+func (s *Store) lockMove(ctx context.Context, q querier, id string) (moves.Move, error) {
+	return getMoveLocked(ctx, q, id, s.eng.forUpdate)
+}
+
+func getMoveLocked(ctx context.Context, q querier, id, forUpdate string) (moves.Move, error) {
+	m, err := scanMove(q.QueryRowContext(ctx, "SELECT "+moveCols+" FROM moves m WHERE m.id = ?"+forUpdate, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, notFound("move")
 	}
@@ -168,7 +179,7 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		return moves.Move{}, moves.InvalidFields(fe)
 	}
 	if m.Active() {
-		if err := checkDuplicate(ctx, tx, m); err != nil {
+		if err := s.checkDuplicate(ctx, tx, m); err != nil {
 			return moves.Move{}, err
 		}
 	}
@@ -202,21 +213,24 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		if m.Reference, err = s.newReference(); err != nil {
 			return moves.Move{}, err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO moves (id, reference, status, move_type, from_location_id, to_location_id, date, date_from, date_to,
+		err = s.eng.attempt(ctx, tx, func() error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO moves (id, reference, status, move_type, from_location_id, to_location_id, date, date_from, date_to,
 			time_due, notes, supplier_id, profile_id, person_id, original_move_id, initial_status, initial_move_type, initial_to_location_id,
 			initial_date, initial_date_from, initial_date_to, version, created_at, created_by, updated_at, updated_by)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			m.ID, m.Reference, string(m.Status), string(m.MoveType), m.FromID, nullStr(m.ToID), nullStr(m.Date), nullStr(m.DateFrom), nullStr(m.DateTo),
-			nullMicros(m.TimeDue), m.Notes, nullStr(m.SupplierID), m.ProfileID, m.PersonID, nullStr(m.OriginalID),
-			string(m.Status), string(m.MoveType), nullStr(m.ToID), nullStr(m.Date), nullStr(m.DateFrom), nullStr(m.DateTo),
-			m.Version, micros(now), m.CreatedBy, micros(now), m.UpdatedBy)
+				m.ID, m.Reference, string(m.Status), string(m.MoveType), m.FromID, nullStr(m.ToID), nullStr(m.Date), nullStr(m.DateFrom), nullStr(m.DateTo),
+				nullMicros(m.TimeDue), m.Notes, nullStr(m.SupplierID), m.ProfileID, m.PersonID, nullStr(m.OriginalID),
+				string(m.Status), string(m.MoveType), nullStr(m.ToID), nullStr(m.Date), nullStr(m.DateFrom), nullStr(m.DateTo),
+				m.Version, micros(now), m.CreatedBy, micros(now), m.UpdatedBy)
+			return err
+		})
 		if err == nil {
 			break
 		}
-		if isConstraint(err) && strings.Contains(err.Error(), "reference") && attempt < 20 {
+		if violates(err, "reference") && attempt < 20 {
 			continue // a reference collision: draw another
 		}
-		if isConstraint(err) && strings.Contains(err.Error(), "original_move_id") {
+		if violates(err, "original_move_id") {
 			return moves.Move{}, moves.Errorf(moves.Conflict, "this move has already been rebooked")
 		}
 		return moves.Move{}, fmt.Errorf("store: insert move: %w", err)
@@ -236,10 +250,14 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 }
 
 // checkDuplicate refuses a second active move for the same person, from,
-// to and date.
-func checkDuplicate(ctx context.Context, q querier, m moves.Move) error {
+// to and date. The person is locked first so that two instances cannot
+// both find no duplicate and both book.
+func (s *Store) checkDuplicate(ctx context.Context, q querier, m moves.Move) error {
+	if err := s.eng.lockKey(ctx, q, "person", m.PersonID); err != nil {
+		return err
+	}
 	var id string
-	err := q.QueryRowContext(ctx, `SELECT id FROM moves WHERE person_id = ? AND from_location_id = ? AND to_location_id IS ? AND date = ?
+	err := q.QueryRowContext(ctx, `SELECT id FROM moves WHERE person_id = ? AND from_location_id = ? AND to_location_id IS NOT DISTINCT FROM ? AND date = ?
 		AND status NOT IN ('proposed','cancelled') AND id != ? LIMIT 1`,
 		m.PersonID, m.FromID, nullStr(m.ToID), m.Date, m.ID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -271,7 +289,7 @@ func (s *Store) UpdateMoveDetails(ctx context.Context, id string, notes *string,
 	var out moves.Move
 	err := s.unit(ctx, func(un *Unit) error {
 		ctx, tx := un.Context(), un.sqlTx()
-		m, err := getMove(ctx, tx, id)
+		m, err := s.lockMove(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -18,17 +18,19 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/securemove/securemove/moves"
-	sqlite "modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
 // Store is the database. Writes go through one connection, so SQLite never
-// has to arbitrate between writers; reads use a pool of their own.
+// has to arbitrate between writers; reads use a pool of their own. On
+// PostgreSQL each instance keeps that shape, and the database arbitrates
+// between instances (engine.go).
 type Store struct {
+	eng *engine
 	w   *writeDB
 	r   *readDB
 	Now func() time.Time
@@ -38,17 +40,28 @@ type Store struct {
 	users     memo[string, User]
 	// tokens holds access tokens looked up, by hash, for one auth
 	// version: it moves on when a unit of work touches clients or tokens
-	// (here or, seen by the checkpointer, in another process).
+	// (here or, seen by the checkpointer or the listener, in another
+	// process).
 	tokens memo[string, tokenEntry]
 	// sweptKeys is when expired idempotency keys were last deleted.
 	sweptKeys atomic.Int64
 	writer    *writer
 	ckpt      *checkpointer
+	listen    *listener
+	// notify is this instance's channel and name on PostgreSQL.
+	notify *notifier
+	// pgcfg is the PostgreSQL connection's settings, for connections of
+	// their own (the background lock).
+	pgcfg *pgx.ConnConfig
 }
 
-// Open opens (creating if need be) the database at path and applies any
-// migrations it lacks.
+// Open opens the database and applies any migrations it lacks: a
+// postgres:// (or postgresql://) URL opens PostgreSQL, anything else is
+// the path of a SQLite file, created if need be.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path)
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -56,7 +69,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: &writeDB{db: w}, Now: time.Now}
+	s := &Store{eng: sqliteEngine, w: &writeDB{db: w}, Now: time.Now}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -118,6 +131,9 @@ func (s *Store) Close() error {
 	if s.ckpt != nil {
 		errs = append(errs, s.ckpt.close())
 	}
+	if s.listen != nil {
+		s.listen.close()
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
@@ -137,8 +153,14 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // IntegrityCheck runs PRAGMA integrity_check and returns its first line.
+// PostgreSQL checks its pages as it reads them (and has no such pragma):
+// there it answers "ok" when the database answers.
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	var res string
+	if s.eng.pg {
+		err := s.w.QueryRowContext(ctx, "SELECT 'ok'").Scan(&res)
+		return res, err
+	}
 	err := s.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
 	return res, err
 }
@@ -155,8 +177,11 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+// loadMigrations reads an engine's migrations: migrations/sqlite or
+// migrations/postgres, numbered alike, each number doing the same on both.
+func loadMigrations(eng *engine) ([]migration, error) {
+	dir := "migrations/" + eng.name
+	entries, err := fs.ReadDir(migrationFiles, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -166,16 +191,15 @@ func loadMigrations() ([]migration, error) {
 		if _, err := fmt.Sscanf(e.Name(), "%04d_", &v); err != nil || v == 0 {
 			return nil, fmt.Errorf("store: migration %q is not named NNNN_name.sql", e.Name())
 		}
-		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		b, err := migrationFiles.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
 		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	// Numbers are handed out to branches ahead of time, so a branch may
-	// have a gap until the others land; two files with one number is the
-	// mistake to catch.
+	// Numbers are handed out to pieces of work before they land, so a
+	// number may be missing; each may be used once, and they apply in order.
 	for i := 1; i < len(ms); i++ {
 		if ms[i].version == ms[i-1].version {
 			return nil, fmt.Errorf("store: migrations %s and %s share a number", ms[i-1].name, ms[i].name)
@@ -187,7 +211,7 @@ func loadMigrations() ([]migration, error) {
 // migrate applies each missing migration in its own transaction and records
 // it, so a failed migration leaves the database as it was.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(s.eng)
 	if err != nil {
 		return err
 	}
@@ -195,8 +219,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+	if _, err := s.w.ExecContext(ctx, s.eng.migrationsTable); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
 	applied := map[int]bool{}
@@ -217,39 +240,38 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 		if applied[m.version] {
 			continue
 		}
-		// A migration that rebuilds a table others refer to asks for
-		// foreign keys off while it runs (SQLite's documented way to
-		// change a table's constraints); it is checked before it commits.
-		// The write pool holds one connection, so the pragma applies to it.
-		fkOff := strings.HasPrefix(m.sql, "-- foreign_keys: off")
-		if fkOff {
-			if _, err := s.w.db.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-				return fmt.Errorf("store: migration %s: %w", m.name, err)
-			}
+		// A SQLite migration that rebuilds a table others refer to asks
+		// for foreign keys off while it runs (SQLite's documented way to
+		// change a table's constraints); they are checked before it
+		// commits. PostgreSQL changes such tables with ALTER TABLE.
+		fkOff := s.eng.foreignKeysOff(m.sql)
+		if err := s.eng.setForeignKeys(ctx, s.w.db, fkOff, false); err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
 		}
 		err := s.migrationTx(ctx, func(tx *sql.Tx) error {
+			// Instances starting together take turns; each sees what the
+			// one before it applied.
+			if err := s.eng.lockMigrations(ctx, tx); err != nil {
+				return err
+			}
+			var applied int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&applied); err != nil || applied > 0 {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
 			if fkOff {
-				rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
-				if err != nil {
+				if err := s.eng.checkForeignKeys(ctx, tx); err != nil {
 					return err
-				}
-				bad := rows.Next()
-				rows.Close()
-				if bad {
-					return errors.New("a foreign key no longer matches")
 				}
 			}
 			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, micros(s.Now()))
 			return err
 		})
-		if fkOff {
-			if _, ferr := s.w.db.ExecContext(ctx, "PRAGMA foreign_keys = ON"); ferr != nil && err == nil {
-				err = ferr
-			}
+		if ferr := s.eng.setForeignKeys(ctx, s.w.db, fkOff, true); ferr != nil && err == nil {
+			err = ferr
 		}
 		if err != nil {
 			return fmt.Errorf("store: migration %s failed, database left as it was: %w", m.name, err)
@@ -315,23 +337,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// isConstraint reports whether err is a SQLite constraint violation.
-func isConstraint(err error, codes ...int) bool {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return false
-	}
-	if len(codes) == 0 {
-		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
-	}
-	for _, c := range codes {
-		if se.Code() == c {
-			return true
-		}
-	}
-	return false
 }
 
 func notFound(what string) error {

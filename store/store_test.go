@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/securemove/securemove/store/storetest"
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
@@ -23,10 +24,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// MustOpen opens a fresh database file in a temporary folder.
+// MustOpen opens a fresh database on the test's engine (storetest.DSN).
 func MustOpen(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	st, err := store.Open(context.Background(), storetest.DSN(t))
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -48,10 +49,11 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	return newFixtureAt(t, filepath.Join(t.TempDir(), "test.db"))
+	return newFixtureAt(t, storetest.DSN(t))
 }
 
-// newFixtureAt makes the fixture in the database file at path.
+// newFixtureAt makes the fixture in the database at path (a SQLite file
+// or a PostgreSQL URL).
 func newFixtureAt(t testing.TB, path string) *fixture {
 	t.Helper()
 	ctx := context.Background()
@@ -132,8 +134,11 @@ func countRows(t testing.TB, st *store.Store, table string) int {
 }
 
 func TestMigrationsApplyOnceAndRecord(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "m.db")
+	storetest.ForEachEngine(t, testMigrationsApplyOnceAndRecord)
+}
+
+func testMigrationsApplyOnceAndRecord(t *testing.T) {
+	path := storetest.DSN(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, path)
 	if err != nil {
@@ -154,13 +159,16 @@ func TestMigrationsApplyOnceAndRecord(t *testing.T) {
 		t.Fatalf("version changed on reopen: %d → %d", v1, v2)
 	}
 	// Numbers are handed out ahead of time, so there may be gaps: one row
-	// per file, whatever the numbers.
-	files, err := os.ReadDir("migrations")
+	// per file of the engine's, whatever the numbers.
+	files, err := os.ReadDir(filepath.Join("migrations", st.Engine()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := countRows(t, st, "schema_migrations"); n != len(files) {
 		t.Fatalf("%d migrations recorded, want %d", n, len(files))
+	}
+	if st.Engine() != "sqlite" {
+		return
 	}
 	var fk, journal string
 	st.DB().QueryRow("PRAGMA foreign_keys").Scan(&fk)
@@ -171,6 +179,10 @@ func TestMigrationsApplyOnceAndRecord(t *testing.T) {
 }
 
 func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
+	storetest.ForEachEngine(t, testFailedMigrationLeavesDatabaseAsItWas)
+}
+
+func testFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 	ctx := context.Background()
 	st := MustOpen(t)
 	before, _ := st.SchemaVersion(ctx)
@@ -184,8 +196,7 @@ func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 		t.Fatalf("error %q does not name the migration", err)
 	}
 	var n int
-	st.DB().QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'").Scan(&n)
-	if n != 0 {
+	if err := st.DB().QueryRow("SELECT COUNT(*) FROM half_done").Scan(&n); err == nil {
 		t.Fatal("the failed migration's first statement was kept")
 	}
 	after, _ := st.SchemaVersion(ctx)
@@ -208,6 +219,10 @@ func indexOf(s, sub string) int {
 }
 
 func TestCreateMoveRecordsCreationEventAndSupplier(t *testing.T) {
+	storetest.ForEachEngine(t, testCreateMoveRecordsCreationEventAndSupplier)
+}
+
+func testCreateMoveRecordsCreationEventAndSupplier(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	m := f.courtMove(t, f.person, "2026-11-23")
@@ -229,6 +244,10 @@ func TestCreateMoveRecordsCreationEventAndSupplier(t *testing.T) {
 }
 
 func TestCreateMoveRefusesBadLocationsAndChangesNothing(t *testing.T) {
+	storetest.ForEachEngine(t, testCreateMoveRefusesBadLocationsAndChangesNothing)
+}
+
+func testCreateMoveRefusesBadLocationsAndChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	before := countRows(t, f.st, "moves")
@@ -263,6 +282,10 @@ func TestCreateMoveRefusesBadLocationsAndChangesNothing(t *testing.T) {
 }
 
 func TestDuplicateActiveMoveRefusedWithExistingID(t *testing.T) {
+	storetest.ForEachEngine(t, testDuplicateActiveMoveRefusedWithExistingID)
+}
+
+func testDuplicateActiveMoveRefusedWithExistingID(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	first := f.courtMove(t, f.person, "2026-11-23")
@@ -284,6 +307,10 @@ func TestDuplicateActiveMoveRefusedWithExistingID(t *testing.T) {
 }
 
 func TestApproveIntoDuplicateRefused(t *testing.T) {
+	storetest.ForEachEngine(t, testApproveIntoDuplicateRefused)
+}
+
+func testApproveIntoDuplicateRefused(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	tr := f.transfer(t, f.person)
@@ -307,6 +334,10 @@ func TestApproveIntoDuplicateRefused(t *testing.T) {
 }
 
 func TestInvalidEventLeavesNoRowAndNoChange(t *testing.T) {
+	storetest.ForEachEngine(t, testInvalidEventLeavesNoRowAndNoChange)
+}
+
+func testInvalidEventLeavesNoRowAndNoChange(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	m := f.courtMove(t, f.person, "2026-11-23")
@@ -342,6 +373,10 @@ func TestInvalidEventLeavesNoRowAndNoChange(t *testing.T) {
 }
 
 func TestLateEventPlacedInOrderAndStateRecomputed(t *testing.T) {
+	storetest.ForEachEngine(t, testLateEventPlacedInOrderAndStateRecomputed)
+}
+
+func testLateEventPlacedInOrderAndStateRecomputed(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	m := f.courtMove(t, f.person, "2026-11-23")
@@ -390,6 +425,10 @@ func TestLateEventPlacedInOrderAndStateRecomputed(t *testing.T) {
 }
 
 func TestCreationEventOpensLogWhateverItsTime(t *testing.T) {
+	storetest.ForEachEngine(t, testCreationEventOpensLogWhateverItsTime)
+}
+
+func testCreationEventOpensLogWhateverItsTime(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	m := f.courtMove(t, f.person, "2026-11-23") // created at f.now (22 Nov 09:00)
@@ -405,6 +444,10 @@ func TestCreationEventOpensLogWhateverItsTime(t *testing.T) {
 }
 
 func TestRejectWithRebookCreatesOneLinkedMoveSevenDaysLater(t *testing.T) {
+	storetest.ForEachEngine(t, testRejectWithRebookCreatesOneLinkedMoveSevenDaysLater)
+}
+
+func testRejectWithRebookCreatesOneLinkedMoveSevenDaysLater(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	tr := f.transfer(t, f.person)
@@ -435,6 +478,10 @@ func TestRejectWithRebookCreatesOneLinkedMoveSevenDaysLater(t *testing.T) {
 }
 
 func TestConcurrentConflictingChangesExactlyOneWins(t *testing.T) {
+	storetest.ForEachEngine(t, testConcurrentConflictingChangesExactlyOneWins)
+}
+
+func testConcurrentConflictingChangesExactlyOneWins(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	for round := 0; round < 20; round++ {
@@ -487,6 +534,10 @@ func TestConcurrentConflictingChangesExactlyOneWins(t *testing.T) {
 }
 
 func TestConcurrentAppendsAreAllKept(t *testing.T) {
+	storetest.ForEachEngine(t, testConcurrentAppendsAreAllKept)
+}
+
+func testConcurrentAppendsAreAllKept(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	m := f.courtMove(t, f.person, "2026-11-23")
@@ -516,6 +567,10 @@ func TestConcurrentAppendsAreAllKept(t *testing.T) {
 }
 
 func TestReferencesUniqueOverAMillion(t *testing.T) {
+	storetest.ForEachEngine(t, testReferencesUniqueOverAMillion)
+}
+
+func testReferencesUniqueOverAMillion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a million references")
 	}
@@ -555,6 +610,10 @@ func TestReferencesUniqueOverAMillion(t *testing.T) {
 }
 
 func TestReferenceUniquenessEnforcedByDatabase(t *testing.T) {
+	storetest.ForEachEngine(t, testReferenceUniquenessEnforcedByDatabase)
+}
+
+func testReferenceUniquenessEnforcedByDatabase(t *testing.T) {
 	f := newFixture(t)
 	m := f.courtMove(t, f.person, "2026-11-23")
 	_, err := f.st.DB().Exec("UPDATE moves SET reference = ? WHERE id != ?", m.Reference, m.ID)
@@ -575,7 +634,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		"SELECT id FROM people WHERE pnc_canonical = 'x'",
 		"SELECT id FROM people WHERE prison_number = 'x'",
 		"SELECT id FROM people WHERE last_name = 'x' COLLATE NOCASE AND date_of_birth = 'y'",
-		"SELECT id FROM moves WHERE person_id = ? AND from_location_id = ? AND to_location_id IS ? AND date = ?",
+		"SELECT id FROM moves WHERE person_id = ? AND from_location_id = ? AND to_location_id IS NOT DISTINCT FROM ? AND date = ?",
 		"SELECT seq FROM events WHERE move_id = 'x' ORDER BY creation DESC, occurred_at, recorded_at, seq",
 	} {
 		rows, err := st.DB().Query("EXPLAIN QUERY PLAN "+q, anyArgs(q)...)
@@ -614,6 +673,10 @@ func anyArgs(q string) []any {
 }
 
 func TestListMovesFiltersAndCounts(t *testing.T) {
+	storetest.ForEachEngine(t, testListMovesFiltersAndCounts)
+}
+
+func testListMovesFiltersAndCounts(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.courtMove(t, f.person, "2026-11-23")
@@ -648,6 +711,10 @@ func TestListMovesFiltersAndCounts(t *testing.T) {
 // replay) and checks that the stored move and marks always equal a replay
 // of the whole log from scratch.
 func TestStoredStateIsTheReplayOfTheLog(t *testing.T) {
+	storetest.ForEachEngine(t, testStoredStateIsTheReplayOfTheLog)
+}
+
+func testStoredStateIsTheReplayOfTheLog(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	types := []moves.EventType{moves.EventMoveAccept, moves.EventMoveStart, moves.EventMoveComplete, moves.EventMoveLockout,
@@ -703,6 +770,10 @@ type mapLocations map[string]moves.Location
 func (m mapLocations) Location(id string) (moves.Location, bool) { l, ok := m[id]; return l, ok }
 
 func TestRejectRequestedCourtMoveWithRebook(t *testing.T) {
+	storetest.ForEachEngine(t, testRejectRequestedCourtMoveWithRebook)
+}
+
+func testRejectRequestedCourtMoveWithRebook(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	m := f.courtMove(t, f.person, "2026-11-23")
@@ -718,6 +789,10 @@ func TestRejectRequestedCourtMoveWithRebook(t *testing.T) {
 }
 
 func TestActiveLocationsFollowChanges(t *testing.T) {
+	storetest.ForEachEngine(t, testActiveLocationsFollowChanges)
+}
+
+func testActiveLocationsFollowChanges(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	all, err := f.st.ActiveLocations(ctx, nil)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"github.com/securemove/securemove/store/storetest"
 	"maps"
 	"slices"
 	"testing"
@@ -16,6 +17,10 @@ import (
 // from what it touched is stale by the time anyone can ask again, and
 // everything else stays kept. Key bookkeeping touches nothing.
 func TestEveryWriteMovesOnWhatItTouched(t *testing.T) {
+	storetest.ForEachEngine(t, testEveryWriteMovesOnWhatItTouched)
+}
+
+func testEveryWriteMovesOnWhatItTouched(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	mA := f.courtMove(t, f.person, "2026-11-23") // police to court
@@ -132,6 +137,10 @@ func TestEveryWriteMovesOnWhatItTouched(t *testing.T) {
 // were read (memo.go): a change that commits between the read and the
 // keeping is seen by the next reader.
 func TestLocationsCacheKeepsNothingStale(t *testing.T) {
+	storetest.ForEachEngine(t, testLocationsCacheKeepsNothingStale)
+}
+
+func testLocationsCacheKeepsNothingStale(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	raced := false
@@ -165,7 +174,9 @@ func TestLocationsCacheKeepsNothingStale(t *testing.T) {
 }
 
 // Users are kept for one users version: a change to a user is seen at once.
-func TestUserCacheSeesChanges(t *testing.T) {
+func TestUserCacheSeesChanges(t *testing.T) { storetest.ForEachEngine(t, testUserCacheSeesChanges) }
+
+func testUserCacheSeesChanges(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	u := store.User{Username: "cache.test", FullName: "Cache Test", Role: "court", LocationIDs: []string{f.court.ID}}

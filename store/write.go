@@ -64,6 +64,12 @@ func (s *Store) Write(ctx context.Context, opt WriteOptions, fn func(u *Unit) (A
 		k := opt.Idempotency
 		now := u.Now()
 		if k != nil {
+			// Instances sharing a PostgreSQL database each have a writer:
+			// the key is locked until the commit, so a second instance
+			// given the same key waits, then finds the first's answer.
+			if err := s.eng.lockKey(ctx, u, "idempotency", k.Client+"\n"+k.Key); err != nil {
+				return err
+			}
 			kept, found, err := u.keptAnswer(k, now)
 			if err != nil {
 				return err
@@ -80,8 +86,11 @@ func (s *Store) Write(ctx context.Context, opt WriteOptions, fn func(u *Unit) (A
 		}
 		// The key is kept with the change; a row left from an expired use
 		// of the key gives way.
-		if _, err := u.ExecContext(ctx, `INSERT OR REPLACE INTO idempotency_keys (client_id, key, fingerprint, status, body, content_type, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, k.Client, k.Key, k.Fingerprint, a.Status, a.Body, a.ContentType, micros(now)); err != nil {
+		// (An upsert both engines read alike.)
+		if _, err := u.ExecContext(ctx, `INSERT INTO idempotency_keys (client_id, key, fingerprint, status, body, content_type, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (client_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+				body = excluded.body, content_type = excluded.content_type, created_at = excluded.created_at`, k.Client, k.Key, k.Fingerprint, a.Status, a.Body, a.ContentType, micros(now)); err != nil {
 			return err
 		}
 		if last := s.sweptKeys.Load(); now.UnixMicro()-last > sweepEvery.Microseconds() && s.sweptKeys.CompareAndSwap(last, now.UnixMicro()) {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"github.com/securemove/securemove/store/storetest"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,6 +31,10 @@ func keyedEvent(st *store.Store, e moves.Event, key string) (store.Answer, error
 // A unit that fails after its writes leaves nothing of them, and moves no
 // version on.
 func TestFailedUnitLeavesNothing(t *testing.T) {
+	storetest.ForEachEngine(t, testFailedUnitLeavesNothing)
+}
+
+func testFailedUnitLeavesNothing(t *testing.T) {
 	f := newFixture(t)
 	m := f.courtMove(t, f.person, "2026-11-23")
 	events, before := countRows(t, f.st, "events"), f.st.MoveVersion(m.ID)
@@ -76,6 +81,10 @@ func TestFailedUnitLeavesNothing(t *testing.T) {
 // The same key sent many times at once makes one change; every answer is
 // the first one's.
 func TestSameKeyConcurrentlyMakesOneChange(t *testing.T) {
+	storetest.ForEachEngine(t, testSameKeyConcurrentlyMakesOneChange)
+}
+
+func testSameKeyConcurrentlyMakesOneChange(t *testing.T) {
 	f := newFixture(t)
 	m := f.courtMove(t, f.person, "2026-11-23")
 	events := countRows(t, f.st, "events")
@@ -125,7 +134,11 @@ func TestSameKeyConcurrentlyMakesOneChange(t *testing.T) {
 // back, is replayed on retry, not repeated: the answer was kept with the
 // change.
 func TestRetryAfterCommitIsReplayed(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "crash.db")
+	storetest.ForEachEngine(t, testRetryAfterCommitIsReplayed)
+}
+
+func testRetryAfterCommitIsReplayed(t *testing.T) {
+	path := storetest.DSN(t)
 	f := newFixtureAt(t, path)
 	m := f.courtMove(t, f.person, "2026-11-23")
 	e := f.event(m.ID, moves.EventMoveAccept, f.now, nil)
@@ -213,7 +226,9 @@ func TestRetryAfterUncommittedAttemptRuns(t *testing.T) {
 
 // Keys are kept for IdempotencyTTL: within it another request is refused,
 // after it the key is free again.
-func TestKeysExpire(t *testing.T) {
+func TestKeysExpire(t *testing.T) { storetest.ForEachEngine(t, testKeysExpire) }
+
+func testKeysExpire(t *testing.T) {
 	f := newFixture(t)
 	m := f.courtMove(t, f.person, "2026-11-23")
 	if _, err := keyedEvent(f.st, f.event(m.ID, moves.EventMoveAccept, f.now, nil), "k"); err != nil {

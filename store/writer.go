@@ -109,14 +109,27 @@ func (w *writer) run(batch []*writeReq) {
 			fail(fmt.Errorf("store: savepoint: %w", err))
 			return
 		}
-		u := &Unit{s: w.s, tx: tx}
-		u.ctx = context.WithValue(context.WithoutCancel(r.ctx), unitKey{}, u)
 		var v any
-		err := callUnit(func(u *Unit) error {
-			var err error
-			v, err = r.fn(u)
-			return err
-		}, u)
+		var u *Unit
+		var err error
+		// On PostgreSQL another instance's writes may deadlock with this
+		// unit's; the database breaks the tie by failing one, which goes
+		// again from its savepoint (its locks went with the rollback).
+		for try := 1; ; try++ {
+			u = &Unit{s: w.s, tx: tx}
+			u.ctx = context.WithValue(context.WithoutCancel(r.ctx), unitKey{}, u)
+			err = callUnit(func(u *Unit) error {
+				var err error
+				v, err = r.fn(u)
+				return err
+			}, u)
+			if err == nil || !retryable(err) || try == 3 {
+				break
+			}
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+				break
+			}
+		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
 				tx.Rollback()
@@ -132,6 +145,11 @@ func (w *writer) run(batch []*writeReq) {
 			return
 		}
 		results[i] = writeRes{v: v, err: err}
+	}
+	if err := w.s.notifyTouched(ctx, tx, all); err != nil {
+		tx.Rollback()
+		fail(fmt.Errorf("store: notify: %w", err))
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		fail(fmt.Errorf("store: commit: %w", err))

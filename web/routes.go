@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/handlers/api"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/static"
 )
@@ -12,7 +13,7 @@ import (
 // the move or location concerned; the role checks here are the first
 // gate, not the only one.
 func (s *Server) routes() {
-	e, h := s.Echo, s.Handlers
+	e, h, a, ad := s.Echo, s.Handlers, s.API, s.Admin
 	staticFiles := echo.WrapHandler(static.Handler())
 	e.GET("/static/*", staticFiles)
 	e.HEAD("/static/*", staticFiles)
@@ -122,40 +123,40 @@ func (s *Server) routes() {
 	// --- Administration ---
 	// API clients: create (the secret is shown once), rotate, retire the
 	// older secret, disable.
-	signedIn.GET("/admin/clients", h.AdminClients, admin)
-	signedIn.GET("/admin/clients/new", h.AdminNewClient, admin)
-	signedIn.POST("/admin/clients", h.AdminCreateClient, admin)
-	signedIn.GET("/admin/clients/:id", h.AdminClient, admin)
-	signedIn.GET("/admin/clients/:id/secret", h.AdminClientSecret, admin)
-	signedIn.POST("/admin/clients/:id/rotate", h.AdminRotateClientSecret, admin)
-	signedIn.POST("/admin/clients/:id/retire-secret", h.AdminRetireClientSecret, admin)
-	signedIn.POST("/admin/clients/:id/disable", h.AdminDisableClient, admin)
+	signedIn.GET("/admin/clients", ad.AdminClients, admin)
+	signedIn.GET("/admin/clients/new", ad.AdminNewClient, admin)
+	signedIn.POST("/admin/clients", ad.AdminCreateClient, admin)
+	signedIn.GET("/admin/clients/:id", ad.AdminClient, admin)
+	signedIn.GET("/admin/clients/:id/secret", ad.AdminClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/rotate", ad.AdminRotateClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/retire-secret", ad.AdminRetireClientSecret, admin)
+	signedIn.POST("/admin/clients/:id/disable", ad.AdminDisableClient, admin)
 	// Users: add (with a password typed by the administrator), change name,
 	// role, supplier and locations, disable and enable, reset the password.
-	signedIn.GET("/admin/users", h.AdminUsers, admin)
-	signedIn.GET("/admin/users/new", h.AdminNewUser, admin)
-	signedIn.POST("/admin/users", h.AdminCreateUser, admin)
-	signedIn.GET("/admin/users/:id", h.AdminUser, admin)
-	signedIn.GET("/admin/users/:id/edit", h.AdminEditUser, admin)
-	signedIn.POST("/admin/users/:id/edit", h.AdminUpdateUser, admin)
-	signedIn.POST("/admin/users/:id/disable", h.AdminDisableUser, admin)
-	signedIn.POST("/admin/users/:id/enable", h.AdminEnableUser, admin)
-	signedIn.GET("/admin/users/:id/password", h.AdminUserPassword, admin)
-	signedIn.POST("/admin/users/:id/password", h.AdminSetUserPassword, admin)
+	signedIn.GET("/admin/users", ad.AdminUsers, admin)
+	signedIn.GET("/admin/users/new", ad.AdminNewUser, admin)
+	signedIn.POST("/admin/users", ad.AdminCreateUser, admin)
+	signedIn.GET("/admin/users/:id", ad.AdminUser, admin)
+	signedIn.GET("/admin/users/:id/edit", ad.AdminEditUser, admin)
+	signedIn.POST("/admin/users/:id/edit", ad.AdminUpdateUser, admin)
+	signedIn.POST("/admin/users/:id/disable", ad.AdminDisableUser, admin)
+	signedIn.POST("/admin/users/:id/enable", ad.AdminEnableUser, admin)
+	signedIn.GET("/admin/users/:id/password", ad.AdminUserPassword, admin)
+	signedIn.POST("/admin/users/:id/password", ad.AdminSetUserPassword, admin)
 	// Locations: search, filter and page; add; disable and enable; which
 	// supplier serves each, over which dates.
-	signedIn.GET("/admin/locations", h.AdminLocations, admin)
-	signedIn.GET("/admin/locations/new", h.AdminNewLocation, admin)
-	signedIn.POST("/admin/locations", h.AdminCreateLocation, admin)
-	signedIn.GET("/admin/locations/:id", h.AdminLocation, admin)
-	signedIn.POST("/admin/locations/:id/disable", h.AdminDisableLocation, admin)
-	signedIn.POST("/admin/locations/:id/enable", h.AdminEnableLocation, admin)
-	signedIn.GET("/admin/locations/:id/suppliers/new", h.AdminNewSupplierRange, admin)
-	signedIn.POST("/admin/locations/:id/suppliers", h.AdminCreateSupplierRange, admin)
+	signedIn.GET("/admin/locations", ad.AdminLocations, admin)
+	signedIn.GET("/admin/locations/new", ad.AdminNewLocation, admin)
+	signedIn.POST("/admin/locations", ad.AdminCreateLocation, admin)
+	signedIn.GET("/admin/locations/:id", ad.AdminLocation, admin)
+	signedIn.POST("/admin/locations/:id/disable", ad.AdminDisableLocation, admin)
+	signedIn.POST("/admin/locations/:id/enable", ad.AdminEnableLocation, admin)
+	signedIn.GET("/admin/locations/:id/suppliers/new", ad.AdminNewSupplierRange, admin)
+	signedIn.POST("/admin/locations/:id/suppliers", ad.AdminCreateSupplierRange, admin)
 	// Suppliers: how many locations each serves, and a supplier's locations
 	// and dates.
-	signedIn.GET("/admin/suppliers", h.AdminSuppliers, admin)
-	signedIn.GET("/admin/suppliers/:key", h.AdminSupplier, admin)
+	signedIn.GET("/admin/suppliers", ad.AdminSuppliers, admin)
+	signedIn.GET("/admin/suppliers/:key", ad.AdminSupplier, admin)
 	// (admin section end)
 
 	// --- Supplier API ---
@@ -163,36 +164,36 @@ func (s *Server) routes() {
 	// at /oauth/revoke), then JSON:API under /api
 	// with a bearer token. The documentation is public; everything else
 	// needs a token, and a supplier's client sees only its supplier's moves.
-	e.POST("/oauth/token", h.Token)
-	e.POST("/oauth/revoke", h.Revoke)
-	e.GET("/api/docs", h.APIDocs)
-	e.GET("/api/docs.json", h.APIDocsJSON)
-	api := e.Group("/api", h.APIAuth, h.APIMethodAllowed, handlers.APIMediaType, h.APIIdempotency)
-	api.POST("/events", h.PostEvent)
-	api.GET("/events/:id", h.GetEvent)
-	api.GET("/moves", h.ListMoves)
-	api.POST("/moves", h.PostMove)
-	api.GET("/moves/:id", h.GetMove)
-	api.PATCH("/moves/:id", h.PatchMove)
-	api.GET("/moves/:id/events", h.GetMoveEvents)
-	api.GET("/people", h.ListPeople)
-	api.POST("/people", h.PostPerson)
-	api.GET("/people/:id", h.GetPerson)
-	api.POST("/people/:id/profiles", h.PostProfile)
-	api.GET("/reference/locations", h.ListLocations)
-	api.GET("/reference/locations/:id", h.GetLocation)
-	api.GET("/reference/suppliers", h.ListSuppliers)
-	api.GET("/reference/suppliers/:key", h.GetSupplier)
-	api.GET("/reference/regions", h.ListRegions)
-	api.GET("/reference/allocation_complex_cases", h.ListComplexCases)
+	e.POST("/oauth/token", a.Token)
+	e.POST("/oauth/revoke", a.Revoke)
+	e.GET("/api/docs", a.APIDocs)
+	e.GET("/api/docs.json", a.APIDocsJSON)
+	v1 := e.Group("/api", a.APIAuth, a.APIMethodAllowed, api.APIMediaType, a.APIIdempotency)
+	v1.POST("/events", a.PostEvent)
+	v1.GET("/events/:id", a.GetEvent)
+	v1.GET("/moves", a.ListMoves)
+	v1.POST("/moves", a.PostMove)
+	v1.GET("/moves/:id", a.GetMove)
+	v1.PATCH("/moves/:id", a.PatchMove)
+	v1.GET("/moves/:id/events", a.GetMoveEvents)
+	v1.GET("/people", a.ListPeople)
+	v1.POST("/people", a.PostPerson)
+	v1.GET("/people/:id", a.GetPerson)
+	v1.POST("/people/:id/profiles", a.PostProfile)
+	v1.GET("/reference/locations", a.ListLocations)
+	v1.GET("/reference/locations/:id", a.GetLocation)
+	v1.GET("/reference/suppliers", a.ListSuppliers)
+	v1.GET("/reference/suppliers/:key", a.GetSupplier)
+	v1.GET("/reference/regions", a.ListRegions)
+	v1.GET("/reference/allocation_complex_cases", a.ListComplexCases)
 	// Allocations: every client reads (a supplier's only those it
 	// carries); only internal clients change them.
-	api.GET("/allocations", h.ListAllocations)
-	api.POST("/allocations", h.PostAllocation)
-	api.POST("/allocations/filtered", h.ListAllocations)
-	api.GET("/allocations/:id", h.GetAllocation)
-	api.PATCH("/allocations/:id", h.PatchAllocation)
-	api.POST("/allocations/:id/cancel", h.CancelAllocationAPI)
+	v1.GET("/allocations", a.ListAllocations)
+	v1.POST("/allocations", a.PostAllocation)
+	v1.POST("/allocations/filtered", a.ListAllocations)
+	v1.GET("/allocations/:id", a.GetAllocation)
+	v1.PATCH("/allocations/:id", a.PatchAllocation)
+	v1.POST("/allocations/:id/cancel", a.CancelAllocationAPI)
 	// (api section end)
 
 	e.RouteNotFound("/*", h.NotFound)

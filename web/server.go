@@ -13,6 +13,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers"
+	"github.com/securemove/securemove/handlers/admin"
+	"github.com/securemove/securemove/handlers/api"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/store"
 )
 
@@ -40,8 +43,12 @@ type Config struct {
 type Server struct {
 	Echo     *echo.Echo
 	Handlers *handlers.Handlers
-	cfg      Config
-	log      *slog.Logger
+	// API is the supplier API's handlers; its clock is Handlers.Now.
+	API *api.Handlers
+	// Admin is the administration's handlers; its clock is Handlers.Now.
+	Admin *admin.Handlers
+	cfg   Config
+	log   *slog.Logger
 }
 
 // New builds the server around an open store.
@@ -60,20 +67,41 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	}
 	h := &handlers.Handlers{
 		Store:    st,
-		Sessions: handlers.NewSessions(cfg.SessionKey, cfg.TLS),
+		Sessions: serve.NewSessions(cfg.SessionKey, cfg.TLS),
 		Log:      log,
 		Now:      cfg.Now,
 		Demo:     cfg.Demo,
-		BaseURL:  cfg.BaseURL,
-		TokenTTL: cfg.TokenTTL,
 		Throttle: handlers.NewThrottle(),
 		Pages:    handlers.NewPageCache(16 << 20),
 	}
-	e.HTTPErrorHandler = h.ErrorHandler
-	s := &Server{Echo: e, Handlers: h, cfg: cfg, log: log}
+	a := &api.Handlers{
+		Store: st,
+		Log:   log,
+		// One clock for every audience: tests set Handlers.Now.
+		Now:      func() time.Time { return h.Now() },
+		BaseURL:  cfg.BaseURL,
+		TokenTTL: cfg.TokenTTL,
+	}
+	ad := &admin.Handlers{
+		Store:    st,
+		Sessions: h.Sessions,
+		Log:      log,
+		Now:      func() time.Time { return h.Now() },
+		BaseURL:  cfg.BaseURL,
+	}
+	// Errors are answered in the format of the audience that asked: a
+	// JSON:API body for the API, a GOV.UK page for everyone else.
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if api.IsAPIPath(c.Request().URL.Path) {
+			a.ErrorHandler(err, c)
+			return
+		}
+		h.ErrorHandler(err, c)
+	}
+	s := &Server{Echo: e, Handlers: h, API: a, Admin: ad, cfg: cfg, log: log}
 	s.middleware()
 	s.routes()
-	h.AllowedMethods = s.allowedMethods()
+	a.AllowedMethods = s.allowedMethods()
 	return s
 }
 

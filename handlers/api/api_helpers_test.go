@@ -1,0 +1,8 @@
+package api_test
+
+import "github.com/securemove/securemove/store"
+
+// Hashing passwords for the demo users is the slowest part of a test
+// server's start; a low cost keeps the suite fast. (The shared harness,
+// handlertest.NewEnv, is what the API tests run on.)
+func init() { store.SetBcryptCostForTests(4) }
