@@ -315,7 +315,7 @@ func TestPMUChoosesARegion(t *testing.T) {
 		}
 		return v
 	}
-	london, north := regionID("london. serve.London and the East of England"), regionID("north. North East")
+	london, north := regionID("london. London and the East of England"), regionID("north. North East")
 	choose := func(v string) {
 		t.Helper()
 		wantSeeOther(t, allocPost(pmu, "/locations", "/locations", url.Values{"location": {v}, "next": {"/allocations/2026-11-30"}}), "/allocations/2026-11-30")
@@ -323,9 +323,9 @@ func TestPMUChoosesARegion(t *testing.T) {
 	choose(london)
 	doc = pmu.page("/allocations/2026-11-30", http.StatusOK)
 	if got := allocTabs(doc); got != "1 unfilled|0 filled|0 cancelled" {
-		t.Errorf("serve.London's allocations %q", got)
+		t.Errorf("London's allocations %q", got)
 	}
-	if !strings.Contains(listsText(doc.Find("header")), "serve.London and the East of England") {
+	if !strings.Contains(listsText(doc.Find("header")), "London and the East of England") {
 		t.Errorf("header does not name the region: %s", listsText(doc.Find("header")))
 	}
 	choose(north)
