@@ -15,6 +15,9 @@ import (
 	"github.com/securemove/securemove/views"
 )
 
+// regionChoicePrefix marks a region in the location choice and session.
+const regionChoicePrefix = "region:"
+
 // LoadUser puts the signed-in user, if any, on the context.
 func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -41,7 +44,24 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if loc := h.Sessions.Str(c, serve.KeyLocation); loc != "" {
+		if loc := h.Sessions.Str(c, serve.KeyLocation); u.Role == moves.RolePMU && strings.HasPrefix(loc, regionChoicePrefix) {
+			rs, err := h.Store.Regions(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if regionChoicePrefix+r.ID == loc {
+					r := r
+					p.Region, p.LocationName = &r, r.Name
+					p.RegionLocationIDs = []string{}
+					for _, l := range p.Locations {
+						if l.RegionID == r.ID {
+							p.RegionLocationIDs = append(p.RegionLocationIDs, l.ID)
+						}
+					}
+				}
+			}
+		} else if loc != "" {
 			if i := slices.IndexFunc(p.Locations, func(l moves.Location) bool { return l.ID == loc }); i >= 0 {
 				// A copy: PMU's Locations are shared by every request.
 				l := p.Locations[i]
@@ -49,7 +69,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 				p.LocationName = l.Title
 			}
 		}
-		if p.Current == nil {
+		if p.Current == nil && p.Region == nil {
 			switch {
 			case len(p.Locations) == 1 && !u.Role.SeesEveryLocation():
 				l := p.Locations[0]
@@ -220,7 +240,17 @@ func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int
 	if len(errs) > 0 {
 		m.Page.HasErrors = true
 	}
-	m.AllChecked = m.AllowAll && u.Current == nil
+	m.AllChecked = m.AllowAll && u.Current == nil && u.Region == nil
+	if u.Role == "pmu" {
+		rs, err := h.Store.Regions(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			m.Regions = append(m.Regions, views.LocationChoice{ID: regionChoicePrefix + r.ID, Title: r.Key + ". " + r.Name,
+				Checked: u.Region != nil && u.Region.ID == r.ID})
+		}
+	}
 	for _, l := range u.Locations {
 		m.Locations = append(m.Locations, views.LocationChoice{ID: l.ID, Title: l.Title, Type: string(l.Type),
 			Checked: u.Current != nil && u.Current.ID == l.ID})
@@ -236,6 +266,8 @@ func (h *Handlers) ChooseLocation(c echo.Context) error {
 	switch {
 	case loc == "all" && u.Role.SeesEveryLocation():
 		h.Sessions.Set(c, serve.KeyLocation, "")
+	case u.Role == moves.RolePMU && strings.HasPrefix(loc, regionChoicePrefix) && h.regionExists(c, strings.TrimPrefix(loc, regionChoicePrefix)):
+		h.Sessions.Set(c, serve.KeyLocation, loc)
 	case loc != "" && u.HasLocation(loc):
 		h.Sessions.Set(c, serve.KeyLocation, loc)
 	default:
@@ -317,4 +349,18 @@ func (t *Throttle) Reset(username string) {
 	t.mu.Lock()
 	delete(t.failures, throttleKey(username))
 	t.mu.Unlock()
+}
+
+// regionExists reports whether id is a region's.
+func (h *Handlers) regionExists(c echo.Context, id string) bool {
+	rs, err := h.Store.Regions(c.Request().Context())
+	if err != nil {
+		return false
+	}
+	for _, r := range rs {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
 }

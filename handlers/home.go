@@ -40,6 +40,13 @@ func (h *Handlers) Home(c echo.Context) error {
 		}
 		m.Sections = append(m.Sections, s)
 	}
+	if u.Role == "pmu" || u.Role == "oca" {
+		s, err := h.homeAllocations(c, u)
+		if err != nil {
+			return err
+		}
+		m.Sections = append(m.Sections, s)
+	}
 	dateLabel := "Today, " + views.LongDate(today)
 	section := func(dir ListDir, heading string) (views.HomeSection, error) {
 		counts, err := h.Store.CountByStatus(ctx, h.dayFilter(u, dir, today))
@@ -146,6 +153,10 @@ func (h *Handlers) scopeFilter(u *serve.Principal) store.MoveFilter {
 	var f store.MoveFilter
 	switch u.Role {
 	case moves.RolePMU:
+		if u.Region != nil {
+			// A region chosen: its locations' moves, from or to.
+			f.EitherIDs = append([]string{"-"}, u.RegionLocationIDs...)
+		}
 	case moves.RoleAdmin:
 		f.IDs = []string{"-"} // administrators see no moves
 	case moves.RoleSupplier:

@@ -384,6 +384,9 @@ func moveCard(r store.ListRow, onDate string) views.MoveCard {
 
 // listPersonName is "SURNAME, First names", as lists show people.
 func listPersonName(p moves.Person) string {
+	if p.ID == "" {
+		return "Person to be added" // an allocation's place not filled yet
+	}
 	return strings.ToUpper(p.LastName) + ", " + p.FirstNames
 }
 

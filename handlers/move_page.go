@@ -35,7 +35,11 @@ type moveData struct {
 func (h *Handlers) loadMove(ctx context.Context, m moves.Move) (moveData, error) {
 	d := moveData{m: m}
 	var err error
-	if d.person, err = h.Store.Person(ctx, m.PersonID); err != nil {
+	if m.PersonID == "" {
+		// An allocation's place not filled yet: the pages name it as the
+		// allocation page does.
+		d.person = moves.Person{FirstNames: "Person to be", LastName: "added"}
+	} else if d.person, err = h.Store.Person(ctx, m.PersonID); err != nil {
 		return d, err
 	}
 	if m.ProfileID != "" {

@@ -45,6 +45,13 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 		return len(MoveTypesFor(role, from.Type)) > 0
 	}
 	s := m.Status
+	if m.AllocationID != "" {
+		// An allocation's places change date together (the allocation's
+		// own page), and only PMU, who made it, cancels one of them.
+		if a == ActionChangeDate || (a == ActionCancel && role != RolePMU) {
+			return false
+		}
+	}
 	switch role {
 	case RolePMU:
 		switch a {

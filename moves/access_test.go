@@ -31,13 +31,16 @@ var permitted = map[Role]map[Action][]Status{
 		ActionRequest:    {pr, rq, bk, it, co, ca},
 		ActionChange:     {pr, rq, bk},
 	},
+	// oca fills and empties allocations' places (AllocationAllowed) and
+	// takes no action on a move itself.
+	RoleOCA:      {},
 	RoleCourt:    {},
 	RoleSupplier: {},
 	RoleAdmin:    {},
 }
 
 var homeType = map[Role]LocationType{
-	RolePMU: LocPrison, RolePolice: LocPolice, RolePrison: LocPrison,
+	RolePMU: LocPrison, RoleOCA: LocPrison, RolePolice: LocPolice, RolePrison: LocPrison,
 	RoleCourt: LocCourt, RoleSupplier: LocPolice, RoleAdmin: LocPolice,
 }
 
@@ -58,7 +61,7 @@ func TestAllowedEveryRoleActionStatus(t *testing.T) {
 			}
 		}
 	}
-	if cells != 6*7*6 {
+	if cells != len(Roles)*6*6 {
 		t.Errorf("%d cells", cells)
 	}
 }

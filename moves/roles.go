@@ -12,6 +12,7 @@ type Role string
 // Roles, as DOMAIN.md's "Who uses it" table names them.
 const (
 	RolePMU      Role = "pmu"
+	RoleOCA      Role = "oca"
 	RolePolice   Role = "police"
 	RolePrison   Role = "prison"
 	RoleCourt    Role = "court"
@@ -20,7 +21,7 @@ const (
 )
 
 // Roles lists every role, in the order forms offer them.
-var Roles = []Role{RolePMU, RolePolice, RolePrison, RoleCourt, RoleSupplier, RoleAdmin}
+var Roles = []Role{RolePMU, RoleOCA, RolePolice, RolePrison, RoleCourt, RoleSupplier, RoleAdmin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return containsRole(Roles, r) }
@@ -46,6 +47,10 @@ type roleInfo struct {
 var roleInfos = map[Role]roleInfo{
 	RolePMU: {label: "Population Management Unit (PMU)",
 		hint: "Sees every move, reviews prison transfers, and may cancel and redirect moves"},
+	RoleOCA: {label: "Allocation staff at a prison (OCA)",
+		hint:      "Fills allocations from their prisons with people, and follows their prisons' moves",
+		kinds:     []LocationType{LocPrison, LocYOI, LocSCH, LocSTC},
+		kindWords: "An allocation user's locations must be prisons, young offender institutions, secure children's homes or secure training centres"},
 	RolePolice: {label: "Police custody suite staff",
 		hint:      "Requests and follows moves from their police custody suites",
 		kinds:     []LocationType{LocPolice},
@@ -113,7 +118,7 @@ func (r Role) SeesEveryLocation() bool { return r == RolePMU }
 // prison and court staff. PMU may choose but need not; suppliers and
 // administrators have nothing to choose.
 func (r Role) ChoosesLocation() bool {
-	return r == RolePolice || r == RolePrison || r == RoleCourt
+	return r == RolePolice || r == RolePrison || r == RoleCourt || r == RoleOCA
 }
 
 // Password policy: at least MinPasswordLength characters, and at most

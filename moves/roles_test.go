@@ -17,6 +17,7 @@ func TestRoleLabelsAndKinds(t *testing.T) {
 		everyLocn bool
 	}{
 		{RolePMU, "Population Management Unit (PMU)", nil, true, false, true},
+		{RoleOCA, "Allocation staff at a prison (OCA)", []LocationType{LocPrison, LocYOI, LocSCH, LocSTC}, true, true, false},
 		{RolePolice, "Police custody suite staff", []LocationType{LocPolice}, true, true, false},
 		{RolePrison, "Prison staff", []LocationType{LocPrison, LocYOI, LocSCH, LocSTC}, true, true, false},
 		{RoleCourt, "Court staff", []LocationType{LocCourt}, true, true, false},

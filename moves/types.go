@@ -196,6 +196,11 @@ type Move struct {
 	Cancellation Cancellation
 	OriginalID   string // the move this one was rebooked from
 	Lockout      bool
+	// AllocationID is the allocation the move is a place of; such a move
+	// may have no person yet (PersonID and ProfileID empty).
+	AllocationID string
+	MoveAgreed   *bool // whether the receiving prison agreed, for allocation moves
+	MoveAgreedBy string
 	Version      int64 // bumped on every change; used for optimistic checks
 	CreatedAt    time.Time
 	CreatedBy    string

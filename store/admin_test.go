@@ -122,7 +122,7 @@ func testAdminStoreUsers(t *testing.T) {
 	}
 
 	all, err := st.AdminUsers(ctx)
-	if err != nil || len(all) != 7 {
+	if err != nil || len(all) != 8 {
 		t.Fatalf("%d users, %v", len(all), err)
 	}
 	for _, u := range all {

@@ -380,6 +380,11 @@ func sameMove(a, b moves.Move) bool {
 	if (a.TimeDue == nil) != (b.TimeDue == nil) || (a.TimeDue != nil && !a.TimeDue.Equal(*b.TimeDue)) {
 		return false
 	}
+	// Pointers are compared by what they point at.
+	if (a.MoveAgreed == nil) != (b.MoveAgreed == nil) || (a.MoveAgreed != nil && *a.MoveAgreed != *b.MoveAgreed) {
+		return false
+	}
 	a.TimeDue, b.TimeDue = nil, nil
+	a.MoveAgreed, b.MoveAgreed = nil, nil
 	return a == b
 }

@@ -32,6 +32,8 @@ var DemoUsers = []DemoUser{
 		Can: "chooses Guildford or Staines police station after signing in; requests moves from it; cancels and changes them"},
 	{Username: "prison", FullName: "Helen Carter", Role: "prison", Locations: []string{"BXI"},
 		Can: "requests moves and proposes prison transfers from HMP Brixton; sees moves to and from it"},
+	{Username: "oca", FullName: "Olu Adeyemi", Role: "oca", Locations: []string{"BAI"},
+		Can: "sees the allocations from HMP Belmarsh and adds people to their places or removes them; sees moves to and from Belmarsh"},
 	{Username: "court", FullName: "Gareth Jones", Role: "court", Locations: []string{"GUILCC"},
 		Can: "sees moves to and from Guildford Crown Court"},
 	{Username: "supplier", FullName: "Sam Okoro", Role: "supplier", Supplier: "serco",

@@ -108,6 +108,8 @@ type DemoData struct {
 	Today  string
 	Moves  []DemoMove
 	tables []*RowSet
+	// allocations are written after the tables, through the write path.
+	allocations demoAllocations
 }
 
 // londonZone is the zone of the demo's days and hours.
@@ -413,6 +415,9 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 		}
 		d.Moves = append(d.Moves, dm)
 	}
+	if err := d.planAllocations(rng, newID, refs, byCode, supplierOf, supplierName, people, day); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -451,6 +456,9 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 		seeded = true
 		return d.insert(u)
 	})
+	if err == nil && seeded {
+		err = s.seedDemoAllocations(ctx, d)
+	}
 	return seeded, err
 }
 
@@ -469,6 +477,9 @@ func (s *Store) ResetDemo(ctx context.Context, now time.Time) (*DemoData, error)
 		}
 		return d.insert(u)
 	})
+	if err == nil {
+		err = s.seedDemoAllocations(ctx, d)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -505,7 +516,7 @@ func (d *DemoData) insert(u *Unit) error {
 // fails when a migration adds a table this list lacks.
 var demoTables = []string{
 	"notifications", "subscriptions",
-	"events", "moves", "profiles", "people",
+	"events", "moves", "allocations", "profiles", "people",
 	"idempotency_keys", "access_tokens", "client_secrets", "api_clients",
 	"admin_changes", "user_locations", "users",
 	"supplier_locations", "locations", "suppliers", "regions",

@@ -5,6 +5,7 @@ import (
 	"github.com/securemove/securemove/store/storetest"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +127,22 @@ func testResetDemo(t *testing.T) {
 	var n int
 	if err := st.DB().QueryRow("SELECT count(*) FROM moves").Scan(&n); err != nil || n != len(d.Moves) {
 		t.Fatalf("%d moves after reset, want %d", n, len(d.Moves))
+	}
+	// The demo allocations' places (3, 2 and 2) are planned moves too,
+	// with the plan's ids and references.
+	places := 0
+	for _, dm := range d.Moves {
+		if !strings.HasPrefix(dm.Name, "allocation_") {
+			continue
+		}
+		places++
+		got, err := st.Move(ctx, dm.ID)
+		if err != nil || got.AllocationID == "" || got.Reference != dm.Reference || got.Status != dm.Status {
+			t.Errorf("place %s: %+v %v", dm.Name, got, err)
+		}
+	}
+	if places != 7 {
+		t.Errorf("%d allocation places planned, want 7", places)
 	}
 	// Twice in a row is fine, and fast.
 	start := time.Now()

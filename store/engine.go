@@ -174,3 +174,47 @@ func (e *engine) syncIdentities(ctx context.Context, q querier) error {
 	}
 	return nil
 }
+
+// foreignKeysMarker opens a SQLite migration that must run with foreign
+// keys off: one that rebuilds (creates anew, copies, drops, renames) a
+// table other tables refer to, which SQLite cannot change in place.
+const foreignKeysMarker = "-- foreign_keys: off"
+
+// foreignKeysOff reports whether a migration asks for foreign keys off.
+// Only SQLite honours the marker: PostgreSQL alters such tables in place.
+func (e *engine) foreignKeysOff(migration string) bool {
+	return !e.pg && strings.HasPrefix(migration, foreignKeysMarker)
+}
+
+// setForeignKeys turns SQLite's foreign keys on or off around a migration
+// that asked for it (when is false otherwise). The pragma is a no-op
+// inside a transaction, so it goes on the write pool's one connection,
+// which the migration's transaction then uses.
+func (e *engine) setForeignKeys(ctx context.Context, db *sql.DB, when, on bool) error {
+	if !when || e.pg {
+		return nil
+	}
+	v := "OFF"
+	if on {
+		v = "ON"
+	}
+	_, err := db.ExecContext(ctx, "PRAGMA foreign_keys = "+v)
+	return err
+}
+
+// checkForeignKeys fails the migration, before it commits, if a row it
+// left behind refers to one that is not there.
+func (e *engine) checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	bad := rows.Next()
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if bad {
+		return errors.New("a foreign key no longer matches")
+	}
+	return nil
+}

@@ -24,9 +24,9 @@ const (
 	ByOrigin = "origin"
 )
 
-const listSelect = "SELECT " + moveCols + ", p.id, p.first_names, p.last_name, p.date_of_birth, p.gender, COALESCE(p.pnc,''), COALESCE(p.prison_number,''), " +
+const listSelect = "SELECT " + moveCols + ", COALESCE(p.id,''), COALESCE(p.first_names,''), COALESCE(p.last_name,''), COALESCE(p.date_of_birth,''), COALESCE(p.gender,''), COALESCE(p.pnc,''), COALESCE(p.prison_number,''), " +
 	`lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]')
-	FROM moves m JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
+	FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
 	LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
 
 func scanListRow(sc interface{ Scan(...any) error }) (ListRow, error) {

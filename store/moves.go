@@ -15,8 +15,9 @@ import (
 
 const moveCols = `m.id, m.reference, m.status, m.move_type, m.from_location_id, COALESCE(m.to_location_id,''),
 	COALESCE(m.date,''), COALESCE(m.date_from,''), COALESCE(m.date_to,''), m.time_due, m.notes, COALESCE(m.supplier_id,''),
-	m.profile_id, m.person_id, COALESCE(m.cancellation_reason,''), m.cancellation_comment, COALESCE(m.rejection_reason,''),
-	m.rebook, COALESCE(m.original_move_id,''), m.is_lockout, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by`
+	COALESCE(m.profile_id,''), COALESCE(m.person_id,''), COALESCE(m.cancellation_reason,''), m.cancellation_comment, COALESCE(m.rejection_reason,''),
+	m.rebook, COALESCE(m.original_move_id,''), m.is_lockout, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,
+	COALESCE(m.allocation_id,''), m.move_agreed, m.move_agreed_by`
 
 func scanMove(sc interface{ Scan(...any) error }, extra ...any) (moves.Move, error) {
 	var m moves.Move
@@ -24,9 +25,11 @@ func scanMove(sc interface{ Scan(...any) error }, extra ...any) (moves.Move, err
 	var due sql.NullInt64
 	var rebook, lockout int
 	var created, updated int64
+	var agreed sql.NullInt64
 	dest := []any{&m.ID, &m.Reference, &status, &typ, &m.FromID, &m.ToID, &m.Date, &m.DateFrom, &m.DateTo, &due, &m.Notes,
 		&m.SupplierID, &m.ProfileID, &m.PersonID, &m.Cancellation.Reason, &m.Cancellation.Comment, &m.Cancellation.RejectionReason,
-		&rebook, &m.OriginalID, &lockout, &m.Version, &created, &m.CreatedBy, &updated, &m.UpdatedBy}
+		&rebook, &m.OriginalID, &lockout, &m.Version, &created, &m.CreatedBy, &updated, &m.UpdatedBy,
+		&m.AllocationID, &agreed, &m.MoveAgreedBy}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return m, err
 	}
@@ -35,6 +38,10 @@ func scanMove(sc interface{ Scan(...any) error }, extra ...any) (moves.Move, err
 	m.TimeDue = nullTime(due)
 	m.Cancellation.Rebook = rebook == 1
 	m.Lockout = lockout == 1
+	if agreed.Valid {
+		yes := agreed.Int64 == 1
+		m.MoveAgreed = &yes
+	}
 	m.CreatedAt = fromMicros(created)
 	m.UpdatedAt = fromMicros(updated)
 	return m, nil

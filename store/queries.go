@@ -27,9 +27,13 @@ type MoveFilter struct {
 	WindowFrom string
 	WindowTo   string
 	// Creation time range: From inclusive, To exclusive.
-	CreatedFrom         time.Time
-	CreatedTo           time.Time
-	PersonID            string
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	PersonID    string
+	// AllocationID keeps an allocation's places; HasAllocation, when set,
+	// keeps the moves that are (true) or are not (false) part of one.
+	AllocationID        string
+	HasAllocation       *bool
 	References          []string
 	CancellationReasons []string
 	RejectionReasons    []string
@@ -42,7 +46,10 @@ type MoveFilter struct {
 }
 
 // personColsP is personCols for the people table aliased p.
-const personColsP = `p.id, p.first_names, p.last_name, p.date_of_birth, p.gender, p.ethnicity, COALESCE(p.pnc,''), COALESCE(p.prison_number,''), p.created_at, p.created_by, p.updated_at, p.updated_by`
+// Every column may be NULL: lists LEFT JOIN people, since an allocation's
+// place has no person until it is filled.
+const personColsP = `COALESCE(p.id,''), COALESCE(p.first_names,''), COALESCE(p.last_name,''), COALESCE(p.date_of_birth,''), COALESCE(p.gender,''),
+	COALESCE(p.ethnicity,''), COALESCE(p.pnc,''), COALESCE(p.prison_number,''), COALESCE(p.created_at,0), COALESCE(p.created_by,''), COALESCE(p.updated_at,0), COALESCE(p.updated_by,'')`
 
 // MoveRow is a move with what a list shows beside it.
 type MoveRow struct {
@@ -88,6 +95,14 @@ func (f MoveFilter) where() (string, []any) {
 	c.at("m.created_at >= ?", f.CreatedFrom)
 	c.at("m.created_at < ?", f.CreatedTo)
 	c.str("m.person_id = ?", f.PersonID)
+	c.str("m.allocation_id = ?", f.AllocationID)
+	if f.HasAllocation != nil {
+		if *f.HasAllocation {
+			c.raw("m.allocation_id IS NOT NULL")
+		} else {
+			c.raw("m.allocation_id IS NULL")
+		}
+	}
 	return c.sql(), c.args
 }
 
@@ -127,7 +142,7 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 		limit = 100
 	}
 	q := "SELECT " + moveCols + ", " + personColsP + `, lf.title, COALESCE(lt.title, '')
-		FROM moves m JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
+		FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
 		LEFT JOIN locations lt ON lt.id = m.to_location_id` + where + " ORDER BY " + f.order() +
 		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
 	rows, err := s.r.QueryContext(ctx, q, args...)
@@ -158,7 +173,7 @@ func (s *Store) CountMoves(ctx context.Context, f MoveFilter) (int, error) {
 	var n int
 	join := ""
 	if strings.Contains(where, "p.") {
-		join = " JOIN people p ON p.id = m.person_id"
+		join = " LEFT JOIN people p ON p.id = m.person_id"
 	}
 	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m"+join+where, args...).Scan(&n)
 	if err != nil {

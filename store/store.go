@@ -243,7 +243,15 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 		if applied[m.version] {
 			continue
 		}
-		if err := s.migrationTx(ctx, func(tx *sql.Tx) error {
+		// A SQLite migration that rebuilds a table others refer to asks
+		// for foreign keys off while it runs (SQLite's documented way to
+		// change a table's constraints); they are checked before it
+		// commits. PostgreSQL changes such tables with ALTER TABLE.
+		fkOff := s.eng.foreignKeysOff(m.sql)
+		if err := s.eng.setForeignKeys(ctx, s.w.db, fkOff, false); err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		err := s.migrationTx(ctx, func(tx *sql.Tx) error {
 			// Instances starting together take turns; each sees what the
 			// one before it applied.
 			if err := s.eng.lockMigrations(ctx, tx); err != nil {
@@ -256,10 +264,19 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
+			if fkOff {
+				if err := s.eng.checkForeignKeys(ctx, tx); err != nil {
+					return err
+				}
+			}
 			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, micros(s.Now()))
 			return err
-		}); err != nil {
+		})
+		if ferr := s.eng.setForeignKeys(ctx, s.w.db, fkOff, true); ferr != nil && err == nil {
+			err = ferr
+		}
+		if err != nil {
 			return fmt.Errorf("store: migration %s failed, database left as it was: %w", m.name, err)
 		}
 	}

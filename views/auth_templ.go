@@ -114,8 +114,10 @@ type ChooseLocation struct {
 	// AllowAll offers "All locations" (PMU).
 	AllowAll   bool
 	AllChecked bool
-	Next       string
-	Errors     Errors
+	// Regions (PMU): choosing one makes the lists cover its locations.
+	Regions []LocationChoice
+	Next    string
+	Errors  Errors
 }
 
 func ChooseLocationPage(m ChooseLocation) templ.Component {
@@ -174,7 +176,7 @@ func ChooseLocationPage(m ChooseLocation) templ.Component {
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(m.Next)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 61, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 63, Col: 52}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {

@@ -20,6 +20,12 @@ func locationChoiceItems(m ChooseLocation) []govuk.RadiosItem {
 		items = append(items, govuk.RadiosItem{Value: "all", Text: "All locations", Checked: govuk.Bool(m.AllChecked)},
 			govuk.RadiosItem{Divider: "or"})
 	}
+	for _, r := range m.Regions {
+		items = append(items, govuk.RadiosItem{Value: r.ID, Text: r.Title, Checked: govuk.Bool(r.Checked)})
+	}
+	if len(m.Regions) > 0 {
+		items = append(items, govuk.RadiosItem{Divider: "or"})
+	}
 	for _, l := range m.Locations {
 		items = append(items, govuk.RadiosItem{Value: l.ID, Text: l.Title, Checked: govuk.Bool(l.Checked)})
 	}

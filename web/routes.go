@@ -51,7 +51,7 @@ func (s *Server) routes() {
 	// --- Lists (outgoing, incoming, requests to review) ---
 	// Each handler narrows the moves to the user's scope and current
 	// location again; administrators have no moves to list.
-	viewers := handlers.RequireRole(moves.RolePMU, moves.RolePolice, moves.RolePrison, moves.RoleCourt, moves.RoleSupplier)
+	viewers := handlers.RequireRole(moves.RolePMU, moves.RoleOCA, moves.RolePolice, moves.RolePrison, moves.RoleCourt, moves.RoleSupplier)
 	signedIn.GET("/moves", h.MovesIndex, viewers)
 	signedIn.GET("/moves/outgoing", h.MovesToday(handlers.ListOutgoing), viewers)
 	signedIn.GET("/moves/incoming", h.MovesToday(handlers.ListIncoming), viewers)
@@ -110,6 +110,36 @@ func (s *Server) routes() {
 	signedIn.GET("/person/:id/edit", h.PersonEditForm, viewers)
 	signedIn.POST("/person/:id/edit", h.PersonEdit, viewers)
 	// (people section end)
+
+	// --- Allocations (issue 13) ---
+	// PMU creates, changes and cancels; oca fills and empties places;
+	// suppliers look. Each handler checks the allocation and the action
+	// again (404 when not visible, 403 when not allowed).
+	allocViewers := handlers.RequireRole(handlers.AllocationRoles()...)
+	oca := handlers.RequireRole(moves.RoleOCA)
+	signedIn.GET("/allocations", h.Allocations, allocViewers)
+	signedIn.GET("/allocations/:date", h.AllocationList, allocViewers)
+	signedIn.GET("/allocations/:date/download.csv", h.AllocationListCSV, allocViewers)
+	signedIn.GET("/allocation/new", h.NewAllocation, pmu)
+	signedIn.POST("/allocation/new", h.SaveAllocationDetails, pmu)
+	signedIn.GET("/allocation/new/criteria", h.AllocationCriteria, pmu)
+	signedIn.POST("/allocation/new/criteria", h.SaveAllocationCriteria, pmu)
+	signedIn.GET("/allocation/new/check", h.CheckAllocation, pmu)
+	signedIn.POST("/allocation/new/check", h.CreateAllocation, pmu)
+	signedIn.GET("/allocation/:id", h.AllocationPage, allocViewers)
+	signedIn.GET("/allocation/:id/confirmation", h.AllocationConfirmation, pmu)
+	signedIn.GET("/allocation/:id/cancel", h.AllocationCancelForm, pmu)
+	signedIn.POST("/allocation/:id/cancel", h.CancelAllocation, pmu)
+	signedIn.GET("/allocation/:id/date", h.AllocationDateForm, pmu)
+	signedIn.POST("/allocation/:id/date", h.ChangeAllocationDate, pmu)
+	signedIn.GET("/allocation/:id/remove/:move", h.AllocationRemoveForm, pmu)
+	signedIn.POST("/allocation/:id/remove/:move", h.RemoveAllocationPlace, pmu)
+	signedIn.GET("/allocation/:id/fill/:move", h.AllocationFillSearch, oca)
+	signedIn.GET("/allocation/:id/fill/:move/:person", h.AllocationFillForm, oca)
+	signedIn.POST("/allocation/:id/fill/:move/:person", h.FillAllocationPlace, oca)
+	signedIn.GET("/allocation/:id/empty/:move", h.AllocationEmptyForm, oca)
+	signedIn.POST("/allocation/:id/empty/:move", h.EmptyAllocationPlace, oca)
+	// (allocations section end)
 
 	// --- Administration ---
 	// API clients: create (the secret is shown once), rotate, retire the
@@ -197,6 +227,16 @@ func (s *Server) routes() {
 	v1.GET("/reference/locations/:id", a.GetLocation)
 	v1.GET("/reference/suppliers", a.ListSuppliers)
 	v1.GET("/reference/suppliers/:key", a.GetSupplier)
+	v1.GET("/reference/regions", a.ListRegions)
+	v1.GET("/reference/allocation_complex_cases", a.ListComplexCases)
+	// Allocations: every client reads (a supplier's only those it
+	// carries); only internal clients change them.
+	v1.GET("/allocations", a.ListAllocations)
+	v1.POST("/allocations", a.PostAllocation)
+	v1.POST("/allocations/filtered", a.ListAllocations)
+	v1.GET("/allocations/:id", a.GetAllocation)
+	v1.PATCH("/allocations/:id", a.PatchAllocation)
+	v1.POST("/allocations/:id/cancel", a.CancelAllocationAPI)
 	// (api section end)
 
 	e.RouteNotFound("/*", h.NotFound)

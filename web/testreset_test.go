@@ -92,6 +92,7 @@ func TestTestResetPutsTheDemoBack(t *testing.T) {
 	if n := countRows(t, h, "api_clients"); n != len(store.DemoClients) || n >= clientRows {
 		t.Errorf("%d API clients after reset, want the %d of the demo", n, len(store.DemoClients))
 	}
+	// The planned moves (the demo allocations' places among them).
 	if n := countRows(t, h, "moves"); n != len(d.Moves) || n != moveRows {
 		t.Errorf("%d moves after reset, want %d", n, len(d.Moves))
 	}

@@ -24,13 +24,14 @@ func TestAdminUsersList(t *testing.T) {
 		t.Errorf("current navigation item %q", admCurrentNav(doc))
 	}
 	rows := admRows(doc, "#users")
-	if len(rows) != 6 {
+	if len(rows) != 7 {
 		t.Fatalf("%d users listed: %v", len(rows), rows)
 	}
 	want := map[string][]string{
 		"police":   {"police", "Dan Mitchell", "Police custody suite staff", "Guildford Police Station, Staines Police Station", "–", "Active"},
 		"supplier": {"supplier", "Sam Okoro", "Escort supplier staff", "Those its supplier serves", "Serco", "Active"},
 		"pmu":      {"pmu", "Priya Sharma", "Population Management Unit (PMU)", "All locations", "–", "Active"},
+		"oca":      {"oca", "Olu Adeyemi", "Allocation staff at a prison (OCA)", "HMP Belmarsh", "–", "Active"},
 	}
 	for _, r := range rows {
 		if w, ok := want[r[0]]; ok && !slices.Equal(r, w) {
@@ -114,7 +115,7 @@ func TestAdminUsersValidation(t *testing.T) {
 	if _, ok := doc.Find(`input[name="locations"][value="` + e.Loc("SRY016") + `"]`).Attr("checked"); !ok {
 		t.Error("the location chosen is not kept")
 	}
-	if _, ok := doc.Find(`#role-2`).Attr("checked"); !ok || doc.Find("#role-2").AttrOr("value", "") != "police" {
+	if _, ok := doc.Find(`#role-3`).Attr("checked"); !ok || doc.Find("#role-3").AttrOr("value", "") != "police" {
 		t.Error("the role chosen is not kept")
 	}
 	// Locations in error: the first group is open, so the summary's link lands.

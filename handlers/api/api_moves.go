@@ -43,7 +43,7 @@ func (h *Handlers) ListMoves(c echo.Context) error {
 	q := newAPIQueryReader(c, "filter[from_location_id]", "filter[to_location_id]", "filter[location_id]", "filter[status]",
 		"filter[move_type]", "filter[date_from]", "filter[date_to]", "filter[created_at_from]", "filter[created_at_to]",
 		"filter[supplier_id]", "filter[reference]", "filter[person_id]", "filter[cancellation_reason]", "filter[rejection_reason]",
-		"sort[by]", "sort[direction]", "page", "per_page", "include")
+		"filter[has_relationship_to_allocation]", "sort[by]", "sort[direction]", "page", "per_page", "include")
 	f := store.MoveFilter{
 		FromIDs:             q.ids("filter[from_location_id]"),
 		ToIDs:               q.ids("filter[to_location_id]"),
@@ -61,6 +61,14 @@ func (h *Handlers) ListMoves(c echo.Context) error {
 	}
 	for i, r := range f.References {
 		f.References[i] = strings.ToUpper(r)
+	}
+	switch v := q.one("filter[has_relationship_to_allocation]"); v {
+	case "":
+	case "true", "false":
+		yes := v == "true"
+		f.HasAllocation = &yes
+	default:
+		q.bad("filter[has_relationship_to_allocation]", "inclusion", "filter[has_relationship_to_allocation] must be true or false")
 	}
 	if ids := q.ids("filter[person_id]"); len(ids) > 1 {
 		q.bad("filter[person_id]", "invalid", "filter[person_id] takes one id")

@@ -113,6 +113,7 @@ func (h *Handlers) moveResource(c echo.Context, m moves.Move) apiResource {
 			"person":        apiToOne("people", m.PersonID),
 			"supplier":      apiToOne("suppliers", m.SupplierID),
 			"original_move": apiToOne("moves", m.OriginalID),
+			"allocation":    apiToOne("allocations", m.AllocationID),
 			"events":        apiRelationshipLinks{Links: map[string]string{"related": base + "/api/moves/" + m.ID + "/events"}},
 		},
 		Links: map[string]string{"self": base + "/api/moves/" + m.ID},
@@ -268,6 +269,9 @@ func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResour
 	}
 	if inc["profile"] || inc["profile.person"] {
 		for _, m := range ms {
+			if m.ProfileID == "" {
+				continue // an allocation's place waiting for a person
+			}
 			pr, err := h.Store.Profile(ctx, m.ProfileID)
 			if err != nil {
 				return err
@@ -277,6 +281,9 @@ func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResour
 	}
 	if inc["person"] || inc["profile.person"] {
 		for _, m := range ms {
+			if m.PersonID == "" {
+				continue
+			}
 			p, err := h.Store.Person(ctx, m.PersonID)
 			if err != nil {
 				return err

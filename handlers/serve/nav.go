@@ -18,10 +18,16 @@ func NavFor(u *Principal, path string) []views.NavItem {
 	case moves.RolePMU:
 		add("Home", "/", "")
 		add("Requests to review", "/moves/review", "/moves/review")
+		add("Allocations", "/allocations", "/allocation")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
 		add("Find a person", "/people", "/people")
+	case moves.RoleOCA:
+		add("Home", "/", "")
+		add("Allocations", "/allocations", "/allocation")
+		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
+		add("Incoming", "/moves/incoming", "/moves/incoming")
 	case moves.RolePolice, moves.RolePrison:
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
@@ -36,6 +42,7 @@ func NavFor(u *Principal, path string) []views.NavItem {
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
+		add("Allocations", "/allocations", "/allocation")
 	case moves.RoleAdmin:
 		add("Home", "/", "")
 		add("Users", "/admin/users", "/admin/users")

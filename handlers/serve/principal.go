@@ -14,6 +14,10 @@ type Principal struct {
 	// Current is the chosen location; empty for PMU's "all locations".
 	Current      *moves.Location
 	LocationName string
+	// Region is the region PMU chose instead of one location; its lists
+	// then cover RegionLocationIDs.
+	Region            *moves.Region
+	RegionLocationIDs []string
 }
 
 // Viewer is the user as the domain's visibility rules see them: their

@@ -1,0 +1,340 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+)
+
+// allocPost posts a form with the page's CSRF token and returns the
+// response.
+func allocPost(c *listsClient, formPage, path string, form url.Values) *http.Response {
+	c.t.Helper()
+	form.Set("_csrf", c.csrf(formPage))
+	return c.post(path, form)
+}
+
+func wantSeeOther(t *testing.T, res *http.Response, prefix string) string {
+	t.Helper()
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, prefix) {
+		t.Fatalf("status %d to %q, want 303 to %s…", res.StatusCode, loc, prefix)
+	}
+	return loc
+}
+
+// PMU creates an allocation through the three question pages; the first
+// page's problems are listed in the error summary linking to each field.
+func TestCreateAllocationWizard(t *testing.T) {
+	a := newListsApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	bai, wwi := a.locationID(t, "BAI"), a.locationID(t, "WWI")
+
+	res := allocPost(pmu, "/allocation/new", "/allocation/new", url.Values{"moves_count": {"0"}, "from_location": {bai}, "to_location": {bai},
+		"date-day": {"2"}, "date-month": {"12"}, "date-year": {"2026"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad details: %d", res.StatusCode)
+	}
+	doc := reqDoc(t, res)
+	for _, href := range []string{"#moves_count", "#to_location", "#date-day"} {
+		if doc.Find(`.govuk-error-summary a[href="`+href+`"]`).Length() != 1 {
+			t.Errorf("error summary does not link to %s: %s", href, listsText(doc.Find(".govuk-error-summary")))
+		}
+	}
+	if !strings.HasPrefix(doc.Find("title").Text(), "Error: ") {
+		t.Error("title not prefixed with Error:")
+	}
+	loc := wantSeeOther(t, allocPost(pmu, "/allocation/new", "/allocation/new", url.Values{"moves_count": {"3"}, "from_location": {bai},
+		"to_location": {wwi}, "date-day": {"10"}, "date-month": {"12"}, "date-year": {"2026"}}), "/allocation/new/criteria?")
+
+	doc = pmu.page(loc, http.StatusOK)
+	if n := doc.Find(`input[name="complex_cases"][checked]`).Length(); n != len(moves.ComplexCases) {
+		t.Errorf("%d complex cases ticked to begin with, want all %d", n, len(moves.ComplexCases))
+	}
+	hidden := url.Values{}
+	doc.Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			hidden.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	bad := reqCloneValues(hidden)
+	bad.Set("estate", moves.EstateAdultMale) // no category
+	if res := allocPost(pmu, loc, "/allocation/new/criteria", bad); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("criteria without a category: %d", res.StatusCode)
+	} else if d := reqDoc(t, res); d.Find(`.govuk-error-summary a[href="#prisoner_category-adult_male"]`).Length() != 1 {
+		t.Errorf("category error does not link to its radios: %s", listsText(d.Find(".govuk-error-summary")))
+	}
+	good := reqCloneValues(hidden)
+	for k, v := range map[string]string{"estate": moves.EstateAdultMale, "prisoner_category": "c", "sentence_length": "short",
+		"complete_in_full": "yes", "has_other_criteria": "yes", "other_criteria": "Enhanced status"} {
+		good.Set(k, v)
+	}
+	good["complex_cases"] = []string{"self_harm"}
+	check := wantSeeOther(t, allocPost(pmu, loc, "/allocation/new/criteria", good), "/allocation/new/check?")
+	doc = pmu.page(check, http.StatusOK)
+	var rowsText []string
+	doc.Find(".govuk-summary-list__row").Each(func(_ int, r *goquery.Selection) {
+		rowsText = append(rowsText, listsText(r.Find(".govuk-summary-list__key"))+": "+listsText(r.Find(".govuk-summary-list__value")))
+	})
+	text := strings.Join(rowsText, "; ")
+	for _, want := range []string{"Number of prisoners: 3", "HMP Belmarsh", "HMP Wandsworth", "Thursday 10 December 2026", "Adult male, Category C",
+		"16 months or less", "Self harm", "Enhanced status"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("check page lacks %q: %s", want, text)
+		}
+	}
+	final := url.Values{}
+	doc.Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			final.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	conf := wantSeeOther(t, allocPost(pmu, check, "/allocation/new/check", final), "/allocation/")
+	doc = pmu.page(conf, http.StatusOK)
+	if got := listsText(doc.Find(".govuk-panel")); !strings.Contains(got, "Allocation requested") ||
+		!strings.Contains(got, "3 people from HMP Belmarsh to HMP Wandsworth on Thursday 10 December 2026") {
+		t.Errorf("confirmation panel %q", got)
+	}
+	id := strings.Split(conf, "/")[2]
+	places, err := a.st.AllocationPlaces(context.Background(), id)
+	if err != nil || len(places) != 3 || places[0].Status != moves.StatusRequested || places[0].PersonID != "" {
+		t.Fatalf("places %d %v", len(places), err)
+	}
+	doc = pmu.page("/allocation/"+id, http.StatusOK)
+	if n := strings.Count(listsText(doc.Find("main")), "Person to be added"); n != 3 {
+		t.Errorf("%d empty places shown, want 3", n)
+	}
+	// Others may not create.
+	oca := a.signIn(t, "oca", "")
+	if res := oca.get("/allocation/new"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("oca creating: %d", res.StatusCode)
+	}
+}
+
+func allocDemo(t *testing.T, a *listsApp, status moves.AllocationStatus, filled int) store.AllocationRow {
+	t.Helper()
+	rows, _, err := a.st.ListAllocations(context.Background(), store.AllocationFilter{Status: status, Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Filled == filled {
+			return r
+		}
+	}
+	t.Fatalf("no demo allocation %s with %d filled", status, filled)
+	return store.AllocationRow{}
+}
+
+// oca fills a place (by prison number, with the move agreed), is stopped
+// by a special vehicle, and empties it again; PMU removes a place, changes
+// the date and cancels; who may do what is checked on the server.
+func TestAllocationActionsByRole(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	part := allocDemo(t, a, moves.AllocationUnfilled, 1)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	partPlaces, _ := a.st.AllocationPlaces(ctx, part.ID)
+	person := partPlaces[0].Person
+	base := "/allocation/" + open.ID
+
+	oca := a.signIn(t, "oca", "")
+	doc := oca.page(base, http.StatusOK)
+	fill := doc.Find(`a[href="` + base + `/fill/` + places[0].ID + `"]`)
+	if fill.Length() != 1 {
+		t.Fatal("oca has no link to add a person to the first place")
+	}
+	if doc.Find(`a[href*="/remove/"]`).Length() != 0 || doc.Find(`a[href="`+base+`/cancel"]`).Length() != 0 {
+		t.Error("oca is offered PMU's actions")
+	}
+	search := base + "/fill/" + places[0].ID
+	if res := oca.get(search + "?prison_number=nonsense"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad prison number: %d", res.StatusCode)
+	}
+	doc = oca.page(search+"?prison_number="+strings.ToLower(person.PrisonNumber), http.StatusOK)
+	choose := search + "/" + person.ID
+	if doc.Find(`a[href="`+choose+`"]`).Length() != 1 {
+		t.Fatalf("search does not offer %s: %s", person.FullName(), listsText(doc.Find("main")))
+	}
+	// Special vehicle: cannot be added, nothing changes.
+	res := allocPost(oca, choose, choose, url.Values{"move_agreed": {"no"}, "special_vehicle": {"yes"}})
+	if body := listsText(reqDoc(t, res).Find("main")); res.StatusCode != http.StatusOK || !strings.Contains(body, "cannot be added to this allocation") {
+		t.Fatalf("special vehicle: %d %s", res.StatusCode, body)
+	}
+	if m, _ := a.st.Move(ctx, places[0].ID); m.PersonID != "" {
+		t.Fatal("a person needing a special vehicle was added")
+	}
+	if res := allocPost(oca, choose, choose, url.Values{"move_agreed": {"yes"}, "special_vehicle": {"no"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("agreed without by whom: %d", res.StatusCode)
+	}
+	wantSeeOther(t, allocPost(oca, choose, choose, url.Values{"move_agreed": {"yes"}, "move_agreed_by": {"Governor Ellis"}, "special_vehicle": {"no"}}), base)
+	doc = oca.page(base, http.StatusOK)
+	if !strings.Contains(listsText(doc.Find("main")), person.FullName()) || !strings.Contains(listsText(doc.Find(".govuk-notification-banner")), "Person added") {
+		t.Errorf("after adding: %s", listsText(doc.Find("main")))
+	}
+	// PMU may not fill; oca may not cancel.
+	pmu := a.signIn(t, "pmu", "")
+	if res := pmu.get(search); res.StatusCode != http.StatusForbidden {
+		t.Errorf("pmu filling: %d", res.StatusCode)
+	}
+	if res := oca.get(base + "/cancel"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("oca cancelling: %d", res.StatusCode)
+	}
+	// Police and prison staff see no allocations at all.
+	for who, at := range map[string]string{"police": "SRY016", "prison": "", "court": ""} {
+		if res := a.signIn(t, who, at).get(base); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s sees an allocation: %d", who, res.StatusCode)
+		}
+	}
+	// oca removes the person again.
+	empty := base + "/empty/" + places[0].ID
+	wantSeeOther(t, allocPost(oca, empty, empty, url.Values{}), base)
+	if m, _ := a.st.Move(ctx, places[0].ID); m.PersonID != "" {
+		t.Fatal("the person was not removed")
+	}
+	// PMU removes an empty place: one smaller.
+	remove := base + "/remove/" + places[2].ID
+	wantSeeOther(t, allocPost(pmu, remove, remove, url.Values{}), base)
+	if got, _ := a.st.Allocation(ctx, open.ID); got.Total != 2 {
+		t.Fatalf("after removing a place: %d places", got.Total)
+	}
+	// Date change: every place moves, each with its event.
+	date := base + "/date"
+	if res := allocPost(pmu, date, date, url.Values{"date-day": {"1"}, "date-month": {"1"}, "date-year": {"2020"}, "reason": {"other"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a past date: %d", res.StatusCode)
+	}
+	wantSeeOther(t, allocPost(pmu, date, date, url.Values{"date-day": {"14"}, "date-month": {"12"}, "date-year": {"2026"}, "reason": {"pmu_amended_date"}}), base)
+	for _, p := range places[:2] {
+		if m, _ := a.st.Move(ctx, p.ID); m.Date != "2026-12-14" {
+			t.Errorf("place %s on %s", m.Reference, m.Date)
+		}
+	}
+	// Cancel: a reason is needed; then every move is cancelled.
+	cancel := base + "/cancel"
+	if res := allocPost(pmu, cancel, cancel, url.Values{}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("cancel without a reason: %d", res.StatusCode)
+	}
+	wantSeeOther(t, allocPost(pmu, cancel, cancel, url.Values{"reason": {"made_in_error"}}), base)
+	doc = pmu.page(base, http.StatusOK)
+	if !strings.Contains(listsText(doc.Find(".govuk-notification-banner")), "Allocation cancelled") {
+		t.Errorf("no cancelled banner: %s", listsText(doc.Find("main")))
+	}
+	for _, p := range places {
+		if m, _ := a.st.Move(ctx, p.ID); m.Status != moves.StatusCancelled {
+			t.Errorf("place %s is %s", m.Reference, m.Status)
+		}
+	}
+	if res := oca.get(search); res.StatusCode != http.StatusConflict {
+		t.Errorf("filling a cancelled allocation: %d", res.StatusCode)
+	}
+}
+
+// The list shows the week's allocations by status with counts, to PMU,
+// oca (their prison's) and suppliers (those they carry).
+func TestAllocationListByWeekAndStatus(t *testing.T) {
+	a := newListsApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	res := pmu.get("/allocations")
+	week := wantSeeOther(t, res, "/allocations/2026-11-30")
+	doc := pmu.page(week, http.StatusOK)
+	if got := allocTabs(doc); got != "1 unfilled|0 filled|0 cancelled" {
+		t.Errorf("this week's tabs %q", got)
+	}
+	next := pmu.page("/allocations/2026-12-07?status=cancelled", http.StatusOK)
+	if got := allocTabs(next); got != "1 unfilled|0 filled|1 cancelled" {
+		t.Errorf("next week's tabs %q", got)
+	}
+	if got := listsText(next.Find("tbody")); !strings.Contains(got, "2 people") || !strings.Contains(got, "Cancelled") {
+		t.Errorf("cancelled tab rows %q", got)
+	}
+	rows := doc.Find("tbody tr")
+	if rows.Length() == 0 || !strings.Contains(listsText(rows.First()), "people") {
+		t.Fatalf("rows: %s", listsText(doc.Find("main")))
+	}
+	if doc.Find(`th[aria-sort]`).Length() != 5 {
+		t.Errorf("%d sortable headings", doc.Find(`th[aria-sort]`).Length())
+	}
+	oca := a.signIn(t, "oca", "")
+	if d := oca.page(week, http.StatusOK); d.Find(`th`).Length() != 4 {
+		t.Errorf("oca sees the from column: %d headings", d.Find(`th`).Length())
+	}
+	if res := pmu.get("/allocations/2026-11-30/download.csv"); res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "csv") {
+		t.Errorf("csv: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}
+
+// allocTabs is the status filter as "N label|N label|…".
+func allocTabs(doc *goquery.Document) string {
+	var out []string
+	doc.Find(`nav[aria-label="Allocation status"] li`).Each(func(_ int, s *goquery.Selection) { out = append(out, listsText(s)) })
+	return strings.Join(out, "|")
+}
+
+// Home for PMU and oca counts this week's allocations, linking into the list.
+func TestHomeCountsThisWeeksAllocations(t *testing.T) {
+	a := newListsApp(t)
+	for _, who := range []string{"pmu", "oca"} {
+		doc := a.signIn(t, who, "").page("/", http.StatusOK)
+		sec := doc.Find("#home-allocations")
+		if got := listsText(sec); !strings.Contains(got, "Allocations for this week") {
+			t.Fatalf("%s home: %q", who, listsText(doc.Find("main")))
+		}
+		link := sec.Find(`a[href="/allocations/2026-11-30?status=unfilled"]`)
+		if !strings.Contains(listsText(link), "1") {
+			t.Errorf("%s: unfilled link %q", who, listsText(sec))
+		}
+	}
+	if doc := a.signIn(t, "prison", "").page("/", http.StatusOK); doc.Find("#home-allocations").Length() != 0 {
+		t.Error("prison staff see allocations on their home page")
+	}
+}
+
+// PMU may choose a region as the current location: the header names it
+// and the lists cover the region's locations only.
+func TestPMUChoosesARegion(t *testing.T) {
+	a := newListsApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	doc := pmu.page("/locations", http.StatusOK)
+	regionID := func(title string) string {
+		var v string
+		doc.Find(`input[name="location"]`).Each(func(_ int, s *goquery.Selection) {
+			id, _ := s.Attr("id")
+			if strings.HasPrefix(listsText(doc.Find(`label[for="`+id+`"]`)), title) {
+				v = s.AttrOr("value", "")
+			}
+		})
+		if !strings.HasPrefix(v, "region:") {
+			t.Fatalf("no region %q offered", title)
+		}
+		return v
+	}
+	london, north := regionID("london. London and the East of England"), regionID("north. North East")
+	choose := func(v string) {
+		t.Helper()
+		wantSeeOther(t, allocPost(pmu, "/locations", "/locations", url.Values{"location": {v}, "next": {"/allocations/2026-11-30"}}), "/allocations/2026-11-30")
+	}
+	choose(london)
+	doc = pmu.page("/allocations/2026-11-30", http.StatusOK)
+	if got := allocTabs(doc); got != "1 unfilled|0 filled|0 cancelled" {
+		t.Errorf("London's allocations %q", got)
+	}
+	if !strings.Contains(listsText(doc.Find("header")), "London and the East of England") {
+		t.Errorf("header does not name the region: %s", listsText(doc.Find("header")))
+	}
+	choose(north)
+	if got := allocTabs(pmu.page("/allocations/2026-11-30", http.StatusOK)); got != "0 unfilled|0 filled|0 cancelled" {
+		t.Errorf("the North's allocations %q", got)
+	}
+	// Another role may not choose a region.
+	oca := a.signIn(t, "oca", "")
+	if res := allocPost(oca, "/locations", "/locations", url.Values{"location": {london}, "next": {"/"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("oca choosing a region: %d", res.StatusCode)
+	}
+}
