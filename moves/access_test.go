@@ -61,7 +61,7 @@ func TestAllowedEveryRoleActionStatus(t *testing.T) {
 			}
 		}
 	}
-	if cells != len(Roles)*6*6 {
+	if cells != len(Roles)*len(Actions)*6 {
 		t.Errorf("%d cells", cells)
 	}
 }
