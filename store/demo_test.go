@@ -144,13 +144,43 @@ func testResetDemo(t *testing.T) {
 	if places != 7 {
 		t.Errorf("%d allocation places planned, want 7", places)
 	}
-	// Twice in a row is fine, and fast.
+	// Twice in a row is fine, and fast. The promise (a reset within a
+	// second) is about a quiet machine; wall time here also counts whatever
+	// else runs beside the test (packages side by side on two cores, -race),
+	// so the budget is checked on the CPU the process spent, which load does
+	// not inflate, and only without the race detector, which does. The wall
+	// time gets a generous bound that still catches a reset gone wrong;
+	// BenchmarkResetDemo measures it quietly.
+	cpu0, cpuOK := processCPU()
 	start := time.Now()
 	if _, err := st.ResetDemo(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(start); took > time.Second {
+	took := time.Since(start)
+	cpu1, _ := processCPU()
+	t.Logf("reset: %v (wall), %v of CPU", took, cpu1-cpu0)
+	if cpu := cpu1 - cpu0; cpuOK && !raceEnabled && cpu > time.Second {
+		t.Errorf("reset took %v of CPU, want under a second", cpu)
+	}
+	if took > 15*time.Second {
 		t.Errorf("reset took %v", took)
+	}
+}
+
+// BenchmarkResetDemo measures a reset of the demo data (the second in a
+// row, as a tester's is), the speed TestResetDemo cannot judge on a busy
+// machine.
+func BenchmarkResetDemo(b *testing.B) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	st := MustOpen(b)
+	if _, err := st.SeedDemo(ctx, now); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := st.ResetDemo(ctx, now); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
