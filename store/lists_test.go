@@ -244,3 +244,53 @@ func openDemoList(t *testing.T) (*Store, time.Time) {
 	}
 	return s, now
 }
+
+func TestLocationsFromMemory(t *testing.T) { storetest.ForEachEngine(t, testLocationsFromMemory) }
+
+// Locations answers from memory as the query would, for every kind of
+// filter, and follows a location being disabled at once.
+func testLocationsFromMemory(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDemoList(t)
+	all, err := s.queryLocations(ctx, LocationFilter{IncludeDisabled: true})
+	if err != nil || len(all) < 3 {
+		t.Fatalf("locations: %d, %v", len(all), err)
+	}
+	a, b := all[0], all[len(all)-1]
+	filters := func() []LocationFilter {
+		return []LocationFilter{{}, {IncludeDisabled: true}, {Types: []moves.LocationType{moves.LocPrison, moves.LocCourt}},
+			{IDs: []string{a.ID, b.ID}}, {Codes: []string{strings.ToLower(a.Code), b.Code}, IncludeDisabled: true},
+			{Types: []moves.LocationType{b.Type}, IDs: []string{a.ID, b.ID}}}
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, f := range filters() {
+			want, err := s.queryLocations(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Locations(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s, %+v: %d locations from memory, %d from the query", when, f, len(got), len(want))
+				continue
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || got[i].Disabled != want[i].Disabled {
+					t.Errorf("%s, %+v: #%d is %s (disabled %v), the query says %s (%v)", when, f, i, got[i].Title, got[i].Disabled,
+						want[i].Title, want[i].Disabled)
+				}
+			}
+		}
+	}
+	check("as seeded")
+	if err := s.AdminSetLocationDisabled(ctx, a.ID, true, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	check("one disabled")
+	if l, err := s.Location(ctx, a.ID); err != nil || !l.Disabled {
+		t.Errorf("Location after disabling: %+v, %v", l, err)
+	}
+}
