@@ -55,7 +55,7 @@ func TestDayListsUseLocationDateIndexes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			where, args := tc.f.where()
-			list := queryPlan(t, s, listSelect+where+" ORDER BY lf.title, p.last_name", args...)
+			list := queryPlan(t, s, daySelect+where, args...)
 			if !strings.Contains(list, "USING INDEX "+tc.index) || strings.Contains(list, "SCAN m") {
 				t.Errorf("list plan does not use %s:\n%s", tc.index, list)
 			}
@@ -292,5 +292,81 @@ func testLocationsFromMemory(t *testing.T) {
 	check("one disabled")
 	if l, err := s.Location(ctx, a.ID); err != nil || !l.Disabled {
 		t.Errorf("Location after disabling: %+v, %v", l, err)
+	}
+}
+
+func TestDayMovesOrder(t *testing.T) { storetest.ForEachEngine(t, testDayMovesOrder) }
+
+// A day's list, its titles taken from memory and ordered in Go, holds the
+// moves and titles the joined query finds, in the order SQLite's sorter
+// gave them (on PostgreSQL, whose nocase collation and NULLs differ, the
+// same moves in the same order as on SQLite), and its limit keeps the
+// first rows of that order.
+func testDayMovesOrder(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDemoList(t)
+	all, _, err := s.ListMoves(ctx, MoveFilter{Limit: 100_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type day struct{ loc, date string }
+	seen := map[day]bool{}
+	checked := 0
+	for _, m := range all {
+		for _, dir := range []string{ByOrigin, ByDestination} {
+			f := MoveFilter{ToIDs: []string{m.ToID}, DateFrom: m.Date, DateTo: m.Date}
+			order := "lf.title COLLATE NOCASE, m.from_location_id"
+			k := day{"to " + m.ToID, m.Date}
+			if dir == ByDestination {
+				f = MoveFilter{FromIDs: []string{m.FromID}, DateFrom: m.Date, DateTo: m.Date}
+				order = "lt.title IS NULL, lt.title COLLATE NOCASE, m.to_location_id"
+				k = day{"from " + m.FromID, m.Date}
+			}
+			if m.Date == "" || (dir == ByOrigin && m.ToID == "") || seen[k] {
+				continue
+			}
+			seen[k] = true
+			where, args := f.where()
+			rows, err := s.r.QueryContext(ctx, listSelect+where+" ORDER BY "+order+
+				", p.last_name COLLATE NOCASE, p.first_names COLLATE NOCASE, m.reference", args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []ListRow
+			for rows.Next() {
+				r, err := scanListRow(rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, r)
+			}
+			rows.Close()
+			if s.Engine() != "sqlite" {
+				sortDay(want, dir) // the engine's own order differs; SQLite's is checked on SQLite
+			}
+			got, err := s.DayMoves(ctx, f, dir, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%v: %d rows, the joined query %d", k, len(got), len(want))
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || got[i].From != want[i].From || got[i].To != want[i].To || len(got[i].Flags) != len(want[i].Flags) {
+					t.Errorf("%v #%d: %s (%q to %q), the joined query %s (%q to %q)", k, i, got[i].Reference, got[i].From, got[i].To,
+						want[i].Reference, want[i].From, want[i].To)
+				}
+			}
+			if len(want) > 1 {
+				lim, err := s.DayMoves(ctx, f, dir, 1)
+				if err != nil || len(lim) != 1 || lim[0].ID != want[0].ID {
+					t.Errorf("%v with limit 1: %d rows, %v", k, len(lim), err)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d day lists in the demo", checked)
 	}
 }
