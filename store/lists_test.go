@@ -170,10 +170,7 @@ func TestSupplierFilters(t *testing.T) { storetest.ForEachEngine(t, testSupplier
 func testSupplierFilters(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openDemoList(t)
-	all, total, err := s.ListMoves(ctx, MoveFilter{Limit: 100_000})
-	if err != nil || len(all) != total || total == 0 {
-		t.Fatalf("all moves: %d of %d, %v", len(all), total, err)
-	}
+	all := demoMoves(t, s)
 	checked := 0
 	for _, pick := range all {
 		if pick.SupplierID == "" || pick.ToID == "" || pick.Date == "" {
@@ -305,10 +302,7 @@ func TestDayMovesOrder(t *testing.T) { storetest.ForEachEngine(t, testDayMovesOr
 func testDayMovesOrder(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openDemoList(t)
-	all, _, err := s.ListMoves(ctx, MoveFilter{Limit: 100_000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := demoMoves(t, s)
 	type day struct{ loc, date string }
 	seen := map[day]bool{}
 	checked := 0
@@ -369,4 +363,14 @@ func testDayMovesOrder(t *testing.T) {
 	if checked < 5 {
 		t.Fatalf("only %d day lists in the demo", checked)
 	}
+}
+
+// demoMoves is every move of the demo, with what lists show beside it.
+func demoMoves(t *testing.T, s *Store) []MoveRow {
+	t.Helper()
+	all, total, err := s.ListMoves(context.Background(), MoveFilter{Limit: 100_000})
+	if err != nil || len(all) != total || total == 0 {
+		t.Fatalf("all moves: %d of %d, %v", len(all), total, err)
+	}
+	return all
 }
