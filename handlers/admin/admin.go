@@ -15,7 +15,7 @@ import (
 // Handlers holds what every administration handler needs.
 type Handlers struct {
 	Store    *store.Store
-	Sessions *serve.Sessions
+	Sessions serve.Sessions
 	Log      *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time

@@ -114,9 +114,9 @@ func (h *Handlers) AdminClientSecret(c echo.Context) error {
 	}
 	m := views.AdminClientSecret{Page: h.adminPage(c, "Client secret", ""), ID: cl.ID, Name: cl.Name,
 		TokenURL: strings.TrimRight(h.BaseURL, "/") + "/oauth/token"}
-	if v, ok := h.Sessions.Get(c).Values[keyAdminNewSecret].([]string); ok && len(v) == 2 && v[0] == cl.ID {
+	if v, ok := h.Sessions.Value(c, keyAdminNewSecret).([]string); ok && len(v) == 2 && v[0] == cl.ID {
 		m.Secret = v[1]
-		delete(h.Sessions.Get(c).Values, keyAdminNewSecret)
+		h.Sessions.Delete(c, keyAdminNewSecret)
 		if err := h.Sessions.Save(c); err != nil {
 			return err
 		}

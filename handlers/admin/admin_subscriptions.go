@@ -98,9 +98,9 @@ func (h *Handlers) AdminSubscriptionSecret(c echo.Context) error {
 		return err
 	}
 	m := views.AdminSubscriptionSecret{Page: h.adminPage(c, "Signing secret", ""), ID: si.ID, Supplier: si.SupplierName}
-	if v, ok := h.Sessions.Get(c).Values[keyNewSubscriptionSecret].([]string); ok && len(v) == 2 && v[0] == si.ID {
+	if v, ok := h.Sessions.Value(c, keyNewSubscriptionSecret).([]string); ok && len(v) == 2 && v[0] == si.ID {
 		m.Secret = v[1]
-		delete(h.Sessions.Get(c).Values, keyNewSubscriptionSecret)
+		h.Sessions.Delete(c, keyNewSubscriptionSecret)
 		if err := h.Sessions.Save(c); err != nil {
 			return err
 		}
