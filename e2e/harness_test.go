@@ -382,8 +382,10 @@ func indent(s string) string {
 
 // newPage opens a page in a fresh browser context (its own cookies and
 // storage) with JavaScript on or off. The context is closed when the test
-// ends; if the test failed, a full-page screenshot and the page's HTML are
-// saved to e2e/artifacts/<TestName>.png and .html first, and the browser's
+// ends; if the test failed, a full-page screenshot, the page's HTML and a
+// Playwright trace of every step (DOM snapshots, network, console) are
+// saved to e2e/artifacts/<TestName>.png, .html and .trace.zip first (open
+// the trace with `npx playwright show-trace <file>`), and the browser's
 // console errors are logged.
 func newPage(t testing.TB, js bool) playwright.Page {
 	t.Helper()
@@ -400,6 +402,11 @@ func newPage(t testing.TB, js bool) playwright.Page {
 		t.Fatalf("new browser context: %v", err)
 	}
 	ctx.SetDefaultTimeout(pageTimeoutMS)
+	// DOM snapshots rather than screencast frames: a failed test's trace
+	// shows each step's page at a fraction of the CPU.
+	tracing := ctx.Tracing().Start(playwright.TracingStartOptions{
+		Name: playwright.String(unsafeName.ReplaceAllString(t.Name(), "_")), Snapshots: playwright.Bool(true),
+	}) == nil
 	page, err := ctx.NewPage()
 	if err != nil {
 		_ = ctx.Close()
@@ -427,6 +434,9 @@ func newPage(t testing.TB, js bool) playwright.Page {
 	t.Cleanup(func() {
 		if t.Failed() {
 			saveArtifactsTo(t, page, artifactBase)
+			if tracing {
+				saveTrace(t, ctx, artifactBase)
+			}
 			mu.Lock()
 			if len(console) > 0 {
 				t.Logf("browser console:\n%s", indent(strings.Join(console, "\n")))
@@ -459,7 +469,7 @@ func artifactPath(t testing.TB) string {
 	artifactMu.Unlock()
 	if n == 1 {
 		old, _ := filepath.Glob(base + "-page*")
-		for _, f := range append(old, base+".png", base+".html") {
+		for _, f := range append(old, base+".png", base+".html", base+".trace.zip") {
 			_ = os.Remove(f)
 		}
 		return base
@@ -471,6 +481,20 @@ func artifactPath(t testing.TB) string {
 // e2e/artifacts/<TestName>.png and .html.
 func saveArtifacts(t testing.TB, page playwright.Page) {
 	saveArtifactsTo(t, page, filepath.Join(e2eDir, "artifacts", unsafeName.ReplaceAllString(t.Name(), "_")))
+}
+
+// saveTrace stops the context's tracing and saves what it recorded to
+// <base>.trace.zip.
+func saveTrace(t testing.TB, ctx playwright.BrowserContext, base string) {
+	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+		t.Logf("cannot save the trace: %v", err)
+		return
+	}
+	if err := ctx.Tracing().Stop(base + ".trace.zip"); err != nil {
+		t.Logf("saving the trace: %v", err)
+		return
+	}
+	t.Logf("trace: %s.trace.zip (npx playwright show-trace)", base)
 }
 
 func saveArtifactsTo(t testing.TB, page playwright.Page, base string) {
