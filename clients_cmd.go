@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,12 +34,8 @@ Every command takes -db (or SECUREMOVE_DB), as the server does.
 
 // runClients manages API clients from the command line.
 func runClients(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, clientsUsage)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	if code, done := cliHelp(args, clientsUsage, stderr); done {
+		return code
 	}
 	cmd, args := args[0], args[1:]
 	fs, db := cliFlags("clients", cmd, getenv, stderr)
@@ -202,6 +199,19 @@ func unknownSupplier(ctx context.Context, st *store.Store, key string, err error
 		return fmt.Errorf("no supplier %q: the database has no suppliers yet", key)
 	}
 	return fmt.Errorf("no supplier %q; suppliers: %s", key, strings.Join(keys, ", "))
+}
+
+// cliHelp prints a command group's usage when its arguments ask for it,
+// or are missing (an error: 2).
+func cliHelp(args []string, usage string, stderr io.Writer) (code int, done bool) {
+	if len(args) > 0 && !slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0]) {
+		return 0, false
+	}
+	fmt.Fprint(stderr, usage)
+	if len(args) == 0 {
+		return 2, true
+	}
+	return 0, true
 }
 
 // cliFlags starts the flags of a command of a group (clients,

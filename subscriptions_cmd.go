@@ -36,12 +36,8 @@ Every command takes -db (or SECUREMOVE_DB), as the server does.
 // runSubscriptions manages subscriptions from the command line; it shares
 // its flag handling and wording with the clients commands.
 func runSubscriptions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, subscriptionsUsage)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	if code, done := cliHelp(args, subscriptionsUsage, stderr); done {
+		return code
 	}
 	cmd, args := args[0], args[1:]
 	fs, db := cliFlags("subscriptions", cmd, getenv, stderr)

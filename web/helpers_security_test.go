@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,22 +107,14 @@ func secHarness(t *testing.T, cfg web.Config, logw io.Writer) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h := &harness{t: t, st: st, now: secStart}
-	st.Now = h.clock
-	if cfg.SessionKey == nil {
-		cfg.SessionKey = []byte("test-session-key-test-session-key-0123")
-	}
-	cfg.Demo = true
 	if cfg.Notify == nil {
 		cfg.Notify = testNotifyDeps(t)
 	}
 	if logw == nil {
 		logw = io.Discard
 	}
-	h.srv = web.New(cfg, st, slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	h.srv.Handlers.Now = h.clock
-	h.ts = httptest.NewServer(h.srv)
-	t.Cleanup(h.ts.Close)
+	h := serveOn(t, st, secStart, cfg, slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	st.Now = h.clock
 	return h
 }
 
