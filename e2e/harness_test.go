@@ -20,7 +20,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/securemove/securemove/store/storetest"
 	"net"
 	"net/http"
 	"os"
@@ -35,6 +34,9 @@ import (
 	"time"
 
 	"github.com/playwright-community/playwright-go"
+	"github.com/securemove/securemove/handlers/serve"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/store/storetest"
 )
 
 const (
@@ -246,17 +248,8 @@ func buildServer() (string, error) {
 // printed if the test fails.
 func startServer(t testing.TB) *Server {
 	t.Helper()
-	bin, err := buildServer()
-	if err != nil {
-		t.Fatalf("cannot start the server: %v", err)
-	}
-
-	addr, err := freeAddr()
-	if err != nil {
-		t.Fatalf("cannot find a free port: %v", err)
-	}
 	db := filepath.Join(t.TempDir(), "test.db")
-	args := []string{"-addr", addr, "-db", db, "-demo"}
+	args := []string{"-db", db, "-demo"}
 	ready := healthTimeout
 	if os.Getenv("SECUREMOVE_E2E_PG") == "1" {
 		// Migrating an empty schema and seeding the demo go over the
@@ -267,8 +260,26 @@ func startServer(t testing.TB) *Server {
 		// move journey so): a schema of its own on SECUREMOVE_TEST_PG,
 		// and the session key every instance on a database must share.
 		db = storetest.PostgresDSN(t)
-		args = []string{"-addr", addr, "-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance"}
+		args = []string{"-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance"}
 	}
+	return launch(t, args, envWithout(os.Environ(), "SECUREMOVE_ENV"), ready)
+}
+
+// launch builds the server (once) and runs it with args and env on a free
+// loopback port, waits until GET /health answers 200 (at most ready), and
+// stops it with SIGTERM when the test ends, printing its output if the
+// test failed.
+func launch(t testing.TB, args, env []string, ready time.Duration) *Server {
+	t.Helper()
+	bin, err := buildServer()
+	if err != nil {
+		t.Fatalf("cannot start the server: %v", err)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		t.Fatalf("cannot find a free port: %v", err)
+	}
+	args = append([]string{"-addr", addr}, args...)
 	s := &Server{
 		BaseURL: "http://" + addr,
 		log:     &syncBuffer{},
@@ -276,7 +287,7 @@ func startServer(t testing.TB) *Server {
 	}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Dir = t.TempDir()
-	s.cmd.Env = envWithout(os.Environ(), "SECUREMOVE_ENV")
+	s.cmd.Env = env
 	s.cmd.Stdout = s.log
 	s.cmd.Stderr = s.log
 	if err := s.cmd.Start(); err != nil {
@@ -297,6 +308,34 @@ func startServer(t testing.TB) *Server {
 		t.Fatalf("server %s did not become healthy: %v", s.BaseURL, err)
 	}
 	return s
+}
+
+// Store opens the running server's database (SQLite in WAL mode, or the
+// server's PostgreSQL schema: both may use it at once), to set up a test's
+// own data and check what a journey stored. It is closed when the test
+// ends.
+func (s *Server) Store(t testing.TB) *store.Store {
+	t.Helper()
+	db := ""
+	for i, a := range s.cmd.Args {
+		if a == "-db" && i+1 < len(s.cmd.Args) {
+			db = s.cmd.Args[i+1]
+		}
+	}
+	if db == "" {
+		t.Fatalf("cannot find the server's database in %v", s.cmd.Args)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatalf("open the server's database %q: %v", db, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// londonDay is today in London plus n days, as YYYY-MM-DD.
+func londonDay(n int) string {
+	return time.Now().In(serve.London).AddDate(0, 0, n).Format(time.DateOnly)
 }
 
 func (s *Server) waitHealthy(timeout time.Duration) error {
