@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -337,4 +338,97 @@ func TestPMUChoosesARegion(t *testing.T) {
 	if res := allocPost(oca, "/locations", "/locations", url.Values{"location": {london}, "next": {"/"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("oca choosing a region: %d", res.StatusCode)
 	}
+}
+
+// Each step of an allocation shows on its moves: the move page's timeline
+// says who was added or removed, that a place was removed, the new date
+// and the cancellation; the day lists show the place with its person (or
+// "Person to be added") on its date, and cancelled at the end.
+func TestAllocationStepsShowOnTheMoves(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	base := "/allocation/" + open.ID
+	var people []moves.Person
+	for i, last := range []string{"Quinn", "Rahman"} {
+		p := moves.Person{FirstNames: "Lee", LastName: last, DateOfBirth: "1990-01-0" + fmt.Sprint(i+1), Gender: "male",
+			PrisonNumber: fmt.Sprintf("A700%dAA", i+1), CreatedBy: "test"}
+		if err := a.st.CreatePerson(ctx, &p, listsToday); err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, p)
+	}
+	oca := a.signIn(t, "oca", "")
+	pmu := a.signIn(t, "pmu", "")
+	timeline := func(c *listsClient, m store.MoveRow) string {
+		t.Helper()
+		return listsText(c.page("/move/"+m.ID, http.StatusOK).Find("#move-timeline"))
+	}
+	card := func(day string, m store.MoveRow) string {
+		t.Helper()
+		return listsText(oca.page("/moves/outgoing/"+day, http.StatusOK).Find("#move-" + m.ID))
+	}
+	cancelledCard := func(day string, m store.MoveRow) string {
+		t.Helper()
+		return card(day+"?status=cancelled", m)
+	}
+	wantIn := func(what, got string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q: %s", what, w, got)
+			}
+		}
+	}
+	if got := card(open.Date, places[0]); !strings.Contains(got, "Person to be added") {
+		t.Errorf("an empty place's card: %q", got)
+	}
+	// oca fills two places.
+	for i, p := range people {
+		choose := base + "/fill/" + places[i].ID + "/" + p.ID
+		form := url.Values{"move_agreed": {"no"}, "special_vehicle": {"no"}}
+		if i == 0 {
+			form = url.Values{"move_agreed": {"yes"}, "move_agreed_by": {"Governor Ellis"}, "special_vehicle": {"no"}}
+		}
+		wantSeeOther(t, allocPost(oca, choose, choose, form), base)
+	}
+	wantIn("the first place's timeline", timeline(oca, places[0]), "Person added to the allocation",
+		"Lee Quinn (A7001AA) was added to this move. The move was agreed by Governor Ellis.")
+	wantIn("the second place's timeline", timeline(oca, places[1]), "Lee Rahman (A7002AA) was added to this move. The receiving prison has not agreed to the move yet.")
+	wantIn("the first place's card", card(open.Date, places[0]), "QUINN, Lee", "A7001AA")
+	// oca removes one person again.
+	empty := base + "/empty/" + places[1].ID
+	wantSeeOther(t, allocPost(oca, empty, empty, url.Values{}), base)
+	wantIn("the emptied place's timeline", timeline(oca, places[1]), "Person removed from the allocation",
+		"Lee Rahman (A7002AA) was removed from this move. The place waits for someone else.")
+	wantIn("the emptied place's card", card(open.Date, places[1]), "Person to be added")
+	// PMU removes an empty place.
+	remove := base + "/remove/" + places[2].ID
+	wantSeeOther(t, allocPost(pmu, remove, remove, url.Values{}), base)
+	wantIn("the removed place's timeline", timeline(pmu, places[2]), "Move cancelled", "Cancelled by the Population Management Unit (PMU)",
+		"Place removed from the allocation")
+	if got := card(open.Date, places[2]); got != "" {
+		t.Errorf("the removed place is still listed as active: %q", got)
+	}
+	wantIn("the removed place's card", cancelledCard(open.Date, places[2]), "Person to be added")
+	// PMU changes the date: the places leave that day's list for the new one.
+	date := base + "/date"
+	wantSeeOther(t, allocPost(pmu, date, date, url.Values{"date-day": {"14"}, "date-month": {"12"}, "date-year": {"2026"}, "reason": {"pmu_amended_date"}}), base)
+	wantIn("the filled place's timeline", timeline(pmu, places[0]), "Move date changed", "The move date is now Monday 14 December 2026.")
+	if got := card(open.Date, places[0]); got != "" {
+		t.Errorf("the old day still lists the place: %q", got)
+	}
+	wantIn("the new day's card", card("2026-12-14", places[0]), "QUINN, Lee")
+	// PMU cancels: every place left is cancelled, and says why.
+	cancel := base + "/cancel"
+	wantSeeOther(t, allocPost(pmu, cancel, cancel, url.Values{"reason": {"other"}, "comment": {"Wing closed"}}), base)
+	for _, p := range places[:2] {
+		wantIn("a place's timeline after the cancel", timeline(pmu, p), "The allocation was cancelled", "Wing closed")
+		wantIn("a place's card after the cancel", cancelledCard("2026-12-14", p), "Cancelled")
+	}
+	// The allocation list says so too.
+	// The allocation list says so too, with the two places it was
+	// cancelled with (the place removed before is no longer counted).
+	wantIn("the allocation list", listsText(pmu.page("/allocations/2026-12-14?status=cancelled", http.StatusOK).Find("tbody")), "2 people", "Cancelled")
 }
