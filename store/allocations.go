@@ -103,8 +103,10 @@ func (s *Store) AllocationPlaces(ctx context.Context, id string) ([]MoveRow, err
 type AllocationFilter struct {
 	DateFrom, DateTo string // YYYY-MM-DD, inclusive
 	// FromIDs limits to allocations from these locations (OCA's prisons,
-	// or PMU's region); EitherIDs to those from or to them.
+	// or PMU's region), ToIDs to those to them; EitherIDs to those from or
+	// to them.
 	FromIDs   []string
+	ToIDs     []string
 	EitherIDs []string
 	// SupplierID limits to allocations with a place that supplier serves.
 	SupplierID string
@@ -122,6 +124,7 @@ func (f AllocationFilter) where(withStatus bool) (string, []any) {
 	c.str("a.date >= ?", f.DateFrom)
 	c.str("a.date <= ?", f.DateTo)
 	c.in("a.from_location_id", f.FromIDs)
+	c.in("a.to_location_id", f.ToIDs)
 	if len(f.EitherIDs) > 0 {
 		p := placeholders(len(f.EitherIDs))
 		var args []any

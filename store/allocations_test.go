@@ -352,6 +352,12 @@ func testAllocationListsFilterCountAndScope(t *testing.T) {
 	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{FromIDs: []string{f.prison2.ID}}); n != 0 {
 		t.Fatalf("from the other prison: %d", n)
 	}
+	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{ToIDs: []string{f.prison2.ID}}); n != 3 {
+		t.Fatalf("to the other prison: %d", n)
+	}
+	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{ToIDs: []string{f.prison.ID}}); n != 0 {
+		t.Fatalf("to the sending prison: %d", n)
+	}
 	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{SupplierID: f.supplier.ID}); n != 3 {
 		t.Fatalf("supplier's: %d", n)
 	}
