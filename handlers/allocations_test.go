@@ -432,3 +432,72 @@ func TestAllocationStepsShowOnTheMoves(t *testing.T) {
 	// cancelled with (the place removed before is no longer counted).
 	wantIn("the allocation list", listsText(pmu.page("/allocations/2026-12-14?status=cancelled", http.StatusOK).Find("tbody")), "2 people", "Cancelled")
 }
+
+// Who sees what, and stale forms: oca do not see another prison's
+// allocation (not found); a supplier's staff see one their supplier
+// carries but may change nothing; a form made before someone else changed
+// the allocation or the place is refused and changes nothing.
+func TestAllocationVisibilityAndStaleForms(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	other, err := a.st.CreateAllocation(ctx, moves.NewAllocation{Count: 1, FromID: a.locationID(t, "BXI"), ToID: a.locationID(t, "WWI"),
+		Date: "2026-12-10", Criteria: moves.Criteria{Estate: moves.EstateJuvenileMale, SentenceLength: "any"}}, "pmu", listsToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oca := a.signIn(t, "oca", "")
+	if res := oca.get("/allocation/" + other.ID); res.StatusCode != http.StatusNotFound {
+		t.Errorf("oca at Belmarsh opening Brixton's allocation: %d, want 404", res.StatusCode)
+	}
+	supplier := a.signIn(t, "supplier", "")
+	doc := supplier.page("/allocation/"+other.ID, http.StatusOK)
+	if n := doc.Find(`main a[href*="/allocation/` + other.ID + `/"]`).Length(); n != 0 {
+		t.Errorf("the supplier is offered %d actions", n)
+	}
+	for _, path := range []string{"/cancel", "/date"} {
+		if res := supplier.get("/allocation/" + other.ID + path); res.StatusCode != http.StatusForbidden {
+			t.Errorf("supplier GET %s: %d, want 403", path, res.StatusCode)
+		}
+	}
+
+	// PMU opens the date form; oca then fills a place; PMU's form is stale.
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	base := "/allocation/" + open.ID
+	pmu := a.signIn(t, "pmu", "")
+	date := base + "/date"
+	form := pmu.page(date, http.StatusOK)
+	stale := url.Values{"_csrf": {form.Find(`input[name="_csrf"]`).AttrOr("value", "")}, "version": {form.Find(`input[name="version"]`).AttrOr("value", "")},
+		"date-day": {"15"}, "date-month": {"12"}, "date-year": {"2026"}, "reason": {"pmu_amended_date"}}
+	// oca opens the fill form for the first place, fills it by another
+	// (fresh) form and empties it again: the first form is stale too. The
+	// person is the demo's, freed from the part-filled allocation.
+	part := allocDemo(t, a, moves.AllocationUnfilled, 1)
+	partPlaces, _ := a.st.AllocationPlaces(ctx, part.ID)
+	who := partPlaces[0].Person
+	if _, err := a.st.EmptyAllocationPlace(ctx, partPlaces[0].ID, 0, store.AllocationChange{By: "oca", Role: moves.RoleOCA}); err != nil {
+		t.Fatal(err)
+	}
+	choose := base + "/fill/" + places[0].ID + "/" + who.ID
+	fillForm := oca.page(choose, http.StatusOK)
+	staleFill := url.Values{"_csrf": {fillForm.Find(`input[name="_csrf"]`).AttrOr("value", "")}, "version": {fillForm.Find(`input[name="version"]`).AttrOr("value", "")},
+		"move_agreed": {"no"}, "special_vehicle": {"no"}}
+	wantSeeOther(t, allocPost(oca, choose, choose, url.Values{"move_agreed": {"no"}, "special_vehicle": {"no"}}), base)
+	if _, err := a.st.EmptyAllocationPlace(ctx, places[0].ID, 0, store.AllocationChange{By: "oca", Role: moves.RoleOCA}); err != nil {
+		t.Fatal(err)
+	}
+	if res := oca.post(choose, staleFill); res.StatusCode != http.StatusConflict {
+		t.Errorf("a stale fill form: %d, want 409", res.StatusCode)
+	}
+	if m, _ := a.st.Move(ctx, places[0].ID); m.PersonID != "" {
+		t.Error("a stale fill form added the person")
+	}
+	if res := pmu.post(date, stale); res.StatusCode != http.StatusConflict {
+		t.Errorf("a stale date form: %d, want 409", res.StatusCode)
+	}
+	for _, p := range places {
+		if m, _ := a.st.Move(ctx, p.ID); m.Date != open.Date {
+			t.Errorf("a stale date form moved %s to %s", m.Reference, m.Date)
+		}
+	}
+}
