@@ -291,6 +291,11 @@ func testCancelAllocationCascadesAndIsFinal(t *testing.T) {
 	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", ocaBy); codeOf(err) != moves.Forbidden {
 		t.Fatalf("oca cancelling: %v", err)
 	}
+	// The filled place has been carried out: the cancel leaves it be.
+	f.onTheRoad(t, ps[0].ID)
+	if _, _, err := f.st.AppendEvent(ctx, f.event(ps[0].ID, moves.EventMoveComplete, f.now, nil), store.AppendOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", pmuBy); err != nil {
 		t.Fatal(err)
 	}
@@ -300,6 +305,12 @@ func testCancelAllocationCascadesAndIsFinal(t *testing.T) {
 	for _, p := range f.places(t, a.ID) {
 		evs, _ := f.st.Events(ctx, p.ID)
 		last := evs[len(evs)-1]
+		if p.ID == ps[0].ID {
+			if p.Status != moves.StatusCompleted || last.Type != moves.EventMoveComplete {
+				t.Fatalf("the completed place after cancel %+v %+v", p.Move, last)
+			}
+			continue
+		}
 		if p.Status != moves.StatusCancelled || last.Type != moves.EventMoveCancel || last.Str("cancellation_reason") != "allocation_cancelled" {
 			t.Fatalf("place after cancel %+v %+v", p.Move, last)
 		}
