@@ -88,12 +88,12 @@ func TestAllocationJourney(t *testing.T) {
 	runBoth(t, "allocation", func(t *testing.T, js bool) {
 		run++
 		ctx := context.Background()
-		date, newDate := mvDay(10+run), mvDay(20+run)
+		date, newDate := londonDay(10+run), londonDay(20+run)
 		var people []moves.Person
 		for i, last := range []string{"Quinn", "Rahman"} {
 			p := moves.Person{FirstNames: "Lee", LastName: last, DateOfBirth: "1990-04-1" + fmt.Sprint(i), Gender: "male",
 				PrisonNumber: fmt.Sprintf("A8%d0%dAA", run, i+1), CreatedBy: "test"}
-			must(t, env.st.CreatePerson(ctx, &p, mvDay(0)), "create %s", last)
+			must(t, env.st.CreatePerson(ctx, &p, londonDay(0)), "create %s", last)
 			people = append(people, p)
 		}
 		heading := "3 people from HMP Belmarsh to HMP Wandsworth on " + mvLongDate(date)
