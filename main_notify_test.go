@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -274,4 +275,32 @@ func claimFor(t *testing.T, st *store.Store, subID string) []notify.Delivery {
 		}
 	}
 	return out
+}
+
+// On PostgreSQL the secrets key must be given: the instances sharing the
+// database must all open what any of them sealed, and nothing is written
+// beside a URL (as it would be beside a SQLite file).
+func TestSecretsKeyOnPostgresMustBeGiven(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	pg := "postgres://securemove@db.internal:5432/securemove"
+	if _, err := secretsKey(notifyConfig{db: pg}); err == nil {
+		t.Fatal("a PostgreSQL deployment without a secrets key was given a generated one")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files written beside a URL: %v", entries)
+	}
+	key, _ := notify.GenerateKey()
+	if got, err := secretsKey(notifyConfig{db: pg, secretsKey: key}); err != nil || got != key {
+		t.Fatalf("given key: %q %v", got, err)
+	}
+	// SQLite outside production: generated once beside the file, kept.
+	db := filepath.Join(dir, "s.db")
+	first, err := secretsKey(notifyConfig{db: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := secretsKey(notifyConfig{db: db}); err != nil || again != first {
+		t.Fatalf("the generated key was not kept: %q %v", again, err)
+	}
 }

@@ -106,6 +106,11 @@ func secretsKey(nc notifyConfig) (string, error) {
 	if nc.production {
 		return "", errors.New("SECUREMOVE_SECRETS_KEY (or -secrets-key) is required when SECUREMOVE_ENV=production; make one with: openssl rand -base64 32")
 	}
+	if store.IsPostgres(nc.db) {
+		// Every instance on the database must open the secrets any of them
+		// sealed, and a URL has no folder to keep a generated key beside.
+		return "", errors.New("with PostgreSQL, give every instance the same SECUREMOVE_SECRETS_KEY (or -secrets-key); make one with: openssl rand -base64 32")
+	}
 	path := nc.db + ".secrets-key"
 	if b, err := os.ReadFile(path); err == nil {
 		if k := strings.TrimSpace(string(b)); k != "" {

@@ -267,7 +267,8 @@ func startServer(t testing.TB) *Server {
 		// move journey so): a schema of its own on SECUREMOVE_TEST_PG,
 		// and the session key every instance on a database must share.
 		db = storetest.PostgresDSN(t)
-		args = []string{"-addr", addr, "-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance"}
+		args = []string{"-addr", addr, "-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance",
+			"-secrets-key", "ZTJlLXNlY3JldHMta2V5LXNoYXJlZC1ieS1hbGwtMzI="}
 	}
 	s := &Server{
 		BaseURL: "http://" + addr,
