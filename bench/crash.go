@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/securemove/securemove/bench/bulk"
@@ -34,9 +35,11 @@ type crashOptions struct {
 	// database: the SQLite seed is copied into it (store.CopyToPostgres)
 	// and the server runs on it.
 	PG string
-	// RestartDB, when set, crashes and restarts the database server after
-	// each kill of the service, before the service starts again
-	// (PostgreSQL: pgCluster.CrashRestart).
+	// RestartDB, when set, crashes and restarts the database server in
+	// each round while events are posted, before the service is killed
+	// (PostgreSQL: pgCluster.CrashRestart). Requests answered 5xx meanwhile
+	// are retried with their keys after the restart, as unanswered ones
+	// are.
 	RestartDB func(context.Context) error
 	// Notify runs "Tell suppliers" through the crashes (crash_notify.go):
 	// GEOAmey subscribes to a receiver in this process, Serco's events go
@@ -70,8 +73,10 @@ type crashRound struct {
 	Integrity  string
 	Startup    time.Duration
 	// DBRestart is how long the database server took to crash and start
-	// again (RestartDB).
+	// again (RestartDB); AckedAfterDB counts the events acknowledged after
+	// it, before the kill.
 	DBRestart              time.Duration
+	AckedAfterDB           int
 	APIChecked, APIMissing int
 	Failures               []string
 }
@@ -236,6 +241,7 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		var roundAcked []string
 		var unanswered []eventPost
 		inFlight := 0
+		var dbBack atomic.Bool
 		postCtx, stopPosting := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		for p := 0; p < o.Posters; p++ {
@@ -263,12 +269,24 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 					}
 					body, err := io.ReadAll(resp.Body)
 					resp.Body.Close()
-					if err == nil && resp.StatusCode == http.StatusCreated {
+					switch {
+					case err == nil && resp.StatusCode == http.StatusCreated:
 						if id := server.EventID(body); id != "" {
 							mu.Lock()
 							roundAcked = append(roundAcked, id)
+							if dbBack.Load() {
+								r.AckedAfterDB++
+							}
 							mu.Unlock()
 						}
+					case resp.StatusCode >= 500:
+						// In doubt (the database went away during the
+						// request): a client retries it with its key.
+						mu.Lock()
+						inFlight++
+						unanswered = append(unanswered, post)
+						mu.Unlock()
+						time.Sleep(50 * time.Millisecond)
 					}
 				}
 			}(p)
@@ -277,6 +295,23 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
+		}
+		if o.RestartDB != nil {
+			// The database server crashes under the load and starts again;
+			// the service, still running, must serve again before it is
+			// killed in turn.
+			t0 := time.Now()
+			if err := o.RestartDB(ctx); err != nil {
+				stopPosting()
+				srv.Kill()
+				return nil, fmt.Errorf("round %d: restart the database server: %w", round, err)
+			}
+			r.DBRestart = time.Since(t0)
+			dbBack.Store(true)
+			select {
+			case <-time.After(dbRecovery):
+			case <-ctx.Done():
+			}
 		}
 		srv.Kill() // SIGKILL while the posters are still sending
 		stopPosting()
@@ -292,11 +327,9 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 			r.Failures = append(r.Failures, "no event was acknowledged before the kill")
 		}
 		if o.RestartDB != nil {
-			t0 := time.Now()
-			if err := o.RestartDB(ctx); err != nil {
-				return nil, fmt.Errorf("round %d: restart the database server: %w", round, err)
+			if r.AckedAfterDB == 0 {
+				r.Failures = append(r.Failures, fmt.Sprintf("no event acknowledged within %s of the database server's restart", dbRecovery))
 			}
-			r.DBRestart = time.Since(t0)
 			if err := pingUntil(ctx, check, 30*time.Second); err != nil {
 				return nil, fmt.Errorf("round %d: the database server after its restart: %w", round, err)
 			}
@@ -401,14 +434,14 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 	if pgStore != nil {
 		dbName = "PostgreSQL"
 		if o.RestartDB != nil {
-			dbName = "PostgreSQL, its server crashed and restarted after every kill"
+			dbName = "PostgreSQL, its server crashed and restarted under the load before every kill"
 		}
 	}
 	if o.Notify {
 		dbName += "; GEOAmey's subscription notified of every event"
 	}
 	t := report.New(fmt.Sprintf("Crash: SIGKILL while %d clients post events, %d times (%s)", o.Posters, o.Kills, dbName),
-		"Kill", "Acknowledged (201)", "No answer (in flight)", "Retried: replayed", "Retried: performed", "Retried: refused",
+		"Kill", "Acknowledged (201)", "No answer or 5xx (in doubt)", "Retried: replayed", "Retried: performed", "Retried: refused",
 		"Acknowledged so far", "Lost", "Duplicated", "integrity_check", "Database restart", "/health after restart", "API check", "Result")
 	for i, r := range res.Rounds {
 		verdict := "ok"
@@ -436,8 +469,12 @@ func dbRestart(r crashRound) string {
 	if r.DBRestart == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.1f s", r.DBRestart.Seconds())
+	return fmt.Sprintf("%.1f s, then %d acknowledged in %s", r.DBRestart.Seconds(), r.AckedAfterDB, dbRecovery)
 }
+
+// dbRecovery is how long events are posted after the database server's
+// restart before the service is killed: some must be acknowledged.
+const dbRecovery = 2 * time.Second
 
 // pingUntil waits for the database to answer again.
 func pingUntil(ctx context.Context, db *sql.DB, limit time.Duration) error {

@@ -144,7 +144,7 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 		return res
 	}
 	defer rc.Close()
-	_, secret, err := server.CreateSubscription(ctx, bin, dbRef, "geoamey", rc.URL)
+	subID, secret, err := server.CreateSubscription(ctx, bin, dbRef, "geoamey", rc.URL)
 	if err == nil {
 		err = rc.SetSecret(secret)
 	}
@@ -152,6 +152,14 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 		res.Skipped = "not measured: " + firstLine(err.Error())
 		return res
 	}
+	// The cached database outlives the run (and is copied into
+	// PostgreSQL): the subscription must not go on with it, to a receiver
+	// that is gone.
+	defer func() {
+		if err := server.DisableSubscription(context.WithoutCancel(ctx), bin, dbRef, subID); err != nil {
+			logf("  %v", err)
+		}
+	}()
 	var one acks
 	res.One = load("The same with one active subscription (GEOAmey's webhook)", &one)
 	end := time.Now()

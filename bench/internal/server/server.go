@@ -409,6 +409,15 @@ func CreateSubscription(ctx context.Context, bin, db, supplier, callback string)
 	return id, secret, nil
 }
 
+// DisableSubscription turns a subscription off with the binary's own
+// command: nothing more is written for it or sent.
+func DisableSubscription(ctx context.Context, bin, db, id string) error {
+	if out, err := command(ctx, bin, "subscriptions", "disable", "-db", db, id).CombinedOutput(); err != nil {
+		return fmt.Errorf("securemove subscriptions disable: %v\n%s", err, out)
+	}
+	return nil
+}
+
 // GetToken gets an access token with the client credentials grant.
 func (c *Client) GetToken(ctx context.Context, hc *http.Client, base string) error {
 	form := url.Values{"grant_type": {"client_credentials"}}
