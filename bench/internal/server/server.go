@@ -132,7 +132,10 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	} else {
 		s.cmd.Stderr = io.Discard
 	}
-	hc := &http.Client{Timeout: 500 * time.Millisecond}
+	// A generous timeout: a request given up on is logged by the server
+	// as a failed health check, and a first answer may be slow on a
+	// database that has just started.
+	hc := &http.Client{Timeout: 5 * time.Second}
 	start := time.Now()
 	if err := s.cmd.Start(); err != nil {
 		s.closeLog()
