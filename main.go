@@ -280,7 +280,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}
 	deps := &hserve.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker}
 	if cfg.demo {
-		if deps.Sink, err = demoReceiver(ctx, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, nt.Sealer, log); err != nil {
+		if deps.Sink, err = demoReceiver(ctx, nt, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, log); err != nil {
 			ln.Close()
 			return err
 		}

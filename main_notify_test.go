@@ -304,3 +304,35 @@ func TestSecretsKeyOnPostgresMustBeGiven(t *testing.T) {
 		t.Fatalf("the generated key was not kept: %q %v", again, err)
 	}
 }
+
+// The demo receiver's secret: kept beside a SQLite file; on PostgreSQL
+// derived from the secrets key, the same for every instance sharing it,
+// and nothing written beside the URL.
+func TestDemoSecret(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	db := filepath.Join(dir, "d.db")
+	first, err := demoSecret(db, "")
+	if err != nil || notify.ValidateSecret(first) != nil {
+		t.Fatalf("SQLite: %q %v", first, err)
+	}
+	if again, _ := demoSecret(db, ""); again != first {
+		t.Fatal("SQLite: the demo secret was not kept")
+	}
+	pg := "postgres://securemove@db.internal:5432/securemove"
+	keyA, _ := notify.GenerateKey()
+	keyB, _ := notify.GenerateKey()
+	a1, err := demoSecret(pg, keyA)
+	if err != nil || notify.ValidateSecret(a1) != nil {
+		t.Fatalf("PostgreSQL: %q %v", a1, err)
+	}
+	if a2, _ := demoSecret(pg, keyA); a2 != a1 {
+		t.Fatal("PostgreSQL: two instances with one key disagree")
+	}
+	if b, _ := demoSecret(pg, keyB); b == a1 {
+		t.Fatal("PostgreSQL: the secret does not follow the key")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("files written: %v", entries)
+	}
+}
