@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -500,20 +499,8 @@ func plainPhase(ctx context.Context, path string) *phase {
 			_ = os.Remove(path + suf)
 		}
 	}()
-	db, err := sql.Open("sqlite", store.DSN(path))
-	if err != nil {
-		p.Skipped = "not measured: " + err.Error()
-		return p
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE plain (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, move_id TEXT NOT NULL,
-		body TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT`); err != nil {
-		p.Skipped = "not measured: " + err.Error()
-		return p
-	}
-	p.Stats = plainInserts(ctx, p.Name, db, "INSERT INTO plain (id, move_id, body, created_at) VALUES (?, ?, ?, ?)")
+	plainInserts(ctx, p, p.Name, "sqlite", store.DSN(path), `CREATE TABLE plain (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+		move_id TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT`, "INSERT INTO plain (id, move_id, body, created_at) VALUES (?, ?, ?, ?)")
 	return p
 }
 

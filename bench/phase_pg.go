@@ -118,30 +118,32 @@ func plainPhasePG(ctx context.Context, pg *pgCluster) *phase {
 		p.Skipped = "not measured: " + err.Error()
 		return p
 	}
-	db, err := sql.Open("pgx", u)
+	plainInserts(ctx, p, p.Name+" (PostgreSQL)", "pgx", u, `CREATE TABLE plain (seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+		move_id TEXT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL)`, "INSERT INTO plain (id, move_id, body, created_at) VALUES ($1, $2, $3, $4)")
+	return p
+}
+
+// plainInserts opens the database through one connection, creates the
+// table and loads it with single-row insert transactions from
+// benchClients goroutines, each a 200-byte row, into p.Stats (or says in
+// p.Skipped why not).
+func plainInserts(ctx context.Context, p *phase, name, driver, dsn, create, insert string) {
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		p.Skipped = "not measured: " + err.Error()
-		return p
+		return
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE plain (seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, move_id TEXT NOT NULL,
-		body TEXT NOT NULL, created_at BIGINT NOT NULL)`); err != nil {
+	if _, err := db.ExecContext(ctx, create); err != nil {
 		p.Skipped = "not measured: " + err.Error()
-		return p
+		return
 	}
-	p.Stats = plainInserts(ctx, p.Name+" (PostgreSQL)", db, "INSERT INTO plain (id, move_id, body, created_at) VALUES ($1, $2, $3, $4)")
-	return p
-}
-
-// plainInserts loads db with single-row insert transactions, as
-// benchClients goroutines, each a 200-byte row.
-func plainInserts(ctx context.Context, name string, db *sql.DB, insert string) *loadgen.Stats {
 	body := strings.Repeat("x", 200)
 	moveID := uuid.NewString()
 	logf("  %s: loading...", name)
-	st := loadgen.Run(ctx, loadgen.Options{Clients: benchClients, Duration: benchPhase, Warmup: benchWarmup, MaxRequests: benchMaxRequests},
+	p.Stats = loadgen.Run(ctx, loadgen.Options{Clients: benchClients, Duration: benchPhase, Warmup: benchWarmup, MaxRequests: benchMaxRequests},
 		func(ctx context.Context, w, i int) loadgen.Result {
 			tx, err := db.BeginTx(ctx, nil)
 			if err != nil {
@@ -156,8 +158,7 @@ func plainInserts(ctx context.Context, name string, db *sql.DB, insert string) *
 			}
 			return loadgen.Result{Status: 1}
 		})
-	logf("    %.0f inserts/s, p50 %s, p99 %s", st.RPS(), loadgen.Ms(st.Percentile(50)), loadgen.Ms(st.Percentile(99)))
-	return st
+	logf("    %.0f inserts/s, p50 %s, p99 %s", p.Stats.RPS(), loadgen.Ms(p.Stats.Percentile(50)), loadgen.Ms(p.Stats.Percentile(99)))
 }
 
 // rate is a phase as "rate · p50 · p99".
