@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -184,18 +185,26 @@ func busyDay(ctx context.Context, hc *http.Client, srv *server.Server, se *serve
 		b.Skipped = fmt.Sprintf("not measured: no API client (%v)", clientErr)
 		return b
 	}
-	rdb, err := readDB(srv.DB)
+	// Today's moves at the busy place, by supplier: the ones people look
+	// at and the ones events are about, read beside the server from
+	// either engine.
+	q := `SELECT id, COALESCE(supplier_id, '') FROM moves WHERE date = ? AND (to_location_id = ? OR from_location_id = ?)`
+	var rdb *sql.DB
+	var err error
+	if strings.HasPrefix(srv.DB, "postgres") {
+		rdb, err = sql.Open("pgx", srv.DB)
+		q = strings.NewReplacer("date = ?", "date = $1", "to_location_id = ?", "to_location_id = $2", "from_location_id = ?", "from_location_id = $3").Replace(q)
+	} else {
+		rdb, err = readDB(srv.DB)
+	}
 	if err != nil {
 		b.Skipped = "not measured: " + err.Error()
 		return b
 	}
 	defer rdb.Close()
-	// Today's moves at the busy place, by supplier: the ones people look
-	// at and the ones events are about.
 	bySupplier := map[string][]string{}
 	var todays []string
-	rows, err := rdb.QueryContext(ctx, `SELECT id, COALESCE(supplier_id, '') FROM moves WHERE date = ? AND (to_location_id = ? OR from_location_id = ?)`,
-		meta.Today, meta.BusyLocationID, meta.BusyLocationID)
+	rows, err := rdb.QueryContext(ctx, q, meta.Today, meta.BusyLocationID, meta.BusyLocationID)
 	if err != nil {
 		b.Skipped = "not measured: " + err.Error()
 		return b
