@@ -136,12 +136,18 @@ func (h *Handlers) ListMoves(c echo.Context) error {
 	}
 	ms := make([]moves.Move, len(rows))
 	data := make([]apiResource, len(rows))
+	// The list's query read each move's person with it: included people
+	// come from there rather than from a query per move.
+	people := make(map[string]moves.Person, len(rows))
 	for i, r := range rows {
 		ms[i] = r.Move
 		data[i] = h.moveResource(c, r.Move)
+		if r.Person.ID != "" {
+			people[r.Person.ID] = r.Person
+		}
 	}
 	var in apiIncluded
-	if err := h.includeMoves(c, ms, data, inc, &in); err != nil {
+	if err := h.includeMoves(c, ms, data, inc, people, &in); err != nil {
 		return err
 	}
 	links, meta := h.paginate(c, page, perPage, total)
@@ -161,7 +167,7 @@ func (h *Handlers) GetMove(c echo.Context) error {
 	}
 	data := []apiResource{h.moveResource(c, m)}
 	var in apiIncluded
-	if err := h.includeMoves(c, []moves.Move{m}, data, inc, &in); err != nil {
+	if err := h.includeMoves(c, []moves.Move{m}, data, inc, nil, &in); err != nil {
 		return err
 	}
 	return apiWriteDoc(c, http.StatusOK, apiDocument{Data: data[0], Included: in.list})

@@ -223,8 +223,10 @@ func apiProfileResource(pr moves.Profile) apiResource {
 var apiMoveIncludes = []string{"events", "from_location", "to_location", "profile", "profile.person", "person", "supplier"}
 
 // includeMoves adds what include asks for to the included list, and links
-// each move to its events when they are included.
-func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResource, inc map[string]bool, in *apiIncluded) error {
+// each move to its events when they are included. known holds people
+// already read with the moves (nil when none were); the others are read.
+func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResource, inc map[string]bool,
+	known map[string]moves.Person, in *apiIncluded) error {
 	ctx := c.Request().Context()
 	if len(inc) == 0 {
 		return nil
@@ -284,9 +286,12 @@ func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResour
 			if m.PersonID == "" {
 				continue
 			}
-			p, err := h.Store.Person(ctx, m.PersonID)
-			if err != nil {
-				return err
+			p, ok := known[m.PersonID]
+			if !ok {
+				var err error
+				if p, err = h.Store.Person(ctx, m.PersonID); err != nil {
+					return err
+				}
 			}
 			in.add(h.personResource(c, p))
 		}
