@@ -16,7 +16,7 @@ func TestLodgeJourney(t *testing.T) {
 	env := newMvEnv(t)
 	runBoth(t, "lodge", func(t *testing.T, js bool) {
 		m, name := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
-			Date: mvDay(1)}, "police")
+			Date: londonDay(1)}, "police")
 		page := newPage(t, js)
 		signIn(t, page, env.srv.BaseURL, "pmu")
 		goTo(t, page, env.url("/move/"+m.ID))
