@@ -3,8 +3,6 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"path/filepath"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -90,25 +88,6 @@ func (r *road) eventCount(m moves.Move) int {
 	return len(evs)
 }
 
-// upstreamSchema loads one of the contract's schemas (testdata/contract,
-// copied unchanged) with its references.
-func upstreamSchema(t *testing.T, file, name string) *openapi3.Schema {
-	t.Helper()
-	wrapper := []byte(`{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{},
-		"components":{"schemas":{"S":{"$ref":"` + file + `#/` + name + `"}}}}`)
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	abs, err := filepath.Abs(filepath.Join("testdata", "contract", "road.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := loader.LoadFromDataWithPath(wrapper, &url.URL{Path: abs})
-	if err != nil {
-		t.Fatalf("loading the contract: %v", err)
-	}
-	return doc.Components.Schemas["S"].Value
-}
-
 func wantShape(t *testing.T, schema *openapi3.Schema, what string, data any) {
 	t.Helper()
 	b, _ := json.Marshal(data)
@@ -122,7 +101,7 @@ func wantShape(t *testing.T, schema *openapi3.Schema, what string, data any) {
 func TestJourneyAPI(t *testing.T) {
 	r := newRoad(t)
 	e := r.e
-	shape := upstreamSchema(t, "v1/get_journey.yaml", "GetJourney")
+	shape := upstreamSchema(t, "GetJourney", "v1/get_journey.yaml#/GetJourney")
 	m := e.CourtMove()
 	e.Record(m, moves.EventMoveAccept, "2026-11-23T07:00:00Z", nil)
 	base := "/api/moves/" + m.ID + "/journeys"
@@ -446,7 +425,7 @@ func TestJourneyActionEndpoints(t *testing.T) {
 func TestLodgingAPI(t *testing.T) {
 	r := newRoad(t)
 	e := r.e
-	shape := upstreamSchema(t, "v1/lodging.yaml", "Lodging")
+	shape := upstreamSchema(t, "Lodging", "v1/lodging.yaml#/Lodging")
 	m := e.CourtMove()
 	base := "/api/moves/" + m.ID + "/lodgings"
 	body := func(code, start, end string) map[string]any {
