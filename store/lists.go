@@ -17,6 +17,8 @@ import (
 type ListRow struct {
 	MoveRow
 	Flags []moves.Flag
+	// Lodge: the move includes an overnight lodge that is not cancelled.
+	Lodge bool
 }
 
 // Group orders for DayMoves.
@@ -30,14 +32,18 @@ const (
 // listPersonCols are the person's columns a list shows, after moveCols.
 const listPersonCols = "COALESCE(p.id,''), COALESCE(p.first_names,''), COALESCE(p.last_name,''), COALESCE(p.date_of_birth,''), COALESCE(p.gender,''), COALESCE(p.pnc,''), COALESCE(p.prison_number,'')"
 
+// listLodgeCol says whether the move has an overnight lodge not cancelled
+// (the card's lodge tag); lodgings_by_move makes it one index probe a row.
+const listLodgeCol = "CASE WHEN EXISTS (SELECT 1 FROM lodgings lg WHERE lg.move_id = m.id AND lg.status <> 'cancelled') THEN 1 ELSE 0 END"
+
 const listSelect = "SELECT " + moveCols + ", " + listPersonCols + ", " +
-	`lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]')
+	`lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]'), ` + listLodgeCol + `
 	FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
 	LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
 
 // daySelect is listSelect without the locations: a day's list takes their
 // titles from memory (locCache) and orders its rows itself.
-const daySelect = "SELECT " + moveCols + ", " + listPersonCols + `, COALESCE(pr.flags, '[]')
+const daySelect = "SELECT " + moveCols + ", " + listPersonCols + `, COALESCE(pr.flags, '[]'), ` + listLodgeCol + `
 	FROM moves m LEFT JOIN people p ON p.id = m.person_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
 
 func scanListRow(sc interface{ Scan(...any) error }) (ListRow, error) {
@@ -49,13 +55,15 @@ func scanListRow(sc interface{ Scan(...any) error }) (ListRow, error) {
 // titles given.
 func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...any) error {
 	var flags string
+	var lodge int
 	p := &r.Person
 	m, err := scanMove(sc, append(append([]any{&p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.PNC, &p.PrisonNumber},
-		titles...), &flags)...)
+		titles...), &flags, &lodge)...)
 	if err != nil {
 		return fmt.Errorf("store: list row: %w", err)
 	}
 	r.Move = m
+	r.Lodge = lodge == 1
 	if flags != "" && flags != "[]" {
 		if err := json.Unmarshal([]byte(flags), &r.Flags); err != nil {
 			return fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)

@@ -412,3 +412,29 @@ func CheckSummary(t testing.TB, doc *goquery.Document, wants ...string) {
 		}
 	}
 }
+
+// Lodge plans an overnight lodging of m at the location with code, for
+// the night of start, through the store (as PMU would).
+func (e *Env) Lodge(m moves.Move, code, start string) moves.Lodging {
+	e.T.Helper()
+	l, err := e.St.CreateLodging(e.Ctx, m.ID, moves.NewLodging{LocationID: e.Loc(code), StartDate: start, EndDate: moves.AddDays(start, 1)},
+		store.RoadOptions{By: "setup"})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return l
+}
+
+// LodgeStarted is Lodge with the person already there: a MoveLodgingStart
+// at the lodging at 18:00 on its first day.
+func (e *Env) LodgeStarted(m moves.Move, code, start string) moves.Lodging {
+	e.T.Helper()
+	l := e.Lodge(m, code, start)
+	at, _ := time.Parse(time.DateTime, start+" 18:00:00")
+	ev, _, err := e.St.AppendEvent(e.Ctx, moves.Event{MoveID: m.ID, Type: moves.EventMoveLodgingStart, OccurredAt: at, RecordedAt: at, CreatedBy: "setup",
+		Details: map[string]any{"reason": "overnight_lodging"}, Rels: map[string]string{"location": l.LocationID}}, store.AppendOptions{By: "setup"})
+	if err != nil || !ev.Applied {
+		e.T.Fatalf("starting the lodging: %v %s", err, ev.Reason)
+	}
+	return l
+}
