@@ -58,13 +58,19 @@ func (s *Store) DayMoves(ctx context.Context, f MoveFilter, groupBy string, limi
 	if groupBy == ByOrigin {
 		group = "lf.title COLLATE NOCASE, m.from_location_id"
 	}
-	q := listSelect + where + " ORDER BY " + group + ", p.last_name COLLATE NOCASE, p.first_names COLLATE NOCASE, m.reference"
+	return s.listRows(ctx, where, args, group, limit)
+}
+
+// listRows runs a list's one query: the moves matching where, ordered by
+// order then by the person's names.
+func (s *Store) listRows(ctx context.Context, where string, args []any, order string, limit int) ([]ListRow, error) {
+	q := listSelect + where + " ORDER BY " + order + ", p.last_name COLLATE NOCASE, p.first_names COLLATE NOCASE, m.reference"
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: day moves: %w", err)
+		return nil, fmt.Errorf("store: list moves: %w", err)
 	}
 	defer rows.Close()
 	var out []ListRow

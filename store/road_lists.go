@@ -39,6 +39,18 @@ type MoveMarks struct {
 	Important []EventMark
 }
 
+// WeekMoves returns the moves of a range of days (f.DateFrom to
+// f.DateTo) as the week's list shows them, in one query: by date, then
+// grouped as DayMoves groups a day's. limit <= 0 means no limit.
+func (s *Store) WeekMoves(ctx context.Context, f MoveFilter, groupBy string, limit int) ([]ListRow, error) {
+	where, args := f.where()
+	group := "m.date, lt.title IS NULL, lt.title COLLATE NOCASE, m.to_location_id"
+	if groupBy == ByOrigin {
+		group = "m.date, lf.title COLLATE NOCASE, m.from_location_id"
+	}
+	return s.listRows(ctx, where, args, group, limit)
+}
+
 // notifyTypes are the supplier's notices to the premises that give a time.
 var notifyTypes = []moves.EventType{moves.EventMoveNotifyPremisesOfExpectedCollectionTime,
 	moves.EventMoveNotifyPremisesOfEta, moves.EventMoveNotifyPremisesOfArrivalIn30Mins}
