@@ -401,3 +401,42 @@ func CheckSummary(t testing.TB, doc *goquery.Document, wants ...string) {
 		}
 	}
 }
+
+// Journey puts a journey on a move as the road's store layer keeps it
+// (its row in journeys), through a unit of work that touches the move so
+// that cached pages follow. For tests of what reads journeys: lists and
+// billing. Empty fields take the move's ends and date, the move's
+// supplier and the proposed state.
+func (e *Env) Journey(m moves.Move, j moves.Journey) moves.Journey {
+	e.T.Helper()
+	if j.ID == "" {
+		j.ID = uuid.NewString()
+	}
+	if j.SupplierID == "" {
+		j.SupplierID = m.SupplierID
+	}
+	if j.FromID == "" && j.ToID == "" {
+		j.FromID, j.ToID = m.FromID, m.ToID
+	}
+	if j.Status == "" {
+		j.Status = moves.JourneyProposed
+	}
+	if j.Date == "" {
+		j.Date = m.Date
+	}
+	if j.Timestamp.IsZero() {
+		j.Timestamp = e.Clock.Now()
+	}
+	_, err := e.St.Write(e.Ctx, store.WriteOptions{}, func(u *store.Unit) (store.Answer, error) {
+		u.TouchMove(m)
+		_, err := u.ExecContext(u.Context(), `INSERT INTO journeys (id, move_id, supplier_id, from_location_id, to_location_id,
+			client_timestamp, status, date, billable, vehicle_registration, created_at, created_by, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test', ?, 'test')`, j.ID, m.ID, j.SupplierID, j.FromID, j.ToID, j.Timestamp.UnixMicro(),
+			string(j.Status), j.Date, map[bool]int{true: 1}[j.Billable], j.Vehicle.Registration, j.Timestamp.UnixMicro(), j.Timestamp.UnixMicro())
+		return store.Answer{}, err
+	})
+	if err != nil {
+		e.T.Fatalf("journey: %v", err)
+	}
+	return j
+}
