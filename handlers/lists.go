@@ -285,15 +285,11 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 		}
 		addVary(c, "HX-Request")
 		status := c.QueryParam("status")
-		var errs views.Errors
-		jump := ""
-		if c.QueryParams().Has("jump") {
-			jump = strings.TrimSpace(c.QueryParam("jump"))
-			to, msg := h.parseJump(jump)
-			if msg == "" {
-				return c.Redirect(http.StatusSeeOther, listHref(dir, to, false, status, c.QueryParam("group") == "vehicle"))
-			}
-			errs = views.Errors{{ID: "jump", Message: msg}}
+		jump, errs, done, err := h.listJump(c, func(to string) string {
+			return listHref(dir, to, false, status, c.QueryParam("group") == "vehicle")
+		})
+		if done || err != nil {
+			return err
 		}
 		d, err := h.loadDay(c, dir, date, status, listCardLimit)
 		if err != nil {
@@ -318,6 +314,20 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 		}
 		return serve.Render(c, code, views.MovesDayPage(m))
 	}
+}
+
+// listJump answers "Jump to date": with a date, a 303 to the list at
+// href(date) (done); with something else, the error to show on the list.
+func (h *Handlers) listJump(c echo.Context, href func(date string) string) (jump string, errs views.Errors, done bool, err error) {
+	if !c.QueryParams().Has("jump") {
+		return "", nil, false, nil
+	}
+	jump = strings.TrimSpace(c.QueryParam("jump"))
+	to, msg := h.parseJump(jump)
+	if msg == "" {
+		return jump, nil, true, c.Redirect(http.StatusSeeOther, href(to))
+	}
+	return jump, views.Errors{{ID: "jump", Message: msg}}, false, nil
 }
 
 // parseJump reads "Jump to date": the date, or a message for the user.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -197,15 +196,9 @@ func (h *Handlers) MovesWeek(dir ListDir) echo.HandlerFunc {
 		}
 		addVary(c, "HX-Request")
 		status := c.QueryParam("status")
-		var errs views.Errors
-		jump := ""
-		if c.QueryParams().Has("jump") {
-			jump = strings.TrimSpace(c.QueryParam("jump"))
-			to, msg := h.parseJump(jump)
-			if msg == "" {
-				return c.Redirect(http.StatusSeeOther, listHref(dir, weekStart(to), true, status, false))
-			}
-			errs = views.Errors{{ID: "jump", Message: msg}}
+		jump, errs, done, err := h.listJump(c, func(to string) string { return listHref(dir, weekStart(to), true, status, false) })
+		if done || err != nil {
+			return err
 		}
 		sunday := moves.AddDays(monday, 6)
 		d, err := h.loadList(c, dir, monday, sunday, status, listCardLimit)

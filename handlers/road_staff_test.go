@@ -329,8 +329,8 @@ func TestGroupByVehicle(t *testing.T) {
 	at := func(s string) time.Time { ts, _ := time.Parse(time.RFC3339, s); return ts }
 	e.Journey(a, moves.Journey{Timestamp: at("2026-11-23T07:00:00Z"), JourneyState: moves.JourneyState{Status: moves.JourneyProposed, Vehicle: moves.Vehicle{Registration: "AB12 CDE"}}})
 	e.Journey(b, moves.Journey{Timestamp: at("2026-11-23T07:00:00Z"), JourneyState: moves.JourneyState{Status: moves.JourneyProposed, Vehicle: moves.Vehicle{Registration: "AB12 CDE"}}})
-	e.Journey(c, moves.Journey{Timestamp: at("2026-11-23T07:00:00Z"), JourneyState: moves.JourneyState{Status: moves.JourneyProposed, Vehicle: moves.Vehicle{Registration: "XY34 ZZZ"}}})
 	e.Journey(c, moves.Journey{Timestamp: at("2026-11-23T07:30:00Z"), JourneyState: moves.JourneyState{Status: moves.JourneyCancelled, Vehicle: moves.Vehicle{Registration: "OLD 1"}}})
+	e.Journey(c, moves.Journey{Timestamp: at("2026-11-23T07:00:00Z"), JourneyState: moves.JourneyState{Status: moves.JourneyProposed, Vehicle: moves.Vehicle{Registration: "XY34 ZZZ"}}})
 	e.Record(a, moves.EventMoveNotifyPremisesOfExpectedCollectionTime, "2026-11-23T08:00:00Z", map[string]any{"expected_at": "2026-11-23T10:30:00Z"})
 	e.Record(b, moves.EventMoveNotifyPremisesOfExpectedCollectionTime, "2026-11-23T08:00:00Z", map[string]any{"expected_at": "2026-11-23T10:00:00Z"})
 	e.Record(c, moves.EventMoveNotifyPremisesOfExpectedCollectionTime, "2026-11-23T08:00:00Z", map[string]any{"expected_at": "2026-11-23T09:45:00Z"})

@@ -291,7 +291,26 @@ func SortLog(events []Event) {
 // status to the one it records and clears the lockout and cancellation,
 // so a base read from the move's current row cannot leak into the result.
 // It sorts events in place and sets each one's Applied, Reason and Late.
+//
+// Events about a journey or a lodging (JourneyID or LodgingID set) share
+// the move's log in the store but are not the move's own: they are put in
+// order with the rest and left exactly as they are, marks included (their
+// own replays, ReplayJourney and the store's, decide those).
 func Replay(base State, events []Event, locs Locations) State {
+	if own, ok := ownEvents(events); ok {
+		s := Replay(base, own, locs)
+		// Both sorted by the same order, the move's own events of the
+		// whole log come in the order of own: copy the marks across.
+		SortLog(events)
+		k := 0
+		for i := range events {
+			if events[i].JourneyID == "" && events[i].LodgingID == "" {
+				events[i].Applied, events[i].Reason, events[i].Late = own[k].Applied, own[k].Reason, own[k].Late
+				k++
+			}
+		}
+		return s
+	}
 	SortLog(events)
 	s := base
 	for i := range events {
@@ -559,4 +578,26 @@ func AddDays(date string, n int) string {
 	}
 	t, _ := time.Parse(time.DateOnly, date)
 	return t.AddDate(0, 0, n).Format(time.DateOnly)
+}
+
+// ownEvents returns the move's own events of a log that also holds events
+// about its journeys or lodgings; ok is false when every event is the
+// move's own.
+func ownEvents(events []Event) ([]Event, bool) {
+	n := 0
+	for _, e := range events {
+		if e.JourneyID == "" && e.LodgingID == "" {
+			n++
+		}
+	}
+	if n == len(events) {
+		return nil, false
+	}
+	own := make([]Event, 0, n)
+	for _, e := range events {
+		if e.JourneyID == "" && e.LodgingID == "" {
+			own = append(own, e)
+		}
+	}
+	return own, true
 }

@@ -5,48 +5,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/store/storetest"
 )
 
-// putJourney writes a journey row as the road's store layer keeps it,
-// through a unit of work that touches its move: these tests only read
-// journeys, and must not depend on how they are written.
+// putJourney adds a journey through the store's write path
+// (handlertest.PutJourney).
 func putJourney(t testing.TB, st *store.Store, m moves.Move, j moves.Journey) moves.Journey {
 	t.Helper()
-	if j.ID == "" {
-		j.ID = uuid.NewString()
-	}
-	if j.FromID == "" {
-		j.FromID, j.ToID = m.FromID, m.ToID
-	}
-	if j.Status == "" {
-		j.Status = moves.JourneyProposed
-	}
-	if j.Date == "" {
-		j.Date = m.Date
-	}
-	if j.CreatedAt.IsZero() {
-		j.CreatedAt = j.Timestamp
-	}
-	billable := 0
-	if j.Billable {
-		billable = 1
-	}
-	_, err := st.Write(context.Background(), store.WriteOptions{}, func(u *store.Unit) (store.Answer, error) {
-		_, err := u.ExecContext(u.Context(), `INSERT INTO journeys (id, move_id, supplier_id, from_location_id, to_location_id, client_timestamp,
-			status, date, billable, vehicle_registration, created_at, created_by, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test', ?, 'test')`, j.ID, m.ID, j.SupplierID, j.FromID, j.ToID,
-			j.Timestamp.UnixMicro(), string(j.Status), j.Date, billable, j.Vehicle.Registration, j.CreatedAt.UnixMicro(), j.CreatedAt.UnixMicro())
-		u.TouchMove(m)
-		return store.Answer{}, err
-	})
-	if err != nil {
-		t.Fatalf("put journey: %v", err)
-	}
-	return j
+	return handlertest.PutJourney(t, st, m, j)
 }
 
 func TestListMarks(t *testing.T) { storetest.ForEachEngine(t, testListMarks) }
@@ -63,8 +32,10 @@ func testListMarks(t *testing.T) {
 	// vehicle, whatever order they were written in; a cancelled one, even
 	// later, does not count.
 	putJourney(t, f.st, m, moves.Journey{SupplierID: sup, Timestamp: at(20), JourneyState: moves.JourneyState{Status: moves.JourneyInProgress, Vehicle: moves.Vehicle{Registration: "AB12 CDE"}}})
-	putJourney(t, f.st, m, moves.Journey{SupplierID: sup, Timestamp: at(10), JourneyState: moves.JourneyState{Status: moves.JourneyCompleted, Vehicle: moves.Vehicle{Registration: "OLD 1"}}})
-	putJourney(t, f.st, m, moves.Journey{SupplierID: sup, Timestamp: at(30), JourneyState: moves.JourneyState{Status: moves.JourneyCancelled, Vehicle: moves.Vehicle{Registration: "GONE 1"}}})
+	putJourney(t, f.st, m, moves.Journey{SupplierID: sup, Timestamp: at(10), FromID: f.court.ID, ToID: f.police2.ID,
+		JourneyState: moves.JourneyState{Status: moves.JourneyCompleted, Vehicle: moves.Vehicle{Registration: "OLD 1"}}})
+	putJourney(t, f.st, m, moves.Journey{SupplierID: sup, Timestamp: at(30), FromID: f.police.ID, ToID: f.police2.ID,
+		JourneyState: moves.JourneyState{Status: moves.JourneyCancelled, Vehicle: moves.Vehicle{Registration: "GONE 1"}}})
 	putJourney(t, f.st, other, moves.Journey{SupplierID: sup, Timestamp: at(5)})
 	rec := func(mv moves.Move, typ moves.EventType, min int, details map[string]any) moves.Event {
 		t.Helper()
@@ -181,7 +152,7 @@ func testSupplierJourneys(t *testing.T) {
 	putJourney(t, f.st, a, moves.Journey{SupplierID: sup, Timestamp: ts(10), FromID: f.court.ID, ToID: f.prison.ID,
 		JourneyState: moves.JourneyState{Date: "2026-12-01", Status: moves.JourneyInProgress, Billable: true}})
 	putJourney(t, f.st, b, moves.Journey{SupplierID: sup, Timestamp: ts(8), JourneyState: moves.JourneyState{Date: "2026-11-01", Status: moves.JourneyProposed}})
-	putJourney(t, f.st, b, moves.Journey{SupplierID: other.ID, Timestamp: ts(9), JourneyState: moves.JourneyState{Date: "2026-11-02", Status: moves.JourneyProposed}})
+	putJourney(t, f.st, b, moves.Journey{SupplierID: other.ID, Timestamp: ts(9), FromID: f.court.ID, ToID: f.prison.ID, JourneyState: moves.JourneyState{Date: "2026-11-02", Status: moves.JourneyProposed}})
 	got, err := f.st.SupplierJourneys(ctx, sup, "2026-11")
 	if err != nil {
 		t.Fatal(err)

@@ -234,6 +234,21 @@ func (s *Server) routes() {
 	v1.GET("/moves/:id", a.GetMove)
 	v1.PATCH("/moves/:id", a.PatchMove)
 	v1.GET("/moves/:id/events", a.GetMoveEvents)
+	// On the road (issue 11): a move's journeys, their legacy event
+	// endpoints, and its overnight lodgings.
+	v1.GET("/moves/:id/journeys", a.ListJourneys)
+	v1.POST("/moves/:id/journeys", a.PostJourney)
+	v1.GET("/moves/:id/journeys/:journey_id", a.GetJourney)
+	v1.PATCH("/moves/:id/journeys/:journey_id", a.PatchJourney)
+	for _, action := range []string{"start", "complete", "cancel", "uncancel", "uncomplete", "reject", "lockouts", "lodgings"} {
+		v1.POST("/moves/:id/journeys/:journey_id/"+action, a.JourneyAction(action))
+	}
+	v1.GET("/moves/:id/lodgings", a.ListLodgings)
+	v1.POST("/moves/:id/lodgings", a.PostLodging)
+	v1.POST("/moves/:id/lodgings/cancel", a.CancelLodgings)
+	v1.GET("/moves/:id/lodgings/:lodging_id", a.GetLodging)
+	v1.PATCH("/moves/:id/lodgings/:lodging_id", a.PatchLodging)
+	v1.POST("/moves/:id/lodgings/:lodging_id/cancel", a.CancelLodging)
 	v1.GET("/people", a.ListPeople)
 	v1.POST("/people", a.PostPerson)
 	v1.GET("/people/:id", a.GetPerson)

@@ -444,6 +444,58 @@ func routeTable() []routeCase {
 		{route: "POST /api/people/:id/profiles", method: "POST", path: "/api/people/{missing}/profiles", body: `{"data":{"type":"profiles","attributes":{"assessment_answers":[]}}}`,
 			want: allAPI401(nf, nf), oca: unau},
 		{route: "POST /api/events", method: "POST", path: "/api/events", body: `{}`, want: allAPI401(bad, bad), oca: unau, note: "no data"},
+		// On the road: journeys and lodgings (issue 11). A journey or
+		// lodging of a move the client may not see is not found.
+		{route: "GET /api/moves/:id/journeys", method: "GET", path: "/api/moves/{gfdBooked}/journeys", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/journeys", method: "GET", path: "/api/moves/{bmiCompleted}/journeys", want: allAPI401(nf, ok), oca: unau},
+		{route: "GET /api/moves/:id/journeys/:journey_id", method: "GET", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/journeys/:journey_id", method: "GET", path: "/api/moves/{bmiCompleted}/journeys/{roadJourneyHidden}", want: allAPI401(nf, ok), oca: unau},
+		{route: "POST /api/moves/:id/journeys", method: "POST", path: "/api/moves/{gfdBooked}/journeys", body: `{"data":{"type":"journeys","attributes":{"timestamp":"2026-11-22T10:00:00Z","billable":true},"relationships":{"from_location":{"data":{"type":"locations","id":"{SRY016}"}},"to_location":{"data":{"type":"locations","id":"{GUILMC}"}}}}}`,
+			want: allAPI401(made, made), oca: unau},
+		{route: "POST /api/moves/:id/journeys", method: "POST", path: "/api/moves/{gfdBooked}/journeys", body: `{"data":{"type":"journeys","attributes":{"timestamp":"2026-11-22T10:00:00Z","billable":true},"relationships":{"from_location":{"data":{"type":"locations","id":"{SRY016}"}},"to_location":{"data":{"type":"locations","id":"{GUILMC}"}}}}}`,
+			want: allAPI401(unpr, unpr), oca: unau, note: "the same ends again"},
+		{route: "POST /api/moves/:id/journeys", method: "POST", path: "/api/moves/{bmiCompleted}/journeys", body: `{"data":{"type":"journeys","attributes":{"timestamp":"2026-11-22T10:00:00Z","billable":true},"relationships":{"from_location":{"data":{"type":"locations","id":"{SRY016}"}},"to_location":{"data":{"type":"locations","id":"{GUILMC}"}}}}}`,
+			want: allAPI401(nf, made), oca: unau},
+		{route: "PATCH /api/moves/:id/journeys/:journey_id", method: "PATCH", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}", body: `{"data":{"type":"journeys","attributes":{"billable":false}}}`,
+			want: allAPI401(ok, ok), oca: unau},
+		{route: "PATCH /api/moves/:id/journeys/:journey_id", method: "PATCH", path: "/api/moves/{bmiCompleted}/journeys/{roadJourneyHidden}", body: `{"data":{"type":"journeys","attributes":{"billable":false}}}`,
+			want: allAPI401(nf, ok), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/start", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/start", body: `{"data":{"type":"starts","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/lockouts", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/lockouts", body: `{"data":{"type":"lockouts","attributes":{"timestamp":"2026-11-22T11:00:00Z"},"relationships":{"from_location":{"data":{"type":"locations","id":"{GUILCC}"}}}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/lodgings", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/lodgings", body: `{"data":{"type":"lodgings","attributes":{"timestamp":"2026-11-22T11:00:00Z"},"relationships":{"to_location":{"data":{"type":"locations","id":"{SRY014}"}}}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/cancel", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/cancel", body: `{"data":{"type":"cancels","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/uncancel", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/uncancel", body: `{"data":{"type":"uncancels","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/complete", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/complete", body: `{"data":{"type":"completes","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/uncomplete", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/uncomplete", body: `{"data":{"type":"uncompletes","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/reject", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/reject", body: `{"data":{"type":"rejects","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/start", method: "POST", path: "/api/moves/{bmiCompleted}/journeys/{roadJourneyHidden}/start", body: `{"data":{"type":"starts","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(nf, none), oca: unau},
+		{route: "GET /api/moves/:id/lodgings", method: "GET", path: "/api/moves/{gfdBooked}/lodgings", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/lodgings", method: "GET", path: "/api/moves/{bmiCompleted}/lodgings", want: allAPI401(nf, ok), oca: unau},
+		{route: "GET /api/moves/:id/lodgings/:lodging_id", method: "GET", path: "/api/moves/{gfdBooked}/lodgings/{lodging}", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/lodgings/:lodging_id", method: "GET", path: "/api/moves/{gfdBooked}/lodgings/{missing}", want: allAPI401(nf, nf), oca: unau},
+		{route: "POST /api/moves/:id/lodgings", method: "POST", path: "/api/moves/{gfdBooked}/lodgings", body: `{"data":{"type":"lodgings","attributes":{"start_date":"{lodgeStart}","end_date":"{lodgeEnd}"},"relationships":{"location":{"data":{"type":"locations","id":"{SRY014}"}}}}}`,
+			want: allAPI401(made, made), oca: unau},
+		{route: "POST /api/moves/:id/lodgings", method: "POST", path: "/api/moves/{bmiCompleted}/lodgings", body: `{"data":{"type":"lodgings","attributes":{"start_date":"{lodgeStart}","end_date":"{lodgeEnd}"},"relationships":{"location":{"data":{"type":"locations","id":"{SRY014}"}}}}}`,
+			want: allAPI401(nf, conf), oca: unau, note: "a completed move gets no new lodges"},
+		{route: "PATCH /api/moves/:id/lodgings/:lodging_id", method: "PATCH", path: "/api/moves/{gfdBooked}/lodgings/{lodging}", body: `{"data":{"type":"lodgings","attributes":{"end_date":"{lodgeStart}"}}}`,
+			want: allAPI401(ok, ok), oca: unau, note: "a longer stay moves the later lodge"},
+		{route: "POST /api/moves/:id/lodgings/:lodging_id/cancel", method: "POST", path: "/api/moves/{gfdBooked}/lodgings/{lodging}/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(ok, ok), oca: unau},
+		{route: "POST /api/moves/:id/lodgings/:lodging_id/cancel", method: "POST", path: "/api/moves/{gfdBooked}/lodgings/{lodging}/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(conf, conf), oca: unau, note: "already cancelled"},
+		{route: "POST /api/moves/:id/lodgings/cancel", method: "POST", path: "/api/moves/{gfdBooked}/lodgings/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(ok, ok), oca: unau},
+		{route: "POST /api/moves/:id/lodgings/cancel", method: "POST", path: "/api/moves/{bmiCompleted}/lodgings/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(nf, conf), oca: unau},
 
 		// --- Anything else ---
 		{route: "echo_route_not_found /*", method: "GET", path: "/no/such/page", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf), oca: nf},
@@ -492,7 +544,7 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 		t.Fatal(err)
 	}
 	f.moves["leiLodged"], f.repl["{leiLodged}"] = lei, lei.ID
-	for _, code := range []string{"SRY016", "GUILCC", "GUILMC", "LEI", "LEEDCC", "BAI", "BXI", "APEAL1"} {
+	for _, code := range []string{"SRY016", "SRY014", "GUILCC", "GUILMC", "LEI", "LEEDCC", "BAI", "BXI", "APEAL1"} {
 		f.repl["{"+code+"}"] = demoLocation(t, h, code).ID
 	}
 	evs, err := h.st.Events(ctx, f.moves["gfdBooked"].ID)
@@ -505,6 +557,25 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 		t.Fatal("no events for bmiCompleted", err)
 	}
 	f.repl["{eventHidden}"] = evs[0].ID
+	// On the road: a journey of gfdBooked (Serco's) and of bmiCompleted
+	// (GEOAmey's, hidden from Serco), and a lodging of gfdBooked.
+	day, _ := time.Parse(time.DateOnly, h.srv.Handlers.Today())
+	yes := true
+	for name, mv := range map[string]moves.Move{"{roadJourney}": f.moves["gfdBooked"], "{roadJourneyHidden}": f.moves["bmiCompleted"]} {
+		j, err := h.st.CreateJourney(ctx, moves.NewJourney{MoveID: mv.ID, SupplierID: mv.SupplierID, FromID: mv.FromID, ToID: mv.ToID,
+			Timestamp: day.Add(8 * time.Hour), Billable: &yes}, store.RoadOptions{By: "table"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.repl[name] = j.ID
+	}
+	l, err := h.st.CreateLodging(ctx, f.moves["gfdBooked"].ID, moves.NewLodging{LocationID: demoLocation(t, h, "SRY014").ID,
+		StartDate: day.AddDate(0, 0, 1).Format(time.DateOnly), EndDate: day.AddDate(0, 0, 2).Format(time.DateOnly)}, store.RoadOptions{By: "table"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.repl["{lodging}"] = l.ID
+	f.repl["{lodgeStart}"], f.repl["{lodgeEnd}"] = day.AddDate(0, 0, 3).Format(time.DateOnly), day.AddDate(0, 0, 4).Format(time.DateOnly)
 	p, err := h.st.Person(ctx, f.moves["gfdBooked"].PersonID)
 	if err != nil || p.PNC == "" {
 		t.Fatalf("person of gfdBooked: %v (PNC %q)", err, p.PNC)

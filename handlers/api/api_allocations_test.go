@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
-	"net/url"
-	"path/filepath"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,20 +13,7 @@ import (
 // upstreamAllocation is the contract's Allocation schema (testdata/contract
 // v1/allocation.yaml, copied unchanged), loaded with its references.
 func upstreamAllocation(t *testing.T) *openapi3.Schema {
-	t.Helper()
-	wrapper := []byte(`{"openapi":"3.0.3","info":{"title":"allocations","version":"1"},"paths":{},
-		"components":{"schemas":{"Allocation":{"$ref":"v1/allocation.yaml#/Allocation"}}}}`)
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	abs, err := filepath.Abs(filepath.Join("testdata", "contract", "allocations.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := loader.LoadFromDataWithPath(wrapper, &url.URL{Path: abs})
-	if err != nil {
-		t.Fatalf("loading the contract: %v", err)
-	}
-	return doc.Components.Schemas["Allocation"].Value
+	return upstreamSchema(t, "v1/allocation.yaml", "Allocation")
 }
 
 // The allocation API: an internal client creates, reads, changes the date

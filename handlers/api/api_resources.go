@@ -48,8 +48,15 @@ func (h *Handlers) eventResource(c echo.Context, e moves.Event) apiResource {
 	if details == nil {
 		details = map[string]any{}
 	}
+	eventable := apiToOne("moves", e.MoveID)
+	switch {
+	case e.JourneyID != "":
+		eventable = apiToOne("journeys", e.JourneyID)
+	case e.LodgingID != "":
+		eventable = apiToOne("lodgings", e.LodgingID)
+	}
 	rels := map[string]any{
-		"eventable": apiToOne("moves", e.MoveID),
+		"eventable": eventable,
 		"supplier":  apiToOne("suppliers", e.SupplierID),
 	}
 	for name, id := range e.Rels {
@@ -220,7 +227,7 @@ func apiProfileResource(pr moves.Profile) apiResource {
 }
 
 // Includes a move may be asked for, with include=a,b.
-var apiMoveIncludes = []string{"events", "from_location", "to_location", "profile", "profile.person", "person", "supplier"}
+var apiMoveIncludes = []string{"events", "from_location", "to_location", "profile", "profile.person", "person", "supplier", "journeys", "lodgings"}
 
 // includeMoves adds what include asks for to the included list, and links
 // each move to its events when they are included.
@@ -290,6 +297,9 @@ func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResour
 			}
 			in.add(h.personResource(c, p))
 		}
+	}
+	if err := h.includeRoad(c, ms, res, inc, in); err != nil {
+		return err
 	}
 	if inc["events"] {
 		for i, m := range ms {
