@@ -131,7 +131,9 @@ func TestRoadDayListByVehicle(t *testing.T) {
 		env.event(t, m, moves.EventMoveAccept, nil)
 		// Serco's system adds a journey and starts it with a registration.
 		ts := time.Now().UTC().Format(time.RFC3339)
-		rel := func(id string) map[string]any { return map[string]any{"data": map[string]any{"type": "locations", "id": id}} }
+		rel := func(id string) map[string]any {
+			return map[string]any{"data": map[string]any{"type": "locations", "id": id}}
+		}
 		j := rdAPI(t, env, http.MethodPost, "/api/moves/"+m.ID+"/journeys", map[string]any{"data": map[string]any{"type": "journeys",
 			"attributes":    map[string]any{"timestamp": ts, "billable": true, "vehicle": map[string]any{"registration": "RD26 VAN"}},
 			"relationships": map[string]any{"from_location": rel(m.FromID), "to_location": rel(m.ToID)}}})
