@@ -296,24 +296,31 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 			return err
 		}
 		d.ByVehicle = c.QueryParam("group") == "vehicle"
-		if serve.IsHTMX(c) && len(errs) == 0 {
-			if v := c.QueryParam("v"); v != "" && v == d.version() && date == h.Today() {
-				// The live refresh of an unchanged list: nothing to swap.
-				return c.NoContent(http.StatusNoContent)
-			}
-			return serve.Render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
-		}
-		res := h.dayResults(d)
-		m := h.dayPage(c, d, res)
-		m.Jump.Value = jump
-		m.Errors = errs
-		code := http.StatusOK
-		if len(errs) > 0 {
-			m.Page.HasErrors = true
-			code = http.StatusUnprocessableEntity
-		}
-		return serve.Render(c, code, views.MovesDayPage(m))
+		return h.renderList(c, d, jump, errs, h.dayPage)
 	}
+}
+
+// renderList answers with a day's or a week's list: to htmx, the results
+// region (or 204 when the live refresh of a list including today finds
+// it unchanged); otherwise the page page builds, with the jump's error.
+func (h *Handlers) renderList(c echo.Context, d listDayData, jump string, errs views.Errors,
+	page func(echo.Context, listDayData, views.MovesResults) views.MovesDay) error {
+	if serve.IsHTMX(c) && len(errs) == 0 {
+		if v := c.QueryParam("v"); v != "" && v == d.version() && d.Date <= h.Today() && h.Today() <= d.Last {
+			// The live refresh of an unchanged list: nothing to swap.
+			return c.NoContent(http.StatusNoContent)
+		}
+		return serve.Render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
+	}
+	m := page(c, d, h.dayResults(d))
+	m.Jump.Value = jump
+	m.Errors = errs
+	code := http.StatusOK
+	if len(errs) > 0 {
+		m.Page.HasErrors = true
+		code = http.StatusUnprocessableEntity
+	}
+	return serve.Render(c, code, views.MovesDayPage(m))
 }
 
 // listJump answers "Jump to date": with a date, a 303 to the list at

@@ -205,21 +205,7 @@ func (h *Handlers) MovesWeek(dir ListDir) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if serve.IsHTMX(c) && len(errs) == 0 {
-			if v := c.QueryParam("v"); v != "" && v == d.version() {
-				return c.NoContent(http.StatusNoContent)
-			}
-			return serve.Render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
-		}
-		m := h.weekPage(c, d, h.dayResults(d))
-		m.Jump.Value = jump
-		m.Errors = errs
-		code := http.StatusOK
-		if len(errs) > 0 {
-			m.Page.HasErrors = true
-			code = http.StatusUnprocessableEntity
-		}
-		return serve.Render(c, code, views.MovesDayPage(m))
+		return h.renderList(c, d, jump, errs, h.weekPage)
 	}
 }
 
