@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -179,7 +180,7 @@ func listWeekParam(c echo.Context, dir ListDir, csv bool) (string, error) {
 	if m := weekStart(date); m != date {
 		to := listHref(dir, m, true, c.QueryParam("status"), false)
 		if csv {
-			to = "/moves/" + string(dir) + "/week/" + m + "/download.csv?status=" + c.QueryParam("status")
+			to = "/moves/" + string(dir) + "/week/" + m + "/download.csv?status=" + url.QueryEscape(c.QueryParam("status"))
 		}
 		return "", c.Redirect(http.StatusFound, to)
 	}
