@@ -63,23 +63,7 @@ func (s *Store) ListMarks(ctx context.Context, moveIDs []string) (map[string]Mov
 	if len(moveIDs) == 0 {
 		return out, nil
 	}
-	types := append(moves.ImportantEventTypes(), notifyTypes...)
-	ph := placeholders(len(moveIDs))
-	q := `SELECT move_id, 'j', '', status, vehicle_registration, client_timestamp, created_at FROM journeys
-		WHERE move_id IN (` + ph + `) AND status NOT IN ('cancelled','rejected')
-		UNION ALL
-		SELECT move_id, 'e', id, event_type, details, occurred_at, seq FROM events
-		WHERE move_id IN (` + ph + `) AND applied = 1 AND event_type IN (` + placeholders(len(types)) + `)
-		ORDER BY 1, 2, 6, 7`
-	args := make([]any, 0, 2*len(moveIDs)+len(types))
-	for range 2 {
-		for _, id := range moveIDs {
-			args = append(args, id)
-		}
-	}
-	for _, t := range types {
-		args = append(args, string(t))
-	}
+	q, args := listMarksQuery(moveIDs)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list marks: %w", err)
@@ -125,6 +109,28 @@ func (s *Store) ListMarks(ctx context.Context, moveIDs []string) (map[string]Mov
 		out[moveID] = mk
 	}
 	return out, rows.Err()
+}
+
+// listMarksQuery is ListMarks' one query and its arguments.
+func listMarksQuery(moveIDs []string) (string, []any) {
+	types := append(moves.ImportantEventTypes(), notifyTypes...)
+	ph := placeholders(len(moveIDs))
+	q := `SELECT move_id, 'j', '', status, vehicle_registration, client_timestamp, created_at FROM journeys
+		WHERE move_id IN (` + ph + `) AND status NOT IN ('cancelled','rejected')
+		UNION ALL
+		SELECT move_id, 'e', id, event_type, details, occurred_at, seq FROM events
+		WHERE move_id IN (` + ph + `) AND applied = 1 AND event_type IN (` + placeholders(len(types)) + `)
+		ORDER BY 1, 2, 6, 7`
+	args := make([]any, 0, 2*len(moveIDs)+len(types))
+	for range 2 {
+		for _, id := range moveIDs {
+			args = append(args, id)
+		}
+	}
+	for _, t := range types {
+		args = append(args, string(t))
+	}
+	return q, args
 }
 
 // CustodyLocations are the places a move's log says the person was
