@@ -67,7 +67,7 @@ func TestRoadPoliceRecordLockoutEvents(t *testing.T) {
 	runBoth(t, "lockout", func(t *testing.T, js bool) {
 		env := newMvEnv(t)
 		ctx := context.Background()
-		m, name := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID, Date: mvDay(0)}, "e2e")
+		m, name := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID, Date: londonDay(0)}, "e2e")
 		env.event(t, m, moves.EventMoveAccept, nil)
 		env.event(t, m, moves.EventMoveStart, nil)
 		// Locked out of the court, lodged overnight at Staines (one of the
@@ -114,7 +114,7 @@ func TestRoadPoliceRecordLockoutEvents(t *testing.T) {
 		must(t, expect.Locator(page.GetByTestId("timeline-item").Filter(playwright.LocatorFilterOptions{HasText: "Paracetamol"})).ToContainText("Medical"), "the medication, medical")
 
 		// The day list's card tags them, each linking to the timeline.
-		goTo(t, page, env.url("/moves/outgoing/"+mvDay(0)))
+		goTo(t, page, env.url("/moves/outgoing/"+londonDay(0)))
 		card := page.Locator("[data-testid=move-card]").Filter(playwright.LocatorFilterOptions{HasText: strings.ToUpper(strings.Fields(name)[len(strings.Fields(name))-1])})
 		must(t, expect.Locator(card.GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "Violence"})).ToBeVisible(), "the card's tag")
 		checkA11y(t, page)
@@ -127,7 +127,7 @@ func TestRoadPoliceRecordLockoutEvents(t *testing.T) {
 func TestRoadDayListByVehicle(t *testing.T) {
 	runBoth(t, "vehicle", func(t *testing.T, js bool) {
 		env := newMvEnv(t)
-		m, name := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID, Date: mvDay(0)}, "e2e")
+		m, name := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID, Date: londonDay(0)}, "e2e")
 		env.event(t, m, moves.EventMoveAccept, nil)
 		// Serco's system adds a journey and starts it with a registration.
 		ts := time.Now().UTC().Format(time.RFC3339)
@@ -144,10 +144,10 @@ func TestRoadDayListByVehicle(t *testing.T) {
 
 		page := newPage(t, js)
 		signIn(t, page, env.srv.BaseURL, "police")
-		goTo(t, page, env.url("/moves/outgoing/"+mvDay(0)))
+		goTo(t, page, env.url("/moves/outgoing/"+londonDay(0)))
 		checkA11y(t, page)
 		must(t, rdLink(page, "Group by vehicle").Click(), "group by vehicle")
-		lstExpectURL(t, page, `/moves/outgoing/`+mvDay(0)+`\?status=active&group=vehicle$`)
+		lstExpectURL(t, page, `/moves/outgoing/`+londonDay(0)+`\?status=active&group=vehicle$`)
 		groups := page.Locator("section.app-move-group")
 		must(t, expect.Locator(groups.First().GetByRole(*playwright.AriaRoleHeading, playwright.LocatorGetByRoleOptions{Level: playwright.Int(2)})).ToContainText("Awaiting vehicle"),
 			"moves awaiting a vehicle first")
@@ -167,13 +167,13 @@ func TestRoadWeekView(t *testing.T) {
 		env := newMvEnv(t)
 		page := newPage(t, js)
 		signIn(t, page, env.srv.BaseURL, "police")
-		goTo(t, page, env.url("/moves/outgoing/"+mvDay(0)))
+		goTo(t, page, env.url("/moves/outgoing/"+londonDay(0)))
 		must(t, rdLink(page, "Switch to week view").Click(), "week view")
 		lstExpectURL(t, page, `/moves/outgoing/week/\d{4}-\d{2}-\d{2}\?status=active$`)
 		h1 := page.GetByRole(*playwright.AriaRoleHeading, playwright.PageGetByRoleOptions{Level: playwright.Int(1)})
 		must(t, expect.Locator(h1).ToContainText("(this week)"), "this week")
 		// Today's moves are under today's heading.
-		must(t, expect.Locator(page.GetByRole(*playwright.AriaRoleRegion, playwright.PageGetByRoleOptions{Name: mvLongDate(mvDay(0))})).ToBeVisible(), "today's day in the week")
+		must(t, expect.Locator(page.GetByRole(*playwright.AriaRoleRegion, playwright.PageGetByRoleOptions{Name: mvLongDate(londonDay(0))})).ToBeVisible(), "today's day in the week")
 		checkA11y(t, page)
 		weeks := page.GetByRole(*playwright.AriaRoleNavigation, playwright.PageGetByRoleOptions{Name: "Weeks"})
 		must(t, lstLink(weeks, "Next week").Click(), "next week")
@@ -182,7 +182,7 @@ func TestRoadWeekView(t *testing.T) {
 		must(t, lstLink(weeks, "This week").Click(), "back")
 		must(t, expect.Locator(h1).ToContainText("(this week)"), "this week again")
 		must(t, rdLink(page, "Switch to day view").Click(), "day view")
-		lstExpectURL(t, page, `/moves/outgoing/`+mvDay(0)+`\?status=active$`)
+		lstExpectURL(t, page, `/moves/outgoing/`+londonDay(0)+`\?status=active$`)
 		checkA11y(t, page)
 	})
 }
