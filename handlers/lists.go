@@ -479,6 +479,9 @@ func moveCard(r store.ListRow, onDate string) views.MoveCard {
 	if r.TimeDue != nil {
 		c.TimeDue = r.TimeDue.In(serve.London).Format("15:04")
 	}
+	if r.Lodge {
+		c.Warnings = append(c.Warnings, views.CardTag{Text: "Overnight lodge", Class: "govuk-tag--purple"})
+	}
 	for _, f := range r.Flags {
 		c.Warnings = append(c.Warnings, views.CardTag{Text: f.Label(), Class: views.FlagTagClass(f.Category)})
 	}

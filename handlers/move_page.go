@@ -20,6 +20,8 @@ type moveData struct {
 	person    moves.Person
 	profile   moves.Profile
 	events    []moves.Event
+	journeys  []moves.Journey
+	lodgings  []moves.Lodging
 	locs      map[string]moves.Location
 	suppliers map[string]string
 	users     map[string]string
@@ -50,7 +52,19 @@ func (h *Handlers) loadMove(ctx context.Context, m moves.Move) (moveData, error)
 	if d.events, err = h.Store.Events(ctx, m.ID); err != nil {
 		return d, err
 	}
+	if d.journeys, err = h.Store.MoveJourneys(ctx, m.ID); err != nil {
+		return d, err
+	}
+	if d.lodgings, err = h.Store.MoveLodgings(ctx, m.ID); err != nil {
+		return d, err
+	}
 	locIDs := []string{m.FromID, m.ToID}
+	for _, j := range d.journeys {
+		locIDs = append(locIDs, j.FromID, j.ToID)
+	}
+	for _, l := range d.lodgings {
+		locIDs = append(locIDs, l.LocationID)
+	}
 	users := []string{m.CreatedBy}
 	var moveIDs []string
 	for _, e := range d.events {
@@ -128,6 +142,12 @@ func (d moveData) names() views.TimelineNames {
 	}
 	for id, l := range d.locs {
 		n.Locations[id] = l.Title
+	}
+	if len(d.journeys) > 0 {
+		n.Journeys = make(map[string]views.TimelineJourney, len(d.journeys))
+		for _, j := range d.journeys {
+			n.Journeys[j.ID] = views.TimelineJourney{Number: j.Number, FromID: j.FromID, ToID: j.ToID}
+		}
 	}
 	return n
 }
@@ -226,6 +246,7 @@ func (h *Handlers) moveLive(c echo.Context, d moveData) views.MoveLive {
 		Banners:  h.custodyBanner(c, d, moveBanners(d)),
 		Actions:  h.moveActions(c, m),
 		Details:  h.moveDetailRows(d),
+		Lodges:   h.moveLodges(c, d),
 		Timeline: views.Timeline(d.events, d.names()),
 	}
 }
@@ -247,6 +268,7 @@ var moveActionLinks = []struct {
 	{moves.ActionChange, "information/risk", "Change risk information", "govuk-button--secondary"},
 	{moves.ActionChange, "information/health", "Change health information", "govuk-button--secondary"},
 	{moves.ActionChange, "information/court", "Change court information", "govuk-button--secondary"},
+	{moves.ActionLodge, "lodge", "Add an overnight lodge", "govuk-button--secondary"},
 }
 
 // moveActions are the actions the user may take on the move now.
@@ -299,6 +321,9 @@ func moveBanners(d moveData) []views.MoveBanner {
 			}
 			out = append(out, b)
 		}
+	}
+	if b, ok := lodgeBanner(d); ok {
+		out = append(out, b)
 	}
 	if d.profile.Has(moves.FlagSection46) {
 		out = append(out, views.MoveBanner{Warning: true, Title: "PACE section 46",

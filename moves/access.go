@@ -16,10 +16,13 @@ const (
 	// its time due and additional information, or the person's risk,
 	// health and court information (MoveUpdate, ProfileUpdate).
 	ActionChange Action = "change"
+	// ActionLodge adds, changes and cancels a move's overnight lodges
+	// (issue 11): PMU's, on a move with a date that is not over.
+	ActionLodge Action = "lodge"
 )
 
 // Actions lists every action.
-var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange}
+var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange, ActionLodge}
 
 func statusIn(s Status, list ...Status) bool {
 	for _, v := range list {
@@ -65,6 +68,8 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 			return statusIn(s, StatusRequested, StatusBooked)
 		case ActionChange:
 			return ChangeableStatus(s)
+		case ActionLodge:
+			return statusIn(s, StatusRequested, StatusBooked, StatusInTransit)
 		}
 	case RolePolice:
 		if from.Type != LocPolice {

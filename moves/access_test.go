@@ -17,6 +17,8 @@ var permitted = map[Role]map[Action][]Status{
 		ActionChangeDate: {rq, bk},
 		ActionRequest:    {pr, rq, bk, it, co, ca},
 		ActionChange:     {pr, rq, bk},
+		// DOMAIN.md: PMU adds, changes and cancels overnight lodges.
+		ActionLodge: {rq, bk, it},
 	},
 	RolePolice: {
 		ActionCancel:     {pr, rq, bk},

@@ -14,6 +14,8 @@ import (
 type ListRow struct {
 	MoveRow
 	Flags []moves.Flag
+	// Lodge: the move includes an overnight lodge that is not cancelled.
+	Lodge bool
 }
 
 // Group orders for DayMoves.
@@ -25,19 +27,22 @@ const (
 )
 
 const listSelect = "SELECT " + moveCols + ", COALESCE(p.id,''), COALESCE(p.first_names,''), COALESCE(p.last_name,''), COALESCE(p.date_of_birth,''), COALESCE(p.gender,''), COALESCE(p.pnc,''), COALESCE(p.prison_number,''), " +
-	`lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]')
+	`lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]'),
+	CASE WHEN EXISTS (SELECT 1 FROM lodgings lg WHERE lg.move_id = m.id AND lg.status <> 'cancelled') THEN 1 ELSE 0 END
 	FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
 	LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
 
 func scanListRow(sc interface{ Scan(...any) error }) (ListRow, error) {
 	var r ListRow
 	var flags string
+	var lodge int
 	p := &r.Person
-	m, err := scanMove(sc, &p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.PNC, &p.PrisonNumber, &r.From, &r.To, &flags)
+	m, err := scanMove(sc, &p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.PNC, &p.PrisonNumber, &r.From, &r.To, &flags, &lodge)
 	if err != nil {
 		return r, fmt.Errorf("store: list row: %w", err)
 	}
 	r.Move = m
+	r.Lodge = lodge == 1
 	if flags != "" && flags != "[]" {
 		if err := json.Unmarshal([]byte(flags), &r.Flags); err != nil {
 			return r, fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)

@@ -344,16 +344,7 @@ func collect[T any](ctx context.Context, q querier, scan func(interface{ Scan(..
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scan)
 }
 
 // MoveLodgings returns a move's lodgings by start date, cancelled ones

@@ -54,11 +54,13 @@ type MoveLive struct {
 	MoveID string
 	// PollURL is where htmx asks for changes; it carries what the page
 	// has already seen, so an unchanged move costs a 204.
-	PollURL  string
-	Status   moves.Status
-	Banners  []MoveBanner
-	Actions  []MoveAction
-	Details  []MovePageRow
+	PollURL string
+	Status  moves.Status
+	Banners []MoveBanner
+	Actions []MoveAction
+	Details []MovePageRow
+	// Lodges are the move's overnight lodges that are not cancelled.
+	Lodges   []MoveLodge
 	Timeline []TimelineEntry
 }
 

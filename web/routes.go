@@ -109,6 +109,14 @@ func (s *Server) routes() {
 	// happened there (lockout and overnight lodge events).
 	signedIn.GET("/move/:id/custody-events", h.CustodyEventsForm)
 	signedIn.POST("/move/:id/custody-events", h.CustodyEvents)
+	// PMU's overnight lodges (issue 11): add one, change its place or
+	// length, cancel it.
+	signedIn.GET("/move/:id/lodge", h.MoveLodgeNewForm)
+	signedIn.POST("/move/:id/lodge", h.MoveLodgeCreate)
+	signedIn.GET("/move/:id/lodge/:lodging_id", h.MoveLodgeChangeForm)
+	signedIn.POST("/move/:id/lodge/:lodging_id", h.MoveLodgeChange)
+	signedIn.GET("/move/:id/lodge/:lodging_id/cancel", h.MoveLodgeCancelForm)
+	signedIn.POST("/move/:id/lodge/:lodging_id/cancel", h.MoveLodgeCancel)
 	// (move section end)
 
 	// --- People: finding them, their page, changing their details ---
