@@ -243,7 +243,7 @@ func (h *Handlers) moveLive(c echo.Context, d moveData) views.MoveLive {
 		MoveID:   m.ID,
 		PollURL:  "/move/" + m.ID + "/timeline?seen=" + url.QueryEscape(d.pollToken()),
 		Status:   m.Status,
-		Banners:  moveBanners(d),
+		Banners:  h.custodyBanner(c, d, moveBanners(d)),
 		Actions:  h.moveActions(c, m),
 		Details:  h.moveDetailRows(d),
 		Lodges:   h.moveLodges(c, d),

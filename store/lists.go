@@ -116,6 +116,30 @@ func (s *Store) DayMoves(ctx context.Context, f MoveFilter, groupBy string, limi
 	return out, nil
 }
 
+// listRows runs a list's one query over several days (the week view):
+// the moves matching where, with both ends' titles joined, ordered by
+// order then by the person's names.
+func (s *Store) listRows(ctx context.Context, where string, args []any, order string, limit int) ([]ListRow, error) {
+	q := listSelect + where + " ORDER BY " + order + ", p.last_name COLLATE NOCASE, p.first_names COLLATE NOCASE, m.reference"
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list moves: %w", err)
+	}
+	defer rows.Close()
+	var out []ListRow
+	for rows.Next() {
+		r, err := scanListRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // sortDay orders a day's rows as DayMoves says. Case is folded as
 // COLLATE NOCASE folds it (ASCII letters only), so the order is the one
 // the lists had when the engine sorted them.

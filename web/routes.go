@@ -62,6 +62,12 @@ func (s *Server) routes() {
 	signedIn.GET("/moves/incoming/:date", h.MovesDay(handlers.ListIncoming), viewers, h.CachedDay)
 	signedIn.GET("/moves/outgoing/:date/download.csv", h.MovesDayCSV(handlers.ListOutgoing), viewers)
 	signedIn.GET("/moves/incoming/:date/download.csv", h.MovesDayCSV(handlers.ListIncoming), viewers)
+	// Week views (Monday to Sunday; the date is the week's Monday, any
+	// other day is sent to its week's).
+	signedIn.GET("/moves/outgoing/week/:date", h.MovesWeek(handlers.ListOutgoing), viewers, h.CachedDay)
+	signedIn.GET("/moves/incoming/week/:date", h.MovesWeek(handlers.ListIncoming), viewers, h.CachedDay)
+	signedIn.GET("/moves/outgoing/week/:date/download.csv", h.MovesWeekCSV(handlers.ListOutgoing), viewers)
+	signedIn.GET("/moves/incoming/week/:date/download.csv", h.MovesWeekCSV(handlers.ListIncoming), viewers)
 	signedIn.GET("/moves/review", h.ReviewRequests, pmu)
 	signedIn.GET("/moves/review/download.csv", h.ReviewRequestsCSV, pmu)
 	// (lists section end)
@@ -99,6 +105,10 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/details", h.MoveChangeDetails)
 	signedIn.GET("/move/:id/information/:category", h.MoveFlagsForm)
 	signedIn.POST("/move/:id/information/:category", h.MoveChangeFlags)
+	// Police at the custody suite a person was lodged in record what
+	// happened there (lockout and overnight lodge events).
+	signedIn.GET("/move/:id/custody-events", h.CustodyEventsForm)
+	signedIn.POST("/move/:id/custody-events", h.CustodyEvents)
 	// PMU's overnight lodges (issue 11): add one, change its place or
 	// length, cancel it.
 	signedIn.GET("/move/:id/lodge", h.MoveLodgeNewForm)
@@ -148,6 +158,11 @@ func (s *Server) routes() {
 	signedIn.GET("/allocation/:id/empty/:move", h.AllocationEmptyForm, oca)
 	signedIn.POST("/allocation/:id/empty/:move", h.EmptyAllocationPlace, oca)
 	// (allocations section end)
+
+	// --- Billing: one supplier's journeys in a month, as CSV ---
+	billing := handlers.RequireRole(moves.RolePMU, moves.RoleAdmin)
+	signedIn.GET("/billing", h.Billing, billing)
+	signedIn.GET("/billing/journeys.csv", h.BillingCSV, billing)
 
 	// --- Administration ---
 	// API clients: create (the secret is shown once), rotate, retire the

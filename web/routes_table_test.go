@@ -157,6 +157,13 @@ func routeTable() []routeCase {
 		{route: "GET /moves/incoming/:date", method: "GET", path: "/moves/incoming/{today}", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /moves/outgoing/:date/download.csv", method: "GET", path: "/moves/outgoing/{today}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /moves/incoming/:date/download.csv", method: "GET", path: "/moves/incoming/{today}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/outgoing/:date", method: "GET", path: "/moves/outgoing/{today}?group=vehicle", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok, note: "grouped by vehicle"},
+		{route: "GET /moves/outgoing/week/:date", method: "GET", path: "/moves/outgoing/week/{monday}", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/outgoing/week/:date", method: "GET", path: "/moves/outgoing/week/{tuesday}", want: w(see, found, found, found, found, found, forb, see, see), oca: found, note: "to its Monday"},
+		{route: "GET /moves/outgoing/week/:date", method: "GET", path: "/moves/outgoing/week/not-a-date", want: w(see, nf, nf, nf, nf, nf, forb, see, see), oca: nf},
+		{route: "GET /moves/incoming/week/:date", method: "GET", path: "/moves/incoming/week/{monday}", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/outgoing/week/:date/download.csv", method: "GET", path: "/moves/outgoing/week/{monday}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/incoming/week/:date/download.csv", method: "GET", path: "/moves/incoming/week/{monday}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /moves/review", method: "GET", path: "/moves/review", want: w(see, ok, forb, forb, forb, forb, forb, see, see), oca: forb},
 		{route: "GET /moves/review/download.csv", method: "GET", path: "/moves/review/download.csv", want: w(see, ok, forb, forb, forb, forb, forb, see, see), oca: forb},
 
@@ -176,6 +183,12 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id", method: "GET", path: "/move/{bxiProposed}", want: w(see, ok, nf, ok, nf, ok, nf, see, see), oca: nf},
 		{route: "GET /move/:id", method: "GET", path: "/move/{bmiCompleted}", want: w(see, ok, nf, nf, nf, nf, nf, see, see), oca: nf},
 		{route: "GET /move/:id", method: "GET", path: "/move/{missing}", want: w(see, nf, nf, nf, nf, nf, nf, see, see), oca: nf},
+		// The police at Guildford see a move from Leeds lodged in their
+		// custody suite (and record what happened there); nobody else
+		// gains sight of it.
+		{route: "GET /move/:id", method: "GET", path: "/move/{leiLodged}", want: w(see, ok, ok, nf, nf, nf, nf, see, see), oca: nf, note: "lodged at Guildford PS"},
+		{route: "GET /move/:id/custody-events", method: "GET", path: "/move/{leiLodged}/custody-events", want: w(see, forb, ok, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "GET /move/:id/custody-events", method: "GET", path: "/move/{gfdBooked}/custody-events", want: w(see, forb, forb, nf, forb, forb, nf, see, see), oca: nf, note: "no lodge"},
 		{route: "GET /move/:id/timeline", method: "GET", path: "/move/{gfdBooked}/timeline", want: w(see, ok, ok, nf, ok, ok, nf, see, see), oca: nf},
 		{route: "GET /move/:id/timeline", method: "GET", path: "/move/{bmiCompleted}/timeline", want: w(see, ok, nf, nf, nf, nf, nf, see, see), oca: nf},
 
@@ -214,6 +227,12 @@ func routeTable() []routeCase {
 			want: w(see, see, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/reject", method: "POST", path: "/move/{bmiCompleted}/reject", form: form("version", "{version:bmiCompleted}", "rejection_reason", moves.RejectionReasons[0], "rebook", "false"),
 			want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "POST /move/:id/custody-events", method: "POST", path: "/move/{leiLodged}/custody-events", form: form("events", "other", "other_details", "Asked for a solicitor"),
+			want: w(see, forb, see, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "POST /move/:id/custody-events", method: "POST", path: "/move/{leiLodged}/custody-events", form: form("events", "violent"),
+			want: w(see, forb, unpr, nf, nf, nf, nf, see, see), oca: nf, note: "no details"},
+		{route: "POST /move/:id/custody-events", method: "POST", path: "/move/{gfdBooked}/custody-events", form: form("events", "other", "other_details", "x"),
+			want: w(see, forb, forb, nf, forb, forb, nf, see, see), oca: nf, note: "no lodge"},
 		{route: "POST /move/:id/cancel", method: "POST", path: "/move/{gfdRequested}/cancel", form: form("version", "{version:gfdRequested}", "cancellation_reason", "{cancelReason}"),
 			want: w(see, see, see, nf, forb, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/cancel", method: "POST", path: "/move/{gfdInTransit}/cancel", form: form("version", "{version:gfdInTransit}", "cancellation_reason", "{cancelReason}"),
@@ -251,6 +270,10 @@ func routeTable() []routeCase {
 		// pmu, oca and supplier see allocations (oca those from their
 		// prison, the supplier those it carries: Serco serves Belmarsh);
 		// pmu creates, changes and cancels; oca adds and removes people.
+		{route: "GET /billing", method: "GET", path: "/billing", want: w(see, ok, forb, forb, forb, forb, ok, see, see), oca: forb},
+		{route: "GET /billing", method: "GET", path: "/billing?supplier=serco&month={month}", want: w(see, ok, forb, forb, forb, forb, ok, see, see), oca: forb},
+		{route: "GET /billing", method: "GET", path: "/billing?supplier=nobody&month=", want: w(see, unpr, forb, forb, forb, forb, unpr, see, see), oca: forb},
+		{route: "GET /billing/journeys.csv", method: "GET", path: "/billing/journeys.csv?supplier=serco&month={month}", want: w(see, ok, forb, forb, forb, forb, ok, see, see), oca: forb},
 		{route: "GET /allocations", method: "GET", path: "/allocations", want: w(see, see, forb, forb, forb, see, forb, see, see), oca: see},
 		{route: "GET /allocations/:date", method: "GET", path: "/allocations/{today}", want: w(see, ok, forb, forb, forb, ok, forb, see, see), oca: ok},
 		{route: "GET /allocations/:date", method: "GET", path: "/allocations/not-a-date", want: w(see, nf, forb, forb, forb, nf, forb, see, see), oca: nf},
@@ -525,6 +548,16 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 		f.moves[name] = m
 		f.repl["{"+name+"}"] = m.ID
 	}
+	// A move from Leeds (GEOAmey's) whose person was lodged at Guildford
+	// police station.
+	lei := demoMove(t, h, "LEI", "LEEDCC", moves.StatusInTransit, 0)
+	lodgeAt := h.srv.Handlers.Now().UTC()
+	if _, _, err := h.st.AppendEvent(ctx, moves.Event{MoveID: lei.ID, Type: moves.EventMoveLodgingStart, OccurredAt: lodgeAt, RecordedAt: lodgeAt,
+		CreatedBy: "table", Details: map[string]any{"reason": "lockout"}, Rels: map[string]string{"location": demoLocation(t, h, "SRY016").ID}},
+		store.AppendOptions{By: "table"}); err != nil {
+		t.Fatal(err)
+	}
+	f.moves["leiLodged"], f.repl["{leiLodged}"] = lei, lei.ID
 	for _, code := range []string{"SRY016", "SRY014", "GUILCC", "GUILMC", "LEI", "LEEDCC", "BAI", "BXI", "APEAL1"} {
 		f.repl["{"+code+"}"] = demoLocation(t, h, code).ID
 	}
@@ -570,6 +603,9 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 	f.repl["{personDobYear}"], f.repl["{personDobMonth}"], f.repl["{personDobDay}"] = dob[0], dob[1], dob[2]
 	f.repl["{missing}"] = "3f1e0c3a-8d6b-4c59-9a7e-2b9f1d0c4e11"
 	f.repl["{today}"] = h.srv.Handlers.Today()
+	tday, _ := time.Parse(time.DateOnly, f.repl["{today}"])
+	mon := tday.AddDate(0, 0, -((int(tday.Weekday()) + 6) % 7))
+	f.repl["{monday}"], f.repl["{tuesday}"], f.repl["{month}"] = mon.Format(time.DateOnly), mon.AddDate(0, 0, 1).Format(time.DateOnly), tday.Format("2006-01")
 	parts := strings.Split(f.moves["bxiProposed"].DateFrom, "-")
 	f.repl["{windowYear}"], f.repl["{windowMonth}"], f.repl["{windowDay}"] = parts[0], parts[1], parts[2]
 	f.repl["{cancelReason}"] = moves.CancellationReasonsFor(moves.CourtAppearance)[0]
@@ -868,7 +904,7 @@ func checkAnswer(method, path, col string, r response) string {
 			return fmt.Sprintf("API answer without data: %.200s", r.body)
 		}
 		return ""
-	case strings.HasSuffix(path, ".csv") && r.StatusCode == http.StatusOK:
+	case strings.HasSuffix(strings.SplitN(path, "?", 2)[0], ".csv") && r.StatusCode == http.StatusOK:
 		if !strings.HasPrefix(ct, "text/csv") || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
 			return "CSV download with Content-Type " + ct + " and Content-Disposition " + r.Header.Get("Content-Disposition")
 		}
