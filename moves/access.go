@@ -130,6 +130,12 @@ func MoveTypesFor(role Role, from LocationType) []MoveType {
 		if from.Detained() {
 			out = detainedMoveTypes
 		}
+		if from == LocPrison || from == LocYOI {
+			// Upstream offers approved premises and extradition moves
+			// from prisons only, not from secure children's homes or
+			// training centres.
+			out = append(append([]MoveType(nil), out...), ApprovedPremises, Extradition)
+		}
 	case RolePMU:
 		out = naturalMoveTypes(from)
 	}

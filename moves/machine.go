@@ -366,6 +366,8 @@ func toProblem(t MoveType, to LocationType) string {
 		return "A prison transfer must go to a prison, young offender institution, secure children's home or secure training centre"
 	case ApprovedPremises:
 		return "An approved premises move must go to approved premises"
+	case Extradition:
+		return "An extradition must go to a police custody suite"
 	}
 	return fmt.Sprintf("A %s move cannot go to that kind of location", lowerFirst(t.Label()))
 }
@@ -385,7 +387,11 @@ func destinationTypes(t MoveType) []LocationType {
 		return []LocationType{LocPrison, LocYOI, LocSCH, LocSTC}
 	case ApprovedPremises:
 		return []LocationType{LocApprovedPremises}
-	case PrisonRecall, VideoRemand, Extradition:
+	case Extradition:
+		// Upstream hands extradited people over at a police custody suite
+		// that deals with extraditions.
+		return []LocationType{LocPolice}
+	case PrisonRecall, VideoRemand:
 		// DOMAIN.md sets no rule on these destinations.
 		return LocationTypes
 	}
