@@ -378,10 +378,40 @@ func (h *Handlers) moveDetailRows(d moveData) []views.MovePageRow {
 	rows = append(rows,
 		views.MovePageRow{Key: "Time due", Value: orNotGiven(due)},
 		views.MovePageRow{Key: "Move type", Value: m.MoveType.Label(), ID: "move-type"},
+	)
+	rows = append(rows, moveTypeDetailRows(m)...)
+	rows = append(rows,
 		views.MovePageRow{Key: "Supplier", Value: orNotGiven(d.supplier())},
 		views.MovePageRow{Key: "Additional information", Value: orNotGiven(m.Notes)},
 		views.MovePageRow{Key: "Created by", Value: d.userName(m.CreatedBy) + ", " + views.TimelineTime(m.CreatedAt)},
 	)
+	return rows
+}
+
+// moveTypeDetailRows are the details only the move's type carries.
+func moveTypeDetailRows(m moves.Move) []views.MovePageRow {
+	var rows []views.MovePageRow
+	md := m.Details
+	if moves.RecallDateApplies(m.MoveType) {
+		rows = append(rows, views.MovePageRow{Key: "Date of arrest for recall", Value: orNotGiven(views.LongDate(md.RecallDate)), ID: "move-recall-date"})
+	}
+	if moves.TransferReasonApplies(m.MoveType) {
+		reason := ""
+		if md.TransferReason != "" {
+			reason = moves.TransferReasonLabel(md.TransferReason)
+		}
+		rows = append(rows, views.MovePageRow{Key: "Reason for the move", Value: orNotGiven(reason), ID: "move-reason"})
+	}
+	if moves.FlightApplies(m.MoveType) {
+		flight := ""
+		if f := md.Flight; f != nil {
+			flight = f.Number
+			if !f.Time.IsZero() {
+				flight += ", " + f.Time.In(serve.London).Format("Monday 2 January 2006 at 15:04")
+			}
+		}
+		rows = append(rows, views.MovePageRow{Key: "Extradition flight", Value: orNotGiven(flight), ID: "move-flight"})
+	}
 	return rows
 }
 
