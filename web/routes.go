@@ -229,6 +229,7 @@ func (s *Server) routes() {
 	v1.GET("/reference/suppliers/:key", a.GetSupplier)
 	v1.GET("/reference/regions", a.ListRegions)
 	v1.GET("/reference/allocation_complex_cases", a.ListComplexCases)
+	v1.GET("/reference/prison_transfer_reasons", a.ListPrisonTransferReasons)
 	// Allocations: every client reads (a supplier's only those it
 	// carries); only internal clients change them.
 	v1.GET("/allocations", a.ListAllocations)

@@ -392,6 +392,7 @@ func routeTable() []routeCase {
 		{route: "GET /api/reference/suppliers/:key", method: "GET", path: "/api/reference/suppliers/serco", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/regions", method: "GET", path: "/api/reference/regions", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/allocation_complex_cases", method: "GET", path: "/api/reference/allocation_complex_cases", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/reference/prison_transfer_reasons", method: "GET", path: "/api/reference/prison_transfer_reasons", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/allocations", method: "GET", path: "/api/allocations", want: allAPI401(ok, ok), oca: unau},
 		{route: "POST /api/allocations/filtered", method: "POST", path: "/api/allocations/filtered?filter[status]=unfilled", body: `{}`, want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/allocations/:id", method: "GET", path: "/api/allocations/{allocOpen}", want: allAPI401(ok, ok), oca: unau},
