@@ -19,7 +19,7 @@ const (
 )
 
 // Actions lists every action.
-var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange}
+var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange, ActionResubmit}
 
 func statusIn(s Status, list ...Status) bool {
 	for _, v := range list {
@@ -43,6 +43,9 @@ func statusIn(s Status, list ...Status) bool {
 func Allowed(role Role, a Action, m Move, from Location) bool {
 	if a == ActionRequest {
 		return len(MoveTypesFor(role, from.Type)) > 0
+	}
+	if a == ActionResubmit {
+		return resubmitAllowed(role, m, from)
 	}
 	s := m.Status
 	if m.AllocationID != "" {

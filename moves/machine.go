@@ -99,6 +99,11 @@ func Transition(s Status, t EventType) (Status, bool) {
 		if ChangeableStatus(s) {
 			return s, true
 		}
+	case EventMoveResubmit:
+		// Only a rejected request is sent again (Resubmittable says which).
+		if s == StatusCancelled {
+			return s, true
+		}
 	case EventMoveProposed, EventMoveRequested:
 		return s, false
 	default:
@@ -124,6 +129,7 @@ var verbs = map[EventType]string{
 	EventPersonUpdate:    "changed: the person has left custody",
 	EventMoveUpdate:      "changed: the person has left custody",
 	EventProfileUpdate:   "changed: the person has left custody",
+	EventMoveResubmit:    "sent again: only a rejected request can be",
 }
 
 func statusWords(s Status) string {

@@ -114,6 +114,9 @@ type NewMove struct {
 	SupplierID string
 	CreatedBy  string
 	ClientID   string
+	// CreationNotes, when set, are the notes of the event that opens the
+	// move's log.
+	CreationNotes string
 	// At is when the booking was made (the creation event's timestamps).
 	At time.Time
 }
@@ -259,7 +262,9 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		ID: newEventID(), MoveID: m.ID, Type: moves.CreationEvent(m.Status), OccurredAt: at.UTC(), RecordedAt: at.UTC(),
 		CreatedBy: nm.CreatedBy, SupplierID: nm.SupplierID, Applied: true, CreatedAt: now,
 	}
-	if originalID != "" {
+	if nm.CreationNotes != "" {
+		ev.Notes = nm.CreationNotes
+	} else if originalID != "" {
 		ev.Notes = "Rebooked automatically after the original move was rejected"
 	}
 	if _, err := insertEvent(ctx, tx, &ev, nm.ClientID); err != nil {

@@ -91,6 +91,8 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/cancel", h.MoveCancel)
 	signedIn.GET("/move/:id/redirect", h.MoveRedirectForm)
 	signedIn.POST("/move/:id/redirect", h.MoveRedirect)
+	signedIn.GET("/move/:id/resubmit", h.MoveResubmitForm)
+	signedIn.POST("/move/:id/resubmit", h.MoveResubmit)
 	signedIn.GET("/move/:id/date", h.MoveDateForm)
 	signedIn.POST("/move/:id/date", h.MoveChangeDate)
 	// Changing a request until the person leaves custody: time due and
