@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,12 +34,8 @@ Every command takes -db (or SECUREMOVE_DB), as the server does.
 
 // runClients manages API clients from the command line.
 func runClients(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, clientsUsage)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	if code, done := cliHelp(args, clientsUsage, stderr); done {
+		return code
 	}
 	cmd, args := args[0], args[1:]
 	fs, db := cliFlags("clients", cmd, getenv, stderr)
@@ -106,20 +103,16 @@ func clientsCommand(ctx context.Context, st *store.Store, cmd string, pos []stri
 		}
 		cl, secret, err := st.CreateClient(ctx, store.NewClient{Name: name, Supplier: supplier, CreatedBy: "command line"})
 		if err != nil {
-			if e, ok := moves.AsError(err); ok && e.Fields.Has("supplier") {
-				return unknownSupplier(ctx, st, supplier, err)
-			}
-			return err
+			return createError(ctx, st, supplier, err)
 		}
-		fmt.Fprintf(stdout, "client_id=%s\nclient_secret=%s\n", cl.ID, secret)
-		fmt.Fprintln(stderr, "Keep the secret safe and send it to the supplier securely: it is not shown again.")
+		return printSecret(stdout, stderr, "client_id", cl.ID, "client_secret", secret, secretNotShownAgain)
 	case "rotate":
 		secret, err := st.RotateClientSecret(ctx, pos[0])
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "client_id=%s\nclient_secret=%s\n", pos[0], secret)
-		fmt.Fprintln(stderr, "The client now has two live secrets. Once the supplier uses the new one, run: securemove clients retire-secret "+pos[0])
+		return printSecret(stdout, stderr, "client_id", pos[0], "client_secret", secret,
+			"The client now has two live secrets. Once the supplier uses the new one, run: securemove clients retire-secret "+pos[0])
 	case "retire-secret":
 		sec, err := st.RetireOlderSecret(ctx, pos[0])
 		if err != nil {
@@ -136,12 +129,7 @@ func clientsCommand(ctx context.Context, st *store.Store, cmd string, pos []stri
 		if err != nil {
 			return err
 		}
-		if len(cls) == 0 {
-			fmt.Fprintln(stdout, "no API clients yet; create one with: securemove clients create -supplier <key>")
-			return nil
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "CLIENT_ID\tNAME\tSUPPLIER\tSTATUS\tLIVE_SECRETS\tCREATED")
+		var rows [][]any
 		for _, cl := range cls {
 			sup, status := cl.SupplierKey, "active"
 			if sup == "" {
@@ -150,11 +138,52 @@ func clientsCommand(ctx context.Context, st *store.Store, cmd string, pos []stri
 			if cl.Disabled {
 				status = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", cl.ID, cl.Name, sup, status, len(cl.LiveSecrets()), cl.CreatedAt.Format(time.RFC3339))
+			rows = append(rows, []any{cl.ID, cl.Name, sup, status, len(cl.LiveSecrets()), cl.CreatedAt.Format(time.RFC3339)})
 		}
-		return tw.Flush()
+		return printTable(stdout, "no API clients yet; create one with: securemove clients create -supplier <key>",
+			[]string{"CLIENT_ID", "NAME", "SUPPLIER", "STATUS", "LIVE_SECRETS", "CREATED"}, rows)
 	}
 	return nil
+}
+
+const secretNotShownAgain = "Keep the secret safe and send it to the supplier securely: it is not shown again."
+
+// printSecret prints a secret just made as name=value lines a script can
+// read, and what to do next on stderr, for a person.
+func printSecret(stdout, stderr io.Writer, idName, id, secretName, secret, next string) error {
+	fmt.Fprintf(stdout, "%s=%s\n%s=%s\n", idName, id, secretName, secret)
+	fmt.Fprintln(stderr, next)
+	return nil
+}
+
+// printTable writes rows under header in aligned columns, or says empty
+// when there are none.
+func printTable(w io.Writer, empty string, header []string, rows [][]any) error {
+	if len(rows) == 0 {
+		fmt.Fprintln(w, empty)
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		for i, v := range r {
+			if i > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			fmt.Fprint(tw, v)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+// createError is why a create failed, naming the suppliers there are when
+// it named none of them.
+func createError(ctx context.Context, st *store.Store, supplier string, err error) error {
+	if e, ok := moves.AsError(err); ok && e.Fields.Has("supplier") {
+		return unknownSupplier(ctx, st, supplier, err)
+	}
+	return err
 }
 
 func unknownSupplier(ctx context.Context, st *store.Store, key string, err error) error {
@@ -170,6 +199,19 @@ func unknownSupplier(ctx context.Context, st *store.Store, key string, err error
 		return fmt.Errorf("no supplier %q: the database has no suppliers yet", key)
 	}
 	return fmt.Errorf("no supplier %q; suppliers: %s", key, strings.Join(keys, ", "))
+}
+
+// cliHelp prints a command group's usage when its arguments ask for it,
+// or are missing (an error: 2).
+func cliHelp(args []string, usage string, stderr io.Writer) (code int, done bool) {
+	if len(args) > 0 && !slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0]) {
+		return 0, false
+	}
+	fmt.Fprint(stderr, usage)
+	if len(args) == 0 {
+		return 2, true
+	}
+	return 0, true
 }
 
 // cliFlags starts the flags of a command of a group (clients,

@@ -17,6 +17,24 @@ const module = "github.com/securemove/securemove"
 func projectImports(t *testing.T) map[string]map[string]bool {
 	t.Helper()
 	out := map[string]map[string]bool{}
+	for pkg, deps := range allImports(t) {
+		out[pkg] = map[string]bool{}
+		for p := range deps {
+			if p == module {
+				out[pkg]["."] = true
+			} else if rest, ok := strings.CutPrefix(p, module+"/"); ok {
+				out[pkg][rest] = true
+			}
+		}
+	}
+	return out
+}
+
+// allImports maps each package folder of the project to every import
+// path, the project's and others', of its non-test Go files.
+func allImports(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	out := map[string]map[string]bool{}
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -37,11 +55,7 @@ func projectImports(t *testing.T) map[string]map[string]bool {
 		}
 		for _, im := range f.Imports {
 			p, _ := strconv.Unquote(im.Path.Value)
-			if p == module {
-				out[pkg]["."] = true
-			} else if rest, ok := strings.CutPrefix(p, module+"/"); ok {
-				out[pkg][rest] = true
-			}
+			out[pkg][p] = true
 		}
 		return nil
 	})
@@ -151,5 +165,27 @@ func TestAudiences(t *testing.T) {
 			}
 			t.Errorf("%s imports %s: %s must not depend on %s", pkg, dep, a, b)
 		}
+	}
+}
+
+// TestSessionsInWeb keeps how sessions are kept (gorilla's cookie store,
+// its keys, the CSRF check) in the server's assembly: handlers read and
+// write a session only through serve.Sessions.
+func TestSessionsInWeb(t *testing.T) {
+	found := false
+	for pkg, deps := range allImports(t) {
+		for _, lib := range []string{"github.com/gorilla/sessions", "github.com/gorilla/securecookie"} {
+			if !deps[lib] {
+				continue
+			}
+			if pkg == "web" {
+				found = true
+				continue
+			}
+			t.Errorf("%s imports %s: sessions are assembled in web only", pkg, lib)
+		}
+	}
+	if !found {
+		t.Error("web does not import github.com/gorilla/sessions: the rule above would check nothing")
 	}
 }

@@ -6,10 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/notify"
 	"github.com/securemove/securemove/store"
 )
@@ -38,12 +36,8 @@ Every command takes -db (or SECUREMOVE_DB), as the server does.
 // runSubscriptions manages subscriptions from the command line; it shares
 // its flag handling and wording with the clients commands.
 func runSubscriptions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, subscriptionsUsage)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	if code, done := cliHelp(args, subscriptionsUsage, stderr); done {
+		return code
 	}
 	cmd, args := args[0], args[1:]
 	fs, db := cliFlags("subscriptions", cmd, getenv, stderr)
@@ -119,20 +113,16 @@ func subscriptionsCommand(ctx context.Context, st *store.Store, cmd string, pos 
 	case "create":
 		si, secret, err := st.CreateSubscription(ctx, in, sealer, cliActor)
 		if err != nil {
-			if e, ok := moves.AsError(err); ok && e.Fields.Has("supplier") {
-				return unknownSupplier(ctx, st, in.Supplier, err)
-			}
-			return err
+			return createError(ctx, st, in.Supplier, err)
 		}
-		fmt.Fprintf(stdout, "subscription_id=%s\nsecret=%s\n", si.ID, secret)
-		fmt.Fprintln(stderr, "Keep the secret safe and send it to the supplier securely: it is not shown again.")
+		return printSecret(stdout, stderr, "subscription_id", si.ID, "secret", secret, secretNotShownAgain)
 	case "rotate":
 		secret, err := st.RotateSubscriptionSecret(ctx, pos[0], sealer, cliActor)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "subscription_id=%s\nsecret=%s\n", pos[0], secret)
-		fmt.Fprintln(stderr, "Notifications are now signed with both secrets. Once the supplier verifies with the new one, run: securemove subscriptions retire-secret "+pos[0])
+		return printSecret(stdout, stderr, "subscription_id", pos[0], "secret", secret,
+			"Notifications are now signed with both secrets. Once the supplier verifies with the new one, run: securemove subscriptions retire-secret "+pos[0])
 	case "retire-secret":
 		if err := st.RetireSubscriptionSecret(ctx, pos[0], cliActor); err != nil {
 			return err
@@ -153,21 +143,17 @@ func subscriptionsCommand(ctx context.Context, st *store.Store, cmd string, pos 
 		if err != nil {
 			return err
 		}
-		if len(subs) == 0 {
-			fmt.Fprintln(stdout, "no subscriptions yet; create one with: securemove subscriptions create -supplier <key> -url <URL>")
-			return nil
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SUBSCRIPTION_ID\tSUPPLIER\tURL\tEMAIL\tSTATUS\tLIVE_SECRETS\tPENDING\tDELIVERED\tFAILED\tCREATED")
+		var rows [][]any
 		for _, s := range subs {
 			status := "enabled"
 			if !s.Enabled {
 				status = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.ID, s.SupplierKey, dash(s.CallbackURL), dash(s.Email), status,
-				s.LiveSecrets, s.Pending, s.Delivered, s.Failed, s.CreatedAt.Format(time.RFC3339))
+			rows = append(rows, []any{s.ID, s.SupplierKey, dash(s.CallbackURL), dash(s.Email), status,
+				s.LiveSecrets, s.Pending, s.Delivered, s.Failed, s.CreatedAt.Format(time.RFC3339)})
 		}
-		return tw.Flush()
+		return printTable(stdout, "no subscriptions yet; create one with: securemove subscriptions create -supplier <key> -url <URL>",
+			[]string{"SUBSCRIPTION_ID", "SUPPLIER", "URL", "EMAIL", "STATUS", "LIVE_SECRETS", "PENDING", "DELIVERED", "FAILED", "CREATED"}, rows)
 	}
 	return nil
 }

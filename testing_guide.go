@@ -215,6 +215,16 @@ Use roles and accessible names first (Playwright's `+"`getByRole`"+`,
   `+"`data-testid=\"move-status\"`"+` and read the status in words.
 - Lists: each move card has `+"`data-testid=\"move-card\"`"+` and
   `+"`data-reference=\"<reference>\"`"+`; its link's name is the person's name.
+- Every navigation, section and table is named (its `+"`aria-label`"+`, its
+  heading or its caption), every link and button has a name that tells it
+  from the others on the page, and every tag has a `+"`data-testid`"+`:
+  `+"`move-status`"+` (a move's status, on cards, pages and allocations),
+  `+"`timeline-status`"+` (the status an event moved to), `+"`warning`"+` (a risk
+  or health warning), `+"`allocation-status`"+`, and in the administration
+  `+"`user-status`"+`, `+"`client-status`"+`, `+"`secret-status`"+`, `+"`range-status`"+`,
+  `+"`subscription-status`"+`, `+"`delivery-status`"+`, `+"`signature-status`"+`.
+  `+"`handlers/findable_test.go`"+` crawls every demo user's pages and fails
+  when one of these is missing.
 
 ### Wait for htmx swaps, not for time
 

@@ -65,20 +65,36 @@ func admE2ESuccess(t *testing.T, page playwright.Page, text string) {
 	must(t, expect.Locator(banner).ToContainText(text), "a success banner saying %q", text)
 }
 
+// admE2EOpen starts a server of the test's own, signs its administrator
+// in and opens the administration section named menu, whose page is headed
+// heading.
+func admE2EOpen(t *testing.T, js bool, menu, heading string) (*Server, playwright.Page) {
+	t.Helper()
+	srv := startServer(t)
+	page := newPage(t, js)
+	signIn(t, page, srv.BaseURL, "admin")
+	admE2EHeading(t, page, "Service administration")
+	admE2EMenu(t, page, menu, heading)
+	return srv, page
+}
+
+// admE2EEmptyForm opens the form behind the button open (a page headed
+// heading), sends it with nothing filled in by pressing submit, and
+// returns the error summary once it says want.
+func admE2EEmptyForm(t *testing.T, page playwright.Page, open, heading, submit, want string) playwright.Locator {
+	t.Helper()
+	admE2EPress(t, page, open, heading)
+	admE2EPress(t, page, submit, heading)
+	summary := page.Locator(".govuk-error-summary")
+	must(t, expect.Locator(summary).ToContainText(want), "the error summary")
+	return summary
+}
+
 func TestAdminAddsAPoliceUser(t *testing.T) {
 	runBoth(t, "add-police-user", func(t *testing.T, js bool) {
-		srv := startServer(t)
-		page := newPage(t, js)
-		signIn(t, page, srv.BaseURL, "admin")
-		admE2EHeading(t, page, "Service administration")
-
-		admE2EMenu(t, page, "Users", "Users")
-		admE2EPress(t, page, "Add a user", "Add a user")
-
+		srv, page := admE2EOpen(t, js, "Users", "Users")
 		// Nothing filled in: the error summary, and the page still passes.
-		admE2EPress(t, page, "Add user", "Add a user")
-		summary := page.Locator(".govuk-error-summary")
-		must(t, expect.Locator(summary).ToContainText("Enter a username"), "the error summary")
+		summary := admE2EEmptyForm(t, page, "Add a user", "Add a user", "Add user", "Enter a username")
 		must(t, expect.Page(page).ToHaveTitle("Error: Add a user – Book a secure move"), "the title says there is an error")
 		must(t, summary.GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "Select the user's role"}).Click(), "follow the role error")
 		must(t, expect.Locator(page.Locator("#role")).ToBeInViewport(), "the role question is shown")
@@ -117,10 +133,7 @@ func TestAdminAddsAPoliceUser(t *testing.T) {
 
 func TestAdminDisablesALocation(t *testing.T) {
 	runBoth(t, "disable-location", func(t *testing.T, js bool) {
-		srv := startServer(t)
-		page := newPage(t, js)
-		signIn(t, page, srv.BaseURL, "admin")
-		admE2EMenu(t, page, "Locations", "Locations")
+		srv, page := admE2EOpen(t, js, "Locations", "Locations")
 		must(t, expect.Locator(page.Locator("#showing")).ToContainText("Showing 1 to 20 of"), "the first page of locations")
 
 		// Find it by name and type.
@@ -139,7 +152,7 @@ func TestAdminDisablesALocation(t *testing.T) {
 		must(t, expect.Locator(page.Locator("#location-details")).ToContainText("Disabled"), "the location's status")
 		must(t, expect.Locator(page.Locator("#history")).ToContainText("Disabled"), "the change in its history")
 
-		st := admE2EStore(t, srv)
+		st := srv.Store(t)
 		ls, err := st.Locations(context.Background(), store.LocationFilter{Codes: []string{"GUILMC"}, IncludeDisabled: true})
 		if err != nil || len(ls) != 1 || !ls[0].Disabled {
 			t.Fatalf("Guildford Magistrates' Court is not disabled: %+v %v", ls, err)
@@ -169,21 +182,4 @@ func TestAdminDisablesALocation(t *testing.T) {
 			t.Errorf("the form's answers went into the address: %s", page.URL())
 		}
 	})
-}
-
-// admE2EStore opens the running server's database.
-func admE2EStore(t *testing.T, srv *Server) *store.Store {
-	t.Helper()
-	db := ""
-	for i, a := range srv.cmd.Args {
-		if a == "-db" && i+1 < len(srv.cmd.Args) {
-			db = srv.cmd.Args[i+1]
-		}
-	}
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatalf("open the server's database %q: %v", db, err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }

@@ -114,13 +114,22 @@ func TestHarnessSelf(t *testing.T) {
 		goTo(t, page, srv.URL+"/")
 		saveArtifacts(t, page)
 		base := filepath.Join(e2eDir, "artifacts", "TestHarnessSelf_artefacts_are_saved")
+		saveTrace(t, page.Context(), base)
 		t.Cleanup(func() {
 			if t.Failed() {
 				return
 			}
 			os.Remove(base + ".png")
 			os.Remove(base + ".html")
+			os.Remove(base + ".trace.zip")
 		})
+		// newPage started tracing; what it recorded is a zip with the
+		// steps taken, the page's load among them.
+		trace, err := os.ReadFile(base + ".trace.zip")
+		must(t, err, "trace")
+		if !bytes.HasPrefix(trace, []byte("PK")) || len(trace) < 512 {
+			t.Errorf("%s.trace.zip is not a trace (%d bytes)", base, len(trace))
+		}
 		png, err := os.ReadFile(base + ".png")
 		must(t, err, "screenshot")
 		if !bytes.HasPrefix(png, []byte("\x89PNG")) {

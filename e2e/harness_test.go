@@ -20,7 +20,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/securemove/securemove/store/storetest"
 	"net"
 	"net/http"
 	"os"
@@ -35,6 +34,9 @@ import (
 	"time"
 
 	"github.com/playwright-community/playwright-go"
+	"github.com/securemove/securemove/handlers/serve"
+	"github.com/securemove/securemove/store"
+	"github.com/securemove/securemove/store/storetest"
 )
 
 const (
@@ -246,17 +248,8 @@ func buildServer() (string, error) {
 // printed if the test fails.
 func startServer(t testing.TB) *Server {
 	t.Helper()
-	bin, err := buildServer()
-	if err != nil {
-		t.Fatalf("cannot start the server: %v", err)
-	}
-
-	addr, err := freeAddr()
-	if err != nil {
-		t.Fatalf("cannot find a free port: %v", err)
-	}
 	db := filepath.Join(t.TempDir(), "test.db")
-	args := []string{"-addr", addr, "-db", db, "-demo"}
+	args := []string{"-db", db, "-demo"}
 	ready := healthTimeout
 	if os.Getenv("SECUREMOVE_E2E_PG") == "1" {
 		// Migrating an empty schema and seeding the demo go over the
@@ -267,8 +260,26 @@ func startServer(t testing.TB) *Server {
 		// move journey so): a schema of its own on SECUREMOVE_TEST_PG,
 		// and the session key every instance on a database must share.
 		db = storetest.PostgresDSN(t)
-		args = []string{"-addr", addr, "-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance"}
+		args = []string{"-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance"}
 	}
+	return launch(t, args, envWithout(os.Environ(), "SECUREMOVE_ENV"), ready)
+}
+
+// launch builds the server (once) and runs it with args and env on a free
+// loopback port, waits until GET /health answers 200 (at most ready), and
+// stops it with SIGTERM when the test ends, printing its output if the
+// test failed.
+func launch(t testing.TB, args, env []string, ready time.Duration) *Server {
+	t.Helper()
+	bin, err := buildServer()
+	if err != nil {
+		t.Fatalf("cannot start the server: %v", err)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		t.Fatalf("cannot find a free port: %v", err)
+	}
+	args = append([]string{"-addr", addr}, args...)
 	s := &Server{
 		BaseURL: "http://" + addr,
 		log:     &syncBuffer{},
@@ -276,7 +287,7 @@ func startServer(t testing.TB) *Server {
 	}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Dir = t.TempDir()
-	s.cmd.Env = envWithout(os.Environ(), "SECUREMOVE_ENV")
+	s.cmd.Env = env
 	s.cmd.Stdout = s.log
 	s.cmd.Stderr = s.log
 	if err := s.cmd.Start(); err != nil {
@@ -297,6 +308,34 @@ func startServer(t testing.TB) *Server {
 		t.Fatalf("server %s did not become healthy: %v", s.BaseURL, err)
 	}
 	return s
+}
+
+// Store opens the running server's database (SQLite in WAL mode, or the
+// server's PostgreSQL schema: both may use it at once), to set up a test's
+// own data and check what a journey stored. It is closed when the test
+// ends.
+func (s *Server) Store(t testing.TB) *store.Store {
+	t.Helper()
+	db := ""
+	for i, a := range s.cmd.Args {
+		if a == "-db" && i+1 < len(s.cmd.Args) {
+			db = s.cmd.Args[i+1]
+		}
+	}
+	if db == "" {
+		t.Fatalf("cannot find the server's database in %v", s.cmd.Args)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatalf("open the server's database %q: %v", db, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// londonDay is today in London plus n days, as YYYY-MM-DD.
+func londonDay(n int) string {
+	return time.Now().In(serve.London).AddDate(0, 0, n).Format(time.DateOnly)
 }
 
 func (s *Server) waitHealthy(timeout time.Duration) error {
@@ -382,8 +421,10 @@ func indent(s string) string {
 
 // newPage opens a page in a fresh browser context (its own cookies and
 // storage) with JavaScript on or off. The context is closed when the test
-// ends; if the test failed, a full-page screenshot and the page's HTML are
-// saved to e2e/artifacts/<TestName>.png and .html first, and the browser's
+// ends; if the test failed, a full-page screenshot, the page's HTML and a
+// Playwright trace of every step (DOM snapshots, network, console) are
+// saved to e2e/artifacts/<TestName>.png, .html and .trace.zip first (open
+// the trace with `npx playwright show-trace <file>`), and the browser's
 // console errors are logged.
 func newPage(t testing.TB, js bool) playwright.Page {
 	t.Helper()
@@ -400,6 +441,11 @@ func newPage(t testing.TB, js bool) playwright.Page {
 		t.Fatalf("new browser context: %v", err)
 	}
 	ctx.SetDefaultTimeout(pageTimeoutMS)
+	// DOM snapshots rather than screencast frames: a failed test's trace
+	// shows each step's page at a fraction of the CPU.
+	tracing := ctx.Tracing().Start(playwright.TracingStartOptions{
+		Name: playwright.String(unsafeName.ReplaceAllString(t.Name(), "_")), Snapshots: playwright.Bool(true),
+	}) == nil
 	page, err := ctx.NewPage()
 	if err != nil {
 		_ = ctx.Close()
@@ -427,6 +473,9 @@ func newPage(t testing.TB, js bool) playwright.Page {
 	t.Cleanup(func() {
 		if t.Failed() {
 			saveArtifactsTo(t, page, artifactBase)
+			if tracing {
+				saveTrace(t, ctx, artifactBase)
+			}
 			mu.Lock()
 			if len(console) > 0 {
 				t.Logf("browser console:\n%s", indent(strings.Join(console, "\n")))
@@ -459,7 +508,7 @@ func artifactPath(t testing.TB) string {
 	artifactMu.Unlock()
 	if n == 1 {
 		old, _ := filepath.Glob(base + "-page*")
-		for _, f := range append(old, base+".png", base+".html") {
+		for _, f := range append(old, base+".png", base+".html", base+".trace.zip") {
 			_ = os.Remove(f)
 		}
 		return base
@@ -471,6 +520,20 @@ func artifactPath(t testing.TB) string {
 // e2e/artifacts/<TestName>.png and .html.
 func saveArtifacts(t testing.TB, page playwright.Page) {
 	saveArtifactsTo(t, page, filepath.Join(e2eDir, "artifacts", unsafeName.ReplaceAllString(t.Name(), "_")))
+}
+
+// saveTrace stops the context's tracing and saves what it recorded to
+// <base>.trace.zip.
+func saveTrace(t testing.TB, ctx playwright.BrowserContext, base string) {
+	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+		t.Logf("cannot save the trace: %v", err)
+		return
+	}
+	if err := ctx.Tracing().Stop(base + ".trace.zip"); err != nil {
+		t.Logf("saving the trace: %v", err)
+		return
+	}
+	t.Logf("trace: %s.trace.zip (npx playwright show-trace)", base)
 }
 
 func saveArtifactsTo(t testing.TB, page playwright.Page, base string) {

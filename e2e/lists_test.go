@@ -6,7 +6,6 @@ import (
 	"context"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/securemove/securemove/moves"
@@ -17,15 +16,6 @@ import (
 // list (status filter, the next day and back, jump to date), and PMU sorts
 // and filters the requests to review. Each runs with JavaScript on (htmx
 // boosts the links and forms) and off (plain page loads).
-
-// lstDay is today in London plus n days, as YYYY-MM-DD.
-func lstDay(n int) string {
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err)
-	}
-	return time.Now().In(london).AddDate(0, 0, n).Format(time.DateOnly)
-}
 
 // lstLink is the link named name (a substring) inside the landmark or
 // element loc.
@@ -44,23 +34,6 @@ func lstCards(page playwright.Page) playwright.Locator {
 	return page.GetByRole(*playwright.AriaRoleHeading, playwright.PageGetByRoleOptions{Level: playwright.Int(3)})
 }
 
-// lstStore opens the running server's database (WAL: both may use it).
-func lstStore(t *testing.T, srv *Server) *store.Store {
-	t.Helper()
-	db := ""
-	for i, a := range srv.cmd.Args {
-		if a == "-db" && i+1 < len(srv.cmd.Args) {
-			db = srv.cmd.Args[i+1]
-		}
-	}
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatalf("open the server's database %q: %v", db, err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 // lstBookCourtMove books a court appearance today from Guildford Police
 // Station to Guildford Crown Court, as another officer would.
 func lstBookCourtMove(t *testing.T, st *store.Store, first, last string) moves.Move {
@@ -75,11 +48,11 @@ func lstBookCourtMove(t *testing.T, st *store.Store, first, last string) moves.M
 		ids[l.Code] = l.ID
 	}
 	p := moves.Person{FirstNames: first, LastName: last, DateOfBirth: "1991-05-05", Gender: "female", CreatedBy: "e2e"}
-	if err := st.CreatePerson(ctx, &p, lstDay(0)); err != nil {
+	if err := st.CreatePerson(ctx, &p, londonDay(0)); err != nil {
 		t.Fatal(err)
 	}
 	m, err := st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: ids["SRY016"], ToID: ids["GUILCC"],
-		Date: lstDay(0), PersonID: p.ID, CreatedBy: "e2e"})
+		Date: londonDay(0), PersonID: p.ID, CreatedBy: "e2e"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +67,7 @@ func TestListsCustodyOfficerOutgoing(t *testing.T) {
 		must(t, expect.Locator(page.Locator("header")).ToContainText("Guildford Police Station"), "Guildford is the current location")
 		checkA11y(t, page)
 
-		today, tomorrow := lstDay(0), lstDay(1)
+		today, tomorrow := londonDay(0), londonDay(1)
 		menu := page.GetByRole(*playwright.AriaRoleNavigation, playwright.PageGetByRoleOptions{Name: "Menu"})
 		must(t, menu.GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "Outgoing", Exact: playwright.Bool(true)}).Click(), "open Outgoing")
 		lstExpectURL(t, page, `/moves/outgoing/`+today+`$`)
@@ -111,7 +84,7 @@ func TestListsCustodyOfficerOutgoing(t *testing.T) {
 			// place, without reloading the page (the marker survives).
 			_, err := page.Evaluate(`() => { window.lstMarker = 'still here' }`)
 			must(t, err, "mark the page")
-			lstBookCourtMove(t, lstStore(t, srv), "Nadia", "Quinn")
+			lstBookCourtMove(t, srv.Store(t), "Nadia", "Quinn")
 			must(t, expect.Locator(page.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "QUINN, Nadia"})).
 				ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(15_000)}), "the new move appears by itself")
 			must(t, expect.Locator(lstCards(page)).ToHaveCount(5), "five active moves now")

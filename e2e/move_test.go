@@ -21,17 +21,6 @@ import (
 // straight in the server's database (the same SQLite file, opened by the
 // test process), as a prison or police user would have requested them.
 
-var mvLondon = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
-
-// mvDay is today in London plus n days, as YYYY-MM-DD.
-func mvDay(n int) string { return time.Now().In(mvLondon).AddDate(0, 0, n).Format(time.DateOnly) }
-
 // mvLongDate is "Friday 4 December 2026".
 func mvLongDate(d string) string {
 	t, _ := time.Parse(time.DateOnly, d)
@@ -49,20 +38,7 @@ type mvEnv struct {
 func newMvEnv(t *testing.T) *mvEnv {
 	t.Helper()
 	srv := startServer(t)
-	db := ""
-	for i, a := range srv.cmd.Args {
-		if a == "-db" && i+1 < len(srv.cmd.Args) {
-			db = srv.cmd.Args[i+1]
-		}
-	}
-	if db == "" {
-		t.Fatalf("cannot find the server's database in %v", srv.cmd.Args)
-	}
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatalf("open the server's database: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := srv.Store(t)
 	ls, err := st.Locations(context.Background(), store.LocationFilter{IncludeDisabled: true})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +62,7 @@ func (env *mvEnv) move(t *testing.T, nm store.NewMove, createdBy string) (moves.
 		}
 		return -1
 	}, t.Name()), n), DateOfBirth: "1991-05-17", Gender: "male", CreatedBy: createdBy}
-	if err := env.st.CreatePerson(ctx, &p, mvDay(0)); err != nil {
+	if err := env.st.CreatePerson(ctx, &p, londonDay(0)); err != nil {
 		t.Fatal(err)
 	}
 	nm.PersonID, nm.CreatedBy = p.ID, createdBy
@@ -177,7 +153,7 @@ func TestMoveApproveJourney(t *testing.T) {
 	env := newMvEnv(t)
 	runBoth(t, "approve", func(t *testing.T, js bool) {
 		m, name := env.move(t, store.NewMove{MoveType: moves.PrisonTransfer, FromID: env.locs["BXI"].ID, ToID: env.locs["WWI"].ID,
-			DateFrom: mvDay(2), DateTo: mvDay(9)}, "prison")
+			DateFrom: londonDay(2), DateTo: londonDay(9)}, "prison")
 		page := newPage(t, js)
 		signIn(t, page, env.srv.BaseURL, "pmu")
 		goTo(t, page, env.url("/move/"+m.ID))
@@ -196,7 +172,7 @@ func TestMoveApproveJourney(t *testing.T) {
 		mvClick(t, page, "Approve and request the move")
 		must(t, expect.Locator(page.Locator(".govuk-error-summary")).ToContainText("today or in the future"), "error summary")
 		checkA11y(t, page)
-		date := mvDay(3)
+		date := londonDay(3)
 		d, _ := time.Parse(time.DateOnly, date)
 		must(t, mvLabel(page, "Day").Fill(fmt.Sprint(d.Day())), "day")
 		must(t, mvLabel(page, "Month").Fill(fmt.Sprint(int(d.Month()))), "month")
@@ -216,7 +192,7 @@ func TestMoveApproveJourney(t *testing.T) {
 		mvListShows(t, prison, env, "/moves/outgoing/"+date, m.Reference, true)
 		mvChooseLocation(t, page, env, "HMP Wandsworth")
 		mvListShows(t, page, env, "/moves/incoming/"+date, m.Reference, true)
-		mvListShows(t, page, env, "/moves/incoming/"+mvDay(2), m.Reference, false)
+		mvListShows(t, page, env, "/moves/incoming/"+londonDay(2), m.Reference, false)
 	})
 }
 
@@ -226,7 +202,7 @@ func TestMoveRejectJourney(t *testing.T) {
 	env := newMvEnv(t)
 	runBoth(t, "reject with rebook", func(t *testing.T, js bool) {
 		m, _ := env.move(t, store.NewMove{MoveType: moves.PrisonTransfer, FromID: env.locs["BXI"].ID, ToID: env.locs["HOI"].ID,
-			DateFrom: mvDay(2), DateTo: mvDay(5)}, "prison")
+			DateFrom: londonDay(2), DateTo: londonDay(5)}, "prison")
 		page := newPage(t, js)
 		signIn(t, page, env.srv.BaseURL, "pmu")
 		goTo(t, page, env.url("/move/"+m.ID))
@@ -247,8 +223,8 @@ func TestMoveRejectJourney(t *testing.T) {
 		if err != nil {
 			t.Fatalf("no rebooked move: %v", err)
 		}
-		if nb.Status != moves.StatusProposed || nb.DateFrom != mvDay(9) || nb.DateTo != mvDay(12) {
-			t.Errorf("rebooked move is %s from %s to %s, want proposed from %s to %s", nb.Status, nb.DateFrom, nb.DateTo, mvDay(9), mvDay(12))
+		if nb.Status != moves.StatusProposed || nb.DateFrom != londonDay(9) || nb.DateTo != londonDay(12) {
+			t.Errorf("rebooked move is %s from %s to %s, want proposed from %s to %s", nb.Status, nb.DateFrom, nb.DateTo, londonDay(9), londonDay(12))
 		}
 		link := page.Locator("#move-live .moj-banner").GetByRole(*playwright.AriaRoleLink)
 		must(t, expect.Locator(link).ToContainText(nb.Reference), "link to the rebooked move")
@@ -257,7 +233,7 @@ func TestMoveRejectJourney(t *testing.T) {
 		must(t, expect.Locator(page.Locator(".govuk-caption-l")).ToHaveText("Move reference "+nb.Reference), "rebooked move's page")
 		mvStatus(t, page, "Proposed")
 		earliest := page.Locator("#move-details .govuk-summary-list__row", playwright.PageLocatorOptions{HasText: "Earliest date"})
-		must(t, expect.Locator(earliest).ToContainText(mvLongDate(mvDay(9))), "earliest date")
+		must(t, expect.Locator(earliest).ToContainText(mvLongDate(londonDay(9))), "earliest date")
 		checkA11y(t, page)
 	})
 }
@@ -267,7 +243,7 @@ func TestMoveCancelJourney(t *testing.T) {
 	env := newMvEnv(t)
 	runBoth(t, "cancel", func(t *testing.T, js bool) {
 		m, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
-			Date: mvDay(1)}, "police")
+			Date: londonDay(1)}, "police")
 		page := newPage(t, js)
 		signIn(t, page, env.srv.BaseURL, "police") // chooses Guildford, the first of their locations
 		goTo(t, page, env.url("/move/"+m.ID))
@@ -293,7 +269,7 @@ func TestMoveCancelJourney(t *testing.T) {
 func TestMoveRedirectJourney(t *testing.T) {
 	env := newMvEnv(t)
 	runBoth(t, "redirect", func(t *testing.T, js bool) {
-		date := mvDay(1)
+		date := londonDay(1)
 		m, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
 			Date: date}, "police")
 		page := newPage(t, js)
@@ -327,7 +303,7 @@ func TestMoveRedirectJourney(t *testing.T) {
 func TestMoveLiveJourney(t *testing.T) {
 	env := newMvEnv(t)
 	m, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
-		Date: mvDay(0)}, "police")
+		Date: londonDay(0)}, "police")
 	env.event(t, m, moves.EventMoveAccept, nil)
 	page := newPage(t, true)
 	signIn(t, page, env.srv.BaseURL, "police")
@@ -358,9 +334,9 @@ func TestMoveLiveJourney(t *testing.T) {
 func TestMoveCourtUserJourney(t *testing.T) {
 	env := newMvEnv(t)
 	related, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
-		Date: mvDay(1)}, "police")
+		Date: londonDay(1)}, "police")
 	unrelated, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["BXI"].ID, ToID: env.locs["SWRKCC"].ID,
-		Date: mvDay(1)}, "prison")
+		Date: londonDay(1)}, "prison")
 	page := newPage(t, true)
 	signIn(t, page, env.srv.BaseURL, "court")
 
@@ -396,7 +372,7 @@ func TestMoveCourtUserJourney(t *testing.T) {
 func TestMoveValidationInPlace(t *testing.T) {
 	env := newMvEnv(t)
 	m, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
-		Date: mvDay(1)}, "police")
+		Date: londonDay(1)}, "police")
 	page := newPage(t, true)
 	signIn(t, page, env.srv.BaseURL, "police")
 	goTo(t, page, env.url("/move/"+m.ID+"/cancel"))

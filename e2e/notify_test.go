@@ -16,18 +16,9 @@ import (
 // demo receiver's page. With JavaScript on and off; axe on every page.
 func TestAdminAddsASubscriptionAndSendsATest(t *testing.T) {
 	runBoth(t, "subscription-test-notification", func(t *testing.T, js bool) {
-		srv := startServer(t)
-		page := newPage(t, js)
-		signIn(t, page, srv.BaseURL, "admin")
-		admE2EHeading(t, page, "Service administration")
-
-		admE2EMenu(t, page, "Notifications", "Notifications to suppliers")
-		admE2EPress(t, page, "Add a subscription", "Add a subscription")
-
+		srv, page := admE2EOpen(t, js, "Notifications", "Notifications to suppliers")
 		// Nothing chosen: the error summary links to the fields.
-		admE2EPress(t, page, "Add subscription", "Add a subscription")
-		summary := page.Locator(".govuk-error-summary")
-		must(t, expect.Locator(summary).ToContainText("Select the supplier to tell"), "the error summary")
+		summary := admE2EEmptyForm(t, page, "Add a subscription", "Add a subscription", "Add subscription", "Select the supplier to tell")
 		must(t, expect.Locator(summary.GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "Enter a callback URL or an email address, or both"})).ToHaveAttribute("href", "#callback_url"), "the summary links to the field")
 
 		must(t, admE2ERole(page, *playwright.AriaRoleRadio, "Serco").Check(), "choose Serco")

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,36 +29,8 @@ const suiteNow = "2026-01-15T09:00:00Z"
 // should: -demo on a fresh database, -now fixed, -test-endpoints.
 func startSuiteServer(t *testing.T) *Server {
 	t.Helper()
-	bin, err := buildServer()
-	if err != nil {
-		t.Fatalf("cannot start the server: %v", err)
-	}
-	addr, err := freeAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{BaseURL: "http://" + addr, log: &syncBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(bin, "-addr", addr, "-db", filepath.Join(t.TempDir(), "suite.db"), "-demo", "-now", suiteNow, "-test-endpoints")
-	s.cmd.Dir = t.TempDir()
-	s.cmd.Env = envWithout(os.Environ(), "SECUREMOVE_ENV", "SECUREMOVE_NOW")
-	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		s.err = s.cmd.Wait()
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		s.stop(t)
-		if t.Failed() {
-			t.Logf("server log (%s):\n%s", s.BaseURL, indent(s.log.String()))
-		}
-	})
-	if err := s.waitHealthy(healthTimeout); err != nil {
-		t.Fatalf("server %s did not become healthy: %v", s.BaseURL, err)
-	}
-	return s
+	return launch(t, []string{"-db", filepath.Join(t.TempDir(), "suite.db"), "-demo", "-now", suiteNow, "-test-endpoints"},
+		envWithout(os.Environ(), "SECUREMOVE_ENV", "SECUREMOVE_NOW"), healthTimeout)
 }
 
 // Pages is one browser page of a test against a suite server.
@@ -70,25 +41,12 @@ type Pages struct {
 	demo *store.DemoData
 }
 
-// openPages opens a page (JavaScript on) that records a Playwright trace,
-// saved to e2e/artifacts/<TestName>-trace.zip when the test fails (open it
-// with `npx playwright show-trace`).
+// openPages opens a page (JavaScript on); like every page of the suite it
+// records a Playwright trace, saved with a screenshot to
+// e2e/artifacts/<TestName>.trace.zip when the test fails (newPage).
 func openPages(t *testing.T, srv *Server) *Pages {
 	t.Helper()
 	page := newPage(t, true)
-	tracing := page.Context().Tracing()
-	must(t, tracing.Start(playwright.TracingStartOptions{Screenshots: playwright.Bool(true), Snapshots: playwright.Bool(true)}), "start the trace")
-	// Registered after newPage's, so it runs first, before the context closes.
-	t.Cleanup(func() {
-		if !t.Failed() {
-			_ = tracing.Stop()
-			return
-		}
-		path := filepath.Join(e2eDir, "artifacts", unsafeName.ReplaceAllString(t.Name(), "_")+"-trace.zip")
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil && tracing.Stop(path) == nil {
-			t.Logf("trace: %s", path)
-		}
-	})
 	at, _ := time.Parse(time.RFC3339, suiteNow)
 	d, err := store.PlanDemo(at)
 	if err != nil {

@@ -30,12 +30,12 @@ func TestPeopleFindAndChangeJourney(t *testing.T) {
 	env := newMvEnv(t)
 	runBoth(t, "people", func(t *testing.T, js bool) {
 		m, name := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
-			Date: mvDay(2)}, "police")
+			Date: londonDay(2)}, "police")
 		ctx := context.Background()
 		p, err := env.st.Person(ctx, m.PersonID)
 		must(t, err, "person")
 		p.PNC, p.PrisonNumber = pplIdentifiers(env.n.Add(1))
-		_, err = env.st.UpdatePerson(ctx, store.PersonChange{Person: p, Seen: p.UpdatedAt, By: "police", Today: mvDay(0)})
+		_, err = env.st.UpdatePerson(ctx, store.PersonChange{Person: p, Seen: p.UpdatedAt, By: "police", Today: londonDay(0)})
 		must(t, err, "give the person identifiers")
 
 		page := newPage(t, js)

@@ -20,33 +20,6 @@ import (
 // number, which goes to PMU for review. Each runs with JavaScript on and
 // off, and every page visited is checked with axe-core.
 
-// reqE2EDay is today in London plus n days, as YYYY-MM-DD.
-func reqE2EDay(n int) string {
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err)
-	}
-	return time.Now().In(london).AddDate(0, 0, n).Format(time.DateOnly)
-}
-
-// reqE2EStore opens the running server's database, to look up the demo
-// people and to check what the journey stored.
-func reqE2EStore(t *testing.T, srv *Server) *store.Store {
-	t.Helper()
-	db := ""
-	for i, a := range srv.cmd.Args {
-		if a == "-db" && i+1 < len(srv.cmd.Args) {
-			db = srv.cmd.Args[i+1]
-		}
-	}
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatalf("open the server's database %q: %v", db, err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 func reqE2EPerson(t *testing.T, st *store.Store, lastName string) moves.Person {
 	t.Helper()
 	ps, err := st.FindPeople(context.Background(), store.PeopleFilter{LastName: lastName})
@@ -87,7 +60,7 @@ func reqE2EStart(t *testing.T, page playwright.Page) {
 func TestRequestCourtAppearanceByCustodyOfficer(t *testing.T) {
 	runBoth(t, "court-appearance", func(t *testing.T, js bool) {
 		srv := startServer(t)
-		st := reqE2EStore(t, srv)
+		st := srv.Store(t)
 		person := reqE2EPerson(t, st, "Bennett")
 		page := newPage(t, js)
 		signIn(t, page, srv.BaseURL, "police") // chooses the first location: Guildford Police Station
@@ -110,7 +83,7 @@ func TestRequestCourtAppearanceByCustodyOfficer(t *testing.T) {
 		reqE2EPress(t, page, "Continue", "When are they moving?")
 
 		// When: tomorrow.
-		tomorrow := reqE2EDay(1)
+		tomorrow := londonDay(1)
 		must(t, page.GetByRole(*playwright.AriaRoleRadio, playwright.PageGetByRoleOptions{Name: "Tomorrow"}).Check(), "choose tomorrow")
 		reqE2EPress(t, page, "Continue", "section 46 of PACE")
 		must(t, reqE2ERole(page, *playwright.AriaRoleRadio, "Yes").Check(), "subject to section 46")
@@ -158,7 +131,7 @@ func TestRequestCourtAppearanceByCustodyOfficer(t *testing.T) {
 func TestRequestPrisonTransfer(t *testing.T) {
 	runBoth(t, "prison-transfer", func(t *testing.T, js bool) {
 		srv := startServer(t)
-		st := reqE2EStore(t, srv)
+		st := srv.Store(t)
 		person := reqE2EPerson(t, st, "Hughes")
 		page := newPage(t, js)
 		signIn(t, page, srv.BaseURL, "prison") // HMP Brixton
@@ -174,7 +147,7 @@ func TestRequestPrisonTransfer(t *testing.T) {
 		must(t, reqE2ERole(page, *playwright.AriaRoleCombobox, "Name of prison or other establishment").Fill("HMP Wandsworth"), "type the prison")
 		reqE2EPress(t, page, "Continue", "When could they move?")
 
-		earliest, _ := time.Parse(time.DateOnly, reqE2EDay(3))
+		earliest, _ := time.Parse(time.DateOnly, londonDay(3))
 		must(t, reqE2ERole(page, *playwright.AriaRoleTextbox, "Earliest date of travel").Fill(earliest.Format("2/1/2006")), "earliest date")
 		reqE2EPress(t, page, "Continue", "Why are they being moved?")
 		must(t, reqE2ERole(page, *playwright.AriaRoleRadio, "Resettlement").Check(), "the reason")
@@ -193,7 +166,7 @@ func TestRequestPrisonTransfer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("move %s: %v", ref, err)
 		}
-		if m.Status != moves.StatusProposed || m.MoveType != moves.PrisonTransfer || m.DateFrom != reqE2EDay(3) || m.PersonID != person.ID ||
+		if m.Status != moves.StatusProposed || m.MoveType != moves.PrisonTransfer || m.DateFrom != londonDay(3) || m.PersonID != person.ID ||
 			m.Details.TransferReason != "resettlement" {
 			t.Errorf("stored move %+v", m)
 		}
@@ -207,7 +180,7 @@ func TestRequestPrisonTransfer(t *testing.T) {
 // step's address.
 func TestRequestStepsInPlace(t *testing.T) {
 	srv := startServer(t)
-	st := reqE2EStore(t, srv)
+	st := srv.Store(t)
 	person := reqE2EPerson(t, st, "Bennett")
 	page := newPage(t, true)
 	signIn(t, page, srv.BaseURL, "police")

@@ -18,7 +18,7 @@ import (
 func TestRequestSpecialVehicleSection46ThenChangeRisk(t *testing.T) {
 	runBoth(t, "special-vehicle", func(t *testing.T, js bool) {
 		srv := startServer(t)
-		st := reqE2EStore(t, srv)
+		st := srv.Store(t)
 		person := reqE2EPerson(t, st, "Bennett")
 		page := newPage(t, js)
 		signIn(t, page, srv.BaseURL, "police") // Guildford Police Station

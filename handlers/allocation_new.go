@@ -227,22 +227,18 @@ func (h *Handlers) renderAllocCriteria(c echo.Context, status int, a allocAnswer
 
 // AllocationCriteria asks what the people chosen must be.
 func (h *Handlers) AllocationCriteria(c echo.Context) error {
-	a := readAllocAnswers(c.QueryParams())
-	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
+	a, ok, err := h.allocStarted(c, false)
+	if !ok {
+		return err
 	}
 	return h.renderAllocCriteria(c, http.StatusOK, a, nil)
 }
 
 // SaveAllocationCriteria checks the criteria and goes on to the check page.
 func (h *Handlers) SaveAllocationCriteria(c echo.Context) error {
-	form, err := c.FormParams()
-	if err != nil {
+	a, ok, err := h.allocStarted(c, true)
+	if !ok {
 		return err
-	}
-	a := readAllocAnswers(form)
-	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
 	}
 	a.criteria = true
 	if fe := a.criteriaErrors(); len(fe) > 0 {
@@ -283,11 +279,28 @@ func (h *Handlers) allocCheckForm(c echo.Context, a allocAnswers) (views.AllocFo
 	return f, nil
 }
 
+// allocStarted reads the journey's answers, from the form when post and
+// from the address otherwise; ok is false when the first page's details
+// need answering (again), and the user has been sent back to it.
+func (h *Handlers) allocStarted(c echo.Context, post bool) (a allocAnswers, ok bool, err error) {
+	v := c.QueryParams()
+	if post {
+		if v, err = c.FormParams(); err != nil {
+			return a, false, err
+		}
+	}
+	a = readAllocAnswers(v)
+	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
+		return a, false, serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
+	}
+	return a, true, nil
+}
+
 // CheckAllocation shows every answer with links to change each.
 func (h *Handlers) CheckAllocation(c echo.Context) error {
-	a := readAllocAnswers(c.QueryParams())
-	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
+	a, ok, err := h.allocStarted(c, false)
+	if !ok {
+		return err
 	}
 	if fe := a.criteriaErrors(); len(fe) > 0 || !a.criteria {
 		return serve.Redirect(c, "/allocation/new/criteria?"+a.values(a.criteria).Encode())
@@ -302,13 +315,9 @@ func (h *Handlers) CheckAllocation(c echo.Context) error {
 // CreateAllocation creates the allocation and its places in one unit of
 // work, then shows the confirmation.
 func (h *Handlers) CreateAllocation(c echo.Context) error {
-	form, err := c.FormParams()
-	if err != nil {
+	a, ok, err := h.allocStarted(c, true)
+	if !ok {
 		return err
-	}
-	a := readAllocAnswers(form)
-	if fe := h.allocDetailsErrors(c, a); len(fe) > 0 {
-		return serve.Redirect(c, "/allocation/new?"+a.values(false).Encode())
 	}
 	if fe := a.criteriaErrors(); len(fe) > 0 {
 		return serve.Redirect(c, "/allocation/new/criteria?"+a.values(true).Encode())

@@ -138,7 +138,9 @@ func (h *Handlers) AllocationPage(c echo.Context) error {
 	role := u.Role
 	v := views.AllocationView{Page: h.page(c, allocHeading(a)), Heading: allocHeading(a), CompleteInFull: a.Criteria.CompleteInFull,
 		Criteria: allocCriteriaRows(a.Allocation, nil), Assigner: role == moves.RoleOCA}
-	v.Page.Breadcrumbs = []views.Link{{Text: "Allocations", Href: "/allocations/" + weekStart(a.Date)}}
+	// Named for its week: "Allocations" alone is the navigation's link to
+	// this week, and one name must lead to one place.
+	v.Page.Breadcrumbs = []views.Link{{Text: "Allocations, week of " + views.ShortDate(weekStart(a.Date)), Href: "/allocations/" + weekStart(a.Date)}}
 	v.Details = []views.AllocRow{
 		{Key: "Status", Value: allocStatusLabel(a.Allocation)},
 		{Key: "Move from", Value: a.From}, {Key: "Move to", Value: a.To}, {Key: "Date", Value: views.LongDate(a.Date)},

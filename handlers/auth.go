@@ -26,7 +26,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		u, err := h.Store.User(c.Request().Context(), id)
-		gen, _ := h.Sessions.Get(c).Values[serve.KeyGeneration].(int64)
+		gen, _ := h.Sessions.Value(c, serve.KeyGeneration).(int64)
 		if err != nil || u.Disabled || gen != u.SessionGeneration {
 			// Unknown or disabled user, or a session that has ended
 			// (signed out, perhaps elsewhere): signed out here too.

@@ -24,7 +24,7 @@ func init() {
 // Handlers holds what every handler needs.
 type Handlers struct {
 	Store    *store.Store
-	Sessions *serve.Sessions
+	Sessions serve.Sessions
 	Log      *slog.Logger
 	// Now is the clock; tests replace it.
 	Now  func() time.Time

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -53,79 +52,39 @@ func (a *listsApp) locationID(t testing.TB, code string) string {
 // listsClient is a browser without JavaScript: it keeps cookies and does
 // not follow redirects by itself.
 type listsClient struct {
-	t    testing.TB
-	app  *listsApp
-	http *http.Client
+	t   testing.TB
+	app *listsApp
+	v   *handlertest.Visitor
 }
 
 func (a *listsApp) client(t testing.TB) *listsClient {
-	return &listsClient{t: t, app: a, http: handlertest.Browser()}
+	return &listsClient{t: t, app: a, v: handlertest.Visit(t, a.srv.URL, nil)}
 }
 
 // signIn signs in as a demo user and, when given a location code,
 // chooses it.
 func (a *listsApp) signIn(t testing.TB, username, locationCode string) *listsClient {
 	t.Helper()
-	return &listsClient{t: t, app: a, http: a.app.SignIn(t, username, locationCode)}
+	return &listsClient{t: t, app: a, v: handlertest.Visit(t, a.srv.URL, a.app.SignIn(t, username, locationCode))}
 }
 
-func (c *listsClient) do(req *http.Request) *http.Response {
-	c.t.Helper()
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	c.t.Cleanup(func() { res.Body.Close() })
-	return res
-}
+func (c *listsClient) do(req *http.Request) *http.Response { return c.v.Do(req) }
 
 func (c *listsClient) get(path string, headers ...string) *http.Response {
-	c.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, c.app.srv.URL+path, nil)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	return c.do(req)
+	return c.v.Get(path, headers...)
 }
 
 func (c *listsClient) post(path string, form url.Values) *http.Response {
-	c.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return c.do(req)
+	return c.v.Post(path, form)
 }
 
 // page GETs path, expects status and parses the HTML.
 func (c *listsClient) page(path string, status int, headers ...string) *goquery.Document {
-	c.t.Helper()
-	res := c.get(path, headers...)
-	if res.StatusCode != status {
-		body, _ := io.ReadAll(res.Body)
-		c.t.Fatalf("GET %s: status %d, want %d\n%.2000s", path, res.StatusCode, status, body)
-	}
-	doc, err := goquery.NewDocumentFromReader(res.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return doc
+	return c.v.Page("", path, status, headers...)
 }
 
-// csrf reads the CSRF token from the first form on a page.
-func (c *listsClient) csrf(path string) string {
-	c.t.Helper()
-	doc := c.page(path, http.StatusOK)
-	tok, ok := doc.Find(`form input[name="_csrf"]`).Last().Attr("value")
-	if !ok || tok == "" {
-		c.t.Fatalf("no CSRF token on %s", path)
-	}
-	return tok
-}
+// csrf reads the session's CSRF token from a page.
+func (c *listsClient) csrf(path string) string { return c.v.CSRF(path) }
 
 // listsText is a selection's listsText with whitespace collapsed.
 func listsText(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }

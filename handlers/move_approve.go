@@ -37,14 +37,7 @@ func (h *Handlers) MoveApproveForm(c echo.Context) error {
 func (h *Handlers) MoveApprove(c echo.Context) error {
 	return h.movePost(c, moves.ActionApprove, func(d moveData, version int64) error {
 		m := d.m
-		var fe moves.FieldErrors
-		date, day, month, year, msg := h.moveReadFutureDate(c)
-		switch {
-		case msg != "":
-			fe.Add("date", "invalid", msg)
-		case moveOutsideWindow(m, date) != "":
-			fe.Add("date", "invalid", moveOutsideWindow(m, date))
-		}
+		date, day, month, year, fe := h.moveDateAnswer(c, func(date string) string { return moveOutsideWindow(m, date) })
 		show := func(fe moves.FieldErrors, existing *views.Link) error {
 			f := views.MoveApproveForm{MoveForm: h.moveFormBase(c, d, "Approve this request", fe, moveDateIDs),
 				Day: day, Month: month, Year: year, Hint: moveApproveHint(m)}

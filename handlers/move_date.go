@@ -30,18 +30,30 @@ func (h *Handlers) MoveDateForm(c echo.Context) error {
 	})
 }
 
+// moveDateAnswer reads a form's date question: the date, the day, month
+// and year as typed, and its error: the date unreadable or in the past, or
+// what rule says against it ("" when nothing).
+func (h *Handlers) moveDateAnswer(c echo.Context, rule func(date string) string) (date, day, month, year string, fe moves.FieldErrors) {
+	date, day, month, year, msg := h.moveReadFutureDate(c)
+	if msg == "" {
+		msg = rule(date)
+	}
+	if msg != "" {
+		fe.Add("date", "invalid", msg)
+	}
+	return date, day, month, year, fe
+}
+
 // MoveChangeDate records MoveDateChanged.
 func (h *Handlers) MoveChangeDate(c echo.Context) error {
 	return h.movePost(c, moves.ActionChangeDate, func(d moveData, version int64) error {
 		m := d.m
-		var fe moves.FieldErrors
-		date, day, month, year, msg := h.moveReadFutureDate(c)
-		switch {
-		case msg != "":
-			fe.Add("date", "invalid", msg)
-		case date == m.Date:
-			fe.Add("date", "invalid", "The new date must be different from the date the move is on now")
-		}
+		date, day, month, year, fe := h.moveDateAnswer(c, func(date string) string {
+			if date == m.Date {
+				return "The new date must be different from the date the move is on now"
+			}
+			return ""
+		})
 		reason := strings.TrimSpace(c.FormValue("date_changed_reason"))
 		if reason != "" && !moveChoiceIn(moveChoices(moves.DateChangedReasons, nil), reason) {
 			fe.Add("date_changed_reason", "inclusion", "Select a reason from the list")

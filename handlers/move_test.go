@@ -156,71 +156,35 @@ func mvLastArrived(evs []moves.Event) moves.Event {
 type mvClient struct {
 	t    testing.TB
 	app  *mvApp
-	http *http.Client
+	v    *handlertest.Visitor
 	user string
 }
 
 // signIn signs in as a demo user (choosing a location by code when given).
 func (a *mvApp) signIn(t testing.TB, username, locationCode string) *mvClient {
 	t.Helper()
-	return &mvClient{t: t, app: a, user: username, http: a.app.SignIn(t, username, locationCode)}
+	return &mvClient{t: t, app: a, user: username, v: handlertest.Visit(t, a.srv.URL, a.app.SignIn(t, username, locationCode))}
 }
 
-func (c *mvClient) do(req *http.Request) *http.Response {
-	c.t.Helper()
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	c.t.Cleanup(func() { res.Body.Close() })
-	return res
-}
+func (c *mvClient) do(req *http.Request) *http.Response { return c.v.Do(req) }
 
 func (c *mvClient) get(path string, headers ...string) *http.Response {
-	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, c.app.srv.URL+path, nil)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	return c.do(req)
+	return c.v.Get(path, headers...)
 }
 
 func (c *mvClient) post(path string, form url.Values) *http.Response {
-	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.app.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return c.do(req)
+	return c.v.Post(path, form)
 }
 
-func mvDoc(t testing.TB, res *http.Response) *goquery.Document {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
+func mvDoc(t testing.TB, res *http.Response) *goquery.Document { return handlertest.Doc(t, res) }
 
 // page GETs path, expects status and parses the HTML.
 func (c *mvClient) page(path string, status int, headers ...string) *goquery.Document {
-	c.t.Helper()
-	res := c.get(path, headers...)
-	if res.StatusCode != status {
-		body, _ := io.ReadAll(res.Body)
-		c.t.Fatalf("%s: GET %s: status %d, want %d\n%.3000s", c.user, path, res.StatusCode, status, body)
-	}
-	return mvDoc(c.t, res)
+	return c.v.Page(c.user+": ", path, status, headers...)
 }
 
-// csrf reads the session's CSRF token from any form on a page.
-func (c *mvClient) csrf(path string) string {
-	c.t.Helper()
-	tok, ok := c.page(path, http.StatusOK).Find(`input[name="_csrf"]`).First().Attr("value")
-	if !ok || tok == "" {
-		c.t.Fatalf("no CSRF token on %s", path)
-	}
-	return tok
-}
+// csrf reads the session's CSRF token from a page.
+func (c *mvClient) csrf(path string) string { return c.v.CSRF(path) }
 
 func mvText(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
 

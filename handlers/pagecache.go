@@ -115,14 +115,12 @@ func (h *Handlers) pageKey(c echo.Context) ([32]byte, bool) {
 	if r.Method != http.MethodGet || !strings.Contains(r.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		return [32]byte{}, false
 	}
-	sess := h.Sessions.Get(c)
-	uid, _ := sess.Values[serve.KeyUserID].(string)
-	csrf, _ := sess.Values[serve.KeyCSRF].(string)
-	if uid == "" || csrf == "" || sess.Values[serve.KeyFlash] != nil {
+	ss := h.Sessions
+	uid, csrf := ss.Str(c, serve.KeyUserID), ss.Str(c, serve.KeyCSRF)
+	if uid == "" || csrf == "" || ss.Value(c, serve.KeyFlash) != nil {
 		return [32]byte{}, false
 	}
-	loc, _ := sess.Values[serve.KeyLocation].(string)
-	chosen, _ := sess.Values[serve.KeyChosen].(string)
+	loc, chosen := ss.Str(c, serve.KeyLocation), ss.Str(c, serve.KeyChosen)
 	var b strings.Builder
 	for _, s := range []string{uid, csrf, loc, chosen, h.Today(), r.Header.Get("HX-Request"), r.Header.Get("HX-Boosted"),
 		r.Header.Get("HX-History-Restore-Request"), r.URL.RequestURI()} {

@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/gorilla/securecookie"
 	"github.com/labstack/echo/v4"
 )
 
@@ -182,7 +181,6 @@ func reqMACName(jid string, i int) string { return fmt.Sprintf("request:%s:%d", 
 // loadDraft reads a journey's answers, or returns nil when there are none
 // (never started, expired, or not readable with the current keys).
 func (h *Handlers) loadDraft(c echo.Context, jid string) *reqDraft {
-	codecs := h.Sessions.Cookies.Codecs
 	var packed []byte
 	n := 1
 	for i := 0; i < n; i++ {
@@ -191,7 +189,7 @@ func (h *Handlers) loadDraft(c echo.Context, jid string) *reqDraft {
 			return nil
 		}
 		var chunk []byte
-		if err := securecookie.DecodeMulti(reqMACName(jid, i), ck.Value, &chunk, codecs...); err != nil || len(chunk) == 0 {
+		if err := h.Sessions.Decode(reqMACName(jid, i), ck.Value, &chunk); err != nil || len(chunk) == 0 {
 			return nil
 		}
 		if i == 0 {
@@ -235,15 +233,14 @@ func (h *Handlers) saveDraft(c echo.Context, jid string, d *reqDraft) error {
 		return errReqTooLarge
 	}
 	payload := append([]byte{byte(n)}, packed...)
-	codecs := h.Sessions.Cookies.Codecs
 	var cookies []*http.Cookie
 	for i := 0; i < n; i++ {
 		end := min((i+1)*reqChunkSize, len(payload))
-		v, err := securecookie.EncodeMulti(reqMACName(jid, i), payload[i*reqChunkSize:end], codecs...)
+		v, err := h.Sessions.Encode(reqMACName(jid, i), payload[i*reqChunkSize:end])
 		if err != nil {
 			return fmt.Errorf("request journey: encoding answers: %w", err)
 		}
-		cookies = append(cookies, h.reqCookie(jid, reqCookieName(i), v, int(h.Sessions.MaxAge.Seconds())))
+		cookies = append(cookies, h.reqCookie(jid, reqCookieName(i), v, int(h.Sessions.MaxAge().Seconds())))
 	}
 	for i := n; i < reqMaxChunks; i++ {
 		if _, err := c.Cookie(reqCookieName(i)); err == nil {
@@ -259,6 +256,6 @@ func (h *Handlers) saveDraft(c echo.Context, jid string, d *reqDraft) error {
 func (h *Handlers) reqCookie(jid, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{
 		Name: name, Value: value, Path: reqCookiePath(jid), MaxAge: maxAge,
-		HttpOnly: true, Secure: h.Sessions.Cookies.Options.Secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.Sessions.Secure(), SameSite: http.SameSiteLaxMode,
 	}
 }

@@ -61,12 +61,12 @@ func (a *reqApp) person(t testing.TB, lastName string) moves.Person {
 type reqClient struct {
 	t    testing.TB
 	app  *reqApp
-	http *http.Client
+	v    *handlertest.Visitor
 	csrf string
 }
 
 func (a *reqApp) client(t testing.TB) *reqClient {
-	return &reqClient{t: t, app: a, http: handlertest.Browser()}
+	return &reqClient{t: t, app: a, v: handlertest.Visit(t, a.srv.URL, nil)}
 }
 
 // signIn signs in as a demo user in a new browser, choosing a location
@@ -100,24 +100,9 @@ func (c *reqClient) signIn(username, locationCode string) {
 	}
 }
 
-func (c *reqClient) do(req *http.Request) *http.Response {
-	c.t.Helper()
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	c.t.Cleanup(func() { res.Body.Close() })
-	return res
-}
+func (c *reqClient) do(req *http.Request) *http.Response { return c.v.Do(req) }
 
-func (c *reqClient) get(path string) *http.Response {
-	c.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, c.app.srv.URL+path, nil)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return c.do(req)
-}
+func (c *reqClient) get(path string) *http.Response { return c.v.Get(path) }
 
 // post sends a form with the session's CSRF token (unless the form has
 // its own _csrf entry, even an empty one).
@@ -127,12 +112,7 @@ func (c *reqClient) post(path string, form url.Values) *http.Response {
 		form = reqCloneValues(form)
 		form.Set("_csrf", c.csrf)
 	}
-	req, err := http.NewRequest(http.MethodPost, c.app.srv.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return c.do(req)
+	return c.v.Post(path, form)
 }
 
 func reqCloneValues(v url.Values) url.Values {
@@ -143,36 +123,15 @@ func reqCloneValues(v url.Values) url.Values {
 	return out
 }
 
-func reqDoc(t testing.TB, res *http.Response) *goquery.Document {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
+func reqDoc(t testing.TB, res *http.Response) *goquery.Document { return handlertest.Doc(t, res) }
 
 // page GETs path, expects status and parses the HTML.
 func (c *reqClient) page(path string, status int) *goquery.Document {
-	c.t.Helper()
-	res := c.get(path)
-	if res.StatusCode != status {
-		body, _ := io.ReadAll(res.Body)
-		c.t.Fatalf("GET %s: status %d, want %d (Location %q)\n%.3000s", path, res.StatusCode, status, res.Header.Get("Location"), body)
-	}
-	return reqDoc(c.t, res)
+	return c.v.Page("", path, status)
 }
 
-// token reads the CSRF token from the last form on a page.
-func (c *reqClient) token(path string) string {
-	c.t.Helper()
-	doc := c.page(path, http.StatusOK)
-	tok, ok := doc.Find(`form input[name="_csrf"]`).Last().Attr("value")
-	if !ok || tok == "" {
-		c.t.Fatalf("no CSRF token on %s", path)
-	}
-	return tok
-}
+// token reads the session's CSRF token from a page.
+func (c *reqClient) token(path string) string { return c.v.CSRF(path) }
 
 // next POSTs a step and expects a 303, returning where it leads.
 func (c *reqClient) next(path string, form url.Values) string {

@@ -466,14 +466,19 @@ func livePlaces(ctx context.Context, u *Unit, id string) ([]moves.Move, error) {
 	if err != nil {
 		return nil, err
 	}
+	return scanAll(rows, func(sc interface{ Scan(...any) error }) (moves.Move, error) { return scanMove(sc) })
+}
+
+// scanAll reads every row with scan and closes rows.
+func scanAll[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
 	defer rows.Close()
-	var out []moves.Move
+	var out []T
 	for rows.Next() {
-		m, err := scanMove(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, m)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

@@ -120,16 +120,7 @@ func (s *Store) FindPeople(ctx context.Context, f PeopleFilter) ([]moves.Person,
 	if err != nil {
 		return nil, fmt.Errorf("store: find people: %w", err)
 	}
-	defer rows.Close()
-	var out []moves.Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanPerson)
 }
 
 // CreateProfile adds a profile (the person's information for one move).

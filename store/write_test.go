@@ -103,21 +103,7 @@ func testSameKeyConcurrentlyMakesOneChange(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if got := countRows(t, f.st, "events") - events; got != 1 {
-		t.Fatalf("%d events stored for one key", got)
-	}
-	replayed := 0
-	for _, a := range answers {
-		if a.Status != 201 || string(a.Body) != string(answers[0].Body) {
-			t.Fatalf("answers differ: %+v vs %+v", a, answers[0])
-		}
-		if a.Replayed {
-			replayed++
-		}
-	}
-	if replayed != n-1 {
-		t.Fatalf("%d of %d answers replayed, want %d", replayed, n, n-1)
-	}
+	wantOneChange(t, countRows(t, f.st, "events")-events, answers)
 	// Another request with the key is refused, and changes nothing.
 	other := f.event(m.ID, moves.EventMoveAccept, f.now, nil)
 	_, err := f.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c1", Key: "same", Fingerprint: "other"}},
@@ -251,6 +237,28 @@ func testKeysExpire(t *testing.T) {
 	if _, err := f.st.Write(context.Background(), store.WriteOptions{Idempotency: &store.Key{Client: "c2", Key: "k", Fingerprint: "x"}},
 		func(u *store.Unit) (store.Answer, error) { return store.Answer{Status: 201}, nil }); err != nil {
 		t.Fatalf("another client's key: %v", err)
+	}
+}
+
+// wantOneChange holds concurrent requests with one key to one change
+// (events, the events stored since they started) and one answer, given
+// by the first to commit and replayed to the others.
+func wantOneChange(t *testing.T, events int, answers []store.Answer) {
+	t.Helper()
+	if events != 1 {
+		t.Fatalf("%d events stored for one key", events)
+	}
+	replayed := 0
+	for _, a := range answers {
+		if a.Status != 201 || string(a.Body) != string(answers[0].Body) {
+			t.Fatalf("answers differ: %+v vs %+v", a, answers[0])
+		}
+		if a.Replayed {
+			replayed++
+		}
+	}
+	if n := len(answers); replayed != n-1 {
+		t.Fatalf("%d of %d answers replayed, want %d", replayed, n, n-1)
 	}
 }
 

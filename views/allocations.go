@@ -1,6 +1,9 @@
 package views
 
-import "github.com/securemove/securemove/views/govuk"
+import (
+	"github.com/a-h/templ"
+	"github.com/securemove/securemove/views/govuk"
+)
 
 // Hidden is a hidden form field: the allocation wizard carries earlier
 // answers forward in its forms, so nothing is kept until it is created.
@@ -198,7 +201,7 @@ func allocTableRows(rows []AllocListRow, showFrom bool) [][]govuk.TableCell {
 	for _, r := range rows {
 		cells := []govuk.TableCell{
 			{HTML: allocLink(r.Href, r.Size)},
-			{HTML: govuk.Tag(govuk.TagOptions{Text: r.Tag, Classes: r.TagClass})},
+			{HTML: govuk.Tag(govuk.TagOptions{Text: r.Tag, Classes: r.TagClass, Attributes: templ.Attributes{"data-testid": "allocation-status"}})},
 		}
 		if showFrom {
 			cells = append(cells, govuk.TableCell{Text: r.From})

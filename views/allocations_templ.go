@@ -994,7 +994,7 @@ func allocPlaceCard(p AllocPlace) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = govuk.Tag(govuk.TagOptions{Text: p.Status, Classes: p.StatusClass}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = govuk.Tag(govuk.TagOptions{Text: p.Status, Classes: p.StatusClass, Attributes: templ.Attributes{"data-testid": "move-status"}}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -547,7 +547,7 @@ func apiOperation(op APIOperation) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if p.Required {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<strong class=\"govuk-tag govuk-tag--grey\">required</strong>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<strong class=\"govuk-tag govuk-tag--grey\" data-testid=\"field-required\">required</strong>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -793,13 +793,13 @@ func apiEventType(et APIEventType) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if et.Classification == "incident" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "<strong class=\"govuk-tag govuk-tag--red\">incident</strong> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "<strong class=\"govuk-tag govuk-tag--red\" data-testid=\"event-kind\">incident</strong> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		if et.Creation {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<strong class=\"govuk-tag govuk-tag--grey\">recorded by the service</strong>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<strong class=\"govuk-tag govuk-tag--grey\" data-testid=\"event-kind\">recorded by the service</strong>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,22 +107,14 @@ func secHarness(t *testing.T, cfg web.Config, logw io.Writer) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h := &harness{t: t, st: st, now: secStart}
-	st.Now = h.clock
-	if cfg.SessionKey == nil {
-		cfg.SessionKey = []byte("test-session-key-test-session-key-0123")
-	}
-	cfg.Demo = true
 	if cfg.Notify == nil {
 		cfg.Notify = testNotifyDeps(t)
 	}
 	if logw == nil {
 		logw = io.Discard
 	}
-	h.srv = web.New(cfg, st, slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	h.srv.Handlers.Now = h.clock
-	h.ts = httptest.NewServer(h.srv)
-	t.Cleanup(h.ts.Close)
+	h := serveOn(t, st, secStart, cfg, slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	st.Now = h.clock
 	return h
 }
 
@@ -277,19 +268,7 @@ func demoMove(t *testing.T, h *harness, from, to string, status moves.Status, n 
 	t.Helper()
 	q := `SELECT m.id FROM moves m JOIN locations f ON f.id = m.from_location_id LEFT JOIN locations tl ON tl.id = m.to_location_id
 		WHERE f.code = ? AND COALESCE(tl.code, '') = ? AND m.status = ? ORDER BY m.created_at, m.id`
-	rows, err := h.st.DB().Query(q, from, to, string(status))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
+	ids := column(t, h.st.DB(), q, from, to, string(status))
 	if n >= len(ids) {
 		t.Fatalf("no demo move %s→%s %s #%d (found %d)", from, to, status, n, len(ids))
 	}
@@ -342,23 +321,33 @@ func apiCall(t *testing.T, h *harness, token, method, path string, body []byte) 
 	return doRaw(t, nil, method, h.ts.URL+path, ct, body, bearer(token))
 }
 
+// column is the one column of text a query answers, row by row.
+func column(t *testing.T, db *sql.DB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // dbRows returns every row of every table as text, table by table, rows
 // sorted: a complete picture of what the database holds.
 func dbRows(t *testing.T, db *sql.DB) map[string][]string {
 	t.Helper()
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, n)
-	}
-	rows.Close()
+	tables := column(t, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	out := map[string][]string{}
 	for _, tb := range tables {
 		rs, err := db.Query(`SELECT * FROM "` + tb + `"`)

@@ -2,10 +2,7 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -26,18 +23,12 @@ func instanceOn(t *testing.T, dsn string, seed bool) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h := &harness{t: t, st: st, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
 	if seed {
-		if _, err := st.SeedDemo(ctx, h.now); err != nil {
+		if _, err := st.SeedDemo(ctx, webStart); err != nil {
 			t.Fatal(err)
 		}
 	}
-	cfg := web.Config{SessionKey: []byte("test-session-key-shared-by-instances-0123"), Demo: true}
-	h.srv = web.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	h.srv.Handlers.Now = h.clock
-	h.ts = httptest.NewServer(h.srv)
-	t.Cleanup(h.ts.Close)
-	return h
+	return serveOn(t, st, webStart, web.Config{SessionKey: []byte("test-session-key-shared-by-instances-0123")}, nil)
 }
 
 // A session started on one instance works on another; signed out on the

@@ -33,7 +33,7 @@ func (s *Server) routes() {
 	}
 
 	// The staff app: sessions and CSRF on everything.
-	app := e.Group("", h.LoadUser, h.Sessions.CSRF)
+	app := e.Group("", h.LoadUser, s.sessions.CSRF)
 	app.GET("/sign-in", h.ShowSignIn)
 	app.POST("/sign-in", h.SignIn)
 	app.POST("/sign-out", h.SignOut)

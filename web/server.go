@@ -57,6 +57,9 @@ type Server struct {
 	Admin *admin.Handlers
 	cfg   Config
 	log   *slog.Logger
+	// sessions are the staff app's and administration's browser sessions;
+	// handlers see them as serve.Sessions.
+	sessions *Sessions
 }
 
 // New builds the server around an open store.
@@ -73,9 +76,10 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	if cfg.DemoStart.IsZero() {
 		cfg.DemoStart = cfg.Now()
 	}
+	sessions := NewSessions(cfg.SessionKey, cfg.TLS)
 	h := &handlers.Handlers{
 		Store:    st,
-		Sessions: serve.NewSessions(cfg.SessionKey, cfg.TLS),
+		Sessions: sessions,
 		Log:      log,
 		Now:      cfg.Now,
 		Demo:     cfg.Demo,
@@ -96,7 +100,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	}
 	ad := &admin.Handlers{
 		Store:    st,
-		Sessions: h.Sessions,
+		Sessions: sessions,
 		Log:      log,
 		Now:      func() time.Time { return h.Now() },
 		BaseURL:  cfg.BaseURL,
@@ -111,7 +115,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		}
 		h.ErrorHandler(err, c)
 	}
-	s := &Server{Echo: e, Handlers: h, API: a, Admin: ad, cfg: cfg, log: log}
+	s := &Server{Echo: e, Handlers: h, API: a, Admin: ad, cfg: cfg, log: log, sessions: sessions}
 	s.middleware()
 	s.routes()
 	a.AllowedMethods = s.allowedMethods()

@@ -12,12 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )
@@ -32,8 +32,29 @@ type harness struct {
 	srv *web.Server
 	ts  *httptest.Server
 	st  *store.Store
-	now time.Time
-	mu  sync.Mutex
+	clk *handlertest.Clock
+}
+
+// webStart is the clock's start in the web tests.
+var webStart = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+// serveOn serves st (in demo mode, with a test session key unless cfg has
+// one, logging to log or nowhere) on a clock that starts at start.
+func serveOn(t *testing.T, st *store.Store, start time.Time, cfg web.Config, log *slog.Logger) *harness {
+	t.Helper()
+	h := &harness{t: t, st: st, clk: handlertest.NewClock(start)}
+	if cfg.SessionKey == nil {
+		cfg.SessionKey = []byte("test-session-key-test-session-key-0123")
+	}
+	cfg.Demo = true
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	h.srv = web.New(cfg, st, log)
+	h.srv.Handlers.Now = h.clock
+	h.ts = httptest.NewServer(h.srv)
+	t.Cleanup(h.ts.Close)
+	return h
 }
 
 func newHarness(t *testing.T, cfg web.Config) *harness {
@@ -44,32 +65,15 @@ func newHarness(t *testing.T, cfg web.Config) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h := &harness{t: t, st: st, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
-	if _, err := st.SeedDemo(ctx, h.now); err != nil {
+	if _, err := st.SeedDemo(ctx, webStart); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.SessionKey == nil {
-		cfg.SessionKey = []byte("test-session-key-test-session-key-0123")
-	}
-	cfg.Demo = true
-	h.srv = web.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	h.srv.Handlers.Now = h.clock
-	h.ts = httptest.NewServer(h.srv)
-	t.Cleanup(h.ts.Close)
-	return h
+	return serveOn(t, st, webStart, cfg, nil)
 }
 
-func (h *harness) clock() time.Time {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.now
-}
+func (h *harness) clock() time.Time { return h.clk.Now() }
 
-func (h *harness) advance(d time.Duration) {
-	h.mu.Lock()
-	h.now = h.now.Add(d)
-	h.mu.Unlock()
-}
+func (h *harness) advance(d time.Duration) { h.clk.Add(d) }
 
 // client is a browser-like client: a cookie jar, no automatic redirects.
 func (h *harness) client() *http.Client {

@@ -151,8 +151,7 @@ func TestAdminRoutesForbiddenToOtherRoles(t *testing.T) {
 
 // Every administration form needs the session's CSRF token.
 func TestAdminFormsNeedCSRF(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	for _, r := range admRoutes(t, e) {
 		if r.method != http.MethodPost {
 			continue

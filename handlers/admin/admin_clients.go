@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers/serve"
-	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
 )
@@ -85,24 +84,13 @@ func (h *Handlers) AdminCreateClient(c echo.Context) error {
 		key = ""
 	}
 	cl, secret, err := h.Store.CreateClient(c.Request().Context(), store.NewClient{Name: name, Supplier: key, CreatedBy: serve.CurrentUser(c).Username})
-	if err != nil {
-		if e, ok := moves.AsError(err); ok && len(e.Fields) > 0 {
-			return h.renderNewClient(c, http.StatusUnprocessableEntity, name, supplier, serve.ViewErrors(e.Fields, nil))
-		}
+	if errs, ok := formErrors(err, nil); ok {
+		return h.renderNewClient(c, http.StatusUnprocessableEntity, name, supplier, errs)
+	} else if err != nil {
 		return err
 	}
 	h.logFor(c).Info("API client created", "client_id", cl.ID, "by", serve.CurrentUser(c).Username)
-	return h.showSecretOnce(c, cl.ID, secret)
-}
-
-// showSecretOnce keeps a new secret in the session for the page that
-// shows it, and goes there.
-func (h *Handlers) showSecretOnce(c echo.Context, clientID, secret string) error {
-	h.Sessions.Set(c, keyAdminNewSecret, []string{clientID, secret})
-	if err := h.Sessions.Save(c); err != nil {
-		return err
-	}
-	return serve.Redirect(c, "/admin/clients/"+clientID+"/secret")
+	return h.showSecretOnce(c, keyAdminNewSecret, cl.ID, secret, "/admin/clients/"+cl.ID+"/secret")
 }
 
 // AdminClientSecret shows a secret just made, once: the session forgets
@@ -114,12 +102,8 @@ func (h *Handlers) AdminClientSecret(c echo.Context) error {
 	}
 	m := views.AdminClientSecret{Page: h.adminPage(c, "Client secret", ""), ID: cl.ID, Name: cl.Name,
 		TokenURL: strings.TrimRight(h.BaseURL, "/") + "/oauth/token"}
-	if v, ok := h.Sessions.Get(c).Values[keyAdminNewSecret].([]string); ok && len(v) == 2 && v[0] == cl.ID {
-		m.Secret = v[1]
-		delete(h.Sessions.Get(c).Values, keyAdminNewSecret)
-		if err := h.Sessions.Save(c); err != nil {
-			return err
-		}
+	if m.Secret, err = h.takeSecret(c, keyAdminNewSecret, cl.ID); err != nil {
+		return err
 	}
 	return serve.Render(c, http.StatusOK, views.AdminClientSecretPage(m))
 }
@@ -151,26 +135,15 @@ func (h *Handlers) AdminClient(c echo.Context) error {
 	return serve.Render(c, http.StatusOK, views.AdminClientPage(m))
 }
 
-// adminClientProblem answers a refused change with a message on the
-// client's page.
-func (h *Handlers) adminClientProblem(c echo.Context, id string, err error) error {
-	e, ok := moves.AsError(err)
-	if !ok || e.Code != moves.Conflict {
-		return err
-	}
-	h.Sessions.SetFlash(c, serve.Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
-	return serve.Redirect(c, "/admin/clients/"+id)
-}
-
 // AdminRotateClientSecret makes a second live secret and shows it once.
 func (h *Handlers) AdminRotateClientSecret(c echo.Context) error {
 	id := c.Param("id")
 	secret, err := h.Store.RotateClientSecret(c.Request().Context(), id)
 	if err != nil {
-		return h.adminClientProblem(c, id, err)
+		return h.adminRefused(c, "/admin/clients/"+id, err)
 	}
 	h.logFor(c).Info("API client secret rotated", "client_id", id, "by", serve.CurrentUser(c).Username)
-	return h.showSecretOnce(c, id, secret)
+	return h.showSecretOnce(c, keyAdminNewSecret, id, secret, "/admin/clients/"+id+"/secret")
 }
 
 // AdminRetireClientSecret retires the older of two live secrets.
@@ -178,7 +151,7 @@ func (h *Handlers) AdminRetireClientSecret(c echo.Context) error {
 	id := c.Param("id")
 	sec, err := h.Store.RetireOlderSecret(c.Request().Context(), id)
 	if err != nil {
-		return h.adminClientProblem(c, id, err)
+		return h.adminRefused(c, "/admin/clients/"+id, err)
 	}
 	h.logFor(c).Info("API client secret retired", "client_id", id, "by", serve.CurrentUser(c).Username)
 	h.Sessions.SetFlash(c, serve.Flash{Title: "Older secret retired", Text: "The secret ending …" + sec.Hint + " no longer works, nor do tokens issued with it."})

@@ -73,9 +73,16 @@ func adminSignIn(t *testing.T, e *handlertest.Env, username string) *adminBrowse
 	return b
 }
 
-func TestAdminClientsPages(t *testing.T) {
+// asAdmin starts the server on the demo data and signs in its
+// administrator.
+func asAdmin(t *testing.T) (*handlertest.Env, *adminBrowser) {
+	t.Helper()
 	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	return e, adminSignIn(t, e, "admin")
+}
+
+func TestAdminClientsPages(t *testing.T) {
+	e, b := asAdmin(t)
 	list := b.get("/admin/clients").Want(t, http.StatusOK)
 	// The demo has a client per supplier.
 	for _, dc := range store.DemoClients {

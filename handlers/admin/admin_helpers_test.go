@@ -112,9 +112,15 @@ func admRows(doc *goquery.Document, table string) [][]string {
 	return out
 }
 
-// admCurrentNav is the current item of the service navigation.
-func admCurrentNav(doc *goquery.Document) string {
-	return handlertest.Text(doc.Find(`.govuk-service-navigation__link[aria-current="page"]`))
+// section GETs the first page of an administration section and wants the
+// service navigation to mark nav as the current item.
+func (b *adminBrowser) section(path, nav string) *goquery.Document {
+	b.t.Helper()
+	doc := b.doc(path, http.StatusOK)
+	if got := handlertest.Text(doc.Find(`.govuk-service-navigation__link[aria-current="page"]`)); got != nav {
+		b.t.Errorf("%s: current navigation item %q, want %q", path, got, nav)
+	}
+	return doc
 }
 
 // admHasUser reports whether a username is in the store.

@@ -13,12 +13,8 @@ import (
 )
 
 func TestAdminLocationsListSearchFilterPages(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
-	doc := b.doc("/admin/locations", http.StatusOK)
-	if admCurrentNav(doc) != "Locations" {
-		t.Errorf("current navigation item %q", admCurrentNav(doc))
-	}
+	e, b := asAdmin(t)
+	doc := b.section("/admin/locations", "Locations")
 	total := len(e.Locs)
 	if got := handlertest.Text(doc.Find("#showing")); got != "Showing 1 to 20 of "+strconv.Itoa(total)+" locations" {
 		t.Errorf("showing %q", got)
@@ -79,8 +75,7 @@ func TestAdminLocationsListSearchFilterPages(t *testing.T) {
 }
 
 func TestAdminLocationsAdd(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	doc := b.doc("/admin/locations/new", http.StatusOK)
 	for _, id := range []string{"title", "code", "location_type", "region"} {
 		if doc.Find("#"+id).Length() != 1 {
@@ -142,8 +137,7 @@ func TestAdminLocationsAdd(t *testing.T) {
 }
 
 func TestAdminLocationsSupplierRanges(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	guilcc := e.Loc("GUILCC")
 	page := "/admin/locations/" + guilcc
 	doc := b.doc(page, http.StatusOK)
@@ -202,8 +196,7 @@ func TestAdminLocationsSupplierRanges(t *testing.T) {
 }
 
 func TestAdminLocationsDisableEnable(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	id := e.Loc("GUILMC")
 	page := "/admin/locations/" + id
 	csrf := b.csrfOf(page)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/handlers/serve"
-	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/views"
 )
@@ -73,10 +72,9 @@ func (h *Handlers) AdminCreateSubscription(c echo.Context) error {
 		return h.renderNewSubscription(c, http.StatusUnprocessableEntity, in, errs)
 	}
 	si, secret, err := h.Store.CreateSubscription(c.Request().Context(), in, h.Notify.Sealer, serve.CurrentUser(c).Username)
-	if err != nil {
-		if e, ok := moves.AsError(err); ok && len(e.Fields) > 0 {
-			return h.renderNewSubscription(c, http.StatusUnprocessableEntity, in, serve.ViewErrors(e.Fields, map[string]string{"supplier": "supplier"}))
-		}
+	if errs, ok := formErrors(err, map[string]string{"supplier": "supplier"}); ok {
+		return h.renderNewSubscription(c, http.StatusUnprocessableEntity, in, errs)
+	} else if err != nil {
 		return err
 	}
 	h.logFor(c).Info("subscription created", "subscription_id", si.ID, "by", serve.CurrentUser(c).Username)
@@ -84,11 +82,7 @@ func (h *Handlers) AdminCreateSubscription(c echo.Context) error {
 }
 
 func (h *Handlers) showSubscriptionSecretOnce(c echo.Context, id, secret string) error {
-	h.Sessions.Set(c, keyNewSubscriptionSecret, []string{id, secret})
-	if err := h.Sessions.Save(c); err != nil {
-		return err
-	}
-	return serve.Redirect(c, "/admin/subscriptions/"+id+"/secret")
+	return h.showSecretOnce(c, keyNewSubscriptionSecret, id, secret, "/admin/subscriptions/"+id+"/secret")
 }
 
 // AdminSubscriptionSecret shows a secret just made, once.
@@ -98,12 +92,8 @@ func (h *Handlers) AdminSubscriptionSecret(c echo.Context) error {
 		return err
 	}
 	m := views.AdminSubscriptionSecret{Page: h.adminPage(c, "Signing secret", ""), ID: si.ID, Supplier: si.SupplierName}
-	if v, ok := h.Sessions.Get(c).Values[keyNewSubscriptionSecret].([]string); ok && len(v) == 2 && v[0] == si.ID {
-		m.Secret = v[1]
-		delete(h.Sessions.Get(c).Values, keyNewSubscriptionSecret)
-		if err := h.Sessions.Save(c); err != nil {
-			return err
-		}
+	if m.Secret, err = h.takeSecret(c, keyNewSubscriptionSecret, si.ID); err != nil {
+		return err
 	}
 	return serve.Render(c, http.StatusOK, views.AdminSubscriptionSecretPage(m))
 }
@@ -150,12 +140,7 @@ func (h *Handlers) AdminSubscription(c echo.Context) error {
 // says why nothing changed.
 func (h *Handlers) adminSubscriptionDone(c echo.Context, id string, err error, title, text string) error {
 	if err != nil {
-		e, ok := moves.AsError(err)
-		if !ok || e.Code != moves.Conflict {
-			return err
-		}
-		h.Sessions.SetFlash(c, serve.Flash{Title: "Nothing was changed", Text: e.Message, Important: true})
-		return serve.Redirect(c, "/admin/subscriptions/"+id)
+		return h.adminRefused(c, "/admin/subscriptions/"+id, err)
 	}
 	h.logFor(c).Info("subscription changed", "subscription_id", id, "change", title, "by", serve.CurrentUser(c).Username)
 	h.Sessions.SetFlash(c, serve.Flash{Title: title, Text: text})

@@ -10,12 +10,8 @@ import (
 )
 
 func TestAdminSuppliers(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
-	doc := b.doc("/admin/suppliers", http.StatusOK)
-	if admCurrentNav(doc) != "Suppliers" {
-		t.Errorf("current navigation item %q", admCurrentNav(doc))
-	}
+	e, b := asAdmin(t)
+	doc := b.section("/admin/suppliers", "Suppliers")
 	// The demo's regions: Serco serves London, the South and the youth
 	// estate; GEOAmey the Midlands, the North and Wales.
 	serco, geoamey := 0, 0
@@ -36,9 +32,9 @@ func TestAdminSuppliers(t *testing.T) {
 		t.Error("no link to Serco's page")
 	}
 
-	page := b.doc("/admin/suppliers/serco", http.StatusOK)
-	if admCurrentNav(page) != "Suppliers" || handlertest.Text(page.Find("h1")) != "Serco" {
-		t.Errorf("Serco's page: nav %q, h1 %q", admCurrentNav(page), handlertest.Text(page.Find("h1")))
+	page := b.section("/admin/suppliers/serco", "Suppliers")
+	if h1 := handlertest.Text(page.Find("h1")); h1 != "Serco" {
+		t.Errorf("Serco's page: h1 %q", h1)
 	}
 	ranges := admRows(page, "#ranges")
 	if len(ranges) != serco {

@@ -11,18 +11,14 @@ import (
 )
 
 func TestAdminUsersList(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	home := b.doc("/", http.StatusOK)
 	for _, href := range []string{"/admin/users", "/admin/locations", "/admin/suppliers", "/admin/clients"} {
 		if home.Find(`main a[href="`+href+`"]`).Length() != 1 || home.Find(`.govuk-service-navigation a[href="`+href+`"]`).Length() != 1 {
 			t.Errorf("the admin's home and navigation should link to %s", href)
 		}
 	}
-	doc := b.doc("/admin/users", http.StatusOK)
-	if admCurrentNav(doc) != "Users" {
-		t.Errorf("current navigation item %q", admCurrentNav(doc))
-	}
+	doc := b.section("/admin/users", "Users")
 	rows := admRows(doc, "#users")
 	if len(rows) != 7 {
 		t.Fatalf("%d users listed: %v", len(rows), rows)
@@ -46,8 +42,7 @@ func TestAdminUsersList(t *testing.T) {
 // Each problem with a new user is a 422 with a GOV.UK error summary whose
 // links lead to the fields.
 func TestAdminUsersValidation(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	doc := b.doc("/admin/users/new", http.StatusOK)
 	for _, id := range []string{"username", "full_name", "role", "supplier", "locations", "password"} {
 		if doc.Find("#"+id).Length() != 1 {
@@ -129,8 +124,7 @@ func TestAdminUsersValidation(t *testing.T) {
 }
 
 func TestAdminUsersAddChangeDisable(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	csrf := b.csrfOf("/admin/users/new")
 
 	// Add a police user with one location.
@@ -268,8 +262,7 @@ func TestAdminUsersAddChangeDisable(t *testing.T) {
 // An administrator may not disable their own account, nor change their
 // own role; they may change their name.
 func TestAdminUsersOwnAccount(t *testing.T) {
-	e := handlertest.NewEnv(t)
-	b := adminSignIn(t, e, "admin")
+	e, b := asAdmin(t)
 	id := admUserID(t, e, "admin")
 	doc := b.doc("/admin/users/"+id, http.StatusOK)
 	if doc.Find(`form[action="/admin/users/`+id+`/disable"]`).Length() != 0 {

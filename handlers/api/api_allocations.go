@@ -295,28 +295,40 @@ func apiAllocationFields(err error) error {
 	return moves.InvalidFields(out)
 }
 
-// PatchAllocation changes an allocation's date (and every place's, each
-// with its MoveDateChanged): PATCH /api/allocations/:id.
-func (h *Handlers) PatchAllocation(c echo.Context) error {
+// allocationChange reads a change to the allocation of the request's id,
+// which only an internal client may make: the allocation, and a reader of
+// the body's attributes as spec (given the allocation) allows them.
+func (h *Handlers) allocationChange(c echo.Context, spec func(store.AllocationRow) apiBodySpec) (store.AllocationRow, *apiAttrReader, error) {
 	if err := apiInternalOnly(c); err != nil {
-		return err
+		return store.AllocationRow{}, nil, err
 	}
 	if err := newAPIQueryReader(c).err(); err != nil {
-		return err
+		return store.AllocationRow{}, nil, err
 	}
 	a, _, err := h.apiAllocation(c, c.Param("id"))
 	if err != nil {
-		return err
+		return store.AllocationRow{}, nil, err
 	}
 	body, err := apiReadBody(c)
 	if err != nil {
-		return err
+		return store.AllocationRow{}, nil, err
 	}
-	in, err := apiDecodeResource(body, apiBodySpec{Type: "allocations", Attrs: []string{"date", "date_changed_reason"}, ID: a.ID})
+	in, err := apiDecodeResource(body, spec(a))
+	if err != nil {
+		return store.AllocationRow{}, nil, err
+	}
+	return a, &apiAttrReader{attrs: in.Attrs}, nil
+}
+
+// PatchAllocation changes an allocation's date (and every place's, each
+// with its MoveDateChanged): PATCH /api/allocations/:id.
+func (h *Handlers) PatchAllocation(c echo.Context) error {
+	a, r, err := h.allocationChange(c, func(a store.AllocationRow) apiBodySpec {
+		return apiBodySpec{Type: "allocations", Attrs: []string{"date", "date_changed_reason"}, ID: a.ID}
+	})
 	if err != nil {
 		return err
 	}
-	r := &apiAttrReader{attrs: in.Attrs}
 	date, _ := r.date("date")
 	reason, _ := r.str("date_changed_reason")
 	if date == "" && !r.errs.Has(apiAttrPointer("date")) {
@@ -339,25 +351,12 @@ func (h *Handlers) PatchAllocation(c echo.Context) error {
 // CancelAllocationAPI cancels an allocation and every place (each with its
 // MoveCancel): POST /api/allocations/:id/cancel, 204.
 func (h *Handlers) CancelAllocationAPI(c echo.Context) error {
-	if err := apiInternalOnly(c); err != nil {
-		return err
-	}
-	if err := newAPIQueryReader(c).err(); err != nil {
-		return err
-	}
-	a, _, err := h.apiAllocation(c, c.Param("id"))
+	a, r, err := h.allocationChange(c, func(store.AllocationRow) apiBodySpec {
+		return apiBodySpec{Type: "allocations", Attrs: []string{"timestamp", "cancellation_reason", "cancellation_reason_comment"}}
+	})
 	if err != nil {
 		return err
 	}
-	body, err := apiReadBody(c)
-	if err != nil {
-		return err
-	}
-	in, err := apiDecodeResource(body, apiBodySpec{Type: "allocations", Attrs: []string{"timestamp", "cancellation_reason", "cancellation_reason_comment"}})
-	if err != nil {
-		return err
-	}
-	r := &apiAttrReader{attrs: in.Attrs}
 	r.timestamp("timestamp", true)
 	reason, _ := r.str("cancellation_reason")
 	comment, _ := r.str("cancellation_reason_comment")

@@ -64,28 +64,7 @@ type apiRecorder struct {
 
 func (rc *apiRecorder) do(name, method, p, token string, body any, wantStatus int, checkRequest bool, headers ...string) *handlertest.Resp {
 	rc.e.T.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	default:
-		raw, _ = json.Marshal(b)
-	}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(raw)
-	}
-	req := httptest.NewRequest(method, p, rd)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/vnd.api+json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
+	req, raw := rc.e.Request(method, p, token, body, headers...)
 	r := rc.e.Serve(req).Want(rc.e.T, wantStatus)
 	rc.exchanges = append(rc.exchanges, apiExchange{name: name, req: req, body: raw, resp: r, checkRequest: checkRequest})
 	return r

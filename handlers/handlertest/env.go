@@ -187,24 +187,35 @@ func (e *Env) Serve(req *http.Request) *Resp {
 	return r
 }
 
-// do sends an API request. body may be a string, []byte or anything to
+// Do sends an API request. body may be a string, []byte or anything to
 // marshal; a body gets the JSON:API content type unless headers say
 // otherwise (pairs of name, value).
 func (e *Env) Do(method, path, token string, body any, headers ...string) *Resp {
 	e.T.Helper()
-	var rd io.Reader
+	req, _ := e.Request(method, path, token, body, headers...)
+	return e.Serve(req)
+}
+
+// Request is the API request Do sends, and its body's bytes.
+func (e *Env) Request(method, path, token string, body any, headers ...string) (*http.Request, []byte) {
+	e.T.Helper()
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		rd = bytes.NewReader(j)
+		raw = j
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, path, rd)
 	if body != nil {
@@ -216,7 +227,7 @@ func (e *Env) Do(method, path, token string, body any, headers ...string) *Resp 
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	return e.Serve(req)
+	return req, raw
 }
 
 // person adds a new person (each move gets its own, so that moves never

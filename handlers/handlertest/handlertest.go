@@ -51,6 +51,9 @@ type Clock struct {
 	t  time.Time
 }
 
+// NewClock is a clock at start.
+func NewClock(start time.Time) *Clock { return &Clock{t: start} }
+
 // Now is the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
@@ -140,7 +143,7 @@ func StartOn(t testing.TB, path string, o Options) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &Clock{t: o.Now}
+	clk := NewClock(o.Now)
 	if !o.Now.IsZero() {
 		st.Now = clk.Now
 	}

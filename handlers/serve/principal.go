@@ -54,7 +54,7 @@ func CurrentUser(c echo.Context) *Principal {
 
 // PageFor builds the layout's model for the signed-in user: the page every
 // audience with a browser (the staff pages, the administration) draws.
-func PageFor(c echo.Context, s *Sessions, title string) views.Page {
+func PageFor(c echo.Context, s Sessions, title string) views.Page {
 	p := views.Page{Title: title, CSRF: s.CSRFToken(c)}
 	u := CurrentUser(c)
 	if u == nil {

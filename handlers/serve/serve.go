@@ -1,7 +1,8 @@
 // Package serve holds the plumbing every audience's handlers share (the
 // staff pages in handlers, the supplier API in handlers/api, the
 // administration in handlers/admin): the one error-code → status mapping,
-// rendering and redirecting, the London clock and the request's logger. It
+// rendering and redirecting, the London clock, the request's logger and the
+// Sessions interface handlers read a session through (web keeps the cookies). It
 // knows nothing of any audience, so none of them need import another.
 package serve
 
