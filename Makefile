@@ -53,17 +53,20 @@ clean:
 # --- Measuring tools (issue 6): each prints a table; see bench/main.go ---
 # Databases, the built binary, server logs and bench/out/report.md go in
 # bench/out (cached databases are reused; delete the folder to rebuild).
+# PostgreSQL: SECUREMOVE_BENCH_PG=postgres://… (an empty server to create
+# databases on; never restarted), else a throwaway cluster of
+# scripts/pg-test.sh (Debian's postgresql, installed if missing).
 FUZZTIME     ?= 20s
 LOAD_SECONDS ?= 60
 CRASH_KILLS  ?= 10
 
-bench: ## benchmarks at 10k, 100k and 1M moves (BENCH_QUICK=1: 10k only); writes bench/out/report.md
+bench: ## benchmarks at 10k, 100k and 1M moves on SQLite, 10k and 100k again on PostgreSQL side by side, notifications included (BENCH_QUICK=1: 10k only; BENCH_PG=0: SQLite only); writes bench/out/report.md
 	BENCH_QUICK=$(BENCH_QUICK) $(GO) run ./bench bench
 
-load: ## mixed load, 64 clients for LOAD_SECONDS (60); fails on any 5xx or unexpected status
+load: ## mixed load, 64 clients for LOAD_SECONDS (60), on SQLite, then on two instances sharing one PostgreSQL (LOAD_RUNS); fails on any 5xx or unexpected status, or a change seen through the other instance after more than a second
 	LOAD_SECONDS=$(LOAD_SECONDS) $(GO) run ./bench load
 
-crash: ## SIGKILL the server CRASH_KILLS (10) times while events are posted; checks every acknowledged event survives
+crash: ## SIGKILL the server CRASH_KILLS (10) times while events are posted, on SQLite, with notifications, and on PostgreSQL whose server crashes too (CRASH_RUNS); checks every acknowledged event survives and is notified
 	CRASH_KILLS=$(CRASH_KILLS) $(GO) run ./bench crash
 
 fuzz: ## every fuzz target for FUZZTIME (20s) each, with its seed corpus

@@ -105,7 +105,7 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 		ttl = time.Hour
 	}
 	fs.DurationVar(&cfg.tokenTTL, "token-ttl", ttl, "lifetime of API access tokens (SECUREMOVE_TOKEN_TTL)")
-	fs.StringVar(&cfg.secretsKey, "secrets-key", env("SECUREMOVE_SECRETS_KEY", ""), "base64 of 32 bytes sealing subscription secrets at rest (several, comma-separated, newest first, while changing keys); required in production, otherwise generated beside the database (SECUREMOVE_SECRETS_KEY)")
+	fs.StringVar(&cfg.secretsKey, "secrets-key", env("SECUREMOVE_SECRETS_KEY", ""), "base64 of 32 bytes sealing subscription secrets at rest (several, comma-separated, newest first, while changing keys); required in production and with PostgreSQL, otherwise generated beside the database (SECUREMOVE_SECRETS_KEY)")
 	fs.StringVar(&cfg.smtpURL, "smtp-url", env("SECUREMOVE_SMTP_URL", ""), "SMTP server for notification e-mails, smtp://user:pass@host:587?from=addr or smtps://…; unset: no e-mail (SECUREMOVE_SMTP_URL)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
@@ -280,7 +280,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}
 	deps := &hserve.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker}
 	if cfg.demo {
-		if deps.Sink, err = demoReceiver(ctx, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, nt.Sealer, log); err != nil {
+		if deps.Sink, err = demoReceiver(ctx, nt, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, log); err != nil {
 			ln.Close()
 			return err
 		}

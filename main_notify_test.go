@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -274,4 +275,64 @@ func claimFor(t *testing.T, st *store.Store, subID string) []notify.Delivery {
 		}
 	}
 	return out
+}
+
+// On PostgreSQL the secrets key must be given: the instances sharing the
+// database must all open what any of them sealed, and nothing is written
+// beside a URL (as it would be beside a SQLite file).
+func TestSecretsKeyOnPostgresMustBeGiven(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	pg := "postgres://securemove@db.internal:5432/securemove"
+	if _, err := secretsKey(notifyConfig{db: pg}); err == nil {
+		t.Fatal("a PostgreSQL deployment without a secrets key was given a generated one")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files written beside a URL: %v", entries)
+	}
+	key, _ := notify.GenerateKey()
+	if got, err := secretsKey(notifyConfig{db: pg, secretsKey: key}); err != nil || got != key {
+		t.Fatalf("given key: %q %v", got, err)
+	}
+	// SQLite outside production: generated once beside the file, kept.
+	db := filepath.Join(dir, "s.db")
+	first, err := secretsKey(notifyConfig{db: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := secretsKey(notifyConfig{db: db}); err != nil || again != first {
+		t.Fatalf("the generated key was not kept: %q %v", again, err)
+	}
+}
+
+// The demo receiver's secret: kept beside a SQLite file; on PostgreSQL
+// derived from the secrets key, the same for every instance sharing it,
+// and nothing written beside the URL.
+func TestDemoSecret(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	db := filepath.Join(dir, "d.db")
+	first, err := demoSecret(db, "")
+	if err != nil || notify.ValidateSecret(first) != nil {
+		t.Fatalf("SQLite: %q %v", first, err)
+	}
+	if again, _ := demoSecret(db, ""); again != first {
+		t.Fatal("SQLite: the demo secret was not kept")
+	}
+	pg := "postgres://securemove@db.internal:5432/securemove"
+	keyA, _ := notify.GenerateKey()
+	keyB, _ := notify.GenerateKey()
+	a1, err := demoSecret(pg, keyA)
+	if err != nil || notify.ValidateSecret(a1) != nil {
+		t.Fatalf("PostgreSQL: %q %v", a1, err)
+	}
+	if a2, _ := demoSecret(pg, keyA); a2 != a1 {
+		t.Fatal("PostgreSQL: two instances with one key disagree")
+	}
+	if b, _ := demoSecret(pg, keyB); b == a1 {
+		t.Fatal("PostgreSQL: the secret does not follow the key")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("files written: %v", entries)
+	}
 }

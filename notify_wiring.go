@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,7 +29,9 @@ type notifier struct {
 	Guard   *notify.Guard
 	Sealer  *notify.Sealer
 	Metrics *metrics.Metrics
-	done    chan struct{}
+	// secretsKey is the key in use (configured or generated).
+	secretsKey string
+	done       chan struct{}
 }
 
 // notifyConfig is what startNotify needs from the configuration.
@@ -79,7 +84,7 @@ func startNotify(ctx context.Context, nc notifyConfig, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	n := &notifier{Worker: w, Guard: g, Sealer: sealer, Metrics: m, done: make(chan struct{})}
+	n := &notifier{Worker: w, Guard: g, Sealer: sealer, Metrics: m, secretsKey: key, done: make(chan struct{})}
 	st.OnOutbox(w.Wake)
 	go func() {
 		defer close(n.done)
@@ -105,6 +110,11 @@ func secretsKey(nc notifyConfig) (string, error) {
 	}
 	if nc.production {
 		return "", errors.New("SECUREMOVE_SECRETS_KEY (or -secrets-key) is required when SECUREMOVE_ENV=production; make one with: openssl rand -base64 32")
+	}
+	if store.IsPostgres(nc.db) {
+		// Every instance on the database must open the secrets any of them
+		// sealed, and a URL has no folder to keep a generated key beside.
+		return "", errors.New("with PostgreSQL, give every instance the same SECUREMOVE_SECRETS_KEY (or -secrets-key); make one with: openssl rand -base64 32")
 	}
 	path := nc.db + ".secrets-key"
 	if b, err := os.ReadFile(path); err == nil {
@@ -155,22 +165,12 @@ func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slo
 // with one secret kept beside the database, and (once, on a database with
 // no subscriptions) a subscription for each supplier posting to it, so a
 // newcomer sees a delivery at /demo/webhooks within seconds of a change.
-func demoReceiver(ctx context.Context, db, url string, st *store.Store, sealer *notify.Sealer, log *slog.Logger) (*notify.Sink, error) {
-	path := db + ".demo-webhook-secret"
-	secret := ""
-	if b, err := os.ReadFile(path); err == nil {
-		secret = strings.TrimSpace(string(b))
+func demoReceiver(ctx context.Context, nt *notifier, db, url string, st *store.Store, log *slog.Logger) (*notify.Sink, error) {
+	secret, err := demoSecret(db, nt.secretsKey)
+	if err != nil {
+		return nil, err
 	}
-	if notify.ValidateSecret(secret) != nil {
-		s, err := notify.GenerateSecret()
-		if err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
-			return nil, fmt.Errorf("keep the demo webhook secret: %w", err)
-		}
-		secret = s
-	}
+	sealer := nt.Sealer
 	sink, err := notify.NewSink(secret, 50, nil)
 	if err != nil {
 		return nil, err
@@ -193,6 +193,32 @@ func demoReceiver(ctx context.Context, db, url string, st *store.Store, sealer *
 	}
 	log.Info("demo subscriptions created", "url", url, "suppliers", len(sps))
 	return sink, nil
+}
+
+// demoSecret is the demo receiver's signing secret. On SQLite it is made
+// once and kept beside the database. On PostgreSQL there is no folder
+// beside a URL, and every instance's receiver must verify what any
+// instance sends, so it is derived from the secrets key they share.
+func demoSecret(db, secretsKey string) (string, error) {
+	if store.IsPostgres(db) {
+		mac := hmac.New(sha256.New, []byte(secretsKey))
+		mac.Write([]byte("securemove demo webhook receiver"))
+		return "whsec_" + base64.StdEncoding.EncodeToString(mac.Sum(nil)), nil
+	}
+	path := db + ".demo-webhook-secret"
+	if b, err := os.ReadFile(path); err == nil {
+		if s := strings.TrimSpace(string(b)); notify.ValidateSecret(s) == nil {
+			return s, nil
+		}
+	}
+	s, err := notify.GenerateSecret()
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("keep the demo webhook secret: %w", err)
+	}
+	return s, nil
 }
 
 // loopbackURL is the address a listener is reachable at from this machine.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -41,7 +40,9 @@ const (
 
 // sizeResult is everything measured for one database size.
 type sizeResult struct {
-	Moves   int
+	Moves int
+	// Engine is "SQLite" or "PostgreSQL" (phase_pg.go).
+	Engine  string
 	Meta    bulk.BulkResult
 	DBBytes int64
 	Cached  bool
@@ -56,7 +57,9 @@ type sizeResult struct {
 	Startup, StartupMax time.Duration
 	PeakRSS             int64
 	FirstPage           firstPage
-	Notes               []string
+	// Notify is "Tell suppliers" measured (phase_notify.go).
+	Notify *notifyResult
+	Notes  []string
 }
 
 // phase is one measured load.
@@ -103,7 +106,7 @@ func runBench(ctx context.Context, quick bool) error {
 	}
 	var results []*sizeResult
 	for _, n := range sizes {
-		r, err := benchSize(ctx, bin, n)
+		r, err := benchSize(ctx, bin, n, nil)
 		if err != nil {
 			return fmt.Errorf("%d moves: %w", n, err)
 		}
@@ -112,6 +115,11 @@ func runBench(ctx context.Context, quick bool) error {
 	}
 	sum := summary(results, quick)
 	fmt.Println(sum.Markdown())
+	// The same measurements on PostgreSQL, side by side (phase_pg.go).
+	pgTables, err := benchPostgres(ctx, bin, quick, results)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("Load average (1, 5, 15 min) at the start: %s; at the end: %s.\n\n", loadAtStart, loadAverage())
 	var md strings.Builder
 	fmt.Fprintf(&md, "# Benchmark report\n\nRun %s on %s (%d CPUs, GOMAXPROCS %d), %s; took %.0f s. Load: %d clients per phase, %s each after %s warm-up, closed loop over loopback; the load generator shares the machine with the server.\n\n",
@@ -124,6 +132,9 @@ func runBench(ctx context.Context, quick bool) error {
 		md.WriteString("\n")
 	}
 	md.WriteString(sum.Markdown())
+	for _, t := range pgTables {
+		md.WriteString("\n" + t.Markdown())
+	}
 	if err := os.WriteFile(outPath("report.md"), []byte(md.String()), 0o644); err != nil {
 		return err
 	}
@@ -149,16 +160,19 @@ func hostname() string {
 	return h
 }
 
-func benchSize(ctx context.Context, bin string, n int) (*sizeResult, error) {
+// benchSize measures one size on SQLite, or on PostgreSQL when pg is set
+// (the cached database copied into it).
+func benchSize(ctx context.Context, bin string, n int, pg *pgCluster) (*sizeResult, error) {
 	db, err := seed.Ensure(ctx, outDir, n, logf)
 	if err != nil {
 		return nil, err
 	}
-	r := &sizeResult{Moves: n, Meta: db.Meta, Cached: db.Cached, SeedSec: db.Seconds}
-	if fi, err := os.Stat(db.Path); err == nil {
-		r.DBBytes = fi.Size()
+	r := &sizeResult{Moves: n, Engine: "SQLite", Meta: db.Meta, Cached: db.Cached, SeedSec: db.Seconds}
+	dbRef, err := benchDatabase(ctx, pg, db, r)
+	if err != nil {
+		return nil, err
 	}
-	logPath := outPath(fmt.Sprintf("server-%d.log", n))
+	logPath := outPath(fmt.Sprintf("server-%s-%d.log", strings.ToLower(r.Engine), n))
 	_ = os.Remove(logPath)
 	hc := loadgen.NewClient(benchClients)
 
@@ -166,7 +180,7 @@ func benchSize(ctx context.Context, bin string, n int) (*sizeResult, error) {
 	var clients []*server.Client
 	var clientErr error
 	for _, sup := range []string{"serco", "geoamey"} {
-		c, err := server.CreateClient(ctx, bin, db.Path, sup)
+		c, err := server.CreateClient(ctx, bin, dbRef, sup)
 		if err != nil {
 			clientErr = err
 			break
@@ -177,7 +191,7 @@ func benchSize(ctx context.Context, bin string, n int) (*sizeResult, error) {
 	// Start-up: one start to apply any migration newer than the cached
 	// database (not measured), then three, each to the first 200 from
 	// /health.
-	warm, err := server.Start(ctx, server.Options{Bin: bin, DB: db.Path, LogPath: logPath, Ready: 10 * time.Minute})
+	warm, err := server.Start(ctx, server.Options{Bin: bin, DB: dbRef, LogPath: logPath, Ready: 10 * time.Minute})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +201,7 @@ func benchSize(ctx context.Context, bin string, n int) (*sizeResult, error) {
 	var startups []time.Duration
 	var srv *server.Server
 	for i := 0; i < 3; i++ {
-		s, err := server.Start(ctx, server.Options{Bin: bin, DB: db.Path, LogPath: logPath})
+		s, err := server.Start(ctx, server.Options{Bin: bin, DB: dbRef, LogPath: logPath})
 		if err != nil {
 			return nil, err
 		}
@@ -230,11 +244,14 @@ func benchSize(ctx context.Context, bin string, n int) (*sizeResult, error) {
 	if rss, err := srv.PeakRSS(); err == nil {
 		r.PeakRSS = rss
 	}
+	if r.Ingest.ok() {
+		r.Notify = notifyPhase(ctx, hc, bin, dbRef, srv.Base, clients[0], db.Meta)
+	}
 	if err := srv.Stop(); err != nil {
 		r.Notes = append(r.Notes, "server stop: "+err.Error())
 	}
 	syscall.Sync()
-	r.Plain = plainPhase(ctx, outPath("plain-insert.db"))
+	r.Plain = plainFor(ctx, pg, n)
 	if bad := phaseErrors(r); bad != "" {
 		r.Notes = append(r.Notes, "unexpected answers: "+bad+" (see "+logPath+")")
 	}
@@ -482,39 +499,8 @@ func plainPhase(ctx context.Context, path string) *phase {
 			_ = os.Remove(path + suf)
 		}
 	}()
-	db, err := sql.Open("sqlite", store.DSN(path))
-	if err != nil {
-		p.Skipped = "not measured: " + err.Error()
-		return p
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE plain (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, move_id TEXT NOT NULL,
-		body TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT`); err != nil {
-		p.Skipped = "not measured: " + err.Error()
-		return p
-	}
-	body := strings.Repeat("x", 200)
-	moveID := uuid.NewString()
-	logf("  %s: loading...", p.Name)
-	p.Stats = loadgen.Run(ctx, loadgen.Options{Clients: benchClients, Duration: benchPhase, Warmup: benchWarmup, MaxRequests: benchMaxRequests},
-		func(ctx context.Context, w, i int) loadgen.Result {
-			tx, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				return loadgen.Result{Err: err}
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO plain (id, move_id, body, created_at) VALUES (?, ?, ?, ?)",
-				uuid.NewString(), moveID, body, time.Now().UnixMicro()); err != nil {
-				tx.Rollback()
-				return loadgen.Result{Err: err}
-			}
-			if err := tx.Commit(); err != nil {
-				return loadgen.Result{Err: err}
-			}
-			return loadgen.Result{Status: 1}
-		})
-	logf("    %.0f inserts/s, p50 %s, p99 %s", p.Stats.RPS(), loadgen.Ms(p.Stats.Percentile(50)), loadgen.Ms(p.Stats.Percentile(99)))
+	plainInserts(ctx, p, p.Name, "sqlite", store.DSN(path), `CREATE TABLE plain (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+		move_id TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT`, "INSERT INTO plain (id, move_id, body, created_at) VALUES (?, ?, ?, ?)")
 	return p
 }
 
@@ -618,7 +604,7 @@ func sizeTable(r *sizeResult) *report.Table {
 	if !r.Cached {
 		cached = fmt.Sprintf("database built in %.0f s", r.SeedSec)
 	}
-	t := report.New(fmt.Sprintf("%s moves (%s events, %s people, %d locations; %s file, %s)", comma(r.Meta.Moves), comma(r.Meta.Events),
+	t := report.New(fmt.Sprintf("%s: %s moves (%s events, %s people, %d locations; %s file, %s)", r.Engine, comma(r.Meta.Moves), comma(r.Meta.Events),
 		comma(r.Meta.People), r.Meta.Locations, mb(r.DBBytes), cached),
 		"Measure", "Rate", "p50", "p99", "Size of one answer", "Requests")
 	phaseRow(t, r.Day, "req/s")
@@ -631,6 +617,7 @@ func sizeTable(r *sizeResult) *report.Table {
 	phaseRow(t, r.Ingest, "events/s")
 	phaseRow(t, r.Plain, "tx/s")
 	ratioRow(t, "Event ingestion rate / plain insert rate", r.Ingest, r.Plain)
+	notifyRows(t, r.Notify)
 	t.Row("Start-up to first 200 from /health", fmt.Sprintf("%d ms (median of 3; max %d ms)", r.Startup.Milliseconds(), r.StartupMax.Milliseconds()), "", "", "", "")
 	if r.PeakRSS > 0 {
 		t.Row("Peak RSS under load (VmHWM)", mb(r.PeakRSS), "", "", "", "")
@@ -722,6 +709,9 @@ func summary(rs []*sizeResult, quick bool) *report.Table {
 	for _, r := range rs {
 		t.Row("Peak RSS < 150 MB ("+comma(r.Moves)+")", mb(r.PeakRSS), verdict(r.PeakRSS < 150<<20, r.PeakRSS > 0))
 	}
+	for _, r := range rs {
+		notifySummary(t, comma(r.Moves), r.Notify)
+	}
 	fp := last.FirstPage
 	t.Row("First page < 120 KB (HTML + CSS + JS, gzip)", kb(fp.Wire), verdict(fp.Wire < 120*1024, fp.Skipped == ""))
 	bad := 0
@@ -729,6 +719,7 @@ func summary(rs []*sizeResult, quick bool) *report.Table {
 		for _, p := range []*phase{r.Day, r.DayFresh, r.DayStatic, r.Move, r.MoveStatic, r.Ingest, r.Plain} {
 			bad += p.bad()
 		}
+		bad += notifyBad(r.Notify)
 	}
 	t.Row("No unexpected answers (5xx, errors) during the benchmark", fmt.Sprint(bad), verdict(bad == 0, true))
 	return t

@@ -55,6 +55,11 @@ func moveIDs(ctx context.Context, db *sql.DB, locationID string, limit int) ([]s
 	if err != nil {
 		return nil, err
 	}
+	return scanIDs(rows)
+}
+
+// scanIDs reads a column of ids and closes the rows.
+func scanIDs(rows *sql.Rows) ([]string, error) {
 	defer rows.Close()
 	var out []string
 	for rows.Next() {

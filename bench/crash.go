@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/securemove/securemove/bench/bulk"
@@ -34,6 +35,17 @@ type crashOptions struct {
 	// database: the SQLite seed is copied into it (store.CopyToPostgres)
 	// and the server runs on it.
 	PG string
+	// RestartDB, when set, crashes and restarts the database server in
+	// each round while events are posted, before the service is killed
+	// (PostgreSQL: pgCluster.CrashRestart). Requests answered 5xx meanwhile
+	// are retried with their keys after the restart, as unanswered ones
+	// are.
+	RestartDB func(context.Context) error
+	// Notify runs "Tell suppliers" through the crashes (crash_notify.go):
+	// GEOAmey subscribes to a receiver in this process, Serco's events go
+	// to moves crossing to GEOAmey, and the receiver is down or slow for a
+	// while; at the end every acknowledged event must have been notified.
+	Notify bool
 	// Dir holds the working files; default bench/out.
 	Dir string
 	// Posters is how many clients post events at once; default 16.
@@ -57,9 +69,14 @@ type crashRound struct {
 	// but 201).
 	Replayed, Performed, Refused int
 	// Duplicated counts requests stored more than once, all rounds.
-	Duplicated             int
-	Integrity              string
-	Startup                time.Duration
+	Duplicated int
+	Integrity  string
+	Startup    time.Duration
+	// DBRestart is how long the database server took to crash and start
+	// again (RestartDB); AckedAfterDB counts the events acknowledged after
+	// it, before the kill.
+	DBRestart              time.Duration
+	AckedAfterDB           int
 	APIChecked, APIMissing int
 	Failures               []string
 }
@@ -68,6 +85,7 @@ type crashRound struct {
 type crashResult struct {
 	Rounds   []crashRound
 	Failures []string
+	Notify   *crashNotify
 }
 
 func (o *crashOptions) defaults() {
@@ -158,6 +176,7 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		defer st.Close()
 		pgStore = st
 	}
+	var err error
 	var clients []*server.Client
 	var targets [][]string
 	for _, sup := range []string{"serco", "geoamey"} {
@@ -168,11 +187,19 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		clients = append(clients, c)
 		targets = append(targets, meta.SampleMoves[meta.Suppliers[sup]])
 	}
+	var cn *crashNotify
+	if o.Notify {
+		if cn, err = startCrashNotify(ctx, o, meta); err != nil {
+			return nil, err
+		}
+		defer cn.rc.Close()
+		// Serco's client posts everything, to moves GEOAmey must hear of.
+		clients, targets = clients[:1], [][]string{cn.moves}
+	}
 	logPath := filepath.Join(o.Dir, "server-crash.log")
 	_ = os.Remove(logPath)
 	hc := loadgen.NewClient(o.Posters)
 	var check *sql.DB
-	var err error
 	if pgStore != nil {
 		check = pgStore.DB() // takes the same queries, rebound for PostgreSQL
 	} else {
@@ -206,11 +233,15 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	for round := 1; round <= o.Kills; round++ {
 		var r crashRound
+		if cn != nil {
+			cn.round(round) // the receiver goes down, or slow, for a while
+		}
 		// Post events until the kill.
 		var mu sync.Mutex
 		var roundAcked []string
 		var unanswered []eventPost
 		inFlight := 0
+		var dbBack atomic.Bool
 		postCtx, stopPosting := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		for p := 0; p < o.Posters; p++ {
@@ -238,12 +269,24 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 					}
 					body, err := io.ReadAll(resp.Body)
 					resp.Body.Close()
-					if err == nil && resp.StatusCode == http.StatusCreated {
+					switch {
+					case err == nil && resp.StatusCode == http.StatusCreated:
 						if id := server.EventID(body); id != "" {
 							mu.Lock()
 							roundAcked = append(roundAcked, id)
+							if dbBack.Load() {
+								r.AckedAfterDB++
+							}
 							mu.Unlock()
 						}
+					case resp.StatusCode >= 500:
+						// In doubt (the database went away during the
+						// request): a client retries it with its key.
+						mu.Lock()
+						inFlight++
+						unanswered = append(unanswered, post)
+						mu.Unlock()
+						time.Sleep(50 * time.Millisecond)
 					}
 				}
 			}(p)
@@ -252,6 +295,23 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
+		}
+		if o.RestartDB != nil {
+			// The database server crashes under the load and starts again;
+			// the service, still running, must serve again before it is
+			// killed in turn.
+			t0 := time.Now()
+			if err := o.RestartDB(ctx); err != nil {
+				stopPosting()
+				srv.Kill()
+				return nil, fmt.Errorf("round %d: restart the database server: %w", round, err)
+			}
+			r.DBRestart = time.Since(t0)
+			dbBack.Store(true)
+			select {
+			case <-time.After(dbRecovery):
+			case <-ctx.Done():
+			}
 		}
 		srv.Kill() // SIGKILL while the posters are still sending
 		stopPosting()
@@ -265,6 +325,14 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		mu.Unlock()
 		if r.Acked == 0 {
 			r.Failures = append(r.Failures, "no event was acknowledged before the kill")
+		}
+		if o.RestartDB != nil {
+			if r.AckedAfterDB == 0 {
+				r.Failures = append(r.Failures, fmt.Sprintf("no event acknowledged within %s of the database server's restart", dbRecovery))
+			}
+			if err := pingUntil(ctx, check, 30*time.Second); err != nil {
+				return nil, fmt.Errorf("round %d: the database server after its restart: %w", round, err)
+			}
 		}
 
 		// Restart: /health must answer soon.
@@ -350,6 +418,12 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		o.Logf("round %d: %d acknowledged (%d in flight at the kill: %d replayed, %d performed, %d refused on retry), %d stored of %d, %d duplicated, integrity %s, /health after %s",
 			round, r.Acked, r.InFlight, r.Replayed, r.Performed, r.Refused, r.Total-r.Missing, r.Total, r.Duplicated, r.Integrity, r.Startup.Round(time.Millisecond))
 	}
+	if cn != nil && srv != nil {
+		// The receiver is well again: everything acknowledged must reach
+		// it, whatever the kills interrupted.
+		res.Notify = cn.finish(ctx, acked)
+		res.Failures = append(res.Failures, res.Notify.Failures...)
+	}
 	if srv != nil {
 		if err := srv.Stop(); err != nil {
 			res.Failures = append(res.Failures, "final graceful stop: "+err.Error())
@@ -359,17 +433,23 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 	dbName := filepath.Base(o.DB)
 	if pgStore != nil {
 		dbName = "PostgreSQL"
+		if o.RestartDB != nil {
+			dbName = "PostgreSQL, its server crashed and restarted under the load before every kill"
+		}
+	}
+	if o.Notify {
+		dbName += "; GEOAmey's subscription notified of every event"
 	}
 	t := report.New(fmt.Sprintf("Crash: SIGKILL while %d clients post events, %d times (%s)", o.Posters, o.Kills, dbName),
-		"Kill", "Acknowledged (201)", "No answer (in flight)", "Retried: replayed", "Retried: performed", "Retried: refused",
-		"Acknowledged so far", "Lost", "Duplicated", "integrity_check", "/health after restart", "API check", "Result")
+		"Kill", "Acknowledged (201)", "No answer or 5xx (in doubt)", "Retried: replayed", "Retried: performed", "Retried: refused",
+		"Acknowledged so far", "Lost", "Duplicated", "integrity_check", "Database restart", "/health after restart", "API check", "Result")
 	for i, r := range res.Rounds {
 		verdict := "ok"
 		if len(r.Failures) > 0 {
 			verdict = "FAIL: " + strings.Join(r.Failures, "; ")
 		}
 		t.Row(fmt.Sprint(i+1), comma(r.Acked), comma(r.InFlight), comma(r.Replayed), comma(r.Performed), comma(r.Refused),
-			comma(r.Total), fmt.Sprint(r.Missing), fmt.Sprint(r.Duplicated), r.Integrity,
+			comma(r.Total), fmt.Sprint(r.Missing), fmt.Sprint(r.Duplicated), r.Integrity, dbRestart(r),
 			fmt.Sprintf("%d ms", r.Startup.Milliseconds()), fmt.Sprintf("%d of %d found", r.APIChecked-r.APIMissing, r.APIChecked), verdict)
 	}
 	if len(res.Failures) == 0 {
@@ -379,7 +459,33 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 		t.Note("FAIL: " + strings.Join(res.Failures, "; "))
 	}
 	fmt.Fprintln(o.Out, t.Markdown())
+	if res.Notify != nil {
+		fmt.Fprintln(o.Out, res.Notify.table(o).Markdown())
+	}
 	return res, nil
+}
+
+func dbRestart(r crashRound) string {
+	if r.DBRestart == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f s, then %d acknowledged in %s", r.DBRestart.Seconds(), r.AckedAfterDB, dbRecovery)
+}
+
+// dbRecovery is how long events are posted after the database server's
+// restart before the service is killed: some must be acknowledged.
+const dbRecovery = 2 * time.Second
+
+// pingUntil waits for the database to answer again.
+func pingUntil(ctx context.Context, db *sql.DB, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // retryPost sends a retry and says whether its answer was replayed.

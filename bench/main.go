@@ -4,8 +4,11 @@
 //	        page, static files, event ingestion, plain inserts, start-up,
 //	        memory and first-page weight (BENCH_QUICK=1: 10k only)
 //	load    a bounded mixed load at 64 clients (LOAD_SECONDS, default 60)
-//	crash   SIGKILL the server while events are posted, ten times (crash postgres://…: on PostgreSQL)
-//	        (CRASH_KILLS), and check every acknowledged event survives
+//	crash   SIGKILL the server while events are posted, ten times
+//	        (CRASH_KILLS), and check every acknowledged event survives: on
+//	        SQLite; with notifications, every acknowledged event notified;
+//	        on PostgreSQL, its server crashed and restarted too (CRASH_RUNS;
+//	        crash postgres://…: on that database alone)
 //	fuzz    run every fuzz target for FUZZTIME (default 20s) each
 //	seed    build (or reuse) the cached database of N moves: seed N
 //	profile serve day pages, move pages or API events in-process under
@@ -54,7 +57,7 @@ func main() {
 		if len(os.Args) > 2 {
 			pg = os.Args[2]
 		}
-		err = runCrash(ctx, crashOptions{Kills: envInt("CRASH_KILLS", 10), Moves: envInt("CRASH_MOVES", 10_000), PG: pg, Out: os.Stdout})
+		err = runCrashes(ctx, envInt("CRASH_KILLS", 10), envInt("CRASH_MOVES", 10_000), pg)
 	case "fuzz":
 		err = runFuzz(ctx, envStr("FUZZTIME", "20s"))
 	case "profile":

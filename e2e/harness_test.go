@@ -258,9 +258,11 @@ func startServer(t testing.TB) *Server {
 		ready = 3 * healthTimeout
 		// The server on PostgreSQL (make test runs the sign-in and a
 		// move journey so): a schema of its own on SECUREMOVE_TEST_PG,
-		// and the session key every instance on a database must share.
+		// and the session and secrets keys every instance on a database
+		// must share.
 		db = storetest.PostgresDSN(t)
-		args = []string{"-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance"}
+		args = []string{"-db", db, "-demo", "-session-key", "e2e-session-key-shared-by-every-instance",
+			"-secrets-key", "ZTJlLXNlY3JldHMta2V5LXNoYXJlZC1ieS1hbGwtMzI="}
 	}
 	return launch(t, args, envWithout(os.Environ(), "SECUREMOVE_ENV"), ready)
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -336,5 +337,167 @@ func TestPMUChoosesARegion(t *testing.T) {
 	oca := a.signIn(t, "oca", "")
 	if res := allocPost(oca, "/locations", "/locations", url.Values{"location": {london}, "next": {"/"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("oca choosing a region: %d", res.StatusCode)
+	}
+}
+
+// Each step of an allocation shows on its moves: the move page's timeline
+// says who was added or removed, that a place was removed, the new date
+// and the cancellation; the day lists show the place with its person (or
+// "Person to be added") on its date, and cancelled at the end.
+func TestAllocationStepsShowOnTheMoves(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	base := "/allocation/" + open.ID
+	var people []moves.Person
+	for i, last := range []string{"Quinn", "Rahman"} {
+		p := moves.Person{FirstNames: "Lee", LastName: last, DateOfBirth: "1990-01-0" + fmt.Sprint(i+1), Gender: "male",
+			PrisonNumber: fmt.Sprintf("A700%dAA", i+1), CreatedBy: "test"}
+		if err := a.st.CreatePerson(ctx, &p, listsToday); err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, p)
+	}
+	oca := a.signIn(t, "oca", "")
+	pmu := a.signIn(t, "pmu", "")
+	timeline := func(c *listsClient, m store.MoveRow) string {
+		t.Helper()
+		return listsText(c.page("/move/"+m.ID, http.StatusOK).Find("#move-timeline"))
+	}
+	card := func(day string, m store.MoveRow) string {
+		t.Helper()
+		return listsText(oca.page("/moves/outgoing/"+day, http.StatusOK).Find("#move-" + m.ID))
+	}
+	cancelledCard := func(day string, m store.MoveRow) string {
+		t.Helper()
+		return card(day+"?status=cancelled", m)
+	}
+	wantIn := func(what, got string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q: %s", what, w, got)
+			}
+		}
+	}
+	if got := card(open.Date, places[0]); !strings.Contains(got, "Person to be added") {
+		t.Errorf("an empty place's card: %q", got)
+	}
+	// oca fills two places.
+	for i, p := range people {
+		choose := base + "/fill/" + places[i].ID + "/" + p.ID
+		form := url.Values{"move_agreed": {"no"}, "special_vehicle": {"no"}}
+		if i == 0 {
+			form = url.Values{"move_agreed": {"yes"}, "move_agreed_by": {"Governor Ellis"}, "special_vehicle": {"no"}}
+		}
+		wantSeeOther(t, allocPost(oca, choose, choose, form), base)
+	}
+	wantIn("the first place's timeline", timeline(oca, places[0]), "Person added to the allocation",
+		"Lee Quinn (A7001AA) was added to this move. The move was agreed by Governor Ellis.")
+	wantIn("the second place's timeline", timeline(oca, places[1]), "Lee Rahman (A7002AA) was added to this move. The receiving prison has not agreed to the move yet.")
+	wantIn("the first place's card", card(open.Date, places[0]), "QUINN, Lee", "A7001AA")
+	// oca removes one person again.
+	empty := base + "/empty/" + places[1].ID
+	wantSeeOther(t, allocPost(oca, empty, empty, url.Values{}), base)
+	wantIn("the emptied place's timeline", timeline(oca, places[1]), "Person removed from the allocation",
+		"Lee Rahman (A7002AA) was removed from this move. The place waits for someone else.")
+	wantIn("the emptied place's card", card(open.Date, places[1]), "Person to be added")
+	// PMU removes an empty place.
+	remove := base + "/remove/" + places[2].ID
+	wantSeeOther(t, allocPost(pmu, remove, remove, url.Values{}), base)
+	wantIn("the removed place's timeline", timeline(pmu, places[2]), "Move cancelled", "Cancelled by the Population Management Unit (PMU)",
+		"Place removed from the allocation")
+	if got := card(open.Date, places[2]); got != "" {
+		t.Errorf("the removed place is still listed as active: %q", got)
+	}
+	wantIn("the removed place's card", cancelledCard(open.Date, places[2]), "Person to be added")
+	// PMU changes the date: the places leave that day's list for the new one.
+	date := base + "/date"
+	wantSeeOther(t, allocPost(pmu, date, date, url.Values{"date-day": {"14"}, "date-month": {"12"}, "date-year": {"2026"}, "reason": {"pmu_amended_date"}}), base)
+	wantIn("the filled place's timeline", timeline(pmu, places[0]), "Move date changed", "The move date is now Monday 14 December 2026.")
+	if got := card(open.Date, places[0]); got != "" {
+		t.Errorf("the old day still lists the place: %q", got)
+	}
+	wantIn("the new day's card", card("2026-12-14", places[0]), "QUINN, Lee")
+	// PMU cancels: every place left is cancelled, and says why.
+	cancel := base + "/cancel"
+	wantSeeOther(t, allocPost(pmu, cancel, cancel, url.Values{"reason": {"other"}, "comment": {"Wing closed"}}), base)
+	for _, p := range places[:2] {
+		wantIn("a place's timeline after the cancel", timeline(pmu, p), "The allocation was cancelled", "Wing closed")
+		wantIn("a place's card after the cancel", cancelledCard("2026-12-14", p), "Cancelled")
+	}
+	// The allocation list says so too.
+	// The allocation list says so too, with the two places it was
+	// cancelled with (the place removed before is no longer counted).
+	wantIn("the allocation list", listsText(pmu.page("/allocations/2026-12-14?status=cancelled", http.StatusOK).Find("tbody")), "2 people", "Cancelled")
+}
+
+// Who sees what, and stale forms: oca do not see another prison's
+// allocation (not found); a supplier's staff see one their supplier
+// carries but may change nothing; a form made before someone else changed
+// the allocation or the place is refused and changes nothing.
+func TestAllocationVisibilityAndStaleForms(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	other, err := a.st.CreateAllocation(ctx, moves.NewAllocation{Count: 1, FromID: a.locationID(t, "BXI"), ToID: a.locationID(t, "WWI"),
+		Date: "2026-12-10", Criteria: moves.Criteria{Estate: moves.EstateJuvenileMale, SentenceLength: "any"}}, "pmu", listsToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oca := a.signIn(t, "oca", "")
+	if res := oca.get("/allocation/" + other.ID); res.StatusCode != http.StatusNotFound {
+		t.Errorf("oca at Belmarsh opening Brixton's allocation: %d, want 404", res.StatusCode)
+	}
+	supplier := a.signIn(t, "supplier", "")
+	doc := supplier.page("/allocation/"+other.ID, http.StatusOK)
+	if n := doc.Find(`main a[href*="/allocation/` + other.ID + `/"]`).Length(); n != 0 {
+		t.Errorf("the supplier is offered %d actions", n)
+	}
+	for _, path := range []string{"/cancel", "/date"} {
+		if res := supplier.get("/allocation/" + other.ID + path); res.StatusCode != http.StatusForbidden {
+			t.Errorf("supplier GET %s: %d, want 403", path, res.StatusCode)
+		}
+	}
+
+	// PMU opens the date form; oca then fills a place; PMU's form is stale.
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	base := "/allocation/" + open.ID
+	pmu := a.signIn(t, "pmu", "")
+	date := base + "/date"
+	form := pmu.page(date, http.StatusOK)
+	stale := url.Values{"_csrf": {form.Find(`input[name="_csrf"]`).AttrOr("value", "")}, "version": {form.Find(`input[name="version"]`).AttrOr("value", "")},
+		"date-day": {"15"}, "date-month": {"12"}, "date-year": {"2026"}, "reason": {"pmu_amended_date"}}
+	// oca opens the fill form for the first place, fills it by another
+	// (fresh) form and empties it again: the first form is stale too. The
+	// person is the demo's, freed from the part-filled allocation.
+	part := allocDemo(t, a, moves.AllocationUnfilled, 1)
+	partPlaces, _ := a.st.AllocationPlaces(ctx, part.ID)
+	who := partPlaces[0].Person
+	if _, err := a.st.EmptyAllocationPlace(ctx, partPlaces[0].ID, 0, store.AllocationChange{By: "oca", Role: moves.RoleOCA}); err != nil {
+		t.Fatal(err)
+	}
+	choose := base + "/fill/" + places[0].ID + "/" + who.ID
+	fillForm := oca.page(choose, http.StatusOK)
+	staleFill := url.Values{"_csrf": {fillForm.Find(`input[name="_csrf"]`).AttrOr("value", "")}, "version": {fillForm.Find(`input[name="version"]`).AttrOr("value", "")},
+		"move_agreed": {"no"}, "special_vehicle": {"no"}}
+	wantSeeOther(t, allocPost(oca, choose, choose, url.Values{"move_agreed": {"no"}, "special_vehicle": {"no"}}), base)
+	if _, err := a.st.EmptyAllocationPlace(ctx, places[0].ID, 0, store.AllocationChange{By: "oca", Role: moves.RoleOCA}); err != nil {
+		t.Fatal(err)
+	}
+	if res := oca.post(choose, staleFill); res.StatusCode != http.StatusConflict {
+		t.Errorf("a stale fill form: %d, want 409", res.StatusCode)
+	}
+	if m, _ := a.st.Move(ctx, places[0].ID); m.PersonID != "" {
+		t.Error("a stale fill form added the person")
+	}
+	if res := pmu.post(date, stale); res.StatusCode != http.StatusConflict {
+		t.Errorf("a stale date form: %d, want 409", res.StatusCode)
+	}
+	for _, p := range places {
+		if m, _ := a.st.Move(ctx, p.ID); m.Date != open.Date {
+			t.Errorf("a stale date form moved %s to %s", m.Reference, m.Date)
+		}
 	}
 }

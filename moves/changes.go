@@ -39,6 +39,31 @@ var PersonFieldLabels = map[string]string{
 var MoveFieldLabels = map[string]string{
 	"time_due":               "Time due",
 	"additional_information": "Additional information",
+	"person":                 "Person",
+	"move_agreed":            "Move agreed",
+	"move_agreed_by":         "Move agreed by",
+}
+
+// MoveUpdate of an allocation's place: allocation staff added a person to
+// it or removed them. The catalogue has no event of its own for this
+// (upstream fills a place by changing the move's profile, which leaves no
+// event), so it is the generic move update, saying what changed.
+const (
+	// ChangedPerson is the "changed" value of a place's person change.
+	ChangedPerson = "person"
+	// DetailPersonAdded and DetailPersonRemoved name who, as "First Last
+	// (A1234BC)": the timeline reads on after the person is gone.
+	DetailPersonAdded   = "person_added"
+	DetailPersonRemoved = "person_removed"
+)
+
+// PersonLabel is how a place's person change names them: their name and
+// prison number.
+func PersonLabel(p Person) string {
+	if p.PrisonNumber == "" {
+		return p.FullName()
+	}
+	return p.FullName() + " (" + p.PrisonNumber + ")"
 }
 
 // FlagCategoryLabels names each category of profile flags.
@@ -64,11 +89,15 @@ func changeEventSpecs() []EventSpec {
 			Description: "Staff changed the personal details of the person to be moved before they left custody."},
 		{Type: EventMoveUpdate, Class: ClassDefault, StaffOnly: true, ChangesMove: true,
 			Details: []DetailSpec{
-				{Key: "changed", Kind: KindStringList, Required: true, Description: "Which move details changed: time_due, additional_information."},
+				{Key: "changed", Kind: KindStringList, Required: true, Description: "Which move details changed: time_due, additional_information, or person (with move_agreed) for an allocation's place."},
 				{Key: "time_due", Kind: KindDateTime, Description: "When the person is now due at the destination (absent when removed)."},
 				{Key: "additional_information", Kind: KindString, Description: "The move's new additional information (absent when removed)."},
+				{Key: DetailPersonAdded, Kind: KindString, Description: "Who allocation staff added to the allocation's place: name and prison number."},
+				{Key: DetailPersonRemoved, Kind: KindString, Description: "Who allocation staff removed from the allocation's place: name and prison number."},
+				{Key: "move_agreed", Kind: KindBool, Description: "Whether the receiving prison agreed to the move of the person added."},
+				{Key: "move_agreed_by", Kind: KindString, Description: "Who at the receiving prison agreed to it."},
 			},
-			Description: "Staff changed the time due or the additional information of a move before the person left custody."},
+			Description: "Staff changed the time due or the additional information of a move before the person left custody, or added a person to an allocation's place or removed them."},
 		{Type: EventProfileUpdate, Class: ClassDefault, StaffOnly: true, ChangesMove: true,
 			Details: []DetailSpec{
 				{Key: "category", Kind: KindEnum, Required: true, Values: []string{string(FlagRisk), string(FlagHealth), string(FlagCourt)}, Description: "Which information changed: risk, health or court."},

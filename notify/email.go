@@ -192,7 +192,8 @@ func Message(n Notification, baseURL, from, to string, now time.Time) []byte {
 	if ref == "" {
 		ref = n.MoveID
 	}
-	link := strings.TrimRight(baseURL, "/") + "/moves/" + n.MoveID
+	// The move's page in the staff app (/move/:id; /moves/… are lists).
+	link := strings.TrimRight(baseURL, "/") + "/move/" + n.MoveID
 	var b strings.Builder
 	hdr := func(k, v string) {
 		fmt.Fprintf(&b, "%s: %s\r\n", k, strings.NewReplacer("\r", "", "\n", "").Replace(v))

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/securemove/securemove/notify/notifytest"
 )
 
 // testTLS borrows httptest's certificate (valid for 127.0.0.1) and a pool
@@ -58,8 +60,8 @@ func TestEmailDelivered(t *testing.T) {
 		{"implicit TLS", serverTLS, true, "smtps", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newSMTPD(t, tc.serverTLS, tc.implicit)
-			cfg, err := ParseSMTPURL(tc.scheme + "://mailer:s3cret@127.0.0.1:" + srv.port() + "?from=moves@service.example")
+			srv := notifytest.NewSMTPServer(t, tc.serverTLS, tc.implicit)
+			cfg, err := ParseSMTPURL(tc.scheme + "://mailer:s3cret@127.0.0.1:" + srv.Port() + "?from=moves@service.example")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,13 +75,13 @@ func TestEmailDelivered(t *testing.T) {
 			if len(as) != 1 || as[0].Outcome != Delivered || as[0].Channel != ChannelEmail {
 				t.Fatalf("attempts = %+v", as)
 			}
-			msgs := srv.messages()
+			msgs := srv.Messages()
 			if len(msgs) != 1 {
 				t.Fatalf("server got %d messages", len(msgs))
 			}
 			m := msgs[0]
-			data := strings.ReplaceAll(m.data, "\r\n", "\n")
-			if m.from != "moves@service.example" || m.to != "ops@supplier.example" || m.user != "mailer" || m.pass != "s3cret" || m.tls != tc.wantTLS {
+			data := strings.ReplaceAll(m.Data, "\r\n", "\n")
+			if m.From != "moves@service.example" || m.To != "ops@supplier.example" || m.User != "mailer" || m.Pass != "s3cret" || m.TLS != tc.wantTLS {
 				t.Errorf("envelope = %+v", m)
 			}
 			for _, want := range []string{
@@ -87,7 +89,7 @@ func TestEmailDelivered(t *testing.T) {
 				"To: ops@supplier.example\n",
 				"X-Notification-ID: n-mail\n",
 				"Content-Type: text/plain; charset=utf-8\n",
-				"https://moves.example/moves/move-1",
+				"See the move: https://moves.example/move/move-1\n",
 			} {
 				if !strings.Contains(data, want) {
 					t.Errorf("message lacks %q:\n%s", want, data)
@@ -98,9 +100,9 @@ func TestEmailDelivered(t *testing.T) {
 }
 
 func TestEmailRefusedIsRetried(t *testing.T) {
-	srv := newSMTPD(t, nil, false)
-	srv.rcptReply = "451 4.3.0 try again later"
-	cfg, _ := ParseSMTPURL("smtp://127.0.0.1:" + srv.port() + "?from=moves@service.example")
+	srv := notifytest.NewSMTPServer(t, nil, false)
+	srv.RcptReply = "451 4.3.0 try again later"
+	cfg, _ := ParseSMTPURL("smtp://127.0.0.1:" + srv.Port() + "?from=moves@service.example")
 	clock := newFakeClock()
 	w, ob := emailWorker(t, clock, cfg, emailSub(t))
 	ob.add(emailNote("n-mail"), clock.Now())
@@ -109,7 +111,7 @@ func TestEmailRefusedIsRetried(t *testing.T) {
 	if len(as) != 1 || as[0].Outcome != Retry || as[0].Status != 451 || !as[0].NextAttemptAt.Equal(clock.Now().Add(5*time.Second)) {
 		t.Errorf("attempts = %+v", as)
 	}
-	if len(srv.messages()) != 0 {
+	if len(srv.Messages()) != 0 {
 		t.Error("message accepted despite the refusal")
 	}
 }
@@ -117,13 +119,13 @@ func TestEmailRefusedIsRetried(t *testing.T) {
 // net/smtp will not send a password in clear text to a host that is not
 // localhost: the attempt fails (and is retried) rather than leak it.
 func TestEmailRefusesPlainAuthWithoutTLS(t *testing.T) {
-	srv := newSMTPDAt(t, "127.0.0.2:0", nil, false)
-	e := &EmailSender{Config: SMTPConfig{Host: "127.0.0.2", Port: srv.port(), Username: "u", Password: "p", From: "a@b.example"}, Clock: SystemClock{}}
+	srv := notifytest.NewSMTPServerAt(t, "127.0.0.2:0", nil, false)
+	e := &EmailSender{Config: SMTPConfig{Host: "127.0.0.2", Port: srv.Port(), Username: "u", Password: "p", From: "a@b.example"}, Clock: SystemClock{}}
 	r := e.Send(context.Background(), Delivery{Notification: emailNote("n"), Subscription: emailSub(t)}, Credentials{})
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "unencrypted") {
 		t.Errorf("err = %v, want a refusal to authenticate unencrypted", r.Err)
 	}
-	if len(srv.messages()) != 0 {
+	if len(srv.Messages()) != 0 {
 		t.Error("message sent after clear-text authentication")
 	}
 }

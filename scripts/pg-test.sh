@@ -8,6 +8,11 @@
 #   scripts/pg-test.sh start DIR       start one in DIR (empty or missing),
 #                                      print its URL (also in DIR/url)
 #   scripts/pg-test.sh stop DIR        stop the one in DIR and delete DIR
+#   scripts/pg-test.sh crash-restart DIR
+#                                      stop the one in DIR as a crash would
+#                                      (immediate mode: no checkpoint, the
+#                                      next start recovers from the WAL)
+#                                      and start it again on the same port
 #
 # The cluster lives in a temporary folder, listens on 127.0.0.1 on a free
 # port, keeps fsync on (the tests check what a commit promises) and runs as
@@ -108,7 +113,21 @@ stop() {
 	rm -rf "$dir"
 }
 
+# crash_restart stops the server without a shutdown checkpoint (what a
+# power cut or an OOM kill leaves behind) and starts it again with the
+# options of its last start (pg_ctl keeps them in postmaster.opts).
+crash_restart() {
+	local dir=$1
+	[[ -f $dir/bin && -d $dir/data ]] || die "no cluster in $dir"
+	as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -m immediate -w -t 60 restart >&2 ||
+		{ tail -20 "$dir/data/server.log" >&2 2>/dev/null || true; die "pg_ctl restart -m immediate failed"; }
+}
+
 case "${1:-}" in
+crash-restart)
+	[[ -n ${2:-} ]] || die "usage: $0 crash-restart DIR"
+	crash_restart "$2"
+	;;
 start)
 	[[ -n ${2:-} ]] || die "usage: $0 start DIR"
 	start "$2"
@@ -128,6 +147,6 @@ run)
 	SECUREMOVE_TEST_PG=$url SECUREMOVE_REQUIRE_PG=1 "$@"
 	;;
 *)
-	die "usage: $0 run -- CMD... | start DIR | stop DIR"
+	die "usage: $0 run -- CMD... | start DIR | stop DIR | crash-restart DIR"
 	;;
 esac

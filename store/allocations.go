@@ -25,12 +25,13 @@ type AllocationRow struct {
 	To   string
 }
 
-// placeCounts sums each allocation's places: live (not cancelled), all,
-// and filled (live with a person). Portable SQL: no engine-specific
-// functions.
+// placeCounts sums each allocation's places: live (not cancelled), those
+// the allocation's cancel would take (live, or cancelled with it: a place
+// removed before is no longer part of it), and filled (live with a
+// person). Portable SQL: no engine-specific functions.
 const placeCounts = `SELECT allocation_id,
 	SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS live,
-	COUNT(*) AS allplaces,
+	SUM(CASE WHEN status <> 'cancelled' OR cancellation_reason = 'allocation_cancelled' THEN 1 ELSE 0 END) AS allplaces,
 	SUM(CASE WHEN status <> 'cancelled' AND person_id IS NOT NULL THEN 1 ELSE 0 END) AS filled
 	FROM moves WHERE allocation_id IS NOT NULL GROUP BY allocation_id`
 
@@ -65,8 +66,8 @@ func scanAllocation(sc interface{ Scan(...any) error }) (AllocationRow, error) {
 		return r, fmt.Errorf("store: allocation complex cases: %w", err)
 	}
 	a.Criteria.CompleteInFull = full == 1
-	// Once cancelled, every place counts (they were all cancelled with
-	// it), as the API's meta says.
+	// Once cancelled, the places cancelled with it count, as the API's
+	// meta says.
 	a.Total = live
 	if a.CancellationReason != "" {
 		a.Total, a.Filled = all, 0
@@ -102,8 +103,10 @@ func (s *Store) AllocationPlaces(ctx context.Context, id string) ([]MoveRow, err
 type AllocationFilter struct {
 	DateFrom, DateTo string // YYYY-MM-DD, inclusive
 	// FromIDs limits to allocations from these locations (OCA's prisons,
-	// or PMU's region); EitherIDs to those from or to them.
+	// or PMU's region), ToIDs to those to them; EitherIDs to those from or
+	// to them.
 	FromIDs   []string
+	ToIDs     []string
 	EitherIDs []string
 	// SupplierID limits to allocations with a place that supplier serves.
 	SupplierID string
@@ -121,6 +124,7 @@ func (f AllocationFilter) where(withStatus bool) (string, []any) {
 	c.str("a.date >= ?", f.DateFrom)
 	c.str("a.date <= ?", f.DateTo)
 	c.in("a.from_location_id", f.FromIDs)
+	c.in("a.to_location_id", f.ToIDs)
 	if len(f.EitherIDs) > 0 {
 		p := placeholders(len(f.EitherIDs))
 		var args []any
@@ -300,7 +304,9 @@ func (s *Store) insertPlace(ctx context.Context, u *Unit, allocationID string, n
 		return err
 	}
 	u.TouchMove(m)
-	return nil
+	// A place is a requested move like any other: its supplier is told of
+	// it now, not when someone is added.
+	return u.notifyChange(ctx, moves.ChangeCreated, m, nil)
 }
 
 // bumpAllocation records a change to the allocation itself.
@@ -314,6 +320,13 @@ func bumpAllocation(ctx context.Context, u *Unit, id, by string) error {
 // the role may take the action, and that the version is the one the
 // person saw (0: not checked).
 func allocationForChange(ctx context.Context, u *Unit, id string, role moves.Role, a moves.AllocationAction, version int64) (AllocationRow, error) {
+	// Every change to an allocation or its places takes this lock first
+	// (then its moves'), so that on PostgreSQL a cancel and a fill of the
+	// same allocation queue instead of one filling a place the other is
+	// cancelling, and never lock in opposite orders.
+	if err := u.s.eng.lockKey(ctx, u.tx, "allocation", id); err != nil {
+		return AllocationRow{}, err
+	}
 	r, err := getAllocation(ctx, u.sqlTx(), id)
 	if err != nil {
 		return r, err
@@ -336,6 +349,25 @@ func (s *Store) appendIn(u *Unit, m moves.Move, typ moves.EventType, details map
 	_, _, err := s.AppendEvent(u.Context(), moves.Event{ID: seededID(u.Context()), MoveID: m.ID, Type: typ, OccurredAt: now, RecordedAt: now, Details: details,
 		CreatedBy: by}, AppendOptions{ExpectedVersion: m.Version, By: by})
 	return err
+}
+
+// placePersonEvent records in a place's log that allocation staff added a
+// person to it or removed them (MoveUpdate, changed: person), so the
+// timeline and the supplier hear of it. The state machine has the last
+// word: once the person has left custody it does not apply, and nothing
+// is written.
+func (s *Store) placePersonEvent(u *Unit, m moves.Move, details map[string]any, by string) error {
+	now := writeNow(u)
+	details["changed"] = []string{moves.ChangedPerson}
+	ev, _, err := s.AppendEvent(u.Context(), moves.Event{ID: seededID(u.Context()), MoveID: m.ID, Type: moves.EventMoveUpdate, OccurredAt: now,
+		RecordedAt: now, Details: details, CreatedBy: by}, AppendOptions{ExpectedVersion: m.Version, By: by})
+	if err != nil {
+		return err
+	}
+	if !ev.Applied {
+		return moves.Errorf(moves.Conflict, "%s", ev.Reason)
+	}
+	return nil
 }
 
 // AllocationChange says who changes an allocation, and which version of it
@@ -492,6 +524,21 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
+// placeForChange reads a place for allocation staff's change inside u:
+// the allocation is checked (and locked) first, then the move is read
+// again under its own lock, the order every allocation change keeps.
+func (s *Store) placeForChange(u *Unit, moveID string, role moves.Role, act moves.AllocationAction) (moves.Move, error) {
+	ctx := u.Context()
+	m, err := getMove(ctx, u.sqlTx(), moveID)
+	if err != nil || m.AllocationID == "" {
+		return m, notFound("move")
+	}
+	if _, err := allocationForChange(ctx, u, m.AllocationID, role, act, 0); err != nil {
+		return m, err
+	}
+	return s.lockMove(ctx, u.tx, moveID)
+}
+
 // FillPlace adds a person to an allocation's empty place, with whether the
 // receiving prison agreed to the move and who agreed. A person already on
 // another active move from and to the same prisons that day is refused,
@@ -511,11 +558,8 @@ func (s *Store) FillAllocationPlace(ctx context.Context, f FillPlace, ch Allocat
 	err := s.unit(ctx, func(u *Unit) error {
 		ctx := u.Context()
 		tx := u.sqlTx()
-		m, err := getMove(ctx, tx, f.MoveID)
-		if err != nil || m.AllocationID == "" {
-			return notFound("move")
-		}
-		if _, err := allocationForChange(ctx, u, m.AllocationID, ch.Role, moves.AllocFill, 0); err != nil {
+		m, err := s.placeForChange(u, f.MoveID, ch.Role, moves.AllocFill)
+		if err != nil {
 			return err
 		}
 		if f.Version != 0 && f.Version != m.Version {
@@ -553,6 +597,13 @@ func (s *Store) FillAllocationPlace(ctx context.Context, f FillPlace, ch Allocat
 		if !agreed {
 			m.MoveAgreedBy = ""
 		}
+		details := map[string]any{moves.DetailPersonAdded: moves.PersonLabel(person), "move_agreed": agreed}
+		if m.MoveAgreedBy != "" {
+			details["move_agreed_by"] = m.MoveAgreedBy
+		}
+		if err := s.placePersonEvent(u, m, details, ch.By); err != nil {
+			return err
+		}
 		m.Version++
 		m.UpdatedAt, m.UpdatedBy = writeNow(u), ch.By
 		if _, err := tx.ExecContext(ctx, `UPDATE moves SET person_id = ?, profile_id = ?, move_agreed = ?, move_agreed_by = ?, version = ?,
@@ -561,6 +612,11 @@ func (s *Store) FillAllocationPlace(ctx context.Context, f FillPlace, ch Allocat
 			return fmt.Errorf("store: fill place: %w", err)
 		}
 		u.TouchMove(m)
+		// The move changed (it has a person now): update_move, as
+		// upstream sends when a place's profile is set.
+		if err := u.notifyChange(ctx, moves.ChangeUpdated, m, nil); err != nil {
+			return err
+		}
 		out = m
 		return bumpAllocation(ctx, u, m.AllocationID, ch.By)
 	})
@@ -574,11 +630,8 @@ func (s *Store) EmptyAllocationPlace(ctx context.Context, moveID string, version
 	err := s.unit(ctx, func(u *Unit) error {
 		ctx := u.Context()
 		tx := u.sqlTx()
-		m, err := getMove(ctx, tx, moveID)
-		if err != nil || m.AllocationID == "" {
-			return notFound("move")
-		}
-		if _, err := allocationForChange(ctx, u, m.AllocationID, ch.Role, moves.AllocEmpty, 0); err != nil {
+		m, err := s.placeForChange(u, moveID, ch.Role, moves.AllocEmpty)
+		if err != nil {
 			return err
 		}
 		if version != 0 && version != m.Version {
@@ -590,6 +643,13 @@ func (s *Store) EmptyAllocationPlace(ctx context.Context, moveID string, version
 		case !moves.PlaceMayChange(m):
 			return moves.Errorf(moves.Conflict, "A person cannot be removed once the move is in transit, completed or cancelled")
 		}
+		person, err := scanPerson(tx.QueryRowContext(ctx, "SELECT "+personCols+" FROM people WHERE id = ?", m.PersonID))
+		if err != nil {
+			return fmt.Errorf("store: the place's person: %w", err)
+		}
+		if err := s.placePersonEvent(u, m, map[string]any{moves.DetailPersonRemoved: moves.PersonLabel(person)}, ch.By); err != nil {
+			return err
+		}
 		u.TouchMove(m) // the person's lists lose it too
 		m.PersonID, m.ProfileID, m.MoveAgreed, m.MoveAgreedBy = "", "", nil, ""
 		m.Version++
@@ -597,6 +657,9 @@ func (s *Store) EmptyAllocationPlace(ctx context.Context, moveID string, version
 		if _, err := tx.ExecContext(ctx, `UPDATE moves SET person_id = NULL, profile_id = NULL, move_agreed = NULL, move_agreed_by = '',
 			version = ?, updated_at = ?, updated_by = ? WHERE id = ?`, m.Version, micros(m.UpdatedAt), ch.By, m.ID); err != nil {
 			return fmt.Errorf("store: empty place: %w", err)
+		}
+		if err := u.notifyChange(ctx, moves.ChangeUpdated, m, nil); err != nil {
+			return err
 		}
 		out = m
 		return bumpAllocation(ctx, u, m.AllocationID, ch.By)

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/securemove/securemove/moves"
@@ -43,6 +45,16 @@ func (f *fixture) allocStatus(t testing.TB, id string) (moves.AllocationStatus, 
 		t.Fatal(err)
 	}
 	return a.Status(), a.Total, a.Filled
+}
+
+// onTheRoad has the supplier accept and start a move.
+func (f *fixture) onTheRoad(t testing.TB, moveID string) {
+	t.Helper()
+	for _, typ := range []moves.EventType{moves.EventMoveAccept, moves.EventMoveStart} {
+		if _, _, err := f.st.AppendEvent(context.Background(), f.event(moveID, typ, f.now, nil), store.AppendOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func codeOf(err error) moves.Code {
@@ -171,12 +183,7 @@ func testFillAndEmptyPlacesMoveTheStatus(t *testing.T) {
 		t.Fatalf("emptying an empty place: %v", err)
 	}
 	// Once on the road, the person stays.
-	if _, _, err := f.st.AppendEvent(ctx, f.event(ps[0].ID, moves.EventMoveAccept, f.now, nil), store.AppendOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := f.st.AppendEvent(ctx, f.event(ps[0].ID, moves.EventMoveStart, f.now, nil), store.AppendOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	f.onTheRoad(t, ps[0].ID)
 	if _, err := f.st.EmptyAllocationPlace(ctx, ps[0].ID, 0, ocaBy); codeOf(err) != moves.Conflict {
 		t.Fatalf("emptying a move in transit: %v, want conflict", err)
 	}
@@ -213,6 +220,14 @@ func testRemovingTheEmptyPlaceFillsTheAllocation(t *testing.T) {
 	if err := f.st.RemoveAllocationPlace(ctx, a.ID, ps[0].ID, pmuBy); codeOf(err) != moves.Forbidden {
 		t.Fatalf("removing the last place: %v, want forbidden", err)
 	}
+	// Cancelled, it counts the place it was cancelled with, not the one
+	// removed before.
+	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", pmuBy); err != nil {
+		t.Fatal(err)
+	}
+	if st, total, filled := f.allocStatus(t, a.ID); st != moves.AllocationCancelled || total != 1 || filled != 0 {
+		t.Fatalf("after cancelling: %s %d/%d", st, filled, total)
+	}
 }
 
 func TestAllocationDateChangeCascadesInOneUnit(t *testing.T) {
@@ -238,11 +253,7 @@ func testAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 		t.Fatalf("allocation %+v", got)
 	}
 	// One place in transit: the whole change is refused, nothing moves.
-	for _, typ := range []moves.EventType{moves.EventMoveAccept, moves.EventMoveStart} {
-		if _, _, err := f.st.AppendEvent(ctx, f.event(ps[2].ID, typ, f.now, nil), store.AppendOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.onTheRoad(t, ps[2].ID)
 	if err := f.st.ChangeAllocationDate(ctx, a.ID, "2026-12-04", "other", f.today, pmuBy); codeOf(err) != moves.Conflict {
 		t.Fatalf("date change with a move in transit: %v, want conflict", err)
 	}
@@ -280,6 +291,11 @@ func testCancelAllocationCascadesAndIsFinal(t *testing.T) {
 	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", ocaBy); codeOf(err) != moves.Forbidden {
 		t.Fatalf("oca cancelling: %v", err)
 	}
+	// The filled place has been carried out: the cancel leaves it be.
+	f.onTheRoad(t, ps[0].ID)
+	if _, _, err := f.st.AppendEvent(ctx, f.event(ps[0].ID, moves.EventMoveComplete, f.now, nil), store.AppendOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", pmuBy); err != nil {
 		t.Fatal(err)
 	}
@@ -289,6 +305,12 @@ func testCancelAllocationCascadesAndIsFinal(t *testing.T) {
 	for _, p := range f.places(t, a.ID) {
 		evs, _ := f.st.Events(ctx, p.ID)
 		last := evs[len(evs)-1]
+		if p.ID == ps[0].ID {
+			if p.Status != moves.StatusCompleted || last.Type != moves.EventMoveComplete {
+				t.Fatalf("the completed place after cancel %+v %+v", p.Move, last)
+			}
+			continue
+		}
 		if p.Status != moves.StatusCancelled || last.Type != moves.EventMoveCancel || last.Str("cancellation_reason") != "allocation_cancelled" {
 			t.Fatalf("place after cancel %+v %+v", p.Move, last)
 		}
@@ -341,6 +363,12 @@ func testAllocationListsFilterCountAndScope(t *testing.T) {
 	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{FromIDs: []string{f.prison2.ID}}); n != 0 {
 		t.Fatalf("from the other prison: %d", n)
 	}
+	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{ToIDs: []string{f.prison2.ID}}); n != 3 {
+		t.Fatalf("to the other prison: %d", n)
+	}
+	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{ToIDs: []string{f.prison.ID}}); n != 0 {
+		t.Fatalf("to the sending prison: %d", n)
+	}
 	if _, n, _ := f.st.ListAllocations(ctx, store.AllocationFilter{SupplierID: f.supplier.ID}); n != 3 {
 		t.Fatalf("supplier's: %d", n)
 	}
@@ -385,5 +413,140 @@ func testAllocationsMigrationKeepsMoveRules(t *testing.T) {
 	}
 	if _, err := f.st.DB().Exec("INSERT INTO moves (id, reference, status, move_type, from_location_id, initial_status, initial_move_type, created_at, created_by, updated_at, updated_by) VALUES ('x','ABC1234D','requested','court_appearance',?,'requested','court_appearance',0,'',0,'')", f.police.ID); err == nil {
 		t.Fatal("a move with neither person nor allocation was accepted")
+	}
+}
+
+// Allocation moves notify suppliers as any move does, each change in the
+// unit of work that makes it: a place is created (create_move), a person
+// is added or removed (the MoveUpdate that says so, and the move's
+// update), a place removed or the allocation cancelled (the status and the
+// MoveCancel), the date changed (the move's update and MoveDateChanged).
+// A refused change writes nothing.
+func TestAllocationChangesNotifySuppliers(t *testing.T) {
+	storetest.ForEachEngine(t, testAllocationChangesNotifySuppliers)
+}
+
+func testAllocationChangesNotifySuppliers(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sub := subscribe(t, f.st, "serco", "https://serco.example/hooks")
+	a := f.allocation(t, 3)
+	ps := f.places(t, a.ID)
+	// rows is the outbox since the last call, as "type move" with the
+	// event's type for create_event.
+	rows := func() []string {
+		t.Helper()
+		var out []string
+		for _, r := range outbox(t, f.st) {
+			if r.Sub != sub.ID {
+				t.Fatalf("a row for another subscription: %+v", r)
+			}
+			s := r.Type + " " + r.Move
+			if r.Event != "" {
+				var typ string
+				if err := f.st.DB().QueryRow("SELECT event_type FROM events WHERE id = ?", r.Event).Scan(&typ); err != nil {
+					t.Fatal(err)
+				}
+				s += " " + typ
+			}
+			out = append(out, s)
+		}
+		clear(t, f.st)
+		slices.Sort(out)
+		return out
+	}
+	want := func(what string, w ...string) {
+		t.Helper()
+		slices.Sort(w)
+		if got := rows(); !slices.Equal(got, w) {
+			t.Fatalf("%s:\n got %q\nwant %q", what, got, w)
+		}
+	}
+	want("creating three places", "create_move "+ps[0].ID, "create_move "+ps[1].ID, "create_move "+ps[2].ID)
+
+	if _, err := f.st.FillAllocationPlace(ctx, store.FillPlace{MoveID: ps[0].ID, PersonID: f.person.ID, Agreed: true, AgreedBy: "Jo Governor"}, ocaBy); err != nil {
+		t.Fatal(err)
+	}
+	want("filling a place", "create_event "+ps[0].ID+" MoveUpdate", "update_move "+ps[0].ID)
+	// Refused: the same person twice, and a filled place again.
+	if _, err := f.st.FillAllocationPlace(ctx, store.FillPlace{MoveID: ps[1].ID, PersonID: f.person.ID}, ocaBy); codeOf(err) != moves.Conflict {
+		t.Fatalf("same person twice: %v", err)
+	}
+	want("a refused fill")
+
+	if _, err := f.st.EmptyAllocationPlace(ctx, ps[0].ID, 0, ocaBy); err != nil {
+		t.Fatal(err)
+	}
+	want("removing the person", "create_event "+ps[0].ID+" MoveUpdate", "update_move "+ps[0].ID)
+
+	if err := f.st.RemoveAllocationPlace(ctx, a.ID, ps[2].ID, pmuBy); err != nil {
+		t.Fatal(err)
+	}
+	want("removing a place", "create_event "+ps[2].ID+" MoveCancel", "update_move_status "+ps[2].ID)
+
+	if err := f.st.ChangeAllocationDate(ctx, a.ID, "2026-12-02", "pmu_amended_date", f.today, pmuBy); err != nil {
+		t.Fatal(err)
+	}
+	want("changing the date (the removed place stays as it was)",
+		"create_event "+ps[0].ID+" MoveDateChanged", "update_move "+ps[0].ID,
+		"create_event "+ps[1].ID+" MoveDateChanged", "update_move "+ps[1].ID)
+
+	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", pmuBy); err != nil {
+		t.Fatal(err)
+	}
+	want("cancelling", "create_event "+ps[0].ID+" MoveCancel", "update_move_status "+ps[0].ID,
+		"create_event "+ps[1].ID+" MoveCancel", "update_move_status "+ps[1].ID)
+	if _, err := f.st.FillAllocationPlace(ctx, store.FillPlace{MoveID: ps[1].ID, PersonID: f.person.ID}, ocaBy); codeOf(err) != moves.Conflict {
+		t.Fatalf("filling a cancelled allocation: %v", err)
+	}
+	want("a refused fill of a cancelled allocation")
+}
+
+// Adding and removing a person is in the place's log, in plain words the
+// timeline shows: who, and whether the receiving prison agreed. Once the
+// move is on the road, nobody is added or removed and nothing is logged.
+func TestPlacePersonChangesAreInTheMovesLog(t *testing.T) {
+	storetest.ForEachEngine(t, testPlacePersonChangesAreInTheMovesLog)
+}
+
+func testPlacePersonChangesAreInTheMovesLog(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.allocation(t, 1)
+	p := f.places(t, a.ID)[0]
+	person := f.newPerson(t, "Okafor")
+	if _, err := f.st.FillAllocationPlace(ctx, store.FillPlace{MoveID: p.ID, PersonID: person.ID, Agreed: true, AgreedBy: "Jo Governor"}, ocaBy); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.EmptyAllocationPlace(ctx, p.ID, 0, ocaBy); err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.st.FillAllocationPlace(ctx, store.FillPlace{MoveID: p.ID, PersonID: f.person.ID}, ocaBy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := f.st.Events(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs[1:] {
+		if e.Type != moves.EventMoveUpdate || !e.Applied || e.CreatedBy != "oca.user" {
+			t.Fatalf("event %+v", e)
+		}
+		got = append(got, fmt.Sprintf("%v|%s|%s|%v|%s", e.Details["changed"], e.Str("person_added"), e.Str("person_removed"),
+			e.Bool("move_agreed"), e.Str("move_agreed_by")))
+	}
+	want := []string{"[person]|James Okafor||true|Jo Governor", "[person]||James Okafor|false|", "[person]|James Anderson||false|"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("log:\n got %q\nwant %q", got, want)
+	}
+	// On the road: refused, and the log is as it was.
+	f.onTheRoad(t, m.ID)
+	if _, err := f.st.EmptyAllocationPlace(ctx, p.ID, 0, ocaBy); codeOf(err) != moves.Conflict {
+		t.Fatalf("emptying a move in transit: %v", err)
+	}
+	if after, _ := f.st.Events(ctx, p.ID); len(after) != len(evs)+2 {
+		t.Fatalf("%d events after the refusal, want %d", len(after), len(evs)+2)
 	}
 }

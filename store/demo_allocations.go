@@ -79,7 +79,8 @@ func (d *DemoData) planAllocations(rng *rand.Rand, newID func() string, refs map
 				To: to.Title, ToCode: to.Code, MoveType: moves.PrisonTransfer, Status: moves.StatusRequested, Date: a.date,
 				Supplier: supplierName[supplierOf[from.ID]], Events: 1}
 			if pl.fill && i == 0 {
-				dm.Person = person.LastName + ", " + person.FirstNames
+				// Its log: MoveRequested, then the MoveUpdate that added them.
+				dm.Person, dm.Events = person.LastName+", "+person.FirstNames, 2
 			}
 			if pl.cancel {
 				dm.Status, dm.Events = moves.StatusCancelled, 2

@@ -236,7 +236,7 @@ func allocEstateItems(m AllocCriteriaForm) []govuk.RadiosItem {
 		case len(e.Categories) > 0:
 			item.Conditional = allocEstateCategories(m, e)
 		case e.Value == "other_estate":
-			item.Conditional = allocDetailsField(m, "estate_comment", m.EstateComment)
+			item.Conditional = allocDetailsField(m, "estate_comment", "Give details of the estate", m.EstateComment)
 		}
 		out = append(out, item)
 	}
@@ -248,7 +248,7 @@ func allocSentenceItems(m AllocCriteriaForm) []govuk.RadiosItem {
 	for _, s := range m.Sentences {
 		item := govuk.RadiosItem{Value: s.Value, Text: s.Text}
 		if s.Value == "other" {
-			item.Conditional = allocDetailsField(m, "sentence_length_comment", m.SentenceComment)
+			item.Conditional = allocDetailsField(m, "sentence_length_comment", "Give details of the time left to serve", m.SentenceComment)
 		}
 		out = append(out, item)
 	}

@@ -100,7 +100,15 @@ func describeChange(e moves.Event) (string, string, bool) {
 		}
 		return heading, sentence("Changed " + what), true
 	case moves.EventMoveUpdate:
-		what := describeFieldChanges(e, []string{"time_due", "additional_information"}, moves.MoveFieldLabels,
+		placeHeading, place := describePlaceChange(e)
+		// "person" in changed is worded by describePlaceChange.
+		fields := e
+		fields.Details = map[string]any{}
+		for k, v := range e.Details {
+			fields.Details[k] = v
+		}
+		fields.Details["changed"] = slices.DeleteFunc(slices.Clone(eventList(e, "changed")), func(k string) bool { return k == moves.ChangedPerson })
+		what := describeFieldChanges(fields, []string{"time_due", "additional_information"}, moves.MoveFieldLabels,
 			func(k, v string) string {
 				if k == "time_due" {
 					if t, err := moves.ParseTimestamp(v); err == nil {
@@ -109,10 +117,13 @@ func describeChange(e moves.Event) (string, string, bool) {
 				}
 				return "“" + v + "”"
 			})
-		if what == "" {
+		switch {
+		case what == "" && place != "":
+			return placeHeading, place, true
+		case what == "":
 			return heading, "The move's details were changed.", true
 		}
-		return heading, sentence("Changed " + what), true
+		return heading, sentence("Changed "+what, place), true
 	}
 	// ProfileUpdate.
 	var parts []string
@@ -130,4 +141,29 @@ func describeChange(e moves.Event) (string, string, bool) {
 		return heading, sentence(what + " was changed"), true
 	}
 	return heading, sentence(what + ": " + strings.Join(parts, "; ")), true
+}
+
+// describePlaceChange words allocation staff adding a person to an
+// allocation's place or removing them ("" when the event does neither),
+// with the heading it has on its own.
+func describePlaceChange(e moves.Event) (string, string) {
+	removed, added := e.Str(moves.DetailPersonRemoved), e.Str(moves.DetailPersonAdded)
+	switch {
+	case added != "":
+		agreed := "The receiving prison has not agreed to the move yet"
+		if e.Bool("move_agreed") {
+			agreed = "The receiving prison agreed to the move"
+			if by := e.Str("move_agreed_by"); by != "" {
+				agreed = "The move was agreed by " + by
+			}
+		}
+		gone := ""
+		if removed != "" {
+			gone = removed + " was removed from this move"
+		}
+		return "Person added to the allocation", sentence(gone, added+" was added to this move", agreed)
+	case removed != "":
+		return "Person removed from the allocation", sentence(removed+" was removed from this move", "The place waits for someone else")
+	}
+	return "", ""
 }

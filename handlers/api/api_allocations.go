@@ -111,8 +111,8 @@ func apiInternalOnly(c echo.Context) error {
 func (h *Handlers) ListAllocations(c echo.Context) error {
 	q := newAPIQueryReader(c, "filter[from_locations]", "filter[to_locations]", "filter[locations]", "filter[date_from]", "filter[date_to]",
 		"filter[status]", "sort[by]", "sort[direction]", "page", "per_page")
-	f := store.AllocationFilter{FromIDs: q.ids("filter[from_locations]"), EitherIDs: q.ids("filter[locations]")}
-	to := q.ids("filter[to_locations]")
+	// Every filter is the store's, so that the page and the count agree.
+	f := store.AllocationFilter{FromIDs: q.ids("filter[from_locations]"), ToIDs: q.ids("filter[to_locations]"), EitherIDs: q.ids("filter[locations]")}
 	for _, name := range []string{"filter[date_from]", "filter[date_to]"} {
 		if v := q.one(name); v != "" {
 			d, err := moves.ParseDate(v)
@@ -150,9 +150,6 @@ func (h *Handlers) ListAllocations(c echo.Context) error {
 	}
 	data := make([]apiResource, 0, len(rows))
 	for _, r := range rows {
-		if len(to) > 0 && !containsID(to, r.ToID) {
-			continue
-		}
 		_, ids, err := h.apiAllocation(c, r.ID)
 		if err != nil {
 			return err
@@ -161,15 +158,6 @@ func (h *Handlers) ListAllocations(c echo.Context) error {
 	}
 	links, meta := h.paginate(c, page, perPage, total)
 	return apiWriteDoc(c, http.StatusOK, apiDocument{Data: data, Links: links, Meta: meta})
-}
-
-func containsID(ids []string, id string) bool {
-	for _, v := range ids {
-		if v == id {
-			return true
-		}
-	}
-	return false
 }
 
 // GetAllocation shows one: GET /api/allocations/:id.

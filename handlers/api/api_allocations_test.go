@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"github.com/securemove/securemove/handlers/handlertest"
 	"net/http"
 	"net/url"
@@ -16,8 +17,14 @@ import (
 // v1/allocation.yaml, copied unchanged), loaded with its references.
 func upstreamAllocation(t *testing.T) *openapi3.Schema {
 	t.Helper()
+	return upstreamSchema(t, "Allocation", "v1/allocation.yaml#/Allocation")
+}
+
+// upstreamSchema loads one schema of the contract copied in testdata.
+func upstreamSchema(t *testing.T, name, ref string) *openapi3.Schema {
+	t.Helper()
 	wrapper := []byte(`{"openapi":"3.0.3","info":{"title":"allocations","version":"1"},"paths":{},
-		"components":{"schemas":{"Allocation":{"$ref":"v1/allocation.yaml#/Allocation"}}}}`)
+		"components":{"schemas":{"` + name + `":{"$ref":"` + ref + `"}}}}`)
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	abs, err := filepath.Abs(filepath.Join("testdata", "contract", "allocations.json"))
@@ -28,7 +35,7 @@ func upstreamAllocation(t *testing.T) *openapi3.Schema {
 	if err != nil {
 		t.Fatalf("loading the contract: %v", err)
 	}
-	return doc.Components.Schemas["Allocation"].Value
+	return doc.Components.Schemas[name].Value
 }
 
 // The allocation API: an internal client creates, reads, changes the date
@@ -144,4 +151,50 @@ func dropNulls(v any) any {
 		}
 	}
 	return v
+}
+
+// Lists filter in the store, so pages and counts agree: POST
+// /api/allocations/filtered with filter[to_locations] and one per page
+// counts only the allocations to that prison, and each page holds one of
+// them. The complex-case reference list has upstream's shape.
+func TestAllocationAPIFiltersAndPages(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	id, secret := e.Client("")
+	internal := e.Token(id, secret)
+	create := func(to string) string {
+		t.Helper()
+		body := map[string]any{"data": map[string]any{"type": "allocations",
+			"attributes": map[string]any{"moves_count": 1, "date": "2026-11-30", "estate": "juvenile_male", "sentence_length": "short"},
+			"relationships": map[string]any{"from_location": map[string]any{"data": map[string]any{"type": "locations", "id": e.Loc("BAI")}},
+				"to_location": map[string]any{"data": map[string]any{"type": "locations", "id": e.Loc(to)}}}}}
+		return e.Do("POST", "/api/allocations", internal, body).Want(t, http.StatusCreated).JSON["data"].(map[string]any)["id"].(string)
+	}
+	// All on 30 November: the demo's allocations are on other days.
+	toWWI := map[string]bool{create("WWI"): true, create("WWI"): true}
+	create("BXI")
+	seen := map[string]bool{}
+	for page := 1; page <= 2; page++ {
+		r := e.Do("POST", fmt.Sprintf("/api/allocations/filtered?filter[to_locations]=%s&filter[date_from]=2026-11-30&filter[date_to]=2026-11-30&per_page=1&page=%d", e.Loc("WWI"), page), internal, map[string]any{}).
+			Want(t, http.StatusOK)
+		total := r.JSON["meta"].(map[string]any)["pagination"].(map[string]any)["total_objects"]
+		data := r.JSON["data"].([]any)
+		if total != float64(2) || len(data) != 1 {
+			t.Fatalf("page %d: %d allocations of %v", page, len(data), total)
+		}
+		got := data[0].(map[string]any)
+		if !toWWI[got["id"].(string)] {
+			t.Errorf("page %d holds %v, not an allocation to Wandsworth", page, got["id"])
+		}
+		seen[got["id"].(string)] = true
+	}
+	if len(seen) != 2 {
+		t.Errorf("the two pages held %v", seen)
+	}
+	r := e.Do("GET", "/api/reference/allocation_complex_cases", internal, nil).Want(t, http.StatusOK)
+	schema := upstreamSchema(t, "AllocationComplexCase", "v1/allocation_complex_case.yaml#/AllocationComplexCase")
+	for _, d := range r.JSON["data"].([]any) {
+		if err := schema.VisitJSON(dropNulls(d), openapi3.MultiErrors()); err != nil {
+			t.Errorf("complex case %v does not match upstream's: %v", d, err)
+		}
+	}
 }

@@ -294,7 +294,7 @@ func radiosItem(o RadiosOptions, item RadiosItem, id string) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if item.Conditional != nil {
+			if item.Conditional != nil && !o.RevealAlways {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, " data-aria-controls=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -367,7 +367,7 @@ func radiosItem(o RadiosOptions, item RadiosItem, id string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if item.Conditional != nil {
-				var templ_7745c5c3_Var15 = []any{cls("govuk-radios__conditional", ifThen(!radiosItemChecked(o, item), "govuk-radios__conditional--hidden"))}
+				var templ_7745c5c3_Var15 = []any{cls("govuk-radios__conditional", ifThen(!o.RevealAlways && !radiosItemChecked(o, item), "govuk-radios__conditional--hidden"))}
 				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var15...)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -89,6 +89,17 @@ func TestRadiosCheckedFromValueAndIDs(t *testing.T) {
 	assertNotContains(t, html, `id="move-type-3"`)
 }
 
+// RevealAlways shows every conditional and leaves the reveal script (and
+// so aria-expanded) out of the radios.
+func TestRadiosRevealAlways(t *testing.T) {
+	html := render(t, Radios(RadiosOptions{Name: "agreed", RevealAlways: true, Items: []RadiosItem{
+		{Value: "yes", Text: "Yes", Conditional: templ.Raw(`<p>who</p>`)},
+		{Value: "no", Text: "No"},
+	}}))
+	assertContains(t, html, `<div class="govuk-radios__conditional" id="conditional-agreed"><p>who</p></div>`)
+	assertNotContains(t, html, `data-aria-controls`, `govuk-radios__conditional--hidden`)
+}
+
 func TestCheckboxesExclusiveAndValues(t *testing.T) {
 	html := render(t, Checkboxes(CheckboxesOptions{
 		Name:   "needs",

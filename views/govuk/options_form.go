@@ -225,6 +225,12 @@ type RadiosOptions struct {
 	FormGroup    GroupFormGroupOptions
 	Classes      string
 	Attributes   templ.Attributes
+	// RevealAlways shows every item's Conditional content whether or not
+	// the item is checked, as govuk-frontend does without JavaScript, and
+	// leaves the reveal script out of it. Not in govukRadios: the script
+	// marks the radios aria-expanded, which ARIA does not allow on a
+	// radio (axe's aria-allowed-attr fails the page).
+	RevealAlways bool
 }
 
 // CheckboxesItem is one item of govukCheckboxes. Behaviour "exclusive"

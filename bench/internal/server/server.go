@@ -26,6 +26,23 @@ import (
 // SessionKey is the fixed session key the benchmarks run the server with.
 const SessionKey = "bench-session-key-0123456789abcdef0123456789"
 
+// env is added to the environment of every server and command the
+// benchmarks run: a fixed key sealing subscription secrets (instances on
+// one PostgreSQL database must share it, and a database URL has no folder
+// to keep a generated one beside), and callbacks allowed on loopback,
+// where the benchmarks' receivers listen.
+var env = []string{
+	"SECUREMOVE_SECRETS_KEY=YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+	"SECUREMOVE_ALLOW_PRIVATE_CALLBACKS=1",
+}
+
+// command runs the binary with the benchmarks' environment.
+func command(ctx context.Context, bin string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	return cmd
+}
+
 // Build compiles the service into bin.
 func Build(ctx context.Context, bin string) error {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
@@ -103,7 +120,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s := &Server{Bin: o.Bin, DB: o.DB, Port: o.Port, Base: fmt.Sprintf("http://127.0.0.1:%d", o.Port), done: make(chan error, 1)}
 	s.cmd = exec.Command(o.Bin, "-db", o.DB, "-addr", fmt.Sprintf("127.0.0.1:%d", o.Port), "-session-key", SessionKey,
 		"-base-url", s.Base, "-log-level", o.LogLevel)
-	s.cmd.Env = append(os.Environ(), o.Env...)
+	s.cmd.Env = append(append(os.Environ(), env...), o.Env...)
 	s.cmd.Stdout = io.Discard
 	if o.LogPath != "" {
 		f, err := os.OpenFile(o.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -115,7 +132,10 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	} else {
 		s.cmd.Stderr = io.Discard
 	}
-	hc := &http.Client{Timeout: 500 * time.Millisecond}
+	// A generous timeout: a request given up on is logged by the server
+	// as a failed health check, and a first answer may be slow on a
+	// database that has just started.
+	hc := &http.Client{Timeout: 5 * time.Second}
 	start := time.Now()
 	if err := s.cmd.Start(); err != nil {
 		s.closeLog()
@@ -349,7 +369,7 @@ type Client struct {
 // command ("securemove clients create"), which opens the database as the
 // server does.
 func CreateClient(ctx context.Context, bin, db, supplier string) (*Client, error) {
-	out, err := exec.CommandContext(ctx, bin, "clients", "create", "-db", db, "-supplier", supplier, "-name", "bench "+supplier).CombinedOutput()
+	out, err := command(ctx, bin, "clients", "create", "-db", db, "-supplier", supplier, "-name", "bench "+supplier).CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("securemove clients create: %v\n%s", err, out)
 	}
@@ -367,6 +387,38 @@ func CreateClient(ctx context.Context, bin, db, supplier string) (*Client, error
 		return nil, fmt.Errorf("securemove clients create printed no client_id= and client_secret= lines:\n%s", out)
 	}
 	return c, nil
+}
+
+// CreateSubscription subscribes a supplier to webhooks at callback with
+// the binary's own command ("securemove subscriptions create") and
+// returns the subscription's id and signing secret.
+func CreateSubscription(ctx context.Context, bin, db, supplier, callback string) (id, secret string, err error) {
+	out, err := command(ctx, bin, "subscriptions", "create", "-db", db, "-supplier", supplier, "-url", callback).Output()
+	if err != nil {
+		return "", "", fmt.Errorf("securemove subscriptions create: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		line = strings.TrimSpace(line)
+		if v, ok := strings.CutPrefix(line, "subscription_id="); ok {
+			id = v
+		}
+		if v, ok := strings.CutPrefix(line, "secret="); ok {
+			secret = v
+		}
+	}
+	if id == "" || secret == "" {
+		return "", "", fmt.Errorf("securemove subscriptions create printed no subscription_id= and secret= lines:\n%s", out)
+	}
+	return id, secret, nil
+}
+
+// DisableSubscription turns a subscription off with the binary's own
+// command: nothing more is written for it or sent.
+func DisableSubscription(ctx context.Context, bin, db, id string) error {
+	if out, err := command(ctx, bin, "subscriptions", "disable", "-db", db, id).CombinedOutput(); err != nil {
+		return fmt.Errorf("securemove subscriptions disable: %v\n%s", err, out)
+	}
+	return nil
 }
 
 // GetToken gets an access token with the client credentials grant.

@@ -1,4 +1,6 @@
-package notify
+// Package notifytest holds what tests of "Tell suppliers" share: an
+// in-process SMTP server that keeps the messages it is given.
+package notifytest
 
 import (
 	"crypto/tls"
@@ -11,29 +13,36 @@ import (
 	"testing"
 )
 
-// smtpd is a tiny in-process SMTP server: enough of RFC 5321 for net/smtp
-// (EHLO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT).
-type smtpd struct {
-	ln        net.Listener
-	tls       *tls.Config // offers STARTTLS when set and not implicit
-	implicit  bool
-	rcptReply string // e.g. "451 4.3.0 try later"; "" accepts
+// SMTPServer is a tiny in-process SMTP server: enough of RFC 5321 for
+// net/smtp (EHLO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP,
+// QUIT). It keeps every message it accepts.
+type SMTPServer struct {
+	ln       net.Listener
+	tls      *tls.Config // offers STARTTLS when set and not implicit
+	implicit bool
+	// RcptReply, when set before the first connection, answers every
+	// RCPT (e.g. "451 4.3.0 try later"); "" accepts.
+	RcptReply string
 
 	mu   sync.Mutex
-	msgs []smtpMsg
+	msgs []Message
 }
 
-type smtpMsg struct {
-	from, to, data, user, pass string
-	tls                        bool
+// Message is one accepted message, its envelope and how it came.
+type Message struct {
+	From, To, Data, User, Pass string
+	TLS                        bool
 }
 
-func newSMTPD(t *testing.T, conf *tls.Config, implicit bool) *smtpd {
+// NewSMTPServer listens on a free loopback port until the test ends; conf
+// offers STARTTLS, or with implicit is TLS from the start.
+func NewSMTPServer(t testing.TB, conf *tls.Config, implicit bool) *SMTPServer {
 	t.Helper()
-	return newSMTPDAt(t, "127.0.0.1:0", conf, implicit)
+	return NewSMTPServerAt(t, "127.0.0.1:0", conf, implicit)
 }
 
-func newSMTPDAt(t *testing.T, addr string, conf *tls.Config, implicit bool) *smtpd {
+// NewSMTPServerAt is NewSMTPServer on a given address.
+func NewSMTPServerAt(t testing.TB, addr string, conf *tls.Config, implicit bool) *SMTPServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -42,7 +51,7 @@ func newSMTPDAt(t *testing.T, addr string, conf *tls.Config, implicit bool) *smt
 	if implicit {
 		ln = tls.NewListener(ln, conf)
 	}
-	s := &smtpd{ln: ln, tls: conf, implicit: implicit}
+	s := &SMTPServer{ln: ln, tls: conf, implicit: implicit}
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -56,19 +65,21 @@ func newSMTPDAt(t *testing.T, addr string, conf *tls.Config, implicit bool) *smt
 	return s
 }
 
-func (s *smtpd) port() string { _, p, _ := net.SplitHostPort(s.ln.Addr().String()); return p }
+// Port is the port it listens on.
+func (s *SMTPServer) Port() string { _, p, _ := net.SplitHostPort(s.ln.Addr().String()); return p }
 
-func (s *smtpd) messages() []smtpMsg {
+// Messages returns what it accepted so far.
+func (s *SMTPServer) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]smtpMsg(nil), s.msgs...)
+	return append([]Message(nil), s.msgs...)
 }
 
-func (s *smtpd) serve(c net.Conn) {
+func (s *SMTPServer) serve(c net.Conn) {
 	defer c.Close()
 	tp := textproto.NewConn(c)
 	secure := s.implicit
-	var m smtpMsg
+	var m Message
 	reply := func(line string) { tp.PrintfLine("%s", line) }
 	reply("220 test ESMTP")
 	for {
@@ -105,17 +116,17 @@ func (s *smtpd) serve(c net.Conn) {
 				reply("535 bad")
 				continue
 			}
-			m.user, m.pass = f[1], f[2]
+			m.User, m.Pass = f[1], f[2]
 			reply("235 ok")
 		case "MAIL":
-			m.from = angle(arg)
+			m.From = angle(arg)
 			reply("250 ok")
 		case "RCPT":
-			if s.rcptReply != "" {
-				reply(s.rcptReply)
+			if s.RcptReply != "" {
+				reply(s.RcptReply)
 				continue
 			}
-			m.to = angle(arg)
+			m.To = angle(arg)
 			reply("250 ok")
 		case "DATA":
 			reply("354 go on")
@@ -123,11 +134,11 @@ func (s *smtpd) serve(c net.Conn) {
 			if err != nil {
 				return
 			}
-			m.data, m.tls = string(b), secure
+			m.Data, m.TLS = string(b), secure
 			s.mu.Lock()
 			s.msgs = append(s.msgs, m)
 			s.mu.Unlock()
-			m = smtpMsg{user: m.user, pass: m.pass}
+			m = Message{User: m.User, Pass: m.Pass}
 			reply("250 queued")
 		case "RSET", "NOOP":
 			reply("250 ok")
