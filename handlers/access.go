@@ -47,5 +47,14 @@ func (h *Handlers) mayAct(c echo.Context, a moves.Action, m moves.Move) bool {
 	if err != nil {
 		return false
 	}
-	return moves.MayAct(u.Viewer(), a, m, from)
+	if !moves.MayAct(u.Viewer(), a, m, from) {
+		return false
+	}
+	if a == moves.ActionResubmit {
+		// A request is sent again once.
+		if _, err := h.Store.RebookedFrom(c.Request().Context(), m.ID); err == nil {
+			return false
+		}
+	}
+	return true
 }

@@ -22,7 +22,7 @@ const (
 )
 
 // Actions lists every action.
-var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange, ActionLodge}
+var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange, ActionLodge, ActionResubmit}
 
 func statusIn(s Status, list ...Status) bool {
 	for _, v := range list {
@@ -46,6 +46,9 @@ func statusIn(s Status, list ...Status) bool {
 func Allowed(role Role, a Action, m Move, from Location) bool {
 	if a == ActionRequest {
 		return len(MoveTypesFor(role, from.Type)) > 0
+	}
+	if a == ActionResubmit {
+		return resubmitAllowed(role, m, from)
 	}
 	s := m.Status
 	if m.AllocationID != "" {
@@ -134,6 +137,12 @@ func MoveTypesFor(role Role, from LocationType) []MoveType {
 	case RolePrison:
 		if from.Detained() {
 			out = detainedMoveTypes
+		}
+		if from == LocPrison || from == LocYOI {
+			// Upstream offers approved premises and extradition moves
+			// from prisons only, not from secure children's homes or
+			// training centres.
+			out = append(append([]MoveType(nil), out...), ApprovedPremises, Extradition)
 		}
 	case RolePMU:
 		out = naturalMoveTypes(from)

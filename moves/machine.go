@@ -99,6 +99,11 @@ func Transition(s Status, t EventType) (Status, bool) {
 		if ChangeableStatus(s) {
 			return s, true
 		}
+	case EventMoveResubmit:
+		// Only a rejected request is sent again (Resubmittable says which).
+		if s == StatusCancelled {
+			return s, true
+		}
 	case EventMoveProposed, EventMoveRequested:
 		return s, false
 	default:
@@ -124,6 +129,7 @@ var verbs = map[EventType]string{
 	EventPersonUpdate:    "changed: the person has left custody",
 	EventMoveUpdate:      "changed: the person has left custody",
 	EventProfileUpdate:   "changed: the person has left custody",
+	EventMoveResubmit:    "sent again: only a rejected request can be",
 }
 
 func statusWords(s Status) string {
@@ -385,6 +391,8 @@ func toProblem(t MoveType, to LocationType) string {
 		return "A prison transfer must go to a prison, young offender institution, secure children's home or secure training centre"
 	case ApprovedPremises:
 		return "An approved premises move must go to approved premises"
+	case Extradition:
+		return "An extradition must go to a police custody suite"
 	}
 	return fmt.Sprintf("A %s move cannot go to that kind of location", lowerFirst(t.Label()))
 }
@@ -404,7 +412,11 @@ func destinationTypes(t MoveType) []LocationType {
 		return []LocationType{LocPrison, LocYOI, LocSCH, LocSTC}
 	case ApprovedPremises:
 		return []LocationType{LocApprovedPremises}
-	case PrisonRecall, VideoRemand, Extradition:
+	case Extradition:
+		// Upstream hands extradited people over at a police custody suite
+		// that deals with extraditions.
+		return []LocationType{LocPolice}
+	case PrisonRecall, VideoRemand:
 		// DOMAIN.md sets no rule on these destinations.
 		return LocationTypes
 	}

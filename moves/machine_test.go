@@ -36,6 +36,9 @@ var statusChanges = map[EventType]map[Status]Status{
 	EventPersonUpdate:  {pr: pr, rq: rq, bk: bk},
 	EventMoveUpdate:    {pr: pr, rq: rq, bk: bk},
 	EventProfileUpdate: {pr: pr, rq: rq, bk: bk},
+	// A rejected request is sent again as a new one; the rejected one
+	// stays cancelled.
+	EventMoveResubmit: {ca: ca},
 }
 
 // informational lists, by hand, every event type that records what

@@ -341,7 +341,7 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 		if errors.Is(err, sql.ErrNoRows) {
 			nb := moves.Rebook(m)
 			if _, err := s.createMoveTx(ctx, u, NewMove{
-				MoveType: nb.MoveType, FromID: nb.FromID, ToID: nb.ToID, DateFrom: nb.DateFrom, DateTo: nb.DateTo, Notes: m.Notes,
+				MoveType: nb.MoveType, FromID: nb.FromID, ToID: nb.ToID, DateFrom: nb.DateFrom, DateTo: nb.DateTo, Notes: m.Notes, Details: m.Details,
 				PersonID: m.PersonID, ProfileID: m.ProfileID, SupplierID: m.SupplierID, CreatedBy: m.UpdatedBy, At: now,
 			}, m.ID); err != nil {
 				return m, fmt.Errorf("store: rebook: %w", err)

@@ -215,6 +215,10 @@ type ReviewFilter struct {
 	// Range on when the request was sent: From inclusive, To exclusive.
 	SentFrom time.Time
 	SentTo   time.Time
+	// Range on the person's date of birth, inclusive, YYYY-MM-DD (the age
+	// filter, moves.AgeGroup).
+	BornFrom string
+	BornTo   string
 	// Sort is one of name, reference, sent, from, to, earliest, latest
 	// (default earliest); Desc reverses it.
 	Sort   string
@@ -253,7 +257,21 @@ func (f ReviewFilter) where(withStatus bool) (string, []any) {
 	c.str("m.date_from <= ?", f.EarliestTo)
 	c.at("m.created_at >= ?", f.SentFrom)
 	c.at("m.created_at < ?", f.SentTo)
+	c.str("p.date_of_birth >= ?", f.BornFrom)
+	c.str("p.date_of_birth <= ?", f.BornTo)
 	return c.sql(), c.args
+}
+
+// joins are the tables the count queries need for f's conditions.
+func (f ReviewFilter) joins(from bool) string {
+	j := ""
+	if from {
+		j += " JOIN locations lf ON lf.id = m.from_location_id"
+	}
+	if f.BornFrom != "" || f.BornTo != "" {
+		j += " LEFT JOIN people p ON p.id = m.person_id"
+	}
+	return j
 }
 
 func (f ReviewFilter) order() string {
@@ -285,7 +303,7 @@ func (f ReviewFilter) order() string {
 func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, int, error) {
 	where, args := f.where(true)
 	var total int
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m JOIN locations lf ON lf.id = m.from_location_id"+where, args...).
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m"+f.joins(true)+where, args...).
 		Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count requests to review: %w", err)
 	}
@@ -313,11 +331,7 @@ func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, 
 // status, in one query; with f.Status set, only that status is counted.
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
 	where, args := f.where(f.Status != "")
-	join := ""
-	if f.RegionID != "" {
-		join = " JOIN locations lf ON lf.id = m.from_location_id"
-	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+reviewStatusCase+" AS g, COUNT(*) FROM moves m"+join+where+" GROUP BY g", args...)
+	rows, err := s.r.QueryContext(ctx, "SELECT "+reviewStatusCase+" AS g, COUNT(*) FROM moves m"+f.joins(f.RegionID != "")+where+" GROUP BY g", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count requests to review by status: %w", err)
 	}

@@ -136,6 +136,32 @@ func testReviewFilterStatuses(t *testing.T) {
 	if err != nil || counts[ReviewPending] != 0 {
 		t.Errorf("sent since yesterday: %v %v", counts, err)
 	}
+	// Dates of birth (the age filter), inclusive at both ends: the rows
+	// and counts agree with the people's dates of birth.
+	pending, _, err := s.ReviewRequests(ctx, ReviewFilter{Status: ReviewPending})
+	if err != nil || len(pending) < 2 {
+		t.Fatalf("pending %d, %v", len(pending), err)
+	}
+	pivot := pending[0].Person.DateOfBirth
+	for _, f := range []ReviewFilter{{BornFrom: pivot}, {BornTo: pivot}, {BornFrom: pivot, BornTo: pivot}} {
+		want := 0
+		for _, r := range pending {
+			dob := r.Person.DateOfBirth
+			if (f.BornFrom == "" || dob >= f.BornFrom) && (f.BornTo == "" || dob <= f.BornTo) {
+				want++
+			}
+		}
+		f.Status = ReviewPending
+		rows, total, err := s.ReviewRequests(ctx, f)
+		if err != nil || total != want || len(rows) != want {
+			t.Errorf("born %q to %q: %d rows, total %d, want %d (%v)", f.BornFrom, f.BornTo, len(rows), total, want, err)
+		}
+		f.Status = ""
+		counts, err := s.CountReviewRequests(ctx, f)
+		if err != nil || counts[ReviewPending] != want {
+			t.Errorf("born %q to %q: counted %v, want %d pending (%v)", f.BornFrom, f.BornTo, counts, want, err)
+		}
+	}
 }
 
 // Requests to review never read the whole table, for the page or for its

@@ -215,3 +215,15 @@ func moveDateValues(day, month, year string) map[string]string {
 func moveActionButton(a MoveAction) govuk.ButtonOptions {
 	return govuk.ButtonOptions{Text: a.Text, Href: a.Href, Classes: a.Classes}
 }
+
+// MoveResubmitForm sends again a request PMU rejected because more
+// information was required: the information and a new window of dates.
+type MoveResubmitForm struct {
+	MoveForm
+	// Asked is what PMU said when rejecting, if anything.
+	Asked       string
+	Information string
+	InfoMax     int
+	DateFrom    string
+	DateTo      string
+}

@@ -97,6 +97,8 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/cancel", h.MoveCancel)
 	signedIn.GET("/move/:id/redirect", h.MoveRedirectForm)
 	signedIn.POST("/move/:id/redirect", h.MoveRedirect)
+	signedIn.GET("/move/:id/resubmit", h.MoveResubmitForm)
+	signedIn.POST("/move/:id/resubmit", h.MoveResubmit)
 	signedIn.GET("/move/:id/date", h.MoveDateForm)
 	signedIn.POST("/move/:id/date", h.MoveChangeDate)
 	// Changing a request until the person leaves custody: time due and
@@ -267,6 +269,7 @@ func (s *Server) routes() {
 	v1.GET("/reference/suppliers/:key", a.GetSupplier)
 	v1.GET("/reference/regions", a.ListRegions)
 	v1.GET("/reference/allocation_complex_cases", a.ListComplexCases)
+	v1.GET("/reference/prison_transfer_reasons", a.ListPrisonTransferReasons)
 	// Allocations: every client reads (a supplier's only those it
 	// carries); only internal clients change them.
 	v1.GET("/allocations", a.ListAllocations)

@@ -196,6 +196,8 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id/approve", method: "GET", path: "/move/{bxiProposed}/approve", want: w(see, ok, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "GET /move/:id/approve", method: "GET", path: "/move/{gfdBooked}/approve", want: w(see, forb, forb, nf, forb, forb, nf, see, see), oca: nf, note: "not proposed"},
 		{route: "GET /move/:id/approve", method: "GET", path: "/move/{bmiCompleted}/approve", want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "GET /move/:id/resubmit", method: "GET", path: "/move/{bxiProposed}/resubmit", want: w(see, forb, nf, forb, nf, forb, nf, see, see), oca: nf, note: "only a request rejected for more information is sent again"},
+		{route: "GET /move/:id/resubmit", method: "GET", path: "/move/{bmiCompleted}/resubmit", want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
 		{route: "GET /move/:id/reject", method: "GET", path: "/move/{bxiProposed2}/reject", want: w(see, ok, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "GET /move/:id/reject", method: "GET", path: "/move/{bmiCompleted}/reject", want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
 		{route: "GET /move/:id/cancel", method: "GET", path: "/move/{gfdBooked}/cancel", want: w(see, ok, ok, nf, forb, forb, nf, see, see), oca: nf},
@@ -218,6 +220,8 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdBooked}/information/nonsense", want: w(see, nf, nf, nf, nf, nf, nf, see, see), oca: nf},
 
 		// --- Actions: the submissions (valid answers: who may, succeeds) ---
+		{route: "POST /move/:id/resubmit", method: "POST", path: "/move/{bxiProposed}/resubmit", form: form("version", "{version:bxiProposed}", "information", "Agreed", "date_from", "{windowDay}/{windowMonth}/{windowYear}"),
+			want: w(see, forb, nf, forb, nf, forb, nf, see, see), oca: nf, note: "only a request rejected for more information is sent again"},
 		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bxiProposed}/approve", form: form("version", "{version:bxiProposed}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
 			want: w(see, see, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bmiCompleted}/approve", form: form("version", "{version:bmiCompleted}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
@@ -429,6 +433,7 @@ func routeTable() []routeCase {
 		{route: "GET /api/reference/suppliers/:key", method: "GET", path: "/api/reference/suppliers/serco", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/regions", method: "GET", path: "/api/reference/regions", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/allocation_complex_cases", method: "GET", path: "/api/reference/allocation_complex_cases", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/reference/prison_transfer_reasons", method: "GET", path: "/api/reference/prison_transfer_reasons", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/allocations", method: "GET", path: "/api/allocations", want: allAPI401(ok, ok), oca: unau},
 		{route: "POST /api/allocations/filtered", method: "POST", path: "/api/allocations/filtered?filter[status]=unfilled", body: `{}`, want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/allocations/:id", method: "GET", path: "/api/allocations/{allocOpen}", want: allAPI401(ok, ok), oca: unau},

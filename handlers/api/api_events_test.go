@@ -264,6 +264,10 @@ func TestEveryCatalogueEventType(t *testing.T) {
 				m = e.Move("BXI", "WWI", moves.PrisonTransfer, "2026-11-23")
 			case moves.EventMoveAccept, moves.EventMoveReject:
 				m = e.CourtMove()
+			case moves.EventMoveResubmit:
+				// Only a rejected request is sent again.
+				m = e.CourtMove()
+				e.Record(m, moves.EventMoveReject, "2026-11-23T08:00:00Z", map[string]any{"rejection_reason": moves.RejectionMoreInfo})
 			default:
 				m = e.CourtMove()
 				e.Record(m, moves.EventMoveAccept, "2026-11-23T08:00:00Z", nil)

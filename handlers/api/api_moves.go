@@ -175,8 +175,8 @@ func (h *Handlers) GetMove(c echo.Context) error {
 
 var apiMoveCreateBody = apiBodySpec{
 	Type:  "moves",
-	Attrs: []string{"date", "date_from", "date_to", "time_due", "move_type", "additional_information", "status"},
-	Rels:  []string{"from_location", "to_location", "profile", "person"},
+	Attrs: []string{"date", "date_from", "date_to", "time_due", "move_type", "additional_information", "status", "recall_date"},
+	Rels:  []string{"from_location", "to_location", "profile", "person", "prison_transfer_reason"},
 }
 
 // apiRelID reads a to-one relationship's id, checking the type it names.
@@ -226,6 +226,13 @@ func (h *Handlers) PostMove(c echo.Context) error {
 	status, _ := r.str("status")
 	if status != "" && !moves.Status(status).Valid() {
 		r.errs.Add(apiAttrPointer("status"), "inclusion", "status must be one of "+strings.Join(apiStatusNames(), ", "))
+	}
+	nm.Details.RecallDate, _ = r.date("recall_date")
+	if id := apiRelID(in, "prison_transfer_reason", "prison_transfer_reasons", &r.errs); id != "" {
+		if nm.Details.TransferReason = apiTransferReasonKey(id); nm.Details.TransferReason == "" {
+			r.errs.Add("/data/relationships/prison_transfer_reason", "not_found",
+				"prison_transfer_reason does not match a known reason (see /api/reference/prison_transfer_reasons)")
+		}
 	}
 	nm.FromID = apiRelID(in, "from_location", "locations", &r.errs)
 	nm.ToID = apiRelID(in, "to_location", "locations", &r.errs)

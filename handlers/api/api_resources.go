@@ -97,6 +97,7 @@ type apiMoveAttributes struct {
 	CancellationReasonComment *string `json:"cancellation_reason_comment"`
 	RejectionReason           *string `json:"rejection_reason"`
 	IsLockout                 bool    `json:"is_lockout"`
+	RecallDate                *string `json:"recall_date"`
 	CreatedAt                 string  `json:"created_at"`
 	UpdatedAt                 string  `json:"updated_at"`
 }
@@ -111,17 +112,18 @@ func (h *Handlers) moveResource(c echo.Context, m moves.Move) apiResource {
 			Date: apiStrPtr(m.Date), DateFrom: apiStrPtr(m.DateFrom), DateTo: apiStrPtr(m.DateTo), TimeDue: apiTimePtr(m.TimeDue),
 			AdditionalInformation: apiStrPtr(m.Notes), CancellationReason: apiStrPtr(m.Cancellation.Reason),
 			CancellationReasonComment: apiStrPtr(m.Cancellation.Comment), RejectionReason: apiStrPtr(m.Cancellation.RejectionReason),
-			IsLockout: m.Lockout, CreatedAt: apiTime(m.CreatedAt), UpdatedAt: apiTime(m.UpdatedAt),
+			IsLockout: m.Lockout, RecallDate: apiStrPtr(m.Details.RecallDate), CreatedAt: apiTime(m.CreatedAt), UpdatedAt: apiTime(m.UpdatedAt),
 		},
 		Relationships: map[string]any{
-			"from_location": apiToOne("locations", m.FromID),
-			"to_location":   apiToOne("locations", m.ToID),
-			"profile":       apiToOne("profiles", m.ProfileID),
-			"person":        apiToOne("people", m.PersonID),
-			"supplier":      apiToOne("suppliers", m.SupplierID),
-			"original_move": apiToOne("moves", m.OriginalID),
-			"allocation":    apiToOne("allocations", m.AllocationID),
-			"events":        apiRelationshipLinks{Links: map[string]string{"related": base + "/api/moves/" + m.ID + "/events"}},
+			"from_location":          apiToOne("locations", m.FromID),
+			"to_location":            apiToOne("locations", m.ToID),
+			"profile":                apiToOne("profiles", m.ProfileID),
+			"person":                 apiToOne("people", m.PersonID),
+			"supplier":               apiToOne("suppliers", m.SupplierID),
+			"original_move":          apiToOne("moves", m.OriginalID),
+			"allocation":             apiToOne("allocations", m.AllocationID),
+			"prison_transfer_reason": apiToOne("prison_transfer_reasons", apiTransferReasonID(m.Details.TransferReason)),
+			"events":                 apiRelationshipLinks{Links: map[string]string{"related": base + "/api/moves/" + m.ID + "/events"}},
 		},
 		Links: map[string]string{"self": base + "/api/moves/" + m.ID},
 	}
