@@ -2,7 +2,8 @@
 //
 //	bench   benchmark databases of 10k, 100k and 1M moves: day page, move
 //	        page, static files, event ingestion, plain inserts, start-up,
-//	        memory and first-page weight (BENCH_QUICK=1: 10k only)
+//	        memory and first-page weight (BENCH_QUICK=1: 10k only;
+//	        BENCH_PHASES=pages,ingest,notify: only those)
 //	load    a bounded mixed load at 64 clients (LOAD_SECONDS, default 60)
 //	crash   SIGKILL the server while events are posted, ten times
 //	        (CRASH_KILLS), and check every acknowledged event survives: on

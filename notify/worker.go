@@ -25,6 +25,9 @@ type Worker struct {
 	Concurrency int           // subscriptions with a batch in flight at once; 8 when 0
 	BatchSize   int           // notifications claimed per subscription at once; 100 when 0
 	Poll        time.Duration // how often Run looks for due work; 1 s when 0
+	// Gather is how long Run waits after a wake before claiming, so that
+	// notifications written meanwhile join the batch; 50 ms when 0.
+	Gather time.Duration
 	// Lease is how long a claimed batch is kept from other workers. A
 	// batch starts no attempt once half of it has passed, so it must be at
 	// least twice the longest attempt (the sender's timeout). 2 min when 0.
@@ -53,6 +56,9 @@ func (w *Worker) init() {
 		}
 		if w.Poll <= 0 {
 			w.Poll = time.Second
+		}
+		if w.Gather <= 0 {
+			w.Gather = 50 * time.Millisecond
 		}
 		if w.Lease <= 0 {
 			w.Lease = 2 * time.Minute
@@ -96,6 +102,13 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		case <-w.wake:
+			// Let what else is being written join the batch: while events
+			// stream in, one claim every Gather rather than one per commit
+			// keeps the writer's share of delivering small.
+			select {
+			case <-ctx.Done():
+			case <-time.After(w.Gather):
+			}
 		}
 	}
 }
@@ -181,13 +194,15 @@ func (w *Worker) Wait() { w.init(); w.wg.Wait() }
 // would. It also stops once half the lease has passed, so that no attempt
 // outlives the lease and is made twice.
 func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time) {
+	// One subscription's batch: its secrets are opened once.
+	creds, credErr := w.Sealer.OpenCredentials(batch[0].Subscription)
 	var res Results
 	for i, d := range batch {
 		if i > 0 && w.Clock.Now().After(lease.Add(-w.Lease/2)) {
 			res.Released = releases(batch[i:], lease)
 			break
 		}
-		a := w.attempt(ctx, d)
+		a := w.attempt(ctx, d, creds, credErr)
 		res.Attempts = append(res.Attempts, a)
 		if a.Outcome != Delivered {
 			res.Released = releases(batch[i+1:], lease)
@@ -224,13 +239,12 @@ func releases(ds []Delivery, lease time.Time) []Release {
 }
 
 // attempt sends once and says what came of it.
-func (w *Worker) attempt(ctx context.Context, d Delivery) Attempt {
+func (w *Worker) attempt(ctx context.Context, d Delivery, creds Credentials, credErr error) Attempt {
 	n := d.Notification
 	start := w.Clock.Now()
 	var res Result
-	creds, err := w.Sealer.OpenCredentials(d.Subscription)
-	if err != nil {
-		res = Result{Err: err}
+	if credErr != nil {
+		res = Result{Err: credErr}
 	} else {
 		var s Sender
 		switch n.Channel {

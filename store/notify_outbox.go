@@ -413,22 +413,17 @@ func (o Outbox) Record(ctx context.Context, r notify.Results) error {
 	if err != nil {
 		return err
 	}
-	setAttempts := `UPDATE notifications SET attempts = j.attempts, last_attempt_at = j.at, last_status = j.status,
-		last_error = j.error, next_attempt_at = COALESCE(j.next, notifications.next_attempt_at),
-		delivered_at = j.delivered, failed_at = j.failed
-		FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.attempts') AS attempts,
-			json_extract(value, '$.at') AS at, json_extract(value, '$.status') AS status,
-			json_extract(value, '$.error') AS error, json_extract(value, '$.next') AS next,
-			json_extract(value, '$.delivered') AS delivered, json_extract(value, '$.failed') AS failed
-			FROM json_each(?)) AS j
-		WHERE notifications.id = j.id AND notifications.delivered_at IS NULL AND notifications.failed_at IS NULL
-		RETURNING notifications.id, notifications.delivered_at IS NOT NULL`
-	setReleased := `UPDATE notifications SET next_attempt_at = j.due
-		FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.due') AS due,
-			json_extract(value, '$.lease') AS lease FROM json_each(?)) AS j
-		WHERE notifications.id = j.id AND notifications.next_attempt_at = j.lease
-		AND notifications.delivered_at IS NULL AND notifications.failed_at IS NULL`
+	// SQLite: a statement per row. It runs in process, so that costs no
+	// round trips, and its planner would join a json_each the wrong way
+	// round (every undelivered row for each attempt).
+	setAttempt := `UPDATE notifications SET attempts = ?, last_attempt_at = ?, last_status = ?, last_error = ?,
+		next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = ?, failed_at = ?
+		WHERE id = ? AND delivered_at IS NULL AND failed_at IS NULL`
+	setReleased := `UPDATE notifications SET next_attempt_at = ?
+		WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL AND failed_at IS NULL`
+	var setAttempts string
 	if s.eng.pg {
+		// PostgreSQL: one statement for the lot, one round trip each.
 		setAttempts = `UPDATE notifications SET attempts = j.attempts, last_attempt_at = j.at, last_status = j.status,
 			last_error = j.error, next_attempt_at = COALESCE(j.next, notifications.next_attempt_at),
 			delivered_at = j.delivered, failed_at = j.failed
@@ -449,7 +444,9 @@ func (o Outbox) Record(ctx context.Context, r notify.Results) error {
 			}
 		}
 		var delivered []string
-		if len(recs) > 0 {
+		switch {
+		case len(recs) == 0:
+		case s.eng.pg:
 			rows, err := u.QueryContext(ctx, setAttempts, string(attempts))
 			if err != nil {
 				return err
@@ -469,10 +466,28 @@ func (o Outbox) Record(ctx context.Context, r notify.Results) error {
 			if err := rows.Err(); err != nil {
 				return err
 			}
+		default:
+			for _, r := range recs {
+				res, err := u.ExecContext(ctx, setAttempt, r.Attempts, r.At, r.Status, r.Error, r.Next, r.Delivered, r.Failed, r.ID)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 1 && r.Delivered != nil {
+					delivered = append(delivered, r.ID)
+				}
+			}
 		}
-		if len(rels) > 0 {
+		switch {
+		case len(rels) == 0:
+		case s.eng.pg:
 			if _, err := u.ExecContext(ctx, setReleased, string(released)); err != nil {
 				return err
+			}
+		default:
+			for _, rl := range rels {
+				if _, err := u.ExecContext(ctx, setReleased, rl.Due, rl.ID, rl.Lease); err != nil {
+					return err
+				}
 			}
 		}
 		return u.noteRequestsDelivered(ctx, delivered)
