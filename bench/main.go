@@ -2,7 +2,8 @@
 //
 //	bench   benchmark databases of 10k, 100k and 1M moves: day page, move
 //	        page, static files, event ingestion, plain inserts, start-up,
-//	        memory and first-page weight (BENCH_QUICK=1: 10k only;
+//	        memory and first-page weight; pages rendered afresh and a busy
+//	        day (phase_fresh.go) (BENCH_QUICK=1: 10k only;
 //	        BENCH_PHASES=pages,ingest,notify: only those)
 //	load    a bounded mixed load at 64 clients (LOAD_SECONDS, default 60)
 //	crash   SIGKILL the server while events are posted, ten times
@@ -12,9 +13,10 @@
 //	        crash postgres://…: on that database alone)
 //	fuzz    run every fuzz target for FUZZTIME (default 20s) each
 //	seed    build (or reuse) the cached database of N moves: seed N
-//	profile serve day pages, move pages or API events in-process under
-//	        the CPU profiler and print where the time goes:
-//	        profile day|day-fresh|move|move-fresh|events [N]
+//	profile serve one kind of request in-process under the CPU profiler
+//	        and print where the time goes: profile KIND [N], KIND one of
+//	        day, day-fresh, move, move-fresh, review, home-<role> (pmu,
+//	        police, prison, court, supplier, admin), api-moves, events
 //
 // Every mode prints a table; bench also writes bench/out/report.md. Only
 // loopback addresses are used, and every load is bounded in requests and
@@ -91,7 +93,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./bench bench|load|crash|fuzz|seed [N]|profile day|day-fresh|move|move-fresh|events [N]")
+	fmt.Fprintln(os.Stderr, "usage: go run ./bench bench|load|crash|fuzz|seed [N]|profile KIND [N] (KIND: day, day-fresh, move, move-fresh, review, home-ROLE, api-moves, events)")
 }
 
 func envInt(name string, def int) int {

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,95 +15,27 @@ import (
 	"time"
 
 	"github.com/securemove/securemove/bench/bulk"
-	"github.com/securemove/securemove/bench/internal/seed"
-	"github.com/securemove/securemove/bench/internal/server"
-	"github.com/securemove/securemove/store"
-	"github.com/securemove/securemove/web"
 )
 
 // runProfile serves one kind of request in-process (web.New on a copy of
 // a cached database, no network) from 32 goroutines for a few seconds
 // under the CPU profiler, and prints where the time goes:
 //
-//	go run ./bench profile day|day-fresh|move|move-fresh|events [moves]
+//	go run ./bench profile <kind> [moves]
+//
+// where kind is one of profileKinds.
 //
 // The profile is kept in bench/out/<kind>.pprof for `go tool pprof`.
 func runProfile(ctx context.Context, kind string, n int, secs int) error {
-	cached, err := seed.Ensure(ctx, outDir, n, logf)
+	p, err := openInProcess(ctx, n, "profile")
 	if err != nil {
 		return err
 	}
-	work := outPath("profile.db")
-	if err := copyDB(cached.Path, work); err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, work)
+	defer p.Close()
+	serve := p.serve
+	mk, err := p.requests(ctx, kind)
 	if err != nil {
 		return err
-	}
-	defer st.Close()
-	logLevel := new(slog.LevelVar)
-	logLevel.Set(slog.LevelInfo)
-	srv := web.New(web.Config{SessionKey: []byte(server.SessionKey), BaseURL: "http://127.0.0.1"}, st,
-		slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: logLevel})))
-	serve := func(req *http.Request) *httptest.ResponseRecorder {
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		return rec
-	}
-	meta := cached.Meta
-	var mk func() *http.Request
-	switch kind {
-	case "day", "day-fresh", "move", "move-fresh":
-		cookie, err := inProcessSignIn(serve, "bench.pmu", meta.BusyLocationID)
-		if err != nil {
-			return err
-		}
-		u := "/moves/incoming/" + meta.Today
-		if strings.HasPrefix(kind, "move") {
-			u = "/move/" + meta.LongMoveID
-		}
-		fresh := strings.HasSuffix(kind, "-fresh")
-		mk = func() *http.Request {
-			r := httptest.NewRequest(http.MethodGet, u, nil)
-			r.Header.Set("Cookie", cookie)
-			r.Header.Set("Accept-Encoding", "gzip")
-			if fresh {
-				// Past the page cache: the cost of rendering.
-				r.Header.Set("Cache-Control", "no-cache")
-			}
-			return r
-		}
-	case "events":
-		c, err := server.CreateClient(ctx, outPath("securemove"), work, "serco")
-		if err != nil {
-			return fmt.Errorf("%w (run make bench once to build bench/out/securemove)", err)
-		}
-		_, secretID, err := st.AuthenticateClient(ctx, c.ID, c.Secret)
-		if err != nil {
-			return err
-		}
-		token, _, err := st.IssueToken(ctx, c.ID, secretID, time.Now(), time.Hour)
-		if err != nil {
-			return err
-		}
-		c.Token = token
-		ids := meta.SampleMoves[meta.Suppliers["serco"]]
-		var i int
-		var mu sync.Mutex
-		mk = func() *http.Request {
-			mu.Lock()
-			i++
-			id := ids[i%len(ids)]
-			mu.Unlock()
-			body := server.EventBody("MoveNotifyPremisesOfArrivalIn30Mins", id, time.Now().UTC(), nil)
-			r := httptest.NewRequest(http.MethodPost, "/api/events", strings.NewReader(string(body)))
-			r.Header.Set("Content-Type", "application/vnd.api+json")
-			r.Header.Set("Authorization", "Bearer "+c.Token)
-			return r
-		}
-	default:
-		return fmt.Errorf("profile what? day, day-fresh, move, move-fresh or events")
 	}
 	if rec := serve(mk()); rec.Code >= 300 {
 		return fmt.Errorf("%s answered %d: %s", kind, rec.Code, firstLine(rec.Body.String()))

@@ -149,6 +149,8 @@ func TestRequestPrisonTransfer(t *testing.T) {
 
 		earliest, _ := time.Parse(time.DateOnly, londonDay(3))
 		must(t, reqE2ERole(page, *playwright.AriaRoleTextbox, "Earliest date of travel").Fill(earliest.Format("2/1/2006")), "earliest date")
+		reqE2EPress(t, page, "Continue", "Why are they being moved?")
+		must(t, reqE2ERole(page, *playwright.AriaRoleRadio, "Resettlement").Check(), "the reason")
 		reqE2EPress(t, page, "Continue", "Are there any risks")
 		must(t, reqE2ERole(page, *playwright.AriaRoleCheckbox, "No, there are no known risks").Check(), "no risks")
 		reqE2EPress(t, page, "Continue", "health needs")
@@ -164,7 +166,8 @@ func TestRequestPrisonTransfer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("move %s: %v", ref, err)
 		}
-		if m.Status != moves.StatusProposed || m.MoveType != moves.PrisonTransfer || m.DateFrom != londonDay(3) || m.PersonID != person.ID {
+		if m.Status != moves.StatusProposed || m.MoveType != moves.PrisonTransfer || m.DateFrom != londonDay(3) || m.PersonID != person.ID ||
+			m.Details.TransferReason != "resettlement" {
 			t.Errorf("stored move %+v", m)
 		}
 	})

@@ -15,10 +15,25 @@ func (h *Handlers) visibleMove(c echo.Context, id string) (moves.Move, error) {
 		return m, err
 	}
 	u := serve.CurrentUser(c)
-	if u == nil || !moves.CanSee(u.Viewer(), m) {
+	if u == nil {
 		return moves.Move{}, moves.Errorf(moves.NotFound, "move not found")
 	}
-	return m, nil
+	if moves.CanSee(u.Viewer(), m) {
+		return m, nil
+	}
+	if u.Role == moves.RolePolice {
+		// Police also see a move whose person was lodged in one of their
+		// custody suites (moves.CanSeeInCustody); only they pay for the
+		// extra query.
+		custody, err := h.Store.CustodyLocations(c.Request().Context(), m.ID)
+		if err != nil {
+			return moves.Move{}, err
+		}
+		if moves.CanSeeInCustody(u.Viewer(), custody) {
+			return m, nil
+		}
+	}
+	return moves.Move{}, moves.Errorf(moves.NotFound, "move not found")
 }
 
 // mayAct reports whether the user may take an action on a move they can
@@ -32,5 +47,14 @@ func (h *Handlers) mayAct(c echo.Context, a moves.Action, m moves.Move) bool {
 	if err != nil {
 		return false
 	}
-	return moves.MayAct(u.Viewer(), a, m, from)
+	if !moves.MayAct(u.Viewer(), a, m, from) {
+		return false
+	}
+	if a == moves.ActionResubmit {
+		// A request is sent again once.
+		if _, err := h.Store.RebookedFrom(c.Request().Context(), m.ID); err == nil {
+			return false
+		}
+	}
+	return true
 }

@@ -81,11 +81,31 @@ func (g statusGroup) count(counts map[moves.Status]int) int {
 
 // listDayURL is the address of a day's list, with a status filter.
 func listDayURL(dir ListDir, date, status string) string {
-	u := "/moves/" + string(dir) + "/" + date
+	return listHref(dir, date, false, status, false)
+}
+
+// listHref is the address of a day's list (a week's, starting on first,
+// with week), with a status filter and grouped by vehicle when asked.
+func listHref(dir ListDir, first string, week bool, status string, byVehicle bool) string {
+	u := "/moves/" + string(dir) + "/"
+	if week {
+		u += "week/"
+	}
+	u += first
+	sep := "?"
 	if status != "" {
-		u += "?status=" + url.QueryEscape(status)
+		u += sep + "status=" + url.QueryEscape(status)
+		sep = "&"
+	}
+	if byVehicle {
+		u += sep + "group=vehicle"
 	}
 	return u
+}
+
+// href is the address of this list with another status filter.
+func (d listDayData) href(status string) string {
+	return listHref(d.Dir, d.Date, d.week(), status, d.ByVehicle)
 }
 
 // MovesToday sends /moves/outgoing and /moves/incoming to today's list,
@@ -135,6 +155,11 @@ func chooseLocationFirst(c echo.Context) error {
 // incoming) when there is one. Naming one location and one date lets
 // SQLite walk the (location, date) index.
 func (h *Handlers) dayFilter(u *serve.Principal, dir ListDir, date string) store.MoveFilter {
+	return h.rangeFilter(u, dir, date, date)
+}
+
+// rangeFilter is dayFilter for the days from first to last (a week).
+func (h *Handlers) rangeFilter(u *serve.Principal, dir ListDir, first, last string) store.MoveFilter {
 	f := h.scopeFilter(u)
 	if u.Current != nil {
 		// The current location is always one of the user's own (LoadUser
@@ -146,20 +171,31 @@ func (h *Handlers) dayFilter(u *serve.Principal, dir ListDir, date string) store
 			f.ToIDs = []string{u.Current.ID}
 		}
 	}
-	f.DateFrom, f.DateTo = date, date
+	f.DateFrom, f.DateTo = first, last
 	return f
 }
 
 // listDayData is a day's list as loaded: the counts for every filter, the
 // chosen filter and its moves.
 type listDayData struct {
-	Dir      ListDir
-	Date     string
+	Dir  ListDir
+	Date string
+	// Last is the last day shown: Date for a day's list, the Sunday of
+	// a week's.
+	Last     string
 	Group    statusGroup
 	Counts   map[moves.Status]int
 	Rows     []store.ListRow
 	Matching int
+	// ByVehicle groups a day's cards by vehicle instead of location.
+	ByVehicle bool
+	// Marks are the rows' vehicles, notices and important events
+	// (store.ListMarks), read in one more query for them all.
+	Marks map[string]store.MoveMarks
 }
+
+// week reports whether the list is a week's.
+func (d listDayData) week() bool { return d.Last != d.Date }
 
 // version identifies what a day's list shows: the counts and, for each
 // move shown, its id and version (bumped on every change).
@@ -170,6 +206,11 @@ func (d listDayData) version() string {
 	}
 	for _, r := range d.Rows {
 		fmt.Fprintf(hash, "%s@%d;", r.ID, r.Version)
+		// A journey or an event changes what the card shows without
+		// changing the move's version.
+		if mk, ok := d.Marks[r.ID]; ok {
+			fmt.Fprintf(hash, "%s|%s|%v|%v|%d;", mk.Registration, mk.JourneyStatus, mk.ExpectedCollection, mk.ExpectedArrival, len(mk.Important))
+		}
 	}
 	return hex.EncodeToString(hash.Sum(nil))[:16]
 }
@@ -178,10 +219,16 @@ func (d listDayData) version() string {
 // counts, one for the moves of the chosen filter with their people,
 // location titles and flags.
 func (h *Handlers) loadDay(c echo.Context, dir ListDir, date, status string, limit int) (listDayData, error) {
+	return h.loadList(c, dir, date, date, status, limit)
+}
+
+// loadList loads the list of the days from first to last, with the
+// rows' marks.
+func (h *Handlers) loadList(c echo.Context, dir ListDir, first, last, status string, limit int) (listDayData, error) {
 	u := serve.CurrentUser(c)
 	ctx := c.Request().Context()
-	d := listDayData{Dir: dir, Date: date, Group: listGroupFor(dir, status)}
-	f := h.dayFilter(u, dir, date)
+	d := listDayData{Dir: dir, Date: first, Last: last, Group: listGroupFor(dir, status)}
+	f := h.rangeFilter(u, dir, first, last)
 	var err error
 	if d.Counts, err = h.Store.CountByStatus(ctx, f); err != nil {
 		return d, err
@@ -195,7 +242,20 @@ func (h *Handlers) loadDay(c echo.Context, dir ListDir, date, status string, lim
 	if dir == ListIncoming {
 		groupBy = store.ByOrigin
 	}
-	d.Rows, err = h.Store.DayMoves(ctx, f, groupBy, limit)
+	if first == last {
+		d.Rows, err = h.Store.DayMoves(ctx, f, groupBy, limit)
+	} else {
+		d.Rows, err = h.Store.WeekMoves(ctx, f, groupBy, limit)
+	}
+	if err != nil || limit == 0 {
+		// The CSV (no limit) has no cards to mark.
+		return d, err
+	}
+	ids := make([]string, len(d.Rows))
+	for i, r := range d.Rows {
+		ids[i] = r.ID
+	}
+	d.Marks, err = h.Store.ListMarks(ctx, ids)
 	return d, err
 }
 
@@ -225,38 +285,56 @@ func (h *Handlers) MovesDay(dir ListDir) echo.HandlerFunc {
 		}
 		addVary(c, "HX-Request")
 		status := c.QueryParam("status")
-		var errs views.Errors
-		jump := ""
-		if c.QueryParams().Has("jump") {
-			jump = strings.TrimSpace(c.QueryParam("jump"))
-			to, msg := h.parseJump(jump)
-			if msg == "" {
-				return c.Redirect(http.StatusSeeOther, listDayURL(dir, to, status))
-			}
-			errs = views.Errors{{ID: "jump", Message: msg}}
+		jump, errs, done, err := h.listJump(c, func(to string) string {
+			return listHref(dir, to, false, status, c.QueryParam("group") == "vehicle")
+		})
+		if done || err != nil {
+			return err
 		}
 		d, err := h.loadDay(c, dir, date, status, listCardLimit)
 		if err != nil {
 			return err
 		}
-		if serve.IsHTMX(c) && len(errs) == 0 {
-			if v := c.QueryParam("v"); v != "" && v == d.version() && date == h.Today() {
-				// The live refresh of an unchanged list: nothing to swap.
-				return c.NoContent(http.StatusNoContent)
-			}
-			return serve.Render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
-		}
-		res := h.dayResults(d)
-		m := h.dayPage(c, d, res)
-		m.Jump.Value = jump
-		m.Errors = errs
-		code := http.StatusOK
-		if len(errs) > 0 {
-			m.Page.HasErrors = true
-			code = http.StatusUnprocessableEntity
-		}
-		return serve.Render(c, code, views.MovesDayPage(m))
+		d.ByVehicle = c.QueryParam("group") == "vehicle"
+		return h.renderList(c, d, jump, errs, h.dayPage)
 	}
+}
+
+// renderList answers with a day's or a week's list: to htmx, the results
+// region (or 204 when the live refresh of a list including today finds
+// it unchanged); otherwise the page page builds, with the jump's error.
+func (h *Handlers) renderList(c echo.Context, d listDayData, jump string, errs views.Errors,
+	page func(echo.Context, listDayData, views.MovesResults) views.MovesDay) error {
+	if serve.IsHTMX(c) && len(errs) == 0 {
+		if v := c.QueryParam("v"); v != "" && v == d.version() && d.Date <= h.Today() && h.Today() <= d.Last {
+			// The live refresh of an unchanged list: nothing to swap.
+			return c.NoContent(http.StatusNoContent)
+		}
+		return serve.Render(c, http.StatusOK, views.MovesResultsRegion(h.dayResults(d)))
+	}
+	m := page(c, d, h.dayResults(d))
+	m.Jump.Value = jump
+	m.Errors = errs
+	code := http.StatusOK
+	if len(errs) > 0 {
+		m.Page.HasErrors = true
+		code = http.StatusUnprocessableEntity
+	}
+	return serve.Render(c, code, views.MovesDayPage(m))
+}
+
+// listJump answers "Jump to date": with a date, a 303 to the list at
+// href(date) (done); with something else, the error to show on the list.
+func (h *Handlers) listJump(c echo.Context, href func(date string) string) (jump string, errs views.Errors, done bool, err error) {
+	if !c.QueryParams().Has("jump") {
+		return "", nil, false, nil
+	}
+	jump = strings.TrimSpace(c.QueryParam("jump"))
+	to, msg := h.parseJump(jump)
+	if msg == "" {
+		return jump, nil, true, c.Redirect(http.StatusSeeOther, href(to))
+	}
+	return jump, views.Errors{{ID: "jump", Message: msg}}, false, nil
 }
 
 // parseJump reads "Jump to date": the date, or a message for the user.
@@ -291,14 +369,21 @@ func (h *Handlers) dayPage(c echo.Context, d listDayData, res views.MovesResults
 	prev, next := day.AddDate(0, 0, -1).Format(time.DateOnly), day.AddDate(0, 0, 1).Format(time.DateOnly)
 	status := d.Group.Key
 	m.Nav = views.DayNav{
-		Previous:      views.Link{Text: "Previous day", Href: listDayURL(d.Dir, prev, status)},
+		Previous:      views.Link{Text: "Previous day", Href: listHref(d.Dir, prev, false, status, d.ByVehicle)},
 		PreviousLabel: views.LongDate(prev),
-		Today:         views.Link{Text: "Today", Href: listDayURL(d.Dir, h.Today(), status)},
+		Today:         views.Link{Text: "Today", Href: listHref(d.Dir, h.Today(), false, status, d.ByVehicle)},
 		IsToday:       d.Date == h.Today(),
-		Next:          views.Link{Text: "Next day", Href: listDayURL(d.Dir, next, status)},
+		Next:          views.Link{Text: "Next day", Href: listHref(d.Dir, next, false, status, d.ByVehicle)},
 		NextLabel:     views.LongDate(next),
 	}
 	m.Jump = views.DateJump{Action: "/moves/" + string(d.Dir) + "/" + d.Date, Status: status}
+	if d.ByVehicle {
+		m.Jump.Group = "vehicle"
+		m.Switches = append(m.Switches, views.ListSwitch{ID: "group-switch", Text: "Group by location", Href: listHref(d.Dir, d.Date, false, status, false)})
+	} else {
+		m.Switches = append(m.Switches, views.ListSwitch{ID: "group-switch", Text: "Group by vehicle", Href: listHref(d.Dir, d.Date, false, status, true)})
+	}
+	m.Switches = append(m.Switches, views.ListSwitch{ID: "period-switch", Text: "Switch to week view", Href: listHref(d.Dir, weekStart(d.Date), true, status, false)})
 	return m
 }
 
@@ -323,12 +408,15 @@ func (h *Handlers) dayResults(d listDayData) views.MovesResults {
 		CSVHref:  "/moves/" + string(d.Dir) + "/" + d.Date + "/download.csv?status=" + url.QueryEscape(d.Group.Key),
 		Filter:   d.Group.Label,
 	}
-	if d.Date == h.Today() {
-		r.PollURL = listDayURL(d.Dir, d.Date, d.Group.Key) + "&v=" + d.version()
+	if d.week() {
+		r.CSVHref = "/moves/" + string(d.Dir) + "/week/" + d.Date + "/download.csv?status=" + url.QueryEscape(d.Group.Key)
+	}
+	if today := h.Today(); d.Date <= today && today <= d.Last {
+		r.PollURL = d.href(d.Group.Key) + "&v=" + d.version()
 	}
 	for _, g := range listStatusGroups[d.Dir] {
 		r.Filters = append(r.Filters, views.ListFilter{Key: g.Key, Label: g.Label, Count: g.count(d.Counts),
-			Href: listDayURL(d.Dir, d.Date, g.Key), Current: g.Key == d.Group.Key})
+			Href: d.href(g.Key), Current: g.Key == d.Group.Key})
 	}
 	if d.Matching == 0 {
 		r.Empty = "No moves"
@@ -336,6 +424,24 @@ func (h *Handlers) dayResults(d listDayData) views.MovesResults {
 			r.Empty = "No " + strings.ToLower(d.Group.Label) + " moves"
 		}
 	}
+	switch {
+	case d.week():
+		r.Groups = weekGroups(d)
+	case d.ByVehicle:
+		r.Groups = vehicleGroups(d)
+	default:
+		r.Groups = locationGroups(d)
+	}
+	for i := range r.Groups {
+		r.Groups[i].ID = fmt.Sprintf("group-%d", i+1)
+	}
+	return r
+}
+
+// locationGroups groups a day's cards by the other end of the moves, in
+// the order the store sorted them.
+func locationGroups(d listDayData) []views.MoveGroup {
+	var out []views.MoveGroup
 	var cur *views.MoveGroup
 	curKey := "\x00"
 	for _, row := range d.Rows {
@@ -347,16 +453,13 @@ func (h *Handlers) dayResults(d listDayData) views.MovesResults {
 			title = "No destination given"
 		}
 		if cur == nil || key != curKey {
-			r.Groups = append(r.Groups, views.MoveGroup{Title: title})
-			cur = &r.Groups[len(r.Groups)-1]
+			out = append(out, views.MoveGroup{Title: title})
+			cur = &out[len(out)-1]
 			curKey = key
 		}
-		cur.Cards = append(cur.Cards, moveCard(row, d.Date))
+		cur.Cards = append(cur.Cards, d.card(row))
 	}
-	for i := range r.Groups {
-		r.Groups[i].ID = fmt.Sprintf("group-%d", i+1)
-	}
-	return r
+	return out
 }
 
 // moveCard is a move as a list's card shows it.
@@ -375,6 +478,9 @@ func moveCard(r store.ListRow, onDate string) views.MoveCard {
 	}
 	if r.TimeDue != nil {
 		c.TimeDue = r.TimeDue.In(serve.London).Format("15:04")
+	}
+	if r.Lodge {
+		c.Warnings = append(c.Warnings, views.CardTag{Text: "Overnight lodge", Class: "govuk-tag--purple"})
 	}
 	for _, f := range r.Flags {
 		c.Warnings = append(c.Warnings, views.CardTag{Text: f.Label(), Class: views.FlagTagClass(f.Category)})
@@ -440,26 +546,31 @@ func (h *Handlers) MovesDayCSV(dir ListDir) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		header := []string{"Reference", "Status", "Move type", "Date", "Time due", "From", "To",
-			"Last name", "First names", "Date of birth", "Gender", "PNC number", "Prison number", "Warnings"}
-		var rows [][]string
-		for _, r := range d.Rows {
-			due := ""
-			if r.TimeDue != nil {
-				due = r.TimeDue.In(serve.London).Format("15:04")
-			}
-			var warn []string
-			for _, f := range r.Flags {
-				w := f.Label()
-				if f.Details != "" {
-					w += ": " + f.Details
-				}
-				warn = append(warn, w)
-			}
-			rows = append(rows, []string{r.Reference, r.Status.Label(), r.MoveType.Label(), r.Date, due, r.From, r.To,
-				r.Person.LastName, r.Person.FirstNames, r.Person.DateOfBirth, moves.Label(moves.GenderLabels, r.Person.Gender),
-				r.Person.PNC, r.Person.PrisonNumber, strings.Join(warn, "; ")})
-		}
-		return writeCSV(c, fmt.Sprintf("Moves on %s (%s).csv", date, dir), header, rows)
+		return listCSV(c, d, fmt.Sprintf("Moves on %s (%s).csv", date, dir))
 	}
+}
+
+// listCSV answers with a list's moves as CSV.
+func listCSV(c echo.Context, d listDayData, filename string) error {
+	header := []string{"Reference", "Status", "Move type", "Date", "Time due", "From", "To",
+		"Last name", "First names", "Date of birth", "Gender", "PNC number", "Prison number", "Warnings"}
+	var rows [][]string
+	for _, r := range d.Rows {
+		due := ""
+		if r.TimeDue != nil {
+			due = r.TimeDue.In(serve.London).Format("15:04")
+		}
+		var warn []string
+		for _, f := range r.Flags {
+			w := f.Label()
+			if f.Details != "" {
+				w += ": " + f.Details
+			}
+			warn = append(warn, w)
+		}
+		rows = append(rows, []string{r.Reference, r.Status.Label(), r.MoveType.Label(), r.Date, due, r.From, r.To,
+			r.Person.LastName, r.Person.FirstNames, r.Person.DateOfBirth, moves.Label(moves.GenderLabels, r.Person.Gender),
+			r.Person.PNC, r.Person.PrisonNumber, strings.Join(warn, "; ")})
+	}
+	return writeCSV(c, filename, header, rows)
 }

@@ -20,6 +20,8 @@ type moveData struct {
 	person    moves.Person
 	profile   moves.Profile
 	events    []moves.Event
+	journeys  []moves.Journey
+	lodgings  []moves.Lodging
 	locs      map[string]moves.Location
 	suppliers map[string]string
 	users     map[string]string
@@ -28,6 +30,9 @@ type moveData struct {
 	// original is the one this was rebooked from.
 	rebooked *moves.Move
 	original *moves.Move
+	// resubmitted is the request sent again with more information after
+	// this one was rejected for the lack of it.
+	resubmitted *moves.Move
 }
 
 // loadMove gathers a move's person, profile, log and the names its log
@@ -50,7 +55,19 @@ func (h *Handlers) loadMove(ctx context.Context, m moves.Move) (moveData, error)
 	if d.events, err = h.Store.Events(ctx, m.ID); err != nil {
 		return d, err
 	}
+	if d.journeys, err = h.Store.MoveJourneys(ctx, m.ID); err != nil {
+		return d, err
+	}
+	if d.lodgings, err = h.Store.MoveLodgings(ctx, m.ID); err != nil {
+		return d, err
+	}
 	locIDs := []string{m.FromID, m.ToID}
+	for _, j := range d.journeys {
+		locIDs = append(locIDs, j.FromID, j.ToID)
+	}
+	for _, l := range d.lodgings {
+		locIDs = append(locIDs, l.LocationID)
+	}
 	users := []string{m.CreatedBy}
 	var moveIDs []string
 	for _, e := range d.events {
@@ -83,6 +100,11 @@ func (h *Handlers) loadMove(ctx context.Context, m moves.Move) (moveData, error)
 	if m.Status == moves.StatusCancelled && m.Cancellation.Rebook {
 		if r, err := h.Store.RebookedFrom(ctx, m.ID); err == nil {
 			d.rebooked = &r
+		}
+	}
+	if moves.Resubmittable(m) {
+		if r, err := h.Store.RebookedFrom(ctx, m.ID); err == nil {
+			d.resubmitted = &r
 		}
 	}
 	if m.OriginalID != "" {
@@ -128,6 +150,12 @@ func (d moveData) names() views.TimelineNames {
 	}
 	for id, l := range d.locs {
 		n.Locations[id] = l.Title
+	}
+	if len(d.journeys) > 0 {
+		n.Journeys = make(map[string]views.TimelineJourney, len(d.journeys))
+		for _, j := range d.journeys {
+			n.Journeys[j.ID] = views.TimelineJourney{Number: j.Number, FromID: j.FromID, ToID: j.ToID}
+		}
 	}
 	return n
 }
@@ -223,9 +251,10 @@ func (h *Handlers) moveLive(c echo.Context, d moveData) views.MoveLive {
 		MoveID:   m.ID,
 		PollURL:  "/move/" + m.ID + "/timeline?seen=" + url.QueryEscape(d.pollToken()),
 		Status:   m.Status,
-		Banners:  moveBanners(d),
+		Banners:  h.custodyBanner(c, d, moveBanners(d)),
 		Actions:  h.moveActions(c, m),
 		Details:  h.moveDetailRows(d),
+		Lodges:   h.moveLodges(c, d),
 		Timeline: views.Timeline(d.events, d.names()),
 	}
 }
@@ -243,10 +272,12 @@ var moveActionLinks = []struct {
 	{moves.ActionChangeDate, "date", "Change date", "govuk-button--secondary"},
 	{moves.ActionRedirect, "redirect", "Change destination", "govuk-button--secondary"},
 	{moves.ActionCancel, "cancel", "Cancel move", "govuk-button--warning"},
+	{moves.ActionResubmit, "resubmit", "Add information and send again", ""},
 	{moves.ActionChange, "details", "Change move details", "govuk-button--secondary"},
 	{moves.ActionChange, "information/risk", "Change risk information", "govuk-button--secondary"},
 	{moves.ActionChange, "information/health", "Change health information", "govuk-button--secondary"},
 	{moves.ActionChange, "information/court", "Change court information", "govuk-button--secondary"},
+	{moves.ActionLodge, "lodge", "Add an overnight lodge", "govuk-button--secondary"},
 }
 
 // moveActions are the actions the user may take on the move now.
@@ -287,6 +318,10 @@ func moveBanners(d moveData) []views.MoveBanner {
 					Href: "/move/" + d.rebooked.ID}
 			case cn.Rebook:
 				b.Lines = append(b.Lines, fmt.Sprintf("It will be proposed again %d days later.", moves.RebookDays))
+			case d.resubmitted != nil:
+				b.Link = &views.Link{Text: "It was sent again with more information as move " + d.resubmitted.Reference, Href: "/move/" + d.resubmitted.ID}
+			case moves.Resubmittable(m):
+				b.Lines = append(b.Lines, "It will not be proposed again. Whoever requested it may add the information and send it again.")
 			default:
 				b.Lines = append(b.Lines, "It will not be proposed again.")
 			}
@@ -299,6 +334,9 @@ func moveBanners(d moveData) []views.MoveBanner {
 			}
 			out = append(out, b)
 		}
+	}
+	if b, ok := lodgeBanner(d); ok {
+		out = append(out, b)
 	}
 	if d.profile.Has(moves.FlagSection46) {
 		out = append(out, views.MoveBanner{Warning: true, Title: "PACE section 46",
@@ -317,7 +355,11 @@ func moveBanners(d moveData) []views.MoveBanner {
 		}
 		out = append(out, b)
 	}
-	if d.original != nil {
+	if d.original != nil && moves.Resubmittable(*d.original) {
+		out = append(out, views.MoveBanner{Title: "Sent again with more information",
+			Lines: []string{"This request was sent again with more information after move " + d.original.Reference + " was rejected. The information is in the timeline."},
+			Link:  &views.Link{Text: "View move " + d.original.Reference, Href: "/move/" + d.original.ID}})
+	} else if d.original != nil {
 		out = append(out, views.MoveBanner{Title: "Proposed again",
 			Lines: []string{"This request was proposed again after move " + d.original.Reference + " was rejected."},
 			Link:  &views.Link{Text: "View move " + d.original.Reference, Href: "/move/" + d.original.ID}})
@@ -378,10 +420,40 @@ func (h *Handlers) moveDetailRows(d moveData) []views.MovePageRow {
 	rows = append(rows,
 		views.MovePageRow{Key: "Time due", Value: orNotGiven(due)},
 		views.MovePageRow{Key: "Move type", Value: m.MoveType.Label(), ID: "move-type"},
+	)
+	rows = append(rows, moveTypeDetailRows(m)...)
+	rows = append(rows,
 		views.MovePageRow{Key: "Supplier", Value: orNotGiven(d.supplier())},
 		views.MovePageRow{Key: "Additional information", Value: orNotGiven(m.Notes)},
 		views.MovePageRow{Key: "Created by", Value: d.userName(m.CreatedBy) + ", " + views.TimelineTime(m.CreatedAt)},
 	)
+	return rows
+}
+
+// moveTypeDetailRows are the details only the move's type carries.
+func moveTypeDetailRows(m moves.Move) []views.MovePageRow {
+	var rows []views.MovePageRow
+	md := m.Details
+	if moves.RecallDateApplies(m.MoveType) {
+		rows = append(rows, views.MovePageRow{Key: "Date of arrest for recall", Value: orNotGiven(views.LongDate(md.RecallDate)), ID: "move-recall-date"})
+	}
+	if moves.TransferReasonApplies(m.MoveType) {
+		reason := ""
+		if md.TransferReason != "" {
+			reason = moves.TransferReasonLabel(md.TransferReason)
+		}
+		rows = append(rows, views.MovePageRow{Key: "Reason for the move", Value: orNotGiven(reason), ID: "move-reason"})
+	}
+	if moves.FlightApplies(m.MoveType) {
+		flight := ""
+		if f := md.Flight; f != nil {
+			flight = f.Number
+			if !f.Time.IsZero() {
+				flight += ", " + f.Time.In(serve.London).Format("Monday 2 January 2006 at 15:04")
+			}
+		}
+		rows = append(rows, views.MovePageRow{Key: "Extradition flight", Value: orNotGiven(flight), ID: "move-flight"})
+	}
 	return rows
 }
 

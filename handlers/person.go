@@ -143,7 +143,7 @@ func (h *Handlers) PeopleSearch(c echo.Context) error {
 		case len([]rune(m.LastName)) > moves.MaxNameLength:
 			m.Errors = append(m.Errors, views.FieldError{ID: "last_name", Message: fmt.Sprintf("Last name must be %d characters or fewer", moves.MaxNameLength)})
 		}
-		dob, fe, parts := reqParseDateParts("dob", m.DOB)
+		dob, fe, parts := reqParseDateParts("dob", reqDOBWords, m.DOB)
 		if fe == nil && dob > h.Today() {
 			fe, parts = &views.FieldError{ID: "dob-day", Message: "Date of birth must be today or in the past"}, []string{"day", "month", "year"}
 		}
@@ -239,7 +239,7 @@ func (h *Handlers) PersonEdit(c echo.Context) error {
 	if seen != p.UpdatedAt.UnixMicro() {
 		return h.personStale(c, p)
 	}
-	dob, fe, parts := reqParseDateParts("dob", m.DOB)
+	dob, fe, parts := reqParseDateParts("dob", reqDOBWords, m.DOB)
 	if fe != nil {
 		m.Errors = append(m.Errors, *fe)
 		m.DOB.ErrorParts = parts

@@ -20,9 +20,13 @@ import (
 //	new-person    Add a new person
 //	move-type     Where are they going? (the type of move)
 //	destination   the destination, time due and additional information
+//	recall        When were they arrested for recall? (prison recalls)
 //	date          When? (today, tomorrow or another date; or earliest and
 //	              latest dates for a prison transfer)
 //	date-other    the other date
+//	reason        Why are they being moved? (prison transfers and
+//	              approved premises moves)
+//	flight        the extradition flight (extraditions)
 //	section-46    Is the person subject to section 46 of PACE? (police
 //	              moves only)
 //	court         court information (court moves only)
@@ -173,6 +177,9 @@ func init() {
 		reqStepHealth:         {(*reqJourney).showFlags, (*reqJourney).saveFlags},
 		reqStepSpecialVehicle: {(*reqJourney).showSpecialVehicle, (*reqJourney).saveSpecialVehicle},
 		reqStepSection46:      {(*reqJourney).showSection46, (*reqJourney).saveSection46},
+		reqStepRecall:         {(*reqJourney).showRecall, (*reqJourney).saveRecall},
+		reqStepReason:         {(*reqJourney).showReason, (*reqJourney).saveReason},
+		reqStepFlight:         {(*reqJourney).showFlight, (*reqJourney).saveFlight},
 		reqStepCheck:          {(*reqJourney).showCheck, (*reqJourney).submit},
 	}
 }
@@ -230,7 +237,18 @@ func (h *Handlers) requestStep(c echo.Context, post bool) error {
 
 // steps lists the main steps that apply to the journey, in order.
 func (j *reqJourney) steps() []string {
-	out := []string{reqStepFind, reqStepMoveType, reqStepDestination, reqStepDate}
+	out := []string{reqStepFind, reqStepMoveType, reqStepDestination}
+	t := j.moveType()
+	if moves.RecallDateApplies(t) {
+		out = append(out, reqStepRecall)
+	}
+	out = append(out, reqStepDate)
+	if moves.TransferReasonApplies(t) {
+		out = append(out, reqStepReason)
+	}
+	if moves.FlightApplies(t) {
+		out = append(out, reqStepFlight)
+	}
 	if j.section46Applies() {
 		out = append(out, reqStepSection46)
 	}
@@ -283,6 +301,12 @@ func (j *reqJourney) complete(step string) bool {
 		return d.answered(step)
 	case reqStepSection46:
 		return d.S46 != ""
+	case reqStepRecall:
+		return d.RecallDate != ""
+	case reqStepReason:
+		return d.Reason != ""
+	case reqStepFlight:
+		return d.FlightNumber != "" && d.FlightDate != "" && d.FlightTime != ""
 	}
 	return false
 }

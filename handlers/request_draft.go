@@ -74,6 +74,15 @@ type reqDraft struct {
 	// S46 answers the PACE section 46 question: "yes" or "no".
 	S46 string `json:"s46,omitempty"`
 
+	// The type's own details (request_details.go): the date of arrest
+	// (YYYY-MM-DD), the transfer reason's key, and the flight's number,
+	// date (YYYY-MM-DD) and time (HH:MM, London).
+	RecallDate   string `json:"rd,omitempty"`
+	Reason       string `json:"tr,omitempty"`
+	FlightNumber string `json:"fn,omitempty"`
+	FlightDate   string `json:"fd,omitempty"`
+	FlightTime   string `json:"ft,omitempty"`
+
 	// Answered lists the flag categories answered, as their first
 	// letters (r, h, c); Flags holds the boxes ticked.
 	Answered string    `json:"a,omitempty"`

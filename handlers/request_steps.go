@@ -90,7 +90,7 @@ func (j *reqJourney) saveFind() error {
 		case utf8.RuneCountInString(m.LastName) > moves.MaxNameLength:
 			errs = append(errs, views.FieldError{ID: "last_name", Message: fmt.Sprintf("Last name must be %d characters or fewer", moves.MaxNameLength)})
 		}
-		dob, fe, parts := reqParseDateParts("dob", m.DOB)
+		dob, fe, parts := reqParseDateParts("dob", reqDOBWords, m.DOB)
 		if fe == nil && dob > j.h.Today() {
 			fe, parts = &views.FieldError{ID: "dob-day", Message: "Date of birth must be today or in the past"}, []string{"day", "month", "year"}
 		}
@@ -116,10 +116,18 @@ func reqDateParts(iso string) views.RequestDateParts {
 	return views.RequestDateParts{Day: strconv.Itoa(t.Day()), Month: strconv.Itoa(int(t.Month())), Year: strconv.Itoa(t.Year())}
 }
 
-// reqParseDateParts reads a GOV.UK date of birth input named prefix-day,
-// -month and -year. On a problem it returns the error (linked to the
-// first field concerned) and the fields to mark.
-func reqParseDateParts(prefix string, p views.RequestDateParts) (string, *views.FieldError, []string) {
+// reqDateWords names a GOV.UK date input's date in its messages.
+type reqDateWords struct {
+	blank string // when nothing is entered
+	name  string // starts the other messages, capitalised
+}
+
+var reqDOBWords = reqDateWords{blank: "Enter the person's date of birth", name: "Date of birth"}
+
+// reqParseDateParts reads a GOV.UK date input named prefix-day, -month and
+// -year. On a problem it returns the error (linked to the first field
+// concerned) and the fields to mark.
+func reqParseDateParts(prefix string, w reqDateWords, p views.RequestDateParts) (string, *views.FieldError, []string) {
 	all := []string{"day", "month", "year"}
 	values := map[string]string{"day": p.Day, "month": p.Month, "year": p.Year}
 	var missing []string
@@ -129,14 +137,14 @@ func reqParseDateParts(prefix string, p views.RequestDateParts) (string, *views.
 		}
 	}
 	if len(missing) == 3 {
-		return "", &views.FieldError{ID: prefix + "-day", Message: "Enter the person's date of birth"}, all
+		return "", &views.FieldError{ID: prefix + "-day", Message: w.blank}, all
 	}
 	if len(missing) > 0 {
 		what := missing[0]
 		if len(missing) == 2 {
 			what = missing[0] + " and " + missing[1]
 		}
-		return "", &views.FieldError{ID: prefix + "-" + missing[0], Message: "Date of birth must include a " + what}, missing
+		return "", &views.FieldError{ID: prefix + "-" + missing[0], Message: w.name + " must include a " + what}, missing
 	}
 	d, errD := strconv.Atoi(p.Day)
 	mo, errM := strconv.Atoi(p.Month)
@@ -145,15 +153,15 @@ func reqParseDateParts(prefix string, p views.RequestDateParts) (string, *views.
 		return "", &views.FieldError{ID: prefix + "-year", Message: "Year must include 4 numbers"}, []string{"year"}
 	}
 	if errD != nil || errM != nil || errY != nil || mo < 1 || mo > 12 || d < 1 || d > 31 {
-		return "", &views.FieldError{ID: prefix + "-day", Message: "Date of birth must be a real date"}, all
+		return "", &views.FieldError{ID: prefix + "-day", Message: w.name + " must be a real date"}, all
 	}
 	t := time.Date(y, time.Month(mo), d, 12, 0, 0, 0, time.UTC)
 	if t.Day() != d {
-		return "", &views.FieldError{ID: prefix + "-day", Message: "Date of birth must be a real date"}, all
+		return "", &views.FieldError{ID: prefix + "-day", Message: w.name + " must be a real date"}, all
 	}
 	iso := t.Format(time.DateOnly)
 	if _, err := moves.ParseDate(iso); err != nil {
-		return "", &views.FieldError{ID: prefix + "-year", Message: "Date of birth must be after 1 January 1900"}, []string{"year"}
+		return "", &views.FieldError{ID: prefix + "-year", Message: w.name + " must be after 1 January 1900"}, []string{"year"}
 	}
 	return iso, nil, nil
 }
@@ -294,7 +302,7 @@ func (j *reqJourney) saveNewPerson() error {
 	m.FirstNames, m.LastName, m.Gender, m.Ethnicity = j.form("first_names"), j.form("last_name"), j.form("gender"), j.form("ethnicity")
 	m.PNC, m.PrisonNumber = j.form("pnc"), j.form("prison_number")
 	m.DOB = views.RequestDateParts{Day: j.form("dob-day"), Month: j.form("dob-month"), Year: j.form("dob-year")}
-	dob, dobErr, parts := reqParseDateParts("dob", m.DOB)
+	dob, dobErr, parts := reqParseDateParts("dob", reqDOBWords, m.DOB)
 	p := moves.Person{FirstNames: m.FirstNames, LastName: m.LastName, DateOfBirth: dob, Gender: m.Gender, Ethnicity: m.Ethnicity,
 		PNC: strings.ToUpper(strings.ReplaceAll(m.PNC, " ", "")), PrisonNumber: moves.NormalizePrisonNumber(m.PrisonNumber)}
 	fe := moves.ValidatePerson(p, j.h.Today())
@@ -393,6 +401,10 @@ func reqDestinationFor(t moves.MoveType) reqDestination {
 	case moves.ApprovedPremises:
 		return reqDestination{heading: "Which approved premises are they going to?", label: "Name of approved premises",
 			blank: "Enter the name of the approved premises", noun: "approved premises"}
+	case moves.Extradition:
+		return reqDestination{heading: "Which police custody suite are they being handed over at?", label: "Name of police custody suite",
+			hint:  "The custody suite that deals with the extradition",
+			blank: "Enter the name of the police custody suite", noun: "police custody suite"}
 	case moves.PrisonRecall, moves.VideoRemand:
 		return reqDestination{heading: "Where are they going?", label: "Destination (optional)", noun: "location"}
 	}
@@ -419,6 +431,10 @@ func reqMoveTypeHint(t moves.MoveType) string {
 		return "Back to prison after a recall"
 	case moves.VideoRemand:
 		return "For a remand hearing by video link"
+	case moves.ApprovedPremises:
+		return "On release to approved premises"
+	case moves.Extradition:
+		return "To be handed over for a flight out of the country"
 	}
 	return ""
 }
@@ -458,6 +474,7 @@ func (j *reqJourney) saveMoveType() error {
 		if !j.courtApplies() {
 			d.clearFlags(reqStepCourt)
 		}
+		d.clearDetails(t)
 	}
 	return j.saveOr(j.next(reqStepMoveType), nil)
 }

@@ -96,6 +96,7 @@ func (j *reqJourney) checkModel() (views.RequestCheck, error) {
 	} else {
 		move.Rows = append(move.Rows, row("Date", views.LongDate(d.Date), change(reqStepDate, "date_type"), "date"))
 	}
+	move.Rows = append(move.Rows, j.detailRows(change)...)
 	move.Rows = append(move.Rows, row("Additional information", reqOrNone(d.Notes, "None"), change(reqStepDestination, "notes"), "additional information"))
 	if j.section46Applies() {
 		move.Rows = append(move.Rows, row("Subject to PACE section 46", reqYesNo(d.S46), change(reqStepSection46, "s46"), "PACE section 46"))
@@ -199,7 +200,7 @@ func (j *reqJourney) recheck() ([]reqProblem, error) {
 			ps = append(ps, reqProblem{reqStepDestination, "time_due", "The time due has passed: change the time or the date"})
 		}
 	}
-	return ps, nil
+	return append(ps, j.recheckDetails()...), nil
 }
 
 // reqStoreFields maps the store's field errors to the step and field to
@@ -211,6 +212,10 @@ var reqStoreFields = map[string][2]string{
 	"date_from":   {reqStepDate, "date_from"},
 	"date_to":     {reqStepDate, "date_to"},
 	"person":      {reqStepFind, "number"},
+
+	"recall_date":            {reqStepRecall, "recall_date-day"},
+	"prison_transfer_reason": {reqStepReason, "reason"},
+	"extradition_flight":     {reqStepFlight, "flight_number"},
 }
 
 // submit requests the move: one transaction adds the new person (if any),
@@ -226,7 +231,7 @@ func (j *reqJourney) submit() error {
 	ctx := j.c.Request().Context()
 	d := j.d
 	nm := store.NewMove{
-		MoveType: moves.MoveType(d.MoveType), FromID: j.from.ID, ToID: d.ToID, Notes: d.Notes,
+		MoveType: moves.MoveType(d.MoveType), FromID: j.from.ID, ToID: d.ToID, Notes: d.Notes, Details: j.details(),
 		PersonID: d.PersonID, CreatedBy: j.u.Username, At: j.h.Now(),
 	}
 	if j.proposed() {

@@ -250,8 +250,11 @@ func TestRequestPrisonTransferIsProposed(t *testing.T) {
 		t.Fatal("a prison transfer is not asked for earliest and latest dates")
 	}
 	// No court questions for a prison transfer.
-	if got := c.next(base+"/date", reqForm("date_from", "10/12/2026", "date_to", "17 December 2026")); got != base+"/risk" {
+	if got := c.next(base+"/date", reqForm("date_from", "10/12/2026", "date_to", "17 December 2026")); got != base+"/reason" {
 		t.Fatalf("date leads to %q", got)
+	}
+	if got := c.next(base+"/reason", reqForm("reason", "resettlement")); got != base+"/risk" {
+		t.Fatalf("reason leads to %q", got)
 	}
 	if res := c.get(base + "/court"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("court step for a prison transfer: %d", res.StatusCode)
@@ -561,6 +564,7 @@ func TestRequestValidation(t *testing.T) {
 	}
 	// The risk step needs the date answered first.
 	prison.next(tBase+"/date", reqForm("date_from", "10/12/2026"))
+	prison.next(tBase+"/reason", reqForm("reason", "parole"))
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.c.t = t
@@ -741,6 +745,7 @@ func TestRequestKindOfDateFollowsDestination(t *testing.T) {
 	hughes := a.person(t, "Hughes")
 	base := requestTo(t, c, hughes.PrisonNumber, hughes.ID, "prison_transfer", reqForm("to", "HMP Wandsworth"))
 	c.next(base+"/date", reqForm("date_from", "10/12/2026"))
+	c.next(base+"/reason", reqForm("reason", "parole"))
 	c.next(base+"/risk", reqForm("risk", "none"))
 	c.next(base+"/health", reqForm("health", "none"))
 	c.next(base+"/move-type?change=1", reqForm("move_type", "hospital"))

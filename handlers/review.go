@@ -54,6 +54,7 @@ type reviewQuery struct {
 	EarliestTo   string
 	SentFrom     string
 	SentTo       string
+	Age          string // a moves.AgeGroup key
 }
 
 // values encodes q, leaving out defaults, so that links are short and
@@ -79,6 +80,7 @@ func (q reviewQuery) values() url.Values {
 	set("earliest_to", q.EarliestTo)
 	set("sent_from", q.SentFrom)
 	set("sent_to", q.SentTo)
+	set("age", q.Age)
 	if q.Page > 1 {
 		v.Set("page", strconv.Itoa(q.Page))
 	}
@@ -93,7 +95,7 @@ func (q reviewQuery) url(path string) string {
 }
 
 func (q reviewQuery) filtered() bool {
-	return q.From != "" || q.Region != "" || q.EarliestFrom != "" || q.EarliestTo != "" || q.SentFrom != "" || q.SentTo != ""
+	return q.From != "" || q.Region != "" || q.EarliestFrom != "" || q.EarliestTo != "" || q.SentFrom != "" || q.SentTo != "" || q.Age != ""
 }
 
 // parseReviewQuery reads the table's state and turns it into a store
@@ -110,6 +112,7 @@ func (h *Handlers) parseReviewQuery(c echo.Context) (reviewQuery, store.ReviewFi
 		EarliestTo:   strings.TrimSpace(c.QueryParam("earliest_to")),
 		SentFrom:     strings.TrimSpace(c.QueryParam("sent_from")),
 		SentTo:       strings.TrimSpace(c.QueryParam("sent_to")),
+		Age:          strings.TrimSpace(c.QueryParam("age")),
 	}
 	if _, ok := reviewLabels[q.Status]; !ok {
 		q.Status = store.ReviewPending
@@ -159,6 +162,13 @@ func (h *Handlers) parseReviewQuery(c echo.Context) (reviewQuery, store.ReviewFi
 	}
 	if sentTo != "" {
 		f.SentTo = listDayStart(sentTo).AddDate(0, 0, 1)
+	}
+	if q.Age != "" {
+		if g, ok := moves.AgeGroupFor(q.Age); ok {
+			f.BornFrom, f.BornTo = g.BornBetween(h.Today())
+		} else {
+			errs = append(errs, views.FieldError{ID: "age", Message: "Select an age from the list"})
+		}
 	}
 	return q, f, errs
 }
@@ -319,6 +329,8 @@ func (h *Handlers) checkReviewChoices(c echo.Context, f *store.ReviewFilter, err
 	return nil
 }
 
+const reviewEarliestHeading = "Earliest date"
+
 // reviewFilterForm fills in the filter form: the detained locations
 // requests come from, the regions, and what was typed.
 func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Review) error {
@@ -333,36 +345,62 @@ func (h *Handlers) reviewFilterForm(c echo.Context, q reviewQuery, m *views.Revi
 		return err
 	}
 	ff := views.ReviewFilters{Status: q.Status, Sort: q.Sort, Direction: map[bool]string{false: "ascending", true: "descending"}[q.Desc],
-		From: q.From, Region: q.Region, EarliestFrom: q.EarliestFrom, EarliestTo: q.EarliestTo, SentFrom: q.SentFrom, SentTo: q.SentTo}
+		From: q.From, Region: q.Region, EarliestFrom: q.EarliestFrom, EarliestTo: q.EarliestTo, SentFrom: q.SentFrom, SentTo: q.SentTo, Age: q.Age}
+	// Each filter in force is a tag whose link is the same page without
+	// it (MOJ "selected filters"): a plain link, so it works without
+	// JavaScript.
+	applied := func(heading, label string, without func(*reviewQuery)) {
+		rq := q
+		rq.Page = 0
+		without(&rq)
+		m.Applied = append(m.Applied, views.ReviewApplied{Heading: heading, Label: label, RemoveHref: rq.url("/moves/review")})
+	}
 	ff.Locations = append(ff.Locations, views.ReviewOption{Value: "", Text: "Any location"})
 	for _, l := range locs {
 		ff.Locations = append(ff.Locations, views.ReviewOption{Value: l.ID, Text: l.Title})
 		if l.ID == q.From {
-			m.Applied = append(m.Applied, "from "+l.Title)
+			applied("Move from", l.Title, func(rq *reviewQuery) { rq.From = "" })
 		}
 	}
 	ff.Regions = append(ff.Regions, views.ReviewOption{Value: "", Text: "Any region"})
 	for _, r := range regions {
 		ff.Regions = append(ff.Regions, views.ReviewOption{Value: r.ID, Text: r.Name})
 		if r.ID == q.Region {
-			m.Applied = append(m.Applied, "from a location in "+r.Name)
+			applied("Region", r.Name, func(rq *reviewQuery) { rq.Region = "" })
+		}
+	}
+	ff.Ages = append(ff.Ages, views.ReviewOption{Value: "", Text: "No filter applied"})
+	for _, g := range moves.AgeGroups {
+		ff.Ages = append(ff.Ages, views.ReviewOption{Value: g.Key, Text: g.Label})
+		if g.Key == q.Age {
+			applied("Age", g.Label, func(rq *reviewQuery) { rq.Age = "" })
 		}
 	}
 	between := func(what, from, to string) {
 		t := h.Now().In(serve.London)
 		a, errA := moves.ParseHumanDate(from, t)
 		b, errB := moves.ParseHumanDate(to, t)
+		label := ""
 		switch {
 		case from != "" && errA == nil && to != "" && errB == nil:
-			m.Applied = append(m.Applied, what+" from "+views.ShortDate(a)+" to "+views.ShortDate(b))
+			label = "From " + views.ShortDate(a) + " to " + views.ShortDate(b)
 		case from != "" && errA == nil:
-			m.Applied = append(m.Applied, what+" on or after "+views.ShortDate(a))
+			label = "On or after " + views.ShortDate(a)
 		case to != "" && errB == nil:
-			m.Applied = append(m.Applied, what+" on or before "+views.ShortDate(b))
+			label = "On or before " + views.ShortDate(b)
+		default:
+			return
 		}
+		applied(what, label, func(rq *reviewQuery) {
+			if what == reviewEarliestHeading {
+				rq.EarliestFrom, rq.EarliestTo = "", ""
+			} else {
+				rq.SentFrom, rq.SentTo = "", ""
+			}
+		})
 	}
-	between("earliest date", q.EarliestFrom, q.EarliestTo)
-	between("sent", q.SentFrom, q.SentTo)
+	between(reviewEarliestHeading, q.EarliestFrom, q.EarliestTo)
+	between("Date sent", q.SentFrom, q.SentTo)
 	m.Filters = ff
 	return nil
 }

@@ -70,6 +70,22 @@ func New(stats OutboxStats, now func() time.Time) *Metrics {
 	return m
 }
 
+// PageCache exposes the page cache's counts, read when scraped:
+// securemove_page_cache_requests_total{result="hit"|"miss"}, the share of
+// kept pages served from memory (a busy day's events make pages miss).
+func (m *Metrics) PageCache(hits, misses func() int64) {
+	for _, c := range []struct {
+		result string
+		n      func() int64
+	}{{"hit", hits}, {"miss", misses}} {
+		m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "securemove_page_cache_requests_total",
+			Help:        "Requests for kept pages (day lists, move pages) by result: served from the page cache (hit) or rendered (miss).",
+			ConstLabels: prometheus.Labels{"result": c.result},
+		}, func() float64 { return float64(c.n()) }))
+	}
+}
+
 // ObserveHTTP counts one request. route is the route pattern (e.g.
 // "GET /api/moves/:id"), never the raw path, to keep label values few.
 func (m *Metrics) ObserveHTTP(route string, status int, dur time.Duration) {

@@ -161,3 +161,20 @@ func TestHandlerNeedsToken(t *testing.T) {
 		}
 	}
 }
+
+// The page cache's counts are read when scraped, so they follow the cache.
+func TestPageCacheCounts(t *testing.T) {
+	m := New(nil, nil)
+	hits, misses := int64(3), int64(1)
+	m.PageCache(func() int64 { return hits }, func() int64 { return misses })
+	_, fams := scrape(t, m.Handler("tok"), "Bearer tok")
+	if h, ms := value(t, fams, "securemove_page_cache_requests_total", map[string]string{"result": "hit"}),
+		value(t, fams, "securemove_page_cache_requests_total", map[string]string{"result": "miss"}); h != 3 || ms != 1 {
+		t.Errorf("hit %v, miss %v; want 3 and 1", h, ms)
+	}
+	hits = 10
+	_, fams = scrape(t, m.Handler("tok"), "Bearer tok")
+	if h := value(t, fams, "securemove_page_cache_requests_total", map[string]string{"result": "hit"}); h != 10 {
+		t.Errorf("hit %v after more hits, want 10", h)
+	}
+}

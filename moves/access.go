@@ -16,10 +16,13 @@ const (
 	// its time due and additional information, or the person's risk,
 	// health and court information (MoveUpdate, ProfileUpdate).
 	ActionChange Action = "change"
+	// ActionLodge adds, changes and cancels a move's overnight lodges
+	// (issue 11): PMU's, on a move with a date that is not over.
+	ActionLodge Action = "lodge"
 )
 
 // Actions lists every action.
-var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange}
+var Actions = []Action{ActionApprove, ActionReject, ActionCancel, ActionRedirect, ActionChangeDate, ActionRequest, ActionChange, ActionLodge, ActionResubmit}
 
 func statusIn(s Status, list ...Status) bool {
 	for _, v := range list {
@@ -44,6 +47,9 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 	if a == ActionRequest {
 		return len(MoveTypesFor(role, from.Type)) > 0
 	}
+	if a == ActionResubmit {
+		return resubmitAllowed(role, m, from)
+	}
 	s := m.Status
 	if m.AllocationID != "" {
 		// An allocation's places change date together (the allocation's
@@ -65,6 +71,8 @@ func Allowed(role Role, a Action, m Move, from Location) bool {
 			return statusIn(s, StatusRequested, StatusBooked)
 		case ActionChange:
 			return ChangeableStatus(s)
+		case ActionLodge:
+			return statusIn(s, StatusRequested, StatusBooked, StatusInTransit)
 		}
 	case RolePolice:
 		if from.Type != LocPolice {
@@ -129,6 +137,12 @@ func MoveTypesFor(role Role, from LocationType) []MoveType {
 	case RolePrison:
 		if from.Detained() {
 			out = detainedMoveTypes
+		}
+		if from == LocPrison || from == LocYOI {
+			// Upstream offers approved premises and extradition moves
+			// from prisons only, not from secure children's homes or
+			// training centres.
+			out = append(append([]MoveType(nil), out...), ApprovedPremises, Extradition)
 		}
 	case RolePMU:
 		out = naturalMoveTypes(from)

@@ -17,6 +17,8 @@ var permitted = map[Role]map[Action][]Status{
 		ActionChangeDate: {rq, bk},
 		ActionRequest:    {pr, rq, bk, it, co, ca},
 		ActionChange:     {pr, rq, bk},
+		// DOMAIN.md: PMU adds, changes and cancels overnight lodges.
+		ActionLodge: {rq, bk, it},
 	},
 	RolePolice: {
 		ActionCancel:     {pr, rq, bk},
@@ -117,7 +119,8 @@ func TestAllowedMatchesTransitions(t *testing.T) {
 
 func TestMoveTypesFor(t *testing.T) {
 	police := []MoveType{CourtAppearance, Hospital, PrisonRecall, PoliceTransfer, VideoRemand}
-	prison := []MoveType{PrisonTransfer, CourtAppearance, Hospital}
+	secure := []MoveType{PrisonTransfer, CourtAppearance, Hospital}
+	prison := []MoveType{PrisonTransfer, CourtAppearance, Hospital, ApprovedPremises, Extradition}
 	cases := []struct {
 		role Role
 		from LocationType
@@ -127,12 +130,12 @@ func TestMoveTypesFor(t *testing.T) {
 		{RolePolice, LocPrison, nil},
 		{RolePrison, LocPrison, prison},
 		{RolePrison, LocYOI, prison},
-		{RolePrison, LocSCH, prison},
-		{RolePrison, LocSTC, prison},
+		{RolePrison, LocSCH, secure},
+		{RolePrison, LocSTC, secure},
 		{RolePrison, LocPolice, nil},
 		{RolePrison, LocCourt, nil},
 		{RolePMU, LocPolice, police},
-		{RolePMU, LocPrison, prison},
+		{RolePMU, LocPrison, secure},
 		{RolePMU, LocCourt, []MoveType{PrisonRemand, CourtOther, Hospital}},
 		{RoleCourt, LocCourt, nil},
 		{RoleSupplier, LocPolice, nil},

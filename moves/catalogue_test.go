@@ -406,7 +406,7 @@ func TestCatalogueShape(t *testing.T) {
 			t.Errorf("%s: Creation %v", sp.Type, sp.Creation)
 		}
 		_, changes := statusChanges[sp.Type]
-		wantStatus := changes && !sp.Creation && sp.Type != EventMoveRedirect && sp.Type != EventMoveLockout && sp.Type != EventMoveDateChanged && !sp.Type.IsChange()
+		wantStatus := changes && !sp.Creation && sp.Type != EventMoveRedirect && sp.Type != EventMoveLockout && sp.Type != EventMoveDateChanged && sp.Type != EventMoveResubmit && !sp.Type.IsChange()
 		if sp.ChangesStatus != wantStatus || sp.ChangesMove != (changes && !sp.Creation) {
 			t.Errorf("%s: ChangesStatus %v ChangesMove %v", sp.Type, sp.ChangesStatus, sp.ChangesMove)
 		}

@@ -75,6 +75,7 @@ var FlagCategoryLabels = map[string]string{
 
 func changeEventSpecs() []EventSpec {
 	return []EventSpec{
+		resubmitEventSpec(),
 		{Type: EventPersonUpdate, Class: ClassDefault, StaffOnly: true, ChangesMove: true,
 			Details: []DetailSpec{
 				{Key: "changed", Kind: KindStringList, Required: true, Description: "Which personal details changed: first_names, last_name, date_of_birth, gender, pnc, prison_number."},

@@ -88,6 +88,9 @@ func validEvent(t EventType) Event {
 		e.Details["vehicle_type"] = "pro_cab"
 	case EventMoveCrossSupplierPickUp:
 		e.Rels["previous_move"] = "move-2"
+	case EventMoveResubmit:
+		e.Details["information"] = "The receiving prison has agreed"
+		e.Rels["resubmitted_move"] = "move-2"
 	case EventPersonUpdate:
 		e.Details["changed"] = []any{"last_name", "pnc"}
 		e.Details["last_name"] = "Smyth"

@@ -31,7 +31,7 @@ var allowedTo = map[MoveType][]LocationType{
 	PrisonTransfer:   {lPri, lYOI, lSCH, lSTC},
 	VideoRemand:      everyLocType,
 	ApprovedPremises: {lAP},
-	Extradition:      everyLocType,
+	Extradition:      {lPol},
 }
 
 // allowedFrom is DOMAIN.md's starting-location rules, by hand.

@@ -99,6 +99,11 @@ func Transition(s Status, t EventType) (Status, bool) {
 		if ChangeableStatus(s) {
 			return s, true
 		}
+	case EventMoveResubmit:
+		// Only a rejected request is sent again (Resubmittable says which).
+		if s == StatusCancelled {
+			return s, true
+		}
 	case EventMoveProposed, EventMoveRequested:
 		return s, false
 	default:
@@ -124,6 +129,7 @@ var verbs = map[EventType]string{
 	EventPersonUpdate:    "changed: the person has left custody",
 	EventMoveUpdate:      "changed: the person has left custody",
 	EventProfileUpdate:   "changed: the person has left custody",
+	EventMoveResubmit:    "sent again: only a rejected request can be",
 }
 
 func statusWords(s Status) string {
@@ -291,7 +297,26 @@ func SortLog(events []Event) {
 // status to the one it records and clears the lockout and cancellation,
 // so a base read from the move's current row cannot leak into the result.
 // It sorts events in place and sets each one's Applied, Reason and Late.
+//
+// Events about a journey or a lodging (JourneyID or LodgingID set) share
+// the move's log in the store but are not the move's own: they are put in
+// order with the rest and left exactly as they are, marks included (their
+// own replays, ReplayJourney and the store's, decide those).
 func Replay(base State, events []Event, locs Locations) State {
+	if own, ok := ownEvents(events); ok {
+		s := Replay(base, own, locs)
+		// Both sorted by the same order, the move's own events of the
+		// whole log come in the order of own: copy the marks across.
+		SortLog(events)
+		k := 0
+		for i := range events {
+			if events[i].JourneyID == "" && events[i].LodgingID == "" {
+				events[i].Applied, events[i].Reason, events[i].Late = own[k].Applied, own[k].Reason, own[k].Late
+				k++
+			}
+		}
+		return s
+	}
 	SortLog(events)
 	s := base
 	for i := range events {
@@ -366,6 +391,8 @@ func toProblem(t MoveType, to LocationType) string {
 		return "A prison transfer must go to a prison, young offender institution, secure children's home or secure training centre"
 	case ApprovedPremises:
 		return "An approved premises move must go to approved premises"
+	case Extradition:
+		return "An extradition must go to a police custody suite"
 	}
 	return fmt.Sprintf("A %s move cannot go to that kind of location", lowerFirst(t.Label()))
 }
@@ -385,7 +412,11 @@ func destinationTypes(t MoveType) []LocationType {
 		return []LocationType{LocPrison, LocYOI, LocSCH, LocSTC}
 	case ApprovedPremises:
 		return []LocationType{LocApprovedPremises}
-	case PrisonRecall, VideoRemand, Extradition:
+	case Extradition:
+		// Upstream hands extradited people over at a police custody suite
+		// that deals with extraditions.
+		return []LocationType{LocPolice}
+	case PrisonRecall, VideoRemand:
 		// DOMAIN.md sets no rule on these destinations.
 		return LocationTypes
 	}
@@ -559,4 +590,26 @@ func AddDays(date string, n int) string {
 	}
 	t, _ := time.Parse(time.DateOnly, date)
 	return t.AddDate(0, 0, n).Format(time.DateOnly)
+}
+
+// ownEvents returns the move's own events of a log that also holds events
+// about its journeys or lodgings; ok is false when every event is the
+// move's own.
+func ownEvents(events []Event) ([]Event, bool) {
+	n := 0
+	for _, e := range events {
+		if e.JourneyID == "" && e.LodgingID == "" {
+			n++
+		}
+	}
+	if n == len(events) {
+		return nil, false
+	}
+	own := make([]Event, 0, n)
+	for _, e := range events {
+		if e.JourneyID == "" && e.LodgingID == "" {
+			own = append(own, e)
+		}
+	}
+	return own, true
 }

@@ -36,6 +36,9 @@ var statusChanges = map[EventType]map[Status]Status{
 	EventPersonUpdate:  {pr: pr, rq: rq, bk: bk},
 	EventMoveUpdate:    {pr: pr, rq: rq, bk: bk},
 	EventProfileUpdate: {pr: pr, rq: rq, bk: bk},
+	// A rejected request is sent again as a new one; the rejected one
+	// stays cancelled.
+	EventMoveResubmit: {ca: ca},
 }
 
 // informational lists, by hand, every event type that records what
@@ -393,5 +396,52 @@ func TestReplayResetsFromOpeningEvent(t *testing.T) {
 func TestCreationEvent(t *testing.T) {
 	if CreationEvent(pr) != EventMoveProposed || CreationEvent(rq) != EventMoveRequested {
 		t.Error("wrong creation events")
+	}
+}
+
+// A move's log in the store also holds its journeys' and lodgings' events:
+// the move's replay orders them with the rest, leaves their marks alone
+// and decides the move's state and marks as if they were not there.
+func TestReplayLeavesJourneyAndLodgingEventsAlone(t *testing.T) {
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	journey := mkEvent("j-start", EventJourneyStart, at(2), 3)
+	journey.JourneyID, journey.Applied, journey.Reason = "j1", false, "kept by the journey's replay"
+	lodging := mkEvent("l-create", EventLodgingCreate, at(1), 2)
+	lodging.LodgingID, lodging.Applied = "l1", true
+	events := []Event{
+		mkEvent("created", EventMoveRequested, at(0), 1),
+		journey,
+		mkEvent("accept", EventMoveAccept, at(4), 5),
+		lodging,
+		mkEvent("start", EventMoveStart, at(3), 6),
+	}
+	got := Replay(courtState(rq), events, world())
+	if got.Status != bk {
+		t.Fatalf("status %s; want booked (the start came before the accept)", got.Status)
+	}
+	var ids []string
+	for _, e := range events {
+		ids = append(ids, e.ID)
+		switch e.ID {
+		case "j-start":
+			if e.Applied || e.Reason != "kept by the journey's replay" || e.Late {
+				t.Errorf("the journey event's marks changed: %+v", e)
+			}
+		case "l-create":
+			if !e.Applied || e.Reason != "" || e.Late {
+				t.Errorf("the lodging event's marks changed: %+v", e)
+			}
+		case "start":
+			if e.Applied || e.Reason != "A move that is requested cannot be started" || !e.Late {
+				t.Errorf("start: applied=%v reason=%q late=%v", e.Applied, e.Reason, e.Late)
+			}
+		case "accept":
+			if !e.Applied || e.Late {
+				t.Errorf("accept: applied=%v late=%v", e.Applied, e.Late)
+			}
+		}
+	}
+	if want := "created l-create j-start start accept"; strings.Join(ids, " ") != want {
+		t.Errorf("log order %v; want %s", ids, want)
 	}
 }

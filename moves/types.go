@@ -201,11 +201,13 @@ type Move struct {
 	AllocationID string
 	MoveAgreed   *bool // whether the receiving prison agreed, for allocation moves
 	MoveAgreedBy string
-	Version      int64 // bumped on every change; used for optimistic checks
-	CreatedAt    time.Time
-	CreatedBy    string
-	UpdatedAt    time.Time
-	UpdatedBy    string
+	// Details are what only some types of move carry (move_details.go).
+	Details   MoveDetails
+	Version   int64 // bumped on every change; used for optimistic checks
+	CreatedAt time.Time
+	CreatedBy string
+	UpdatedAt time.Time
+	UpdatedBy string
 }
 
 // Cancellation records why a move was cancelled or rejected.

@@ -372,7 +372,14 @@ func (s *Store) replayed(ctx context.Context, id string, all map[string]moves.Lo
 		var one int
 		return s.r.QueryRowContext(ctx, "SELECT 1 FROM moves WHERE id = ?", mid).Scan(&one) == nil
 	}}
-	return moves.Replay(base, log, refs), log, nil
+	state := moves.Replay(base, log, refs)
+	// Lodging events are marked by the lodgings, as the store does.
+	ls, err := s.MoveLodgings(ctx, id)
+	if err != nil {
+		return moves.State{}, nil, err
+	}
+	moves.ReplayLodgings(ls, log)
+	return state, log, nil
 }
 
 // sameMove compares two moves field by field, the time due by value.

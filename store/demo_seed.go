@@ -516,7 +516,7 @@ func (d *DemoData) insert(u *Unit) error {
 // fails when a migration adds a table this list lacks.
 var demoTables = []string{
 	"notifications", "subscriptions",
-	"events", "moves", "allocations", "profiles", "people",
+	"events", "journeys", "lodgings", "moves", "allocations", "profiles", "people",
 	"idempotency_keys", "access_tokens", "client_secrets", "api_clients",
 	"admin_changes", "user_locations", "users",
 	"supplier_locations", "locations", "suppliers", "regions",

@@ -13,7 +13,7 @@ import (
 )
 
 const eventCols = `seq, id, move_id, event_type, occurred_at, recorded_at, notes, details, rels, created_by,
-	COALESCE(supplier_id,''), applied, reason, late, created_at`
+	COALESCE(supplier_id,''), applied, reason, late, created_at, COALESCE(journey_id,''), COALESCE(lodging_id,'')`
 
 func scanEvent(sc interface{ Scan(...any) error }) (moves.Event, error) {
 	var e moves.Event
@@ -21,7 +21,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (moves.Event, error) {
 	var occurred, recorded, created int64
 	var applied, late int
 	if err := sc.Scan(&e.Seq, &e.ID, &e.MoveID, &typ, &occurred, &recorded, &e.Notes, &details, &rels, &e.CreatedBy,
-		&e.SupplierID, &applied, &e.Reason, &late, &created); err != nil {
+		&e.SupplierID, &applied, &e.Reason, &late, &created, &e.JourneyID, &e.LodgingID); err != nil {
 		return e, err
 	}
 	e.Type = moves.EventType(typ)
@@ -54,38 +54,43 @@ func insertEvent(ctx context.Context, q querier, e *moves.Event, clientID string
 	if err != nil {
 		return 0, err
 	}
+	// Only the move's own creation event is flagged: a journey's or a
+	// lodging's opens its own log, not the move's.
 	spec, _ := moves.SpecFor(e.Type)
 	// RETURNING rather than LastInsertId, which PostgreSQL has not.
 	err = q.QueryRowContext(ctx, `INSERT INTO events (id, move_id, event_type, creation, occurred_at, recorded_at, notes, details, rels,
-		created_by, supplier_id, client_id, applied, reason, late, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq`,
+		created_by, supplier_id, client_id, applied, reason, late, created_at, journey_id, lodging_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq`,
 		e.ID, e.MoveID, string(e.Type), boolInt(spec.Creation), micros(e.OccurredAt), micros(e.RecordedAt), e.Notes, string(details), string(rels),
-		e.CreatedBy, nullStr(e.SupplierID), nullStr(clientID), boolInt(e.Applied), e.Reason, boolInt(e.Late), micros(e.CreatedAt)).Scan(&e.Seq)
+		e.CreatedBy, nullStr(e.SupplierID), nullStr(clientID), boolInt(e.Applied), e.Reason, boolInt(e.Late), micros(e.CreatedAt),
+		nullStr(e.JourneyID), nullStr(e.LodgingID)).Scan(&e.Seq)
 	if err != nil {
 		return 0, fmt.Errorf("store: insert event: %w", err)
 	}
 	return e.Seq, nil
 }
 
-// Events returns a move's log in order.
+// Events returns a move's log in order: its own events and those of its
+// journeys and lodgings (JourneyID or LodgingID set), everything its
+// timeline shows. moves.Replay leaves the journeys' and lodgings' alone.
 func (s *Store) Events(ctx context.Context, moveID string) ([]moves.Event, error) {
-	return moveEvents(ctx, s.r, moveID)
+	return queryEvents(ctx, s.r, "move_id = ?", moveID)
 }
 
+// ownEventsOnly narrows a query of events to a move's own.
+const ownEventsOnly = " AND journey_id IS NULL AND lodging_id IS NULL"
+
+// moveEvents is a move's own log in order, without its journeys' and
+// lodgings' events: what the move's replays read.
 func moveEvents(ctx context.Context, q querier, moveID string) ([]moves.Event, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+eventCols+" FROM events WHERE move_id = ? ORDER BY creation DESC, occurred_at, recorded_at, seq", moveID)
+	return queryEvents(ctx, q, "move_id = ?"+ownEventsOnly, moveID)
+}
+
+func queryEvents(ctx context.Context, q querier, where string, args ...any) ([]moves.Event, error) {
+	out, err := collect(ctx, q, scanEvent, "SELECT "+eventCols+" FROM events WHERE "+where+" ORDER BY creation DESC, occurred_at, recorded_at, seq", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}
-	defer rows.Close()
-	var out []moves.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Event returns one event by id.
@@ -202,7 +207,7 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	// nothing earlier changes. Only a late event needs the whole replay.
 	var lastOcc, lastRec int64
 	inOrder := false
-	err = tx.QueryRowContext(ctx, `SELECT occurred_at, recorded_at FROM events WHERE move_id = ? AND creation = 0
+	err = tx.QueryRowContext(ctx, `SELECT occurred_at, recorded_at FROM events WHERE move_id = ? AND creation = 0`+ownEventsOnly+`
 		ORDER BY occurred_at DESC, recorded_at DESC LIMIT 1`, m.ID).Scan(&lastOcc, &lastRec)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -230,6 +235,15 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		if m, err = s.saveState(ctx, u, m, state, opt.By, now); err != nil {
 			return e, m, err
 		}
+		if e.Type == moves.EventMoveLodgingStart || e.Type == moves.EventMoveLodgingEnd {
+			// Whether it applies is the lodgings' to say.
+			if err := s.replayLodgings(ctx, u, m); err != nil {
+				return e, m, err
+			}
+			if e, err = scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", e.ID)); err != nil {
+				return e, m, err
+			}
+		}
 		return e, m, u.notifyChange(ctx, moves.ChangeEvent, m, &e)
 	}
 	log, err := moveEvents(ctx, tx, m.ID)
@@ -241,6 +255,11 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	}
 	m, err = s.replay(ctx, u, m, append(log, e), refs, opt.By, now)
 	if err != nil {
+		return e, m, err
+	}
+	// The move's replay marked its lodging events as the move sees them;
+	// the lodgings have the last word.
+	if err := s.replayLodgings(ctx, u, m); err != nil {
 		return e, m, err
 	}
 	// Read back the marks the replay gave the new event.
@@ -322,7 +341,7 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 		if errors.Is(err, sql.ErrNoRows) {
 			nb := moves.Rebook(m)
 			if _, err := s.createMoveTx(ctx, u, NewMove{
-				MoveType: nb.MoveType, FromID: nb.FromID, ToID: nb.ToID, DateFrom: nb.DateFrom, DateTo: nb.DateTo, Notes: m.Notes,
+				MoveType: nb.MoveType, FromID: nb.FromID, ToID: nb.ToID, DateFrom: nb.DateFrom, DateTo: nb.DateTo, Notes: m.Notes, Details: m.Details,
 				PersonID: m.PersonID, ProfileID: m.ProfileID, SupplierID: m.SupplierID, CreatedBy: m.UpdatedBy, At: now,
 			}, m.ID); err != nil {
 				return m, fmt.Errorf("store: rebook: %w", err)
@@ -339,7 +358,7 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 func (s *Store) conflictSince(ctx context.Context, tx *sql.Tx, m moves.Move) error {
 	var typ, by string
 	var at int64
-	err := tx.QueryRowContext(ctx, `SELECT event_type, created_by, created_at FROM events WHERE move_id = ? AND applied = 1
+	err := tx.QueryRowContext(ctx, `SELECT event_type, created_by, created_at FROM events WHERE move_id = ? AND applied = 1`+ownEventsOnly+`
 		ORDER BY seq DESC LIMIT 1`, m.ID).Scan(&typ, &by, &at)
 	if err != nil {
 		return moves.ChangedMeanwhile(nil, m.Status)

@@ -51,11 +51,11 @@ func TestDayListsUseLocationDateIndexes(t *testing.T) {
 			Statuses: []moves.Status{moves.StatusRequested, moves.StatusBooked, moves.StatusInTransit, moves.StatusCompleted}}, "moves_by_to_date"},
 		{"incoming, a supplier's", MoveFilter{ToIDs: []string{"loc"}, SupplierIDs: []string{"sup"}, DateFrom: "2026-12-03", DateTo: "2026-12-03",
 			Statuses: []moves.Status{moves.StatusCancelled}}, "moves_by_to_date"},
-		{"all of a supplier's", MoveFilter{SupplierIDs: []string{"sup"}, DateFrom: "2026-12-03", DateTo: "2026-12-03"}, "moves_by_date"},
+		{"all of a supplier's", MoveFilter{SupplierIDs: []string{"sup"}, DateFrom: "2026-12-03", DateTo: "2026-12-03"}, "moves_by_supplier_date"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			where, args := tc.f.where()
-			list := queryPlan(t, s, listSelect+where+" ORDER BY lf.title, p.last_name", args...)
+			list := queryPlan(t, s, daySelect+where, args...)
 			if !strings.Contains(list, "USING INDEX "+tc.index) || strings.Contains(list, "SCAN m") {
 				t.Errorf("list plan does not use %s:\n%s", tc.index, list)
 			}
@@ -70,20 +70,34 @@ func TestDayListsUseLocationDateIndexes(t *testing.T) {
 	}
 }
 
-func TestReviewFilterStatuses(t *testing.T) { storetest.ForEachEngine(t, testReviewFilterStatuses) }
-
-func testReviewFilterStatuses(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, storetest.DSN(t))
+// A supplier's API list, newest first, walks the supplier's moves by date
+// from the newest and stops after the page, and its count reads the index
+// alone: neither reads every move, nor every move of the supplier.
+func TestSupplierListUsesSupplierDateIndex(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
-	s.Now = func() time.Time { return now }
-	if _, err := s.SeedDemo(ctx, now); err != nil {
-		t.Fatal(err)
+	f := MoveFilter{SupplierIDs: []string{"sup"}, Sort: "date", Desc: true}
+	where, args := f.where()
+	list := queryPlan(t, s, "SELECT m.id, lf.title, lt.title, p.last_name FROM moves m LEFT JOIN people p ON p.id = m.person_id "+
+		"JOIN locations lf ON lf.id = m.from_location_id LEFT JOIN locations lt ON lt.id = m.to_location_id"+where+
+		" ORDER BY "+f.order()+" LIMIT 100", args...)
+	if !strings.Contains(list, "INDEX moves_by_supplier_date") || strings.Contains(list, "SCAN m") || !strings.Contains(list, "TERMS OF ORDER BY") && !strings.Contains(list, "RIGHT PART OF ORDER BY") {
+		t.Errorf("list plan does not walk moves_by_supplier_date in date order:\n%s", list)
 	}
+	count := queryPlan(t, s, "SELECT COUNT(*) FROM moves m"+where, args...)
+	if !strings.Contains(count, "COVERING INDEX moves_by_supplier_date") {
+		t.Errorf("count plan does not read moves_by_supplier_date alone:\n%s", count)
+	}
+}
+
+func TestReviewFilterStatuses(t *testing.T) { storetest.ForEachEngine(t, testReviewFilterStatuses) }
+
+func testReviewFilterStatuses(t *testing.T) {
+	ctx := context.Background()
+	s, now := openDemoList(t)
 	counts, err := s.CountReviewRequests(ctx, ReviewFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +136,32 @@ func testReviewFilterStatuses(t *testing.T) {
 	if err != nil || counts[ReviewPending] != 0 {
 		t.Errorf("sent since yesterday: %v %v", counts, err)
 	}
+	// Dates of birth (the age filter), inclusive at both ends: the rows
+	// and counts agree with the people's dates of birth.
+	pending, _, err := s.ReviewRequests(ctx, ReviewFilter{Status: ReviewPending})
+	if err != nil || len(pending) < 2 {
+		t.Fatalf("pending %d, %v", len(pending), err)
+	}
+	pivot := pending[0].Person.DateOfBirth
+	for _, f := range []ReviewFilter{{BornFrom: pivot}, {BornTo: pivot}, {BornFrom: pivot, BornTo: pivot}} {
+		want := 0
+		for _, r := range pending {
+			dob := r.Person.DateOfBirth
+			if (f.BornFrom == "" || dob >= f.BornFrom) && (f.BornTo == "" || dob <= f.BornTo) {
+				want++
+			}
+		}
+		f.Status = ReviewPending
+		rows, total, err := s.ReviewRequests(ctx, f)
+		if err != nil || total != want || len(rows) != want {
+			t.Errorf("born %q to %q: %d rows, total %d, want %d (%v)", f.BornFrom, f.BornTo, len(rows), total, want, err)
+		}
+		f.Status = ""
+		counts, err := s.CountReviewRequests(ctx, f)
+		if err != nil || counts[ReviewPending] != want {
+			t.Errorf("born %q to %q: counted %v, want %d pending (%v)", f.BornFrom, f.BornTo, counts, want, err)
+		}
+	}
 }
 
 // Requests to review never read the whole table, for the page or for its
@@ -146,4 +186,217 @@ func TestReviewRequestsUseProposalsIndex(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestSupplierFilters(t *testing.T) { storetest.ForEachEngine(t, testSupplierFilters) }
+
+// The supplier term reads the same moves whichever index the engine walks
+// for it: with a place (written so as not to use the supplier's index) and
+// without one.
+func testSupplierFilters(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDemoList(t)
+	all := demoMoves(t, s)
+	checked := 0
+	for _, pick := range all {
+		if pick.SupplierID == "" || pick.ToID == "" || pick.Date == "" {
+			continue
+		}
+		checked++
+		sup := []string{pick.SupplierID}
+		want := map[string]bool{}
+		wantSup := 0
+		for _, r := range all {
+			if r.SupplierID == pick.SupplierID {
+				wantSup++
+				if r.ToID == pick.ToID && r.Date == pick.Date {
+					want[r.ID] = true
+				}
+			}
+		}
+		day := MoveFilter{ToIDs: []string{pick.ToID}, SupplierIDs: sup, DateFrom: pick.Date, DateTo: pick.Date}
+		rows, err := s.DayMoves(ctx, day, ByOrigin, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, r := range rows {
+			got[r.ID] = true
+		}
+		if len(got) != len(want) || !got[pick.ID] {
+			t.Errorf("day list to %s on %s by %s: %d moves, want %d", pick.ToID, pick.Date, pick.SupplierID, len(got), len(want))
+		}
+		counts, err := s.CountByStatus(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, c := range counts {
+			n += c
+		}
+		if n != len(want) {
+			t.Errorf("counts to %s on %s: %v, want %d in all", pick.ToID, pick.Date, counts, len(want))
+		}
+		if n, err := s.CountMoves(ctx, MoveFilter{SupplierIDs: sup}); err != nil || n != wantSup {
+			t.Errorf("supplier %s: %d moves, want %d (%v)", pick.SupplierID, n, wantSup, err)
+		}
+		if checked == 5 {
+			break
+		}
+	}
+	if checked == 0 {
+		t.Fatal("the demo has no move with a supplier, a destination and a date")
+	}
+}
+
+// openDemoList opens a store of the engine under test with the demo's
+// data seeded around its present, which it returns; the store closes with
+// the test.
+func openDemoList(t *testing.T) (*Store, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, storetest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	if _, err := s.SeedDemo(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	return s, now
+}
+
+func TestLocationsFromMemory(t *testing.T) { storetest.ForEachEngine(t, testLocationsFromMemory) }
+
+// Locations answers from memory as the query would, for every kind of
+// filter, and follows a location being disabled at once.
+func testLocationsFromMemory(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDemoList(t)
+	all, err := s.queryLocations(ctx, LocationFilter{IncludeDisabled: true})
+	if err != nil || len(all) < 3 {
+		t.Fatalf("locations: %d, %v", len(all), err)
+	}
+	a, b := all[0], all[len(all)-1]
+	filters := func() []LocationFilter {
+		return []LocationFilter{{}, {IncludeDisabled: true}, {Types: []moves.LocationType{moves.LocPrison, moves.LocCourt}},
+			{IDs: []string{a.ID, b.ID}}, {Codes: []string{strings.ToLower(a.Code), b.Code}, IncludeDisabled: true},
+			{Types: []moves.LocationType{b.Type}, IDs: []string{a.ID, b.ID}}}
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, f := range filters() {
+			want, err := s.queryLocations(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Locations(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s, %+v: %d locations from memory, %d from the query", when, f, len(got), len(want))
+				continue
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || got[i].Disabled != want[i].Disabled {
+					t.Errorf("%s, %+v: #%d is %s (disabled %v), the query says %s (%v)", when, f, i, got[i].Title, got[i].Disabled,
+						want[i].Title, want[i].Disabled)
+				}
+			}
+		}
+	}
+	check("as seeded")
+	if err := s.AdminSetLocationDisabled(ctx, a.ID, true, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	check("one disabled")
+	if l, err := s.Location(ctx, a.ID); err != nil || !l.Disabled {
+		t.Errorf("Location after disabling: %+v, %v", l, err)
+	}
+}
+
+func TestDayMovesOrder(t *testing.T) { storetest.ForEachEngine(t, testDayMovesOrder) }
+
+// A day's list, its titles taken from memory and ordered in Go, holds the
+// moves and titles the joined query finds, in the order SQLite's sorter
+// gave them (on PostgreSQL, whose nocase collation and NULLs differ, the
+// same moves in the same order as on SQLite), and its limit keeps the
+// first rows of that order.
+func testDayMovesOrder(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDemoList(t)
+	all := demoMoves(t, s)
+	type day struct{ loc, date string }
+	seen := map[day]bool{}
+	checked := 0
+	for _, m := range all {
+		for _, dir := range []string{ByOrigin, ByDestination} {
+			f := MoveFilter{ToIDs: []string{m.ToID}, DateFrom: m.Date, DateTo: m.Date}
+			order := "lf.title COLLATE NOCASE, m.from_location_id"
+			k := day{"to " + m.ToID, m.Date}
+			if dir == ByDestination {
+				f = MoveFilter{FromIDs: []string{m.FromID}, DateFrom: m.Date, DateTo: m.Date}
+				order = "lt.title IS NULL, lt.title COLLATE NOCASE, m.to_location_id"
+				k = day{"from " + m.FromID, m.Date}
+			}
+			if m.Date == "" || (dir == ByOrigin && m.ToID == "") || seen[k] {
+				continue
+			}
+			seen[k] = true
+			where, args := f.where()
+			rows, err := s.r.QueryContext(ctx, listSelect+where+" ORDER BY "+order+
+				", p.last_name COLLATE NOCASE, p.first_names COLLATE NOCASE, m.reference", args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []ListRow
+			for rows.Next() {
+				r, err := scanListRow(rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, r)
+			}
+			rows.Close()
+			if s.Engine() != "sqlite" {
+				sortDay(want, dir) // the engine's own order differs; SQLite's is checked on SQLite
+			}
+			got, err := s.DayMoves(ctx, f, dir, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%v: %d rows, the joined query %d", k, len(got), len(want))
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || got[i].From != want[i].From || got[i].To != want[i].To || len(got[i].Flags) != len(want[i].Flags) {
+					t.Errorf("%v #%d: %s (%q to %q), the joined query %s (%q to %q)", k, i, got[i].Reference, got[i].From, got[i].To,
+						want[i].Reference, want[i].From, want[i].To)
+				}
+			}
+			if len(want) > 1 {
+				lim, err := s.DayMoves(ctx, f, dir, 1)
+				if err != nil || len(lim) != 1 || lim[0].ID != want[0].ID {
+					t.Errorf("%v with limit 1: %d rows, %v", k, len(lim), err)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d day lists in the demo", checked)
+	}
+}
+
+// demoMoves is every move of the demo, with what lists show beside it.
+func demoMoves(t *testing.T, s *Store) []MoveRow {
+	t.Helper()
+	all, total, err := s.ListMoves(context.Background(), MoveFilter{Limit: 100_000})
+	if err != nil || len(all) != total || total == 0 {
+		t.Fatalf("all moves: %d of %d, %v", len(all), total, err)
+	}
+	return all
 }

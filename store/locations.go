@@ -125,11 +125,9 @@ func (s *Store) SetLocationDisabled(ctx context.Context, id string, disabled boo
 
 // Location returns one location by id.
 func (s *Store) Location(ctx context.Context, id string) (moves.Location, error) {
-	l, err := scanLocation(s.r.QueryRowContext(ctx, "SELECT "+locationCols+" FROM locations WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return l, notFound("location")
-	}
-	return l, err
+	// From memory (locCache): a move page asks for both ends, and for
+	// what each action may do there.
+	return s.location(ctx, id)
 }
 
 // LocationFilter narrows Locations. Empty fields match everything.
@@ -141,8 +139,31 @@ type LocationFilter struct {
 	IncludeDisabled bool
 }
 
-// Locations lists locations by title.
+// Locations lists locations by title. Without a search they come from
+// memory (locCache), filtered as the query would: pages render the
+// choices of a filter or a form from them on every request.
 func (s *Store) Locations(ctx context.Context, f LocationFilter) ([]moves.Location, error) {
+	if f.Search != "" {
+		return s.queryLocations(ctx, f)
+	}
+	_, sorted, _, err := s.locations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []moves.Location
+	for _, l := range sorted {
+		if (l.Disabled && !f.IncludeDisabled) || (len(f.Types) > 0 && !slices.Contains(f.Types, l.Type)) ||
+			(len(f.IDs) > 0 && !slices.Contains(f.IDs, l.ID)) || (len(f.Codes) > 0 && !slices.ContainsFunc(f.Codes,
+			func(c string) bool { return strings.ToUpper(c) == l.Code })) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// queryLocations is Locations read from the database.
+func (s *Store) queryLocations(ctx context.Context, f LocationFilter) ([]moves.Location, error) {
 	var where []string
 	var args []any
 	if len(f.Types) > 0 {
@@ -355,7 +376,7 @@ func (s *Store) locations(ctx context.Context) (all map[string]moves.Location, s
 	if all != nil {
 		return all, sorted, active, nil
 	}
-	ls, err := s.Locations(ctx, LocationFilter{IncludeDisabled: true})
+	ls, err := s.queryLocations(ctx, LocationFilter{IncludeDisabled: true})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -17,7 +17,8 @@ const moveCols = `m.id, m.reference, m.status, m.move_type, m.from_location_id, 
 	COALESCE(m.date,''), COALESCE(m.date_from,''), COALESCE(m.date_to,''), m.time_due, m.notes, COALESCE(m.supplier_id,''),
 	COALESCE(m.profile_id,''), COALESCE(m.person_id,''), COALESCE(m.cancellation_reason,''), m.cancellation_comment, COALESCE(m.rejection_reason,''),
 	m.rebook, COALESCE(m.original_move_id,''), m.is_lockout, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,
-	COALESCE(m.allocation_id,''), m.move_agreed, m.move_agreed_by`
+	COALESCE(m.allocation_id,''), m.move_agreed, m.move_agreed_by,
+	COALESCE(m.recall_date,''), COALESCE(m.prison_transfer_reason,''), COALESCE(m.extradition_flight_number,''), m.extradition_flight_time`
 
 func scanMove(sc interface{ Scan(...any) error }, extra ...any) (moves.Move, error) {
 	var m moves.Move
@@ -25,11 +26,13 @@ func scanMove(sc interface{ Scan(...any) error }, extra ...any) (moves.Move, err
 	var due sql.NullInt64
 	var rebook, lockout int
 	var created, updated int64
-	var agreed sql.NullInt64
+	var agreed, flightTime sql.NullInt64
+	var flightNumber string
 	dest := []any{&m.ID, &m.Reference, &status, &typ, &m.FromID, &m.ToID, &m.Date, &m.DateFrom, &m.DateTo, &due, &m.Notes,
 		&m.SupplierID, &m.ProfileID, &m.PersonID, &m.Cancellation.Reason, &m.Cancellation.Comment, &m.Cancellation.RejectionReason,
 		&rebook, &m.OriginalID, &lockout, &m.Version, &created, &m.CreatedBy, &updated, &m.UpdatedBy,
-		&m.AllocationID, &agreed, &m.MoveAgreedBy}
+		&m.AllocationID, &agreed, &m.MoveAgreedBy,
+		&m.Details.RecallDate, &m.Details.TransferReason, &flightNumber, &flightTime}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return m, err
 	}
@@ -41,6 +44,12 @@ func scanMove(sc interface{ Scan(...any) error }, extra ...any) (moves.Move, err
 	if agreed.Valid {
 		yes := agreed.Int64 == 1
 		m.MoveAgreed = &yes
+	}
+	if flightNumber != "" || flightTime.Valid {
+		m.Details.Flight = &moves.ExtraditionFlight{Number: flightNumber}
+		if t := nullTime(flightTime); t != nil {
+			m.Details.Flight.Time = *t
+		}
 	}
 	m.CreatedAt = fromMicros(created)
 	m.UpdatedAt = fromMicros(updated)
@@ -93,6 +102,9 @@ type NewMove struct {
 	DateTo   string
 	TimeDue  *time.Time
 	Notes    string
+	// Details are the type's own details (recall date, transfer reason,
+	// extradition flight); moves.CheckMoveDetails checks them.
+	Details  moves.MoveDetails
 	PersonID string
 	// ProfileID reuses a profile; when empty one is made from Flags.
 	ProfileID string
@@ -102,6 +114,9 @@ type NewMove struct {
 	SupplierID string
 	CreatedBy  string
 	ClientID   string
+	// CreationNotes, when set, are the notes of the event that opens the
+	// move's log.
+	CreationNotes string
 	// At is when the booking was made (the creation event's timestamps).
 	At time.Time
 }
@@ -157,6 +172,7 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 	m := moves.Move{
 		MoveType: nm.MoveType, FromID: nm.FromID, ToID: nm.ToID, Date: nm.Date, DateFrom: nm.DateFrom, DateTo: nm.DateTo,
 		TimeDue: nm.TimeDue, Notes: nm.Notes, PersonID: person.ID, ProfileID: nm.ProfileID, OriginalID: originalID,
+		Details: nm.Details,
 	}
 	if originalID != "" {
 		m.Status = moves.StatusProposed
@@ -175,7 +191,12 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		// normally requested, its earliest date stands for the date.
 		vm.Date = vm.DateFrom
 	}
-	if fe := moves.ValidateNewMove(vm, from, to); len(fe) > 0 {
+	fe = moves.ValidateNewMove(vm, from, to)
+	if originalID == "" {
+		// A rebooked move keeps the original's details as they were.
+		fe = append(fe, moves.CheckMoveDetails(m.MoveType, m.Details, moves.LondonDate(now), now)...)
+	}
+	if len(fe) > 0 {
 		return moves.Move{}, moves.InvalidFields(fe)
 	}
 	if m.Active() {
@@ -216,12 +237,14 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		err = s.eng.attempt(ctx, tx, func() error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO moves (id, reference, status, move_type, from_location_id, to_location_id, date, date_from, date_to,
 			time_due, notes, supplier_id, profile_id, person_id, original_move_id, initial_status, initial_move_type, initial_to_location_id,
-			initial_date, initial_date_from, initial_date_to, version, created_at, created_by, updated_at, updated_by)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			initial_date, initial_date_from, initial_date_to, version, created_at, created_by, updated_at, updated_by,
+			recall_date, prison_transfer_reason, extradition_flight_number, extradition_flight_time)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 				m.ID, m.Reference, string(m.Status), string(m.MoveType), m.FromID, nullStr(m.ToID), nullStr(m.Date), nullStr(m.DateFrom), nullStr(m.DateTo),
 				nullMicros(m.TimeDue), m.Notes, nullStr(m.SupplierID), m.ProfileID, m.PersonID, nullStr(m.OriginalID),
 				string(m.Status), string(m.MoveType), nullStr(m.ToID), nullStr(m.Date), nullStr(m.DateFrom), nullStr(m.DateTo),
-				m.Version, micros(now), m.CreatedBy, micros(now), m.UpdatedBy)
+				m.Version, micros(now), m.CreatedBy, micros(now), m.UpdatedBy,
+				nullStr(m.Details.RecallDate), nullStr(m.Details.TransferReason), nullStr(flightNumber(m.Details)), nullMicros(flightTime(m.Details)))
 			return err
 		})
 		if err == nil {
@@ -239,7 +262,9 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		ID: newEventID(), MoveID: m.ID, Type: moves.CreationEvent(m.Status), OccurredAt: at.UTC(), RecordedAt: at.UTC(),
 		CreatedBy: nm.CreatedBy, SupplierID: nm.SupplierID, Applied: true, CreatedAt: now,
 	}
-	if originalID != "" {
+	if nm.CreationNotes != "" {
+		ev.Notes = nm.CreationNotes
+	} else if originalID != "" {
 		ev.Notes = "Rebooked automatically after the original move was rejected"
 	}
 	if _, err := insertEvent(ctx, tx, &ev, nm.ClientID); err != nil {
@@ -319,4 +344,19 @@ func (s *Store) UpdateMoveDetails(ctx context.Context, id string, notes *string,
 		return nil
 	})
 	return out, err
+}
+
+func flightNumber(d moves.MoveDetails) string {
+	if d.Flight == nil {
+		return ""
+	}
+	return moves.NormalizeFlightNumber(d.Flight.Number)
+}
+
+func flightTime(d moves.MoveDetails) *time.Time {
+	if d.Flight == nil || d.Flight.Time.IsZero() {
+		return nil
+	}
+	t := d.Flight.Time.UTC()
+	return &t
 }

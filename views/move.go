@@ -54,11 +54,13 @@ type MoveLive struct {
 	MoveID string
 	// PollURL is where htmx asks for changes; it carries what the page
 	// has already seen, so an unchanged move costs a 204.
-	PollURL  string
-	Status   moves.Status
-	Banners  []MoveBanner
-	Actions  []MoveAction
-	Details  []MovePageRow
+	PollURL string
+	Status  moves.Status
+	Banners []MoveBanner
+	Actions []MoveAction
+	Details []MovePageRow
+	// Lodges are the move's overnight lodges that are not cancelled.
+	Lodges   []MoveLodge
 	Timeline []TimelineEntry
 }
 
@@ -212,4 +214,16 @@ func moveDateValues(day, month, year string) map[string]string {
 
 func moveActionButton(a MoveAction) govuk.ButtonOptions {
 	return govuk.ButtonOptions{Text: a.Text, Href: a.Href, Classes: a.Classes}
+}
+
+// MoveResubmitForm sends again a request PMU rejected because more
+// information was required: the information and a new window of dates.
+type MoveResubmitForm struct {
+	MoveForm
+	// Asked is what PMU said when rejecting, if anything.
+	Asked       string
+	Information string
+	InfoMax     int
+	DateFrom    string
+	DateTo      string
 }

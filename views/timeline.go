@@ -212,6 +212,7 @@ var timelineHeadings = map[moves.EventType]string{
 	moves.EventMoveAccept:                                 "Move booked",
 	moves.EventMoveApprove:                                "Move approved",
 	moves.EventMoveReject:                                 "Request rejected",
+	moves.EventMoveResubmit:                               "Request sent again with more information",
 	moves.EventMoveCancel:                                 "Move cancelled",
 	moves.EventMoveStart:                                  "Move in transit",
 	moves.EventMoveRedirect:                               "Move redirected",
@@ -419,6 +420,12 @@ func describe(e moves.Event, n TimelineNames) (string, string) {
 			rebook = fmt.Sprintf("It will be proposed again %d days later", moves.RebookDays)
 		}
 		return heading, sentence("Reason: "+moves.Label(moves.RejectionReasonLabels, e.Str("rejection_reason")), comment(e), rebook)
+	case moves.EventMoveResubmit:
+		again := "It was sent again for review"
+		if ref := n.Moves[e.Rels["resubmitted_move"]]; ref != "" {
+			again = "It was sent again for review as move " + ref
+		}
+		return heading, sentence(again, "Information added: "+e.Str("information"))
 	case moves.EventMoveCancel:
 		return heading, sentence("Reason: "+moves.Label(moves.CancellationReasonLabels, e.Str("cancellation_reason")), comment(e))
 	case moves.EventMoveStart:

@@ -42,3 +42,23 @@ func TestTimelineChangeSentences(t *testing.T) {
 		}
 	}
 }
+
+// A request sent again with more information says so in the rejected
+// move's timeline, naming the new request and the information added.
+func TestTimelineResubmitSentence(t *testing.T) {
+	n := tlNames
+	n.Moves = map[string]string{"move-2": "BXW2345K"}
+	e := moves.Event{Type: moves.EventMoveResubmit, Applied: true, Details: map[string]any{"information": "The receiving prison has agreed"},
+		Rels: map[string]string{"resubmitted_move": "move-2"}}
+	got := DescribeEvent(e, n)
+	if got.Heading != "Request sent again with more information" ||
+		got.Sentence != "It was sent again for review as move BXW2345K. Information added: The receiving prison has agreed." {
+		t.Errorf("got %q / %q", got.Heading, got.Sentence)
+	}
+	// Without the new move's reference (not visible), the sentence still
+	// reads.
+	e.Rels = nil
+	if got := DescribeEvent(e, tlNames); got.Sentence != "It was sent again for review. Information added: The receiving prison has agreed." {
+		t.Errorf("without the reference: %q", got.Sentence)
+	}
+}

@@ -62,6 +62,12 @@ func (s *Server) routes() {
 	signedIn.GET("/moves/incoming/:date", h.MovesDay(handlers.ListIncoming), viewers, h.CachedDay)
 	signedIn.GET("/moves/outgoing/:date/download.csv", h.MovesDayCSV(handlers.ListOutgoing), viewers)
 	signedIn.GET("/moves/incoming/:date/download.csv", h.MovesDayCSV(handlers.ListIncoming), viewers)
+	// Week views (Monday to Sunday; the date is the week's Monday, any
+	// other day is sent to its week's).
+	signedIn.GET("/moves/outgoing/week/:date", h.MovesWeek(handlers.ListOutgoing), viewers, h.CachedDay)
+	signedIn.GET("/moves/incoming/week/:date", h.MovesWeek(handlers.ListIncoming), viewers, h.CachedDay)
+	signedIn.GET("/moves/outgoing/week/:date/download.csv", h.MovesWeekCSV(handlers.ListOutgoing), viewers)
+	signedIn.GET("/moves/incoming/week/:date/download.csv", h.MovesWeekCSV(handlers.ListIncoming), viewers)
 	signedIn.GET("/moves/review", h.ReviewRequests, pmu)
 	signedIn.GET("/moves/review/download.csv", h.ReviewRequestsCSV, pmu)
 	// (lists section end)
@@ -91,6 +97,8 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/cancel", h.MoveCancel)
 	signedIn.GET("/move/:id/redirect", h.MoveRedirectForm)
 	signedIn.POST("/move/:id/redirect", h.MoveRedirect)
+	signedIn.GET("/move/:id/resubmit", h.MoveResubmitForm)
+	signedIn.POST("/move/:id/resubmit", h.MoveResubmit)
 	signedIn.GET("/move/:id/date", h.MoveDateForm)
 	signedIn.POST("/move/:id/date", h.MoveChangeDate)
 	// Changing a request until the person leaves custody: time due and
@@ -99,6 +107,18 @@ func (s *Server) routes() {
 	signedIn.POST("/move/:id/details", h.MoveChangeDetails)
 	signedIn.GET("/move/:id/information/:category", h.MoveFlagsForm)
 	signedIn.POST("/move/:id/information/:category", h.MoveChangeFlags)
+	// Police at the custody suite a person was lodged in record what
+	// happened there (lockout and overnight lodge events).
+	signedIn.GET("/move/:id/custody-events", h.CustodyEventsForm)
+	signedIn.POST("/move/:id/custody-events", h.CustodyEvents)
+	// PMU's overnight lodges (issue 11): add one, change its place or
+	// length, cancel it.
+	signedIn.GET("/move/:id/lodge", h.MoveLodgeNewForm)
+	signedIn.POST("/move/:id/lodge", h.MoveLodgeCreate)
+	signedIn.GET("/move/:id/lodge/:lodging_id", h.MoveLodgeChangeForm)
+	signedIn.POST("/move/:id/lodge/:lodging_id", h.MoveLodgeChange)
+	signedIn.GET("/move/:id/lodge/:lodging_id/cancel", h.MoveLodgeCancelForm)
+	signedIn.POST("/move/:id/lodge/:lodging_id/cancel", h.MoveLodgeCancel)
 	// (move section end)
 
 	// --- People: finding them, their page, changing their details ---
@@ -140,6 +160,11 @@ func (s *Server) routes() {
 	signedIn.GET("/allocation/:id/empty/:move", h.AllocationEmptyForm, oca)
 	signedIn.POST("/allocation/:id/empty/:move", h.EmptyAllocationPlace, oca)
 	// (allocations section end)
+
+	// --- Billing: one supplier's journeys in a month, as CSV ---
+	billing := handlers.RequireRole(moves.RolePMU, moves.RoleAdmin)
+	signedIn.GET("/billing", h.Billing, billing)
+	signedIn.GET("/billing/journeys.csv", h.BillingCSV, billing)
 
 	// --- Administration ---
 	// API clients: create (the secret is shown once), rotate, retire the
@@ -219,6 +244,21 @@ func (s *Server) routes() {
 	v1.GET("/moves/:id", a.GetMove)
 	v1.PATCH("/moves/:id", a.PatchMove)
 	v1.GET("/moves/:id/events", a.GetMoveEvents)
+	// On the road (issue 11): a move's journeys, their legacy event
+	// endpoints, and its overnight lodgings.
+	v1.GET("/moves/:id/journeys", a.ListJourneys)
+	v1.POST("/moves/:id/journeys", a.PostJourney)
+	v1.GET("/moves/:id/journeys/:journey_id", a.GetJourney)
+	v1.PATCH("/moves/:id/journeys/:journey_id", a.PatchJourney)
+	for _, action := range []string{"start", "complete", "cancel", "uncancel", "uncomplete", "reject", "lockouts", "lodgings"} {
+		v1.POST("/moves/:id/journeys/:journey_id/"+action, a.JourneyAction(action))
+	}
+	v1.GET("/moves/:id/lodgings", a.ListLodgings)
+	v1.POST("/moves/:id/lodgings", a.PostLodging)
+	v1.POST("/moves/:id/lodgings/cancel", a.CancelLodgings)
+	v1.GET("/moves/:id/lodgings/:lodging_id", a.GetLodging)
+	v1.PATCH("/moves/:id/lodgings/:lodging_id", a.PatchLodging)
+	v1.POST("/moves/:id/lodgings/:lodging_id/cancel", a.CancelLodging)
 	v1.GET("/people", a.ListPeople)
 	v1.POST("/people", a.PostPerson)
 	v1.GET("/people/:id", a.GetPerson)
@@ -229,6 +269,7 @@ func (s *Server) routes() {
 	v1.GET("/reference/suppliers/:key", a.GetSupplier)
 	v1.GET("/reference/regions", a.ListRegions)
 	v1.GET("/reference/allocation_complex_cases", a.ListComplexCases)
+	v1.GET("/reference/prison_transfer_reasons", a.ListPrisonTransferReasons)
 	// Allocations: every client reads (a supplier's only those it
 	// carries); only internal clients change them.
 	v1.GET("/allocations", a.ListAllocations)

@@ -157,6 +157,13 @@ func routeTable() []routeCase {
 		{route: "GET /moves/incoming/:date", method: "GET", path: "/moves/incoming/{today}", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /moves/outgoing/:date/download.csv", method: "GET", path: "/moves/outgoing/{today}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /moves/incoming/:date/download.csv", method: "GET", path: "/moves/incoming/{today}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/outgoing/:date", method: "GET", path: "/moves/outgoing/{today}?group=vehicle", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok, note: "grouped by vehicle"},
+		{route: "GET /moves/outgoing/week/:date", method: "GET", path: "/moves/outgoing/week/{monday}", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/outgoing/week/:date", method: "GET", path: "/moves/outgoing/week/{tuesday}", want: w(see, found, found, found, found, found, forb, see, see), oca: found, note: "to its Monday"},
+		{route: "GET /moves/outgoing/week/:date", method: "GET", path: "/moves/outgoing/week/not-a-date", want: w(see, nf, nf, nf, nf, nf, forb, see, see), oca: nf},
+		{route: "GET /moves/incoming/week/:date", method: "GET", path: "/moves/incoming/week/{monday}", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/outgoing/week/:date/download.csv", method: "GET", path: "/moves/outgoing/week/{monday}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
+		{route: "GET /moves/incoming/week/:date/download.csv", method: "GET", path: "/moves/incoming/week/{monday}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /moves/review", method: "GET", path: "/moves/review", want: w(see, ok, forb, forb, forb, forb, forb, see, see), oca: forb},
 		{route: "GET /moves/review/download.csv", method: "GET", path: "/moves/review/download.csv", want: w(see, ok, forb, forb, forb, forb, forb, see, see), oca: forb},
 
@@ -176,6 +183,12 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id", method: "GET", path: "/move/{bxiProposed}", want: w(see, ok, nf, ok, nf, ok, nf, see, see), oca: nf},
 		{route: "GET /move/:id", method: "GET", path: "/move/{bmiCompleted}", want: w(see, ok, nf, nf, nf, nf, nf, see, see), oca: nf},
 		{route: "GET /move/:id", method: "GET", path: "/move/{missing}", want: w(see, nf, nf, nf, nf, nf, nf, see, see), oca: nf},
+		// The police at Guildford see a move from Leeds lodged in their
+		// custody suite (and record what happened there); nobody else
+		// gains sight of it.
+		{route: "GET /move/:id", method: "GET", path: "/move/{leiLodged}", want: w(see, ok, ok, nf, nf, nf, nf, see, see), oca: nf, note: "lodged at Guildford PS"},
+		{route: "GET /move/:id/custody-events", method: "GET", path: "/move/{leiLodged}/custody-events", want: w(see, forb, ok, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "GET /move/:id/custody-events", method: "GET", path: "/move/{gfdBooked}/custody-events", want: w(see, forb, forb, nf, forb, forb, nf, see, see), oca: nf, note: "no lodge"},
 		{route: "GET /move/:id/timeline", method: "GET", path: "/move/{gfdBooked}/timeline", want: w(see, ok, ok, nf, ok, ok, nf, see, see), oca: nf},
 		{route: "GET /move/:id/timeline", method: "GET", path: "/move/{bmiCompleted}/timeline", want: w(see, ok, nf, nf, nf, nf, nf, see, see), oca: nf},
 
@@ -183,6 +196,8 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id/approve", method: "GET", path: "/move/{bxiProposed}/approve", want: w(see, ok, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "GET /move/:id/approve", method: "GET", path: "/move/{gfdBooked}/approve", want: w(see, forb, forb, nf, forb, forb, nf, see, see), oca: nf, note: "not proposed"},
 		{route: "GET /move/:id/approve", method: "GET", path: "/move/{bmiCompleted}/approve", want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "GET /move/:id/resubmit", method: "GET", path: "/move/{bxiProposed}/resubmit", want: w(see, forb, nf, forb, nf, forb, nf, see, see), oca: nf, note: "only a request rejected for more information is sent again"},
+		{route: "GET /move/:id/resubmit", method: "GET", path: "/move/{bmiCompleted}/resubmit", want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
 		{route: "GET /move/:id/reject", method: "GET", path: "/move/{bxiProposed2}/reject", want: w(see, ok, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "GET /move/:id/reject", method: "GET", path: "/move/{bmiCompleted}/reject", want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
 		{route: "GET /move/:id/cancel", method: "GET", path: "/move/{gfdBooked}/cancel", want: w(see, ok, ok, nf, forb, forb, nf, see, see), oca: nf},
@@ -205,6 +220,8 @@ func routeTable() []routeCase {
 		{route: "GET /move/:id/information/:category", method: "GET", path: "/move/{gfdBooked}/information/nonsense", want: w(see, nf, nf, nf, nf, nf, nf, see, see), oca: nf},
 
 		// --- Actions: the submissions (valid answers: who may, succeeds) ---
+		{route: "POST /move/:id/resubmit", method: "POST", path: "/move/{bxiProposed}/resubmit", form: form("version", "{version:bxiProposed}", "information", "Agreed", "date_from", "{windowDay}/{windowMonth}/{windowYear}"),
+			want: w(see, forb, nf, forb, nf, forb, nf, see, see), oca: nf, note: "only a request rejected for more information is sent again"},
 		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bxiProposed}/approve", form: form("version", "{version:bxiProposed}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
 			want: w(see, see, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/approve", method: "POST", path: "/move/{bmiCompleted}/approve", form: form("version", "{version:bmiCompleted}", "date-day", "{windowDay}", "date-month", "{windowMonth}", "date-year", "{windowYear}"),
@@ -214,6 +231,12 @@ func routeTable() []routeCase {
 			want: w(see, see, nf, forb, nf, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/reject", method: "POST", path: "/move/{bmiCompleted}/reject", form: form("version", "{version:bmiCompleted}", "rejection_reason", moves.RejectionReasons[0], "rebook", "false"),
 			want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "POST /move/:id/custody-events", method: "POST", path: "/move/{leiLodged}/custody-events", form: form("events", "other", "other_details", "Asked for a solicitor"),
+			want: w(see, forb, see, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "POST /move/:id/custody-events", method: "POST", path: "/move/{leiLodged}/custody-events", form: form("events", "violent"),
+			want: w(see, forb, unpr, nf, nf, nf, nf, see, see), oca: nf, note: "no details"},
+		{route: "POST /move/:id/custody-events", method: "POST", path: "/move/{gfdBooked}/custody-events", form: form("events", "other", "other_details", "x"),
+			want: w(see, forb, forb, nf, forb, forb, nf, see, see), oca: nf, note: "no lodge"},
 		{route: "POST /move/:id/cancel", method: "POST", path: "/move/{gfdRequested}/cancel", form: form("version", "{version:gfdRequested}", "cancellation_reason", "{cancelReason}"),
 			want: w(see, see, see, nf, forb, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/cancel", method: "POST", path: "/move/{gfdInTransit}/cancel", form: form("version", "{version:gfdInTransit}", "cancellation_reason", "{cancelReason}"),
@@ -226,6 +249,20 @@ func routeTable() []routeCase {
 			want: w(see, forb, nf, forb, nf, forb, nf, see, see), oca: nf, note: "pmu rejected it above, so only pmu gets past the role check"},
 		{route: "POST /move/:id/redirect", method: "POST", path: "/move/{bmiCompleted}/redirect", form: form("version", "{version:bmiCompleted}", "to_location", "{GUILMC}", "move_type", "court_appearance", "reason", moves.RedirectReasons[0]),
 			want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
+		// PMU's overnight lodges (issue 11): others who see the move are
+		// refused, a completed move gets none.
+		{route: "GET /move/:id/lodge", method: "GET", path: "/move/{gfdBooked}/lodge", want: w(see, ok, forb, nf, forb, forb, nf, see, see), oca: nf},
+		{route: "GET /move/:id/lodge", method: "GET", path: "/move/{bmiCompleted}/lodge", want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "GET /move/:id/lodge/:lodging_id", method: "GET", path: "/move/{gfdBooked}/lodge/{lodging}", want: w(see, ok, forb, nf, forb, forb, nf, see, see), oca: nf},
+		{route: "GET /move/:id/lodge/:lodging_id/cancel", method: "GET", path: "/move/{gfdBooked}/lodge/{lodging}/cancel", want: w(see, ok, forb, nf, forb, forb, nf, see, see), oca: nf},
+		{route: "POST /move/:id/lodge", method: "POST", path: "/move/{gfdBooked}/lodge", form: form("version", "{version:gfdBooked}", "location", "{SRY014}", "nights", "1"),
+			want: w(see, see, forb, nf, forb, forb, nf, see, see), oca: nf, note: "after the lodge of the fixtures"},
+		{route: "POST /move/:id/lodge", method: "POST", path: "/move/{bmiCompleted}/lodge", form: form("version", "{version:bmiCompleted}", "location", "{SRY014}", "nights", "1"),
+			want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
+		{route: "POST /move/:id/lodge/:lodging_id", method: "POST", path: "/move/{gfdBooked}/lodge/{lodging}", form: form("version", "{version:gfdBooked}", "location", "{SRY014}", "nights", "2"),
+			want: w(see, see, forb, nf, forb, forb, nf, see, see), oca: nf},
+		{route: "POST /move/:id/lodge/:lodging_id/cancel", method: "POST", path: "/move/{gfdBooked}/lodge/{lodging}/cancel", form: form("version", "{version:gfdBooked}", "cancellation_reason", "made_in_error"),
+			want: w(see, see, forb, nf, forb, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/date", method: "POST", path: "/move/{gfdHospital}/date", form: form("version", "{version:gfdHospital}", "date-day", "27", "date-month", "11", "date-year", "2026"),
 			want: w(see, see, see, nf, nf, forb, nf, see, see), oca: nf, note: "date"},
 		{route: "POST /move/:id/date", method: "POST", path: "/move/{bxiRequested}/date", form: form("version", "{version:bxiRequested}", "date-day", "27", "date-month", "11", "date-year", "2026"),
@@ -237,6 +274,10 @@ func routeTable() []routeCase {
 		// pmu, oca and supplier see allocations (oca those from their
 		// prison, the supplier those it carries: Serco serves Belmarsh);
 		// pmu creates, changes and cancels; oca adds and removes people.
+		{route: "GET /billing", method: "GET", path: "/billing", want: w(see, ok, forb, forb, forb, forb, ok, see, see), oca: forb},
+		{route: "GET /billing", method: "GET", path: "/billing?supplier=serco&month={month}", want: w(see, ok, forb, forb, forb, forb, ok, see, see), oca: forb},
+		{route: "GET /billing", method: "GET", path: "/billing?supplier=nobody&month=", want: w(see, unpr, forb, forb, forb, forb, unpr, see, see), oca: forb},
+		{route: "GET /billing/journeys.csv", method: "GET", path: "/billing/journeys.csv?supplier=serco&month={month}", want: w(see, ok, forb, forb, forb, forb, ok, see, see), oca: forb},
 		{route: "GET /allocations", method: "GET", path: "/allocations", want: w(see, see, forb, forb, forb, see, forb, see, see), oca: see},
 		{route: "GET /allocations/:date", method: "GET", path: "/allocations/{today}", want: w(see, ok, forb, forb, forb, ok, forb, see, see), oca: ok},
 		{route: "GET /allocations/:date", method: "GET", path: "/allocations/not-a-date", want: w(see, nf, forb, forb, forb, nf, forb, see, see), oca: nf},
@@ -392,6 +433,7 @@ func routeTable() []routeCase {
 		{route: "GET /api/reference/suppliers/:key", method: "GET", path: "/api/reference/suppliers/serco", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/regions", method: "GET", path: "/api/reference/regions", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/reference/allocation_complex_cases", method: "GET", path: "/api/reference/allocation_complex_cases", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/reference/prison_transfer_reasons", method: "GET", path: "/api/reference/prison_transfer_reasons", want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/allocations", method: "GET", path: "/api/allocations", want: allAPI401(ok, ok), oca: unau},
 		{route: "POST /api/allocations/filtered", method: "POST", path: "/api/allocations/filtered?filter[status]=unfilled", body: `{}`, want: allAPI401(ok, ok), oca: unau},
 		{route: "GET /api/allocations/:id", method: "GET", path: "/api/allocations/{allocOpen}", want: allAPI401(ok, ok), oca: unau},
@@ -421,6 +463,58 @@ func routeTable() []routeCase {
 		{route: "POST /api/people/:id/profiles", method: "POST", path: "/api/people/{missing}/profiles", body: `{"data":{"type":"profiles","attributes":{"assessment_answers":[]}}}`,
 			want: allAPI401(nf, nf), oca: unau},
 		{route: "POST /api/events", method: "POST", path: "/api/events", body: `{}`, want: allAPI401(bad, bad), oca: unau, note: "no data"},
+		// On the road: journeys and lodgings (issue 11). A journey or
+		// lodging of a move the client may not see is not found.
+		{route: "GET /api/moves/:id/journeys", method: "GET", path: "/api/moves/{gfdBooked}/journeys", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/journeys", method: "GET", path: "/api/moves/{bmiCompleted}/journeys", want: allAPI401(nf, ok), oca: unau},
+		{route: "GET /api/moves/:id/journeys/:journey_id", method: "GET", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/journeys/:journey_id", method: "GET", path: "/api/moves/{bmiCompleted}/journeys/{roadJourneyHidden}", want: allAPI401(nf, ok), oca: unau},
+		{route: "POST /api/moves/:id/journeys", method: "POST", path: "/api/moves/{gfdBooked}/journeys", body: `{"data":{"type":"journeys","attributes":{"timestamp":"2026-11-22T10:00:00Z","billable":true},"relationships":{"from_location":{"data":{"type":"locations","id":"{SRY016}"}},"to_location":{"data":{"type":"locations","id":"{GUILMC}"}}}}}`,
+			want: allAPI401(made, made), oca: unau},
+		{route: "POST /api/moves/:id/journeys", method: "POST", path: "/api/moves/{gfdBooked}/journeys", body: `{"data":{"type":"journeys","attributes":{"timestamp":"2026-11-22T10:00:00Z","billable":true},"relationships":{"from_location":{"data":{"type":"locations","id":"{SRY016}"}},"to_location":{"data":{"type":"locations","id":"{GUILMC}"}}}}}`,
+			want: allAPI401(unpr, unpr), oca: unau, note: "the same ends again"},
+		{route: "POST /api/moves/:id/journeys", method: "POST", path: "/api/moves/{bmiCompleted}/journeys", body: `{"data":{"type":"journeys","attributes":{"timestamp":"2026-11-22T10:00:00Z","billable":true},"relationships":{"from_location":{"data":{"type":"locations","id":"{SRY016}"}},"to_location":{"data":{"type":"locations","id":"{GUILMC}"}}}}}`,
+			want: allAPI401(nf, made), oca: unau},
+		{route: "PATCH /api/moves/:id/journeys/:journey_id", method: "PATCH", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}", body: `{"data":{"type":"journeys","attributes":{"billable":false}}}`,
+			want: allAPI401(ok, ok), oca: unau},
+		{route: "PATCH /api/moves/:id/journeys/:journey_id", method: "PATCH", path: "/api/moves/{bmiCompleted}/journeys/{roadJourneyHidden}", body: `{"data":{"type":"journeys","attributes":{"billable":false}}}`,
+			want: allAPI401(nf, ok), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/start", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/start", body: `{"data":{"type":"starts","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/lockouts", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/lockouts", body: `{"data":{"type":"lockouts","attributes":{"timestamp":"2026-11-22T11:00:00Z"},"relationships":{"from_location":{"data":{"type":"locations","id":"{GUILCC}"}}}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/lodgings", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/lodgings", body: `{"data":{"type":"lodgings","attributes":{"timestamp":"2026-11-22T11:00:00Z"},"relationships":{"to_location":{"data":{"type":"locations","id":"{SRY014}"}}}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/cancel", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/cancel", body: `{"data":{"type":"cancels","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/uncancel", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/uncancel", body: `{"data":{"type":"uncancels","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/complete", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/complete", body: `{"data":{"type":"completes","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/uncomplete", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/uncomplete", body: `{"data":{"type":"uncompletes","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/reject", method: "POST", path: "/api/moves/{gfdBooked}/journeys/{roadJourney}/reject", body: `{"data":{"type":"rejects","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(none, none), oca: unau},
+		{route: "POST /api/moves/:id/journeys/:journey_id/start", method: "POST", path: "/api/moves/{bmiCompleted}/journeys/{roadJourneyHidden}/start", body: `{"data":{"type":"starts","attributes":{"timestamp":"2026-11-22T11:00:00Z"}}}`,
+			want: allAPI401(nf, none), oca: unau},
+		{route: "GET /api/moves/:id/lodgings", method: "GET", path: "/api/moves/{gfdBooked}/lodgings", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/lodgings", method: "GET", path: "/api/moves/{bmiCompleted}/lodgings", want: allAPI401(nf, ok), oca: unau},
+		{route: "GET /api/moves/:id/lodgings/:lodging_id", method: "GET", path: "/api/moves/{gfdBooked}/lodgings/{lodging}", want: allAPI401(ok, ok), oca: unau},
+		{route: "GET /api/moves/:id/lodgings/:lodging_id", method: "GET", path: "/api/moves/{gfdBooked}/lodgings/{missing}", want: allAPI401(nf, nf), oca: unau},
+		{route: "POST /api/moves/:id/lodgings", method: "POST", path: "/api/moves/{gfdBooked}/lodgings", body: `{"data":{"type":"lodgings","attributes":{"start_date":"{lodgeStart}","end_date":"{lodgeEnd}"},"relationships":{"location":{"data":{"type":"locations","id":"{SRY014}"}}}}}`,
+			want: allAPI401(made, made), oca: unau},
+		{route: "POST /api/moves/:id/lodgings", method: "POST", path: "/api/moves/{bmiCompleted}/lodgings", body: `{"data":{"type":"lodgings","attributes":{"start_date":"{lodgeStart}","end_date":"{lodgeEnd}"},"relationships":{"location":{"data":{"type":"locations","id":"{SRY014}"}}}}}`,
+			want: allAPI401(nf, conf), oca: unau, note: "a completed move gets no new lodges"},
+		{route: "PATCH /api/moves/:id/lodgings/:lodging_id", method: "PATCH", path: "/api/moves/{gfdBooked}/lodgings/{lodging}", body: `{"data":{"type":"lodgings","attributes":{"end_date":"{lodgeStart}"}}}`,
+			want: allAPI401(ok, ok), oca: unau, note: "a longer stay moves the later lodge"},
+		{route: "POST /api/moves/:id/lodgings/:lodging_id/cancel", method: "POST", path: "/api/moves/{gfdBooked}/lodgings/{lodging}/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(ok, ok), oca: unau},
+		{route: "POST /api/moves/:id/lodgings/:lodging_id/cancel", method: "POST", path: "/api/moves/{gfdBooked}/lodgings/{lodging}/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(conf, conf), oca: unau, note: "already cancelled"},
+		{route: "POST /api/moves/:id/lodgings/cancel", method: "POST", path: "/api/moves/{gfdBooked}/lodgings/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(ok, ok), oca: unau},
+		{route: "POST /api/moves/:id/lodgings/cancel", method: "POST", path: "/api/moves/{bmiCompleted}/lodgings/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
+			want: allAPI401(nf, conf), oca: unau},
 
 		// --- Anything else ---
 		{route: "echo_route_not_found /*", method: "GET", path: "/no/such/page", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf), oca: nf},
@@ -459,7 +553,17 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 		f.moves[name] = m
 		f.repl["{"+name+"}"] = m.ID
 	}
-	for _, code := range []string{"SRY016", "GUILCC", "GUILMC", "LEI", "LEEDCC", "BAI", "BXI", "APEAL1"} {
+	// A move from Leeds (GEOAmey's) whose person was lodged at Guildford
+	// police station.
+	lei := demoMove(t, h, "LEI", "LEEDCC", moves.StatusInTransit, 0)
+	lodgeAt := h.srv.Handlers.Now().UTC()
+	if _, _, err := h.st.AppendEvent(ctx, moves.Event{MoveID: lei.ID, Type: moves.EventMoveLodgingStart, OccurredAt: lodgeAt, RecordedAt: lodgeAt,
+		CreatedBy: "table", Details: map[string]any{"reason": "lockout"}, Rels: map[string]string{"location": demoLocation(t, h, "SRY016").ID}},
+		store.AppendOptions{By: "table"}); err != nil {
+		t.Fatal(err)
+	}
+	f.moves["leiLodged"], f.repl["{leiLodged}"] = lei, lei.ID
+	for _, code := range []string{"SRY016", "SRY014", "GUILCC", "GUILMC", "LEI", "LEEDCC", "BAI", "BXI", "APEAL1"} {
 		f.repl["{"+code+"}"] = demoLocation(t, h, code).ID
 	}
 	evs, err := h.st.Events(ctx, f.moves["gfdBooked"].ID)
@@ -472,6 +576,25 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 		t.Fatal("no events for bmiCompleted", err)
 	}
 	f.repl["{eventHidden}"] = evs[0].ID
+	// On the road: a journey of gfdBooked (Serco's) and of bmiCompleted
+	// (GEOAmey's, hidden from Serco), and a lodging of gfdBooked.
+	day, _ := time.Parse(time.DateOnly, h.srv.Handlers.Today())
+	yes := true
+	for name, mv := range map[string]moves.Move{"{roadJourney}": f.moves["gfdBooked"], "{roadJourneyHidden}": f.moves["bmiCompleted"]} {
+		j, err := h.st.CreateJourney(ctx, moves.NewJourney{MoveID: mv.ID, SupplierID: mv.SupplierID, FromID: mv.FromID, ToID: mv.ToID,
+			Timestamp: day.Add(8 * time.Hour), Billable: &yes}, store.RoadOptions{By: "table"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.repl[name] = j.ID
+	}
+	l, err := h.st.CreateLodging(ctx, f.moves["gfdBooked"].ID, moves.NewLodging{LocationID: demoLocation(t, h, "SRY014").ID,
+		StartDate: day.AddDate(0, 0, 1).Format(time.DateOnly), EndDate: day.AddDate(0, 0, 2).Format(time.DateOnly)}, store.RoadOptions{By: "table"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.repl["{lodging}"] = l.ID
+	f.repl["{lodgeStart}"], f.repl["{lodgeEnd}"] = day.AddDate(0, 0, 3).Format(time.DateOnly), day.AddDate(0, 0, 4).Format(time.DateOnly)
 	p, err := h.st.Person(ctx, f.moves["gfdBooked"].PersonID)
 	if err != nil || p.PNC == "" {
 		t.Fatalf("person of gfdBooked: %v (PNC %q)", err, p.PNC)
@@ -485,6 +608,9 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 	f.repl["{personDobYear}"], f.repl["{personDobMonth}"], f.repl["{personDobDay}"] = dob[0], dob[1], dob[2]
 	f.repl["{missing}"] = "3f1e0c3a-8d6b-4c59-9a7e-2b9f1d0c4e11"
 	f.repl["{today}"] = h.srv.Handlers.Today()
+	tday, _ := time.Parse(time.DateOnly, f.repl["{today}"])
+	mon := tday.AddDate(0, 0, -((int(tday.Weekday()) + 6) % 7))
+	f.repl["{monday}"], f.repl["{tuesday}"], f.repl["{month}"] = mon.Format(time.DateOnly), mon.AddDate(0, 0, 1).Format(time.DateOnly), tday.Format("2006-01")
 	parts := strings.Split(f.moves["bxiProposed"].DateFrom, "-")
 	f.repl["{windowYear}"], f.repl["{windowMonth}"], f.repl["{windowDay}"] = parts[0], parts[1], parts[2]
 	f.repl["{cancelReason}"] = moves.CancellationReasonsFor(moves.CourtAppearance)[0]
@@ -783,7 +909,7 @@ func checkAnswer(method, path, col string, r response) string {
 			return fmt.Sprintf("API answer without data: %.200s", r.body)
 		}
 		return ""
-	case strings.HasSuffix(path, ".csv") && r.StatusCode == http.StatusOK:
+	case strings.HasSuffix(strings.SplitN(path, "?", 2)[0], ".csv") && r.StatusCode == http.StatusOK:
 		if !strings.HasPrefix(ct, "text/csv") || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
 			return "CSV download with Content-Type " + ct + " and Content-Disposition " + r.Header.Get("Content-Disposition")
 		}

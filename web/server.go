@@ -89,6 +89,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	if cfg.Notify != nil {
 		h.DemoSink = cfg.Notify.Sink
 	}
+	if cfg.Metrics != nil {
+		cfg.Metrics.PageCache(h.Pages.Hits.Load, h.Pages.Misses.Load)
+	}
 	a := &api.Handlers{
 		Store: st,
 		Log:   log,

@@ -111,6 +111,41 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 	rc.do("PATCH /api/moves/{id}", "PATCH", "/api/moves/"+created, tok, map[string]any{"data": map[string]any{"type": "moves", "id": created,
 		"attributes": map[string]any{"date": "2026-11-26", "date_changed_reason": "other", "time_due": nil}}}, 200, true)
 
+	// Journeys and lodgings.
+	jm := e.CourtMove()
+	jb := map[string]any{"data": map[string]any{"type": "journeys", "attributes": map[string]any{"timestamp": "2026-11-23T08:00:00Z", "billable": true,
+		"vehicle": map[string]any{"registration": "AB12 CDE"}},
+		"relationships": map[string]any{"from_location": rel("locations", e.Loc("SRY016")), "to_location": rel("locations", e.Loc("GUILCC"))}}}
+	jid := rc.do("POST /api/moves/{id}/journeys", "POST", "/api/moves/"+jm.ID+"/journeys", tok, jb, 201, true).Data()["id"].(string)
+	rc.do("POST /api/moves/{id}/journeys duplicate", "POST", "/api/moves/"+jm.ID+"/journeys", tok, jb, 422, true)
+	jpath := "/api/moves/" + jm.ID + "/journeys/" + jid
+	rc.do("GET /api/moves/{id}/journeys", "GET", "/api/moves/"+jm.ID+"/journeys?include=from_location,to_location", tok, nil, 200, true)
+	rc.do("GET /api/moves/{id}/journeys/{journey_id}", "GET", jpath, tok, nil, 200, true)
+	rc.do("PATCH /api/moves/{id}/journeys/{journey_id}", "PATCH", jpath, tok, map[string]any{"data": map[string]any{"type": "journeys",
+		"attributes": map[string]any{"billable": false, "date": "2026-11-23"}}}, 200, true)
+	for _, a := range []struct{ seg, typ, rel string }{{"start", "starts", ""}, {"lockouts", "lockouts", "from_location"}, {"lodgings", "lodgings", "to_location"},
+		{"cancel", "cancels", ""}, {"uncancel", "uncancels", ""}, {"complete", "completes", ""}, {"uncomplete", "uncompletes", ""}, {"reject", "rejects", ""}} {
+		data := map[string]any{"type": a.typ, "attributes": map[string]any{"timestamp": "2026-11-23T09:00:00Z"}}
+		if a.rel != "" {
+			data["relationships"] = map[string]any{a.rel: rel("locations", e.Loc("GUILMC"))}
+		}
+		rc.do("POST journeys/{journey_id}/"+a.seg, "POST", jpath+"/"+a.seg, tok, map[string]any{"data": data}, 204, true)
+	}
+	rc.do("POST /api/events journey", "POST", "/api/events", tok, journeyEvent(moves.EventJourneyChangeVehicle, jid, "2026-11-23T09:30:00Z",
+		map[string]any{"vehicle_reg": "XY99 ZZZ"}, nil), 201, true)
+	lb := map[string]any{"data": map[string]any{"type": "lodgings", "attributes": map[string]any{"start_date": "2026-11-23", "end_date": "2026-11-24"},
+		"relationships": map[string]any{"location": rel("locations", e.Loc("SRY014"))}}}
+	lid := rc.do("POST /api/moves/{id}/lodgings", "POST", "/api/moves/"+jm.ID+"/lodgings", tok, lb, 201, true).Data()["id"].(string)
+	rc.do("GET /api/moves/{id}/lodgings", "GET", "/api/moves/"+jm.ID+"/lodgings?include=location", tok, nil, 200, true)
+	rc.do("GET /api/moves/{id}/lodgings/{lodging_id}", "GET", "/api/moves/"+jm.ID+"/lodgings/"+lid, tok, nil, 200, true)
+	rc.do("PATCH /api/moves/{id}/lodgings/{lodging_id}", "PATCH", "/api/moves/"+jm.ID+"/lodgings/"+lid, tok, map[string]any{"data": map[string]any{"type": "lodgings",
+		"attributes": map[string]any{"end_date": "2026-11-25"}}}, 200, true)
+	lcancel := map[string]any{"data": map[string]any{"type": "lodgings", "attributes": map[string]any{"cancellation_reason": "made_in_error"}}}
+	rc.do("POST /api/moves/{id}/lodgings/cancel", "POST", "/api/moves/"+jm.ID+"/lodgings/cancel", tok, lcancel, 200, true)
+	rc.do("POST /api/moves/{id}/lodgings/{lodging_id}/cancel 409", "POST", "/api/moves/"+jm.ID+"/lodgings/"+lid+"/cancel", tok, lcancel, 409, true)
+	rc.do("GET /api/moves/{id} with journeys", "GET", "/api/moves/"+jm.ID+"?include=journeys,lodgings", tok, nil, 200, true)
+	rc.do("GET /api/moves/{id}/events with journeys", "GET", "/api/moves/"+jm.ID+"/events", tok, nil, 200, true)
+
 	// People and reference data.
 	person := rc.do("POST /api/people", "POST", "/api/people", tok, map[string]any{"data": map[string]any{"type": "people", "attributes": map[string]any{
 		"first_names": "Ashley", "last_name": "Clarke", "date_of_birth": "1994-02-11", "gender": "female", "police_national_computer": "08/0056560Z"}}}, 201, true)
@@ -128,7 +163,7 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 	rc.do("401", "GET", "/api/moves", "expired", nil, 401, false)
 	rc.do("404", "GET", "/api/moves/"+handlertest.NewUUID(), tok, nil, 404, true)
 	rc.do("400 malformed", "POST", "/api/events", tok, `{"data":`, 400, false)
-	rc.do("400 include", "GET", "/api/moves?include=journeys", tok, nil, 400, false)
+	rc.do("400 include", "GET", "/api/moves?include=court_hearing", tok, nil, 400, false)
 	rc.do("415", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveStart, m.ID, "2026-11-23T12:00:00Z", nil, nil), 415, false, "Content-Type", "application/json")
 	rc.do("422 event", "POST", "/api/events", tok, handlertest.EventBody(moves.EventMoveCancel, m.ID, "2026-11-23T12:00:00", nil, nil), 422, false)
 	rc.do("422 filter", "GET", "/api/moves?filter[status]=done", tok, nil, 422, false)
@@ -541,6 +576,8 @@ func TestContractMatchesUpstream(t *testing.T) {
 		{"Error (422)", ref("Error"), up("v1/errors.yaml", "UnprocessableEntity")},
 		{"PaginationLinks", ref("PaginationLinks"), up("v1/pagination_links.yaml", "PaginationLinks")},
 		{"Pagination", ref("Pagination"), up("v1/pagination.yaml", "Pagination")},
+		{"Journey", ref("Journey"), up("v1/get_journey.yaml", "GetJourney")},
+		{"Lodging", ref("Lodging"), up("v1/lodging.yaml", "Lodging")},
 		{"GET /api/moves 200", ref("MoveListDocument"), up("v2/get_moves_responses.yaml", "200")},
 		{"POST /api/events 201", ref("EventDocument"), up("v2/post_event_responses.yaml", "201")},
 		{"errors 422", ref("ErrorDocument"), up("v2/post_event_responses.yaml", "422")},

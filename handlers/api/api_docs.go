@@ -73,9 +73,12 @@ func docAddCatalogue(doc map[string]any) {
 		return
 	}
 	var all, postable []any
-	for _, sp := range moves.Catalogue() {
+	// Journey events are posted too (eventable journeys); lodging events
+	// are only read, the service's record of lodgings planned and changed.
+	specs := append(append(moves.Catalogue(), moves.JourneyCatalogue()...), moves.LodgingCatalogue()...)
+	for _, sp := range specs {
 		all = append(all, string(sp.Type))
-		if sp.Creation {
+		if sub, _ := moves.SubjectOf(sp.Type); sp.Creation || (sub != moves.SubjectMove && !moves.ClientMayPost(sp.Type)) {
 			continue
 		}
 		postable = append(postable, string(sp.Type))

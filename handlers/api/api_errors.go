@@ -168,12 +168,13 @@ func pointerFor(field string) string {
 	case strings.HasPrefix(field, "/"):
 		return field
 	case field == "eventable" || field == "to_location" || field == "from_location" || field == "location" ||
-		field == "previous_move" || field == "profile" || field == "person" || field == "supplier":
+		field == "previous_move" || field == "profile" || field == "person" || field == "supplier" || field == "prison_transfer_reason":
 		return "/data/relationships/" + field
 	case field == "event_type" || field == "occurred_at" || field == "recorded_at" || field == "notes" || field == "details" ||
 		field == "date" || field == "date_from" || field == "date_to" || field == "move_type" || field == "time_due" ||
 		field == "status" || field == "additional_information" || field == "first_names" || field == "last_name" ||
-		field == "date_of_birth" || field == "gender" || field == "ethnicity" || field == "police_national_computer" || field == "prison_number":
+		field == "date_of_birth" || field == "gender" || field == "ethnicity" || field == "police_national_computer" || field == "prison_number" ||
+		field == "recall_date" || field == "extradition_flight":
 		return "/data/attributes/" + field
 	}
 	return "/data/attributes/details/" + field

@@ -42,7 +42,7 @@ func apiClientSees(cl *store.APIClient, m moves.Move) bool {
 // eventable.
 func apiEventRelNames() []string {
 	var out []string
-	for _, sp := range moves.Catalogue() {
+	for _, sp := range append(moves.Catalogue(), moves.JourneyCatalogue()...) {
 		for _, r := range sp.Rels {
 			if !slices.Contains(out, r.Name) {
 				out = append(out, r.Name)
@@ -74,15 +74,25 @@ func apiDecodeEvent(body []byte) (moves.Event, error) {
 	e := moves.Event{Details: map[string]any{}, Rels: map[string]string{}}
 	typ, _ := r.str("event_type")
 	e.Type = moves.EventType(typ)
+	// A move's events have the move as their eventable, a journey's the
+	// journey; lodgings' events are the service's own record.
+	subject, _ := moves.SubjectOf(e.Type)
 	sp, known := moves.SpecFor(e.Type)
+	if subject == moves.SubjectJourney {
+		sp, known = moves.JourneySpecFor(e.Type)
+	}
 	switch {
 	case r.errs.Has(apiAttrPointer("event_type")):
 	case typ == "":
 		r.errs.Add(apiAttrPointer("event_type"), "blank", "event_type is required")
 	case !known:
 		r.errs.Add(apiAttrPointer("event_type"), "inclusion", fmt.Sprintf("event_type %q is not a known event type; see /api/docs for the catalogue", typ))
+	case sp.Creation && subject == moves.SubjectJourney:
+		r.errs.Add(apiAttrPointer("event_type"), "inclusion", fmt.Sprintf("%s is recorded by the service when a journey is created (POST /api/moves/{id}/journeys), and cannot be posted", typ))
 	case sp.Creation:
 		r.errs.Add(apiAttrPointer("event_type"), "inclusion", fmt.Sprintf("%s is recorded by the service when a move is created, and cannot be posted", typ))
+	case subject == moves.SubjectJourney && !moves.ClientMayPost(e.Type):
+		r.errs.Add(apiAttrPointer("event_type"), "inclusion", fmt.Sprintf("%s is recorded by the service itself when a journey is changed (PATCH /api/moves/{id}/journeys/{journey_id}), and cannot be posted", typ))
 	}
 	e.OccurredAt, _ = r.timestamp("occurred_at", true)
 	e.RecordedAt, _ = r.timestamp("recorded_at", true)
@@ -104,7 +114,11 @@ func apiDecodeEvent(body []byte) (moves.Event, error) {
 	ev, ok := in.Rels["eventable"]
 	switch {
 	case !ok || ev.Null:
-		r.errs.Add("/data/relationships/eventable", "blank", "eventable is required: the move the event is about, {\"data\": {\"type\": \"moves\", \"id\": …}}")
+		r.errs.Add("/data/relationships/eventable", "blank", "eventable is required: the move the event is about, {\"data\": {\"type\": \"moves\", \"id\": …}}, or for a journey event the journey")
+	case known && subject == moves.SubjectJourney && ev.Type != "journeys":
+		r.errs.Add("/data/relationships/eventable/data/type", "inclusion", fmt.Sprintf("%s is about a journey: eventable must be a journey (type \"journeys\"), not %q", typ, ev.Type))
+	case known && subject == moves.SubjectJourney:
+		e.JourneyID = ev.ID
 	case ev.Type != "moves":
 		r.errs.Add("/data/relationships/eventable/data/type", "inclusion", fmt.Sprintf("eventable must be a move (type \"moves\"), not %q", ev.Type))
 	default:
@@ -153,6 +167,9 @@ func (h *Handlers) PostEvent(c echo.Context) error {
 		return err
 	}
 	cl := apiClient(c)
+	if e.JourneyID != "" && cl != nil {
+		return h.postJourneyEvent(c, e)
+	}
 	if cl == nil || e.MoveID == "" {
 		return moves.Errorf(moves.NotFound, "No move with id %q", e.MoveID)
 	}
@@ -232,4 +249,20 @@ func (h *Handlers) GetMoveEvents(c echo.Context) error {
 	}
 	return apiWriteDoc(c, http.StatusOK, apiDocument{Data: data, Links: map[string]string{"self": h.apiBase(c) + "/api/moves/" + m.ID + "/events"},
 		Meta: map[string]any{"total_objects": len(data)}})
+}
+
+// postJourneyEvent records an event about a journey posted to /api/events
+// (eventable type journeys): a journey on a move the client may not see
+// is not found.
+func (h *Handlers) postJourneyEvent(c echo.Context, e moves.Event) error {
+	stored, _, err := h.Store.AppendJourneyEvent(c.Request().Context(), e, h.roadOptions(c))
+	h.countEvent(err)
+	if moves.ErrorCode(err) == moves.NotFound {
+		return moves.Errorf(moves.NotFound, "No journey with id %q", e.JourneyID)
+	}
+	if err != nil {
+		return apiJourneyError(err)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, h.apiBase(c)+"/api/events/"+stored.ID)
+	return apiWriteDoc(c, http.StatusCreated, apiDocument{Data: h.eventResource(c, stored)})
 }

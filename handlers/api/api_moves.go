@@ -136,12 +136,18 @@ func (h *Handlers) ListMoves(c echo.Context) error {
 	}
 	ms := make([]moves.Move, len(rows))
 	data := make([]apiResource, len(rows))
+	// The list's query read each move's person with it: included people
+	// come from there rather than from a query per move.
+	people := make(map[string]moves.Person, len(rows))
 	for i, r := range rows {
 		ms[i] = r.Move
 		data[i] = h.moveResource(c, r.Move)
+		if r.Person.ID != "" {
+			people[r.Person.ID] = r.Person
+		}
 	}
 	var in apiIncluded
-	if err := h.includeMoves(c, ms, data, inc, &in); err != nil {
+	if err := h.includeMoves(c, ms, data, inc, people, &in); err != nil {
 		return err
 	}
 	links, meta := h.paginate(c, page, perPage, total)
@@ -161,7 +167,7 @@ func (h *Handlers) GetMove(c echo.Context) error {
 	}
 	data := []apiResource{h.moveResource(c, m)}
 	var in apiIncluded
-	if err := h.includeMoves(c, []moves.Move{m}, data, inc, &in); err != nil {
+	if err := h.includeMoves(c, []moves.Move{m}, data, inc, nil, &in); err != nil {
 		return err
 	}
 	return apiWriteDoc(c, http.StatusOK, apiDocument{Data: data[0], Included: in.list})
@@ -169,8 +175,8 @@ func (h *Handlers) GetMove(c echo.Context) error {
 
 var apiMoveCreateBody = apiBodySpec{
 	Type:  "moves",
-	Attrs: []string{"date", "date_from", "date_to", "time_due", "move_type", "additional_information", "status"},
-	Rels:  []string{"from_location", "to_location", "profile", "person"},
+	Attrs: []string{"date", "date_from", "date_to", "time_due", "move_type", "additional_information", "status", "recall_date"},
+	Rels:  []string{"from_location", "to_location", "profile", "person", "prison_transfer_reason"},
 }
 
 // apiRelID reads a to-one relationship's id, checking the type it names.
@@ -220,6 +226,13 @@ func (h *Handlers) PostMove(c echo.Context) error {
 	status, _ := r.str("status")
 	if status != "" && !moves.Status(status).Valid() {
 		r.errs.Add(apiAttrPointer("status"), "inclusion", "status must be one of "+strings.Join(apiStatusNames(), ", "))
+	}
+	nm.Details.RecallDate, _ = r.date("recall_date")
+	if id := apiRelID(in, "prison_transfer_reason", "prison_transfer_reasons", &r.errs); id != "" {
+		if nm.Details.TransferReason = apiTransferReasonKey(id); nm.Details.TransferReason == "" {
+			r.errs.Add("/data/relationships/prison_transfer_reason", "not_found",
+				"prison_transfer_reason does not match a known reason (see /api/reference/prison_transfer_reasons)")
+		}
 	}
 	nm.FromID = apiRelID(in, "from_location", "locations", &r.errs)
 	nm.ToID = apiRelID(in, "to_location", "locations", &r.errs)

@@ -213,7 +213,7 @@ func TestListMovesBadParameters(t *testing.T) {
 		{"per_page=lots", "per_page", 422},
 		{"filter[colour]=red", "filter[colour]", 400},
 		{"colour=red", "colour", 400},
-		{"include=journeys", "include", 400},
+		{"include=court_hearing", "include", 400},
 	}
 	for _, tc := range tests {
 		t.Run(tc.q, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestListMovesBadParameters(t *testing.T) {
 		})
 	}
 	m := e.CourtMove()
-	e.Do(http.MethodGet, "/api/moves/"+m.ID+"?include=profile,journeys", tok, nil).WantError(t, http.StatusBadRequest, "include", "unsupported_include")
+	e.Do(http.MethodGet, "/api/moves/"+m.ID+"?include=profile,court_hearing", tok, nil).WantError(t, http.StatusBadRequest, "include", "unsupported_include")
 }
 
 func TestGetMoveIncludes(t *testing.T) {

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
@@ -92,4 +93,41 @@ func (h *Handlers) GetSupplier(c echo.Context) error {
 		return err
 	}
 	return apiWriteDoc(c, http.StatusOK, apiDocument{Data: apiSupplierResource(sp)})
+}
+
+// apiTransferReasonSpace names the prison transfer reasons' ids: each is
+// a name-based UUID of its key, so that the ids stay the same across
+// instances and releases without being stored.
+var apiTransferReasonSpace = uuid.MustParse("6b1f0c52-9a4e-4f57-8d3e-2f61b0a4c7d9")
+
+// apiTransferReasonID is a prison transfer reason's id.
+func apiTransferReasonID(key string) string {
+	if key == "" {
+		return ""
+	}
+	return uuid.NewSHA1(apiTransferReasonSpace, []byte(key)).String()
+}
+
+// apiTransferReasonKey is the key of the reason with id, or "".
+func apiTransferReasonKey(id string) string {
+	for _, r := range moves.TransferReasons {
+		if apiTransferReasonID(r.Key) == id {
+			return r.Key
+		}
+	}
+	return ""
+}
+
+// ListPrisonTransferReasons lists the reasons a prison transfer may be
+// requested for: GET /api/reference/prison_transfer_reasons.
+func (h *Handlers) ListPrisonTransferReasons(c echo.Context) error {
+	if err := newAPIQueryReader(c).err(); err != nil {
+		return err
+	}
+	data := make([]apiResource, 0, len(moves.TransferReasons))
+	for _, r := range moves.TransferReasons {
+		data = append(data, apiResource{ID: apiTransferReasonID(r.Key), Type: "prison_transfer_reasons",
+			Attributes: map[string]any{"key": r.Key, "title": r.Label, "disabled_at": nil}})
+	}
+	return apiWriteDoc(c, http.StatusOK, apiDocument{Data: data})
 }

@@ -48,8 +48,15 @@ func (h *Handlers) eventResource(c echo.Context, e moves.Event) apiResource {
 	if details == nil {
 		details = map[string]any{}
 	}
+	eventable := apiToOne("moves", e.MoveID)
+	switch {
+	case e.JourneyID != "":
+		eventable = apiToOne("journeys", e.JourneyID)
+	case e.LodgingID != "":
+		eventable = apiToOne("lodgings", e.LodgingID)
+	}
 	rels := map[string]any{
-		"eventable": apiToOne("moves", e.MoveID),
+		"eventable": eventable,
 		"supplier":  apiToOne("suppliers", e.SupplierID),
 	}
 	for name, id := range e.Rels {
@@ -90,6 +97,7 @@ type apiMoveAttributes struct {
 	CancellationReasonComment *string `json:"cancellation_reason_comment"`
 	RejectionReason           *string `json:"rejection_reason"`
 	IsLockout                 bool    `json:"is_lockout"`
+	RecallDate                *string `json:"recall_date"`
 	CreatedAt                 string  `json:"created_at"`
 	UpdatedAt                 string  `json:"updated_at"`
 }
@@ -104,17 +112,18 @@ func (h *Handlers) moveResource(c echo.Context, m moves.Move) apiResource {
 			Date: apiStrPtr(m.Date), DateFrom: apiStrPtr(m.DateFrom), DateTo: apiStrPtr(m.DateTo), TimeDue: apiTimePtr(m.TimeDue),
 			AdditionalInformation: apiStrPtr(m.Notes), CancellationReason: apiStrPtr(m.Cancellation.Reason),
 			CancellationReasonComment: apiStrPtr(m.Cancellation.Comment), RejectionReason: apiStrPtr(m.Cancellation.RejectionReason),
-			IsLockout: m.Lockout, CreatedAt: apiTime(m.CreatedAt), UpdatedAt: apiTime(m.UpdatedAt),
+			IsLockout: m.Lockout, RecallDate: apiStrPtr(m.Details.RecallDate), CreatedAt: apiTime(m.CreatedAt), UpdatedAt: apiTime(m.UpdatedAt),
 		},
 		Relationships: map[string]any{
-			"from_location": apiToOne("locations", m.FromID),
-			"to_location":   apiToOne("locations", m.ToID),
-			"profile":       apiToOne("profiles", m.ProfileID),
-			"person":        apiToOne("people", m.PersonID),
-			"supplier":      apiToOne("suppliers", m.SupplierID),
-			"original_move": apiToOne("moves", m.OriginalID),
-			"allocation":    apiToOne("allocations", m.AllocationID),
-			"events":        apiRelationshipLinks{Links: map[string]string{"related": base + "/api/moves/" + m.ID + "/events"}},
+			"from_location":          apiToOne("locations", m.FromID),
+			"to_location":            apiToOne("locations", m.ToID),
+			"profile":                apiToOne("profiles", m.ProfileID),
+			"person":                 apiToOne("people", m.PersonID),
+			"supplier":               apiToOne("suppliers", m.SupplierID),
+			"original_move":          apiToOne("moves", m.OriginalID),
+			"allocation":             apiToOne("allocations", m.AllocationID),
+			"prison_transfer_reason": apiToOne("prison_transfer_reasons", apiTransferReasonID(m.Details.TransferReason)),
+			"events":                 apiRelationshipLinks{Links: map[string]string{"related": base + "/api/moves/" + m.ID + "/events"}},
 		},
 		Links: map[string]string{"self": base + "/api/moves/" + m.ID},
 	}
@@ -220,11 +229,13 @@ func apiProfileResource(pr moves.Profile) apiResource {
 }
 
 // Includes a move may be asked for, with include=a,b.
-var apiMoveIncludes = []string{"events", "from_location", "to_location", "profile", "profile.person", "person", "supplier"}
+var apiMoveIncludes = []string{"events", "from_location", "to_location", "profile", "profile.person", "person", "supplier", "journeys", "lodgings"}
 
 // includeMoves adds what include asks for to the included list, and links
-// each move to its events when they are included.
-func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResource, inc map[string]bool, in *apiIncluded) error {
+// each move to its events when they are included. known holds people
+// already read with the moves (nil when none were); the others are read.
+func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResource, inc map[string]bool,
+	known map[string]moves.Person, in *apiIncluded) error {
 	ctx := c.Request().Context()
 	if len(inc) == 0 {
 		return nil
@@ -284,12 +295,18 @@ func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResour
 			if m.PersonID == "" {
 				continue
 			}
-			p, err := h.Store.Person(ctx, m.PersonID)
-			if err != nil {
-				return err
+			p, ok := known[m.PersonID]
+			if !ok {
+				var err error
+				if p, err = h.Store.Person(ctx, m.PersonID); err != nil {
+					return err
+				}
 			}
 			in.add(h.personResource(c, p))
 		}
+	}
+	if err := h.includeRoad(c, ms, res, inc, in); err != nil {
+		return err
 	}
 	if inc["events"] {
 		for i, m := range ms {

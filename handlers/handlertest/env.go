@@ -412,3 +412,69 @@ func CheckSummary(t testing.TB, doc *goquery.Document, wants ...string) {
 		}
 	}
 }
+
+// Journey adds a journey to a move through the store's own write path
+// (as a supplier's client would: created, then the events that take it to
+// j.Status), for tests of what reads journeys. Empty fields take the
+// move's ends, date and supplier, and the clock's time.
+func (e *Env) Journey(m moves.Move, j moves.Journey) moves.Journey {
+	e.T.Helper()
+	if j.Timestamp.IsZero() {
+		j.Timestamp = e.Clock.Now()
+	}
+	return PutJourney(e.T, e.St, m, j)
+}
+
+// PutJourney is Env.Journey on any store.
+func PutJourney(t testing.TB, st *store.Store, m moves.Move, j moves.Journey) moves.Journey {
+	t.Helper()
+	ctx := context.Background()
+	nj := moves.NewJourney{MoveID: m.ID, SupplierID: cmpOr(j.SupplierID, m.SupplierID), FromID: cmpOr(j.FromID, m.FromID), ToID: cmpOr(j.ToID, m.ToID),
+		Timestamp: j.Timestamp, Billable: &j.Billable, Date: j.Date, Vehicle: j.Vehicle}
+	out, err := st.CreateJourney(ctx, nj, store.RoadOptions{By: "setup"})
+	for i, typ := range moves.JourneyEventsTo(j.Status) {
+		if err != nil {
+			break
+		}
+		at := j.Timestamp.Add(time.Duration(i+1) * time.Minute)
+		_, out, err = st.AppendJourneyEvent(ctx, moves.Event{MoveID: m.ID, JourneyID: out.ID, Type: typ, OccurredAt: at, RecordedAt: at}, store.RoadOptions{By: "setup"})
+	}
+	if err != nil || out.Status != cmpOr(j.Status, moves.JourneyProposed) {
+		t.Fatalf("journey to %s: %v (it is %s)", j.Status, err, out.Status)
+	}
+	return out
+}
+
+func cmpOr[T comparable](a, b T) T {
+	var zero T
+	if a != zero {
+		return a
+	}
+	return b
+}
+
+// Lodge plans an overnight lodging of m at the location with code, for
+// the night of start, through the store (as PMU would).
+func (e *Env) Lodge(m moves.Move, code, start string) moves.Lodging {
+	e.T.Helper()
+	l, err := e.St.CreateLodging(e.Ctx, m.ID, moves.NewLodging{LocationID: e.Loc(code), StartDate: start, EndDate: moves.AddDays(start, 1)},
+		store.RoadOptions{By: "setup"})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return l
+}
+
+// LodgeStarted is Lodge with the person already there: a MoveLodgingStart
+// at the lodging at 18:00 on its first day.
+func (e *Env) LodgeStarted(m moves.Move, code, start string) moves.Lodging {
+	e.T.Helper()
+	l := e.Lodge(m, code, start)
+	at, _ := time.Parse(time.DateTime, start+" 18:00:00")
+	ev, _, err := e.St.AppendEvent(e.Ctx, moves.Event{MoveID: m.ID, Type: moves.EventMoveLodgingStart, OccurredAt: at, RecordedAt: at, CreatedBy: "setup",
+		Details: map[string]any{"reason": "overnight_lodging"}, Rels: map[string]string{"location": l.LocationID}}, store.AppendOptions{By: "setup"})
+	if err != nil || !ev.Applied {
+		e.T.Fatalf("starting the lodging: %v %s", err, ev.Reason)
+	}
+	return l
+}

@@ -23,6 +23,7 @@ func NavFor(u *Principal, path string) []views.NavItem {
 		add("Incoming", "/moves/incoming", "/moves/incoming")
 		add("Request a move", "/move/new", "/move/new")
 		add("Find a person", "/people", "/people")
+		add("Billing", "/billing", "/billing")
 	case moves.RoleOCA:
 		add("Home", "/", "")
 		add("Allocations", "/allocations", "/allocation")
@@ -50,6 +51,7 @@ func NavFor(u *Principal, path string) []views.NavItem {
 		add("Suppliers", "/admin/suppliers", "/admin/suppliers")
 		add("API clients", "/admin/clients", "/admin/clients")
 		add("Notifications", "/admin/subscriptions", "/admin/subscriptions")
+		add("Billing", "/billing", "/billing")
 	}
 	return items
 }

@@ -1,0 +1,241 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
+)
+
+// PMU's overnight lodges (issue 11): add, change and cancel, as GOV.UK
+// question pages that work without JavaScript; the move's page and the
+// day's list say the move includes one.
+
+func (a *mvApp) lodgings(id string) []moves.Lodging {
+	a.t.Helper()
+	ls, err := a.st.MoveLodgings(context.Background(), id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return ls
+}
+
+// lodgeForm is a submission of the lodge form for move m.
+func lodgeForm(c *mvClient, m moves.Move, kv ...string) url.Values {
+	v := url.Values{"version": {fmt.Sprint(m.Version)}, "_csrf": {c.csrf("/move/" + m.ID)}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// wantFormErrors posts a form expecting it back (422) with an error
+// summary linking to each of the fields, and nothing stored.
+func wantFormErrors(t *testing.T, a *mvApp, c *mvClient, m moves.Move, path string, form url.Values, fields ...string) {
+	t.Helper()
+	before := len(a.events(m.ID))
+	res := c.post(path, form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("POST %s %v = %d, want 422", path, form, res.StatusCode)
+	}
+	doc := mvDoc(t, res)
+	summary := doc.Find(".govuk-error-summary")
+	for _, f := range fields {
+		link := summary.Find(`a[href="#` + f + `"]`)
+		if link.Length() != 1 {
+			t.Errorf("no error summary link to #%s: %s", f, mvText(summary))
+		}
+		if doc.Find("#"+f).Length() != 1 {
+			t.Errorf("the summary links to #%s, which is not on the page", f)
+		}
+	}
+	if n := len(a.events(m.ID)); n != before {
+		t.Errorf("an invalid form recorded %d events", n-before)
+	}
+}
+
+func TestMoveLodgeAddChangeCancel(t *testing.T) {
+	a := newMvApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	m := a.fixture(mvCourt, moves.StatusBooked)
+	movePath := "/move/" + m.ID
+
+	// The move page offers PMU the lodge.
+	page := pmu.page(movePath, http.StatusOK)
+	add := page.Find(`#move-actions a[href="` + movePath + `/lodge"]`)
+	if add.Length() != 1 || mvText(add) != "Add an overnight lodge" {
+		t.Fatalf("no button to add a lodge: %s", mvText(page.Find("#move-actions")))
+	}
+	form := pmu.page(movePath+"/lodge", http.StatusOK)
+	if form.Find(`select#location option[value="`+a.locs["SRY014"]+`"]`).Length() != 1 ||
+		form.Find(`select#location option[value="`+a.locs["SRY016"]+`"]`).Length() != 0 {
+		t.Error("the places offered: Staines yes, the move's own start no")
+	}
+	if form.Find(`input[name="nights"]`).Length() != 3 || !strings.Contains(mvText(form.Find("form")), "The person will lodge from "+strings.TrimSpace(mvLong(m.Date))) {
+		t.Errorf("nights question: %s", mvText(form.Find("form")))
+	}
+
+	// Invalid answers: errors linked to their fields, nothing stored.
+	wantFormErrors(t, a, pmu, m, movePath+"/lodge", lodgeForm(pmu, m), "location", "nights")
+	wantFormErrors(t, a, pmu, m, movePath+"/lodge", lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "other"), "nights_other")
+	wantFormErrors(t, a, pmu, m, movePath+"/lodge", lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "other", "nights_other", "40"), "nights_other")
+	wantFormErrors(t, a, pmu, m, movePath+"/lodge", lodgeForm(pmu, m, "location", a.locs["GUILCC"], "nights", "1"), "location")
+
+	// Two nights at Staines: 303 to the move, which says so.
+	res := pmu.post(movePath+"/lodge", lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "2"))
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != movePath {
+		t.Fatalf("add = %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	ls := a.lodgings(m.ID)
+	if len(ls) != 1 || ls[0].LocationID != a.locs["SRY014"] || ls[0].StartDate != m.Date || ls[0].EndDate != moves.AddDays(m.Date, 2) || ls[0].CreatedBy != "pmu" {
+		t.Fatalf("lodgings %+v", ls)
+	}
+	lodge := ls[0]
+	page = pmu.page(movePath, http.StatusOK)
+	banner := mvText(page.Find(`[aria-label="This move includes an overnight lodge"]`))
+	if !strings.Contains(banner, "At Staines Police Station from "+mvLong(m.Date)) || !strings.Contains(banner, "(2 nights)") {
+		t.Errorf("banner %q", banner)
+	}
+	card := page.Find("#lodge-" + lodge.ID)
+	if rows := mvRows(card); !strings.Contains(rows, "Where Staines Police Station") || !strings.Contains(rows, "Nights 2") || !strings.Contains(rows, "Status Proposed") {
+		t.Errorf("lodge card %q", rows)
+	}
+	if card.Find(`a[href="`+movePath+`/lodge/`+lodge.ID+`"]`).Length() != 1 || card.Find(`a[href="`+movePath+`/lodge/`+lodge.ID+`/cancel"]`).Length() != 1 {
+		t.Errorf("the card's actions: %s", mvText(card.Find(".govuk-summary-card__actions")))
+	}
+	if tl := mvText(page.Find("#move-timeline")); !strings.Contains(tl, "The person will lodge overnight at Staines Police Station from "+mvLong(m.Date)) {
+		t.Errorf("timeline %q", tl)
+	}
+	// The day's list carries the lodge on the move's card.
+	list := pmu.page("/moves/outgoing/"+m.Date, http.StatusOK)
+	if tags := mvText(list.Find("#move-" + m.ID + " .app-move-card__warnings")); !strings.Contains(tags, "Overnight lodge") {
+		t.Errorf("card warnings %q", tags)
+	}
+
+	// Change: the form shows the lodge as it is; three nights at HMP
+	// High Down instead.
+	change := pmu.page(movePath+"/lodge/"+lodge.ID, http.StatusOK)
+	if v, _ := change.Find(`input[name="nights"][checked]`).Attr("value"); v != "2" {
+		t.Errorf("nights checked %q", v)
+	}
+	if change.Find(`select#location option[selected]`).AttrOr("value", "") != a.locs["SRY014"] {
+		t.Error("the lodge's place is not selected")
+	}
+	wantFormErrors(t, a, pmu, m, movePath+"/lodge/"+lodge.ID, lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "other", "nights_other", "none"), "nights_other")
+	res = pmu.post(movePath+"/lodge/"+lodge.ID, lodgeForm(pmu, m, "location", a.locs["HOI"], "nights", "other", "nights_other", "3"))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change = %d", res.StatusCode)
+	}
+	if l := a.lodgings(m.ID)[0]; l.LocationID != a.locs["HOI"] || l.EndDate != moves.AddDays(m.Date, 3) {
+		t.Fatalf("after the change %+v", l)
+	}
+
+	// Cancel: a reason is needed; then the lodge is gone from the page.
+	cancelPath := movePath + "/lodge/" + lodge.ID + "/cancel"
+	if txt := mvText(pmu.page(cancelPath, http.StatusOK).Find("main")); !strings.Contains(txt, "Cancel the overnight lodge") || !strings.Contains(txt, "HMP High Down") {
+		t.Errorf("cancel page %q", txt)
+	}
+	wantFormErrors(t, a, pmu, m, cancelPath, lodgeForm(pmu, m), "cancellation_reason")
+	res = pmu.post(cancelPath, lodgeForm(pmu, m, "cancellation_reason", "cancelled_by_pmu", "cancellation_reason_comment", "Space found at court"))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel = %d", res.StatusCode)
+	}
+	if l := a.lodgings(m.ID)[0]; l.Status != moves.LodgingCancelled || l.CancellationComment != "Space found at court" {
+		t.Fatalf("after cancelling %+v", l)
+	}
+	page = pmu.page(movePath, http.StatusOK)
+	if page.Find(`[aria-label="This move includes an overnight lodge"]`).Length() != 0 || page.Find("#lodge-"+lodge.ID).Length() != 0 {
+		t.Error("a cancelled lodge is still shown")
+	}
+	if tl := mvText(page.Find("#move-timeline")); !strings.Contains(tl, "Overnight lodge cancelled") || !strings.Contains(tl, "Reason: Cancelled by the Population Management Unit (PMU)") {
+		t.Errorf("timeline %q", tl)
+	}
+	// A cancelled lodge cannot be changed or cancelled again.
+	pmu.page(cancelPath, http.StatusForbidden)
+	pmu.page(movePath+"/lodge/"+lodge.ID, http.StatusForbidden)
+	pmu.page(movePath+"/lodge/"+"no-such-lodge", http.StatusNotFound)
+}
+
+// Only PMU lodges; others who see the move are refused, those who do not
+// see it find nothing; a form from an older version of the move is a
+// conflict; without JavaScript the form is a plain POST.
+func TestMoveLodgeWhoMay(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusBooked)
+	police := a.signIn(t, "police", "SRY016")
+	police.page("/move/"+m.ID+"/lodge", http.StatusForbidden)
+	if police.page("/move/"+m.ID, http.StatusOK).Find(`a[href="/move/`+m.ID+`/lodge"]`).Length() != 0 {
+		t.Error("police are offered the lodge")
+	}
+	form := lodgeForm(police, m, "location", a.locs["SRY014"], "nights", "1")
+	if res := police.post("/move/"+m.ID+"/lodge", form); res.StatusCode != http.StatusForbidden {
+		t.Errorf("police POST = %d", res.StatusCode)
+	}
+	prison := a.signIn(t, "prison", "")
+	prison.page("/move/"+m.ID+"/lodge", http.StatusNotFound)
+
+	pmu := a.signIn(t, "pmu", "")
+	// A completed move gets no lodge.
+	done := a.fixture(mvCourt, moves.StatusCompleted)
+	pmu.page("/move/"+done.ID+"/lodge", http.StatusForbidden)
+	// A stale form: the move changed meanwhile.
+	stale := lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "1")
+	if _, _, err := a.st.AppendEvent(context.Background(), moves.Event{Type: moves.EventMoveStart, MoveID: m.ID, OccurredAt: mvNow, RecordedAt: mvNow,
+		CreatedBy: "fixture"}, store.AppendOptions{By: "fixture"}); err != nil {
+		t.Fatal(err)
+	}
+	if res := pmu.post("/move/"+m.ID+"/lodge", stale); res.StatusCode != http.StatusConflict {
+		t.Errorf("stale form = %d, want 409", res.StatusCode)
+	}
+	if len(a.lodgings(m.ID)) != 0 {
+		t.Error("a stale form added a lodge")
+	}
+	// The form has no script-only parts: it posts to itself with the
+	// version and token, and the nights' other number is a plain input.
+	doc := pmu.page("/move/"+m.ID+"/lodge", http.StatusOK)
+	f := doc.Find(`form[method="post"][action="/move/` + m.ID + `/lodge"]`)
+	if f.Find(`input[name="version"]`).Length() != 1 || f.Find(`input[name="_csrf"]`).Length() != 1 || f.Find(`input#nights_other`).Length() != 1 {
+		t.Error("the lodge form is not a plain form")
+	}
+}
+
+// Journey events appear on the move's timeline in plain English.
+func TestMoveTimelineShowsJourneys(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusInTransit)
+	ctx := context.Background()
+	yes := true
+	opt := store.RoadOptions{By: "Serco", SupplierID: m.SupplierID}
+	j, err := a.st.CreateJourney(ctx, moves.NewJourney{MoveID: m.ID, SupplierID: m.SupplierID, FromID: m.FromID, ToID: m.ToID,
+		Timestamp: mvNow.Add(-time.Hour), Billable: &yes}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.st.AppendJourneyEvent(ctx, moves.Event{JourneyID: j.ID, Type: moves.EventJourneyStart, OccurredAt: mvNow.Add(-50 * time.Minute),
+		RecordedAt: mvNow.Add(-50 * time.Minute), Details: map[string]any{"vehicle_reg": "AB12 CDE"}}, opt); err != nil {
+		t.Fatal(err)
+	}
+	pmu := a.signIn(t, "pmu", "")
+	tl := mvText(pmu.page("/move/"+m.ID, http.StatusOK).Find("#move-timeline"))
+	for _, want := range []string{
+		"Journey 1 from Guildford Police Station to Guildford Crown Court was added",
+		"Journey 1 from Guildford Police Station to Guildford Crown Court started, vehicle AB12 CDE",
+		"Journey in progress",
+	} {
+		if !strings.Contains(tl, want) {
+			t.Errorf("timeline lacks %q: %s", want, tl)
+		}
+	}
+}
+
+// mvLong is a date as pages write it.
+func mvLong(date string) string {
+	d, _ := time.Parse(time.DateOnly, date)
+	return d.Format("Monday 2 January 2006")
+}
