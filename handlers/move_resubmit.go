@@ -32,8 +32,43 @@ func (h *Handlers) moveResubmitForm(c echo.Context, d moveData, fe moves.FieldEr
 	return f
 }
 
+// alreadyResubmitted answers a request that was sent again already (a
+// second tab, the back button, a double submission) with a conflict page
+// that says so and links to the new request, rather than a bare refusal.
+// It answers only those who may send the move's requests again; for any
+// other case it returns false and the usual checks go on.
+func (h *Handlers) alreadyResubmitted(c echo.Context) (bool, error) {
+	m, err := h.visibleMove(c, c.Param("id"))
+	if err != nil || !moves.Resubmittable(m) {
+		return false, nil
+	}
+	ctx := c.Request().Context()
+	from, err := h.Store.Location(ctx, m.FromID)
+	if err != nil || !moveMayEver(serve.CurrentUser(c), moves.ActionResubmit, m, from) {
+		return false, nil
+	}
+	next, err := h.Store.RebookedFrom(ctx, m.ID)
+	if moves.ErrorCode(err) == moves.NotFound {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	return true, serve.Render(c, http.StatusConflict, views.MoveConflictPage(views.MoveConflict{
+		Page:    h.page(c, "This request has already been sent again"),
+		Heading: "This request has already been sent again",
+		MoveID:  m.ID,
+		Lines: []string{fmt.Sprintf("Request %s was sent again with more information as move %s, which is %s.",
+			m.Reference, next.Reference, strings.ToLower(next.Status.Label()))},
+		Next: &views.Link{Text: "Go to move " + next.Reference, Href: "/move/" + next.ID},
+	}))
+}
+
 // MoveResubmitForm asks for the information PMU wanted.
 func (h *Handlers) MoveResubmitForm(c echo.Context) error {
+	if done, err := h.alreadyResubmitted(c); done {
+		return err
+	}
 	return h.moveFormGet(c, moves.ActionResubmit, func(d moveData) error {
 		return serve.Render(c, http.StatusOK, views.MoveResubmitPage(h.moveResubmitForm(c, d, nil)))
 	})
@@ -41,6 +76,9 @@ func (h *Handlers) MoveResubmitForm(c echo.Context) error {
 
 // MoveResubmit sends the request again and shows the new one.
 func (h *Handlers) MoveResubmit(c echo.Context) error {
+	if done, err := h.alreadyResubmitted(c); done {
+		return err
+	}
 	return h.movePost(c, moves.ActionResubmit, func(d moveData, version int64) error {
 		info := strings.TrimSpace(c.FormValue("information"))
 		fromText, toText := strings.TrimSpace(c.FormValue("date_from")), strings.TrimSpace(c.FormValue("date_to"))
@@ -90,6 +128,9 @@ func (h *Handlers) MoveResubmit(c echo.Context) error {
 			case e.Code == moves.Conflict:
 				// Changed or sent again meanwhile: the conflict page says
 				// what happened.
+				if done, err := h.alreadyResubmitted(c); done {
+					return err
+				}
 				return errMoveStale
 			case e.Code == moves.Invalid && len(e.Fields) > 0:
 				return show(e.Fields)

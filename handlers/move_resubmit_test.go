@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,14 +70,36 @@ func TestMoveResubmitMoreInformation(t *testing.T) {
 	if prison.page("/move/"+m.ID, http.StatusOK).Find(`a[href="/move/`+m.ID+`/resubmit"]`).Length() != 0 {
 		t.Error("the request can still be sent again")
 	}
-	if res := prison.get("/move/" + m.ID + "/resubmit"); res.StatusCode != http.StatusForbidden {
-		t.Errorf("form after sending again: %d", res.StatusCode)
-	}
-	if res := prison.post("/move/"+m.ID+"/resubmit", reqForm("version", version, "information", "Again", "date_from", "10/12/2026")); res.StatusCode != http.StatusForbidden {
-		t.Errorf("second POST: %d", res.StatusCode)
+	// The form and a second POST (from the old form, or a fresh one)
+	// answer with a conflict page that says what happened and links to
+	// the new request.
+	fresh := reqRejectedVersion(t, a, m.ID)
+	for name, res := range map[string]*http.Response{
+		"form":                   prison.get("/move/" + m.ID + "/resubmit"),
+		"POST from the old form": prison.post("/move/"+m.ID+"/resubmit", reqForm("version", version, "information", "Again", "date_from", "10/12/2026")),
+		"POST as of now":         prison.post("/move/"+m.ID+"/resubmit", reqForm("version", fresh, "information", "Again", "date_from", "10/12/2026")),
+	} {
+		if res.StatusCode != http.StatusConflict {
+			t.Errorf("%s after sending again: %d; want 409", name, res.StatusCode)
+			continue
+		}
+		doc := reqDoc(t, res)
+		text := reqText(doc.Find("main"))
+		for _, want := range []string{"This request has already been sent again", "as move " + nm.Reference, "Nothing you sent has been saved"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the conflict page lacks %q: %s", name, want, text)
+			}
+		}
+		if doc.Find(`main a[href="/move/`+nm.ID+`"]`).Length() != 1 {
+			t.Errorf("%s: no link to the new request", name)
+		}
 	}
 	if n, _ := a.st.CountMoves(context.Background(), store.MoveFilter{PersonID: m.PersonID}); n != after {
 		t.Errorf("the second POST made %d moves", n-after)
+	}
+	// Someone who may not send it again still gets a plain refusal.
+	if res := a.signIn(t, "police", "").get("/move/" + m.ID + "/resubmit"); res.StatusCode == http.StatusConflict || res.StatusCode == http.StatusOK {
+		t.Errorf("police user: %d", res.StatusCode)
 	}
 
 	// PMU sees it back in review, and the story in both timelines.
@@ -132,4 +155,14 @@ func TestMoveResubmitWhoAndWhen(t *testing.T) {
 			t.Errorf("%s sent %s again", c.user, c.m.Reference)
 		}
 	}
+}
+
+// reqRejectedVersion is a move's version now, as a fresh form has it.
+func reqRejectedVersion(t *testing.T, a *reqApp, id string) string {
+	t.Helper()
+	m, err := a.st.Move(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatInt(m.Version, 10)
 }

@@ -71,3 +71,51 @@ func testCreateMoveKeepsTypeDetails(t *testing.T) {
 		t.Errorf("refused moves wrote %d rows", after-before)
 	}
 }
+
+func TestSetExtraditionFlight(t *testing.T) {
+	storetest.ForEachEngine(t, testSetExtraditionFlight)
+}
+
+// An extradition move's flight is added once, then changed; another
+// type of move, a second add and a bad flight change nothing.
+func testSetExtraditionFlight(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ex, err := f.st.CreateMove(ctx, store.NewMove{MoveType: moves.Extradition, FromID: f.prison.ID, ToID: f.police.ID, Date: "2026-11-24",
+		PersonID: f.person.ID, CreatedBy: "prison"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 14, 30, 0, 0, time.UTC)
+	if _, err := f.st.SetExtraditionFlight(ctx, ex.ID, moves.ExtraditionFlight{Number: "BA1234", Time: at}, false, "api"); moves.ErrorCode(err) != moves.NotFound {
+		t.Errorf("change without a flight: %v", err)
+	}
+	m, err := f.st.SetExtraditionFlight(ctx, ex.ID, moves.ExtraditionFlight{Number: "ba 1234", Time: at}, true, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SetExtraditionFlight(ctx, ex.ID, moves.ExtraditionFlight{Number: "AF12", Time: at}, true, "api"); moves.ErrorCode(err) != moves.Conflict {
+		t.Errorf("a second flight: %v", err)
+	}
+	if _, err := f.st.SetExtraditionFlight(ctx, ex.ID, moves.ExtraditionFlight{Number: "nonsense!", Time: at}, false, "api"); moves.ErrorCode(err) != moves.Invalid {
+		t.Errorf("a bad flight number: %v", err)
+	}
+	if _, err := f.st.SetExtraditionFlight(ctx, ex.ID, moves.ExtraditionFlight{Number: "AF12", Time: at.Add(time.Hour)}, false, "api"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.st.Move(ctx, ex.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Details.Flight == nil || got.Details.Flight.Number != "AF12" || !got.Details.Flight.Time.Equal(at.Add(time.Hour)) || got.Version != ex.Version+2 {
+		t.Errorf("flight %+v version %d (created at %d); first write gave %+v", got.Details.Flight, got.Version, ex.Version, m.Details.Flight)
+	}
+	other, err := f.st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: f.police.ID, ToID: f.court.ID, Date: "2026-11-23",
+		PersonID: f.person.ID, CreatedBy: "officer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SetExtraditionFlight(ctx, other.ID, moves.ExtraditionFlight{Number: "BA1234", Time: at}, true, "api"); moves.ErrorCode(err) != moves.NotFound {
+		t.Errorf("a court move's flight: %v", err)
+	}
+}

@@ -330,20 +330,24 @@ func (s *Store) UpdateMoveDetails(ctx context.Context, id string, notes *string,
 		} else if clearTimeDue {
 			m.TimeDue = nil
 		}
-		m.Version++
-		m.UpdatedAt = s.Now().UTC()
-		m.UpdatedBy = by
-		if _, err := tx.ExecContext(ctx, "UPDATE moves SET notes = ?, time_due = ?, version = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-			m.Notes, nullMicros(m.TimeDue), m.Version, micros(m.UpdatedAt), by, id); err != nil {
-			return err
-		}
-		if err := un.notifyChange(ctx, moves.ChangeUpdated, m, nil); err != nil {
-			return err
-		}
-		out = m
-		return nil
+		out, err = un.saveMoveFields(m, by, "notes = ?, time_due = ?", m.Notes, nullMicros(m.TimeDue))
+		return err
 	})
 	return out, err
+}
+
+// saveMoveFields writes a move's changed columns (set, with args),
+// moves its version on, records who changed it, and tells suppliers, for
+// changes that are not events of the move's state machine.
+func (un *Unit) saveMoveFields(m moves.Move, by, set string, args ...any) (moves.Move, error) {
+	ctx := un.Context()
+	m.Version++
+	m.UpdatedAt, m.UpdatedBy = un.Now().UTC(), by
+	args = append(args, m.Version, micros(m.UpdatedAt), by, m.ID)
+	if _, err := un.sqlTx().ExecContext(ctx, "UPDATE moves SET "+set+", version = ?, updated_at = ?, updated_by = ? WHERE id = ?", args...); err != nil {
+		return m, err
+	}
+	return m, un.notifyChange(ctx, moves.ChangeUpdated, m, nil)
 }
 
 func flightNumber(d moves.MoveDetails) string {
@@ -359,4 +363,41 @@ func flightTime(d moves.MoveDetails) *time.Time {
 	}
 	t := d.Flight.Time.UTC()
 	return &t
+}
+
+// SetExtraditionFlight gives an extradition move its flight (create) or
+// changes the one it has (!create), as the supplier API's
+// /api/moves/:id/extradition_flight does. It refuses a move of another
+// type, a second flight, a change to a move without one, a bad flight and
+// a move whose person has left custody; suppliers hear of the change as of
+// any other change to the move.
+func (s *Store) SetExtraditionFlight(ctx context.Context, id string, f moves.ExtraditionFlight, create bool, by string) (moves.Move, error) {
+	var out moves.Move
+	err := s.unit(ctx, func(un *Unit) error {
+		ctx, tx := un.Context(), un.sqlTx()
+		m, err := s.lockMove(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !moves.FlightApplies(m.MoveType):
+			return moves.Errorf(moves.NotFound, "Move %s is not an extradition move, so it has no flight", m.Reference)
+		case create && m.Details.Flight != nil:
+			return moves.Errorf(moves.Conflict, "Move %s already has a flight: change it with PATCH", m.Reference)
+		case !create && m.Details.Flight == nil:
+			return moves.Errorf(moves.NotFound, "Move %s has no flight yet: add one with POST", m.Reference)
+		case !moves.ChangeableStatus(m.Status):
+			return moves.Errorf(moves.Conflict, "A move that is %s cannot have its flight changed: the person has left custody or the move is over", m.Status.Label())
+		}
+		now := un.Now().UTC()
+		d := moves.MoveDetails{Flight: &f}
+		if fe := moves.CheckMoveDetails(m.MoveType, d, moves.LondonDate(now), now); len(fe) > 0 {
+			return moves.InvalidFields(fe)
+		}
+		un.TouchMove(m)
+		m.Details.Flight = &moves.ExtraditionFlight{Number: flightNumber(d), Time: f.Time.UTC()}
+		out, err = un.saveMoveFields(m, by, "extradition_flight_number = ?, extradition_flight_time = ?", flightNumber(d), nullMicros(flightTime(d)))
+		return err
+	})
+	return out, err
 }

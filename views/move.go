@@ -88,9 +88,13 @@ type MoveTimelinePage struct {
 // MoveConflict explains that a move changed while someone was working on
 // it, so what they sent was not saved.
 type MoveConflict struct {
-	Page   Page
-	MoveID string
-	Lines  []string
+	Page    Page
+	Heading string // "This move has changed" when empty
+	MoveID  string
+	Lines   []string
+	// Next, when set, is where the story went on: the request that was
+	// sent again in its place.
+	Next *Link
 }
 
 // MoveChoice is one option of a radio group or select.

@@ -259,6 +259,10 @@ func (s *Server) routes() {
 	v1.GET("/moves/:id/lodgings/:lodging_id", a.GetLodging)
 	v1.PATCH("/moves/:id/lodgings/:lodging_id", a.PatchLodging)
 	v1.POST("/moves/:id/lodgings/:lodging_id/cancel", a.CancelLodging)
+	// An extradition move's flight (issue 14), as upstream's resource.
+	v1.GET("/moves/:id/extradition_flight", a.GetExtraditionFlight)
+	v1.POST("/moves/:id/extradition_flight", a.PostExtraditionFlight)
+	v1.PATCH("/moves/:id/extradition_flight", a.PatchExtraditionFlight)
 	v1.GET("/people", a.ListPeople)
 	v1.POST("/people", a.PostPerson)
 	v1.GET("/people/:id", a.GetPerson)

@@ -515,6 +515,13 @@ func routeTable() []routeCase {
 			want: allAPI401(ok, ok), oca: unau},
 		{route: "POST /api/moves/:id/lodgings/cancel", method: "POST", path: "/api/moves/{bmiCompleted}/lodgings/cancel", body: `{"data":{"type":"lodgings","attributes":{"cancellation_reason":"made_in_error"}}}`,
 			want: allAPI401(nf, conf), oca: unau},
+		// An extradition move's flight (issue 14): a move of another type
+		// has none (the handler tests cover extradition moves).
+		{route: "GET /api/moves/:id/extradition_flight", method: "GET", path: "/api/moves/{gfdBooked}/extradition_flight", want: allAPI401(nf, nf), oca: unau},
+		{route: "POST /api/moves/:id/extradition_flight", method: "POST", path: "/api/moves/{gfdBooked}/extradition_flight", body: `{"data":{"type":"extradition_flight","attributes":{"flight_number":"BA1234","flight_time":"2026-12-01T10:00:00Z"}}}`,
+			want: allAPI401(nf, nf), oca: unau},
+		{route: "PATCH /api/moves/:id/extradition_flight", method: "PATCH", path: "/api/moves/{bmiCompleted}/extradition_flight", body: `{"data":{"type":"extradition_flight","attributes":{"flight_number":"BA1234","flight_time":"2026-12-01T10:00:00Z"}}}`,
+			want: allAPI401(nf, nf), oca: unau},
 
 		// --- Anything else ---
 		{route: "echo_route_not_found /*", method: "GET", path: "/no/such/page", want: w(nf, nf, nf, nf, nf, nf, nf, nf, nf), oca: nf},

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/securemove/securemove/handlers/handlertest"
+	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
 )
 
 // A prison recall's date of arrest and a prison transfer's reason are
@@ -58,4 +60,38 @@ func TestAPIMoveTypeDetails(t *testing.T) {
 		map[string][2]string{"from_location": {"locations", e.Loc("SRY016")}, "person": {"people", e.Person().ID},
 			"prison_transfer_reason": {"prison_transfer_reasons", parole}})).
 		WantError(t, 422, "/data/relationships/prison_transfer_reason", "")
+}
+
+// section_forty_six: true or false for a move from police custody (the
+// request asks it), null for any other move; the same in the list.
+func TestAPIMoveSectionFortySix(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	s46, err := e.St.CreateMove(e.Ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: e.Loc("SRY016"), ToID: e.Loc("GUILCC"), Date: "2026-11-24",
+		PersonID: e.Person().ID, CreatedBy: "test", Flags: []moves.Flag{{Category: moves.FlagMove, Key: moves.FlagSection46}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	police := e.Move("SRY016", "GUILCC", moves.CourtAppearance, "2026-11-24")
+	prison := e.Move("BXI", "SRY016", moves.Extradition, "2026-11-24")
+	want := map[string]any{s46.ID: true, police.ID: false, prison.ID: nil}
+	for id, w := range want {
+		a := handlertest.Attrs(e.GetMove(tok, id))
+		if v, ok := a["section_forty_six"]; !ok || v != w {
+			t.Errorf("GET %s: section_forty_six %v (present %v); want %v", id, v, ok, w)
+		}
+	}
+	seen := 0
+	for _, x := range e.Do(http.MethodGet, "/api/moves?filter[date_from]=2026-11-24&filter[date_to]=2026-11-24&per_page=100", tok, nil).Want(t, http.StatusOK).List() {
+		r := x.(map[string]any)
+		if w, ok := want[r["id"].(string)]; ok {
+			seen++
+			if v := handlertest.Attrs(r)["section_forty_six"]; v != w {
+				t.Errorf("list %s: section_forty_six %v; want %v", r["id"], v, w)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("the list showed %d of the %d moves", seen, len(want))
+	}
 }

@@ -146,6 +146,9 @@ func (h *Handlers) ListMoves(c echo.Context) error {
 			people[r.Person.ID] = r.Person
 		}
 	}
+	if err := h.addSection46(c, ms, data); err != nil {
+		return err
+	}
 	var in apiIncluded
 	if err := h.includeMoves(c, ms, data, inc, people, &in); err != nil {
 		return err
@@ -166,6 +169,9 @@ func (h *Handlers) GetMove(c echo.Context) error {
 		return err
 	}
 	data := []apiResource{h.moveResource(c, m)}
+	if err := h.addSection46(c, []moves.Move{m}, data); err != nil {
+		return err
+	}
 	var in apiIncluded
 	if err := h.includeMoves(c, []moves.Move{m}, data, inc, nil, &in); err != nil {
 		return err
@@ -301,7 +307,7 @@ func (h *Handlers) PostMove(c echo.Context) error {
 		return duplicateAsInvalid(err, apiAttrPointer("date"))
 	}
 	c.Response().Header().Set(echo.HeaderLocation, h.apiBase(c)+"/api/moves/"+m.ID)
-	return apiWriteDoc(c, http.StatusCreated, apiDocument{Data: h.moveResource(c, m)})
+	return h.writeMove(c, http.StatusCreated, m)
 }
 
 // PatchMove changes a move's date, additional information or time due:
@@ -398,5 +404,14 @@ func (h *Handlers) PatchMove(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return apiWriteDoc(c, http.StatusOK, apiDocument{Data: h.moveResource(c, m)})
+	return h.writeMove(c, http.StatusOK, m)
+}
+
+// writeMove answers with one move, as GET /api/moves/:id shows it.
+func (h *Handlers) writeMove(c echo.Context, status int, m moves.Move) error {
+	data := []apiResource{h.moveResource(c, m)}
+	if err := h.addSection46(c, []moves.Move{m}, data); err != nil {
+		return err
+	}
+	return apiWriteDoc(c, status, apiDocument{Data: data[0]})
 }

@@ -98,6 +98,7 @@ type apiMoveAttributes struct {
 	RejectionReason           *string `json:"rejection_reason"`
 	IsLockout                 bool    `json:"is_lockout"`
 	RecallDate                *string `json:"recall_date"`
+	SectionFortySix           *bool   `json:"section_forty_six"`
 	CreatedAt                 string  `json:"created_at"`
 	UpdatedAt                 string  `json:"updated_at"`
 }
@@ -127,6 +128,43 @@ func (h *Handlers) moveResource(c echo.Context, m moves.Move) apiResource {
 		},
 		Links: map[string]string{"self": base + "/api/moves/" + m.ID},
 	}
+}
+
+// addSection46 sets section_forty_six on the move resources res (one per
+// move of ms): true or false for a move from police custody, where the
+// request asks it (PACE section 46 is kept as a flag of the person's
+// profile for the move), and null for every other move, as upstream
+// leaves it unset. Only police moves' profiles are read, each once.
+func (h *Handlers) addSection46(c echo.Context, ms []moves.Move, res []apiResource) error {
+	ctx := c.Request().Context()
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.FromID
+	}
+	locs, err := h.Store.LocationMap(ctx, ids...)
+	if err != nil {
+		return err
+	}
+	s46 := map[string]bool{}
+	for i, m := range ms {
+		if locs[m.FromID].Type != moves.LocPolice {
+			continue
+		}
+		yes, ok := s46[m.ProfileID]
+		if !ok && m.ProfileID != "" {
+			pr, err := h.Store.Profile(ctx, m.ProfileID)
+			if err != nil {
+				return err
+			}
+			yes = pr.Has(moves.FlagSection46)
+			s46[m.ProfileID] = yes
+		}
+		if a, ok := res[i].Attributes.(apiMoveAttributes); ok {
+			a.SectionFortySix = &yes
+			res[i].Attributes = a
+		}
+	}
+	return nil
 }
 
 // locationAttributes are a location's attributes (contract v1
