@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -57,6 +58,9 @@ type MoveRow struct {
 	Person moves.Person
 	From   string // location titles
 	To     string
+	// Flags are the flags of the move's profile, read with the row so
+	// that a list needs no query per move for them.
+	Flags []moves.Flag
 }
 
 func (f MoveFilter) where() (string, []any) {
@@ -149,9 +153,9 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 	if limit <= 0 {
 		limit = 100
 	}
-	q := "SELECT " + moveCols + ", " + personColsP + `, lf.title, COALESCE(lt.title, '')
+	q := "SELECT " + moveCols + ", " + personColsP + `, lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]')
 		FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
-		LEFT JOIN locations lt ON lt.id = m.to_location_id` + where + " ORDER BY " + f.order() +
+		LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id` + where + " ORDER BY " + f.order() +
 		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -163,10 +167,16 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 		var r MoveRow
 		var p moves.Person
 		var pc, pu int64
+		var flags string
 		m, err := scanMove(rows, &p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.Ethnicity, &p.PNC, &p.PrisonNumber,
-			&pc, &p.CreatedBy, &pu, &p.UpdatedBy, &r.From, &r.To)
+			&pc, &p.CreatedBy, &pu, &p.UpdatedBy, &r.From, &r.To, &flags)
 		if err != nil {
 			return nil, 0, err
+		}
+		if flags != "" && flags != "[]" {
+			if err := json.Unmarshal([]byte(flags), &r.Flags); err != nil {
+				return nil, 0, fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
+			}
 		}
 		p.CreatedAt, p.UpdatedAt = fromMicros(pc), fromMicros(pu)
 		r.Move, r.Person = m, p

@@ -139,14 +139,18 @@ func (h *Handlers) ListMoves(c echo.Context) error {
 	// The list's query read each move's person with it: included people
 	// come from there rather than from a query per move.
 	people := make(map[string]moves.Person, len(rows))
+	profiles := make(map[string]moves.Profile, len(rows))
 	for i, r := range rows {
 		ms[i] = r.Move
+		if r.ProfileID != "" {
+			profiles[r.ProfileID] = moves.Profile{ID: r.ProfileID, Flags: r.Flags}
+		}
 		data[i] = h.moveResource(c, r.Move)
 		if r.Person.ID != "" {
 			people[r.Person.ID] = r.Person
 		}
 	}
-	if err := h.addSection46(c, ms, data); err != nil {
+	if err := h.addSection46(c, ms, data, profiles); err != nil {
 		return err
 	}
 	var in apiIncluded
@@ -169,7 +173,7 @@ func (h *Handlers) GetMove(c echo.Context) error {
 		return err
 	}
 	data := []apiResource{h.moveResource(c, m)}
-	if err := h.addSection46(c, []moves.Move{m}, data); err != nil {
+	if err := h.addSection46(c, []moves.Move{m}, data, nil); err != nil {
 		return err
 	}
 	var in apiIncluded
@@ -410,7 +414,7 @@ func (h *Handlers) PatchMove(c echo.Context) error {
 // writeMove answers with one move, as GET /api/moves/:id shows it.
 func (h *Handlers) writeMove(c echo.Context, status int, m moves.Move) error {
 	data := []apiResource{h.moveResource(c, m)}
-	if err := h.addSection46(c, []moves.Move{m}, data); err != nil {
+	if err := h.addSection46(c, []moves.Move{m}, data, nil); err != nil {
 		return err
 	}
 	return apiWriteDoc(c, status, apiDocument{Data: data[0]})

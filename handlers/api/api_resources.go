@@ -135,7 +135,11 @@ func (h *Handlers) moveResource(c echo.Context, m moves.Move) apiResource {
 // request asks it (PACE section 46 is kept as a flag of the person's
 // profile for the move), and null for every other move, as upstream
 // leaves it unset. Only police moves' profiles are read, each once.
-func (h *Handlers) addSection46(c echo.Context, ms []moves.Move, res []apiResource) error {
+//
+// known holds profiles already read with the moves (a list's query reads
+// each move's profile flags), so a list costs no query per move; any other
+// profile is read here.
+func (h *Handlers) addSection46(c echo.Context, ms []moves.Move, res []apiResource, known map[string]moves.Profile) error {
 	ctx := c.Request().Context()
 	ids := make([]string, len(ms))
 	for i, m := range ms {
@@ -152,9 +156,12 @@ func (h *Handlers) addSection46(c echo.Context, ms []moves.Move, res []apiResour
 		}
 		yes, ok := s46[m.ProfileID]
 		if !ok && m.ProfileID != "" {
-			pr, err := h.Store.Profile(ctx, m.ProfileID)
-			if err != nil {
-				return err
+			pr, read := known[m.ProfileID]
+			if !read {
+				var err error
+				if pr, err = h.Store.Profile(ctx, m.ProfileID); err != nil {
+					return err
+				}
 			}
 			yes = pr.Has(moves.FlagSection46)
 			s46[m.ProfileID] = yes
