@@ -203,6 +203,15 @@ func TestMoveLodgeWhoMay(t *testing.T) {
 	if f.Find(`input[name="version"]`).Length() != 1 || f.Find(`input[name="_csrf"]`).Length() != 1 || f.Find(`input#nights_other`).Length() != 1 {
 		t.Error("the lodge form is not a plain form")
 	}
+	// The other number sits under its choice, shown without a script
+	// (no reveal: that would mark the radio aria-expanded).
+	other := f.Find(`.govuk-radios__conditional:not(.govuk-radios__conditional--hidden) input#nights_other`)
+	if other.Length() != 1 || f.Find(`[data-aria-controls]`).Length() != 0 {
+		t.Error("the other number of nights is not shown under its choice")
+	}
+	if l := f.Find(`label[for="nights_other"]`).Text(); !strings.Contains(l, "if another number") {
+		t.Errorf("the other number's label %q does not say what it belongs to", l)
+	}
 }
 
 // Journey events appear on the move's timeline in plain English.

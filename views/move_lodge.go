@@ -1,6 +1,7 @@
 package views
 
 import (
+	"github.com/a-h/templ"
 	"github.com/securemove/securemove/views/govuk"
 )
 
@@ -52,13 +53,13 @@ type MoveLodgeCancelForm struct {
 }
 
 // moveNightsItems are the choices of how many nights: one, two or another
-// number, given in the field after them. (Not a conditional reveal: GOV.UK
-// Frontend marks such a radio aria-expanded, which axe-core refuses on a
-// radio.)
-func moveNightsItems() []govuk.RadiosItem {
+// number, given in the field under that choice. The field always shows
+// (RevealAlways): GOV.UK Frontend's reveal marks the radio aria-expanded,
+// which axe-core refuses on a radio.
+func moveNightsItems(other templ.Component) []govuk.RadiosItem {
 	return []govuk.RadiosItem{
 		{Text: "One night", Value: "1"},
 		{Text: "Two nights", Value: "2"},
-		{Text: "Another number of nights", Value: "other"},
+		{Text: "Another number of nights", Value: "other", Conditional: other},
 	}
 }

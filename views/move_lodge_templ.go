@@ -62,10 +62,11 @@ func MoveLodgePage(m MoveLodgeForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = govuk.Radios(govuk.RadiosOptions{
+				RevealAlways: true,
 				Name:         "nights",
 				IDPrefix:     "nights",
 				Value:        m.Nights,
-				Items:        moveNightsItems(),
+				Items:        moveNightsItems(moveNightsOther(m)),
 				Fieldset:     &govuk.FieldsetOptions{Legend: &govuk.LegendOptions{Text: "How many nights?", Classes: "govuk-fieldset__legend--m"}},
 				Hint:         &govuk.HintOptions{Text: m.Starts},
 				ErrorMessage: moveFieldError(m.Errors, "nights"),
@@ -73,15 +74,7 @@ func MoveLodgePage(m MoveLodgeForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " ")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = moveNightsOther(m).Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " <div class=\"govuk-button-group\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " <div class=\"govuk-button-group\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -93,7 +86,7 @@ func MoveLodgePage(m MoveLodgeForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -107,6 +100,9 @@ func MoveLodgePage(m MoveLodgeForm) templ.Component {
 	})
 }
 
+// moveNightsOther is the number for "Another number of nights", shown
+// under that choice at all times (RevealAlways), so its label says which
+// choice it belongs to.
 func moveNightsOther(m MoveLodgeForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -134,8 +130,7 @@ func moveNightsOther(m MoveLodgeForm) templ.Component {
 			Inputmode:    "numeric",
 			Value:        m.NightsOther,
 			Classes:      "govuk-input--width-3",
-			Label:        govuk.LabelOptions{Text: "Number of nights", Classes: "govuk-label--s"},
-			Hint:         &govuk.HintOptions{Text: "If you chose another number of nights"},
+			Label:        govuk.LabelOptions{Text: "Number of nights, if another number"},
 			ErrorMessage: moveFieldError(m.Errors, "nights_other"),
 		}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
@@ -190,7 +185,7 @@ func MoveLodgeCancelPage(m MoveLodgeCancelForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, " ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -205,7 +200,7 @@ func MoveLodgeCancelPage(m MoveLodgeCancelForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " <div class=\"govuk-button-group\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " <div class=\"govuk-button-group\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -217,7 +212,7 @@ func MoveLodgeCancelPage(m MoveLodgeCancelForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
