@@ -377,13 +377,17 @@ func (h *Handlers) moveLodges(c echo.Context, d moveData) []views.MoveLodge {
 	return out
 }
 
+// lodgeBannerTitle names the lodge's banner, which police at the custody
+// suite also find their "Add events" on (custodyBanner).
+const lodgeBannerTitle = "This move includes an overnight lodge"
+
 // lodgeBanner says the move includes an overnight lodge, and where.
 func lodgeBanner(d moveData) (views.MoveBanner, bool) {
 	live := liveLodgings(d.lodgings)
 	if len(live) == 0 {
 		return views.MoveBanner{}, false
 	}
-	b := views.MoveBanner{Title: "This move includes an overnight lodge"}
+	b := views.MoveBanner{Title: lodgeBannerTitle}
 	for _, l := range live {
 		b.Lines = append(b.Lines, "At "+d.location(l.LocationID)+lodgeStay(l)+".")
 	}

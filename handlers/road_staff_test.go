@@ -119,6 +119,38 @@ func TestCustodyEventsWhoMay(t *testing.T) {
 	police.page("/move/"+leeds.ID+"/custody-events", http.StatusForbidden)
 }
 
+// A planned lodge at the officer's custody suite shows one banner region:
+// the lodge's details with the officer's "Add events", not a second
+// banner about the same night.
+func TestCustodyEventsOnTheLodgeBanner(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	leeds := e.Move("LEI", "LEEDCC", moves.CourtAppearance, "2026-11-23")
+	e.LodgeStarted(leeds, "SRY016", "2026-11-23")
+	doc := roadSignIn(t, e, "police", "SRY016").page("/move/"+leeds.ID, http.StatusOK)
+	var lodgeRegions []string
+	doc.Find(`[role="region"]`).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(strings.ToLower(s.AttrOr("aria-label", "")), "lodge") {
+			lodgeRegions = append(lodgeRegions, s.AttrOr("aria-label", ""))
+		}
+	})
+	if len(lodgeRegions) != 1 || lodgeRegions[0] != "This move includes an overnight lodge" {
+		t.Fatalf("lodge banners %q, want one", lodgeRegions)
+	}
+	banner := doc.Find(`[aria-label="This move includes an overnight lodge"]`)
+	text := handlertest.Text(banner)
+	if !strings.Contains(text, "(1 night)") || !strings.Contains(text, "in your custody at") {
+		t.Errorf("the banner says %q", text)
+	}
+	if link := banner.Find(`a[href="/move/` + leeds.ID + `/custody-events"]`); handlertest.Text(link) != "Add events" {
+		t.Error("the lodge banner offers no Add events")
+	}
+	// PMU sees the lodge, without the officer's line or link.
+	pmu := roadSignIn(t, e, "pmu", "").page("/move/"+leeds.ID, http.StatusOK).Find(`[aria-label="This move includes an overnight lodge"]`)
+	if pmu.Length() != 1 || pmu.Find(`a[href$="/custody-events"]`).Length() != 0 || strings.Contains(handlertest.Text(pmu), "your custody") {
+		t.Errorf("PMU's lodge banner: %q", handlertest.Text(pmu))
+	}
+}
+
 func TestCustodyEventsRecorded(t *testing.T) {
 	e := handlertest.NewEnv(t)
 	m := e.CourtMove()
