@@ -36,6 +36,24 @@ type RoadOptions struct {
 	// At is when the change happened by the client's clock (a journey's
 	// timestamp); zero for the store's clock.
 	At time.Time
+	// LodgingVersion, when set, is the version of the lodging the writer
+	// saw (a form made earlier): UpdateLodging and CancelLodging refuse
+	// with ErrLodgingStale, in the same transaction, if it has moved on.
+	// Lodging writes do not change the move's version, so the move's
+	// check alone would let a stale lodge form through.
+	LodgingVersion int64
+}
+
+// ErrLodgingStale refuses a lodging write made from an older version of
+// the lodging (RoadOptions.LodgingVersion).
+var ErrLodgingStale = moves.Errorf(moves.Conflict, "The overnight lodge changed while you were working on it")
+
+// checkLodgingVersion refuses l if the writer saw another version of it.
+func (o RoadOptions) checkLodgingVersion(l moves.Lodging) error {
+	if o.LodgingVersion != 0 && l.Version != o.LodgingVersion {
+		return ErrLodgingStale
+	}
+	return nil
 }
 
 func (o RoadOptions) at(now time.Time) time.Time {
@@ -447,6 +465,13 @@ func (s *Store) UpdateLodging(ctx context.Context, moveID, lodgingID string, c m
 		if err != nil {
 			return err
 		}
+		for _, l := range ls {
+			if l.ID == lodgingID {
+				if err := opt.checkLodgingVersion(l); err != nil {
+					return err
+				}
+			}
+		}
 		now := u.Now().UTC()
 		changes, err := moves.UpdateLodging(m, ls, lodgingID, c, opt.at(now), locationLookup{all: all})
 		if err != nil {
@@ -489,6 +514,9 @@ func (s *Store) CancelLodging(ctx context.Context, moveID, lodgingID, reason, co
 		}
 		l, err := lodgingOf(ctx, u.tx, m.ID, lodgingID)
 		if err != nil {
+			return err
+		}
+		if err := opt.checkLodgingVersion(l); err != nil {
 			return err
 		}
 		out, err = s.cancelLodgingTx(ctx, u, m, l, reason, comment, opt)

@@ -41,6 +41,9 @@ type MoveLodgeForm struct {
 	Nights, NightsOther string
 	// Starts says when the stay begins: "The person will lodge from …".
 	Starts string
+	// LodgingVersion is the version of the lodge being changed (zero when
+	// adding one), posted back so a change made meanwhile is noticed.
+	LodgingVersion int64
 }
 
 // MoveLodgeCancelForm cancels an overnight lodge, with a reason.
@@ -50,6 +53,9 @@ type MoveLodgeCancelForm struct {
 	Reasons []MoveChoice
 	Reason  string
 	Comment string
+	// LodgingVersion is the version of the lodge, posted back so a change
+	// made meanwhile is noticed.
+	LodgingVersion int64
 }
 
 // moveNightsItems are the choices of how many nights: one, two or another
