@@ -13,10 +13,11 @@ import (
 // The demo's journeys and lodgings (issue 11), written after the planned
 // rows through the road write path (CreateJourney, AppendJourneyEvent,
 // CreateLodging) with ids and times drawn from their own generator and
-// the plan's present, so the same -now gives the same ids: today's two
-// booked court moves to Guildford Crown Court share a van already on the
-// road (the day's list grouped by vehicle has it), and the approved
-// transfer to Brixton stops overnight at HMP High Down.
+// the plan's present, so the same -now gives the same ids: today's booked
+// court move from Staines is in a van already on the road (Staines' day
+// list grouped by vehicle has it), and the approved transfer to Brixton
+// stops overnight at HMP High Down. (Moves the web and e2e suites pick
+// from the demo, such as booked-court-guildford, are left without.)
 
 // DemoVehicle is the registration of the demo's van on the road.
 const DemoVehicle = "GU71 SMX"
@@ -50,7 +51,7 @@ func (d *DemoData) planRoad(byID map[string]moves.Location, moveOf func(name str
 		id, _ := uuid.NewRandomFromReader(RandReader{rng}) // the reader never fails
 		return id.String()
 	}
-	for _, name := range []string{"booked-court-guildford", "booked-court-staines"} {
+	for _, name := range []string{"booked-court-staines"} {
 		m, sup, ok := moveOf(name)
 		if !ok {
 			return fmt.Errorf("demo journeys: no move %s", name)

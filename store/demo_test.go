@@ -177,8 +177,8 @@ func testResetDemo(t *testing.T) {
 func checkDemoRoad(t *testing.T, st *store.Store, d *store.DemoData) {
 	t.Helper()
 	ctx := context.Background()
-	if len(d.Journeys) != 2 || len(d.Lodgings) != 1 {
-		t.Fatalf("planned %d journeys and %d lodgings, want 2 and 1", len(d.Journeys), len(d.Lodgings))
+	if len(d.Journeys) != 1 || len(d.Lodgings) != 1 {
+		t.Fatalf("planned %d journeys and %d lodgings, want 1 and 1", len(d.Journeys), len(d.Lodgings))
 	}
 	for _, dj := range d.Journeys {
 		m, _ := d.Move(dj.Move)
