@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -221,53 +222,77 @@ func benchSize(ctx context.Context, bin string, n int, pg *pgCluster) (*sizeResu
 	r.Startup, r.StartupMax = startups[1], startups[2]
 	logf("%d moves: server up in %s (median of 3)", n, r.Startup.Round(time.Millisecond))
 
-	r.FirstPage = measureFirstPage(ctx, hc, srv.Base)
+	if !phaseOn("pages") {
+		r.FirstPage.Skipped = notSelected
+		r.Day, r.DayFresh, r.DayStatic = skipped("Day page"), skipped("Day page rendered afresh"), skipped("Day page's static file")
+		r.Move, r.MoveStatic = skipped("Move page"), skipped("Move page's static file")
+	} else {
+		r.FirstPage = measureFirstPage(ctx, hc, srv.Base)
 
-	// Pages, as PMU with the busy court chosen.
-	se, err := server.SignIn(ctx, hc, srv.Base, "bench.pmu", bulk.BulkPassword, db.Meta.BusyLocationID)
-	if err != nil {
-		return nil, err
+		// Pages, as PMU with the busy court chosen.
+		se, err := server.SignIn(ctx, hc, srv.Base, "bench.pmu", bulk.BulkPassword, db.Meta.BusyLocationID)
+		if err != nil {
+			return nil, err
+		}
+		dayURL := fmt.Sprintf("%s/moves/incoming/%s", srv.Base, db.Meta.Today)
+		r.Day = pagePhase(ctx, hc, se, fmt.Sprintf("Day page: incoming, %s, %s", db.Meta.BusyLocationTitle, db.Meta.Today), dayURL,
+			`class="app-card app-move-card"`, db.Meta.BusyIncoming, false)
+		r.DayFresh = pagePhase(ctx, hc, se, "Day page rendered afresh for every request (Cache-Control: no-cache)", dayURL,
+			`class="app-card app-move-card"`, db.Meta.BusyIncoming, true)
+		r.DayStatic = staticPhase(ctx, hc, srv.Base, r.Day)
+		moveURL := fmt.Sprintf("%s/move/%s", srv.Base, db.Meta.LongMoveID)
+		r.Move = pagePhase(ctx, hc, se, fmt.Sprintf("Move page, %d-event timeline", db.Meta.LongMoveEvents), moveURL,
+			`data-event-type=`, db.Meta.LongMoveEvents, false)
+		r.MoveStatic = staticPhase(ctx, hc, srv.Base, r.Move)
 	}
-	dayURL := fmt.Sprintf("%s/moves/incoming/%s", srv.Base, db.Meta.Today)
-	r.Day = pagePhase(ctx, hc, se, fmt.Sprintf("Day page: incoming, %s, %s", db.Meta.BusyLocationTitle, db.Meta.Today), dayURL,
-		`class="app-card app-move-card"`, db.Meta.BusyIncoming, false)
-	r.DayFresh = pagePhase(ctx, hc, se, "Day page rendered afresh for every request (Cache-Control: no-cache)", dayURL,
-		`class="app-card app-move-card"`, db.Meta.BusyIncoming, true)
-	r.DayStatic = staticPhase(ctx, hc, srv.Base, r.Day)
-	moveURL := fmt.Sprintf("%s/move/%s", srv.Base, db.Meta.LongMoveID)
-	r.Move = pagePhase(ctx, hc, se, fmt.Sprintf("Move page, %d-event timeline", db.Meta.LongMoveEvents), moveURL,
-		`data-event-type=`, db.Meta.LongMoveEvents, false)
-	r.MoveStatic = staticPhase(ctx, hc, srv.Base, r.Move)
 
 	// Pages rendered afresh and the busy day, on a server of their own
 	// whose clock is the database's today, before the events of the
 	// ingestion phase grow the timelines.
-	if err := srv.Stop(); err != nil {
-		r.Notes = append(r.Notes, "server stop: "+err.Error())
-	}
-	r.Fresh = freshPhases(ctx, hc, bin, dbRef, logPath, db.Meta, clients, clientErr)
-	if srv, err = server.Start(ctx, server.Options{Bin: bin, DB: dbRef, LogPath: logPath}); err != nil {
-		return nil, err
+	if phaseOn("pages") {
+		if err := srv.Stop(); err != nil {
+			r.Notes = append(r.Notes, "server stop: "+err.Error())
+		}
+		r.Fresh = freshPhases(ctx, hc, bin, dbRef, logPath, db.Meta, clients, clientErr)
+		if srv, err = server.Start(ctx, server.Options{Bin: bin, DB: dbRef, LogPath: logPath}); err != nil {
+			return nil, err
+		}
 	}
 
 	// Event ingestion, then plain inserts on the same disk. Both wait on
 	// fsync, so each starts with nothing else left to write back.
 	syscall.Sync()
-	r.Ingest = ingestPhase(ctx, hc, srv.Base, clients, clientErr, db.Meta)
+	if phaseOn("ingest") {
+		r.Ingest = ingestPhase(ctx, hc, srv.Base, clients, clientErr, db.Meta)
+	} else {
+		r.Ingest = skipped("POST /api/events")
+	}
 	if rss, err := srv.PeakRSS(); err == nil {
 		r.PeakRSS = rss
 	}
 	if r.Fresh != nil && r.Fresh.PeakRSS > r.PeakRSS {
 		r.PeakRSS = r.Fresh.PeakRSS
 	}
-	if r.Ingest.ok() {
-		r.Notify = notifyPhase(ctx, hc, bin, dbRef, srv.Base, clients[0], db.Meta)
+	if phaseOn("notify") && clientErr == nil && len(clients) > 0 {
+		// Ingestion signs the clients in; without it, Serco's is signed in here.
+		if !phaseOn("ingest") {
+			clientErr = clients[0].GetToken(ctx, hc, srv.Base)
+		}
+		if clientErr == nil {
+			r.Notify = notifyPhase(ctx, hc, bin, dbRef, srv.Base, clients[0], db.Meta)
+		} else {
+			r.Notify = &notifyResult{Skipped: "not measured: " + firstLine(clientErr.Error())}
+		}
 	}
 	if err := srv.Stop(); err != nil {
 		r.Notes = append(r.Notes, "server stop: "+err.Error())
 	}
 	syscall.Sync()
-	r.Plain = plainFor(ctx, pg, n)
+	if phaseOn("ingest") {
+		r.Plain = plainFor(ctx, pg, n)
+	} else {
+		r.Plain = skipped("Plain single-row insert transactions")
+	}
 	if n := freshBad(r.Fresh); n > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("unexpected answers in the fresh phases and the busy day: %d (see %s)", n, logPath))
 	}
@@ -276,6 +301,19 @@ func benchSize(ctx context.Context, bin string, n int, pg *pgCluster) (*sizeResu
 	}
 	return r, nil
 }
+
+// BENCH_PHASES (comma-separated: pages, with those rendered afresh;
+// ingest, with plain inserts; notify) measures only
+// those phases at each size, e.g. BENCH_PHASES=notify to see "Tell
+// suppliers" alone; unset, every phase. Start-up is always measured.
+func phaseOn(name string) bool {
+	v := os.Getenv("BENCH_PHASES")
+	return v == "" || slices.Contains(strings.Split(v, ","), name)
+}
+
+const notSelected = "not measured (not in BENCH_PHASES)"
+
+func skipped(name string) *phase { return &phase{Name: name, Skipped: notSelected} }
 
 func phaseErrors(r *sizeResult) string {
 	var out []string

@@ -3,7 +3,8 @@
 //	bench   benchmark databases of 10k, 100k and 1M moves: day page, move
 //	        page, static files, event ingestion, plain inserts, start-up,
 //	        memory and first-page weight; pages rendered afresh and a busy
-//	        day (phase_fresh.go) (BENCH_QUICK=1: 10k only)
+//	        day (phase_fresh.go) (BENCH_QUICK=1: 10k only;
+//	        BENCH_PHASES=pages,ingest,notify: only those)
 //	load    a bounded mixed load at 64 clients (LOAD_SECONDS, default 60)
 //	crash   SIGKILL the server while events are posted, ten times
 //	        (CRASH_KILLS), and check every acknowledged event survives: on

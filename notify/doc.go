@@ -6,12 +6,17 @@
 // The store writes one notification record per change, subscription and
 // channel into an outbox table in the same transaction as the change, so a
 // change that was acknowledged is never left unannounced. A Worker drains
-// the outbox through the Outbox interface (implemented by the store):
-// Claim leases due records by moving their next attempt time forward, the
-// Worker makes one attempt, and Record stores the outcome. If the process
-// dies mid-attempt, the lease runs out and the record comes due again.
-// A receiver may therefore see a notification more than once; it drops
-// duplicates by id.
+// the outbox through the Outbox interface (implemented by the store), in
+// batches: Claim leases up to BatchSize (100) due records of each
+// subscription at once by moving their next attempt time forward, the
+// Worker attempts them, and Record stores the batch's outcomes together.
+// If the process dies mid-batch, the lease runs out and the records come
+// due again. A receiver may therefore see a notification more than once;
+// it drops duplicates by id.
+//
+// Batches matter because the store has one writer, which also takes the
+// events in: two transactions per batch instead of two per notification
+// keep a subscribed supplier from slowing everybody's writes.
 //
 // # Ids
 //
@@ -66,10 +71,15 @@
 //
 // # Scheduling
 //
-// Each subscription has at most one attempt in flight (Claim returns at most
-// one record per subscription and excludes those in flight), and attempts of
-// different subscriptions run concurrently, so one slow or failing receiver
-// never delays another supplier's notifications.
+// Each subscription has at most one batch in flight (Claim excludes those
+// in flight), its notifications sent one at a time in due order; batches
+// of different subscriptions run concurrently (Concurrency, 8), so one slow
+// or failing receiver never delays another supplier's notifications. A
+// batch stops at the first attempt that fails: the rest are released, due
+// as before and not counted as attempted, and the next round goes on with
+// them while the failed one waits out its backoff. A batch also starts no
+// attempt once half its lease (2 min) has passed, so no attempt outlives
+// the lease.
 //
 // # SSRF
 //

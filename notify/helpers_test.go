@@ -42,6 +42,8 @@ type memOutbox struct {
 	notes    []*memNote
 	attempts []Attempt
 	disabled []string
+	// claims and records count the calls: each is one transaction.
+	claims, records int
 }
 
 type memNote struct {
@@ -68,6 +70,8 @@ func (m *memOutbox) add(n Notification, due time.Time) {
 func (m *memOutbox) Claim(_ context.Context, req ClaimRequest) ([]Delivery, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.claims++
+	per := max(req.PerSubscription, 1)
 	cands := []*memNote{}
 	for _, mn := range m.notes {
 		s := m.subs[mn.n.SubscriptionID]
@@ -78,30 +82,31 @@ func (m *memOutbox) Claim(_ context.Context, req ClaimRequest) ([]Delivery, erro
 		cands = append(cands, mn)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].next.Before(cands[j].next) })
-	seen := map[string]bool{}
+	taken := map[string]int{}
 	var out []Delivery
 	for _, mn := range cands {
-		if len(out) >= req.Limit {
-			break
-		}
-		if seen[mn.n.SubscriptionID] {
+		sub := mn.n.SubscriptionID
+		if _, ok := taken[sub]; !ok && len(taken) >= req.Limit || taken[sub] >= per {
 			continue
 		}
-		seen[mn.n.SubscriptionID] = true
+		taken[sub]++
+		out = append(out, Delivery{Notification: mn.n, Subscription: *m.subs[sub], Due: mn.next})
 		mn.next = req.LeaseUntil
-		out = append(out, Delivery{Notification: mn.n, Subscription: *m.subs[mn.n.SubscriptionID]})
 	}
 	return out, nil
 }
 
-func (m *memOutbox) Record(_ context.Context, a Attempt) error {
+func (m *memOutbox) Record(_ context.Context, r Results) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.attempts = append(m.attempts, a)
-	for _, mn := range m.notes {
-		if mn.n.ID != a.NotificationID {
-			continue
+	m.records++
+	for _, a := range r.Attempts {
+		m.attempts = append(m.attempts, a)
+		if a.Outcome == Disabled {
+			m.subs[a.SubscriptionID].Enabled = false
+			m.disabled = append(m.disabled, a.SubscriptionID)
 		}
+		mn := m.note(a.NotificationID)
 		mn.n.Attempts = a.Number
 		switch a.Outcome {
 		case Delivered:
@@ -112,15 +117,21 @@ func (m *memOutbox) Record(_ context.Context, a Attempt) error {
 			mn.done = true
 		}
 	}
+	for _, rl := range r.Released {
+		if mn := m.note(rl.NotificationID); !mn.done && mn.next.Equal(rl.LeaseUntil) {
+			mn.next = rl.Due
+		}
+	}
 	return nil
 }
 
-func (m *memOutbox) DisableSubscription(_ context.Context, id string, _ time.Time, _ string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.subs[id].Enabled = false
-	m.disabled = append(m.disabled, id)
-	return nil
+func (m *memOutbox) note(id string) *memNote {
+	for _, mn := range m.notes {
+		if mn.n.ID == id {
+			return mn
+		}
+	}
+	panic("no notification " + id)
 }
 
 func (m *memOutbox) attemptsFor(id string) []Attempt {

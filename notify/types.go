@@ -60,6 +60,9 @@ type Notification struct {
 type Delivery struct {
 	Notification Notification
 	Subscription Subscription
+	// Due is when it came due (its next attempt time before the claim):
+	// the time it is given back if the batch ends before its turn.
+	Due time.Time
 }
 
 // Outcome is the result of one attempt. The strings are the metric labels.

@@ -9,9 +9,11 @@ import (
 	"time"
 )
 
-// Worker drains the outbox. Each subscription has at most one attempt in
-// flight and is scheduled on its own: a slow or failing receiver holds only
-// its own queue, never another supplier's.
+// Worker drains the outbox in batches. Each subscription has at most one
+// batch in flight, its notifications sent one after another in due order,
+// and is scheduled on its own: a slow or failing receiver holds only its
+// own queue, never another supplier's. Batches of different subscriptions
+// run concurrently, up to Concurrency at once.
 type Worker struct {
 	Outbox  Outbox
 	Sealer  *Sealer
@@ -20,10 +22,15 @@ type Worker struct {
 	Email   Sender // nil: e-mail off (no SMTP URL configured)
 
 	Schedule    Schedule      // DefaultSchedule when nil
-	Concurrency int           // attempts in flight at once; 8 when 0
+	Concurrency int           // subscriptions with a batch in flight at once; 8 when 0
+	BatchSize   int           // notifications claimed per subscription at once; 100 when 0
 	Poll        time.Duration // how often Run looks for due work; 1 s when 0
-	// Lease is how long a claimed notification is kept from other workers;
-	// it must outlast an attempt. 2 min when 0.
+	// Gather is how long Run waits after a wake before claiming, so that
+	// notifications written meanwhile join the batch; 50 ms when 0.
+	Gather time.Duration
+	// Lease is how long a claimed batch is kept from other workers. A
+	// batch starts no attempt once half of it has passed, so it must be at
+	// least twice the longest attempt (the sender's timeout). 2 min when 0.
 	Lease    time.Duration
 	Observer Observer     // optional
 	Logger   *slog.Logger // optional
@@ -44,8 +51,14 @@ func (w *Worker) init() {
 		if w.Concurrency <= 0 {
 			w.Concurrency = 8
 		}
+		if w.BatchSize <= 0 {
+			w.BatchSize = 100
+		}
 		if w.Poll <= 0 {
 			w.Poll = time.Second
+		}
+		if w.Gather <= 0 {
+			w.Gather = 50 * time.Millisecond
 		}
 		if w.Lease <= 0 {
 			w.Lease = 2 * time.Minute
@@ -89,12 +102,20 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		case <-w.wake:
+			// Let what else is being written join the batch: while events
+			// stream in, one claim every Gather rather than one per commit
+			// keeps the writer's share of delivering small.
+			select {
+			case <-ctx.Done():
+			case <-time.After(w.Gather):
+			}
 		}
 	}
 }
 
-// Step claims what is due now and starts an attempt for each, without
-// waiting for them (Wait does). It returns how many it started.
+// Step claims what is due now, a batch per subscription, and starts
+// delivering each batch, without waiting for them (Wait does). It returns
+// how many notifications it claimed.
 func (w *Worker) Step(ctx context.Context) (int, error) {
 	w.init()
 	var channels []Channel
@@ -115,15 +136,25 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := w.Clock.Now()
+	lease := now.Add(w.Lease)
 	ds, err := w.Outbox.Claim(ctx, ClaimRequest{
-		Now: now, LeaseUntil: now.Add(w.Lease), Channels: channels, Exclude: exclude, Limit: free,
+		Now: now, LeaseUntil: lease, Channels: channels, Exclude: exclude, Limit: free, PerSubscription: w.BatchSize,
 	})
 	if err != nil {
 		return 0, err
 	}
-	started := 0
+	var order []string
+	batches := map[string][]Delivery{}
 	for _, d := range ds {
 		sub := d.Subscription.ID
+		if _, ok := batches[sub]; !ok {
+			order = append(order, sub)
+		}
+		batches[sub] = append(batches[sub], d)
+	}
+	started := 0
+	for _, sub := range order {
+		batch := batches[sub]
 		w.mu.Lock()
 		busy := w.inflight[sub]
 		if !busy {
@@ -131,10 +162,10 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 		}
 		w.mu.Unlock()
 		if busy {
-			// An Outbox that ignored Exclude; the lease brings it back.
+			// An Outbox that ignored Exclude; the lease brings them back.
 			continue
 		}
-		started++
+		started += len(batch)
 		w.wg.Add(1)
 		go func() {
 			defer w.wg.Done()
@@ -144,25 +175,76 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 				w.mu.Unlock()
 				w.Wake()
 			}()
-			w.attempt(context.WithoutCancel(ctx), d)
+			w.deliver(context.WithoutCancel(ctx), batch, lease)
 		}()
 	}
 	return started, nil
 }
 
-// Wait blocks until every attempt started so far has been recorded.
+// Wait blocks until every batch started so far has been recorded.
 func (w *Worker) Wait() { w.init(); w.wg.Wait() }
 
-// attempt sends once and records the outcome. It runs detached from the
-// caller's cancellation so that an attempt that was made is also recorded;
-// the sender's own timeout bounds it.
-func (w *Worker) attempt(ctx context.Context, d Delivery) {
+// deliver sends one subscription's batch in order and records the
+// outcomes together. It runs detached from the caller's cancellation so
+// that attempts that were made are also recorded; the sender's own
+// timeout bounds each. The batch stops at the first attempt that does not
+// succeed: the receiver is failing (or gone), and the notifications after
+// it are handed back, due as before, for the next round, which tries the
+// next one while the failed one waits out its backoff, as one at a time
+// would. It also stops once half the lease has passed, so that no attempt
+// outlives the lease and is made twice.
+func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time) {
+	// One subscription's batch: its secrets are opened once.
+	creds, credErr := w.Sealer.OpenCredentials(batch[0].Subscription)
+	var res Results
+	for i, d := range batch {
+		if i > 0 && w.Clock.Now().After(lease.Add(-w.Lease/2)) {
+			res.Released = releases(batch[i:], lease)
+			break
+		}
+		a := w.attempt(ctx, d, creds, credErr)
+		res.Attempts = append(res.Attempts, a)
+		if a.Outcome != Delivered {
+			res.Released = releases(batch[i+1:], lease)
+			break
+		}
+	}
+	if err := w.Outbox.Record(ctx, res); err != nil {
+		// Not recorded: the lease expires and the notifications are sent
+		// again — at least once, never lost.
+		w.Logger.Error("notify: recording attempts", "subscription", batch[0].Subscription.ID, "attempts", len(res.Attempts), "err", err)
+	}
+	for _, a := range res.Attempts {
+		if w.Observer != nil {
+			w.Observer.ObserveDelivery(string(a.Channel), string(a.Outcome))
+		}
+		// A line per success would cost more than the delivery at a
+		// busy supplier's rate: successes are counted by the metrics and
+		// logged at debug level; anything else is logged.
+		level := slog.LevelInfo
+		if a.Outcome == Delivered {
+			level = slog.LevelDebug
+		}
+		w.Logger.Log(ctx, level, "notify: attempt", "notification", a.NotificationID, "subscription", a.SubscriptionID,
+			"channel", a.Channel, "attempt", a.Number, "outcome", a.Outcome, "status", a.Status, "error", a.Error)
+	}
+}
+
+func releases(ds []Delivery, lease time.Time) []Release {
+	out := make([]Release, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Release{NotificationID: d.Notification.ID, Due: d.Due, LeaseUntil: lease})
+	}
+	return out
+}
+
+// attempt sends once and says what came of it.
+func (w *Worker) attempt(ctx context.Context, d Delivery, creds Credentials, credErr error) Attempt {
 	n := d.Notification
 	start := w.Clock.Now()
 	var res Result
-	creds, err := w.Sealer.OpenCredentials(d.Subscription)
-	if err != nil {
-		res = Result{Err: err}
+	if credErr != nil {
+		res = Result{Err: credErr}
 	} else {
 		var s Sender
 		switch n.Channel {
@@ -204,21 +286,7 @@ func (w *Worker) attempt(ctx context.Context, d Delivery) {
 	if res.Err != nil {
 		a.Error = shortError(res.Err)
 	}
-	if a.Outcome == Disabled {
-		if err := w.Outbox.DisableSubscription(ctx, d.Subscription.ID, end, "receiver answered 410 Gone"); err != nil {
-			w.Logger.Error("notify: disabling subscription", "subscription", d.Subscription.ID, "err", err)
-		}
-	}
-	if err := w.Outbox.Record(ctx, a); err != nil {
-		// Not recorded: the lease expires and the notification is sent
-		// again — at least once, never lost.
-		w.Logger.Error("notify: recording attempt", "notification", n.ID, "err", err)
-	}
-	if w.Observer != nil {
-		w.Observer.ObserveDelivery(string(n.Channel), string(a.Outcome))
-	}
-	w.Logger.Info("notify: attempt", "notification", n.ID, "subscription", d.Subscription.ID,
-		"channel", n.Channel, "attempt", a.Number, "outcome", a.Outcome, "status", a.Status, "error", a.Error)
+	return a
 }
 
 // shortError keeps the stored reason short; URLs and addresses in network

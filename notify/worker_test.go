@@ -2,9 +2,11 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -311,5 +313,148 @@ func TestRunWakesAndStops(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not stop")
+	}
+}
+
+// One claim takes a batch per subscription and each batch's outcomes are
+// recorded together: two transactions for the lot, not two per
+// notification. A subscription's notifications reach it in due order.
+func TestBatchIsClaimedAndRecordedTogether(t *testing.T) {
+	clock := newFakeClock()
+	rec1 := newRecorder(t, http.StatusOK)
+	rec2 := newRecorder(t, http.StatusNoContent)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(
+		subscription(t, w.Sealer, "s1", rec1.srv.URL, newSecret(t)),
+		subscription(t, w.Sealer, "s2", rec2.srv.URL, newSecret(t)),
+	)
+	w.Outbox = ob
+	var want1 []string
+	for i := range 5 {
+		id := fmt.Sprintf("a-%d", i)
+		ob.add(note(id, "s1"), clock.Now().Add(time.Duration(i-10)*time.Second))
+		want1 = append(want1, id)
+	}
+	for i := range 3 {
+		ob.add(note(fmt.Sprintf("b-%d", i), "s2"), clock.Now())
+	}
+	if n := step(t, w); n != 8 {
+		t.Fatalf("claimed %d, want 8", n)
+	}
+	if ob.claims != 1 || ob.records != 2 {
+		t.Errorf("%d claims and %d records, want 1 and 2 (one per subscription's batch)", ob.claims, ob.records)
+	}
+	var got1 []string
+	for _, r := range rec1.requests() {
+		got1 = append(got1, r.header.Get("webhook-id"))
+	}
+	if !slices.Equal(got1, want1) {
+		t.Errorf("s1 received %v, want %v in due order", got1, want1)
+	}
+	if len(rec2.requests()) != 3 {
+		t.Errorf("s2 received %d, want 3", len(rec2.requests()))
+	}
+	for _, id := range append(want1, "b-0", "b-1", "b-2") {
+		if !ob.delivered(id) {
+			t.Errorf("%s not recorded as delivered", id)
+		}
+	}
+}
+
+// BatchSize bounds a subscription's batch; the rest wait for the next round.
+func TestBatchSizeBoundsAClaim(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, http.StatusOK)
+	w := newWorker(t, nil, clock, time.Second)
+	w.BatchSize = 2
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	for i := range 3 {
+		ob.add(note(fmt.Sprintf("n-%d", i), "s1"), clock.Now())
+	}
+	if n := step(t, w); n != 2 {
+		t.Fatalf("first round claimed %d, want 2", n)
+	}
+	if n := step(t, w); n != 1 {
+		t.Fatalf("second round claimed %d, want 1", n)
+	}
+}
+
+// A failure ends the batch: the notifications after it are handed back,
+// due as before and not counted as attempted, and go out in the next
+// round while the failed one waits out its backoff.
+func TestFailureEndsTheBatchAndReleasesTheRest(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, http.StatusOK, http.StatusInternalServerError, http.StatusOK)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	for i := range 4 {
+		ob.add(note(fmt.Sprintf("n-%d", i), "s1"), clock.Now())
+	}
+	step(t, w)
+	if got := len(rec.requests()); got != 2 {
+		t.Fatalf("%d requests in the first round, want 2 (stopped at the 500)", got)
+	}
+	if !ob.delivered("n-0") || ob.delivered("n-1") {
+		t.Fatal("first round's outcomes not recorded")
+	}
+	for _, id := range []string{"n-2", "n-3"} {
+		if as := ob.attemptsFor(id); len(as) != 0 {
+			t.Errorf("%s counted as attempted: %+v", id, as)
+		}
+	}
+	// Same instant: the released ones are due again at once, the failed
+	// one is not.
+	if n := step(t, w); n != 2 {
+		t.Fatalf("second round claimed %d, want the 2 released", n)
+	}
+	if !ob.delivered("n-2") || !ob.delivered("n-3") || ob.delivered("n-1") {
+		t.Error("released notifications not delivered in the next round, or the failed one retried early")
+	}
+	if as := ob.attemptsFor("n-2"); len(as) != 1 || as[0].Number != 1 {
+		t.Errorf("n-2 attempts %+v, want one, numbered 1", as)
+	}
+}
+
+// slowSender takes 40 fake seconds per delivery.
+type slowSender struct {
+	clock *fakeClock
+	sent  []string
+}
+
+func (s *slowSender) Send(_ context.Context, d Delivery, _ Credentials) Result {
+	s.clock.Advance(40 * time.Second)
+	s.sent = append(s.sent, d.Notification.ID)
+	return Result{Status: 200}
+}
+
+// A batch starts no attempt once half its lease has gone, so an attempt
+// never outlives the lease (when another worker may take it): the rest go
+// back, due as before.
+func TestBatchStopsBeforeItsLeaseRunsShort(t *testing.T) {
+	clock := newFakeClock()
+	w := newWorker(t, nil, clock, time.Second)
+	s := &slowSender{clock: clock}
+	w.Webhook = s
+	w.Lease = 2 * time.Minute
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", "https://s1.example/", newSecret(t)))
+	w.Outbox = ob
+	t0 := clock.Now()
+	for i := range 4 {
+		ob.add(note(fmt.Sprintf("n-%d", i), "s1"), t0)
+	}
+	step(t, w)
+	// 0 s, 40 s: started; at 80 s more than half the 2 min lease is gone.
+	if !slices.Equal(s.sent, []string{"n-0", "n-1"}) {
+		t.Fatalf("sent %v in one batch, want n-0 and n-1", s.sent)
+	}
+	if n := step(t, w); n != 2 {
+		t.Fatalf("next round claimed %d, want the 2 handed back", n)
+	}
+	for i := range 4 {
+		if id := fmt.Sprintf("n-%d", i); !ob.delivered(id) {
+			t.Errorf("%s not delivered", id)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -228,14 +229,16 @@ func scanSubscription(sc interface{ Scan(...any) error }, extra ...any) (notify.
 }
 
 // Claim implements notify.Outbox. Candidates are found on a read
-// connection (polling costs no write), then each is leased in one unit of
-// work only if it is still due, so two workers never take the same one,
-// in one process or (PostgreSQL: FOR UPDATE SKIP LOCKED, then the same
-// compare-and-set) in several instances on one database.
+// connection (polling costs no write): each subscription's earliest due,
+// up to req.PerSubscription. Then all of them are leased in one unit of
+// work by one statement, each only if it is still due, so two workers
+// never take the same one, in one process or (PostgreSQL: FOR UPDATE SKIP
+// LOCKED, then the same check) in several instances on one database.
 func (o Outbox) Claim(ctx context.Context, req notify.ClaimRequest) ([]notify.Delivery, error) {
 	if req.Limit <= 0 || len(req.Channels) == 0 {
 		return nil, nil
 	}
+	per := max(req.PerSubscription, 1)
 	s := o.s
 	rows, err := s.r.QueryContext(ctx, "SELECT "+subscriptionCols+" FROM subscriptions s WHERE s.enabled = 1 ORDER BY s.id")
 	if err != nil {
@@ -257,115 +260,288 @@ func (o Outbox) Claim(ctx context.Context, req notify.ClaimRequest) ([]notify.De
 		return nil, err
 	}
 	chq := "?" + strings.Repeat(",?", len(req.Channels)-1)
-	type cand struct {
-		d    notify.Delivery
-		next int64
-	}
-	var cands []cand
+	var batches [][]notify.Delivery
 	for _, sub := range subs {
 		args := []any{sub.ID, micros(req.Now)}
 		for _, c := range req.Channels {
 			args = append(args, string(c))
 		}
-		n, next, err := scanNotification(s.r.QueryRowContext(ctx, "SELECT "+notificationCols+` FROM notifications n
+		args = append(args, per)
+		batch, err := s.dueOf(ctx, sub, `SELECT `+notificationCols+` FROM notifications n
 			WHERE n.subscription_id = ? AND n.delivered_at IS NULL AND n.failed_at IS NULL AND n.next_attempt_at <= ?
-			AND n.channel IN (`+chq+`) ORDER BY n.next_attempt_at, n.id LIMIT 1`, args...))
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
+			AND n.channel IN (`+chq+`) ORDER BY n.next_attempt_at, n.id LIMIT ?`, args)
 		if err != nil {
 			return nil, fmt.Errorf("store: claim: %w", err)
 		}
-		cands = append(cands, cand{notify.Delivery{Notification: n, Subscription: sub}, next})
+		if len(batch) > 0 {
+			batches = append(batches, batch)
+		}
 	}
-	if len(cands) == 0 {
+	if len(batches) == 0 {
 		return nil, nil
 	}
 	// The longest waiting first, when there are more than the worker can take.
-	slices.SortFunc(cands, func(a, b cand) int { return int(a.next - b.next) })
-	if len(cands) > req.Limit {
-		cands = cands[:req.Limit]
+	slices.SortStableFunc(batches, func(a, b []notify.Delivery) int { return a[0].Due.Compare(b[0].Due) })
+	if len(batches) > req.Limit {
+		batches = batches[:req.Limit]
 	}
-	var out []notify.Delivery
+	var ids []string
+	for _, b := range batches {
+		for _, d := range b {
+			ids = append(ids, d.Notification.ID)
+		}
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	// Several instances poll one database: on PostgreSQL a row another
+	// instance is leasing right now is skipped, not waited for (the check
+	// of next_attempt_at alone would be safe but would queue behind that
+	// instance's transaction). Leased rows are no longer due, so a row is
+	// taken at most once whoever asks.
+	q := `UPDATE notifications SET next_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?))
+		AND next_attempt_at <= ? AND delivered_at IS NULL AND failed_at IS NULL RETURNING id`
+	if s.eng.pg {
+		q = `UPDATE notifications SET next_attempt_at = ? WHERE id IN (SELECT id FROM notifications
+			WHERE id IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb))) AND next_attempt_at <= ?
+			AND delivered_at IS NULL AND failed_at IS NULL FOR UPDATE SKIP LOCKED) RETURNING id`
+	}
+	leased := map[string]bool{}
 	err = s.unit(ctx, func(u *Unit) error {
-		out = out[:0]
-		for _, c := range cands {
-			if s.eng.pg {
-				// Several instances poll one database: a row another
-				// instance is leasing right now is skipped, not waited
-				// for (the compare-and-set below alone would be safe but
-				// would queue behind that instance's transaction).
-				var id string
-				err := u.QueryRowContext(u.Context(), `SELECT id FROM notifications WHERE id = ? AND next_attempt_at = ?
-					AND delivered_at IS NULL AND failed_at IS NULL FOR UPDATE SKIP LOCKED`, c.d.Notification.ID, c.next).Scan(&id)
-				if errors.Is(err, sql.ErrNoRows) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-			}
-			res, err := u.ExecContext(u.Context(), `UPDATE notifications SET next_attempt_at = ?
-				WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL AND failed_at IS NULL`,
-				micros(req.LeaseUntil), c.d.Notification.ID, c.next)
-			if err != nil {
+		clear(leased)
+		rows, err := u.QueryContext(u.Context(), q, micros(req.LeaseUntil), string(list), micros(req.Now))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				out = append(out, c.d)
-			}
+			leased[id] = true
 		}
-		return nil
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim: %w", err)
 	}
+	out := make([]notify.Delivery, 0, len(leased))
+	for _, b := range batches {
+		for _, d := range b {
+			if leased[d.Notification.ID] {
+				out = append(out, d)
+			}
+		}
+	}
 	return out, nil
 }
 
-// Record implements notify.Outbox. When a move's own supplier has been
-// sent the notification of its request (create_move), the move's log
-// records MoveNotifySupplierOfMoveRequest, by the system, once.
-func (o Outbox) Record(ctx context.Context, a notify.Attempt) error {
+// dueOf reads one subscription's due notifications.
+func (s *Store) dueOf(ctx context.Context, sub notify.Subscription, q string, args []any) ([]notify.Delivery, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []notify.Delivery
+	for rows.Next() {
+		n, next, err := scanNotification(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, notify.Delivery{Notification: n, Subscription: sub, Due: fromMicros(next)})
+	}
+	return out, rows.Err()
+}
+
+// recorded is one attempt as the statement of Record reads it: the
+// columns it sets, null where an outcome leaves one as it is.
+type recorded struct {
+	ID        string `json:"id"`
+	Attempts  int    `json:"attempts"`
+	At        int64  `json:"at"`
+	Status    int    `json:"status"`
+	Error     string `json:"error"`
+	Next      *int64 `json:"next"`
+	Delivered *int64 `json:"delivered"`
+	Failed    *int64 `json:"failed"`
+}
+
+// Record implements notify.Outbox: one unit of work, and one statement
+// for all the attempts whatever their number. When a move's own supplier
+// has been sent the notification of its request (create_move), the move's
+// log records MoveNotifySupplierOfMoveRequest, by the system, once.
+func (o Outbox) Record(ctx context.Context, r notify.Results) error {
 	s := o.s
-	return s.unit(ctx, func(u *Unit) error {
-		ctx := u.Context()
-		var q string
-		var last any
+	var recs []recorded
+	var disable []notify.Attempt
+	for _, a := range r.Attempts {
+		rec := recorded{ID: a.NotificationID, Attempts: a.Number, At: micros(a.At), Status: a.Status, Error: a.Error}
+		end := micros(a.At.Add(a.Duration))
 		switch a.Outcome {
 		case notify.Delivered:
-			q, last = "delivered_at = ?", micros(a.At.Add(a.Duration))
+			rec.Delivered = &end
 		case notify.Retry:
-			q, last = "next_attempt_at = ?", micros(a.NextAttemptAt)
-		case notify.Failed, notify.Disabled:
-			q, last = "failed_at = ?", micros(a.At.Add(a.Duration))
+			next := micros(a.NextAttemptAt)
+			rec.Next = &next
+		case notify.Failed:
+			rec.Failed = &end
+		case notify.Disabled:
+			rec.Failed = &end
+			disable = append(disable, a)
 		default:
 			return fmt.Errorf("store: unknown delivery outcome %q", a.Outcome)
 		}
-		res, err := u.ExecContext(ctx, `UPDATE notifications SET attempts = ?, last_attempt_at = ?, last_status = ?, last_error = ?, `+q+`
-			WHERE id = ? AND delivered_at IS NULL AND failed_at IS NULL`,
-			a.Number, micros(a.At), a.Status, a.Error, last, a.NotificationID)
-		if err != nil {
-			return err
+		recs = append(recs, rec)
+	}
+	attempts, err := json.Marshal(recs)
+	if err != nil {
+		return err
+	}
+	type release struct {
+		ID    string `json:"id"`
+		Due   int64  `json:"due"`
+		Lease int64  `json:"lease"`
+	}
+	var rels []release
+	for _, rl := range r.Released {
+		rels = append(rels, release{rl.NotificationID, micros(rl.Due), micros(rl.LeaseUntil)})
+	}
+	released, err := json.Marshal(rels)
+	if err != nil {
+		return err
+	}
+	// SQLite: a statement per row. It runs in process, so that costs no
+	// round trips, and its planner would join a json_each the wrong way
+	// round (every undelivered row for each attempt).
+	setAttempt := `UPDATE notifications SET attempts = ?, last_attempt_at = ?, last_status = ?, last_error = ?,
+		next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = ?, failed_at = ?
+		WHERE id = ? AND delivered_at IS NULL AND failed_at IS NULL`
+	setReleased := `UPDATE notifications SET next_attempt_at = ?
+		WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL AND failed_at IS NULL`
+	var setAttempts string
+	if s.eng.pg {
+		// PostgreSQL: one statement for the lot, one round trip each.
+		setAttempts = `UPDATE notifications SET attempts = j.attempts, last_attempt_at = j.at, last_status = j.status,
+			last_error = j.error, next_attempt_at = COALESCE(j.next, notifications.next_attempt_at),
+			delivered_at = j.delivered, failed_at = j.failed
+			FROM jsonb_to_recordset(CAST(? AS jsonb)) AS j(id text, attempts integer, at bigint, status integer,
+				error text, next bigint, delivered bigint, failed bigint)
+			WHERE notifications.id = j.id AND notifications.delivered_at IS NULL AND notifications.failed_at IS NULL
+			RETURNING notifications.id, notifications.delivered_at IS NOT NULL`
+		setReleased = `UPDATE notifications SET next_attempt_at = j.due
+			FROM jsonb_to_recordset(CAST(? AS jsonb)) AS j(id text, due bigint, lease bigint)
+			WHERE notifications.id = j.id AND notifications.next_attempt_at = j.lease
+			AND notifications.delivered_at IS NULL AND notifications.failed_at IS NULL`
+	}
+	return s.unit(ctx, func(u *Unit) error {
+		ctx := u.Context()
+		for _, a := range disable {
+			if err := disableSubscription(ctx, u, a.SubscriptionID, a.At.Add(a.Duration), "receiver answered 410 Gone"); err != nil {
+				return err
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 0 || a.Outcome != notify.Delivered {
-			return nil
+		var delivered []string
+		switch {
+		case len(recs) == 0:
+		case s.eng.pg:
+			rows, err := u.QueryContext(ctx, setAttempts, string(attempts))
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id string
+				var done bool
+				if err := rows.Scan(&id, &done); err != nil {
+					rows.Close()
+					return err
+				}
+				if done {
+					delivered = append(delivered, id)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		default:
+			for _, r := range recs {
+				res, err := u.ExecContext(ctx, setAttempt, r.Attempts, r.At, r.Status, r.Error, r.Next, r.Delivered, r.Failed, r.ID)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 1 && r.Delivered != nil {
+					delivered = append(delivered, r.ID)
+				}
+			}
 		}
-		return u.noteRequestDelivered(ctx, a.NotificationID)
+		switch {
+		case len(rels) == 0:
+		case s.eng.pg:
+			if _, err := u.ExecContext(ctx, setReleased, string(released)); err != nil {
+				return err
+			}
+		default:
+			for _, rl := range rels {
+				if _, err := u.ExecContext(ctx, setReleased, rl.Due, rl.ID, rl.Lease); err != nil {
+					return err
+				}
+			}
+		}
+		return u.noteRequestsDelivered(ctx, delivered)
 	})
 }
 
-// noteRequestDelivered appends MoveNotifySupplierOfMoveRequest when the
-// delivered notification told a move's own supplier of its request. A
-// refusal of the event (the move has moved on) does not undo the
-// delivery's record.
-func (u *Unit) noteRequestDelivered(ctx context.Context, notificationID string) error {
-	var moveID, typ, subSupplier string
-	if err := u.QueryRowContext(ctx, `SELECT n.move_id, n.event_type, s.supplier_id FROM notifications n
-		JOIN subscriptions s ON s.id = n.subscription_id WHERE n.id = ?`, notificationID).Scan(&moveID, &typ, &subSupplier); err != nil {
+// noteRequestsDelivered looks, among the notifications just recorded as
+// delivered (not those delivered before), for ones that told a move's own
+// supplier of its request.
+func (u *Unit) noteRequestsDelivered(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
 		return err
 	}
-	if typ != "create_move" || moveID == "" {
+	in := "SELECT value FROM json_each(?)"
+	if u.s.eng.pg {
+		in = "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
+	}
+	rows, err := u.QueryContext(ctx, `SELECT n.move_id, s.supplier_id FROM notifications n
+		JOIN subscriptions s ON s.id = n.subscription_id WHERE n.id IN (`+in+`) AND n.event_type = 'create_move'`, string(list))
+	if err != nil {
+		return err
+	}
+	type told struct{ move, supplier string }
+	var found []told
+	for rows.Next() {
+		var t told
+		if err := rows.Scan(&t.move, &t.supplier); err != nil {
+			rows.Close()
+			return err
+		}
+		found = append(found, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range found {
+		if err := u.noteRequestDelivered(ctx, t.move, t.supplier); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noteRequestDelivered appends MoveNotifySupplierOfMoveRequest when a
+// delivered create_move notification told the move's own supplier (the
+// subscription's) of its request. A refusal of the event (the move has
+// moved on) does not undo the delivery's record.
+func (u *Unit) noteRequestDelivered(ctx context.Context, moveID, subSupplier string) error {
+	if moveID == "" {
 		return nil
 	}
 	m, err := getMove(ctx, u.tx, moveID)
@@ -391,14 +567,12 @@ func (u *Unit) noteRequestDelivered(ctx context.Context, notificationID string) 
 	return nil
 }
 
-// DisableSubscription implements notify.Outbox: the receiver answered 410
-// Gone.
-func (o Outbox) DisableSubscription(ctx context.Context, subscriptionID string, at time.Time, reason string) error {
-	return o.s.unit(ctx, func(u *Unit) error {
-		_, err := u.ExecContext(u.Context(), `UPDATE subscriptions SET enabled = 0, disabled_at = ?, disabled_reason = ?,
-			updated_at = ?, updated_by = ? WHERE id = ?`, micros(at), reason, micros(at), moves.SystemActor, subscriptionID)
-		return err
-	})
+// disableSubscription turns a subscription off: its receiver answered
+// 410 Gone.
+func disableSubscription(ctx context.Context, u *Unit, subscriptionID string, at time.Time, reason string) error {
+	_, err := u.ExecContext(ctx, `UPDATE subscriptions SET enabled = 0, disabled_at = ?, disabled_reason = ?,
+		updated_at = ?, updated_by = ? WHERE id = ?`, micros(at), reason, micros(at), moves.SystemActor, subscriptionID)
+	return err
 }
 
 // Undelivered feeds the metrics' outbox gauges (metrics.OutboxStats):

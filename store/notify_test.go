@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -298,8 +299,8 @@ func testClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest(t *testing.T) {
 		t.Fatalf("after the lease: %+v %v", again, err)
 	}
 	for i := 0; i < 2; i++ { // recorded twice (two workers): one event
-		if err := ob.Record(ctx, notify.Attempt{NotificationID: d.Notification.ID, SubscriptionID: sub.ID, Channel: notify.ChannelWebhook,
-			Number: 1, At: f.now, Outcome: notify.Delivered, Status: 204}); err != nil {
+		if err := ob.Record(ctx, notify.Results{Attempts: []notify.Attempt{{NotificationID: d.Notification.ID, SubscriptionID: sub.ID,
+			Channel: notify.ChannelWebhook, Number: 1, At: f.now, Outcome: notify.Delivered, Status: 204}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -322,8 +323,8 @@ func testClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest(t *testing.T) {
 	if err != nil || len(next) != 1 || next[0].Notification.EventType != "update_move" {
 		t.Fatalf("next: %+v %v", next, err)
 	}
-	if err := ob.Record(ctx, notify.Attempt{NotificationID: next[0].Notification.ID, Number: 1, At: f.now, Outcome: notify.Retry,
-		NextAttemptAt: f.now.Add(time.Hour), Status: 500, Error: "500 Internal Server Error"}); err != nil {
+	if err := ob.Record(ctx, notify.Results{Attempts: []notify.Attempt{{NotificationID: next[0].Notification.ID, Number: 1, At: f.now,
+		Outcome: notify.Retry, NextAttemptAt: f.now.Add(time.Hour), Status: 500, Error: "500 Internal Server Error"}}}); err != nil {
 		t.Fatal(err)
 	}
 	log, err := f.st.SubscriptionLog(ctx, sub.ID, 10)
@@ -349,8 +350,13 @@ func testClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest(t *testing.T) {
 	if n, _, _ := ob.Undelivered(); n != 3 {
 		t.Fatalf("undelivered after resend and test: %d, want 3", n)
 	}
-	if err := ob.DisableSubscription(ctx, sub.ID, f.now, "receiver answered 410 Gone"); err != nil {
+	// A 410 recorded disables the subscription in the same unit.
+	if err := ob.Record(ctx, notify.Results{Attempts: []notify.Attempt{{NotificationID: log[1].ID, SubscriptionID: sub.ID, Number: 2,
+		At: f.now, Outcome: notify.Disabled, Status: 410, Error: "receiver answered 410"}}}); err != nil {
 		t.Fatal(err)
+	}
+	if got, _ := f.st.Subscription(ctx, sub.ID); got.Enabled {
+		t.Fatal("a 410 left the subscription enabled")
 	}
 	if ds, _ := ob.Claim(ctx, notify.ClaimRequest{Now: f.now.Add(24 * time.Hour), LeaseUntil: f.now.Add(25 * time.Hour), Channels: req.Channels, Limit: 8}); len(ds) != 0 {
 		t.Fatalf("claimed for a disabled subscription: %+v", ds)
@@ -464,4 +470,153 @@ func claimAll(t testing.TB, st *store.Store, subID string) []notify.Delivery {
 		}
 	}
 	return out
+}
+
+func TestClaimAndRecordABatch(t *testing.T) { storetest.ForEachEngine(t, testClaimAndRecordABatch) }
+
+// The worker's two transactions per batch: Claim leases up to
+// PerSubscription of each subscription's earliest due at once, in due
+// order; Record stores every outcome and hands back the unattempted.
+func testClaimAndRecordABatch(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, court := f.crossing(t)
+	sub := subscribe(t, f.st, "serco", "https://serco.example/hooks")
+	other := subscribe(t, f.st, "geoamey", "https://geoamey.example/hooks")
+	m := f.courtMove(t, f.person, "2026-11-24")
+	for i := range 4 {
+		f.now = f.now.Add(time.Second)
+		notes := fmt.Sprint("note ", i)
+		if _, err := f.st.UpdateMoveDetails(ctx, m.ID, &notes, nil, false, "officer"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// GEOAmey hears of a move crossing to its court (cross_supplier_move_add).
+	if _, err := f.st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: f.police.ID, ToID: court.ID,
+		Date: "2026-11-25", PersonID: f.person.ID, CreatedBy: "officer"}); err != nil {
+		t.Fatal(err)
+	}
+	ob := f.st.Outbox()
+	t0 := f.now
+	lease1 := t0.Add(time.Minute)
+	req := notify.ClaimRequest{Now: t0, LeaseUntil: lease1, Channels: []notify.Channel{notify.ChannelWebhook}, Limit: 8, PerSubscription: 3}
+	first, err := ob.Claim(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []notify.Delivery
+	var types []string
+	for _, d := range first {
+		if d.Subscription.ID == sub.ID {
+			mine = append(mine, d)
+			types = append(types, d.Notification.EventType)
+		}
+	}
+	if len(first) != 4 {
+		t.Fatalf("claimed %d, want 3 of Serco's and 1 of GEOAmey's", len(first))
+	}
+	if want := []string{"create_move", "update_move", "update_move"}; !slices.Equal(types, want) {
+		t.Fatalf("Serco's batch %v, want %v (due order)", types, want)
+	}
+	if !mine[0].Due.Equal(f.now.Add(-4*time.Second)) || !mine[1].Due.Before(mine[2].Due) {
+		t.Errorf("due times %v %v %v", mine[0].Due, mine[1].Due, mine[2].Due)
+	}
+	lease2 := t0.Add(2 * time.Minute)
+	second, err := ob.Claim(ctx, notify.ClaimRequest{Now: t0, LeaseUntil: lease2, Channels: req.Channels, Limit: 8, PerSubscription: 10})
+	// Serco's other three: two updates and the create_move of the
+	// crossing move.
+	if err != nil || len(second) != 3 || second[0].Subscription.ID != sub.ID {
+		t.Fatalf("second claim: %d %v, want Serco's other 3", len(second), err)
+	}
+	for _, d := range second {
+		for _, e := range first {
+			if d.Notification.ID == e.Notification.ID {
+				t.Fatalf("%s claimed twice", d.Notification.ID)
+			}
+		}
+	}
+	if again, _ := ob.Claim(ctx, req); len(again) != 0 {
+		t.Fatalf("claimed while leased: %d", len(again))
+	}
+	// One batch's outcomes: delivered, retry, failed; the second claim's
+	// two handed back; and a stale release (another lease) ignored.
+	at := t0.Add(time.Second)
+	res := notify.Results{
+		Attempts: []notify.Attempt{
+			{NotificationID: mine[0].Notification.ID, SubscriptionID: sub.ID, Number: 1, At: at, Outcome: notify.Delivered, Status: 200},
+			{NotificationID: mine[1].Notification.ID, SubscriptionID: sub.ID, Number: 1, At: at, Outcome: notify.Retry, Status: 503,
+				Error: "receiver answered 503", NextAttemptAt: t0.Add(time.Hour)},
+			{NotificationID: mine[2].Notification.ID, SubscriptionID: sub.ID, Number: 10, At: at, Outcome: notify.Failed, Status: 500},
+		},
+		Released: []notify.Release{
+			{NotificationID: second[0].Notification.ID, Due: second[0].Due, LeaseUntil: lease2},
+			{NotificationID: second[1].Notification.ID, Due: second[1].Due, LeaseUntil: lease1},
+		},
+	}
+	if err := ob.Record(ctx, res); err != nil {
+		t.Fatal(err)
+	}
+	log, err := f.st.SubscriptionLog(ctx, sub.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]store.NotificationEntry{}
+	for _, e := range log {
+		byID[e.ID] = e
+	}
+	check := func(id, state string, attempts, status int, next time.Time) {
+		t.Helper()
+		e := byID[id]
+		if e.State() != state || e.Attempts != attempts || e.LastStatus != status || (!next.IsZero() && !e.NextAttemptAt.Equal(next)) {
+			t.Errorf("%s: %s, %d attempts, status %d, next %v; want %s, %d, %d, %v", id, e.State(), e.Attempts, e.LastStatus,
+				e.NextAttemptAt, state, attempts, status, next)
+		}
+	}
+	check(mine[0].Notification.ID, "delivered", 1, 200, time.Time{})
+	check(mine[1].Notification.ID, "pending", 1, 503, t0.Add(time.Hour))
+	check(mine[2].Notification.ID, "failed", 10, 500, time.Time{})
+	check(second[0].Notification.ID, "pending", 0, 0, second[0].Due)
+	check(second[1].Notification.ID, "pending", 0, 0, lease2)
+	if byID[mine[1].Notification.ID].LastError != "receiver answered 503" {
+		t.Errorf("last error %q", byID[mine[1].Notification.ID].LastError)
+	}
+	// The delivered create_move told Serco of its request: logged once,
+	// even when recorded again by a second worker.
+	if err := ob.Record(ctx, notify.Results{Attempts: res.Attempts[:1]}); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := f.st.Events(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := 0
+	for _, e := range evs {
+		if e.Type == moves.EventMoveNotifySupplierOfMoveRequest {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("%d MoveNotifySupplierOfMoveRequest events, want 1", told)
+	}
+	// The handed back one is due at once; the one with the stale release
+	// waits for its lease.
+	next, err := ob.Claim(ctx, notify.ClaimRequest{Now: t0, LeaseUntil: lease1, Channels: req.Channels, Limit: 8, PerSubscription: 10})
+	if err != nil || len(next) != 1 || next[0].Notification.ID != second[0].Notification.ID || next[0].Notification.Attempts != 0 {
+		t.Fatalf("after the release: %+v %v", next, err)
+	}
+	// A 410 in a batch turns the subscription off in the same unit.
+	if err := ob.Record(ctx, notify.Results{Attempts: []notify.Attempt{{NotificationID: next[0].Notification.ID, SubscriptionID: sub.ID,
+		Number: 1, At: at, Outcome: notify.Disabled, Status: 410}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.st.Subscription(ctx, sub.ID); got.Enabled || got.DisabledReason != "receiver answered 410 Gone" {
+		t.Errorf("after a 410: %+v", got)
+	}
+	if got, _ := f.st.Subscription(ctx, other.ID); !got.Enabled {
+		t.Error("a 410 for Serco disabled GEOAmey's subscription")
+	}
+	// An empty batch is allowed and changes nothing.
+	if err := ob.Record(ctx, notify.Results{}); err != nil {
+		t.Fatal(err)
+	}
 }

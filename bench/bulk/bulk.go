@@ -31,7 +31,7 @@ import (
 
 // BulkLoaderVersion changes whenever the loader's output changes, so that
 // cached benchmark databases built by an older loader are rebuilt.
-const BulkLoaderVersion = 1
+const BulkLoaderVersion = 2
 
 // BulkPassword is the password of every user the bulk loader creates.
 const BulkPassword = "bench-password"
@@ -864,9 +864,12 @@ func (w *bulkWorld) planEvents(bm *bulkMove, kind moveKind, offset int, from, to
 				add(moves.EventPersonMoveMinorIncidentOther, when, true, map[string]any{"fault_classification": "investigation",
 					"reported_at": rfc3339(when.Add(time.Minute))}, map[string]string{"location": from.ID})
 			case 2:
-				add(moves.EventMoveLodgingStart, when, true, map[string]any{"reason": "overnight_lodging"}, map[string]string{"location": from.ID})
+				// Not MoveLodgingStart/End: they apply only to a planned
+				// lodging, and the bulk moves have none.
+				add(moves.EventMoveNotifyPremisesOfEta, when, true, map[string]any{"expected_at": rfc3339(when.Add(40 * time.Minute))}, nil)
 			case 3:
-				add(moves.EventMoveLodgingEnd, when, true, nil, map[string]string{"location": from.ID})
+				add(moves.EventPersonMoveMinorIncidentOther, when, true, map[string]any{"fault_classification": "was_not_supplier",
+					"reported_at": rfc3339(when.Add(2 * time.Minute))}, map[string]string{"location": from.ID})
 			default:
 				add(moves.EventMoveNotifyPremisesOfArrivalIn30Mins, when, true, nil, nil)
 			}
