@@ -154,6 +154,15 @@ Today is %[1]s. These moves have names a suite can rely on:
   later events), shown with the "late" tag.
 - ` + "`proposed-transfer-brixton`" + ` waits for PMU: it is in "Requests to review".
 - ` + "`rejected-transfer-brixton`" + ` was rejected by PMU (no space).
+`)
+	for _, j := range d.Journeys {
+		p("- `%s` has a journey on the road (in progress) in the van `%s`, journey id `%s`;\n  today's list grouped by vehicle shows it.\n",
+			j.Move, j.Registration, j.ID)
+	}
+	for _, l := range d.Lodgings {
+		p("- `%s` has an overnight lodge planned at %s from %s to %s, lodging id `%s`.\n", l.Move, l.Location, l.StartDate, l.EndDate, l.ID)
+	}
+	p(`
 
 Every demo move (the ones above included):
 

@@ -49,7 +49,7 @@ func TestLodgeJourney(t *testing.T) {
 		must(t, expect.Locator(page.Locator("h1")).ToHaveText("Change the overnight lodge"), "change form")
 		checkA11y(t, page)
 		must(t, mvLabel(page, "Another number of nights").Check(), "another number")
-		must(t, mvLabel(page, "Number of nights").Fill("3"), "number of nights")
+		must(t, mvLabel(page, "Number of nights, if another number").Fill("3"), "number of nights")
 		checkA11y(t, page)
 		mvClick(t, page, "Save the change")
 		mvSuccess(t, page, "Overnight lodge changed", "(3 nights)")

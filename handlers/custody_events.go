@@ -143,16 +143,28 @@ func (h *Handlers) CustodyEvents(c echo.Context) error {
 }
 
 // custodyBanner offers police at the custody suite "Add events": on the
-// lockout banner of a locked-out move, or on a banner of its own for a
-// lodge. Everyone else gets the banners as they are.
+// lockout banner of a locked-out move, else on the overnight lodge's
+// banner (one region for the lodge, not two), or on a banner of its own
+// when the lodge was recorded without being planned. Everyone else gets
+// the banners as they are.
 func (h *Handlers) custodyBanner(c echo.Context, d moveData, banners []views.MoveBanner) []views.MoveBanner {
 	loc, ok, err := h.custodyPlace(c, d.m)
 	if err != nil || !ok {
 		return banners
 	}
 	link := &views.Link{Text: "Add events", Href: "/move/" + d.m.ID + "/custody-events"}
+	if d.m.Lockout {
+		for i := range banners {
+			if banners[i].Title == lockoutBannerTitle {
+				banners[i].Link = link
+				return banners
+			}
+		}
+	}
+	ask := "Record anything that happened while the person was in your custody at " + d.location(loc) + "."
 	for i := range banners {
-		if d.m.Lockout && banners[i].Title == "Lockout" {
+		if banners[i].Title == lodgeBannerTitle {
+			banners[i].Lines = append(banners[i].Lines, ask)
 			banners[i].Link = link
 			return banners
 		}

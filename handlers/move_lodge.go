@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -208,6 +209,30 @@ func lodgeStay(l moves.Lodging) string {
 	return " from " + views.LongDate(l.StartDate) + " to " + views.LongDate(l.EndDate) + " (" + nights + ")"
 }
 
+// lodgeForPost is lodgeOf for a submitted form, which must carry the
+// version of the lodge it was made from: one changed meanwhile is
+// errMoveStale (the "changed meanwhile" page), as the store also checks
+// in its transaction (lodgeWriteOptions).
+func lodgeForPost(c echo.Context, d moveData) (moves.Lodging, error) {
+	version, err := strconv.ParseInt(strings.TrimSpace(c.FormValue("lodging_version")), 10, 64)
+	if err != nil || version <= 0 {
+		return moves.Lodging{}, echo.NewHTTPError(http.StatusBadRequest, "the form has no lodge version")
+	}
+	l, err := lodgeOf(c, d)
+	if err == nil && l.Version != version {
+		return l, errMoveStale
+	}
+	return l, err
+}
+
+// lodgeWriteOptions are lodgeOptions for a write to l, refused by the
+// store if l moved on after it was read.
+func (h *Handlers) lodgeWriteOptions(c echo.Context, l moves.Lodging) store.RoadOptions {
+	o := h.lodgeOptions(c)
+	o.LodgingVersion = l.Version
+	return o
+}
+
 // lodgeOf finds the lodging of the path among the move's, one that may
 // still change (proposed or started).
 func lodgeOf(c echo.Context, d moveData) (moves.Lodging, error) {
@@ -225,7 +250,7 @@ func lodgeOf(c echo.Context, d moveData) (moves.Lodging, error) {
 
 func lodgeChangeForm(d moveData, l moves.Lodging, locs []views.MoveChoice) views.MoveLodgeForm {
 	f := views.MoveLodgeForm{Action: "lodge/" + l.ID, Heading: "Change the overnight lodge", Button: "Save the change",
-		Locations: locs, Location: l.LocationID, Starts: lodgeStarts(l.StartDate)}
+		Locations: locs, Location: l.LocationID, Starts: lodgeStarts(l.StartDate), LodgingVersion: l.Version}
 	if l.Status == moves.LodgingStarted {
 		// The person is there already: only the length can change.
 		f.Locations = []views.MoveChoice{{Value: l.LocationID, Text: d.location(l.LocationID)}}
@@ -254,7 +279,7 @@ func (h *Handlers) MoveLodgeChangeForm(c echo.Context) error {
 // lodges by as many days (the store's UpdateLodging).
 func (h *Handlers) MoveLodgeChange(c echo.Context) error {
 	return h.movePost(c, moves.ActionLodge, func(d moveData, _ int64) error {
-		l, err := lodgeOf(c, d)
+		l, err := lodgeForPost(c, d)
 		if err != nil {
 			return err
 		}
@@ -274,7 +299,10 @@ func (h *Handlers) MoveLodgeChange(c echo.Context) error {
 			return show(fe)
 		}
 		after, err := h.Store.UpdateLodging(c.Request().Context(), d.m.ID, l.ID, moves.LodgingChanges{LocationID: loc,
-			EndDate: moves.AddDays(l.StartDate, nights)}, h.lodgeOptions(c))
+			EndDate: moves.AddDays(l.StartDate, nights)}, h.lodgeWriteOptions(c, l))
+		if errors.Is(err, store.ErrLodgingStale) {
+			return errMoveStale
+		}
 		if me, ok := moves.AsError(err); ok && me.Code == moves.Conflict {
 			return show(moves.FieldErrors{{Field: "location", Code: "invalid", Message: me.Message}})
 		}
@@ -297,7 +325,7 @@ func (h *Handlers) MoveLodgeChange(c echo.Context) error {
 
 func (h *Handlers) lodgeCancelForm(c echo.Context, d moveData, l moves.Lodging, fe moves.FieldErrors) views.MoveLodgeCancelForm {
 	f := views.MoveLodgeCancelForm{MoveForm: h.moveFormBase(c, d, "Cancel the overnight lodge", fe, nil), Action: "lodge/" + l.ID + "/cancel",
-		Reasons: moveChoices(moves.LodgingCancellationReasons, moves.LodgingCancellationReasonLabels)}
+		Reasons: moveChoices(moves.LodgingCancellationReasons, moves.LodgingCancellationReasonLabels), LodgingVersion: l.Version}
 	f.Summary = append(f.Summary, views.MovePageRow{Key: "Overnight lodge", Value: d.location(l.LocationID) + lodgeStay(l)})
 	return f
 }
@@ -317,7 +345,7 @@ func (h *Handlers) MoveLodgeCancelForm(c echo.Context) error {
 // there yet).
 func (h *Handlers) MoveLodgeCancel(c echo.Context) error {
 	return h.movePost(c, moves.ActionLodge, func(d moveData, _ int64) error {
-		l, err := lodgeOf(c, d)
+		l, err := lodgeForPost(c, d)
 		if err != nil {
 			return err
 		}
@@ -335,7 +363,10 @@ func (h *Handlers) MoveLodgeCancel(c echo.Context) error {
 		if len(fe) > 0 {
 			return show(fe)
 		}
-		_, err = h.Store.CancelLodging(c.Request().Context(), d.m.ID, l.ID, reason, comment, h.lodgeOptions(c))
+		_, err = h.Store.CancelLodging(c.Request().Context(), d.m.ID, l.ID, reason, comment, h.lodgeWriteOptions(c, l))
+		if errors.Is(err, store.ErrLodgingStale) {
+			return errMoveStale
+		}
 		if me, ok := moves.AsError(err); ok && me.Code == moves.Conflict {
 			return show(moves.FieldErrors{{Field: "cancellation_reason", Code: "invalid", Message: me.Message}})
 		}
@@ -377,13 +408,17 @@ func (h *Handlers) moveLodges(c echo.Context, d moveData) []views.MoveLodge {
 	return out
 }
 
+// lodgeBannerTitle names the lodge's banner, which police at the custody
+// suite also find their "Add events" on (custodyBanner).
+const lodgeBannerTitle = "This move includes an overnight lodge"
+
 // lodgeBanner says the move includes an overnight lodge, and where.
 func lodgeBanner(d moveData) (views.MoveBanner, bool) {
 	live := liveLodgings(d.lodgings)
 	if len(live) == 0 {
 		return views.MoveBanner{}, false
 	}
-	b := views.MoveBanner{Title: "This move includes an overnight lodge"}
+	b := views.MoveBanner{Title: lodgeBannerTitle}
 	for _, l := range live {
 		b.Lines = append(b.Lines, "At "+d.location(l.LocationID)+lodgeStay(l)+".")
 	}

@@ -119,16 +119,21 @@ func TestMoveLodgeAddChangeCancel(t *testing.T) {
 	}
 
 	// Change: the form shows the lodge as it is; three nights at HMP
-	// High Down instead.
+	// High Down instead. Change and cancel forms post back the lodge's
+	// version (lv: as it is now).
+	lv := func() string { return fmt.Sprint(a.lodgings(m.ID)[0].Version) }
 	change := pmu.page(movePath+"/lodge/"+lodge.ID, http.StatusOK)
+	if v := change.Find(`input[name="lodging_version"]`).AttrOr("value", ""); v != lv() {
+		t.Errorf("the change form carries lodging_version %q, want %s", v, lv())
+	}
 	if v, _ := change.Find(`input[name="nights"][checked]`).Attr("value"); v != "2" {
 		t.Errorf("nights checked %q", v)
 	}
 	if change.Find(`select#location option[selected]`).AttrOr("value", "") != a.locs["SRY014"] {
 		t.Error("the lodge's place is not selected")
 	}
-	wantFormErrors(t, a, pmu, m, movePath+"/lodge/"+lodge.ID, lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "other", "nights_other", "none"), "nights_other")
-	res = pmu.post(movePath+"/lodge/"+lodge.ID, lodgeForm(pmu, m, "location", a.locs["HOI"], "nights", "other", "nights_other", "3"))
+	wantFormErrors(t, a, pmu, m, movePath+"/lodge/"+lodge.ID, lodgeForm(pmu, m, "lodging_version", lv(), "location", a.locs["SRY014"], "nights", "other", "nights_other", "none"), "nights_other")
+	res = pmu.post(movePath+"/lodge/"+lodge.ID, lodgeForm(pmu, m, "lodging_version", lv(), "location", a.locs["HOI"], "nights", "other", "nights_other", "3"))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("change = %d", res.StatusCode)
 	}
@@ -141,8 +146,8 @@ func TestMoveLodgeAddChangeCancel(t *testing.T) {
 	if txt := mvText(pmu.page(cancelPath, http.StatusOK).Find("main")); !strings.Contains(txt, "Cancel the overnight lodge") || !strings.Contains(txt, "HMP High Down") {
 		t.Errorf("cancel page %q", txt)
 	}
-	wantFormErrors(t, a, pmu, m, cancelPath, lodgeForm(pmu, m), "cancellation_reason")
-	res = pmu.post(cancelPath, lodgeForm(pmu, m, "cancellation_reason", "cancelled_by_pmu", "cancellation_reason_comment", "Space found at court"))
+	wantFormErrors(t, a, pmu, m, cancelPath, lodgeForm(pmu, m, "lodging_version", lv()), "cancellation_reason")
+	res = pmu.post(cancelPath, lodgeForm(pmu, m, "lodging_version", lv(), "cancellation_reason", "cancelled_by_pmu", "cancellation_reason_comment", "Space found at court"))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel = %d", res.StatusCode)
 	}
@@ -160,6 +165,47 @@ func TestMoveLodgeAddChangeCancel(t *testing.T) {
 	pmu.page(cancelPath, http.StatusForbidden)
 	pmu.page(movePath+"/lodge/"+lodge.ID, http.StatusForbidden)
 	pmu.page(movePath+"/lodge/"+"no-such-lodge", http.StatusNotFound)
+}
+
+// A change or cancel form made before the lodge changed is refused with
+// the "changed meanwhile" page and changes nothing: lodge writes leave the
+// move's version alone, so the lodge's own version is what tells.
+func TestMoveLodgeStaleForm(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusBooked)
+	pmu := a.signIn(t, "pmu", "")
+	ctx := context.Background()
+	lodge, err := a.st.CreateLodging(ctx, m.ID, moves.NewLodging{LocationID: a.locs["SRY014"], StartDate: m.Date, EndDate: moves.AddDays(m.Date, 1)}, store.RoadOptions{By: "fixture"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = a.move(m.ID)
+	path := "/move/" + m.ID + "/lodge/" + lodge.ID
+	seen := pmu.page(path, http.StatusOK).Find(`input[name="lodging_version"]`).AttrOr("value", "")
+	// Someone else makes it two nights meanwhile.
+	if _, err := a.st.UpdateLodging(ctx, m.ID, lodge.ID, moves.LodgingChanges{EndDate: moves.AddDays(m.Date, 2)}, store.RoadOptions{By: "other"}); err != nil {
+		t.Fatal(err)
+	}
+	if a.move(m.ID).Version != m.Version {
+		t.Fatal("the lodge's change moved the move's version: this test no longer shows the lodge's own check")
+	}
+	res := pmu.post(path, lodgeForm(pmu, m, "lodging_version", seen, "location", a.locs["HOI"], "nights", "1"))
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("stale change = %d, want 409", res.StatusCode)
+	} else if txt := mvText(mvDoc(t, res).Find("main")); !strings.Contains(txt, "changed while you were working on it") {
+		t.Errorf("stale change page %q", txt)
+	}
+	res = pmu.post(path+"/cancel", lodgeForm(pmu, m, "lodging_version", seen, "cancellation_reason", "cancelled_by_pmu"))
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("stale cancel = %d, want 409", res.StatusCode)
+	}
+	if l := a.lodgings(m.ID)[0]; l.LocationID != a.locs["SRY014"] || l.Nights() != 2 || l.Status != moves.LodgingProposed {
+		t.Errorf("a stale form changed the lodge: %+v", l)
+	}
+	// Without the lodge's version the form is not one of ours.
+	if res := pmu.post(path+"/cancel", lodgeForm(pmu, m, "cancellation_reason", "cancelled_by_pmu")); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("no lodging_version = %d, want 400", res.StatusCode)
+	}
 }
 
 // Only PMU lodges; others who see the move are refused, those who do not
@@ -202,6 +248,15 @@ func TestMoveLodgeWhoMay(t *testing.T) {
 	f := doc.Find(`form[method="post"][action="/move/` + m.ID + `/lodge"]`)
 	if f.Find(`input[name="version"]`).Length() != 1 || f.Find(`input[name="_csrf"]`).Length() != 1 || f.Find(`input#nights_other`).Length() != 1 {
 		t.Error("the lodge form is not a plain form")
+	}
+	// The other number sits under its choice, shown without a script
+	// (no reveal: that would mark the radio aria-expanded).
+	other := f.Find(`.govuk-radios__conditional:not(.govuk-radios__conditional--hidden) input#nights_other`)
+	if other.Length() != 1 || f.Find(`[data-aria-controls]`).Length() != 0 {
+		t.Error("the other number of nights is not shown under its choice")
+	}
+	if l := f.Find(`label[for="nights_other"]`).Text(); !strings.Contains(l, "if another number") {
+		t.Errorf("the other number's label %q does not say what it belongs to", l)
 	}
 }
 

@@ -291,6 +291,10 @@ func (h *Handlers) moveActions(c echo.Context, m moves.Move) []views.MoveAction 
 	return out
 }
 
+// lockoutBannerTitle names a locked-out move's banner, which police at the
+// custody suite find their "Add events" on (custodyBanner).
+const lockoutBannerTitle = "Lockout"
+
 // moveBanners explain the move's state: waiting for review, cancelled or
 // rejected, rebooked, locked out.
 func moveBanners(d moveData) []views.MoveBanner {
@@ -343,7 +347,7 @@ func moveBanners(d moveData) []views.MoveBanner {
 			Lines: []string{"This move is subject to PACE Section 46."}})
 	}
 	if m.Lockout {
-		b := views.MoveBanner{Warning: true, Title: "Lockout"}
+		b := views.MoveBanner{Warning: true, Title: lockoutBannerTitle}
 		for i := len(d.events) - 1; i >= 0; i-- {
 			if e := d.events[i]; e.Type == moves.EventMoveLockout && e.Applied {
 				b.Lines = append(b.Lines, views.DescribeEvent(e, d.names()).Sentence)

@@ -108,8 +108,13 @@ type DemoData struct {
 	Today  string
 	Moves  []DemoMove
 	tables []*RowSet
-	// allocations are written after the tables, through the write path.
+	// Journeys and Lodgings are the demo's (issue 11), on named moves.
+	Journeys []DemoJourney
+	Lodgings []DemoLodging
+	// allocations, journeys and lodgings are written after the tables,
+	// through the write path.
 	allocations demoAllocations
+	road        demoRoad
 }
 
 // londonZone is the zone of the demo's days and hours.
@@ -249,6 +254,7 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 	refs := map[string]struct{}{}
 	seq := int64(1)
 	var rejectedOne bool
+	named := map[string]moves.Move{}
 	for i, pl := range demoPlans {
 		p := people[i%len(people)]
 		from := byCode[pl.from]
@@ -414,8 +420,17 @@ func PlanDemo(now time.Time) (*DemoData, error) {
 			return nil, fmt.Errorf("demo move %d (%s): planned %s, replayed to %s", i, pl.name, pl.status, dm.Status)
 		}
 		d.Moves = append(d.Moves, dm)
+		if pl.name != "" {
+			named[pl.name] = bm.Final
+		}
 	}
 	if err := d.planAllocations(rng, newID, refs, byCode, supplierOf, supplierName, people, day); err != nil {
+		return nil, err
+	}
+	if err := d.planRoad(locs, func(name string) (moves.Move, string, bool) {
+		m, ok := named[name]
+		return m, supplierName[m.SupplierID], ok
+	}); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -459,6 +474,9 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 	if err == nil && seeded {
 		err = s.seedDemoAllocations(ctx, d)
 	}
+	if err == nil && seeded {
+		err = s.seedDemoRoad(ctx, d)
+	}
 	return seeded, err
 }
 
@@ -479,6 +497,9 @@ func (s *Store) ResetDemo(ctx context.Context, now time.Time) (*DemoData, error)
 	})
 	if err == nil {
 		err = s.seedDemoAllocations(ctx, d)
+	}
+	if err == nil {
+		err = s.seedDemoRoad(ctx, d)
 	}
 	if err != nil {
 		return nil, err

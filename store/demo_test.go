@@ -40,6 +40,9 @@ func TestPlanDemoIsDeterministic(t *testing.T) {
 	if !reflect.DeepEqual(a.Moves, b.Moves) || len(a.Moves) < 40 {
 		t.Fatal("two plans at the same present differ")
 	}
+	if !reflect.DeepEqual(a.Journeys, b.Journeys) || !reflect.DeepEqual(a.Lodgings, b.Lodgings) || len(a.Journeys) == 0 || len(a.Lodgings) == 0 {
+		t.Fatal("two plans at the same present have other journeys or lodgings")
+	}
 	c, _ := store.PlanDemo(at.AddDate(0, 0, 1))
 	if c.Moves[0].Date == a.Moves[0].Date || c.Today != "2026-01-16" {
 		t.Errorf("a day later the first move is still on %s", c.Moves[0].Date)
@@ -144,6 +147,7 @@ func testResetDemo(t *testing.T) {
 	if places != 7 {
 		t.Errorf("%d allocation places planned, want 7", places)
 	}
+	checkDemoRoad(t, st, d)
 	// Twice in a row is fine, and fast. The promise (a reset within a
 	// second) is about a quiet machine; wall time here also counts whatever
 	// else runs beside the test (packages side by side on two cores, -race),
@@ -158,12 +162,37 @@ func testResetDemo(t *testing.T) {
 	}
 	took := time.Since(start)
 	cpu1, _ := processCPU()
+	checkDemoRoad(t, st, d)
 	t.Logf("reset: %v (wall), %v of CPU", took, cpu1-cpu0)
 	if cpu := cpu1 - cpu0; cpuOK && !raceEnabled && cpu > time.Second {
 		t.Errorf("reset took %v of CPU, want under a second", cpu)
 	}
 	if took > 15*time.Second {
 		t.Errorf("reset took %v", took)
+	}
+}
+
+// checkDemoRoad: the demo's journeys (on the road, in the demo van) and
+// lodge are on their moves with the plan's ids.
+func checkDemoRoad(t *testing.T, st *store.Store, d *store.DemoData) {
+	t.Helper()
+	ctx := context.Background()
+	if len(d.Journeys) != 1 || len(d.Lodgings) != 1 {
+		t.Fatalf("planned %d journeys and %d lodgings, want 1 and 1", len(d.Journeys), len(d.Lodgings))
+	}
+	for _, dj := range d.Journeys {
+		m, _ := d.Move(dj.Move)
+		js, err := st.MoveJourneys(ctx, m.ID)
+		if err != nil || len(js) != 1 || js[0].ID != dj.ID || js[0].Status != moves.JourneyInProgress ||
+			js[0].Vehicle.Registration != store.DemoVehicle || js[0].Date != d.Today {
+			t.Errorf("journeys of %s: %+v %v", dj.Move, js, err)
+		}
+	}
+	dl := d.Lodgings[0]
+	m, _ := d.Move(dl.Move)
+	ls, err := st.MoveLodgings(ctx, m.ID)
+	if err != nil || len(ls) != 1 || ls[0].ID != dl.ID || ls[0].Status != moves.LodgingProposed || ls[0].StartDate != m.Date || ls[0].Nights() != 1 {
+		t.Errorf("lodgings of %s: %+v %v", dl.Move, ls, err)
 	}
 }
 

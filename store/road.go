@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/securemove/securemove/moves"
 )
 
@@ -36,6 +35,24 @@ type RoadOptions struct {
 	// At is when the change happened by the client's clock (a journey's
 	// timestamp); zero for the store's clock.
 	At time.Time
+	// LodgingVersion, when set, is the version of the lodging the writer
+	// saw (a form made earlier): UpdateLodging and CancelLodging refuse
+	// with ErrLodgingStale, in the same transaction, if it has moved on.
+	// Lodging writes do not change the move's version, so the move's
+	// check alone would let a stale lodge form through.
+	LodgingVersion int64
+}
+
+// ErrLodgingStale refuses a lodging write made from an older version of
+// the lodging (RoadOptions.LodgingVersion).
+var ErrLodgingStale = moves.Errorf(moves.Conflict, "The overnight lodge changed while you were working on it")
+
+// checkLodgingVersion refuses l if the writer saw another version of it.
+func (o RoadOptions) checkLodgingVersion(l moves.Lodging) error {
+	if o.LodgingVersion != 0 && l.Version != o.LodgingVersion {
+		return ErrLodgingStale
+	}
+	return nil
 }
 
 func (o RoadOptions) at(now time.Time) time.Time {
@@ -121,9 +138,9 @@ func (s *Store) roadMove(ctx context.Context, u *Unit, moveID string, opt RoadOp
 // journey or a lodging, and inserts it.
 func (s *Store) roadEvent(ctx context.Context, u *Unit, e *moves.Event, opt RoadOptions) error {
 	if e.ID == "" {
-		e.ID = newEventID()
+		e.ID = seededID(ctx)
 	}
-	e.CreatedBy, e.SupplierID, e.CreatedAt = opt.By, opt.SupplierID, u.Now().UTC()
+	e.CreatedBy, e.SupplierID, e.CreatedAt = opt.By, opt.SupplierID, writeNow(u)
 	_, err := insertEvent(ctx, u.tx, e, opt.ClientID)
 	return err
 }
@@ -151,8 +168,8 @@ func (s *Store) CreateJourney(ctx context.Context, nj moves.NewJourney, opt Road
 		if err != nil {
 			return err
 		}
-		now := u.Now().UTC()
-		j.ID, j.Version, j.CreatedAt, j.CreatedBy, j.UpdatedAt = uuid.NewString(), 1, now, opt.By, now
+		now := writeNow(u)
+		j.ID, j.Version, j.CreatedAt, j.CreatedBy, j.UpdatedAt = plannedID(ctx), 1, now, opt.By, now
 		if _, err := u.ExecContext(ctx, `INSERT INTO journeys (id, move_id, supplier_id, from_location_id, to_location_id, client_timestamp,
 			status, date, billable, vehicle_id, vehicle_registration, vehicle_depot, version, created_at, created_by, updated_at, updated_by)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, j.ID, j.MoveID, j.SupplierID, j.FromID, j.ToID, micros(j.Timestamp),
@@ -188,7 +205,7 @@ func (s *Store) UpdateJourney(ctx context.Context, moveID, journeyID string, c m
 		if err != nil {
 			return err
 		}
-		ev, changed, err := moves.JourneyUpdateEvent(j.JourneyState, c, u.Now().UTC())
+		ev, changed, err := moves.JourneyUpdateEvent(j.JourneyState, c, writeNow(u))
 		if err != nil || !changed {
 			out = j
 			return err
@@ -297,7 +314,7 @@ func (s *Store) appendJourneyTx(ctx context.Context, u *Unit, m moves.Move, j mo
 			return j, e
 		}
 	}
-	now := u.Now().UTC()
+	now := writeNow(u)
 	if state != j.JourneyState {
 		if _, err := u.ExecContext(ctx, `UPDATE journeys SET status = ?, date = ?, billable = ?, vehicle_id = ?, vehicle_registration = ?,
 			vehicle_depot = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
@@ -395,8 +412,8 @@ func (s *Store) CreateLodging(ctx context.Context, moveID string, nl moves.NewLo
 		if err != nil {
 			return err
 		}
-		now := u.Now().UTC()
-		l.ID, l.Version, l.CreatedAt, l.CreatedBy, l.UpdatedAt = uuid.NewString(), 1, now, opt.By, now
+		now := writeNow(u)
+		l.ID, l.Version, l.CreatedAt, l.CreatedBy, l.UpdatedAt = plannedID(ctx), 1, now, opt.By, now
 		if _, err := u.ExecContext(ctx, `INSERT INTO lodgings (id, move_id, location_id, start_date, end_date, status, version,
 			created_at, created_by, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, l.ID, l.MoveID, l.LocationID,
 			l.StartDate, l.EndDate, string(l.Status), l.Version, micros(now), opt.By, micros(now), opt.By); err != nil {
@@ -447,7 +464,14 @@ func (s *Store) UpdateLodging(ctx context.Context, moveID, lodgingID string, c m
 		if err != nil {
 			return err
 		}
-		now := u.Now().UTC()
+		for _, l := range ls {
+			if l.ID == lodgingID {
+				if err := opt.checkLodgingVersion(l); err != nil {
+					return err
+				}
+			}
+		}
+		now := writeNow(u)
 		changes, err := moves.UpdateLodging(m, ls, lodgingID, c, opt.at(now), locationLookup{all: all})
 		if err != nil {
 			return err
@@ -489,6 +513,9 @@ func (s *Store) CancelLodging(ctx context.Context, moveID, lodgingID, reason, co
 		}
 		l, err := lodgingOf(ctx, u.tx, m.ID, lodgingID)
 		if err != nil {
+			return err
+		}
+		if err := opt.checkLodgingVersion(l); err != nil {
 			return err
 		}
 		out, err = s.cancelLodgingTx(ctx, u, m, l, reason, comment, opt)
@@ -535,7 +562,7 @@ func (s *Store) CancelLodgings(ctx context.Context, moveID, reason, comment stri
 }
 
 func (s *Store) cancelLodgingTx(ctx context.Context, u *Unit, m moves.Move, l moves.Lodging, reason, comment string, opt RoadOptions) (moves.Lodging, error) {
-	now := u.Now().UTC()
+	now := writeNow(u)
 	c, ev, err := moves.CancelLodging(l, reason, comment, opt.at(now))
 	if err != nil {
 		return l, err
@@ -583,7 +610,7 @@ func (s *Store) replayLodgings(ctx context.Context, u *Unit, m moves.Move) error
 			return err
 		}
 	}
-	now := u.Now().UTC()
+	now := writeNow(u)
 	for i, l := range after {
 		if l.Status == ls[i].Status {
 			continue

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -242,6 +243,36 @@ func testJourneyUpdateAndUncancelDuplicate(t *testing.T) {
 	cur, _ := f.st.Journey(ctx, m.ID, j.ID)
 	if cur.Status != moves.JourneyCancelled {
 		t.Fatalf("status %s", cur.Status)
+	}
+}
+
+// A lodging write made from an older version of the lodging is refused
+// in its transaction, changing nothing; the version it saw goes through.
+func TestLodgingWritesCheckTheVersionSeen(t *testing.T) {
+	storetest.ForEachEngine(t, testLodgingWritesCheckTheVersionSeen)
+}
+
+func testLodgingWritesCheckTheVersionSeen(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m := f.courtMove(t, f.person, "2026-11-23")
+	l, err := f.st.CreateLodging(ctx, m.ID, moves.NewLodging{LocationID: f.prison.ID, StartDate: "2026-11-23", EndDate: "2026-11-24"}, store.RoadOptions{By: "pmu.user"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := store.RoadOptions{By: "pmu.user", LodgingVersion: l.Version}
+	if _, err := f.st.UpdateLodging(ctx, m.ID, l.ID, moves.LodgingChanges{EndDate: "2026-11-25"}, seen); err != nil {
+		t.Fatalf("the version seen: %v", err)
+	}
+	if _, err := f.st.UpdateLodging(ctx, m.ID, l.ID, moves.LodgingChanges{EndDate: "2026-11-26"}, seen); !errors.Is(err, store.ErrLodgingStale) {
+		t.Fatalf("stale change: %v", err)
+	}
+	if _, err := f.st.CancelLodging(ctx, m.ID, l.ID, "cancelled_by_pmu", "", seen); !errors.Is(err, store.ErrLodgingStale) {
+		t.Fatalf("stale cancel: %v", err)
+	}
+	ls, err := f.st.MoveLodgings(ctx, m.ID)
+	if err != nil || len(ls) != 1 || ls[0].EndDate != "2026-11-25" || ls[0].Status != moves.LodgingProposed || ls[0].Version != l.Version+1 {
+		t.Fatalf("after the stale writes %+v %v", ls, err)
 	}
 }
 

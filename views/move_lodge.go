@@ -1,6 +1,7 @@
 package views
 
 import (
+	"github.com/a-h/templ"
 	"github.com/securemove/securemove/views/govuk"
 )
 
@@ -40,6 +41,9 @@ type MoveLodgeForm struct {
 	Nights, NightsOther string
 	// Starts says when the stay begins: "The person will lodge from …".
 	Starts string
+	// LodgingVersion is the version of the lodge being changed (zero when
+	// adding one), posted back so a change made meanwhile is noticed.
+	LodgingVersion int64
 }
 
 // MoveLodgeCancelForm cancels an overnight lodge, with a reason.
@@ -49,16 +53,19 @@ type MoveLodgeCancelForm struct {
 	Reasons []MoveChoice
 	Reason  string
 	Comment string
+	// LodgingVersion is the version of the lodge, posted back so a change
+	// made meanwhile is noticed.
+	LodgingVersion int64
 }
 
 // moveNightsItems are the choices of how many nights: one, two or another
-// number, given in the field after them. (Not a conditional reveal: GOV.UK
-// Frontend marks such a radio aria-expanded, which axe-core refuses on a
-// radio.)
-func moveNightsItems() []govuk.RadiosItem {
+// number, given in the field under that choice. The field always shows
+// (RevealAlways): GOV.UK Frontend's reveal marks the radio aria-expanded,
+// which axe-core refuses on a radio.
+func moveNightsItems(other templ.Component) []govuk.RadiosItem {
 	return []govuk.RadiosItem{
 		{Text: "One night", Value: "1"},
 		{Text: "Two nights", Value: "2"},
-		{Text: "Another number of nights", Value: "other"},
+		{Text: "Another number of nights", Value: "other", Conditional: other},
 	}
 }

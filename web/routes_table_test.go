@@ -259,9 +259,9 @@ func routeTable() []routeCase {
 			want: w(see, see, forb, nf, forb, forb, nf, see, see), oca: nf, note: "after the lodge of the fixtures"},
 		{route: "POST /move/:id/lodge", method: "POST", path: "/move/{bmiCompleted}/lodge", form: form("version", "{version:bmiCompleted}", "location", "{SRY014}", "nights", "1"),
 			want: w(see, forb, nf, nf, nf, nf, nf, see, see), oca: nf},
-		{route: "POST /move/:id/lodge/:lodging_id", method: "POST", path: "/move/{gfdBooked}/lodge/{lodging}", form: form("version", "{version:gfdBooked}", "location", "{SRY014}", "nights", "2"),
+		{route: "POST /move/:id/lodge/:lodging_id", method: "POST", path: "/move/{gfdBooked}/lodge/{lodging}", form: form("version", "{version:gfdBooked}", "lodging_version", "{version:lodging}", "location", "{SRY014}", "nights", "2"),
 			want: w(see, see, forb, nf, forb, forb, nf, see, see), oca: nf},
-		{route: "POST /move/:id/lodge/:lodging_id/cancel", method: "POST", path: "/move/{gfdBooked}/lodge/{lodging}/cancel", form: form("version", "{version:gfdBooked}", "cancellation_reason", "made_in_error"),
+		{route: "POST /move/:id/lodge/:lodging_id/cancel", method: "POST", path: "/move/{gfdBooked}/lodge/{lodging}/cancel", form: form("version", "{version:gfdBooked}", "lodging_version", "{version:lodging}", "cancellation_reason", "made_in_error"),
 			want: w(see, see, forb, nf, forb, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/date", method: "POST", path: "/move/{gfdHospital}/date", form: form("version", "{version:gfdHospital}", "date-day", "27", "date-month", "11", "date-year", "2026"),
 			want: w(see, see, see, nf, nf, forb, nf, see, see), oca: nf, note: "date"},
@@ -660,9 +660,18 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 	return f
 }
 
-// expand replaces the placeholders in s; {version:NAME} is read now.
+// expand replaces the placeholders in s; {version:NAME} (a move's, or
+// the lodging's) is read now.
 func (f *tableFixtures) expand(t *testing.T, s string) string {
 	t.Helper()
+	if strings.Contains(s, "{version:lodging}") {
+		// The fixtures' lodge's own version (lodge forms post it back).
+		l, err := f.h.st.Lodging(context.Background(), f.moves["gfdBooked"].ID, f.repl["{lodging}"])
+		if err != nil {
+			t.Fatalf("version of the lodging: %v", err)
+		}
+		s = strings.ReplaceAll(s, "{version:lodging}", strconv.FormatInt(l.Version, 10))
+	}
 	for strings.Contains(s, "{version:") {
 		i := strings.Index(s, "{version:")
 		j := strings.Index(s[i:], "}") + i
