@@ -36,16 +36,16 @@ test: check e2e-deps ## every test, browser tests included, on SQLite and on a t
 	bash scripts/pg-test.sh run -- $(MAKE) --no-print-directory test-go
 
 test-go:
-	$(GO) test -race -count=1 -timeout 20m $(PKGS_RACE)
-	$(GO) test -tags e2e -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
+	$(GO) test -race -count=1 -timeout 40m $(PKGS_RACE)
+	$(GO) test -tags e2e -count=1 -timeout 40m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
 	@echo "e2e: sign-in and a move journey against a server on PostgreSQL"
-	SECUREMOVE_E2E_PG=1 $(GO) test -tags e2e -count=1 -timeout 20m -run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$$' ./e2e
+	SECUREMOVE_E2E_PG=1 $(GO) test -tags e2e -count=1 -timeout 40m -run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$$' ./e2e
 
 test-unit:
-	bash scripts/pg-test.sh run -- $(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /e2e)
+	bash scripts/pg-test.sh run -- $(GO) test -count=1 -timeout 40m $$($(GO) list ./... | grep -v /e2e)
 
 test-e2e: e2e-deps
-	$(GO) test -tags e2e -count=1 -timeout 20m -v ./e2e
+	$(GO) test -tags e2e -count=1 -timeout 40m -v ./e2e
 
 clean:
 	rm -rf bin
