@@ -279,7 +279,7 @@ func benchSize(ctx context.Context, bin string, n int, pg *pgCluster) (*sizeResu
 			clientErr = clients[0].GetToken(ctx, hc, srv.Base)
 		}
 		if clientErr == nil {
-			r.Notify = notifyPhase(ctx, hc, bin, dbRef, srv.Base, clients[0], db.Meta)
+			r.Notify = notifyPhase(ctx, hc, bin, dbRef, srv.Base, srv.Pid(), clients[0], db.Meta)
 		} else {
 			r.Notify = &notifyResult{Skipped: "not measured: " + firstLine(clientErr.Error())}
 		}

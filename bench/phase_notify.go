@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -51,6 +52,36 @@ type notifyResult struct {
 	LagMissing int
 	Receiver   receiverCounts
 	Skipped    string
+	// CPU used per acknowledged event, by the server and by this process
+	// (load generator, and the receiver in the One phase), over the load
+	// and, for One, until the last notification arrived: what delivering
+	// costs, whatever else the machine is doing.
+	NoneCPU, OneCPU cpuShare
+}
+
+// cpuShare is CPU time per acknowledged event.
+type cpuShare struct{ Server, Bench time.Duration }
+
+func (c cpuShare) String() string {
+	return fmt.Sprintf("%s server · %s bench", loadgen.Ms(c.Server), loadgen.Ms(c.Bench))
+}
+
+// cpuMeter reads the server's and this process's CPU time.
+type cpuMeter struct{ pid int }
+
+func (m cpuMeter) read() (srv, self time.Duration) {
+	srv, _ = server.ProcCPU(m.pid)
+	self, _ = server.ProcCPU(os.Getpid())
+	return srv, self
+}
+
+// per is the CPU used since (s0, b0), per event.
+func (m cpuMeter) per(s0, b0 time.Duration, events int) cpuShare {
+	if events <= 0 || m.pid == 0 {
+		return cpuShare{}
+	}
+	s1, b1 := m.read()
+	return cpuShare{Server: (s1 - s0) / time.Duration(events), Bench: (b1 - b0) / time.Duration(events)}
 }
 
 // lagPercentile is the p-th percentile of the lags.
@@ -114,8 +145,9 @@ func postAcked(ctx context.Context, hc *http.Client, req *http.Request, a *acks)
 
 // notifyPhase measures against a running server on dbRef; clients[0] is
 // Serco's API client, signed in.
-func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, serco *server.Client, meta bulk.BulkResult) *notifyResult {
+func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, serverPid int, serco *server.Client, meta bulk.BulkResult) *notifyResult {
 	res := &notifyResult{}
+	cpu := cpuMeter{pid: serverPid}
 	ids, err := crossingMoves(ctx, dbRef, meta.Suppliers["serco"], meta.Suppliers["geoamey"], 5000)
 	if err != nil || len(ids) == 0 {
 		res.Skipped = fmt.Sprintf("not measured: no Serco moves to GEOAmey locations (%v)", err)
@@ -136,7 +168,10 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 		logf("    %.0f events/s, p50 %s, p99 %s", p.Stats.RPS(), loadgen.Ms(p.Stats.Percentile(50)), loadgen.Ms(p.Stats.Percentile(99)))
 		return p
 	}
-	res.None = load(fmt.Sprintf("POST /api/events on %d moves crossing to GEOAmey, no subscription", len(ids)), nil)
+	var none acks
+	s0, b0 := cpu.read()
+	res.None = load(fmt.Sprintf("POST /api/events on %d moves crossing to GEOAmey, no subscription", len(ids)), &none)
+	res.NoneCPU = cpu.per(s0, b0, len(none.ids))
 
 	rc, err := startReceiver()
 	if err != nil {
@@ -161,6 +196,7 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 		}
 	}()
 	var one acks
+	s0, b0 = cpu.read()
 	res.One = load("The same with one active subscription (GEOAmey's webhook)", &one)
 	end := time.Now()
 	res.Acked = len(one.ids)
@@ -168,6 +204,7 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 	missing, _ := rc.WaitFor(ctx, one.ids, notifyDrainLimit)
 	res.Missing = len(missing)
 	res.Drain = time.Since(end)
+	res.OneCPU = cpu.per(s0, b0, len(one.ids))
 	logf("    delivered in %s after the load (%d missing)", res.Drain.Round(100*time.Millisecond), res.Missing)
 	if res.Missing == 0 {
 		res.Lag, res.LagPosted, res.LagMissing = measureLag(ctx, hc, base, serco, ids, rc)
@@ -226,6 +263,10 @@ func notifyRows(t *report.Table, n *notifyResult) {
 		rate := float64(n.Acked-n.Missing) / (n.One.Stats.Elapsed + n.Drain).Seconds()
 		t.Row("Their notifications delivered (both signatures verified by the receiver)",
 			fmt.Sprintf("%d of %d, the last %.1f s after the load (about %.0f/s)", n.Acked-n.Missing, n.Acked, n.Drain.Seconds(), rate), "", "", "", "")
+	}
+	if n.NoneCPU.Server > 0 {
+		t.Row("CPU per acknowledged event, no subscription", n.NoneCPU.String(), "", "", "", "")
+		t.Row("CPU per acknowledged event, one subscription, until delivered", n.OneCPU.String(), "", "", "", "")
 	}
 	if len(n.Lag) > 0 {
 		t.Row(fmt.Sprintf("Delivery lag, 201 to receipt, at %d events/s", notifyLagRate), fmt.Sprintf("%d of %d arrived", len(n.Lag), n.LagPosted),

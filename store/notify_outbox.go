@@ -147,12 +147,17 @@ func (u *Unit) enabledSubscriptions(ctx context.Context, suppliers []string) ([]
 	return out, rows.Err()
 }
 
+// heardOfQuery's event_type term is the partial index
+// notifications_introduced's condition, word for word, so that SQLite
+// probes that index (migration 0015).
+const heardOfQuery = `SELECT 1 FROM notifications WHERE move_id = ? AND subscription_id = ?
+	AND event_type IN ('create_move','cross_supplier_move_add') LIMIT 1`
+
 // heardOf says whether a subscription has been sent a notification
 // introducing the move.
 func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) {
 	var one int
-	err := u.QueryRowContext(ctx, `SELECT 1 FROM notifications WHERE move_id = ? AND subscription_id = ?
-		AND event_type IN ('create_move','cross_supplier_move_add') LIMIT 1`, moveID, subID).Scan(&one)
+	err := u.QueryRowContext(ctx, heardOfQuery, moveID, subID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -575,13 +580,16 @@ func disableSubscription(ctx context.Context, u *Unit, subscriptionID string, at
 	return err
 }
 
+// undeliveredQuery reads the partial index notifications_due alone.
+const undeliveredQuery = `SELECT COUNT(*), MIN(created_at) FROM notifications
+	WHERE delivered_at IS NULL AND failed_at IS NULL`
+
 // Undelivered feeds the metrics' outbox gauges (metrics.OutboxStats):
 // notifications neither delivered nor given up, and when the oldest was
 // written (zero when none).
 func (o Outbox) Undelivered() (count int, oldest time.Time, err error) {
 	var min sql.NullInt64
-	err = o.s.r.QueryRowContext(context.Background(), `SELECT COUNT(*), MIN(created_at) FROM notifications
-		WHERE delivered_at IS NULL AND failed_at IS NULL`).Scan(&count, &min)
+	err = o.s.r.QueryRowContext(context.Background(), undeliveredQuery).Scan(&count, &min)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: outbox stats: %w", err)
 	}

@@ -174,6 +174,34 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 // Pid is the server's process id.
 func (s *Server) Pid() int { return s.cmd.Process.Pid }
 
+// CPU returns the CPU time the server process has used so far, user and
+// system (from /proc, in clock ticks of 10 ms).
+func (s *Server) CPU() (time.Duration, error) { return ProcCPU(s.Pid()) }
+
+// ProcCPU is process pid's CPU time so far, user plus system.
+func ProcCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: fields count from the
+	// last ')'. utime and stime are fields 14 and 15.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: no command name", pid)
+	}
+	fs := strings.Fields(string(b[i+1:]))
+	if len(fs) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: too few fields", pid)
+	}
+	ut, err1 := strconv.ParseInt(fs[11], 10, 64)
+	st, err2 := strconv.ParseInt(fs[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: utime/stime not numbers", pid)
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
+}
+
 // PeakRSS returns the process's peak resident set size (VmHWM) in bytes.
 func (s *Server) PeakRSS() (int64, error) {
 	return procStatus(s.Pid(), "VmHWM")

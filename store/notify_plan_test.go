@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Each event told to a subscriber writes a notification through the
+// single writer, so the outbox's reads on that path must be index probes,
+// not walks of a move's (or every) notification: whether a supplier has
+// heard of a move reads the partial index of introducing notifications,
+// and the outbox gauges walk the due index of undelivered ones only.
+func TestNotificationQueriesUseTheirIndexes(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		name, q, want string
+		args          []any
+	}{
+		{"heard of a move", heardOfQuery, "SEARCH notifications USING INDEX notifications_introduced (move_id=? AND subscription_id=?)", []any{"m", "s"}},
+		{"outbox gauges", undeliveredQuery, "USING INDEX notifications_due", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := queryPlan(t, s, tc.q, tc.args...)
+			if !strings.Contains(plan, tc.want) {
+				t.Errorf("plan does not contain %q:\n%s", tc.want, plan)
+			}
+		})
+	}
+}
