@@ -69,6 +69,7 @@ type config struct {
 	secretsKey   string
 	smtpURL      string
 	metricsToken string
+	readSlots    int
 	metricsAddr  string
 	allowPrivate bool
 	// now, when set, is the service's clock at start (-now): "today" and
@@ -108,6 +109,8 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 	fs.StringVar(&cfg.secretsKey, "secrets-key", env("SECUREMOVE_SECRETS_KEY", ""), "base64 of 32 bytes sealing subscription secrets at rest (several, comma-separated, newest first, while changing keys); required in production and with PostgreSQL, otherwise generated beside the database (SECUREMOVE_SECRETS_KEY)")
 	fs.StringVar(&cfg.smtpURL, "smtp-url", env("SECUREMOVE_SMTP_URL", ""), "SMTP server for notification e-mails, smtp://user:pass@host:587?from=addr or smtps://…; unset: no e-mail (SECUREMOVE_SMTP_URL)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
+	slots, _ := strconv.Atoi(env("SECUREMOVE_READ_SLOTS", "0"))
+	fs.IntVar(&cfg.readSlots, "read-slots", slots, "reads (pages, API GETs) served at once, the rest waiting their turn so that writes are not kept from the CPU; 0: two per CPU, -1: no limit (SECUREMOVE_READ_SLOTS)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
 	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
 	fs.StringVar(&cfg.now, "now", env("SECUREMOVE_NOW", ""), "fix the clock at start, e.g. 2026-01-15T09:00:00Z: today and the demo data follow it; for demo and tests, never in production (SECUREMOVE_NOW)")
@@ -289,7 +292,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
 		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
 		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart,
-		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken, Notify: deps,
+		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken, Notify: deps, ReadSlots: cfg.readSlots,
 	}, st, log)
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.baseURL, "demo", cfg.demo, "startup_ms", time.Since(start).Milliseconds())
 	return srv.Serve(ctx, ln, 20*time.Second)

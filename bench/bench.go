@@ -249,7 +249,7 @@ func benchSize(ctx context.Context, bin string, n int, pg *pgCluster) (*sizeResu
 	// Pages rendered afresh and the busy day, on a server of their own
 	// whose clock is the database's today, before the events of the
 	// ingestion phase grow the timelines.
-	if phaseOn("pages") {
+	if phaseOn("pages") || phaseOn("busy") {
 		if err := srv.Stop(); err != nil {
 			r.Notes = append(r.Notes, "server stop: "+err.Error())
 		}
@@ -302,13 +302,18 @@ func benchSize(ctx context.Context, bin string, n int, pg *pgCluster) (*sizeResu
 	return r, nil
 }
 
-// BENCH_PHASES (comma-separated: pages, with those rendered afresh;
-// ingest, with plain inserts; notify) measures only
+// BENCH_PHASES (comma-separated: pages, with those rendered afresh and
+// the busy day; busy, the busy day alone; ingest, with plain inserts;
+// notify) measures only
 // those phases at each size, e.g. BENCH_PHASES=notify to see "Tell
 // suppliers" alone; unset, every phase. Start-up is always measured.
 func phaseOn(name string) bool {
 	v := os.Getenv("BENCH_PHASES")
-	return v == "" || slices.Contains(strings.Split(v, ","), name)
+	if v == "" {
+		return true
+	}
+	on := strings.Split(v, ",")
+	return slices.Contains(on, name) || name == "busy" && slices.Contains(on, "pages")
 }
 
 const notSelected = "not measured (not in BENCH_PHASES)"

@@ -91,24 +91,26 @@ func freshPhases(ctx context.Context, hc *http.Client, bin, dbPath, logPath stri
 		fr.Skipped = "not measured: " + firstLine(err.Error())
 		return fr
 	}
-	dayURL := fmt.Sprintf("%s/moves/incoming/%s", srv.Base, meta.Today)
-	moveURL := fmt.Sprintf("%s/move/%s", srv.Base, meta.LongMoveID)
-	fr.Kept = singlePhase(ctx, hc, pmu, "Day page kept (served from the page cache), one client", dayURL, false)
-	add := func(p *phase) { fr.Pages = append(fr.Pages, p) }
-	add(pagePhase(ctx, hc, pmu, fmt.Sprintf("Afresh: day page, incoming, %d moves", meta.BusyIncoming), dayURL,
-		`class="app-card app-move-card"`, meta.BusyIncoming, true))
-	add(pagePhase(ctx, hc, pmu, fmt.Sprintf("Afresh: move page, %d-event timeline", meta.LongMoveEvents), moveURL,
-		`data-event-type=`, meta.LongMoveEvents, true))
-	add(pagePhase(ctx, hc, pmu, "Afresh: requests to review", srv.Base+"/moves/review", `app-review`, -1, true))
-	for _, role := range []string{"pmu", "police", "prison", "court", "supplier", "admin"} {
-		se, err := signIn(role, "")
-		if err != nil {
-			add(&phase{Name: "Afresh: home page, " + role, Skipped: "not measured: " + firstLine(err.Error())})
-			continue
+	if phaseOn("pages") {
+		dayURL := fmt.Sprintf("%s/moves/incoming/%s", srv.Base, meta.Today)
+		moveURL := fmt.Sprintf("%s/move/%s", srv.Base, meta.LongMoveID)
+		fr.Kept = singlePhase(ctx, hc, pmu, "Day page kept (served from the page cache), one client", dayURL, false)
+		add := func(p *phase) { fr.Pages = append(fr.Pages, p) }
+		add(pagePhase(ctx, hc, pmu, fmt.Sprintf("Afresh: day page, incoming, %d moves", meta.BusyIncoming), dayURL,
+			`class="app-card app-move-card"`, meta.BusyIncoming, true))
+		add(pagePhase(ctx, hc, pmu, fmt.Sprintf("Afresh: move page, %d-event timeline", meta.LongMoveEvents), moveURL,
+			`data-event-type=`, meta.LongMoveEvents, true))
+		add(pagePhase(ctx, hc, pmu, "Afresh: requests to review", srv.Base+"/moves/review", `app-review`, -1, true))
+		for _, role := range []string{"pmu", "police", "prison", "court", "supplier", "admin"} {
+			se, err := signIn(role, "")
+			if err != nil {
+				add(&phase{Name: "Afresh: home page, " + role, Skipped: "not measured: " + firstLine(err.Error())})
+				continue
+			}
+			add(pagePhase(ctx, hc, se, "Afresh: home page, "+role, srv.Base+"/", `govuk-heading-xl`, -1, true))
 		}
-		add(pagePhase(ctx, hc, se, "Afresh: home page, "+role, srv.Base+"/", `govuk-heading-xl`, -1, true))
+		add(apiMovesPhase(ctx, hc, srv.Base, clients, clientErr))
 	}
-	add(apiMovesPhase(ctx, hc, srv.Base, clients, clientErr))
 	fr.Busy = busyDay(ctx, hc, srv, pmu, meta, clients, clientErr)
 	if rss, err := srv.PeakRSS(); err == nil {
 		fr.PeakRSS = rss

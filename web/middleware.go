@@ -33,6 +33,7 @@ func (s *Server) middleware() {
 	}
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
+	e.Use(newReadSlots(s.cfg.ReadSlots).middleware)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("1MiB"))
 	e.Use(validUTF8)

@@ -45,6 +45,9 @@ type Config struct {
 	// planned around DemoStart back. Only with Demo, never in production.
 	TestEndpoints bool
 	DemoStart     time.Time
+	// ReadSlots is how many reads may run at once (readslots.go); two per
+	// CPU when 0.
+	ReadSlots int
 }
 
 // Server is the assembled web server.
