@@ -11,6 +11,18 @@ import (
 	"github.com/securemove/securemove/moves"
 )
 
+// planStore is an empty SQLite store, migrated, to read query plans from;
+// closed when the test ends.
+func planStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // queryPlan returns SQLite's plan for a query, one line per step.
 func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
 	t.Helper()
@@ -35,11 +47,7 @@ func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
 // filter is chosen: a busy location's day is read without scanning the
 // table, for the list and for its counts.
 func TestDayListsUseLocationDateIndexes(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for _, tc := range []struct {
 		name  string
 		f     MoveFilter
@@ -74,11 +82,7 @@ func TestDayListsUseLocationDateIndexes(t *testing.T) {
 // from the newest and stops after the page, and its count reads the index
 // alone: neither reads every move, nor every move of the supplier.
 func TestSupplierListUsesSupplierDateIndex(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	f := MoveFilter{SupplierIDs: []string{"sup"}, Sort: "date", Desc: true}
 	where, args := f.where()
 	list := queryPlan(t, s, "SELECT m.id, lf.title, lt.title, p.last_name FROM moves m LEFT JOIN people p ON p.id = m.person_id "+
@@ -168,11 +172,7 @@ func testReviewFilterStatuses(t *testing.T) {
 // counts: the proposals' partial index, or the creation-time index when
 // that is narrower.
 func TestReviewRequestsUseProposalsIndex(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for _, f := range []ReviewFilter{{}, {Status: ReviewPending}, {Status: ReviewApproved}, {Status: ReviewRejected},
 		{Status: ReviewCancelled, EarliestFrom: "2026-12-01"}, {SentFrom: time.Now()}} {
 		where, args := f.where(true)

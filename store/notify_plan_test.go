@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,11 +11,7 @@ import (
 // heard of a move reads the partial index of introducing notifications,
 // and the outbox gauges walk the due index of undelivered ones only.
 func TestNotificationQueriesUseTheirIndexes(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for _, tc := range []struct {
 		name, q, want string
 		args          []any

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,11 +11,7 @@ import (
 // index, and the latest notice of each kind one probe per move and kind,
 // not a walk through every event of each move.
 func TestListMarksUseMoveIndexes(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	q, args := listMarksQuery([]string{"a", "b", "c"}, false)
 	plan := queryPlan(t, s, q, args...)
 	for _, table := range []string{"journeys", "events"} {
