@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/securemove
-PKGS_RACE := ./moves/... ./store/... ./handlers/...
 
 .PHONY: run build generate assets check test test-go test-unit test-e2e e2e-deps bench load crash fuzz clean
 
@@ -36,7 +35,7 @@ test: check e2e-deps ## every test, browser tests included, on SQLite and on a t
 	bash scripts/pg-test.sh run -- $(MAKE) --no-print-directory test-go
 
 test-go:
-	$(GO) test -race -count=1 -timeout 40m $(PKGS_RACE)
+	GO=$(GO) bash scripts/race-tests.sh
 	$(GO) test -tags e2e -count=1 -timeout 40m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
 	@echo "e2e: sign-in and a move journey against a server on PostgreSQL"
 	SECUREMOVE_E2E_PG=1 $(GO) test -tags e2e -count=1 -timeout 40m -run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$$' ./e2e
