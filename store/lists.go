@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -41,18 +42,62 @@ const listSelect = "SELECT " + moveCols + ", " + listPersonCols + ", " +
 	FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
 	LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
 
-// daySelect is listSelect without the locations: a day's list takes their
-// titles from memory (locCache) and orders its rows itself.
-const daySelect = "SELECT " + moveCols + ", " + listPersonCols + `, COALESCE(pr.flags, '[]'), ` + listLodgeCol + `
+// daySelect is what a day's list shows of each move (dayRow): not the
+// whole move (moveCols, 32 columns) but the 9 columns its cards and its
+// CSV use, with the person, the profile's flags and the lodge. Each
+// column fetched costs the driver a conversion and often a string, and
+// the list reads every row of the day. The titles come from memory
+// (locCache) and the rows are ordered in Go.
+const daySelect = `SELECT m.id, m.reference, m.status, m.move_type, m.from_location_id, COALESCE(m.to_location_id,''),
+	COALESCE(m.date,''), m.time_due, m.version, ` + listPersonCols + `, COALESCE(pr.flags, '[]'), ` + listLodgeCol + `
 	FROM moves m LEFT JOIN people p ON p.id = m.person_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
+
+// dayScanner scans rows of daySelect, its destinations made once for
+// all the rows.
+type dayScanner struct {
+	r           ListRow
+	status, typ string
+	due         sql.NullInt64
+	flags       string
+	lodge       int64
+	dest        []any
+}
+
+func newDayScanner() *dayScanner {
+	d := &dayScanner{}
+	r, p := &d.r, &d.r.Person
+	d.dest = []any{&r.ID, &r.Reference, &d.status, &d.typ, &r.FromID, &r.ToID, &r.Date, &d.due, &r.Version,
+		&p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.PNC, &p.PrisonNumber, &d.flags, &d.lodge}
+	return d
+}
+
+// scan reads the current row into a ListRow holding what daySelect
+// reads (DayMoves says which fields).
+func (d *dayScanner) scan(rows *sql.Rows) (ListRow, error) {
+	d.r = ListRow{}
+	if err := rows.Scan(d.dest...); err != nil {
+		return ListRow{}, fmt.Errorf("store: day list row: %w", err)
+	}
+	r := d.r
+	r.Status, r.MoveType = moves.Status(d.status), moves.MoveType(d.typ)
+	r.TimeDue = nullTime(d.due)
+	r.PersonID = r.Person.ID
+	r.Lodge = d.lodge == 1
+	if d.flags != "" && d.flags != "[]" {
+		if err := json.Unmarshal([]byte(d.flags), &r.Flags); err != nil {
+			return ListRow{}, fmt.Errorf("store: profile flags of move %s: %w", r.Reference, err)
+		}
+	}
+	return r, nil
+}
 
 func scanListRow(sc interface{ Scan(...any) error }) (ListRow, error) {
 	var r ListRow
 	return r, scanListRowInto(sc, &r, &r.From, &r.To)
 }
 
-// scanListRowInto scans a row of listSelect, or of daySelect with no
-// titles given.
+// scanListRowInto scans a row of listSelect into r, the titles into
+// titles.
 func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...any) error {
 	var flags string
 	var lodge int
@@ -73,7 +118,7 @@ func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...a
 }
 
 // DayMoves returns the moves a day's list shows: each with its person,
-// the titles of both ends and its profile's flags, ordered by the title
+// the titles of both ends, its profile's flags and its lodge, ordered by the title
 // of the end they are grouped by (moves without a destination last), then
 // by the person's last and first names, all without regard to case. f
 // should name one location (FromIDs or ToIDs) or supplier and one date,
@@ -85,6 +130,10 @@ func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...a
 // list's database time), and the rows are ordered here rather than by the
 // engine's sorter. Every row of the day is read either way: the order
 // depends on the joined names.
+//
+// Of each move, only what the list's cards and its CSV show is read: ID,
+// Reference, Status, MoveType, FromID, ToID, Date, TimeDue, Version and
+// PersonID (the person's); the other fields of the Move are left zero.
 func (s *Store) DayMoves(ctx context.Context, f MoveFilter, groupBy string, limit int) ([]ListRow, error) {
 	locs, err := s.allLocations(ctx)
 	if err != nil {
@@ -97,9 +146,10 @@ func (s *Store) DayMoves(ctx context.Context, f MoveFilter, groupBy string, limi
 	}
 	defer rows.Close()
 	var out []ListRow
+	d := newDayScanner()
 	for rows.Next() {
-		var r ListRow
-		if err := scanListRowInto(rows, &r); err != nil {
+		r, err := d.scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		r.From = locs[r.FromID].Title

@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/securemove/securemove/store/storetest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -376,6 +377,9 @@ func testDayMovesOrder(t *testing.T) {
 					t.Errorf("%v #%d: %s (%q to %q), the joined query %s (%q to %q)", k, i, got[i].Reference, got[i].From, got[i].To,
 						want[i].Reference, want[i].From, want[i].To)
 				}
+				if g, w := dayShown(got[i]), dayShown(want[i]); !reflect.DeepEqual(g, w) {
+					t.Errorf("%v #%d: the day list read\n%+v\nthe joined query\n%+v", k, i, g, w)
+				}
 			}
 			if len(want) > 1 {
 				lim, err := s.DayMoves(ctx, f, dir, 1)
@@ -389,6 +393,15 @@ func testDayMovesOrder(t *testing.T) {
 	if checked < 5 {
 		t.Fatalf("only %d day lists in the demo", checked)
 	}
+}
+
+// dayShown is what DayMoves reads of a row (the rest of the move is
+// left zero): what a day list's cards and CSV show.
+func dayShown(r ListRow) ListRow {
+	m := r.Move
+	return ListRow{MoveRow: MoveRow{Move: moves.Move{ID: m.ID, Reference: m.Reference, Status: m.Status, MoveType: m.MoveType,
+		FromID: m.FromID, ToID: m.ToID, Date: m.Date, TimeDue: m.TimeDue, Version: m.Version, PersonID: m.PersonID},
+		Person: r.Person, From: r.From, To: r.To}, Flags: r.Flags, Lodge: r.Lodge}
 }
 
 // demoMoves is every move of the demo, with what lists show beside it.
