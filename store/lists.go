@@ -277,11 +277,6 @@ type ReviewFilter struct {
 	Offset int
 }
 
-// reviewStatusCase names a row's review status in SQL.
-const reviewStatusCase = `CASE WHEN m.status = 'proposed' THEN 'pending'
-	WHEN m.status = 'cancelled' AND m.cancellation_reason = 'rejected' THEN 'rejected'
-	WHEN m.status = 'cancelled' THEN 'cancelled' ELSE 'approved' END`
-
 func (f ReviewFilter) where(withStatus bool) (string, []any) {
 	// The literal initial_status term lets SQLite use moves_proposals, the
 	// index of proposals only.
@@ -357,43 +352,77 @@ func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, 
 		Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count requests to review: %w", err)
 	}
+	out, err := s.ReviewPage(ctx, f)
+	return out, total, err
+}
+
+// ReviewPage returns a page of requests to review without counting them
+// (the table takes its total from CountReviewRequests, which it needs for
+// its tabs anyway).
+func (s *Store) ReviewPage(ctx context.Context, f ReviewFilter) ([]ListRow, error) {
+	where, args := f.where(true)
 	q := listSelect + where + " ORDER BY " + f.order()
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(0, f.Offset))
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: requests to review: %w", err)
+		return nil, fmt.Errorf("store: requests to review: %w", err)
 	}
 	defer rows.Close()
 	var out []ListRow
 	for rows.Next() {
 		r, err := scanListRow(rows)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		out = append(out, r)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
+}
+
+// countQuery counts the requests matching f by move status and
+// cancellation reason: the columns moves_proposals starts with, so that
+// the engine counts each group as it walks the index, with no sort (a
+// GROUP BY of the review status, a CASE, sorted every request's status
+// first: twice the work). reviewStatusOf names each group's status.
+func (f ReviewFilter) countQuery() (string, []any) {
+	where, args := f.where(f.Status != "")
+	return "SELECT m.status, CASE WHEN m.cancellation_reason = 'rejected' THEN 1 ELSE 0 END, COUNT(*) FROM moves m" + f.joins(f.RegionID != "") + where +
+		" GROUP BY m.status, m.cancellation_reason", args
+}
+
+// reviewStatusOf is the review status of a request in the move status
+// given, rejected or not.
+func reviewStatusOf(status string, rejected bool) string {
+	switch {
+	case status == string(moves.StatusProposed):
+		return ReviewPending
+	case status == string(moves.StatusCancelled) && rejected:
+		return ReviewRejected
+	case status == string(moves.StatusCancelled):
+		return ReviewCancelled
+	}
+	return ReviewApproved
 }
 
 // CountReviewRequests returns how many requests match f in each review
 // status, in one query; with f.Status set, only that status is counted.
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
-	where, args := f.where(f.Status != "")
-	rows, err := s.r.QueryContext(ctx, "SELECT "+reviewStatusCase+" AS g, COUNT(*) FROM moves m"+f.joins(f.RegionID != "")+where+" GROUP BY g", args...)
+	q, args := f.countQuery()
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count requests to review by status: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
 	for rows.Next() {
-		var g string
-		var n int
-		if err := rows.Scan(&g, &n); err != nil {
+		var status string
+		var rejected, n int64
+		if err := rows.Scan(&status, &rejected, &n); err != nil {
 			return nil, err
 		}
-		out[g] = n
+		out[reviewStatusOf(status, rejected == 1)] += int(n)
 	}
 	return out, rows.Err()
 }
