@@ -466,3 +466,38 @@ func TestReviewStatusOf(t *testing.T) {
 		}
 	}
 }
+
+func TestListMovesTitlesFromMemory(t *testing.T) {
+	storetest.ForEachEngine(t, testListMovesTitlesFromMemory)
+}
+
+// A page of moves with its titles taken from memory is the page the
+// joined query reads, row for row, whatever the filter and the sort (of
+// the sorts that order every row: date_from leaves ties to the plan).
+func testListMovesTitlesFromMemory(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDemoList(t)
+	all := demoMoves(t, s)
+	pick := all[len(all)/2]
+	for _, f := range []MoveFilter{{}, {Sort: "date", Desc: true}, {Sort: "created_at", Desc: true}, {Sort: "name"},
+		{Sort: "reference", Limit: 5, Offset: 3}, {SupplierIDs: []string{pick.SupplierID}, Sort: "date", Desc: true},
+		{FromIDs: []string{pick.FromID}}, {EitherIDs: []string{pick.FromID}, DateFrom: pick.Date}} {
+		got, total, err := s.ListMoves(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantTotal, err := s.listMoves(ctx, f, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || total != wantTotal || !reflect.DeepEqual(got, want) {
+			t.Errorf("%+v: %d rows of %d, the joined query %d of %d", f, len(got), total, len(want), wantTotal)
+			for i := range min(len(got), len(want)) {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Errorf("#%d: %+v\nthe joined query %+v", i, got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+}
