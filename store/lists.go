@@ -193,20 +193,35 @@ func (s *Store) listRows(ctx context.Context, where string, args []any, order st
 // sortDay orders a day's rows as DayMoves says. Case is folded as
 // COLLATE NOCASE folds it (ASCII letters only), so the order is the one
 // the lists had when the engine sorted them.
+//
+// The rows are large (a whole move and person each): the sort orders
+// their indexes, comparing the rows in place, and moves each row once.
 func sortDay(rows []ListRow, groupBy string) {
-	slices.SortFunc(rows, func(a, b ListRow) int {
-		if groupBy == ByOrigin {
-			if c := cmp.Or(compareNoCase(a.From, b.From), strings.Compare(a.FromID, b.FromID)); c != 0 {
-				return c
-			}
-		} else {
-			if c := cmp.Or(cmpBool(a.ToID == "", b.ToID == ""), compareNoCase(a.To, b.To), strings.Compare(a.ToID, b.ToID)); c != 0 {
-				return c
-			}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int { return compareDay(&rows[i], &rows[j], groupBy) })
+	sorted := make([]ListRow, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
+}
+
+// compareDay orders two rows of a day's list.
+func compareDay(a, b *ListRow, groupBy string) int {
+	if groupBy == ByOrigin {
+		if c := cmp.Or(compareNoCase(a.From, b.From), strings.Compare(a.FromID, b.FromID)); c != 0 {
+			return c
 		}
-		return cmp.Or(compareNoCase(a.Person.LastName, b.Person.LastName), compareNoCase(a.Person.FirstNames, b.Person.FirstNames),
-			strings.Compare(a.Reference, b.Reference))
-	})
+	} else {
+		if c := cmp.Or(cmpBool(a.ToID == "", b.ToID == ""), compareNoCase(a.To, b.To), strings.Compare(a.ToID, b.ToID)); c != 0 {
+			return c
+		}
+	}
+	return cmp.Or(compareNoCase(a.Person.LastName, b.Person.LastName), compareNoCase(a.Person.FirstNames, b.Person.FirstNames),
+		strings.Compare(a.Reference, b.Reference))
 }
 
 // cmpBool orders false before true.
