@@ -198,7 +198,7 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 		q.Page = pages
 	}
 	f.Limit, f.Offset = reviewPageSize, (q.Page-1)*reviewPageSize
-	rows, _, err := h.Store.ReviewRequests(ctx, f)
+	rows, err := h.Store.ReviewPage(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -421,7 +421,7 @@ func (h *Handlers) ReviewRequestsCSV(c echo.Context) error {
 		return h.ReviewRequests(c)
 	}
 	f.Limit = reviewCSVLimit
-	rows, _, err := h.Store.ReviewRequests(c.Request().Context(), f)
+	rows, err := h.Store.ReviewPage(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

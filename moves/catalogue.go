@@ -368,6 +368,15 @@ func SpecFor(t EventType) (EventSpec, bool) {
 	return catalogue[i].clone(), true
 }
 
+// ClassOf is the classification of t (SpecFor(t).Class) without copying
+// its spec: timelines and list cards ask it of every event they show.
+func ClassOf(t EventType) Classification {
+	if s, ok := spec(t); ok {
+		return s.Class
+	}
+	return ""
+}
+
 // spec is SpecFor without the copy, for this package's own reads.
 func spec(t EventType) (*EventSpec, bool) {
 	i, ok := catalogueIndex[t]

@@ -66,20 +66,22 @@ func CanSeeInCustody(v Viewer, custody []string) bool {
 // person's property. Handover and lodging events are important upstream
 // but are shown as the move's banners, not tags.
 func ImportantEvent(t EventType) bool {
-	spec, ok := SpecFor(t)
+	// spec, not SpecFor: only the class is read, and a copy of the spec
+	// is several allocations.
+	s, ok := spec(t)
 	if !ok {
 		return false
 	}
-	return spec.Class == ClassIncident || spec.Class == ClassMedical || t == EventPerPropertyChange
+	return s.Class == ClassIncident || s.Class == ClassMedical || t == EventPerPropertyChange
 }
 
 // ImportantEventTypes lists every important event type in catalogue
-// order, for queries that fetch only those.
+// order, for queries that fetch only those (every day list's).
 func ImportantEventTypes() []EventType {
 	var out []EventType
-	for _, s := range Catalogue() {
-		if ImportantEvent(s.Type) {
-			out = append(out, s.Type)
+	for i := range catalogue {
+		if t := catalogue[i].Type; ImportantEvent(t) {
+			out = append(out, t)
 		}
 	}
 	return out

@@ -100,3 +100,15 @@ func TestImportantEvents(t *testing.T) {
 		}
 	}
 }
+
+// ClassOf is the class SpecFor gives, for every type and for an unknown one.
+func TestClassOf(t *testing.T) {
+	for _, s := range Catalogue() {
+		if got := ClassOf(s.Type); got != s.Class {
+			t.Errorf("%s: %q, want %q", s.Type, got, s.Class)
+		}
+	}
+	if got := ClassOf("no_such_event"); got != "" {
+		t.Errorf("unknown type: %q", got)
+	}
+}

@@ -30,10 +30,16 @@ func scanEvent(sc interface{ Scan(...any) error }) (moves.Event, error) {
 	e.CreatedAt = fromMicros(created)
 	e.Applied = applied == 1
 	e.Late = late == 1
-	if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
+	// Most events have no relationships and many no details: "{}" is
+	// the empty map json.Unmarshal would make, without its decoder.
+	if details == "{}" {
+		e.Details = map[string]any{}
+	} else if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
 		return e, fmt.Errorf("store: event %s details: %w", e.ID, err)
 	}
-	if err := json.Unmarshal([]byte(rels), &e.Rels); err != nil {
+	if rels == "{}" {
+		e.Rels = map[string]string{}
+	} else if err := json.Unmarshal([]byte(rels), &e.Rels); err != nil {
 		return e, fmt.Errorf("store: event %s relationships: %w", e.ID, err)
 	}
 	return e, nil

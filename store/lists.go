@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -41,18 +42,62 @@ const listSelect = "SELECT " + moveCols + ", " + listPersonCols + ", " +
 	FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
 	LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
 
-// daySelect is listSelect without the locations: a day's list takes their
-// titles from memory (locCache) and orders its rows itself.
-const daySelect = "SELECT " + moveCols + ", " + listPersonCols + `, COALESCE(pr.flags, '[]'), ` + listLodgeCol + `
+// daySelect is what a day's list shows of each move (dayRow): not the
+// whole move (moveCols, 32 columns) but the 9 columns its cards and its
+// CSV use, with the person, the profile's flags and the lodge. Each
+// column fetched costs the driver a conversion and often a string, and
+// the list reads every row of the day. The titles come from memory
+// (locCache) and the rows are ordered in Go.
+const daySelect = `SELECT m.id, m.reference, m.status, m.move_type, m.from_location_id, COALESCE(m.to_location_id,''),
+	COALESCE(m.date,''), m.time_due, m.version, ` + listPersonCols + `, COALESCE(pr.flags, '[]'), ` + listLodgeCol + `
 	FROM moves m LEFT JOIN people p ON p.id = m.person_id LEFT JOIN profiles pr ON pr.id = m.profile_id`
+
+// dayScanner scans rows of daySelect, its destinations made once for
+// all the rows.
+type dayScanner struct {
+	r           ListRow
+	status, typ string
+	due         sql.NullInt64
+	flags       string
+	lodge       int64
+	dest        []any
+}
+
+func newDayScanner() *dayScanner {
+	d := &dayScanner{}
+	r, p := &d.r, &d.r.Person
+	d.dest = []any{&r.ID, &r.Reference, &d.status, &d.typ, &r.FromID, &r.ToID, &r.Date, &d.due, &r.Version,
+		&p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.PNC, &p.PrisonNumber, &d.flags, &d.lodge}
+	return d
+}
+
+// scan reads the current row into a ListRow holding what daySelect
+// reads (DayMoves says which fields).
+func (d *dayScanner) scan(rows *sql.Rows) (ListRow, error) {
+	d.r = ListRow{}
+	if err := rows.Scan(d.dest...); err != nil {
+		return ListRow{}, fmt.Errorf("store: day list row: %w", err)
+	}
+	r := d.r
+	r.Status, r.MoveType = moves.Status(d.status), moves.MoveType(d.typ)
+	r.TimeDue = nullTime(d.due)
+	r.PersonID = r.Person.ID
+	r.Lodge = d.lodge == 1
+	if d.flags != "" && d.flags != "[]" {
+		if err := json.Unmarshal([]byte(d.flags), &r.Flags); err != nil {
+			return ListRow{}, fmt.Errorf("store: profile flags of move %s: %w", r.Reference, err)
+		}
+	}
+	return r, nil
+}
 
 func scanListRow(sc interface{ Scan(...any) error }) (ListRow, error) {
 	var r ListRow
 	return r, scanListRowInto(sc, &r, &r.From, &r.To)
 }
 
-// scanListRowInto scans a row of listSelect, or of daySelect with no
-// titles given.
+// scanListRowInto scans a row of listSelect into r, the titles into
+// titles.
 func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...any) error {
 	var flags string
 	var lodge int
@@ -73,7 +118,7 @@ func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...a
 }
 
 // DayMoves returns the moves a day's list shows: each with its person,
-// the titles of both ends and its profile's flags, ordered by the title
+// the titles of both ends, its profile's flags and its lodge, ordered by the title
 // of the end they are grouped by (moves without a destination last), then
 // by the person's last and first names, all without regard to case. f
 // should name one location (FromIDs or ToIDs) or supplier and one date,
@@ -85,6 +130,10 @@ func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...a
 // list's database time), and the rows are ordered here rather than by the
 // engine's sorter. Every row of the day is read either way: the order
 // depends on the joined names.
+//
+// Of each move, only what the list's cards and its CSV show is read: ID,
+// Reference, Status, MoveType, FromID, ToID, Date, TimeDue, Version and
+// PersonID (the person's); the other fields of the Move are left zero.
 func (s *Store) DayMoves(ctx context.Context, f MoveFilter, groupBy string, limit int) ([]ListRow, error) {
 	locs, err := s.allLocations(ctx)
 	if err != nil {
@@ -97,9 +146,10 @@ func (s *Store) DayMoves(ctx context.Context, f MoveFilter, groupBy string, limi
 	}
 	defer rows.Close()
 	var out []ListRow
+	d := newDayScanner()
 	for rows.Next() {
-		var r ListRow
-		if err := scanListRowInto(rows, &r); err != nil {
+		r, err := d.scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		r.From = locs[r.FromID].Title
@@ -143,20 +193,35 @@ func (s *Store) listRows(ctx context.Context, where string, args []any, order st
 // sortDay orders a day's rows as DayMoves says. Case is folded as
 // COLLATE NOCASE folds it (ASCII letters only), so the order is the one
 // the lists had when the engine sorted them.
+//
+// The rows are large (a whole move and person each): the sort orders
+// their indexes, comparing the rows in place, and moves each row once.
 func sortDay(rows []ListRow, groupBy string) {
-	slices.SortFunc(rows, func(a, b ListRow) int {
-		if groupBy == ByOrigin {
-			if c := cmp.Or(compareNoCase(a.From, b.From), strings.Compare(a.FromID, b.FromID)); c != 0 {
-				return c
-			}
-		} else {
-			if c := cmp.Or(cmpBool(a.ToID == "", b.ToID == ""), compareNoCase(a.To, b.To), strings.Compare(a.ToID, b.ToID)); c != 0 {
-				return c
-			}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int { return compareDay(&rows[i], &rows[j], groupBy) })
+	sorted := make([]ListRow, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
+}
+
+// compareDay orders two rows of a day's list.
+func compareDay(a, b *ListRow, groupBy string) int {
+	if groupBy == ByOrigin {
+		if c := cmp.Or(compareNoCase(a.From, b.From), strings.Compare(a.FromID, b.FromID)); c != 0 {
+			return c
 		}
-		return cmp.Or(compareNoCase(a.Person.LastName, b.Person.LastName), compareNoCase(a.Person.FirstNames, b.Person.FirstNames),
-			strings.Compare(a.Reference, b.Reference))
-	})
+	} else {
+		if c := cmp.Or(cmpBool(a.ToID == "", b.ToID == ""), compareNoCase(a.To, b.To), strings.Compare(a.ToID, b.ToID)); c != 0 {
+			return c
+		}
+	}
+	return cmp.Or(compareNoCase(a.Person.LastName, b.Person.LastName), compareNoCase(a.Person.FirstNames, b.Person.FirstNames),
+		strings.Compare(a.Reference, b.Reference))
 }
 
 // cmpBool orders false before true.
@@ -226,11 +291,6 @@ type ReviewFilter struct {
 	Limit  int
 	Offset int
 }
-
-// reviewStatusCase names a row's review status in SQL.
-const reviewStatusCase = `CASE WHEN m.status = 'proposed' THEN 'pending'
-	WHEN m.status = 'cancelled' AND m.cancellation_reason = 'rejected' THEN 'rejected'
-	WHEN m.status = 'cancelled' THEN 'cancelled' ELSE 'approved' END`
 
 func (f ReviewFilter) where(withStatus bool) (string, []any) {
 	// The literal initial_status term lets SQLite use moves_proposals, the
@@ -307,43 +367,77 @@ func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, 
 		Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count requests to review: %w", err)
 	}
+	out, err := s.ReviewPage(ctx, f)
+	return out, total, err
+}
+
+// ReviewPage returns a page of requests to review without counting them
+// (the table takes its total from CountReviewRequests, which it needs for
+// its tabs anyway).
+func (s *Store) ReviewPage(ctx context.Context, f ReviewFilter) ([]ListRow, error) {
+	where, args := f.where(true)
 	q := listSelect + where + " ORDER BY " + f.order()
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(0, f.Offset))
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: requests to review: %w", err)
+		return nil, fmt.Errorf("store: requests to review: %w", err)
 	}
 	defer rows.Close()
 	var out []ListRow
 	for rows.Next() {
 		r, err := scanListRow(rows)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		out = append(out, r)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
+}
+
+// countQuery counts the requests matching f by move status and
+// cancellation reason: the columns moves_proposals starts with, so that
+// the engine counts each group as it walks the index, with no sort (a
+// GROUP BY of the review status, a CASE, sorted every request's status
+// first: twice the work). reviewStatusOf names each group's status.
+func (f ReviewFilter) countQuery() (string, []any) {
+	where, args := f.where(f.Status != "")
+	return "SELECT m.status, CASE WHEN m.cancellation_reason = 'rejected' THEN 1 ELSE 0 END, COUNT(*) FROM moves m" + f.joins(f.RegionID != "") + where +
+		" GROUP BY m.status, m.cancellation_reason", args
+}
+
+// reviewStatusOf is the review status of a request in the move status
+// given, rejected or not.
+func reviewStatusOf(status string, rejected bool) string {
+	switch {
+	case status == string(moves.StatusProposed):
+		return ReviewPending
+	case status == string(moves.StatusCancelled) && rejected:
+		return ReviewRejected
+	case status == string(moves.StatusCancelled):
+		return ReviewCancelled
+	}
+	return ReviewApproved
 }
 
 // CountReviewRequests returns how many requests match f in each review
 // status, in one query; with f.Status set, only that status is counted.
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
-	where, args := f.where(f.Status != "")
-	rows, err := s.r.QueryContext(ctx, "SELECT "+reviewStatusCase+" AS g, COUNT(*) FROM moves m"+f.joins(f.RegionID != "")+where+" GROUP BY g", args...)
+	q, args := f.countQuery()
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count requests to review by status: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
 	for rows.Next() {
-		var g string
-		var n int
-		if err := rows.Scan(&g, &n); err != nil {
+		var status string
+		var rejected, n int64
+		if err := rows.Scan(&status, &rejected, &n); err != nil {
 			return nil, err
 		}
-		out[g] = n
+		out[reviewStatusOf(status, rejected == 1)] += int(n)
 	}
 	return out, rows.Err()
 }

@@ -143,7 +143,16 @@ func (f MoveFilter) order() string {
 
 // ListMoves returns a page of moves with their people and location names,
 // and how many match in all.
+//
+// Unless the page is sorted by a location's title, the titles come from
+// the locations in memory rather than from two joins: two index lookups
+// a row fewer (GET /api/moves lists 100 moves a page).
 func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, error) {
+	return s.listMoves(ctx, f, f.Sort == "from_location" || f.Sort == "to_location")
+}
+
+// listMoves is ListMoves, with the titles joined in SQL or not.
+func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([]MoveRow, int, error) {
 	where, args := f.where()
 	total, err := s.CountMoves(ctx, f)
 	if err != nil {
@@ -153,10 +162,18 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 	if limit <= 0 {
 		limit = 100
 	}
-	q := "SELECT " + moveCols + ", " + personColsP + `, lf.title, COALESCE(lt.title, ''), COALESCE(pr.flags, '[]')
-		FROM moves m LEFT JOIN people p ON p.id = m.person_id JOIN locations lf ON lf.id = m.from_location_id
-		LEFT JOIN locations lt ON lt.id = m.to_location_id LEFT JOIN profiles pr ON pr.id = m.profile_id` + where + " ORDER BY " + f.order() +
-		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
+	var locs map[string]moves.Location
+	titles, titleJoins := ", lf.title, COALESCE(lt.title, '')",
+		" JOIN locations lf ON lf.id = m.from_location_id LEFT JOIN locations lt ON lt.id = m.to_location_id"
+	if !joinTitles {
+		if locs, err = s.allLocations(ctx); err != nil {
+			return nil, 0, err
+		}
+		titles, titleJoins = "", ""
+	}
+	q := "SELECT " + moveCols + ", " + personColsP + titles + `, COALESCE(pr.flags, '[]')
+		FROM moves m LEFT JOIN people p ON p.id = m.person_id` + titleJoins + ` LEFT JOIN profiles pr ON pr.id = m.profile_id` +
+		where + " ORDER BY " + f.order() + fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list moves: %w", err)
@@ -168,10 +185,17 @@ func (s *Store) ListMoves(ctx context.Context, f MoveFilter) ([]MoveRow, int, er
 		var p moves.Person
 		var pc, pu int64
 		var flags string
-		m, err := scanMove(rows, &p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.Ethnicity, &p.PNC, &p.PrisonNumber,
-			&pc, &p.CreatedBy, &pu, &p.UpdatedBy, &r.From, &r.To, &flags)
+		dest := []any{&p.ID, &p.FirstNames, &p.LastName, &p.DateOfBirth, &p.Gender, &p.Ethnicity, &p.PNC, &p.PrisonNumber,
+			&pc, &p.CreatedBy, &pu, &p.UpdatedBy, &r.From, &r.To, &flags}
+		if !joinTitles {
+			dest = append(dest[:12], &flags)
+		}
+		m, err := scanMove(rows, dest...)
 		if err != nil {
 			return nil, 0, err
+		}
+		if !joinTitles {
+			r.From, r.To = locs[m.FromID].Title, locs[m.ToID].Title
 		}
 		if flags != "" && flags != "[]" {
 			if err := json.Unmarshal([]byte(flags), &r.Flags); err != nil {

@@ -17,8 +17,7 @@ func EventHeading(t moves.EventType) string {
 // ImportantEventTagClass colours an important event's tag as the timeline
 // does: incidents red, medical events orange, the rest grey.
 func ImportantEventTagClass(t moves.EventType) string {
-	spec, _ := moves.SpecFor(t)
-	switch spec.Class {
+	switch moves.ClassOf(t) {
 	case moves.ClassIncident:
 		return "govuk-tag--red"
 	case moves.ClassMedical:

@@ -155,12 +155,12 @@ func DescribeEvent(e moves.Event, n TimelineNames) TimelineEntry {
 	if !e.OccurredAt.IsZero() {
 		t.Datetime = e.OccurredAt.UTC().Format(time.RFC3339)
 	}
-	spec, _ := moves.SpecFor(e.Type)
-	if spec.Class == moves.ClassIncident {
+	class := moves.ClassOf(e.Type)
+	if class == moves.ClassIncident {
 		t.Incident = true
 		t.Tags = append(t.Tags, TimelineTag{Text: "Incident", Classes: "govuk-tag--red"})
 	}
-	if spec.Class == moves.ClassMedical {
+	if class == moves.ClassMedical {
 		t.Tags = append(t.Tags, TimelineTag{Text: "Medical", Classes: "govuk-tag--orange"})
 	}
 	if e.Applied {
