@@ -501,3 +501,18 @@ func testListMovesTitlesFromMemory(t *testing.T) {
 		}
 	}
 }
+
+// The requests to review open on the pending ones, soonest first: the
+// page walks moves_review_by_date in that order and stops after its rows,
+// either way round, rather than reading and sorting every pending request.
+func TestReviewPageWalksItsIndexInOrder(t *testing.T) {
+	s := planStore(t)
+	for _, desc := range []bool{false, true} {
+		f := ReviewFilter{Status: ReviewPending, Desc: desc, Limit: 20}
+		where, args := f.where(true)
+		plan := queryPlan(t, s, listSelect+where+" ORDER BY "+f.order()+" LIMIT 20", args...)
+		if !strings.Contains(plan, "USING INDEX moves_review_by_date (status=?)") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("desc %v: the pending requests are not read in the index's order:\n%s", desc, plan)
+		}
+	}
+}
