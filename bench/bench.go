@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -99,6 +100,18 @@ func runBench(ctx context.Context, quick bool) error {
 	sizes := []int{10_000, 100_000, 1_000_000}
 	if quick {
 		sizes = sizes[:1]
+	}
+	// BENCH_SIZES (comma-separated numbers of moves) measures those
+	// sizes only, e.g. BENCH_SIZES=1000000 to look again at one size.
+	if v := os.Getenv("BENCH_SIZES"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				return fmt.Errorf("BENCH_SIZES: %q is not a number of moves", f)
+			}
+			sizes = append(sizes, n)
+		}
 	}
 	start := time.Now()
 	loadAtStart := loadAverage()

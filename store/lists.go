@@ -407,6 +407,19 @@ func (f ReviewFilter) countQuery() (string, []any) {
 		" GROUP BY m.status, m.cancellation_reason", args
 }
 
+// reviewCountQuery is countQuery as this store's engine runs it.
+func (s *Store) reviewCountQuery(f ReviewFilter) (string, []any) {
+	q, args := f.countQuery()
+	if !s.eng.pg {
+		// moves_review_by_date also starts with the status, and SQLite
+		// took it for the pending count (a status equality), reading
+		// every pending row for its cancellation reason and sorting them
+		// to group: counts walk moves_proposals, which holds both.
+		q = strings.Replace(q, "FROM moves m", "FROM moves m INDEXED BY moves_proposals", 1)
+	}
+	return q, args
+}
+
 // reviewStatusOf is the review status of a request in the move status
 // given, rejected or not.
 func reviewStatusOf(status string, rejected bool) string {
@@ -424,7 +437,7 @@ func reviewStatusOf(status string, rejected bool) string {
 // CountReviewRequests returns how many requests match f in each review
 // status, in one query; with f.Status set, only that status is counted.
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
-	q, args := f.countQuery()
+	q, args := s.reviewCountQuery(f)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count requests to review by status: %w", err)

@@ -516,3 +516,25 @@ func TestReviewPageWalksItsIndexInOrder(t *testing.T) {
 		}
 	}
 }
+
+// The tabs' counts walk moves_proposals, which holds the status and the
+// cancellation reason, for every tab: never moves_review_by_date, which
+// would read each row for its reason and sort them to group.
+func TestReviewCountsWalkProposals(t *testing.T) {
+	s := planStore(t)
+	now := time.Now()
+	for _, f := range []ReviewFilter{{Status: ReviewPending}, {Status: ReviewApproved}, {SentFrom: now.Add(-7 * 24 * time.Hour), SentTo: now}, {}} {
+		got, err := s.CountReviewRequests(context.Background(), f)
+		if err != nil {
+			t.Fatalf("%+v: %v", f, err)
+		}
+		if len(got) != 0 {
+			t.Errorf("%+v: counts %v in an empty store", f, got)
+		}
+		q, args := s.reviewCountQuery(f)
+		plan := queryPlan(t, s, q, args...)
+		if !strings.Contains(plan, "COVERING INDEX moves_proposals") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%+v: the count does not walk moves_proposals alone:\n%s", f, plan)
+		}
+	}
+}
