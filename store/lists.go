@@ -375,11 +375,7 @@ func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, 
 // (the table takes its total from CountReviewRequests, which it needs for
 // its tabs anyway).
 func (s *Store) ReviewPage(ctx context.Context, f ReviewFilter) ([]ListRow, error) {
-	where, args := f.where(true)
-	q := listSelect + where + " ORDER BY " + f.order()
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(0, f.Offset))
-	}
+	q, args := f.pageQuery(s.eng.pg)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: requests to review: %w", err)
@@ -394,6 +390,52 @@ func (s *Store) ReviewPage(ctx context.Context, f ReviewFilter) ([]ListRow, erro
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// pageQuery is ReviewPage's query, on PostgreSQL (pg) or SQLite.
+func (f ReviewFilter) pageQuery(pg bool) (string, []any) {
+	where, args := f.where(true)
+	order := f.order()
+	if f.Limit <= 0 {
+		return listSelect + where + " ORDER BY " + order, args
+	}
+	// The page's moves are chosen first, by their sort keys alone, and
+	// only they are read whole: a tab whose order no index gives (approved
+	// requests are four statuses) otherwise sorted every request of the
+	// tab with all its columns, people's and places' included, to show
+	// twenty (1.1 s for the approved tab at a million moves; 1.2 ms so).
+	// In the default order SQLite is told to choose them from
+	// moves_review_by_date, which holds its keys: without statistics its
+	// planner took moves_proposals and read each row for them. Other
+	// orders are left to the planner (moves_proposals holds the sent
+	// order of one status and reason).
+	// It picks rows by rowid, which every SQLite index holds, so that the
+	// keys are read from the index alone.
+	key, from := "m.rowid", " FROM moves m"
+	if f.Sort == "" || f.Sort == "earliest" {
+		from += " INDEXED BY moves_review_by_date"
+	}
+	if pg {
+		key, from = "m.id", " FROM moves m"
+	}
+	return listSelect + " WHERE " + key + " IN (SELECT " + key + from + reviewJoins(where+order) + where + " ORDER BY " + order +
+		fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(0, f.Offset)) + ") ORDER BY " + order, args
+}
+
+// reviewJoins are the joins of listSelect that the SQL text given (a
+// condition and an order) refers to.
+func reviewJoins(text string) string {
+	j := ""
+	if strings.Contains(text, "p.") {
+		j += " LEFT JOIN people p ON p.id = m.person_id"
+	}
+	if strings.Contains(text, "lf.") {
+		j += " JOIN locations lf ON lf.id = m.from_location_id"
+	}
+	if strings.Contains(text, "lt.") {
+		j += " LEFT JOIN locations lt ON lt.id = m.to_location_id"
+	}
+	return j
 }
 
 // countQuery counts the requests matching f by move status and
