@@ -322,18 +322,6 @@ func (f ReviewFilter) where(withStatus bool) (string, []any) {
 	return c.sql(), c.args
 }
 
-// joins are the tables the count queries need for f's conditions.
-func (f ReviewFilter) joins(from bool) string {
-	j := ""
-	if from {
-		j += " JOIN locations lf ON lf.id = m.from_location_id"
-	}
-	if f.BornFrom != "" || f.BornTo != "" {
-		j += " LEFT JOIN people p ON p.id = m.person_id"
-	}
-	return j
-}
-
 func (f ReviewFilter) order() string {
 	dir := "ASC"
 	if f.Desc {
@@ -363,7 +351,7 @@ func (f ReviewFilter) order() string {
 func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, int, error) {
 	where, args := f.where(true)
 	var total int
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m"+f.joins(true)+where, args...).
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m"+reviewJoins(where)+where, args...).
 		Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count requests to review: %w", err)
 	}
@@ -423,7 +411,8 @@ func (f ReviewFilter) pageQuery(pg bool) (string, []any) {
 }
 
 // reviewJoins are the joins of listSelect that the SQL text given (a
-// condition and an order) refers to.
+// condition, and an order) refers to: the counts and the choice of a page
+// join only what their conditions and order need.
 func reviewJoins(text string) string {
 	j := ""
 	if strings.Contains(text, "p.") {
@@ -445,7 +434,7 @@ func reviewJoins(text string) string {
 // first: twice the work). reviewStatusOf names each group's status.
 func (f ReviewFilter) countQuery() (string, []any) {
 	where, args := f.where(f.Status != "")
-	return "SELECT m.status, CASE WHEN m.cancellation_reason = 'rejected' THEN 1 ELSE 0 END, COUNT(*) FROM moves m" + f.joins(f.RegionID != "") + where +
+	return "SELECT m.status, CASE WHEN m.cancellation_reason = 'rejected' THEN 1 ELSE 0 END, COUNT(*) FROM moves m" + reviewJoins(where) + where +
 		" GROUP BY m.status, m.cancellation_reason", args
 }
 
