@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/securemove/securemove/moves"
@@ -137,15 +138,54 @@ func CopyToPostgres(ctx context.Context, from, to string) (CopyReport, error) {
 			return rep, fmt.Errorf("store: check: %s has %d rows on SQLite, %d on PostgreSQL", tc.Table, tc.Rows, n)
 		}
 	}
+	if err := checkTallies(ctx, src, dst); err != nil {
+		return rep, err
+	}
 	rep.Moves, err = checkMoves(ctx, src, dst)
 	return rep, err
 }
 
+// checkTallies compares the two databases' tallies of moves (migration
+// 0018): PostgreSQL's were made by its triggers from the rows copied.
+func checkTallies(ctx context.Context, src, dst *Store) error {
+	read := func(s *Store) (string, error) {
+		rows, err := s.w.db.QueryContext(ctx, `SELECT supplier_id, status, proposal, rejected, n FROM move_tallies
+			WHERE n != 0 ORDER BY supplier_id, status, proposal, rejected`)
+		if err != nil {
+			return "", err
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var sup, st string
+			var prop, rej, n int64
+			if err := rows.Scan(&sup, &st, &prop, &rej, &n); err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&b, "%s %s %d %d: %d\n", sup, st, prop, rej, n)
+		}
+		return b.String(), rows.Err()
+	}
+	a, err := read(src)
+	if err != nil {
+		return err
+	}
+	b, err := read(dst)
+	if err != nil {
+		return err
+	}
+	if a != b {
+		return fmt.Errorf("store: check: the tallies of moves differ:\nSQLite:\n%sPostgreSQL:\n%s", a, b)
+	}
+	return nil
+}
+
 // copyOrder lists the SQLite database's tables, each after those its
-// foreign keys refer to.
+// foreign keys refer to. move_tallies is not among them: PostgreSQL's
+// triggers build it as the moves arrive, and the check compares the two.
 func copyOrder(ctx context.Context, db *sql.DB) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name`)
+		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'move_tallies') ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}

@@ -467,8 +467,12 @@ func reviewStatusOf(status string, rejected bool) string {
 
 // CountReviewRequests returns how many requests match f in each review
 // status, in one query; with f.Status set, only that status is counted.
+// With no filter but the tab, the tallies answer (tallies.go).
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
 	q, args := s.reviewCountQuery(f)
+	if f.tallied() {
+		q, args = reviewTallyQuery, nil
+	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count requests to review by status: %w", err)
@@ -481,7 +485,10 @@ func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[st
 		if err := rows.Scan(&status, &rejected, &n); err != nil {
 			return nil, err
 		}
-		out[reviewStatusOf(status, rejected == 1)] += int(n)
+		// The tallies hold every status, and zeros.
+		if st := reviewStatusOf(status, rejected == 1); n != 0 && (f.Status == "" || f.Status == st) {
+			out[st] += int(n)
+		}
 	}
 	return out, rows.Err()
 }

@@ -172,8 +172,12 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 		titles, titleJoins = "", ""
 	}
 	q := "SELECT " + moveCols + ", " + personColsP + titles + `, COALESCE(pr.flags, '[]')
-		FROM moves m LEFT JOIN people p ON p.id = m.person_id` + titleJoins + ` LEFT JOIN profiles pr ON pr.id = m.profile_id` +
-		where + " ORDER BY " + f.order() + fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
+		FROM moves m LEFT JOIN people p ON p.id = m.person_id` + titleJoins + ` LEFT JOIN profiles pr ON pr.id = m.profile_id`
+	if joinTitles {
+		q += where + " ORDER BY " + f.order() + fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
+	} else {
+		q += f.pageOf(where, limit, s.eng.pg)
+	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list moves: %w", err)
@@ -209,8 +213,28 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 	return out, total, rows.Err()
 }
 
+// pageOf is the rest of the list's query, from WHERE on: the page's
+// moves are chosen first by their sort keys alone, and only they are read
+// whole, with their people and profiles. A supplier's moves in the API's
+// default order are a walk through moves_api_order (migration 0019) that
+// reads people's names for the ties of a date and time alone; read whole,
+// every move of the latest date was (770 at a million moves, 20 ms). On
+// SQLite the page is chosen by rowid, which every index holds.
+func (f MoveFilter) pageOf(where string, limit int, pg bool) string {
+	order := f.order()
+	key := "m.rowid"
+	if pg {
+		key = "m.id"
+	}
+	return " WHERE " + key + " IN (SELECT " + key + " FROM moves m" + reviewJoins(where+order) + where + " ORDER BY " + order +
+		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset)) + ") ORDER BY " + order
+}
+
 // CountMoves returns how many moves match.
 func (s *Store) CountMoves(ctx context.Context, f MoveFilter) (int, error) {
+	if f.tallied() {
+		return s.countTallied(ctx, f)
+	}
 	where, args := f.where()
 	var n int
 	join := ""
