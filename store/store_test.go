@@ -810,3 +810,22 @@ func testActiveLocationsFollowChanges(t *testing.T) {
 		t.Fatal("a disabled location is still active in the cache")
 	}
 }
+
+// LocationMap holds the places asked for, disabled ones included, and
+// nothing else: not an unknown id, not "".
+func TestLocationMap(t *testing.T) { storetest.ForEachEngine(t, testLocationMap) }
+
+func testLocationMap(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	got, err := f.st.LocationMap(ctx, f.police.ID, "", f.disabled.ID, "no-such-place", f.police.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[f.police.ID].Title != f.police.Title || got[f.disabled.ID].Title != f.disabled.Title || !got[f.disabled.ID].Disabled {
+		t.Errorf("LocationMap = %+v", got)
+	}
+	if none, err := f.st.LocationMap(ctx); err != nil || len(none) != 0 {
+		t.Errorf("LocationMap() = %+v, %v", none, err)
+	}
+}
