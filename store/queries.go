@@ -100,8 +100,16 @@ func (f MoveFilter) where() (string, []any) {
 	c.in("m.reference", f.References)
 	c.in("m.cancellation_reason", f.CancellationReasons)
 	c.in("m.rejection_reason", f.RejectionReasons)
-	c.str("m.date >= ?", f.DateFrom)
-	c.str("m.date <= ?", f.DateTo)
+	if f.DateFrom != "" && f.DateFrom == f.DateTo {
+		// One day, as an equality: the (place or supplier, date, status)
+		// indexes then give the day's moves in status order, and the
+		// counts by status need no sort (a range, even of one day, did:
+		// 0.6 ms for a supplier's 560 moves of a day at a million).
+		c.str("m.date = ?", f.DateFrom)
+	} else {
+		c.str("m.date >= ?", f.DateFrom)
+		c.str("m.date <= ?", f.DateTo)
+	}
 	c.str("m.date_from >= ?", f.WindowFrom)
 	c.str("m.date_from <= ?", f.WindowTo)
 	c.at("m.created_at >= ?", f.CreatedFrom)
@@ -213,6 +221,15 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 	return out, total, rows.Err()
 }
 
+// bySupplier says whether f's moves are found by their supplier: it names
+// suppliers and nothing a narrower index finds (a place, whose filter
+// keeps the supplier term off the index, a move, a person, an
+// allocation, a reference).
+func (f MoveFilter) bySupplier() bool {
+	return len(f.SupplierIDs) > 0 && len(f.FromIDs)+len(f.ToIDs)+len(f.EitherIDs)+len(f.IDs)+len(f.References) == 0 &&
+		f.PersonID == "" && f.AllocationID == ""
+}
+
 // pageOf is the rest of the list's query, from WHERE on: the page's
 // moves are chosen first by their sort keys alone, and only they are read
 // whole, with their people and profiles. A supplier's moves in the API's
@@ -253,7 +270,16 @@ func (s *Store) CountMoves(ctx context.Context, f MoveFilter) (int, error) {
 func (s *Store) CountByStatus(ctx context.Context, f MoveFilter) (map[moves.Status]int, error) {
 	f.Statuses = nil
 	where, args := f.where()
-	rows, err := s.r.QueryContext(ctx, "SELECT m.status, COUNT(*) FROM moves m"+where+" GROUP BY m.status", args...)
+	from := " FROM moves m"
+	if !s.eng.pg && f.bySupplier() {
+		// A supplier's day (its home page, its lists) is counted from
+		// moves_by_supplier_date, which holds the status after the date:
+		// SQLite, once it had statistics of moves_api_order and none of
+		// the new index's rivals, took that for it and read every move of
+		// the day for its status (2.6 ms at a million moves).
+		from += " INDEXED BY moves_by_supplier_date"
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT m.status, COUNT(*)"+from+where+" GROUP BY m.status", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count by status: %w", err)
 	}
