@@ -47,11 +47,19 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 	if m.Status == moves.StatusProposed {
 		return nil // never told, whoever the suppliers are: skip the queries
 	}
+	// Every enabled subscription first (a handful at most): with none,
+	// or none but the move's own supplier's, the destination's supplier
+	// cannot be told, and its lookup is skipped.
+	all, err := u.enabledSubscriptions(ctx, nil)
+	if err != nil || len(all) == 0 {
+		return err
+	}
 	recipients := make([]string, 0, 2)
 	if m.SupplierID != "" {
 		recipients = append(recipients, m.SupplierID)
 	}
-	if m.ToID != "" {
+	others := slices.ContainsFunc(all, func(t subTarget) bool { return t.supplierID != m.SupplierID })
+	if m.ToID != "" && others {
 		day := m.Date
 		if day == "" {
 			day = m.DateFrom
@@ -64,13 +72,7 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 			recipients = append(recipients, other)
 		}
 	}
-	if len(recipients) == 0 {
-		return nil
-	}
-	subs, err := u.enabledSubscriptions(ctx, recipients)
-	if err != nil {
-		return err
-	}
+	subs := slices.DeleteFunc(all, func(t subTarget) bool { return !slices.Contains(recipients, t.supplierID) })
 	now := u.Now()
 	for _, sub := range subs {
 		heard, err := u.heardOf(ctx, sub.id, m.ID)
@@ -125,12 +127,11 @@ type subTarget struct {
 }
 
 func (u *Unit) enabledSubscriptions(ctx context.Context, suppliers []string) ([]subTarget, error) {
-	q := "SELECT id, supplier_id, callback_url, email FROM subscriptions WHERE enabled = 1 AND supplier_id IN (?" +
-		strings.Repeat(",?", len(suppliers)-1) + ") ORDER BY created_at, id"
-	args := make([]any, len(suppliers))
-	for i, s := range suppliers {
-		args[i] = s
-	}
+	var c conds
+	c.raw("enabled = 1")
+	c.in("supplier_id", suppliers)
+	q := "SELECT id, supplier_id, callback_url, email FROM subscriptions" + c.sql() + " ORDER BY created_at, id"
+	args := c.args
 	rows, err := u.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: subscriptions: %w", err)

@@ -620,3 +620,34 @@ func testClaimAndRecordABatch(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A move crossing between suppliers when only one of them subscribes:
+// the destination's supplier alone is told that the move crosses to it,
+// the move's own alone of the move (the destination's supplier is looked
+// up only when someone else subscribes).
+func TestCrossingWithOneSubscriber(t *testing.T) { storetest.ForEachEngine(t, testCrossingWithOneSubscriber) }
+
+func testCrossingWithOneSubscriber(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		subscriber, want string
+	}{
+		{"geoamey", "cross_supplier_move_add"},
+		{"serco", "create_move"},
+	} {
+		t.Run(tc.subscriber, func(t *testing.T) {
+			f := newFixture(t)
+			_, court := f.crossing(t)
+			sub := subscribe(t, f.st, tc.subscriber, "https://"+tc.subscriber+".example/hooks")
+			m, err := f.st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: f.police.ID, ToID: court.ID,
+				Date: "2026-11-24", PersonID: f.person.ID, CreatedBy: "officer"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []outboxRow{{sub.ID, tc.want, m.ID, ""}}
+			if got := outbox(t, f.st); !slices.Equal(got, want) {
+				t.Fatalf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}
