@@ -625,7 +625,9 @@ func testClaimAndRecordABatch(t *testing.T) {
 // the destination's supplier alone is told that the move crosses to it,
 // the move's own alone of the move (the destination's supplier is looked
 // up only when someone else subscribes).
-func TestCrossingWithOneSubscriber(t *testing.T) { storetest.ForEachEngine(t, testCrossingWithOneSubscriber) }
+func TestCrossingWithOneSubscriber(t *testing.T) {
+	storetest.ForEachEngine(t, testCrossingWithOneSubscriber)
+}
 
 func testCrossingWithOneSubscriber(t *testing.T) {
 	ctx := context.Background()
