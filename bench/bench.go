@@ -188,6 +188,9 @@ func benchSize(ctx context.Context, bin string, n int, pg *pgCluster) (*sizeResu
 	if err != nil {
 		return nil, err
 	}
+	if pg == nil {
+		defer removeDB(dbRef)
+	}
 	logPath := outPath(fmt.Sprintf("server-%s-%d.log", strings.ToLower(r.Engine), n))
 	_ = os.Remove(logPath)
 	hc := loadgen.NewClient(benchClients)

@@ -15,9 +15,7 @@ import (
 // copyDB copies a closed database file (no WAL beside it) to dst,
 // replacing whatever was there.
 func copyDB(src, dst string) error {
-	for _, suf := range []string{"", "-wal", "-shm", ".session-key"} {
-		_ = os.Remove(dst + suf)
-	}
+	removeDB(dst)
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -32,6 +30,13 @@ func copyDB(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// removeDB deletes a working copy of a database and the files beside it.
+func removeDB(path string) {
+	for _, suf := range []string{"", "-wal", "-shm", ".session-key"} {
+		_ = os.Remove(path + suf)
+	}
 }
 
 // readDB opens a database for the checks a benchmark makes beside the
