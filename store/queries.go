@@ -273,10 +273,10 @@ func (s *Store) CountByStatus(ctx context.Context, f MoveFilter) (map[moves.Stat
 	from := " FROM moves m"
 	if !s.eng.pg && f.bySupplier() {
 		// A supplier's day (its home page, its lists) is counted from
-		// moves_by_supplier_date, which holds the status after the date:
-		// SQLite, once it had statistics of moves_api_order and none of
-		// the new index's rivals, took that for it and read every move of
-		// the day for its status (2.6 ms at a million moves).
+		// moves_by_supplier_date, which holds the status after the date.
+		// On a database with statistics of every index but the newer
+		// moves_api_order, SQLite took that one instead and read every
+		// move of the day for its status (2.6 ms at a million moves).
 		from += " INDEXED BY moves_by_supplier_date"
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT m.status, COUNT(*)"+from+where+" GROUP BY m.status", args...)
