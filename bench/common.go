@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/securemove/securemove/bench/bulk"
+	"github.com/securemove/securemove/store"
 )
 
 // copyDB copies a closed database file (no WAL beside it) to dst,
@@ -30,6 +31,20 @@ func copyDB(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// workingCopy copies a cached database to work for one run or profile,
+// after migrating the cached one (once: later copies find it current), so
+// that no copy pays for the migrations again.
+func workingCopy(ctx context.Context, cached, work string) error {
+	st, err := store.Open(ctx, cached)
+	if err != nil {
+		return err
+	}
+	if err := st.Close(); err != nil {
+		return err
+	}
+	return copyDB(cached, work)
 }
 
 // removeDB deletes a working copy of a database and the files beside it.

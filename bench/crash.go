@@ -150,7 +150,7 @@ func crash(ctx context.Context, o crashOptions) (*crashResult, error) {
 			return nil, err
 		}
 		o.DB = filepath.Join(o.Dir, "crash.db")
-		if err := copyDB(cached.Path, o.DB); err != nil {
+		if err := workingCopy(ctx, cached.Path, o.DB); err != nil {
 			return nil, err
 		}
 		o.Meta = &cached.Meta

@@ -61,7 +61,7 @@ func openInProcess(ctx context.Context, n int, name string) (*inProcess, error) 
 		return nil, err
 	}
 	work := outPath(name + ".db")
-	if err := copyDB(cached.Path, work); err != nil {
+	if err := workingCopy(ctx, cached.Path, work); err != nil {
 		return nil, err
 	}
 	st, err := store.Open(ctx, work)

@@ -47,7 +47,7 @@ func runLoad(ctx context.Context, secs, clients int) error {
 		switch run {
 		case "sqlite":
 			work := outPath("load.db")
-			if err := copyDB(cached.Path, work); err != nil {
+			if err := workingCopy(ctx, cached.Path, work); err != nil {
 				return err
 			}
 			return mixedLoad(ctx, bin, cached.Meta, work, 1, secs, clients)

@@ -14,7 +14,6 @@ import (
 	"github.com/securemove/securemove/bench/internal/loadgen"
 	"github.com/securemove/securemove/bench/internal/report"
 	"github.com/securemove/securemove/bench/internal/seed"
-	"github.com/securemove/securemove/store"
 )
 
 // The benchmark on PostgreSQL (issue 15): the same sizes' databases,
@@ -88,17 +87,9 @@ func benchDatabase(ctx context.Context, pg *pgCluster, db seed.DB, r *sizeResult
 		// The server runs on a copy: every run posts events, requests and
 		// subscriptions, and a cached database measured as it was left
 		// grew slower with each run (busy moves collecting ETAs; pages at
-		// half the rate after a day of runs). The cached one is migrated
-		// first, once, so that copies start on the current schema.
-		st, err := store.Open(ctx, db.Path)
-		if err != nil {
-			return "", err
-		}
-		if err := st.Close(); err != nil {
-			return "", err
-		}
+		// half the rate after a day of runs).
 		work := outPath(fmt.Sprintf("run-%d.db", r.Moves))
-		if err := copyDB(db.Path, work); err != nil {
+		if err := workingCopy(ctx, db.Path, work); err != nil {
 			return "", err
 		}
 		if fi, err := os.Stat(work); err == nil {

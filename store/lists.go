@@ -351,7 +351,7 @@ func (f ReviewFilter) order() string {
 func (s *Store) ReviewRequests(ctx context.Context, f ReviewFilter) ([]ListRow, int, error) {
 	where, args := f.where(true)
 	var total int
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m"+reviewJoins(where)+where, args...).
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM moves m"+listJoins(where)+where, args...).
 		Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count requests to review: %w", err)
 	}
@@ -387,33 +387,45 @@ func (f ReviewFilter) pageQuery(pg bool) (string, []any) {
 	if f.Limit <= 0 {
 		return listSelect + where + " ORDER BY " + order, args
 	}
-	// The page's moves are chosen first, by their sort keys alone, and
-	// only they are read whole: a tab whose order no index gives (approved
-	// requests are four statuses) otherwise sorted every request of the
-	// tab with all its columns, people's and places' included, to show
-	// twenty (1.1 s for the approved tab at a million moves; 1.2 ms so).
-	// In the default order SQLite is told to choose them from
-	// moves_review_by_date, which holds its keys: without statistics its
-	// planner took moves_proposals and read each row for them. Other
-	// orders are left to the planner (moves_proposals holds the sent
-	// order of one status and reason).
-	// It picks rows by rowid, which every SQLite index holds, so that the
-	// keys are read from the index alone.
-	key, from := "m.rowid", " FROM moves m"
-	if f.Sort == "" || f.Sort == "earliest" {
-		from += " INDEXED BY moves_review_by_date"
+	// The page's moves are chosen by their sort keys (pageByKeys): a tab
+	// whose order no index gives (approved requests are four statuses)
+	// sorted every request of the tab whole to show twenty (1.1 s for the
+	// approved tab at a million moves; 1.2 ms so). In the default order
+	// SQLite is told to choose them from moves_review_by_date, which
+	// holds its keys: without statistics its planner took moves_proposals
+	// and read each row for them. Other orders are left to the planner
+	// (moves_proposals holds the sent order of one status and reason).
+	index := ""
+	if !pg && (f.Sort == "" || f.Sort == "earliest") {
+		index = "moves_review_by_date"
 	}
-	if pg {
-		key, from = "m.id", " FROM moves m"
-	}
-	return listSelect + " WHERE " + key + " IN (SELECT " + key + from + reviewJoins(where+order) + where + " ORDER BY " + order +
-		fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(0, f.Offset)) + ") ORDER BY " + order, args
+	return listSelect + pageByKeys(pg, index, where, order, f.Limit, f.Offset), args
 }
 
-// reviewJoins are the joins of listSelect that the SQL text given (a
-// condition, and an order) refers to: the counts and the choice of a page
-// join only what their conditions and order need.
-func reviewJoins(text string) string {
+// pageByKeys is the rest of a list's query, from WHERE on, that chooses
+// the page's moves by their sort keys alone (where and order, joining
+// only what those name) and reads only them whole: in no index's order,
+// a list otherwise sorted every matching move with all its columns,
+// people's and places' included, to show a page. On SQLite the page is
+// chosen by rowid, which every index holds, so that the keys are read
+// from the index alone; index, when set, is the one SQLite is told to
+// choose them from.
+func pageByKeys(pg bool, index, where, order string, limit, offset int) string {
+	key, from := "m.rowid", " FROM moves m"
+	if pg {
+		key = "m.id"
+	} else if index != "" {
+		from += " INDEXED BY " + index
+	}
+	return " WHERE " + key + " IN (SELECT " + key + from + listJoins(where+order) + where + " ORDER BY " + order +
+		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, offset)) + ") ORDER BY " + order
+}
+
+// listJoins are the joins of the lists' selects (listSelect, ListMoves's)
+// that the SQL text given (a condition, and an order) refers to: the
+// counts and the choice of a page join only what their conditions and
+// order need.
+func listJoins(text string) string {
 	j := ""
 	if strings.Contains(text, "p.") {
 		j += " LEFT JOIN people p ON p.id = m.person_id"
@@ -434,7 +446,7 @@ func reviewJoins(text string) string {
 // first: twice the work). reviewStatusOf names each group's status.
 func (f ReviewFilter) countQuery() (string, []any) {
 	where, args := f.where(f.Status != "")
-	return "SELECT m.status, CASE WHEN m.cancellation_reason = 'rejected' THEN 1 ELSE 0 END, COUNT(*) FROM moves m" + reviewJoins(where) + where +
+	return "SELECT m.status, CASE WHEN m.cancellation_reason = 'rejected' THEN 1 ELSE 0 END, COUNT(*) FROM moves m" + listJoins(where) + where +
 		" GROUP BY m.status, m.cancellation_reason", args
 }
 
@@ -469,9 +481,9 @@ func reviewStatusOf(status string, rejected bool) string {
 // status, in one query; with f.Status set, only that status is counted.
 // With no filter but the tab, the tallies answer (tallies.go).
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
-	q, args := s.reviewCountQuery(f)
-	if f.tallied() {
-		q, args = reviewTallyQuery, nil
+	q, args := reviewTallyQuery, []any(nil)
+	if !f.tallied() {
+		q, args = s.reviewCountQuery(f)
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {

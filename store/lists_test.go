@@ -162,7 +162,7 @@ func testReviewFilterStatuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		where, args := f.where(f.Status != "")
-		rows, err := s.r.QueryContext(ctx, "SELECT "+reviewStatusCase+" AS g, COUNT(*) FROM moves m"+reviewJoins(where)+where+" GROUP BY g", args...)
+		rows, err := s.r.QueryContext(ctx, "SELECT "+reviewStatusCase+" AS g, COUNT(*) FROM moves m"+listJoins(where)+where+" GROUP BY g", args...)
 		if err != nil {
 			t.Fatal(err)
 		}

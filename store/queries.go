@@ -87,11 +87,7 @@ func (f MoveFilter) where() (string, []any) {
 		supplier = "(m.supplier_id || '')"
 	}
 	c.in(supplier, f.SupplierIDs)
-	var ss []string
-	for _, s := range f.Statuses {
-		ss = append(ss, string(s))
-	}
-	c.in("m.status", ss)
+	c.in("m.status", statusStrings(f.Statuses))
 	var ts []string
 	for _, t := range f.MoveTypes {
 		ts = append(ts, string(t))
@@ -221,6 +217,15 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 	return out, total, rows.Err()
 }
 
+// statusStrings are statuses as a condition's values.
+func statusStrings(ss []moves.Status) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
 // bySupplier says whether f's moves are found by their supplier: it names
 // suppliers and nothing a narrower index finds (a place, whose filter
 // keeps the supplier term off the index, a move, a person, an
@@ -231,20 +236,13 @@ func (f MoveFilter) bySupplier() bool {
 }
 
 // pageOf is the rest of the list's query, from WHERE on: the page's
-// moves are chosen first by their sort keys alone, and only they are read
-// whole, with their people and profiles. A supplier's moves in the API's
-// default order are a walk through moves_api_order (migration 0019) that
-// reads people's names for the ties of a date and time alone; read whole,
-// every move of the latest date was (770 at a million moves, 20 ms). On
-// SQLite the page is chosen by rowid, which every index holds.
+// moves are chosen by their sort keys (pageByKeys). A supplier's moves in
+// the API's default order are a walk through moves_api_order (migration
+// 0019) that reads people's names for the ties of a date and time alone;
+// read whole, every move of the latest date was (770 at a million moves,
+// 20 ms).
 func (f MoveFilter) pageOf(where string, limit int, pg bool) string {
-	order := f.order()
-	key := "m.rowid"
-	if pg {
-		key = "m.id"
-	}
-	return " WHERE " + key + " IN (SELECT " + key + " FROM moves m" + reviewJoins(where+order) + where + " ORDER BY " + order +
-		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset)) + ") ORDER BY " + order
+	return pageByKeys(pg, "", where, f.order(), limit, f.Offset)
 }
 
 // CountMoves returns how many moves match.

@@ -115,10 +115,10 @@ func dsn(path string, readOnly bool) string {
 		// it peaked at 147 MB, at 12 MB 177 MB, with the same latencies.
 		q.Add("_pragma", "cache_size(-8000)")
 	} else {
-		// The writer's cache is as small, for its own reason: every commit walks it (SQLite
-		// drops cached pages past the end of the file), which took 7% of
-		// the CPU of event ingestion at 32 MB and 3% at 8 MB, while the
-		// pages an event touches are few.
+		// The writer's cache is as small, for its own reason: every
+		// commit walks it (SQLite drops cached pages past the end of the
+		// file), which took 7% of the CPU of event ingestion at 32 MB and
+		// 3% at 8 MB, while the pages an event touches are few.
 		q.Add("_pragma", "cache_size(-8000)")
 		// Take the write lock when a transaction begins, so a transaction
 		// never fails half-way upgrading a read lock.

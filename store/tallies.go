@@ -41,11 +41,7 @@ func (f MoveFilter) empty() bool {
 func (s *Store) countTallied(ctx context.Context, f MoveFilter) (int, error) {
 	var c conds
 	c.in("supplier_id", f.SupplierIDs)
-	ss := make([]string, len(f.Statuses))
-	for i, st := range f.Statuses {
-		ss[i] = string(st)
-	}
-	c.in("status", ss)
+	c.in("status", statusStrings(f.Statuses))
 	var n int
 	if err := s.r.QueryRowContext(ctx, "SELECT COALESCE(SUM(n), 0) FROM move_tallies"+c.sql(), c.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count moves: %w", err)
