@@ -34,11 +34,10 @@ e2e-deps: ## install Chromium and playwright-core for the browser tests
 test: check e2e-deps ## every test, browser tests included, on SQLite and on a throwaway PostgreSQL cluster
 	bash scripts/pg-test.sh run -- $(MAKE) --no-print-directory test-go
 
+# scripts/go-tests.sh says which packages run with the race detector, and
+# why; scripts/e2e-tests.sh how the browser tests share the two cores.
 test-go:
-	GO=$(GO) bash scripts/race-tests.sh
-	$(GO) test -tags e2e -count=1 -timeout 40m $$($(GO) list ./... | grep -v -e '/moves' -e '/store' -e '/handlers')
-	@echo "e2e: sign-in and a move journey against a server on PostgreSQL"
-	SECUREMOVE_E2E_PG=1 $(GO) test -tags e2e -count=1 -timeout 40m -run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$$' ./e2e
+	GO=$(GO) bash scripts/go-tests.sh
 
 test-unit:
 	bash scripts/pg-test.sh run -- $(GO) test -count=1 -timeout 40m $$($(GO) list ./... | grep -v /e2e)

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Every Go test, as make test runs them (inside scripts/pg-test.sh run, so
+# that each store test also runs on PostgreSQL), in three steps:
+#
+# 1. With the race detector, the packages whose code runs goroutines side
+#    by side: the domain (cheap), the store (the single writer, its units
+#    of work, instances listening to one another, the background jobs),
+#    the notification worker and the web server (read slots, sessions, the
+#    page cache under concurrent requests).
+# 2. Without it, every other package but the browser tests: among them the
+#    handlers', which drive one request at a time through httptest (the
+#    handlers start no goroutine of their own), so the detector had
+#    nothing to watch there, while modernc's SQLite, being Go, is
+#    instrumented with the rest (about ten times slower): they took two
+#    thirds of the race step's CPU for no finding.
+# 3. The browser tests (scripts/e2e-tests.sh).
+#
+# Under -race the store's and the web server's tests are the long poles:
+# each runs in two halves, each half its own process, beside the other
+# packages, so that neither core sits idle while one finishes. Every test
+# runs exactly once; the exit status is non-zero if any part fails.
+set -uo pipefail
+GO=${GO:-go}
+flags=(-race -count=1 -timeout 40m)
+
+anchored() {
+	local IFS='|'
+	echo "^($*)\$"
+}
+
+pids=()
+# halves runs a package's tests in two processes: every other test.
+halves() {
+	local pkg=$1 tests half=() other=() i
+	mapfile -t tests < <($GO test -race -list '.*' "$pkg" | grep -E '^(Test|Fuzz|Example)')
+	if [ "${#tests[@]}" -lt 2 ]; then
+		echo "go-tests: could not list the tests of $pkg" >&2
+		exit 1
+	fi
+	for i in "${!tests[@]}"; do
+		if ((i % 2)); then other+=("${tests[i]}"); else half+=("${tests[i]}"); fi
+	done
+	$GO test "${flags[@]}" -run "$(anchored "${half[@]}")" "$pkg" &
+	pids+=($!)
+	$GO test "${flags[@]}" -run "$(anchored "${other[@]}")" "$pkg" &
+	pids+=($!)
+}
+
+# The packages of each step, from one list, so that none falls between.
+module=$($GO list -m)
+mapfile -t all < <($GO list ./...)
+race=() plain=()
+for p in "${all[@]}"; do
+	case ${p#"$module"} in
+	/e2e) ;;
+	/store | /web) ;; # in halves below
+	/moves | /moves/* | /store/* | /notify | /notify/* | /web/* | /handlers/serve) race+=("$p") ;;
+	*) plain+=("$p") ;;
+	esac
+done
+
+# short names a list of packages as paths in the module, for the log.
+short() {
+	local p
+	for p in "$@"; do printf ' .%s' "${p#"$module"}"; done
+}
+
+echo "go-tests: with the race detector: ./store ./web$(short "${race[@]}")"
+halves ./store
+halves ./web
+$GO test "${flags[@]}" "${race[@]}" &
+pids+=($!)
+rc=0
+for p in "${pids[@]}"; do
+	wait "$p" || rc=1
+done
+
+echo "go-tests: without it:$(short "${plain[@]}")"
+$GO test -count=1 -timeout 40m "${plain[@]}" || rc=1
+
+echo "go-tests: the browser tests"
+GO=$GO bash "$(dirname "$0")/e2e-tests.sh" || rc=1
+exit $rc
