@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -145,47 +146,59 @@ func CopyToPostgres(ctx context.Context, from, to string) (CopyReport, error) {
 	return rep, err
 }
 
-// checkTallies compares the two databases' tallies of moves (migration
-// 0018): PostgreSQL's were made by its triggers from the rows copied.
+// talliesRead are the tallies of moves (migrations 0018 and 0020), each as
+// a query of its non-zero rows in one order, for checkTallies.
+var talliesRead = map[string]string{
+	"move_tallies": `SELECT supplier_id || ' ' || status || ' ' || proposal || ' ' || rejected, n FROM move_tallies
+		WHERE n != 0 ORDER BY supplier_id, status, proposal, rejected`,
+	"move_day_tallies": `SELECT date || ' ' || supplier_id || ' ' || status, n FROM move_day_tallies
+		WHERE n != 0 ORDER BY date, supplier_id, status`,
+	"review_sent_tallies": `SELECT hour || ' ' || status || ' ' || rejected, n FROM review_sent_tallies
+		WHERE n != 0 ORDER BY hour, status, rejected`,
+}
+
+// checkTallies compares the two databases' tallies of moves: PostgreSQL's
+// were made by its triggers from the rows copied.
 func checkTallies(ctx context.Context, src, dst *Store) error {
-	read := func(s *Store) (string, error) {
-		rows, err := s.w.db.QueryContext(ctx, `SELECT supplier_id, status, proposal, rejected, n FROM move_tallies
-			WHERE n != 0 ORDER BY supplier_id, status, proposal, rejected`)
+	read := func(s *Store, q string) (string, error) {
+		rows, err := s.w.db.QueryContext(ctx, q)
 		if err != nil {
 			return "", err
 		}
 		defer rows.Close()
 		var b strings.Builder
 		for rows.Next() {
-			var sup, st string
-			var prop, rej, n int64
-			if err := rows.Scan(&sup, &st, &prop, &rej, &n); err != nil {
+			var key string
+			var n int64
+			if err := rows.Scan(&key, &n); err != nil {
 				return "", err
 			}
-			fmt.Fprintf(&b, "%s %s %d %d: %d\n", sup, st, prop, rej, n)
+			fmt.Fprintf(&b, "%s: %d\n", key, n)
 		}
 		return b.String(), rows.Err()
 	}
-	a, err := read(src)
-	if err != nil {
-		return err
-	}
-	b, err := read(dst)
-	if err != nil {
-		return err
-	}
-	if a != b {
-		return fmt.Errorf("store: check: the tallies of moves differ:\nSQLite:\n%sPostgreSQL:\n%s", a, b)
+	for _, table := range slices.Sorted(maps.Keys(talliesRead)) {
+		a, err := read(src, talliesRead[table])
+		if err != nil {
+			return err
+		}
+		b, err := read(dst, talliesRead[table])
+		if err != nil {
+			return err
+		}
+		if a != b {
+			return fmt.Errorf("store: check: %s differ:\nSQLite:\n%sPostgreSQL:\n%s", table, a, b)
+		}
 	}
 	return nil
 }
 
 // copyOrder lists the SQLite database's tables, each after those its
-// foreign keys refer to. move_tallies is not among them: PostgreSQL's
-// triggers build it as the moves arrive, and the check compares the two.
+// foreign keys refer to. The tallies are not among them: PostgreSQL's
+// triggers build them as the moves arrive, and the check compares the two.
 func copyOrder(ctx context.Context, db *sql.DB) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'move_tallies') ORDER BY name`)
+		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'move_tallies', 'move_day_tallies', 'review_sent_tallies') ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}

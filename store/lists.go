@@ -479,8 +479,12 @@ func reviewStatusOf(status string, rejected bool) string {
 
 // CountReviewRequests returns how many requests match f in each review
 // status, in one query; with f.Status set, only that status is counted.
-// With no filter but the tab, the tallies answer (tallies.go).
+// With no filter but the tab, or but the tab and the hours sent, the
+// tallies answer (tallies.go).
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
+	if f.sentTallied() && !f.tallied() {
+		return s.countReviewSentTallied(ctx, f)
+	}
 	q, args := reviewTallyQuery, []any(nil)
 	if !f.tallied() {
 		q, args = s.reviewCountQuery(f)

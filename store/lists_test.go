@@ -119,6 +119,43 @@ func TestSupplierListUsesSupplierDateIndex(t *testing.T) {
 	}
 }
 
+// A supplier's day and PMU's day at every place are counted by status
+// from the tallies by day, a seek on the date; PMU's requests sent this
+// week from the tallies by hour, a seek on the hours.
+func TestDayAndWeekCountsSeekTheirTallies(t *testing.T) {
+	s := planStore(t)
+	for _, f := range []MoveFilter{
+		{SupplierIDs: []string{"sup"}, DateFrom: "2026-01-05", DateTo: "2026-01-05"},
+		{DateFrom: "2026-01-05", DateTo: "2026-01-05"},
+		{SupplierIDs: []string{"sup"}, DateFrom: "2026-01-05", DateTo: "2026-01-11"},
+	} {
+		if !f.dayTallied() {
+			t.Fatalf("%+v is not counted from the tallies by day", f)
+		}
+		where, args := f.dayTallyWhere()
+		plan := queryPlan(t, s, "SELECT status, SUM(n) FROM move_day_tallies"+where+" GROUP BY status", args...)
+		if !strings.Contains(plan, "SEARCH move_day_tallies USING PRIMARY KEY (date") {
+			t.Errorf("%+v: the count does not seek the day's tallies:\n%s", f, plan)
+		}
+	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A week in London, in summer time and in winter time.
+	for _, mon := range []time.Time{time.Date(2026, 6, 1, 0, 0, 0, 0, london), time.Date(2026, 11, 30, 0, 0, 0, 0, london)} {
+		f := ReviewFilter{SentFrom: mon, SentTo: mon.AddDate(0, 0, 7)}
+		if !f.sentTallied() {
+			t.Fatalf("the week from %s is not counted from the tallies by hour", mon)
+		}
+		q, args := reviewSentTallyQuery(f)
+		plan := queryPlan(t, s, q, args...)
+		if !strings.Contains(plan, "SEARCH review_sent_tallies USING PRIMARY KEY (hour>? AND hour<?)") {
+			t.Errorf("the week's count does not seek its hours:\n%s", plan)
+		}
+	}
+}
+
 func TestReviewFilterStatuses(t *testing.T) { storetest.ForEachEngine(t, testReviewFilterStatuses) }
 
 // reviewStatusCase names a request's review status in SQL, as the counts
