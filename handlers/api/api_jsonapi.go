@@ -68,10 +68,12 @@ func apiToOne(typ, id string) apiRelationship {
 
 // apiResource is a JSON:API resource object.
 type apiResource struct {
-	ID            string            `json:"id"`
-	Type          string            `json:"type"`
-	Attributes    any               `json:"attributes"`
-	Relationships map[string]any    `json:"relationships,omitempty"`
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Attributes any    `json:"attributes"`
+	// Relationships is a map[string]any, or for a move its
+	// *apiMoveRelationships; nil leaves them out.
+	Relationships any               `json:"relationships,omitempty"`
 	Links         map[string]string `json:"links,omitempty"`
 	Meta          map[string]any    `json:"meta,omitempty"`
 }

@@ -103,6 +103,31 @@ type apiMoveAttributes struct {
 	UpdatedAt                 string  `json:"updated_at"`
 }
 
+// apiMoveRelationships are a move's relationships. Its fields are in the
+// order of their names, the order encoding/json writes a map's keys in, so
+// that a move is written byte for byte as it was from a map: a page of a
+// hundred moves sorted and reflected over nine map entries each (about a
+// tenth of GET /api/moves). Journeys and lodgings appear when included;
+// events are a link, or their data as well when included.
+type apiMoveRelationships struct {
+	Allocation           apiRelationship  `json:"allocation"`
+	Events               any              `json:"events"`
+	FromLocation         apiRelationship  `json:"from_location"`
+	Journeys             *apiRelationship `json:"journeys,omitempty"`
+	Lodgings             *apiRelationship `json:"lodgings,omitempty"`
+	OriginalMove         apiRelationship  `json:"original_move"`
+	Person               apiRelationship  `json:"person"`
+	PrisonTransferReason apiRelationship  `json:"prison_transfer_reason"`
+	Profile              apiRelationship  `json:"profile"`
+	Supplier             apiRelationship  `json:"supplier"`
+	ToLocation           apiRelationship  `json:"to_location"`
+}
+
+// moveRels is a move resource's relationships (moveResource made it).
+func moveRels(r apiResource) *apiMoveRelationships {
+	return r.Relationships.(*apiMoveRelationships)
+}
+
 func (h *Handlers) moveResource(c echo.Context, m moves.Move) apiResource {
 	base := h.apiBase(c)
 	return apiResource{
@@ -115,16 +140,16 @@ func (h *Handlers) moveResource(c echo.Context, m moves.Move) apiResource {
 			CancellationReasonComment: apiStrPtr(m.Cancellation.Comment), RejectionReason: apiStrPtr(m.Cancellation.RejectionReason),
 			IsLockout: m.Lockout, RecallDate: apiStrPtr(m.Details.RecallDate), CreatedAt: apiTime(m.CreatedAt), UpdatedAt: apiTime(m.UpdatedAt),
 		},
-		Relationships: map[string]any{
-			"from_location":          apiToOne("locations", m.FromID),
-			"to_location":            apiToOne("locations", m.ToID),
-			"profile":                apiToOne("profiles", m.ProfileID),
-			"person":                 apiToOne("people", m.PersonID),
-			"supplier":               apiToOne("suppliers", m.SupplierID),
-			"original_move":          apiToOne("moves", m.OriginalID),
-			"allocation":             apiToOne("allocations", m.AllocationID),
-			"prison_transfer_reason": apiToOne("prison_transfer_reasons", apiTransferReasonID(m.Details.TransferReason)),
-			"events":                 apiRelationshipLinks{Links: map[string]string{"related": base + "/api/moves/" + m.ID + "/events"}},
+		Relationships: &apiMoveRelationships{
+			FromLocation:         apiToOne("locations", m.FromID),
+			ToLocation:           apiToOne("locations", m.ToID),
+			Profile:              apiToOne("profiles", m.ProfileID),
+			Person:               apiToOne("people", m.PersonID),
+			Supplier:             apiToOne("suppliers", m.SupplierID),
+			OriginalMove:         apiToOne("moves", m.OriginalID),
+			Allocation:           apiToOne("allocations", m.AllocationID),
+			PrisonTransferReason: apiToOne("prison_transfer_reasons", apiTransferReasonID(m.Details.TransferReason)),
+			Events:               apiRelationshipLinks{Links: map[string]string{"related": base + "/api/moves/" + m.ID + "/events"}},
 		},
 		Links: map[string]string{"self": base + "/api/moves/" + m.ID},
 	}
@@ -364,7 +389,7 @@ func (h *Handlers) includeMoves(c echo.Context, ms []moves.Move, res []apiResour
 				in.add(h.eventResource(c, e))
 				ids = append(ids, apiIdent{Type: "events", ID: e.ID})
 			}
-			res[i].Relationships["events"] = apiRelationship{Data: ids,
+			moveRels(res[i]).Events = apiRelationship{Data: ids,
 				Links: map[string]string{"related": h.apiBase(c) + "/api/moves/" + m.ID + "/events"}}
 		}
 	}

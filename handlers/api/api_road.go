@@ -670,7 +670,7 @@ func (h *Handlers) includeRoad(c echo.Context, ms []moves.Move, res []apiResourc
 				in.add(h.journeyResource(c, j))
 				ids = append(ids, apiIdent{Type: "journeys", ID: j.ID})
 			}
-			res[i].Relationships["journeys"] = apiRelationship{Data: ids,
+			moveRels(res[i]).Journeys = &apiRelationship{Data: ids,
 				Links: map[string]string{"related": h.apiBase(c) + "/api/moves/" + m.ID + "/journeys"}}
 		}
 		if inc["lodgings"] {
@@ -683,7 +683,7 @@ func (h *Handlers) includeRoad(c echo.Context, ms []moves.Move, res []apiResourc
 				in.add(h.lodgingResource(c, l))
 				ids = append(ids, apiIdent{Type: "lodgings", ID: l.ID})
 			}
-			res[i].Relationships["lodgings"] = apiRelationship{Data: ids,
+			moveRels(res[i]).Lodgings = &apiRelationship{Data: ids,
 				Links: map[string]string{"related": h.apiBase(c) + "/api/moves/" + m.ID + "/lodgings"}}
 		}
 	}
