@@ -35,7 +35,7 @@ test: check e2e-deps ## every test, browser tests included, on SQLite and on a t
 	bash scripts/pg-test.sh run -- $(MAKE) --no-print-directory test-go
 
 # scripts/go-tests.sh says which packages run with the race detector, and
-# why; scripts/e2e-tests.sh how the browser tests share the two cores.
+# why.
 test-go:
 	GO=$(GO) bash scripts/go-tests.sh
 

@@ -13,12 +13,14 @@
 #    nothing to watch there, while modernc's SQLite, being Go, is
 #    instrumented with the rest (about ten times slower): they took two
 #    thirds of the race step's CPU for no finding.
-# 3. The browser tests (scripts/e2e-tests.sh).
+# 3. The browser tests (-tags e2e), then the sign-in and a move journey
+#    again against a server on PostgreSQL.
 #
 # Under -race the store's and the web server's tests are the long poles:
 # each runs in two halves, each half its own process, beside the other
 # packages, so that neither core sits idle while one finishes. Every test
-# runs exactly once; the exit status is non-zero if any part fails.
+# runs exactly once (the two PostgreSQL journeys once more); the exit
+# status is non-zero if any part fails.
 set -uo pipefail
 GO=${GO:-go}
 flags=(-race -count=1 -timeout 40m)
@@ -78,6 +80,12 @@ done
 echo "go-tests: without it:$(short "${plain[@]}")"
 $GO test -count=1 -timeout 40m "${plain[@]}" || rc=1
 
+# One process each: on two cores Chromium (axe-core on every page,
+# layout) keeps both busy, so dealing the tests out to three processes
+# took 282 s against 265 s for one.
 echo "go-tests: the browser tests"
-GO=$GO bash "$(dirname "$0")/e2e-tests.sh" || rc=1
+$GO test -tags e2e -count=1 -timeout 40m ./e2e || rc=1
+echo "go-tests: sign-in and a move journey against a server on PostgreSQL"
+SECUREMOVE_E2E_PG=1 $GO test -tags e2e -count=1 -timeout 40m \
+	-run '^(TestSignIn|TestRequestCourtAppearanceByCustodyOfficer)$' ./e2e || rc=1
 exit $rc

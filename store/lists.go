@@ -482,11 +482,14 @@ func reviewStatusOf(status string, rejected bool) string {
 // With no filter but the tab, or but the tab and the hours sent, the
 // tallies answer (tallies.go).
 func (s *Store) CountReviewRequests(ctx context.Context, f ReviewFilter) (map[string]int, error) {
-	if f.sentTallied() && !f.tallied() {
+	var q string
+	var args []any
+	switch {
+	case f.tallied():
+		q = reviewTallyQuery
+	case f.sentTallied():
 		return s.countReviewSentTallied(ctx, f)
-	}
-	q, args := reviewTallyQuery, []any(nil)
-	if !f.tallied() {
+	default:
 		q, args = s.reviewCountQuery(f)
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)

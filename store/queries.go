@@ -226,15 +226,6 @@ func statusStrings(ss []moves.Status) []string {
 	return out
 }
 
-// bySupplier says whether f's moves are found by their supplier: it names
-// suppliers and nothing a narrower index finds (a place, whose filter
-// keeps the supplier term off the index, a move, a person, an
-// allocation, a reference).
-func (f MoveFilter) bySupplier() bool {
-	return len(f.SupplierIDs) > 0 && len(f.FromIDs)+len(f.ToIDs)+len(f.EitherIDs)+len(f.IDs)+len(f.References) == 0 &&
-		f.PersonID == "" && f.AllocationID == ""
-}
-
 // pageOf is the rest of the list's query, from WHERE on: the page's
 // moves are chosen by their sort keys (pageByKeys). A supplier's moves in
 // the API's default order are a walk through moves_api_order (migration
@@ -267,23 +258,16 @@ func (s *Store) CountMoves(ctx context.Context, f MoveFilter) (int, error) {
 }
 
 // CountByStatus returns how many moves match in each status, ignoring the
-// filter's own statuses (so each filter tab can show its count).
+// filter's own statuses (so each filter tab can show its count). A
+// supplier's day and PMU's day at every place are read from the tallies by
+// day; a place's day walks its (place, date, status) index.
 func (s *Store) CountByStatus(ctx context.Context, f MoveFilter) (map[moves.Status]int, error) {
 	f.Statuses = nil
 	if f.dayTallied() {
 		return s.countByStatusTallied(ctx, f)
 	}
 	where, args := f.where()
-	from := " FROM moves m"
-	if !s.eng.pg && f.bySupplier() {
-		// A supplier's day (its home page, its lists) is counted from
-		// moves_by_supplier_date, which holds the status after the date.
-		// On a database with statistics of every index but the newer
-		// moves_api_order, SQLite took that one instead and read every
-		// move of the day for its status (2.6 ms at a million moves).
-		from += " INDEXED BY moves_by_supplier_date"
-	}
-	return s.statusCounts(ctx, "SELECT m.status, COUNT(*)"+from+where+" GROUP BY m.status", args)
+	return s.statusCounts(ctx, "SELECT m.status, COUNT(*) FROM moves m"+where+" GROUP BY m.status", args)
 }
 
 // statusCounts runs a query of (status, count) rows into a map without
