@@ -237,6 +237,10 @@ func TestSlowSubscriptionDoesNotDelayAnother(t *testing.T) {
 		}
 		eventually(t, id+" delivered", func() bool { return ob.delivered(id) })
 	}
+	// The slow batch's goroutine may not have reached its receiver yet
+	// (the fast ones can all finish first on a loaded machine); once it
+	// has, the second slow notification must still be waiting its turn.
+	eventually(t, "slow-1 sent", func() bool { return slowHits.Load() >= 1 })
 	if n := slowHits.Load(); n != 1 {
 		t.Errorf("slow receiver got %d requests while the first hung, want 1", n)
 	}
