@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Migration is a migration a test supplies.
 type Migration struct {
@@ -36,3 +39,9 @@ func SetAfterLocationsRead(fn func()) { afterLocationsRead = fn }
 
 // DemoTables is what ResetDemo empties, in order.
 var DemoTables = demoTables
+
+// StmtState says whether the unit's transaction found q among the
+// statements the writer keeps, and whether it had to prepare q itself.
+func (u *Unit) StmtState(q string) (kept, prepared bool) {
+	return u.tx.kept[q] != nil, slices.Contains(u.tx.missed, q)
+}

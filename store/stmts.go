@@ -94,14 +94,25 @@ func (r *readDB) Close() error {
 }
 
 // txStmts is a write transaction with statements prepared once for it.
+// Statements the writer keeps (kept, prepared on the write connection
+// between transactions) join the transaction without being prepared
+// again: the write pool has one connection, and database/sql reuses a
+// statement already prepared on the transaction's connection. A query
+// not kept yet is prepared for this transaction and noted in missed, for
+// the writer to keep once the transaction is over (it cannot prepare on
+// the pool while the transaction holds its only connection).
 type txStmts struct {
 	*sql.Tx
-	stmts map[string]*sql.Stmt
+	stmts  map[string]*sql.Stmt
+	kept   map[string]*sql.Stmt
+	missed []string
 	// touched collects what the batch's events changed.
 	touched touched
 }
 
-func newTxStmts(tx *sql.Tx) *txStmts { return &txStmts{Tx: tx, stmts: map[string]*sql.Stmt{}} }
+func newTxStmts(tx *sql.Tx, kept map[string]*sql.Stmt) *txStmts {
+	return &txStmts{Tx: tx, stmts: map[string]*sql.Stmt{}, kept: kept}
+}
 
 func (t *txStmts) stmt(ctx context.Context, q string) *sql.Stmt {
 	if st := t.stmts[q]; st != nil {
@@ -110,12 +121,33 @@ func (t *txStmts) stmt(ctx context.Context, q string) *sql.Stmt {
 	if len(t.stmts) >= maxCachedStmts {
 		return nil
 	}
-	st, err := t.Tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil
+	var st *sql.Stmt
+	if k := t.kept[q]; k != nil {
+		st = t.Tx.StmtContext(ctx, k)
+	} else {
+		var err error
+		if st, err = t.Tx.PrepareContext(ctx, q); err != nil {
+			return nil
+		}
+		t.missed = append(t.missed, q)
 	}
 	t.stmts[q] = st
 	return st
+}
+
+// keepStmts prepares on the write pool, for the transactions to come, the
+// statements a transaction that has ended had to prepare for itself. It
+// runs on the writer's goroutine between transactions, when the pool's
+// one connection is free.
+func keepStmts(ctx context.Context, db *sql.DB, kept map[string]*sql.Stmt, missed []string) {
+	for _, q := range missed {
+		if kept[q] != nil || len(kept) >= maxCachedStmts {
+			continue
+		}
+		if st, err := db.PrepareContext(ctx, q); err == nil {
+			kept[q] = st
+		}
+	}
 }
 
 // QueryContext runs a statement prepared for this transaction.

@@ -278,3 +278,50 @@ func copyFile(from, to string) error {
 	}
 	return out.Close()
 }
+
+// The writer prepares a statement once, not once per transaction: the
+// first transaction to run a query prepares it, and the ones after it
+// find it kept, also after a unit that failed, and get the right rows.
+func TestWriterKeepsStatementsAcrossTransactions(t *testing.T) {
+	storetest.ForEachEngine(t, testWriterKeepsStatementsAcrossTransactions)
+}
+
+func testWriterKeepsStatementsAcrossTransactions(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const q = "SELECT COUNT(*) FROM regions WHERE id <> ? /* kept-statement test */"
+	type state struct {
+		kept, prepared bool
+		n              int
+	}
+	run := func(fail bool) state {
+		t.Helper()
+		var s state
+		_, err := f.st.Write(ctx, store.WriteOptions{}, func(u *store.Unit) (store.Answer, error) {
+			if err := u.QueryRowContext(u.Context(), q, "none").Scan(&s.n); err != nil {
+				t.Fatal(err)
+			}
+			s.kept, s.prepared = u.StmtState(q)
+			if fail {
+				return store.Answer{}, errors.New("boom")
+			}
+			return store.Answer{Status: 200}, nil
+		})
+		if fail != (err != nil) {
+			t.Fatalf("fail=%v: err = %v", fail, err)
+		}
+		return s
+	}
+	var regions int
+	if err := f.st.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM regions").Scan(&regions); err != nil {
+		t.Fatal(err)
+	}
+	if s := run(true); s.kept || !s.prepared || s.n != regions {
+		t.Fatalf("first transaction: %+v, want prepared here, %d rows", s, regions)
+	}
+	for i := range 3 {
+		if s := run(false); !s.kept || s.prepared || s.n != regions {
+			t.Fatalf("transaction %d after the first: %+v, want kept, not prepared again, %d rows", i+2, s, regions)
+		}
+	}
+}

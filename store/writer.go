@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -24,6 +25,9 @@ type writer struct {
 	shut bool
 	// MaxBatch bounds how many writes share a transaction.
 	maxBatch int
+	// stmts are the statements kept on the write connection across
+	// transactions (stmts.go); only the writer's goroutine uses them.
+	stmts map[string]*sql.Stmt
 }
 
 type writeReq struct {
@@ -38,7 +42,7 @@ type writeRes struct {
 }
 
 func newWriter(s *Store) *writer {
-	w := &writer{s: s, reqs: make(chan *writeReq, 4096), done: make(chan struct{}), maxBatch: 256}
+	w := &writer{s: s, reqs: make(chan *writeReq, 4096), done: make(chan struct{}), maxBatch: 256, stmts: map[string]*sql.Stmt{}}
 	go w.loop()
 	return w
 }
@@ -65,6 +69,11 @@ func (w *writer) submit(ctx context.Context, fn func(u *Unit) (any, error)) writ
 
 func (w *writer) loop() {
 	defer close(w.done)
+	defer func() {
+		for _, st := range w.stmts {
+			st.Close()
+		}
+	}()
 	for first := range w.reqs {
 		batch := []*writeReq{first}
 	gather:
@@ -101,7 +110,10 @@ func (w *writer) run(batch []*writeReq) {
 		fail(fmt.Errorf("store: begin: %w", err))
 		return
 	}
-	tx := newTxStmts(sqlTx)
+	tx := newTxStmts(sqlTx, w.stmts)
+	// Whatever the outcome, what this transaction prepared is kept for
+	// the next, once its connection is free again.
+	defer func() { keepStmts(ctx, db.db, w.stmts, tx.missed) }()
 	var all touched
 	for i, r := range batch {
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
