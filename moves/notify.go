@@ -85,6 +85,12 @@ func NotificationType(n Notice) string {
 	}
 }
 
+// HeardOfMatters says whether NotificationType's answer for a change can
+// depend on Notice.HeardOf, so that whoever builds a Notice looks it up
+// (a query per recipient) only when it can change the answer: an event is
+// told as create_event whether or not the supplier has heard of the move.
+func HeardOfMatters(c Change) bool { return c != ChangeEvent }
+
 // Introduces says whether a notification of this type tells a supplier of
 // a move for the first time.
 func Introduces(eventType string) bool {

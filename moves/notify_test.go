@@ -38,3 +38,31 @@ func TestNotificationType(t *testing.T) {
 		t.Error("Introduces: wrong for create_move, cross_supplier_move_add or update_move")
 	}
 }
+
+// HeardOfMatters is exact: for a change it says does not depend on
+// HeardOf, no notice's type changes with it, and for every other change
+// some notice's does.
+func TestHeardOfMatters(t *testing.T) {
+	statuses := []Status{StatusProposed, StatusRequested, StatusBooked, StatusInTransit, StatusCompleted, StatusCancelled}
+	for _, c := range []Change{ChangeCreated, ChangeUpdated, ChangeStatus, ChangeEvent} {
+		differs := false
+		for _, st := range statuses {
+			for _, own := range []bool{true, false} {
+				for _, by := range []struct{ supplier, actor string }{{"", "pmu.user"}, {"s1", "GEOAmey"}, {"s2", "Serco"}, {"", SystemActor}} {
+					n := Notice{Change: c, Status: st, Own: own, Recipient: "s1", EventSupplierID: by.supplier, EventBy: by.actor}
+					heard := n
+					heard.HeardOf = true
+					if NotificationType(n) != NotificationType(heard) {
+						differs = true
+						if !HeardOfMatters(c) {
+							t.Errorf("HeardOfMatters(%d) = false, but HeardOf changes %+v from %q to %q", c, n, NotificationType(n), NotificationType(heard))
+						}
+					}
+				}
+			}
+		}
+		if HeardOfMatters(c) && !differs {
+			t.Errorf("HeardOfMatters(%d) = true, but no notice's type depends on HeardOf", c)
+		}
+	}
+}

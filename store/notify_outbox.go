@@ -75,9 +75,11 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 	subs := slices.DeleteFunc(all, func(t subTarget) bool { return !slices.Contains(recipients, t.supplierID) })
 	now := u.Now()
 	for _, sub := range subs {
-		heard, err := u.heardOf(ctx, sub.id, m.ID)
-		if err != nil {
-			return err
+		heard := false
+		if moves.HeardOfMatters(change) {
+			if heard, err = u.heardOf(ctx, sub.id, m.ID); err != nil {
+				return err
+			}
 		}
 		n := moves.Notice{Change: change, Status: m.Status, Own: sub.supplierID == m.SupplierID, HeardOf: heard, Recipient: sub.supplierID}
 		eventID := ""
