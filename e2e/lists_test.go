@@ -80,13 +80,14 @@ func TestListsCustodyOfficerOutgoing(t *testing.T) {
 		checkA11y(t, page)
 
 		if js {
-			// Live: a move booked elsewhere appears within 15 seconds, in
-			// place, without reloading the page (the marker survives).
+			// Live: a move booked elsewhere appears by the next poll (every
+			// 10 s; 25 s allows for a poll just missed and a slow render),
+			// in place, without reloading the page (the marker survives).
 			_, err := page.Evaluate(`() => { window.lstMarker = 'still here' }`)
 			must(t, err, "mark the page")
 			lstBookCourtMove(t, srv.Store(t), "Nadia", "Quinn")
 			must(t, expect.Locator(page.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "QUINN, Nadia"})).
-				ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(15_000)}), "the new move appears by itself")
+				ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(25_000)}), "the new move appears by itself")
 			must(t, expect.Locator(lstCards(page)).ToHaveCount(5), "five active moves now")
 			marker, err := page.Evaluate(`() => window.lstMarker`)
 			must(t, err, "read the marker")

@@ -129,7 +129,9 @@ func TestTimeoutAndConnectionRefusedAreRetried(t *testing.T) {
 	refused := "http://" + ln.Addr().String() + "/"
 	ln.Close()
 
-	w := newWorker(t, nil, clock, 100*time.Millisecond)
+	// The timeout bounds the refused attempt too: long enough that a
+	// stalled goroutine's dial is still refused, not timed out.
+	w := newWorker(t, nil, clock, time.Second)
 	ob := newMemOutbox(
 		subscription(t, w.Sealer, "slow", slow.URL, newSecret(t)),
 		subscription(t, w.Sealer, "gone", refused, newSecret(t)),

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/store/storetest"
@@ -118,16 +117,22 @@ func TestInstancesSeeEachOthersCommits(t *testing.T) {
 func TestInstancesDropCachesWhenTheListenerReconnects(t *testing.T) {
 	f, b := twoInstances(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, storetest.PostgresDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	v := b.Version()
-	// Both instances' listeners go; each drops what it keeps.
-	tag, err := conn.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %securemove_changes_%' AND pid != pg_backend_pid()")
-	if err != nil || tag.RowsAffected() < 2 {
-		t.Fatalf("terminate the listeners: %v %v", tag, err)
+	// Both instances' listeners go; each drops what it keeps. Only this
+	// test's: its schema names the channel, and other tests (the other
+	// half of the package, in another process) listen on the same cluster.
+	rows, err := f.st.DB().QueryContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE query LIKE 'LISTEN %securemove_changes_' || current_schema() || '%' AND pid != pg_backend_pid()`)
+	if err != nil {
+		t.Fatalf("terminate the listeners: %v", err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	rows.Close()
+	if n < 2 {
+		t.Fatalf("terminated %d listeners, want both instances'", n)
 	}
 	within(t, "B kept its caches when its listener's connection dropped", func() bool { return b.Version() != v })
 	// Listening again, B hears A's commits.
@@ -318,7 +323,11 @@ func TestBackgroundRunsOnOneInstance(t *testing.T) {
 			runsB.Add(1)
 		})
 	}()
-	time.Sleep(600 * time.Millisecond)
+	// The first run needs a tick, a connection and the lock: wait for it
+	// rather than guess how long a loaded machine takes, then give the
+	// other instance a few ticks in which it must not run.
+	within(t, "neither instance ran the background work", func() bool { return runsA.Load()+runsB.Load() > 0 })
+	time.Sleep(200 * time.Millisecond)
 	a1, b1 := runsA.Load(), runsB.Load()
 	if (a1 == 0) == (b1 == 0) {
 		t.Fatalf("runs: A %d, B %d; want one instance only", a1, b1)
@@ -381,7 +390,14 @@ func TestInstancesHearWhatWasTouched(t *testing.T) {
 	if store.SharesSlot(m.ID, other.ID) || store.SharesSlot(other.FromID, m.FromID) || store.SharesSlot(other.FromID, m.ToID) {
 		t.Skip("the two moves share a version slot")
 	}
-	time.Sleep(100 * time.Millisecond) // the bookings' notifications arrive
+	// The bookings' notifications arrive before a later commit's do (the
+	// database sends them in commit order, the listener takes them one by
+	// one): once B has heard a marker written after them, it has heard them.
+	marker := b.Version()
+	if err := f.st.CreateSupplier(ctx, &moves.Supplier{Key: "marker", Name: "Marker"}); err != nil {
+		t.Fatal(err)
+	}
+	within(t, "B did not hear the marker", func() bool { return b.Version() != marker })
 	data, move, otherMove, place := b.Version(), b.MoveVersion(m.ID), b.MoveVersion(other.ID), b.LocationVersion(other.FromID)
 	if _, _, err := f.st.AppendEvent(ctx, f.event(m.ID, moves.EventMoveAccept, f.now, nil), store.AppendOptions{By: "test"}); err != nil {
 		t.Fatal(err)

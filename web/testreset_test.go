@@ -82,8 +82,12 @@ func TestTestResetPutsTheDemoBack(t *testing.T) {
 	if err := json.Unmarshal(r.body, &ans); err != nil || ans.Status != "reset" || ans.Today != d.Today || ans.Moves != len(d.Moves) {
 		t.Fatalf("reset answered %s (%v)", r.body, err)
 	}
-	if took > time.Second {
-		t.Errorf("reset took %v, want within a second", took)
+	// The one-second promise is the store's to keep, checked on CPU time
+	// in store's TestResetDemo (wall time here counts the race detector
+	// and the packages running beside this one); here only a reset gone
+	// wrong is caught.
+	if took > 15*time.Second {
+		t.Errorf("reset took %v", took)
 	}
 	// The cached page moved on; the session survived.
 	if got := status(); got != "In transit" {
