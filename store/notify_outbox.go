@@ -49,30 +49,26 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 	}
 	// Every enabled subscription first (a handful at most): with none,
 	// or none but the move's own supplier's, the destination's supplier
-	// cannot be told, and its lookup is skipped.
-	all, err := u.enabledSubscriptions(ctx, nil)
-	if err != nil || len(all) == 0 {
+	// cannot be told, and is not looked for.
+	r, err := u.recipients(ctx)
+	if err != nil || len(r.subs) == 0 {
 		return err
 	}
 	recipients := make([]string, 0, 2)
 	if m.SupplierID != "" {
 		recipients = append(recipients, m.SupplierID)
 	}
-	others := slices.ContainsFunc(all, func(t subTarget) bool { return t.supplierID != m.SupplierID })
+	others := slices.ContainsFunc(r.subs, func(t subTarget) bool { return t.supplierID != m.SupplierID })
 	if m.ToID != "" && others {
 		day := m.Date
 		if day == "" {
 			day = m.DateFrom
 		}
-		other, err := supplierFor(ctx, u.tx, m.ToID, day)
-		if err != nil {
-			return fmt.Errorf("store: destination supplier: %w", err)
-		}
-		if other != "" && !slices.Contains(recipients, other) {
+		if other := r.supplierFor(m.ToID, day); other != "" && !slices.Contains(recipients, other) {
 			recipients = append(recipients, other)
 		}
 	}
-	subs := slices.DeleteFunc(all, func(t subTarget) bool { return !slices.Contains(recipients, t.supplierID) })
+	subs := r.of(recipients...)
 	now := u.Now()
 	for _, sub := range subs {
 		heard := false
@@ -111,11 +107,11 @@ func (u *Unit) NotifyLodging(ctx context.Context, eventType, lodgingID string, m
 	if m.Status == moves.StatusProposed || m.SupplierID == "" {
 		return nil
 	}
-	subs, err := u.enabledSubscriptions(ctx, []string{m.SupplierID})
+	r, err := u.recipients(ctx)
 	if err != nil {
 		return err
 	}
-	for _, sub := range subs {
+	for _, sub := range r.of(m.SupplierID) {
 		if err := u.enqueue(ctx, sub, notify.Notification{EventType: eventType, CreatedAt: u.Now(), MoveID: m.ID,
 			MoveReference: m.Reference, LodgingID: lodgingID}); err != nil {
 			return err
@@ -126,28 +122,6 @@ func (u *Unit) NotifyLodging(ctx context.Context, eventType, lodgingID string, m
 
 type subTarget struct {
 	id, supplierID, callbackURL, email string
-}
-
-func (u *Unit) enabledSubscriptions(ctx context.Context, suppliers []string) ([]subTarget, error) {
-	var c conds
-	c.raw("enabled = 1")
-	c.in("supplier_id", suppliers)
-	q := "SELECT id, supplier_id, callback_url, email FROM subscriptions" + c.sql() + " ORDER BY created_at, id"
-	args := c.args
-	rows, err := u.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: subscriptions: %w", err)
-	}
-	defer rows.Close()
-	var out []subTarget
-	for rows.Next() {
-		var t subTarget
-		if err := rows.Scan(&t.id, &t.supplierID, &t.callbackURL, &t.email); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // heardOfQuery's event_type term is the partial index

@@ -37,6 +37,7 @@ type Store struct {
 	// rand, when set, makes references deterministic in tests.
 	refSource func() (string, error)
 	locs      locCache
+	recips    atomic.Pointer[recipients]
 	users     memo[string, User]
 	// tokens holds access tokens looked up, by hash, for one auth
 	// version: it moves on when a unit of work touches clients or tokens
