@@ -48,7 +48,7 @@ type crashNotify struct {
 
 // startCrashNotify starts the receiver and subscribes GEOAmey to it.
 func startCrashNotify(ctx context.Context, o crashOptions, meta bulk.BulkResult) (*crashNotify, error) {
-	ids, err := crossingMoves(ctx, o.DB, meta.Suppliers["serco"], meta.Suppliers["geoamey"], 2000)
+	ids, err := crossingMovesOf(ctx, o.DB, meta.Suppliers["serco"], meta.Suppliers["geoamey"], 2000)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/securemove/securemove/notify"
 	"io"
 	"log/slog"
 	"net/http"
@@ -24,7 +25,7 @@ import (
 // after a change does in effect; review, home pages and the API are never
 // kept, so they are always rendered.
 var profileKinds = []string{"day", "day-fresh", "move", "move-fresh", "review", "home-pmu", "home-police", "home-prison",
-	"home-court", "home-supplier", "home-admin", "api-moves", "events"}
+	"home-court", "home-supplier", "home-admin", "api-moves", "events", "events-cross", "events-sub"}
 
 // inProcess is the server assembled in this process (web.New) on a copy
 // of a cached benchmark database: no network, no second process, so a
@@ -116,7 +117,7 @@ func (p *inProcess) requests(ctx context.Context, kind string) (func() *http.Req
 		return page("pmu", meta.BusyLocationID, "/move/"+meta.LongMoveID, kind == "move-fresh")
 	case "review":
 		return page("pmu", "", "/moves/review", false)
-	case "api-moves", "events":
+	case "api-moves", "events", "events-cross", "events-sub":
 		token, err := p.apiToken(ctx, "serco")
 		if err != nil {
 			return nil, err
@@ -131,6 +132,23 @@ func (p *inProcess) requests(ctx context.Context, kind string) (func() *http.Req
 			}, nil
 		}
 		ids := meta.SampleMoves[meta.Suppliers["serco"]]
+		if kind != "events" {
+			// What "Tell suppliers" adds to an event's write: Serco's
+			// events on moves to GEOAmey's places, which GEOAmey is told
+			// of when it has a subscription (events-sub). Nothing
+			// delivers here: the outbox only fills.
+			if ids, err = crossingMoves(ctx, p.st.DB(), meta.Suppliers["serco"], meta.Suppliers["geoamey"], 5000); err != nil {
+				return nil, err
+			}
+			if len(ids) == 0 {
+				return nil, fmt.Errorf("%s: no Serco moves to GEOAmey locations", kind)
+			}
+			if kind == "events-sub" {
+				if err := p.subscribe(ctx, "geoamey"); err != nil {
+					return nil, err
+				}
+			}
+		}
 		var i int
 		var mu sync.Mutex
 		return func() *http.Request {
@@ -172,4 +190,15 @@ func (p *inProcess) apiToken(ctx context.Context, supplier string) (string, erro
 	}
 	token, _, err := p.st.IssueToken(ctx, c.ID, secretID, p.now(), time.Hour)
 	return token, err
+}
+
+// subscribe gives a supplier an enabled webhook subscription.
+func (p *inProcess) subscribe(ctx context.Context, supplier string) error {
+	sealer, err := notify.NewSealer(make([]byte, 32))
+	if err != nil {
+		return err
+	}
+	_, _, err = p.st.CreateSubscription(ctx, store.SubscriptionInput{Supplier: supplier, CallbackURL: "https://receiver.example/webhooks"},
+		sealer, "bench")
+	return err
 }

@@ -65,6 +65,7 @@ func TestInProcessKinds(t *testing.T) {
 		"home-pmu": "Incoming moves", "home-police": "Outgoing moves", "home-prison": "Outgoing moves",
 		"home-court": "Incoming moves", "home-supplier": "Moves your supplier carries out", "home-admin": "Service administration",
 		"api-moves": `"type":"people"`, "events": `"type":"events"`,
+		"events-cross": `"type":"events"`, "events-sub": `"type":"events"`,
 	}
 	for _, kind := range profileKinds {
 		mk, err := p.requests(ctx, kind)

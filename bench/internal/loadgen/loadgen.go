@@ -190,36 +190,14 @@ func run(ctx context.Context, clients int, d time.Duration, max int, fn Func, re
 		}(w)
 	}
 	wg.Wait()
-	s := &Stats{Elapsed: time.Since(start), ByStatus: map[int]int{}, ByKind: map[string]map[int]int{}, kindLat: map[string][]time.Duration{}}
-	for _, ws := range per {
-		s.lat = append(s.lat, ws.lat...)
-		s.Errors += ws.errors
-		s.Bytes += ws.bytes
-		for k, v := range ws.byStatus {
-			s.ByStatus[k] += v
-		}
-		for kind, m := range ws.byKind {
-			if s.ByKind[kind] == nil {
-				s.ByKind[kind] = map[int]int{}
-			}
-			for k, v := range m {
-				s.ByKind[kind][k] += v
-			}
-		}
-		for k, l := range ws.kindLat {
-			s.kindLat[k] = append(s.kindLat[k], l...)
-		}
-		for _, m := range ws.errMsgs {
-			if len(s.FirstErrors) < 5 {
-				s.FirstErrors = append(s.FirstErrors, m)
-			}
-		}
+	elapsed := time.Since(start)
+	parts := make([]*Stats, len(per))
+	for i, ws := range per {
+		parts[i] = &Stats{Requests: len(ws.lat), Errors: ws.errors, Bytes: ws.bytes, ByStatus: ws.byStatus, ByKind: ws.byKind,
+			FirstErrors: ws.errMsgs, lat: ws.lat, kindLat: ws.kindLat}
 	}
-	s.Requests = len(s.lat)
-	slices.Sort(s.lat)
-	for _, l := range s.kindLat {
-		slices.Sort(l)
-	}
+	s := Merge(parts...)
+	s.Elapsed = elapsed
 	return s
 }
 
@@ -277,4 +255,41 @@ func Do(hc *http.Client, req *http.Request) Result {
 // Ms formats a duration in milliseconds.
 func Ms(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+}
+
+// Merge is the runs taken as one: their answers together, over the sum of
+// their times.
+func Merge(runs ...*Stats) *Stats {
+	s := &Stats{ByStatus: map[int]int{}, ByKind: map[string]map[int]int{}, kindLat: map[string][]time.Duration{}}
+	for _, r := range runs {
+		s.Requests += r.Requests
+		s.Errors += r.Errors
+		s.Elapsed += r.Elapsed
+		s.Bytes += r.Bytes
+		s.lat = append(s.lat, r.lat...)
+		for k, v := range r.ByStatus {
+			s.ByStatus[k] += v
+		}
+		for kind, m := range r.ByKind {
+			if s.ByKind[kind] == nil {
+				s.ByKind[kind] = map[int]int{}
+			}
+			for k, v := range m {
+				s.ByKind[kind][k] += v
+			}
+		}
+		for k, l := range r.kindLat {
+			s.kindLat[k] = append(s.kindLat[k], l...)
+		}
+		for _, m := range r.FirstErrors {
+			if len(s.FirstErrors) < 5 {
+				s.FirstErrors = append(s.FirstErrors, m)
+			}
+		}
+	}
+	slices.Sort(s.lat)
+	for _, l := range s.kindLat {
+		slices.Sort(l)
+	}
+	return s
 }
