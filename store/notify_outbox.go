@@ -133,6 +133,14 @@ const heardOfQuery = `SELECT 1 FROM notifications WHERE move_id = ? AND subscrip
 // heardOf says whether a subscription has been sent a notification
 // introducing the move.
 func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) {
+	// Those not yet written: this unit's, and those of the units before
+	// it in the batch.
+	introduces := func(n notify.Notification) bool {
+		return n.SubscriptionID == subID && n.MoveID == moveID && (n.EventType == "create_move" || n.EventType == "cross_supplier_move_add")
+	}
+	if slices.ContainsFunc(u.notes, introduces) || (u.batchNotes != nil && slices.ContainsFunc(*u.batchNotes, introduces)) {
+		return true, nil
+	}
 	var one int
 	err := u.QueryRowContext(ctx, heardOfQuery, moveID, subID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -141,22 +149,70 @@ func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) 
 	return err == nil, err
 }
 
-// enqueue writes one notification per channel of the subscription.
+// enqueue writes one notification per channel of the subscription: at
+// the end of the writer's batch, in the same transaction (writeNotes), or
+// not at all if this unit fails.
 func (u *Unit) enqueue(ctx context.Context, sub subTarget, n notify.Notification) error {
 	for _, ch := range subChannels(sub.callbackURL, sub.email) {
 		id, err := uuid.NewV7()
 		if err != nil {
 			return err
 		}
-		if _, err := u.ExecContext(ctx, `INSERT INTO notifications (id, subscription_id, channel, event_type, created_at, move_id,
-			move_reference, event_id, lodging_id, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-			id.String(), sub.id, string(ch), n.EventType, micros(n.CreatedAt), n.MoveID, n.MoveReference, n.EventID, n.LodgingID,
-			micros(n.CreatedAt)); err != nil {
-			return fmt.Errorf("store: enqueue notification: %w", err)
-		}
+		n.ID, n.SubscriptionID, n.Channel = id.String(), sub.id, ch
+		u.notes = append(u.notes, n)
 	}
 	u.touched.kinds |= touchedOutbox
 	return nil
+}
+
+// notesPerInsert is the most rows one INSERT of writeNotes carries; it
+// also writes 32, 16, …, 1 at a time, so that a handful of statements,
+// kept by the writer, serve every count.
+const notesPerInsert = 64
+
+const noteCols = 10
+
+// writeNotes inserts the notifications of a batch's units, many rows to a
+// statement. One notification per event is most of what a subscription
+// adds to the single writer's work; written with the event, inside its
+// savepoint, each one was a statement of its own, and every page it
+// touched was first copied to the savepoint's journal.
+func writeNotes(ctx context.Context, tx *txStmts, notes []notify.Notification) error {
+	args := make([]any, 0, notesPerInsert*noteCols)
+	for len(notes) > 0 {
+		k := notesPerInsert
+		for k > len(notes) {
+			k /= 2
+		}
+		args = args[:0]
+		for _, n := range notes[:k] {
+			args = append(args, n.ID, n.SubscriptionID, string(n.Channel), n.EventType, micros(n.CreatedAt), n.MoveID, n.MoveReference,
+				n.EventID, n.LodgingID, micros(n.CreatedAt))
+		}
+		if _, err := tx.ExecContext(ctx, insertNotesQuery(k), args...); err != nil {
+			return fmt.Errorf("store: write notifications: %w", err)
+		}
+		notes = notes[k:]
+	}
+	return nil
+}
+
+var insertNotes [notesPerInsert + 1]string
+
+// insertNotesQuery is the INSERT of k notifications (k a power of two).
+func insertNotesQuery(k int) string {
+	if q := insertNotes[k]; q != "" {
+		return q
+	}
+	row := "(?" + strings.Repeat(",?", noteCols-1) + ")"
+	return `INSERT INTO notifications (id, subscription_id, channel, event_type, created_at, move_id, move_reference, event_id,
+		lodging_id, next_attempt_at) VALUES ` + row + strings.Repeat(","+row, k-1)
+}
+
+func init() {
+	for k := 1; k <= notesPerInsert; k *= 2 {
+		insertNotes[k] = insertNotesQuery(k)
+	}
 }
 
 func subChannels(callbackURL, email string) []notify.Channel {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/securemove/securemove/notify"
 	"time"
 
 	"github.com/securemove/securemove/moves"
@@ -28,6 +29,11 @@ type Unit struct {
 	tx      *txStmts
 	touched touched
 	depth   int
+	// notes are the notifications this unit wrote, and batchNotes those
+	// of the units before it in the writer's batch: all are inserted
+	// together before the batch commits (writeNotes).
+	notes      []notify.Notification
+	batchNotes *[]notify.Notification
 }
 
 type unitKey struct{}
@@ -127,8 +133,10 @@ func (u *Unit) nested(fn func(u *Unit) error) error {
 	if _, err := u.tx.Tx.ExecContext(u.ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
+	mark := len(u.notes)
 	err := callUnit(fn, u)
 	if err != nil {
+		u.notes = u.notes[:mark] // undone with the rest of what fn wrote
 		if _, rerr := u.tx.Tx.ExecContext(u.ctx, "ROLLBACK TO "+name); rerr != nil {
 			return fmt.Errorf("store: rollback to savepoint: %w (after %w)", rerr, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/securemove/securemove/notify"
 	"sync"
 )
 
@@ -115,6 +116,7 @@ func (w *writer) run(batch []*writeReq) {
 	// the next, once its connection is free again.
 	defer func() { keepStmts(ctx, db.db, w.stmts, tx.missed) }()
 	var all touched
+	var notes []notify.Notification
 	for i, r := range batch {
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			tx.Rollback()
@@ -128,7 +130,7 @@ func (w *writer) run(batch []*writeReq) {
 		// unit's; the database breaks the tie by failing one, which goes
 		// again from its savepoint (its locks went with the rollback).
 		for try := 1; ; try++ {
-			u = &Unit{s: w.s, tx: tx}
+			u = &Unit{s: w.s, tx: tx, batchNotes: &notes}
 			u.ctx = context.WithValue(context.WithoutCancel(r.ctx), unitKey{}, u)
 			err = callUnit(func(u *Unit) error {
 				var err error
@@ -150,6 +152,7 @@ func (w *writer) run(batch []*writeReq) {
 			}
 		} else {
 			all.add(u.touched)
+			notes = append(notes, u.notes...)
 		}
 		if _, rerr := tx.ExecContext(ctx, "RELEASE w"); rerr != nil {
 			tx.Rollback()
@@ -157,6 +160,11 @@ func (w *writer) run(batch []*writeReq) {
 			return
 		}
 		results[i] = writeRes{v: v, err: err}
+	}
+	if err := writeNotes(ctx, tx, notes); err != nil {
+		tx.Rollback()
+		fail(err)
+		return
 	}
 	if err := w.s.notifyTouched(ctx, tx, all); err != nil {
 		tx.Rollback()
