@@ -262,8 +262,8 @@ move through the pages or `+"`GET /api/moves/<id>/events`"+`.
 `+"`e2e/`"+` drives Chromium with playwright-go against a fresh instance and shows
 the way: `+"`e2e/pages_test.go`"+` has helpers to copy (`+"`SignIn(role)`"+`,
 `+"`OpenMove(ref)`"+`, `+"`WaitForSwap`"+`), each test works on data of its own, and a
-failing test leaves a screenshot and a trace under `+"`e2e/artifacts/`"+`
-(not committed). Run one with `+"`bash e2e/setup.sh`"+` once, then
+failing test leaves a screenshot and the page's HTML under `+"`e2e/artifacts/`"+`
+(not committed), and a Playwright trace too with `+"`E2E_TRACE=1`"+`. Run one with `+"`bash e2e/setup.sh`"+` once, then
 `+"`go test -tags e2e ./e2e -run TestName -count=1`"+` (the tag keeps
 the browser tests out of a plain `+"`go test ./...`"+`).
 `, tr.Reference, now.UTC().Format(time.RFC3339), tr.ID)

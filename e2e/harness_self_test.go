@@ -110,6 +110,7 @@ func TestHarnessSelf(t *testing.T) {
 	})
 
 	t.Run("artefacts are saved", func(t *testing.T) {
+		t.Setenv("E2E_TRACE", "1")
 		page := newPage(t, false)
 		goTo(t, page, srv.URL+"/")
 		saveArtifacts(t, page)
@@ -123,7 +124,7 @@ func TestHarnessSelf(t *testing.T) {
 			os.Remove(base + ".html")
 			os.Remove(base + ".trace.zip")
 		})
-		// newPage started tracing; what it recorded is a zip with the
+		// newPage started tracing (E2E_TRACE=1); what it recorded is a zip with the
 		// steps taken, the page's load among them.
 		trace, err := os.ReadFile(base + ".trace.zip")
 		must(t, err, "trace")

@@ -5,8 +5,9 @@ package e2e
 // Page helpers a tester can copy, and the tests that show them working on
 // the documented demo data (docs/TESTING.md): an instance started with a
 // fixed clock and the test endpoints, each test on data of its own (a
-// fresh instance, or /test/reset), and a screenshot, the HTML and a
-// Playwright trace under e2e/artifacts/ when a test fails.
+// fresh instance, or /test/reset), and a screenshot and the HTML under
+// e2e/artifacts/ when a test fails (and a Playwright trace, with
+// E2E_TRACE=1).
 
 import (
 	"encoding/json"
@@ -42,8 +43,8 @@ type Pages struct {
 }
 
 // openPages opens a page (JavaScript on); like every page of the suite it
-// records a Playwright trace, saved with a screenshot to
-// e2e/artifacts/<TestName>.trace.zip when the test fails (newPage).
+// leaves a screenshot in e2e/artifacts/ when the test fails, and with
+// E2E_TRACE=1 a Playwright trace, <TestName>.trace.zip (newPage).
 func openPages(t *testing.T, srv *Server) *Pages {
 	t.Helper()
 	page := newPage(t, true)
