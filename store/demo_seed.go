@@ -546,6 +546,10 @@ var demoTables = []string{
 
 // emptyTables deletes every row of every table in demoTables.
 func emptyTables(u *Unit) error {
+	// The notifications the batch's earlier units wrote go too, as they
+	// would had they been inserted with their changes.
+	u.emptiedOutbox = true
+	u.notes = u.notes[:0]
 	for _, n := range demoTables {
 		if _, err := u.ExecContext(u.Context(), "DELETE FROM "+n); err != nil {
 			return fmt.Errorf("empty %s: %w", n, err)

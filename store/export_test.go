@@ -45,3 +45,17 @@ var DemoTables = demoTables
 func (u *Unit) StmtState(q string) (kept, prepared bool) {
 	return u.tx.kept[q] != nil, slices.Contains(u.tx.missed, q)
 }
+
+// HoldWriter keeps the writer busy in a unit of its own until release is
+// called, so that the writes submitted meanwhile queue up and are then
+// taken as one batch, in the order submitted; queued says how many wait.
+func (s *Store) HoldWriter() (queued func() int, release func()) {
+	running, hold := make(chan struct{}), make(chan struct{})
+	go s.unit(context.Background(), func(*Unit) error {
+		close(running)
+		<-hold
+		return nil
+	})
+	<-running
+	return func() int { return len(s.writer.reqs) }, func() { close(hold) }
+}

@@ -741,3 +741,60 @@ func testCrossingWithOneSubscriber(t *testing.T) {
 		})
 	}
 }
+
+// A demo reset deletes every notification. In the batch it shares with an
+// event, the event's notification goes with the rest, as it did when each
+// was inserted with its change: nothing is told of an event that the reset
+// removed.
+func TestResetInTheBatchOfAnEvent(t *testing.T) {
+	storetest.ForEachEngine(t, testResetInTheBatchOfAnEvent)
+}
+
+func testResetInTheBatchOfAnEvent(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	st := MustOpen(t)
+	if _, err := st.SeedDemo(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := store.PlanDemo(now)
+	m, _ := d.Move("requested-court-guildford")
+	subscribe(t, st, "serco", "https://serco.example/hooks")
+	queued, release := st.HoldWriter()
+	errs := make(chan error, 2)
+	wait := func(n int) {
+		deadline := time.Now().Add(10 * time.Second)
+		for queued() < n {
+			if time.Now().After(deadline) {
+				release()
+				t.Fatalf("%d writes queued, want %d", queued(), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	go func() {
+		_, _, err := st.AppendEvent(ctx, moves.Event{MoveID: m.ID, Type: moves.EventMoveNotifyPremisesOfArrivalIn30Mins,
+			CreatedBy: "pmu.user", OccurredAt: now, RecordedAt: now}, store.AppendOptions{By: "pmu.user"})
+		errs <- err
+	}()
+	wait(1)
+	go func() {
+		_, err := st.ResetDemo(ctx, now)
+		errs <- err
+	}()
+	wait(2)
+	release()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stray int
+	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM notifications n WHERE n.event_id <> ''
+		AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = n.event_id)`).Scan(&stray); err != nil {
+		t.Fatal(err)
+	}
+	if stray != 0 {
+		t.Errorf("%d notifications of events the reset removed", stray)
+	}
+}

@@ -34,6 +34,10 @@ type Unit struct {
 	// together before the batch commits (writeNotes).
 	notes      []notify.Notification
 	batchNotes *[]notify.Notification
+	// emptiedOutbox: the unit deleted every notification (a demo reset),
+	// those of the units before it in the batch included, had they been
+	// written already.
+	emptiedOutbox bool
 }
 
 type unitKey struct{}

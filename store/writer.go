@@ -152,6 +152,9 @@ func (w *writer) run(batch []*writeReq) {
 			}
 		} else {
 			all.add(u.touched)
+			if u.emptiedOutbox {
+				notes = notes[:0]
+			}
 			notes = append(notes, u.notes...)
 		}
 		if _, rerr := tx.ExecContext(ctx, "RELEASE w"); rerr != nil {
