@@ -549,7 +549,7 @@ func emptyTables(u *Unit) error {
 	// The notifications the batch's earlier units wrote go too, as they
 	// would had they been inserted with their changes.
 	u.emptiedOutbox = true
-	u.notes = u.notes[:0]
+	u.notes = nil
 	for _, n := range demoTables {
 		if _, err := u.ExecContext(u.Context(), "DELETE FROM "+n); err != nil {
 			return fmt.Errorf("empty %s: %w", n, err)

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/securemove/securemove/notify"
 	"time"
 
 	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/notify"
 )
 
 // Unit is one unit of work: a change of any kind and every row that goes
@@ -137,10 +137,11 @@ func (u *Unit) nested(fn func(u *Unit) error) error {
 	if _, err := u.tx.Tx.ExecContext(u.ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
-	mark := len(u.notes)
+	notes, emptied := u.notes, u.emptiedOutbox
 	err := callUnit(fn, u)
 	if err != nil {
-		u.notes = u.notes[:mark] // undone with the rest of what fn wrote
+		// Undone with the rest of what fn wrote.
+		u.notes, u.emptiedOutbox = notes, emptied
 		if _, rerr := u.tx.Tx.ExecContext(u.ctx, "ROLLBACK TO "+name); rerr != nil {
 			return fmt.Errorf("store: rollback to savepoint: %w (after %w)", rerr, err)
 		}

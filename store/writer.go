@@ -5,8 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/securemove/securemove/notify"
 	"sync"
+
+	"github.com/securemove/securemove/notify"
 )
 
 // ErrClosed is returned for writes after Close.
