@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/securemove/securemove/notify"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/securemove/securemove/bench/bulk"
 	"github.com/securemove/securemove/bench/internal/seed"
 	"github.com/securemove/securemove/bench/internal/server"
+	"github.com/securemove/securemove/notify"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )

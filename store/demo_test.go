@@ -102,15 +102,29 @@ func TestDemoNeverDatesEventsAfterThePresent(t *testing.T) {
 // A reset undoes every change and leaves what a fresh seed leaves.
 func TestResetDemo(t *testing.T) { storetest.ForEachEngine(t, testResetDemo) }
 
+// seededDemo is a store seeded with the demo data planned around now, the
+// plan, and one of its requested moves.
+func seededDemo(t *testing.T, now time.Time) (*store.Store, *store.DemoData, store.DemoMove) {
+	t.Helper()
+	st := MustOpen(t)
+	if _, err := st.SeedDemo(context.Background(), now); err != nil {
+		t.Fatal(err)
+	}
+	d, err := store.PlanDemo(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := d.Move("requested-court-guildford")
+	if !ok {
+		t.Fatal("the demo plan has no move requested-court-guildford")
+	}
+	return st, d, m
+}
+
 func testResetDemo(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
-	st := MustOpen(t)
-	if _, err := st.SeedDemo(ctx, now); err != nil {
-		t.Fatal(err)
-	}
-	d, _ := store.PlanDemo(now)
-	m, _ := d.Move("requested-court-guildford")
+	st, d, m := seededDemo(t, now)
 	if _, cancelled, err := st.AppendEvent(ctx, moves.Event{ID: uuid.NewString(), MoveID: m.ID, Type: moves.EventMoveCancel, OccurredAt: now,
 		RecordedAt: now, CreatedBy: "pmu", Details: map[string]any{"cancellation_reason": "other"}}, store.AppendOptions{By: "pmu"}); err != nil ||
 		cancelled.Status != moves.StatusCancelled {

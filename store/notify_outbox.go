@@ -136,7 +136,7 @@ func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) 
 	// Those not yet written: this unit's, and those of the units before
 	// it in the batch.
 	introduces := func(n notify.Notification) bool {
-		return n.SubscriptionID == subID && n.MoveID == moveID && (n.EventType == "create_move" || n.EventType == "cross_supplier_move_add")
+		return n.SubscriptionID == subID && n.MoveID == moveID && moves.Introduces(n.EventType)
 	}
 	if slices.ContainsFunc(u.notes, introduces) || (u.batchNotes != nil && slices.ContainsFunc(*u.batchNotes, introduces)) {
 		return true, nil
@@ -189,7 +189,7 @@ func writeNotes(ctx context.Context, tx *txStmts, notes []notify.Notification) e
 			args = append(args, n.ID, n.SubscriptionID, string(n.Channel), n.EventType, micros(n.CreatedAt), n.MoveID, n.MoveReference,
 				n.EventID, n.LodgingID, micros(n.CreatedAt))
 		}
-		if _, err := tx.ExecContext(ctx, insertNotesQuery(k), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, insertNotes[k], args...); err != nil {
 			return fmt.Errorf("store: write notifications: %w", err)
 		}
 		notes = notes[k:]
@@ -197,23 +197,15 @@ func writeNotes(ctx context.Context, tx *txStmts, notes []notify.Notification) e
 	return nil
 }
 
-var insertNotes [notesPerInsert + 1]string
-
-// insertNotesQuery is the INSERT of k notifications (k a power of two).
-func insertNotesQuery(k int) string {
-	if q := insertNotes[k]; q != "" {
-		return q
-	}
+// insertNotes holds the INSERT of k notifications at k = 1, 2, 4, …, 64.
+var insertNotes = func() (qs [notesPerInsert + 1]string) {
 	row := "(?" + strings.Repeat(",?", noteCols-1) + ")"
-	return `INSERT INTO notifications (id, subscription_id, channel, event_type, created_at, move_id, move_reference, event_id,
-		lodging_id, next_attempt_at) VALUES ` + row + strings.Repeat(","+row, k-1)
-}
-
-func init() {
 	for k := 1; k <= notesPerInsert; k *= 2 {
-		insertNotes[k] = insertNotesQuery(k)
+		qs[k] = `INSERT INTO notifications (id, subscription_id, channel, event_type, created_at, move_id, move_reference, event_id,
+		lodging_id, next_attempt_at) VALUES ` + row + strings.Repeat(","+row, k-1)
 	}
-}
+	return qs
+}()
 
 func subChannels(callbackURL, email string) []notify.Channel {
 	var chs []notify.Channel

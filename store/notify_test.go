@@ -753,12 +753,7 @@ func TestResetInTheBatchOfAnEvent(t *testing.T) {
 func testResetInTheBatchOfAnEvent(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
-	st := MustOpen(t)
-	if _, err := st.SeedDemo(ctx, now); err != nil {
-		t.Fatal(err)
-	}
-	d, _ := store.PlanDemo(now)
-	m, _ := d.Move("requested-court-guildford")
+	st, _, m := seededDemo(t, now)
 	subscribe(t, st, "serco", "https://serco.example/hooks")
 	queued, release := st.HoldWriter()
 	errs := make(chan error, 2)

@@ -32,10 +32,6 @@ type supplierArea struct {
 // recipientsVersionQuery reads the row the triggers keep.
 const recipientsVersionQuery = "SELECT v FROM recipients_version WHERE id = 1"
 
-// afterRecipientsRead, when set by a test, runs between reading the
-// version and keeping what was read.
-var afterRecipientsRead func()
-
 // recipients returns who can be told, from memory when it is current.
 func (u *Unit) recipients(ctx context.Context) (*recipients, error) {
 	var v int64
@@ -49,9 +45,6 @@ func (u *Unit) recipients(ctx context.Context) (*recipients, error) {
 	if err != nil {
 		return nil, err
 	}
-	if afterRecipientsRead != nil {
-		afterRecipientsRead()
-	}
 	// Kept whatever becomes of this transaction: if it rolls back a change
 	// it made to either table, the row goes back to a value other than v,
 	// and v, a random number, does not come again.
@@ -60,39 +53,33 @@ func (u *Unit) recipients(ctx context.Context) (*recipients, error) {
 }
 
 func loadRecipients(ctx context.Context, q querier, v int64) (*recipients, error) {
-	r := &recipients{version: v, areas: map[string][]supplierArea{}}
-	rows, err := q.QueryContext(ctx, "SELECT id, supplier_id, callback_url, email FROM subscriptions WHERE enabled = 1 ORDER BY created_at, id")
+	subs, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (subTarget, error) {
+		var t subTarget
+		err := sc.Scan(&t.id, &t.supplierID, &t.callbackURL, &t.email)
+		return t, err
+	}, "SELECT id, supplier_id, callback_url, email FROM subscriptions WHERE enabled = 1 ORDER BY created_at, id")
 	if err != nil {
 		return nil, fmt.Errorf("store: subscriptions: %w", err)
 	}
-	for rows.Next() {
-		var t subTarget
-		if err := rows.Scan(&t.id, &t.supplierID, &t.callbackURL, &t.email); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.subs = append(r.subs, t)
+	type located struct {
+		loc string
+		supplierArea
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.QueryContext(ctx, "SELECT location_id, supplier_id, effective_from, effective_to FROM supplier_locations ORDER BY rowid")
+	rows, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (located, error) {
+		var l located
+		var from, to sql.NullString
+		err := sc.Scan(&l.loc, &l.supplierID, &from, &to)
+		l.from, l.to = from.String, to.String
+		return l, err
+	}, "SELECT location_id, supplier_id, effective_from, effective_to FROM supplier_locations ORDER BY rowid")
 	if err != nil {
 		return nil, fmt.Errorf("store: supplier areas: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var loc string
-		var a supplierArea
-		var from, to sql.NullString
-		if err := rows.Scan(&loc, &a.supplierID, &from, &to); err != nil {
-			return nil, err
-		}
-		a.from, a.to = from.String, to.String
-		r.areas[loc] = append(r.areas[loc], a)
+	r := &recipients{version: v, subs: subs, areas: map[string][]supplierArea{}}
+	for _, l := range rows {
+		r.areas[l.loc] = append(r.areas[l.loc], l.supplierArea)
 	}
-	return r, rows.Err()
+	return r, nil
 }
 
 // supplierFor is supplierFor's query answered from memory: the area of
