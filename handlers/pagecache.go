@@ -173,7 +173,10 @@ func (h *Handlers) cached(next echo.HandlerFunc, fineVersion func(echo.Context) 
 		}
 		h.Pages.Misses.Add(1)
 		orig := res.Writer
-		cw := serve.NewCaptureWriter(orig.Header())
+		// Borrowed: a page rendered afresh is tens of kilobytes, copied
+		// here and then compressed or written, never kept as it is.
+		cw := serve.BorrowCaptureWriter(orig.Header())
+		defer cw.Release()
 		res.Writer = cw
 		err := next(c)
 		res.Writer = orig

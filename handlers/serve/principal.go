@@ -18,16 +18,25 @@ type Principal struct {
 	// then cover RegionLocationIDs.
 	Region            *moves.Region
 	RegionLocationIDs []string
+
+	// viewer is Viewer's answer, made on first use: a page asks it for
+	// every action it may offer, and PMU hold every location.
+	viewer *moves.Viewer
 }
 
 // Viewer is the user as the domain's visibility rules see them: their
 // role, supplier and the (active) locations they hold.
+// A Principal belongs to one request and its fields are set before the
+// handler runs, so the answer is made once.
 func (p *Principal) Viewer() moves.Viewer {
-	ids := make([]string, len(p.Locations))
-	for i, l := range p.Locations {
-		ids[i] = l.ID
+	if p.viewer == nil {
+		ids := make([]string, len(p.Locations))
+		for i, l := range p.Locations {
+			ids[i] = l.ID
+		}
+		p.viewer = &moves.Viewer{Role: p.Role, SupplierID: p.SupplierID, LocationIDs: ids}
 	}
-	return moves.Viewer{Role: p.Role, SupplierID: p.SupplierID, LocationIDs: ids}
+	return *p.viewer
 }
 
 // CanChooseLocation reports whether the user has a choice to make.

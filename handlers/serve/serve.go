@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -37,8 +38,10 @@ func Today(now time.Time) string { return now.In(London).Format("2006-01-02") }
 // Render buffers a component and writes it with a status, so a failure
 // half-way never sends half a page.
 func Render(c echo.Context, status int, comp templ.Component) error {
-	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer putRenderBuf(buf)
+	buf.Reset()
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	h := c.Response().Header()
@@ -46,7 +49,26 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-store")
 	}
+	// Every writer a response passes through copies what it is given
+	// (the page cache's capture, gzip, the connection), so the buffer is
+	// free again once Blob returns.
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// renderBufs keeps the buffers pages are rendered into. A page is tens of
+// kilobytes: grown from nothing, a fresh buffer was reallocated and copied
+// a dozen times per page, a twentieth of the CPU of a move page rendered
+// afresh, and its garbage a share of the collector's.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxKeptRenderBuf is the largest buffer put back: one very long page
+// (a CSV, a huge timeline) should not stay held by the pool.
+const maxKeptRenderBuf = 1 << 20
+
+func putRenderBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxKeptRenderBuf {
+		renderBufs.Put(b)
+	}
 }
 
 // IsHTMX reports whether htmx asked for a fragment of a page (not a boosted
@@ -121,6 +143,27 @@ type CaptureWriter struct {
 func NewCaptureWriter(header http.Header) *CaptureWriter {
 	return &CaptureWriter{header: header}
 }
+
+// BorrowCaptureWriter is NewCaptureWriter from a pool, for a caller that
+// gives it back with Release once nothing it wrote is needed any more.
+func BorrowCaptureWriter(header http.Header) *CaptureWriter {
+	w := captureWriters.Get().(*CaptureWriter)
+	w.header = header
+	return w
+}
+
+// Release gives a borrowed CaptureWriter back; neither it nor its Body's
+// bytes may be used after.
+func (w *CaptureWriter) Release() {
+	if w.Body.Cap() > maxKeptRenderBuf {
+		return
+	}
+	w.header, w.Status, w.WroteHeader = nil, 0, false
+	w.Body.Reset()
+	captureWriters.Put(w)
+}
+
+var captureWriters = sync.Pool{New: func() any { return new(CaptureWriter) }}
 
 func (w *CaptureWriter) Header() http.Header { return w.header }
 
