@@ -19,15 +19,15 @@ type Principal struct {
 	Region            *moves.Region
 	RegionLocationIDs []string
 
-	// viewer is Viewer's answer, made on first use: a page asks it for
-	// every action it may offer, and PMU hold every location.
+	// viewer is Viewer's answer, made on first use: a page asks for it
+	// for every action it may offer, and PMU hold every location.
 	viewer *moves.Viewer
 }
 
 // Viewer is the user as the domain's visibility rules see them: their
-// role, supplier and the (active) locations they hold.
-// A Principal belongs to one request and its fields are set before the
-// handler runs, so the answer is made once.
+// role, supplier and the (active) locations they hold. A Principal belongs
+// to one request and its fields are set before the handler runs, so the
+// answer is made once.
 func (p *Principal) Viewer() moves.Viewer {
 	if p.viewer == nil {
 		ids := make([]string, len(p.Locations))

@@ -61,15 +61,16 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 // afresh, and its garbage a share of the collector's.
 var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// maxKeptRenderBuf is the largest buffer put back: one very long page
-// (a CSV, a huge timeline) should not stay held by the pool.
-const maxKeptRenderBuf = 1 << 20
-
 func putRenderBuf(b *bytes.Buffer) {
-	if b.Cap() <= maxKeptRenderBuf {
+	if poolable(b) {
 		renderBufs.Put(b)
 	}
 }
+
+// poolable says whether a buffer may go back to its pool (the render
+// buffers' or the capture writers'): one very long page (a CSV, a huge
+// timeline) should not stay held by either.
+func poolable(b *bytes.Buffer) bool { return b.Cap() <= 1<<20 }
 
 // IsHTMX reports whether htmx asked for a fragment of a page (not a boosted
 // navigation or a history restore, which need the whole page).
@@ -155,7 +156,7 @@ func BorrowCaptureWriter(header http.Header) *CaptureWriter {
 // Release gives a borrowed CaptureWriter back; neither it nor its Body's
 // bytes may be used after.
 func (w *CaptureWriter) Release() {
-	if w.Body.Cap() > maxKeptRenderBuf {
+	if !poolable(&w.Body) {
 		return
 	}
 	w.header, w.Status, w.WroteHeader = nil, 0, false
