@@ -146,8 +146,9 @@ func CopyToPostgres(ctx context.Context, from, to string) (CopyReport, error) {
 	return rep, err
 }
 
-// talliesRead are the tallies of moves (migrations 0018 and 0020), each as
-// a query of its non-zero rows in one order, for checkTallies.
+// talliesRead are the tallies of moves (migrations 0018 and 0020) and the
+// latest notices (0022), kept by triggers, each as a query of its rows
+// (the tallies' non-zero ones) in one order, for checkTallies.
 var talliesRead = map[string]string{
 	"move_tallies": `SELECT supplier_id || ' ' || status || ' ' || proposal || ' ' || rejected, n FROM move_tallies
 		WHERE n != 0 ORDER BY supplier_id, status, proposal, rejected`,
@@ -155,10 +156,13 @@ var talliesRead = map[string]string{
 		WHERE n != 0 ORDER BY date, supplier_id, status`,
 	"review_sent_tallies": `SELECT hour || ' ' || status || ' ' || rejected, n FROM review_sent_tallies
 		WHERE n != 0 ORDER BY hour, status, rejected`,
+	// The latest notices (migration 0022), by the seq of the event each is.
+	"move_notices": `SELECT move_id || ' ' || event_type || ' ' || occurred_at || ' ' || details, seq FROM move_notices
+		ORDER BY move_id, event_type`,
 }
 
 // checkTallies compares the two databases' tallies of moves: PostgreSQL's
-// were made by its triggers from the rows copied.
+// (and its latest notices) were made by its triggers from the rows copied.
 func checkTallies(ctx context.Context, src, dst *Store) error {
 	read := func(s *Store, q string) (string, error) {
 		rows, err := s.w.db.QueryContext(ctx, q)
@@ -194,12 +198,13 @@ func checkTallies(ctx context.Context, src, dst *Store) error {
 }
 
 // copyOrder lists the SQLite database's tables, each after those its
-// foreign keys refer to. The tallies are not among them: PostgreSQL's
-// triggers build them as the moves arrive, and the check compares the two.
+// foreign keys refer to. The tallies and the latest notices are not among
+// them: PostgreSQL's triggers build them as the moves and events arrive,
+// and the check compares the two.
 // Nor is recipients_version, a row of bookkeeping each database keeps.
 func copyOrder(ctx context.Context, db *sql.DB) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'move_tallies', 'move_day_tallies', 'review_sent_tallies',
+		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'move_tallies', 'move_day_tallies', 'review_sent_tallies', 'move_notices',
 		'recipients_version') ORDER BY name`)
 	if err != nil {
 		return nil, err

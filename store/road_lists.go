@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/securemove/securemove/moves"
@@ -114,10 +113,11 @@ func (s *Store) ListMarks(ctx context.Context, moveIDs []string) (map[string]Mov
 
 // importantTypes and noticeTypes are moves.ImportantEventTypes and
 // notifyTypes as SQL, written out so that the marks query's conditions
-// are the partial indexes' of migration 0016 word for word: an engine
+// are the partial index's of migration 0016 word for word (an engine
 // proves that a query may use a partial index from the query's text, and
-// a bound parameter proves nothing. TestMarksTypes holds them to the Go
-// lists and to the migration.
+// a bound parameter proves nothing), and the notices' the triggers' of
+// migration 0022. TestMarksTypes holds them to the Go lists and to the
+// migrations.
 const (
 	importantTypes = `'PersonMoveAssault','PersonMoveDeathInCustody','PersonMoveMajorIncidentOther',` +
 		`'PersonMoveMinorIncidentOther','PersonMovePersonEscaped','PersonMovePersonEscapedKpi','PersonMoveReleasedError',` +
@@ -129,29 +129,27 @@ const (
 
 // listMarksQuery is ListMarks' one query and its arguments: the moves'
 // live journeys, their important events, and the latest notice of each
-// kind (only the latest is shown, and a supplier may send many).
+// kind (only the latest is shown, and a supplier may send many), which
+// move_notices keeps (migration 0022), so that the events table is read
+// only for the few important events.
 //
 // SQLite is told which index to use: a database analysed before migration
 // 0016 has statistics for the index of every event by move and none for
-// the new ones, and would walk each move's every event by it.
+// the new one, and would walk each move's every event by it.
 func listMarksQuery(moveIDs []string, pg bool) (string, []any) {
-	important, notices := " INDEXED BY events_important", " INDEXED BY events_notices"
+	important := " INDEXED BY events_important"
 	if pg {
-		important, notices = "", ""
+		important = ""
 	}
 	ph := placeholders(len(moveIDs))
-	ids := "(?)" + strings.Repeat(",(?)", len(moveIDs)-1)
 	q := `SELECT move_id, 'j', '', status, vehicle_registration, client_timestamp, created_at FROM journeys
 		WHERE move_id IN (` + ph + `) AND status NOT IN ('cancelled','rejected')
 		UNION ALL
 		SELECT move_id, 'e', id, event_type, details, occurred_at, seq FROM events` + important + `
 		WHERE move_id IN (` + ph + `) AND applied = 1 AND event_type IN (` + importantTypes + `)
 		UNION ALL
-		SELECT move_id, 'e', id, event_type, details, occurred_at, seq FROM events
-		WHERE seq IN (SELECT (SELECT x.seq FROM events x` + notices + ` WHERE x.move_id = m.column1 AND x.event_type = t.column1
-				AND x.applied = 1 AND x.event_type IN (` + noticeTypes + `)
-				ORDER BY x.occurred_at DESC, x.seq DESC LIMIT 1)
-			FROM (VALUES ` + ids + `) AS m, (VALUES ` + strings.ReplaceAll("("+noticeTypes+")", ",", "),(") + `) AS t)
+		SELECT move_id, 'e', '', event_type, details, occurred_at, seq FROM move_notices
+		WHERE move_id IN (` + ph + `)
 		ORDER BY 1, 2, 6, 7`
 	args := make([]any, 0, 3*len(moveIDs))
 	for range 3 {

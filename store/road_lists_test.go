@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,4 +182,107 @@ func testSupplierJourneys(t *testing.T) {
 	if _, err := f.st.SupplierJourneys(ctx, sup, "November"); moves.ErrorCode(err) != moves.Invalid {
 		t.Errorf("a bad month: %v", err)
 	}
+}
+
+func TestLatestNoticesKept(t *testing.T) { storetest.ForEachEngine(t, testLatestNoticesKept) }
+
+// move_notices (migration 0022) is kept by triggers to be, at every
+// moment, the latest applied notice of each kind on each move, by
+// occurred_at then arrival: whatever order the notices arrive in, and
+// when one is marked not applied, applied again, or removed.
+func testLatestNoticesKept(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	m := f.courtMove(t, f.person, f.today)
+	other := f.courtMove(t, f.newPerson(t, "Brown"), f.today)
+	at := func(min int) time.Time { return f.now.Add(time.Duration(min) * time.Minute) }
+	rec := func(mv moves.Move, typ moves.EventType, min, expected int) moves.Event {
+		t.Helper()
+		var details map[string]any
+		if typ != moves.EventMoveNotifyPremisesOfArrivalIn30Mins {
+			details = map[string]any{"expected_at": at(expected).Format(time.RFC3339)}
+		}
+		ev, _, err := f.st.AppendEvent(ctx, f.event(mv.ID, typ, at(min), details), store.AppendOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		return ev
+	}
+	// kept reads move_notices as "move type seq" lines; want computes the
+	// same from the events themselves.
+	lines := func(q string) string {
+		t.Helper()
+		rows, err := f.st.DB().QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var move, typ string
+			var seq int64
+			if err := rows.Scan(&move, &typ, &seq); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%s %s %d\n", move, typ, seq)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	check := func(when string, wantRows int) {
+		t.Helper()
+		kept := lines("SELECT move_id, event_type, seq FROM move_notices ORDER BY move_id, event_type")
+		want := lines(`SELECT e.move_id, e.event_type, e.seq FROM events e WHERE e.applied = 1
+			AND e.event_type IN ('MoveNotifyPremisesOfExpectedCollectionTime','MoveNotifyPremisesOfEta','MoveNotifyPremisesOfArrivalIn30Mins')
+			AND NOT EXISTS (SELECT 1 FROM events l WHERE l.move_id = e.move_id AND l.event_type = e.event_type AND l.applied = 1
+				AND (l.occurred_at > e.occurred_at OR (l.occurred_at = e.occurred_at AND l.seq > e.seq)))
+			ORDER BY e.move_id, e.event_type`)
+		if kept != want {
+			t.Errorf("%s: move_notices\n%swant\n%s", when, kept, want)
+		}
+		if n := strings.Count(kept, "\n"); n != wantRows {
+			t.Errorf("%s: %d notices kept, want %d:\n%s", when, n, wantRows, kept)
+		}
+	}
+	check("no notices", 0)
+	rec(m, moves.EventMoveNotifyPremisesOfEta, 10, 120)
+	latest := rec(m, moves.EventMoveNotifyPremisesOfEta, 20, 130)
+	// Late: happened before the one kept, so it is not the latest.
+	rec(m, moves.EventMoveNotifyPremisesOfEta, 5, 90)
+	// The same moment as the latest, written after it: it is the latest.
+	tie := rec(m, moves.EventMoveNotifyPremisesOfEta, 20, 140)
+	rec(m, moves.EventMoveNotifyPremisesOfExpectedCollectionTime, 1, 60)
+	rec(other, moves.EventMoveNotifyPremisesOfArrivalIn30Mins, 30, 0)
+	rec(m, moves.EventPerViolentDangerous, 40, 0)
+	check("after the notices", 3)
+	marks, err := f.st.ListMarks(ctx, []string{m.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := marks[m.ID].ExpectedArrival; got == nil || !got.Equal(at(140)) {
+		t.Errorf("expected arrival %v, want the tie written last, %v", got, at(140))
+	}
+	// The triggers keep it however events change, through any write.
+	exec := func(q string) {
+		t.Helper()
+		if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("UPDATE events SET applied = 0 WHERE id = '" + tie.ID + "'")
+	check("the latest not applied", 3)
+	exec("UPDATE events SET applied = 0 WHERE id = '" + latest.ID + "'")
+	check("the next not applied either", 3)
+	exec("UPDATE events SET applied = 1 WHERE id = '" + tie.ID + "'")
+	check("applied again", 3)
+	exec("UPDATE events SET occurred_at = occurred_at - 3600000000 WHERE id = '" + tie.ID + "'")
+	check("moved earlier", 3)
+	exec("UPDATE events SET event_type = 'MoveNotifyPremisesOfArrivalIn30Mins' WHERE id = '" + tie.ID + "'")
+	check("of another kind", 4)
+	exec("UPDATE events SET move_id = '" + other.ID + "' WHERE id = '" + tie.ID + "'")
+	check("on another move", 3)
+	exec("DELETE FROM events WHERE move_id = '" + other.ID + "' AND event_type = 'MoveNotifyPremisesOfArrivalIn30Mins'")
+	check("removed", 2)
 }

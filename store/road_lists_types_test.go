@@ -8,8 +8,9 @@ import (
 	"github.com/securemove/securemove/moves"
 )
 
-// The list marks' types are written out in SQL twice, in the query and in
-// the partial index: both must be the Go lists', word for word.
+// The list marks' types are written out in SQL more than once, in the
+// query, in the partial index of important events and in the triggers
+// keeping the latest notices: all must be the Go lists', word for word.
 func TestMarksTypes(t *testing.T) {
 	sqlList := func(ts []moves.EventType) string {
 		var out []string
@@ -18,20 +19,24 @@ func TestMarksTypes(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	for _, tc := range []struct{ name, got, want string }{
-		{"importantTypes", importantTypes, sqlList(moves.ImportantEventTypes())},
-		{"noticeTypes", noticeTypes, sqlList(notifyTypes)},
+	for _, tc := range []struct{ name, got, want, migration string }{
+		{"importantTypes", importantTypes, sqlList(moves.ImportantEventTypes()), "0016_list_marks.sql"},
+		{"noticeTypes", noticeTypes, sqlList(notifyTypes), "0022_move_notices.sql"},
 	} {
 		if tc.got != tc.want {
-			t.Errorf("%s is not the Go list:\n got %s\nwant %s\n(a change needs a migration recreating its index)", tc.name, tc.got, tc.want)
+			t.Errorf("%s is not the Go list:\n got %s\nwant %s\n(a change needs a migration recreating what names them)", tc.name, tc.got, tc.want)
 		}
 		for _, eng := range []string{"sqlite", "postgres"} {
-			b, err := migrationFiles.ReadFile("migrations/" + eng + "/0016_list_marks.sql")
+			b, err := migrationFiles.ReadFile("migrations/" + eng + "/" + tc.migration)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(b), "event_type IN ("+tc.got+")") {
-				t.Errorf("%s migration 0016 does not index %s", eng, tc.name)
+			// 0016 lists both (it made an index of each); 0022 the
+			// notices alone, in every trigger.
+			text := string(b)
+			lists, named := strings.Count(text, "event_type IN ("), strings.Count(text, "event_type IN ("+tc.got+")")
+			if named == 0 || (tc.migration == "0022_move_notices.sql" && named != lists) {
+				t.Errorf("%s migration %s names %s in %d of its %d lists of types", eng, tc.migration, tc.name, named, lists)
 			}
 		}
 	}
