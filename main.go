@@ -119,20 +119,22 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 
 // clock is the service's clock: the real one, or with -now one that starts
 // at the given instant and runs from there, so that events posted a second
-// apart are a second apart.
-func clock(cfg config) (func() time.Time, error) {
+// apart are a second apart. start is the instant the demo data is planned
+// from: with -now, the instant given, exactly, so that two starts with the
+// same -now seed the same data however long each took to get there.
+func clock(cfg config) (now func() time.Time, start time.Time, err error) {
 	if cfg.now == "" {
-		return time.Now, nil
+		return time.Now, time.Now(), nil
 	}
 	if cfg.production {
-		return nil, errors.New("-now (SECUREMOVE_NOW) is for demo and test use and never allowed when SECUREMOVE_ENV=production")
+		return nil, time.Time{}, errors.New("-now (SECUREMOVE_NOW) is for demo and test use and never allowed when SECUREMOVE_ENV=production")
 	}
 	at, err := time.Parse(time.RFC3339, cfg.now)
 	if err != nil {
-		return nil, fmt.Errorf("-now %q: give an RFC 3339 time such as 2026-01-15T09:00:00Z", cfg.now)
+		return nil, time.Time{}, fmt.Errorf("-now %q: give an RFC 3339 time such as 2026-01-15T09:00:00Z", cfg.now)
 	}
 	started := time.Now()
-	return func() time.Time { return at.Add(time.Since(started)) }, nil
+	return func() time.Time { return at.Add(time.Since(started)) }, at, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -200,11 +202,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if cfg.testEndpoints && !cfg.demo {
 		return errors.New("-test-endpoints needs -demo: /test/reset puts the demo data back")
 	}
-	now, err := clock(cfg)
+	now, demoStart, err := clock(cfg)
 	if err != nil {
 		return err
 	}
-	demoStart := now()
 	key, err := sessionKey(cfg)
 	if err != nil {
 		return err
@@ -232,13 +233,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	bgDone := make(chan struct{})
 	go func() {
 		defer close(bgDone)
-		st.RunBackground(bgCtx, time.Minute, func(ctx context.Context) error {
-			n, err := st.CleanUp(ctx, time.Now())
-			if n > 0 {
-				log.Info("expired tokens and idempotency keys deleted", "rows", n)
-			}
-			return err
-		}, func(err error) {
+		st.RunBackground(bgCtx, time.Minute, cleanUp(st, log), func(err error) {
 			if err != nil {
 				log.Warn("background clean-up", "err", err)
 			}
@@ -334,4 +329,18 @@ func sessionKey(cfg config) ([]byte, error) {
 		return nil, fmt.Errorf("keep the generated session key: %w", err)
 	}
 	return []byte(k), nil
+}
+
+// cleanUp is the background clean-up of expired tokens and old
+// idempotency keys, on the service's clock: the clock that stamped them
+// (with -now, one in the past, which the real one would find long
+// expired, signing out every API client of a demo or a benchmark).
+func cleanUp(st *store.Store, log *slog.Logger) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		n, err := st.CleanUp(ctx, st.Now())
+		if n > 0 {
+			log.Info("expired tokens and idempotency keys deleted", "rows", n)
+		}
+		return err
+	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -177,5 +179,43 @@ func TestClientsCommandErrors(t *testing.T) {
 	id := credLine.FindStringSubmatch(out)[1]
 	if code, _, errOut := clientsRun(t, env, "retire-secret", id); code != 1 || !strings.Contains(errOut, "only one live secret") {
 		t.Fatalf("retire the only secret: %d %q", code, errOut)
+	}
+}
+
+// The background clean-up runs on the service's clock: with -now in the
+// past, a token the service has just issued is live by that clock, and
+// the clean-up must not take it for one long expired by the real one.
+func TestCleanUpRunsOnTheServiceClock(t *testing.T) {
+	db := clientsDB(t)
+	ctx := context.Background()
+	code, out, _ := clientsRun(t, nil, "create", "-supplier", "serco", "-db", db)
+	m := credLine.FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("create: %d %q", code, out)
+	}
+	st := openDB(t, db)
+	past := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return past }
+	_, secretID, err := st.AuthenticateClient(ctx, m[1], m[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, _, err := st.IssueToken(ctx, m[1], secretID, past, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two days past its expiry by the service's clock: the clean-up's.
+	if _, _, err := st.IssueToken(ctx, m[1], secretID, past.Add(-50*time.Hour), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := cleanUp(st, slog.New(slog.NewTextHandler(io.Discard, nil)))(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ClientForToken(ctx, live, past); err != nil {
+		t.Errorf("a token live by the service's clock was cleaned up: %v", err)
+	}
+	var left int
+	if err := st.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM access_tokens").Scan(&left); err != nil || left != 1 {
+		t.Errorf("%d tokens left (%v), want the live one alone", left, err)
 	}
 }

@@ -198,13 +198,17 @@ func TestFixedClockAndTestEndpointsRefused(t *testing.T) {
 	}
 }
 
-// The clock -now gives starts at the instant and runs on.
+// The clock -now gives starts at the instant and runs on; the demo is
+// planned from the instant itself.
 func TestFixedClockRuns(t *testing.T) {
-	now, err := clock(config{now: fixedNow})
+	now, start, err := clock(config{now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
 	at, _ := time.Parse(time.RFC3339, fixedNow)
+	if !start.Equal(at) {
+		t.Errorf("the demo is planned from %v, want -now's %v", start, at)
+	}
 	a := now()
 	time.Sleep(20 * time.Millisecond)
 	b := now()
