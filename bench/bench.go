@@ -86,8 +86,17 @@ func (p *phase) bad() int {
 	if !p.ok() {
 		return 0
 	}
-	return p.Stats.Requests - p.Stats.OK(p.Expected...)
+	n := p.Stats.Requests - p.Stats.OK(p.Expected...)
+	if p.Single != nil {
+		n += p.Single.Requests - p.Single.OK(p.Expected...)
+	}
+	return n
 }
+
+// sound says whether a phase's figures stand for what it measured: it ran
+// and every answer was one expected. Latencies of refusals (a 401 in a
+// few microseconds) would otherwise meet a target for a page never served.
+func (p *phase) sound() bool { return p.ok() && p.bad() == 0 }
 
 type firstPage struct {
 	Files   []string

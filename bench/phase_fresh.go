@@ -458,6 +458,10 @@ func freshSummary(t *report.Table, rs []*sizeResult) {
 				t.Row(fmt.Sprintf("Afresh, %s (%s)", label, sz), p.Skipped, "not measured")
 				continue
 			}
+			if !p.sound() {
+				t.Row(fmt.Sprintf("Afresh, %s (%s)", label, sz), fmt.Sprintf("%d unexpected answers", p.bad()), verdict(false, true))
+				continue
+			}
 			if keptP50 > 0 && p.Single != nil && p.Single.Requests > 0 {
 				x := float64(p.Single.Percentile(50)) / float64(keptP50)
 				t.Row(fmt.Sprintf("Afresh ≤ 3× the kept page, one client: %s (%s)", label, sz),
@@ -492,7 +496,7 @@ func freshPairs(rs []*sizeResult) [][3]string {
 			break
 		}
 		q := last.Pages[i]
-		if !p.ok() || !q.ok() || p.Single == nil || q.Single == nil || p.Single.Requests == 0 || q.Single.Requests == 0 {
+		if !p.sound() || !q.sound() || p.Single == nil || q.Single == nil || p.Single.Requests == 0 || q.Single.Requests == 0 {
 			continue
 		}
 		a, b := p.Single.Percentile(50), q.Single.Percentile(50)
