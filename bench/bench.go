@@ -770,7 +770,9 @@ func summary(rs []*sizeResult, quick bool) *report.Table {
 			fig = r.Ingest.Skipped
 		}
 		t.Row("Event ingestion ≥ 50% of the plain-insert rate ("+sz+")", fig, verdict(x >= 0.5, ok))
-		t.Row("  stretch: above 100% ("+sz+")", fig, verdict(x > 1, ok))
+		// What "Fast without the cache" asks (issue 16): keyed events at
+		// least as fast as plain single-row inserts on the same disk.
+		t.Row("Event ingestion ≥ 100% of the plain-insert rate ("+sz+")", fig, verdict(x >= 1, ok))
 	}
 	for _, r := range rs {
 		sz := comma(r.Moves)
