@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/store/storetest"
@@ -75,6 +76,23 @@ func TestCopyToPostgres(t *testing.T) {
 			t.Errorf("%s: nothing copied (%v)", table, rep.Tables)
 		}
 	}
+
+	// The copy leaves the planner statistics of what it filled: a table
+	// never analysed has reltuples -1, and is planned as nearly empty.
+	conn, err := pgx.Connect(ctx, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range rep.Tables {
+		var tuples float64
+		if err := conn.QueryRow(ctx, "SELECT reltuples FROM pg_class WHERE oid = $1::regclass", tc.Table).Scan(&tuples); err != nil {
+			t.Fatal(err)
+		}
+		if tc.Rows > 0 && tuples < 0 {
+			t.Errorf("%s (%d rows) copied without planner statistics", tc.Table, tc.Rows)
+		}
+	}
+	conn.Close(ctx)
 
 	// A second copy into what is no longer empty is refused, and changes
 	// nothing.

@@ -72,3 +72,7 @@ CREATE TRIGGER move_notices_update AFTER UPDATE OF move_id, event_type, occurred
 CREATE TRIGGER move_notices_delete AFTER DELETE ON events
   FOR EACH ROW WHEN (OLD.event_type IN ('MoveNotifyPremisesOfExpectedCollectionTime','MoveNotifyPremisesOfEta','MoveNotifyPremisesOfArrivalIn30Mins'))
   EXECUTE FUNCTION move_notice();
+
+-- Statistics for the new table now: without them PostgreSQL plans it as
+-- nearly empty, and a day list scanned all of it.
+ANALYZE move_notices;

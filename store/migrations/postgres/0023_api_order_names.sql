@@ -44,3 +44,7 @@ $$;
 CREATE TRIGGER people_names_on_moves AFTER UPDATE OF last_name, first_names ON people
   FOR EACH ROW WHEN (NEW.last_name IS DISTINCT FROM OLD.last_name OR NEW.first_names IS DISTINCT FROM OLD.first_names)
   EXECUTE FUNCTION people_names_on_moves();
+
+-- Statistics for the new columns and index now, not at autovacuum's
+-- leisure.
+ANALYZE moves;
