@@ -59,3 +59,6 @@ func (s *Store) HoldWriter() (queued func() int, release func()) {
 	<-running
 	return func() int { return len(s.writer.reqs) }, func() { close(hold) }
 }
+
+// TransientTables are the tables a copy to PostgreSQL leaves unanalysed.
+var TransientTables = transientTables
