@@ -155,14 +155,14 @@ func CopyToPostgres(ctx context.Context, from, to string) (CopyReport, error) {
 var transientTables = []string{"access_tokens", "idempotency_keys", "notifications"}
 
 // analyzeCopy gives the planner statistics of what the copy filled, now
-// rather than at autovacuum's leisure: without them PostgreSQL took the
-// day list's latest notices (move_notices) for nearly empty and scanned
-// them whole, 14 ms a page instead of 0.6. The transient tables are left
-// to autovacuum: statistics of the copy's handful of idempotency keys had
-// every key's lookup planned as a scan of the table (the plan is kept
-// with the prepared statement) as thousands arrived, event ingestion at
-// two thirds of its rate, where a table never analysed is assumed to be
-// of some size, and looked up by its key.
+// rather than at autovacuum's leisure: without them PostgreSQL took
+// move_notices for nearly empty and scanned it whole for every day list
+// (14 ms a page instead of 0.6). The transient tables are left to
+// autovacuum. Statistics of the copy's handful of idempotency keys had
+// each key's lookup planned as a scan of the table, a plan kept with the
+// writer's prepared statement while thousands of keys arrived (event
+// ingestion at two thirds of its rate); a table never analysed is assumed
+// to be of some size, and is looked up by its key.
 func analyzeCopy(ctx context.Context, conn *pgx.Conn) error {
 	rows, err := conn.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
 	if err != nil {
