@@ -72,13 +72,7 @@ func testAPIOrderNamesKept(t *testing.T) {
 	if got := order(); !slices.Equal(got, []string{"Bob", "Young", "Zed"}) {
 		t.Errorf("order after the rename %v", got)
 	}
-	exec := func(q string) {
-		t.Helper()
-		if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec("UPDATE moves SET person_id = '" + zed.ID + "' WHERE id = '" + mb.ID + "'")
+	f.exec(t, "UPDATE moves SET person_id = ? WHERE id = ?", zed.ID, mb.ID)
 	if d := names(); d != "" {
 		t.Errorf("another person: %s", d)
 	}

@@ -265,24 +265,18 @@ func testLatestNoticesKept(t *testing.T) {
 		t.Errorf("expected arrival %v, want the tie written last, %v", got, at(140))
 	}
 	// The triggers keep it however events change, through any write.
-	exec := func(q string) {
-		t.Helper()
-		if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec("UPDATE events SET applied = 0 WHERE id = '" + tie.ID + "'")
+	f.exec(t, "UPDATE events SET applied = 0 WHERE id = ?", tie.ID)
 	check("the latest not applied", 3)
-	exec("UPDATE events SET applied = 0 WHERE id = '" + latest.ID + "'")
+	f.exec(t, "UPDATE events SET applied = 0 WHERE id = ?", latest.ID)
 	check("the next not applied either", 3)
-	exec("UPDATE events SET applied = 1 WHERE id = '" + tie.ID + "'")
+	f.exec(t, "UPDATE events SET applied = 1 WHERE id = ?", tie.ID)
 	check("applied again", 3)
-	exec("UPDATE events SET occurred_at = occurred_at - 3600000000 WHERE id = '" + tie.ID + "'")
+	f.exec(t, "UPDATE events SET occurred_at = occurred_at - 3600000000 WHERE id = ?", tie.ID)
 	check("moved earlier", 3)
-	exec("UPDATE events SET event_type = 'MoveNotifyPremisesOfArrivalIn30Mins' WHERE id = '" + tie.ID + "'")
+	f.exec(t, "UPDATE events SET event_type = 'MoveNotifyPremisesOfArrivalIn30Mins' WHERE id = ?", tie.ID)
 	check("of another kind", 4)
-	exec("UPDATE events SET move_id = '" + other.ID + "' WHERE id = '" + tie.ID + "'")
+	f.exec(t, "UPDATE events SET move_id = ? WHERE id = ?", other.ID, tie.ID)
 	check("on another move", 3)
-	exec("DELETE FROM events WHERE move_id = '" + other.ID + "' AND event_type = 'MoveNotifyPremisesOfArrivalIn30Mins'")
+	f.exec(t, "DELETE FROM events WHERE move_id = ? AND event_type = 'MoveNotifyPremisesOfArrivalIn30Mins'", other.ID)
 	check("removed", 2)
 }

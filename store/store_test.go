@@ -124,6 +124,15 @@ func (f *fixture) event(moveID string, typ moves.EventType, at time.Time, detail
 	return moves.Event{MoveID: moveID, Type: typ, OccurredAt: at, RecordedAt: at, CreatedBy: "Serco", SupplierID: f.supplier.ID, Details: details}
 }
 
+// exec runs SQL by hand, the way no store code writes, for tests of what
+// the triggers keep whatever writes.
+func (f *fixture) exec(t testing.TB, q string, args ...any) {
+	t.Helper()
+	if _, err := f.st.DB().ExecContext(context.Background(), q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
 func countRows(t testing.TB, st *store.Store, table string) int {
 	t.Helper()
 	var n int
