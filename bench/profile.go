@@ -18,8 +18,10 @@ import (
 )
 
 // runProfile serves one kind of request in-process (web.New on a copy of
-// a cached database, no network) from 32 goroutines for a few seconds
-// under the CPU profiler, and prints where the time goes:
+// a cached database, no network) from 32 goroutines (PROFILE_CLIENTS) for
+// a few seconds (PROFILE_SECONDS) under the CPU profiler, and prints where
+// the time goes. At one client the time per request is the latency a
+// single user sees, without the cost of sharing the engine:
 //
 //	go run ./bench profile <kind> [moves]
 //
@@ -27,6 +29,7 @@ import (
 //
 // The profile is kept in bench/out/<kind>.pprof for `go tool pprof`.
 func runProfile(ctx context.Context, kind string, n int, secs int) error {
+	clients := envInt("PROFILE_CLIENTS", 32)
 	p, err := openInProcess(ctx, n, "profile")
 	if err != nil {
 		return err
@@ -52,7 +55,7 @@ func runProfile(ctx context.Context, kind string, n int, secs int) error {
 	var wg sync.WaitGroup
 	var count, bad int64
 	var cmu sync.Mutex
-	for w := 0; w < 32; w++ {
+	for w := 0; w < clients; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -70,8 +73,8 @@ func runProfile(ctx context.Context, kind string, n int, secs int) error {
 	wg.Wait()
 	pprof.StopCPUProfile()
 	f.Close()
-	fmt.Printf("%s: %d requests in %d s in-process (%.0f/s), %d not 2xx; profile in %s\n\n", kind, count, secs,
-		float64(count)/float64(secs), bad, path)
+	fmt.Printf("%s: %d requests in %d s in-process from %d clients (%.0f/s, %.0f µs each), %d not 2xx; profile in %s\n\n",
+		kind, count, secs, clients, float64(count)/float64(secs), float64(secs)*1e6*float64(clients)/float64(count), bad, path)
 	out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-cum", "-nodecount=45", path).CombinedOutput()
 	fmt.Println(string(out))
 	return err

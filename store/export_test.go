@@ -62,3 +62,16 @@ func (s *Store) HoldWriter() (queued func() int, release func()) {
 
 // TransientTables are the tables a copy to PostgreSQL leaves unanalysed.
 var TransientTables = transientTables
+
+// DayMovesQuery is DayMoves' query for f, and its arguments.
+func DayMovesQuery(f MoveFilter) (string, []any) {
+	where, args := f.where()
+	return daySelect + where, args
+}
+
+// ListMovesQuery is ListMoves' query for f (titles from memory), and its
+// arguments.
+func (s *Store) ListMovesQuery(f MoveFilter) (string, []any) {
+	where, args := f.where()
+	return f.listQuery(where, false, s.eng.pg), args
+}

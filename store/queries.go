@@ -164,27 +164,13 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 	if err != nil {
 		return nil, 0, err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
 	var locs map[string]moves.Location
-	titles, titleJoins := ", lf.title, COALESCE(lt.title, '')",
-		" JOIN locations lf ON lf.id = m.from_location_id LEFT JOIN locations lt ON lt.id = m.to_location_id"
 	if !joinTitles {
 		if locs, err = s.allLocations(ctx); err != nil {
 			return nil, 0, err
 		}
-		titles, titleJoins = "", ""
 	}
-	q := "SELECT " + moveCols + ", " + personColsP + titles + `, COALESCE(pr.flags, '[]')
-		FROM moves m LEFT JOIN people p ON p.id = m.person_id` + titleJoins + ` LEFT JOIN profiles pr ON pr.id = m.profile_id`
-	if joinTitles {
-		q += where + " ORDER BY " + f.order() + fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
-	} else {
-		q += f.pageOf(where, limit, s.eng.pg)
-	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.r.QueryContext(ctx, f.listQuery(where, joinTitles, s.eng.pg), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list moves: %w", err)
 	}
@@ -217,6 +203,27 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 		out = append(out, r)
 	}
 	return out, total, rows.Err()
+}
+
+// listQuery is listMoves' query: a page of moves (100 unless f says)
+// with their people and profiles, and the titles of both ends when
+// joinTitles.
+func (f MoveFilter) listQuery(where string, joinTitles, pg bool) string {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	titles, titleJoins := "", ""
+	if joinTitles {
+		titles, titleJoins = ", lf.title, COALESCE(lt.title, '')",
+			" JOIN locations lf ON lf.id = m.from_location_id LEFT JOIN locations lt ON lt.id = m.to_location_id"
+	}
+	q := "SELECT " + moveCols + ", " + personColsP + titles + `, COALESCE(pr.flags, '[]')
+		FROM moves m LEFT JOIN people p ON p.id = m.person_id` + titleJoins + ` LEFT JOIN profiles pr ON pr.id = m.profile_id`
+	if joinTitles {
+		return q + where + " ORDER BY " + f.order() + fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(0, f.Offset))
+	}
+	return q + f.pageOf(where, limit, pg)
 }
 
 // statusStrings are statuses as a condition's values.

@@ -347,9 +347,9 @@ func checkSentCounts(t *testing.T, st *store.Store, when string) {
 }
 
 // ids runs a query of one text column and returns its values.
-func ids(t *testing.T, st *store.Store, q string) []string {
+func ids(t testing.TB, st *store.Store, q string, args ...any) []string {
 	t.Helper()
-	rows, err := st.DB().Query(q)
+	rows, err := st.DB().Query(q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
