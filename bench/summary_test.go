@@ -44,3 +44,32 @@ func TestUnexpectedAnswersMeetNoTarget(t *testing.T) {
 		t.Errorf("sound: refused %v, served %v", refused.sound(), served.sound())
 	}
 }
+
+// A ratio whose other side was not measured is reported as not measured,
+// with the reason, never as 0%; and one size measured without
+// BENCH_QUICK is not blamed on it.
+func TestRatioAgainstAPhaseNotMeasured(t *testing.T) {
+	stats := &loadgen.Stats{Requests: 100, ByStatus: map[int]int{http.StatusOK: 100}}
+	ok := func(name string) *phase { return &phase{Name: name, Stats: stats, Expected: []int{http.StatusOK}} }
+	r := &sizeResult{Moves: 1_000_000, Day: ok("Day page"), DayStatic: skipped("Day page's static file"),
+		DayFresh: skipped("Day page rendered afresh"), Move: skipped("Move page"), MoveStatic: skipped("Move page's static file"),
+		Ingest: ok("POST /api/events"), Plain: skipped("Plain single-row insert transactions")}
+	out := summary([]*sizeResult{r}, false).Markdown()
+	rows := 0
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "static-file rate") && !strings.Contains(line, "plain-insert rate") {
+			continue
+		}
+		rows++
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || strings.TrimSpace(cells[2]) != notSelected || strings.TrimSpace(cells[3]) != "not measured" {
+			t.Errorf("a ratio against a phase not measured: %q", line)
+		}
+	}
+	if rows != 3 {
+		t.Errorf("%d ratio rows, want 3 (static file, 50%% and 100%% of plain inserts):\n%s", rows, out)
+	}
+	if !strings.Contains(out, "not measured (one size only)") || strings.Contains(out, "BENCH_QUICK") {
+		t.Errorf("one size without BENCH_QUICK:\n%s", out)
+	}
+}
