@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/securemove/securemove/moves"
@@ -69,12 +72,25 @@ func (s *Store) ListMarks(ctx context.Context, moveIDs []string) (map[string]Mov
 		return nil, fmt.Errorf("store: list marks: %w", err)
 	}
 	defer rows.Close()
+	var marks []markRow
 	for rows.Next() {
-		var moveID, kind, id, typ, text string
-		var at, tie int64
-		if err := rows.Scan(&moveID, &kind, &id, &typ, &text, &at, &tie); err != nil {
+		var r markRow
+		if err := rows.Scan(&r.moveID, &r.kind, &r.id, &r.typ, &r.text, &r.at, &r.tie); err != nil {
 			return nil, fmt.Errorf("store: list marks: %w", err)
 		}
+		marks = append(marks, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// In order here rather than in SQL: the engine sorted the union's
+	// rows, details and all (70 µs of a day list's 360 at a million
+	// moves, for 77 notices); a move's marks need only their own order.
+	slices.SortFunc(marks, func(a, b markRow) int {
+		return cmp.Or(strings.Compare(a.moveID, b.moveID), strings.Compare(a.kind, b.kind), cmp.Compare(a.at, b.at), cmp.Compare(a.tie, b.tie))
+	})
+	for _, r := range marks {
+		moveID, kind, id, typ, text, at := r.moveID, r.kind, r.id, r.typ, r.text, r.at
 		mk := out[moveID]
 		if kind == "j" {
 			// Ordered by the client's timestamp: the last one read is the
@@ -108,7 +124,15 @@ func (s *Store) ListMarks(ctx context.Context, moveIDs []string) (map[string]Mov
 		}
 		out[moveID] = mk
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// markRow is a row of the marks query: a live journey ("j": its status,
+// vehicle, client's timestamp) or an event ("e": its id, type, details,
+// occurred_at), with what orders it among its move's.
+type markRow struct {
+	moveID, kind, id, typ, text string
+	at, tie                     int64
 }
 
 // importantTypes and noticeTypes are moves.ImportantEventTypes and
@@ -149,8 +173,7 @@ func listMarksQuery(moveIDs []string, pg bool) (string, []any) {
 		WHERE move_id IN (` + ph + `) AND applied = 1 AND event_type IN (` + importantTypes + `)
 		UNION ALL
 		SELECT move_id, 'e', '', event_type, details, occurred_at, seq FROM move_notices
-		WHERE move_id IN (` + ph + `)
-		ORDER BY 1, 2, 6, 7`
+		WHERE move_id IN (` + ph + `)`
 	args := make([]any, 0, 3*len(moveIDs))
 	for range 3 {
 		for _, id := range moveIDs {
