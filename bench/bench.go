@@ -693,11 +693,8 @@ func ratioFigure(x float64, ok bool, a, b *phase) string {
 }
 
 func ratioRow(t *report.Table, name string, a, b *phase) {
-	if x, ok := ratio(a, b); ok {
-		t.Row(name, fmt.Sprintf("%.0f%%", x*100), "", "", "", "")
-	} else {
-		t.Row(name, "not measured", "", "", "", "")
-	}
+	x, ok := ratio(a, b)
+	t.Row(name, ratioFigure(x, ok, a, b), "", "", "", "")
 }
 
 func sizeTable(r *sizeResult) *report.Table {
