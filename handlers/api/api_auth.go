@@ -107,6 +107,9 @@ const MaxIdempotencyKey = 200
 // runs. The same key with a different request is a 409. Answers with a
 // 5xx status, 409 or 429 are not kept, so such a request may be retried
 // with its key.
+//
+// What a handler can work out from the request alone (beforeTheUnit) is
+// done before the unit, so that the single writer does not wait on it.
 func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -133,6 +136,9 @@ func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			sum := sha256.Sum256(bytes.Join([][]byte{[]byte(r.Method), []byte(r.URL.Path), body}, []byte("|")))
 			k = &store.Key{Client: cl.ID, Key: key, Fingerprint: hex.EncodeToString(sum[:])}
+		}
+		if prepare := beforeTheUnit[r.Method+" "+c.Path()]; prepare != nil {
+			prepare(c)
 		}
 		res := c.Response()
 		var cw *serve.CaptureWriter
