@@ -168,22 +168,14 @@ func analyzeCopy(ctx context.Context, conn *pgx.Conn) error {
 	if err != nil {
 		return fmt.Errorf("store: analyze the copy: %w", err)
 	}
-	var tables []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return err
-		}
-		if !slices.Contains(transientTables, t) {
-			tables = append(tables, t)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("store: analyze the copy: %w", err)
 	}
 	for _, t := range tables {
+		if slices.Contains(transientTables, t) {
+			continue
+		}
 		if _, err := conn.Exec(ctx, "ANALYZE "+pgx.Identifier{t}.Sanitize()); err != nil {
 			return fmt.Errorf("store: analyze %s: %w", t, err)
 		}

@@ -165,37 +165,36 @@ var beforeTheUnit = map[string]func(echo.Context){
 // decodeEventFirst decodes POST /api/events' body for PostEvent, errors
 // included: PostEvent answers them inside the unit, where an answer to a
 // request with an Idempotency-Key is kept with it.
-func decodeEventFirst(c echo.Context) {
-	body, err := apiReadBody(c)
-	if err != nil {
-		return // PostEvent reads it again and answers
-	}
-	e, err := apiDecodeEvent(body)
-	c.Set(decodedEventKey, decoded{e, err})
-}
+func decodeEventFirst(c echo.Context) { c.Set(decodedEventKey, decodeEvent(c)) }
 
 const decodedEventKey = "api.decoded-event"
 
-// decoded is a request's event as decodeEventFirst left it.
+// decoded is a request's event as decodeEvent read it, or why it could not.
 type decoded struct {
 	e   moves.Event
 	err error
+}
+
+func decodeEvent(c echo.Context) decoded {
+	body, err := apiReadBody(c)
+	if err != nil {
+		return decoded{err: err}
+	}
+	e, err := apiDecodeEvent(body)
+	return decoded{e, err}
 }
 
 // decodedEvent is the event of POST /api/events: decoded before the unit
 // when it was, else now. Its details and relationships are copies, since
 // a unit the writer runs again (after a deadlock) runs the handler again.
 func decodedEvent(c echo.Context) (moves.Event, error) {
-	if d, ok := c.Get(decodedEventKey).(decoded); ok {
-		e := d.e
-		e.Details, e.Rels = maps.Clone(e.Details), maps.Clone(e.Rels)
-		return e, d.err
+	d, ok := c.Get(decodedEventKey).(decoded)
+	if !ok {
+		d = decodeEvent(c)
 	}
-	body, err := apiReadBody(c)
-	if err != nil {
-		return moves.Event{}, err
-	}
-	return apiDecodeEvent(body)
+	e := d.e
+	e.Details, e.Rels = maps.Clone(e.Details), maps.Clone(e.Rels)
+	return e, d.err
 }
 
 // PostEvent records an event about a move: POST /api/events.
