@@ -103,6 +103,12 @@ func (s *Store) Write(ctx context.Context, opt WriteOptions, fn func(u *Unit) (A
 	return ans, err
 }
 
+// keptAnswerQuery finds a key's kept answer. On SQLite it reads the key's
+// narrow unique index, and the row only when the key is known (migration
+// 0024): a new key, the usual case, costs the index alone.
+const keptAnswerQuery = `SELECT fingerprint, status, body, content_type FROM idempotency_keys
+	WHERE client_id = ? AND key = ? AND created_at >= ?`
+
 // keptAnswer looks a key up: its answer if the same request was answered
 // within IdempotencyTTL, ErrKeyReused if another was.
 func (u *Unit) keptAnswer(k *Key, now time.Time) (Answer, bool, error) {
@@ -110,8 +116,7 @@ func (u *Unit) keptAnswer(k *Key, now time.Time) (Answer, bool, error) {
 	var status sql.NullInt64
 	var body []byte
 	var ctype sql.NullString
-	err := u.QueryRowContext(u.Context(), `SELECT fingerprint, status, body, content_type FROM idempotency_keys
-		WHERE client_id = ? AND key = ? AND created_at >= ?`, k.Client, k.Key, micros(now.Add(-IdempotencyTTL))).Scan(&fp, &status, &body, &ctype)
+	err := u.QueryRowContext(u.Context(), keptAnswerQuery, k.Client, k.Key, micros(now.Add(-IdempotencyTTL))).Scan(&fp, &status, &body, &ctype)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Answer{}, false, nil

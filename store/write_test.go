@@ -325,3 +325,64 @@ func testWriterKeepsStatementsAcrossTransactions(t *testing.T) {
 		}
 	}
 }
+
+// Migration 0024 moves SQLite's kept answers out of the key's b-tree: a
+// request retried across the upgrade still gets the answer kept before
+// it, and a key kept before it still refuses another request.
+func TestKeptAnswersSurviveTheirMove(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "keys.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	// The table as it was before 0024, holding one kept answer.
+	for _, q := range []string{
+		"DROP TABLE idempotency_keys",
+		`CREATE TABLE idempotency_keys (client_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, status INTEGER,
+			body BLOB, content_type TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (client_id, key)) STRICT, WITHOUT ROWID`,
+		"CREATE INDEX idempotency_keys_by_created ON idempotency_keys(created_at)",
+		"DELETE FROM schema_migrations WHERE version = 24",
+	} {
+		if _, err := st.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.DB().Exec(`INSERT INTO idempotency_keys (client_id, key, fingerprint, status, body, content_type, created_at)
+		VALUES ('c1', 'k1', 'fp', 201, CAST('{"kept":true}' AS BLOB), 'application/vnd.api+json', ?)`, now.Add(-time.Hour).UnixMicro()); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ran := false
+	write := func(fp string) (store.Answer, error) {
+		return st.Write(ctx, store.WriteOptions{Idempotency: &store.Key{Client: "c1", Key: "k1", Fingerprint: fp}},
+			func(u *store.Unit) (store.Answer, error) {
+				ran = true
+				return store.Answer{Status: 201, Body: []byte("again")}, nil
+			})
+	}
+	a, err := write("fp")
+	if err != nil || !a.Replayed || a.Status != 201 || string(a.Body) != `{"kept":true}` || a.ContentType != "application/vnd.api+json" || ran {
+		t.Fatalf("the retry after the migration: %+v %v (ran again: %v)", a, err, ran)
+	}
+	if _, err := write("another"); !errors.Is(err, store.ErrKeyReused) || ran {
+		t.Fatalf("another request with the kept key: %v (ran: %v)", err, ran)
+	}
+	// Once its time is up the key is free again, and its row is replaced,
+	// not doubled: the key's index is unique.
+	st.Now = func() time.Time { return now.Add(store.IdempotencyTTL) }
+	if a, err := write("another"); err != nil || a.Replayed || !ran {
+		t.Fatalf("the key after its time: %+v %v (ran: %v)", a, err, ran)
+	}
+	var n int
+	if err := st.DB().QueryRow("SELECT COUNT(*) FROM idempotency_keys WHERE client_id = 'c1' AND key = 'k1'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d rows for the key, %v", n, err)
+	}
+}
