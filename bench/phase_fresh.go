@@ -494,8 +494,10 @@ func freshSummary(t *report.Table, rs []*sizeResult) {
 		}
 		if b := fr.Busy; b != nil && b.Skipped == "" {
 			pp, ep := b.Stats.Percentile(99), b.eventPercentile(99)
-			t.Row("Busy day: pages p99 < 25 ms ("+sz+")", fmt.Sprintf("%s (%.0f%% from the cache)", loadgen.Ms(pp), 100*b.hitShare()),
-				verdict(pp < 25*time.Millisecond, true))
+			// Measured as it reads only with a session per person: shared,
+			// one person's render serves the others from the cache.
+			t.Row("Busy day: pages p99 < 25 ms ("+sz+")", fmt.Sprintf("%s (%d sessions, %.0f%% from the cache)", loadgen.Ms(pp), b.Sessions, 100*b.hitShare()),
+				verdict(pp < 25*time.Millisecond && b.Sessions >= benchClients, true))
 			t.Row("Busy day: events p99 < 50 ms ("+sz+")", fmt.Sprintf("%s (%.0f events/s)", loadgen.Ms(ep), b.eventRate()),
 				verdict(ep < 50*time.Millisecond, true))
 		}
