@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -84,7 +83,8 @@ func (d *dayScanner) scan(rows *sql.Rows) (ListRow, error) {
 	r.PersonID = r.Person.ID
 	r.Lodge = d.lodge == 1
 	if d.flags != "" && d.flags != "[]" {
-		if err := json.Unmarshal([]byte(d.flags), &r.Flags); err != nil {
+		var err error
+		if r.Flags, err = decodeFlags(d.flags); err != nil {
 			return ListRow{}, fmt.Errorf("store: profile flags of move %s: %w", r.Reference, err)
 		}
 	}
@@ -110,7 +110,7 @@ func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...a
 	r.Move = m
 	r.Lodge = lodge == 1
 	if flags != "" && flags != "[]" {
-		if err := json.Unmarshal([]byte(flags), &r.Flags); err != nil {
+		if r.Flags, err = decodeFlags(flags); err != nil {
 			return fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
 		}
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -194,7 +193,7 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 			r.From, r.To = locs[m.FromID].Title, locs[m.ToID].Title
 		}
 		if flags != "" && flags != "[]" {
-			if err := json.Unmarshal([]byte(flags), &r.Flags); err != nil {
+			if r.Flags, err = decodeFlags(flags); err != nil {
 				return nil, 0, fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
 			}
 		}
