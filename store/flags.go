@@ -15,6 +15,9 @@ import (
 // of a day list rendered afresh). Anything else (an escape, another
 // writer's spacing or order, PostgreSQL's jsonb) goes to encoding/json.
 func decodeFlags(s string) ([]moves.Flag, error) {
+	if s == "" || s == "[]" {
+		return nil, nil // most people have none: nothing to read
+	}
 	if fl, ok := plainFlags(s); ok {
 		return fl, nil
 	}

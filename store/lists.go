@@ -82,11 +82,9 @@ func (d *dayScanner) scan(rows *sql.Rows) (ListRow, error) {
 	r.TimeDue = nullTime(d.due)
 	r.PersonID = r.Person.ID
 	r.Lodge = d.lodge == 1
-	if d.flags != "" && d.flags != "[]" {
-		var err error
-		if r.Flags, err = decodeFlags(d.flags); err != nil {
-			return ListRow{}, fmt.Errorf("store: profile flags of move %s: %w", r.Reference, err)
-		}
+	var err error
+	if r.Flags, err = decodeFlags(d.flags); err != nil {
+		return ListRow{}, fmt.Errorf("store: profile flags of move %s: %w", r.Reference, err)
 	}
 	return r, nil
 }
@@ -109,10 +107,8 @@ func scanListRowInto(sc interface{ Scan(...any) error }, r *ListRow, titles ...a
 	}
 	r.Move = m
 	r.Lodge = lodge == 1
-	if flags != "" && flags != "[]" {
-		if r.Flags, err = decodeFlags(flags); err != nil {
-			return fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
-		}
+	if r.Flags, err = decodeFlags(flags); err != nil {
+		return fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
 	}
 	return nil
 }

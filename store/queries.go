@@ -192,10 +192,8 @@ func (s *Store) listMoves(ctx context.Context, f MoveFilter, joinTitles bool) ([
 		if !joinTitles {
 			r.From, r.To = locs[m.FromID].Title, locs[m.ToID].Title
 		}
-		if flags != "" && flags != "[]" {
-			if r.Flags, err = decodeFlags(flags); err != nil {
-				return nil, 0, fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
-			}
+		if r.Flags, err = decodeFlags(flags); err != nil {
+			return nil, 0, fmt.Errorf("store: profile flags of move %s: %w", m.Reference, err)
 		}
 		p.CreatedAt, p.UpdatedAt = fromMicros(pc), fromMicros(pu)
 		r.Move, r.Person = m, p
