@@ -25,7 +25,8 @@ import (
 //
 //	go run ./bench profile <kind> [moves]
 //
-// where kind is one of profileKinds.
+// where kind is one of profileKinds. PROFILE_EVENTS_PER_SECOND posts
+// keyed events meanwhile, as on a busy day, and counts them in the profile.
 //
 // The profile is kept in bench/out/<kind>.pprof for `go tool pprof`.
 func runProfile(ctx context.Context, kind string, n int, secs int) error {
@@ -55,6 +56,29 @@ func runProfile(ctx context.Context, kind string, n int, secs int) error {
 	var wg sync.WaitGroup
 	var count, bad int64
 	var cmu sync.Mutex
+	// PROFILE_EVENTS_PER_SECOND posts keyed events to moves meanwhile, as
+	// suppliers do on a busy day: each commit is a change every reading
+	// connection sees when it next begins.
+	if rate := envInt("PROFILE_EVENTS_PER_SECOND", 0); rate > 0 {
+		ev, err := p.requests(ctx, "events")
+		if err != nil {
+			return err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(time.Second / time.Duration(rate))
+			defer t.Stop()
+			for time.Now().Before(deadline) {
+				<-t.C
+				if rec := serve(ev()); rec.Code >= 300 {
+					cmu.Lock()
+					bad++
+					cmu.Unlock()
+				}
+			}
+		}()
+	}
 	for w := 0; w < clients; w++ {
 		wg.Add(1)
 		go func() {

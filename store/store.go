@@ -57,6 +57,17 @@ type Store struct {
 	// outboxHook is called after a commit that wrote notifications
 	// (notify_outbox.go), to wake the delivery worker.
 	outboxHook atomic.Pointer[func()]
+	// reading counts the reads under way (Reading), which pace the
+	// writer's commits (writer.go).
+	reading atomic.Int64
+}
+
+// Reading marks a read, a page or an API GET, as under way until done is
+// called. While any is, the SQLite writer spaces its commits commitGap
+// apart, since each one empties every reading connection's page cache.
+func (s *Store) Reading() (done func()) {
+	s.reading.Add(1)
+	return func() { s.reading.Add(-1) }
 }
 
 // Open opens the database and applies any migrations it lacks: a

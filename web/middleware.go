@@ -34,6 +34,7 @@ func (s *Server) middleware() {
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(newReadSlots(s.cfg.ReadSlots).middleware)
+	e.Use(markReads(s.Handlers.Store.Reading))
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("1MiB"))
 	e.Use(validUTF8)

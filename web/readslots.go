@@ -64,3 +64,20 @@ func (rs readSlots) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// markReads tells the store while a read (a request that takes a read
+// slot) is being served: the SQLite writer then spaces its commits, each
+// of which empties every reading connection's page cache
+// (store.Reading). It sits inside readSlots, so a read waiting for a slot
+// is not yet counted.
+func markReads(reading func() func()) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !readSlots(nil).waits(c.Request()) {
+				return next(c)
+			}
+			defer reading()()
+			return next(c)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -102,4 +104,41 @@ func TestReadSlotsOff(t *testing.T) {
 		}
 	}
 	close(release)
+}
+
+// A read is counted as under way while its handler runs, and only then;
+// writes, static files and /health are never counted.
+func TestReadsAreMarkedWhileServed(t *testing.T) {
+	var under atomic.Int64
+	e := echo.New()
+	e.Use(markReads(func() func() {
+		under.Add(1)
+		return func() { under.Add(-1) }
+	}))
+	seen := map[string]int64{}
+	record := func(c echo.Context) error {
+		seen[c.Request().Method+" "+c.Request().URL.Path] = under.Load()
+		return c.NoContent(http.StatusOK)
+	}
+	e.GET("/moves/incoming/2026-12-03", record)
+	e.GET("/api/moves", record)
+	e.POST("/api/events", record)
+	e.GET("/static/app.css", record)
+	e.GET("/health", record)
+	want := map[string]int64{
+		"GET /moves/incoming/2026-12-03": 1, "GET /api/moves": 1,
+		"POST /api/events": 0, "GET /static/app.css": 0, "GET /health": 0,
+	}
+	for k := range want {
+		method, path, _ := strings.Cut(k, " ")
+		e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(method, path, nil))
+		if n := under.Load(); n != 0 {
+			t.Fatalf("after %s, %d reads still counted", k, n)
+		}
+	}
+	for k, w := range want {
+		if seen[k] != w {
+			t.Errorf("%s: %d reads under way while it was served, want %d", k, seen[k], w)
+		}
+	}
 }
