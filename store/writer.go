@@ -56,13 +56,15 @@ type writer struct {
 // under 50 ms). Over HTTP, busy-day pages p99 · events p99, old against
 // 10 ms and 15 ms apart: 43–54 · 21–29 ms against 36–37 · 33–34 and
 // 29–31 · 36–39 at 10,000 moves; 36–42 · 19–175 against 35–53 · 30–47 and
-// 34–43 · 38–56 at 100,000; 45–46 · 27 against 42–46 · 34–35 and 42–46 ·
-// 44–49 at a million, where the pages gain nothing (their time goes to
-// pages no connection's cache holds, commits or not). 15 ms left the
-// events too close to their target; 10 ms keeps most of the gain where
-// there is one. With nobody reading (an import, a stream of events
-// alone) the writer commits at once, as before.
-const commitGap = 10 * time.Millisecond
+// 34–43 · 38–56 at 100,000. On a second machine, alternated: no gap
+// against 10 ms, events p99 23–36 against 39–57 ms (over 50 at a million
+// moves) for pages p99 no better; 5 ms against no gap, events p99 31–43
+// against 24–38 and pages p99 47–54 against 47–75 at 10,000, 60–61
+// against 67–71 at a million (rounds not disturbed by the machine). So
+// 5 ms: what the pages gain, for little of the events' cost. With nobody
+// reading (an import, a stream of events alone) the writer commits at
+// once, as before.
+const commitGap = 5 * time.Millisecond
 
 type writeReq struct {
 	ctx context.Context
