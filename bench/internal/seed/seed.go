@@ -80,12 +80,12 @@ func Ensure(ctx context.Context, dir string, n int, logf func(string, ...any)) (
 	for _, suf := range []string{"-wal", "-shm"} {
 		_ = os.Remove(tmp + suf)
 	}
-	// Wait until the file is on disk before measuring anything on it.
-	// Without this the kernel is still writing a freshly built database
-	// back (4.8 GB at a million moves) while the first phases run, and
-	// their fsyncs queue behind it: keyed events at a million moves
-	// measured 1,118 a second then and 2,099 an hour later. It also keeps
-	// a crash from leaving a torn file under a name the next run trusts.
+	// Put the file on disk before anything is measured on it: the pages
+	// phases and the busy day come before bench's own sync (ahead of
+	// ingestion), and without this they ran while the kernel still wrote
+	// back a freshly built database (4.8 GB at a million moves). It also
+	// keeps a crash from leaving a torn file under a name the next run
+	// trusts.
 	syncStart := time.Now()
 	if err := syncFile(tmp); err != nil {
 		return DB{}, err
