@@ -73,6 +73,10 @@ func main() {
 				break
 			}
 		}
+		if kind == "deliver" {
+			err = runDeliverProfile(ctx, n)
+			break
+		}
 		err = runProfile(ctx, kind, n, envInt("PROFILE_SECONDS", 8))
 	case "seed":
 		n := 10_000
@@ -93,7 +97,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./bench bench|load|crash|fuzz|seed [N]|profile KIND [N] (KIND: day, day-fresh, move, move-fresh, review, home-ROLE, api-moves, events)")
+	fmt.Fprintln(os.Stderr, "usage: go run ./bench bench|load|crash|fuzz|seed [N]|profile KIND [N] (KIND: day, day-fresh, move, move-fresh, review, home-ROLE, api-moves, events, events-cross, events-sub, deliver)")
 }
 
 func envInt(name string, def int) int {

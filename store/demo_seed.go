@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -551,6 +552,19 @@ func emptyTables(u *Unit) error {
 	// would had they been inserted with their changes.
 	u.emptiedOutbox = true
 	u.notes = nil
+	if u.s.eng.pg {
+		// Other transactions write at the same time on PostgreSQL (the
+		// writer's lanes, other instances): an event committed between
+		// two of these deletes would leave a notification of a deleted
+		// subscription. Writers wait until the reset has committed;
+		// readers do not. Moves first: most writers lock theirs before
+		// anything else, so those under way finish before the rest is
+		// locked.
+		tables := append([]string{"moves"}, slices.DeleteFunc(slices.Clone(demoTables), func(t string) bool { return t == "moves" })...)
+		if _, err := u.ExecContext(u.Context(), "LOCK TABLE "+strings.Join(tables, ", ")+" IN EXCLUSIVE MODE"); err != nil {
+			return fmt.Errorf("lock the tables: %w", err)
+		}
+	}
 	for _, n := range demoTables {
 		if _, err := u.ExecContext(u.Context(), "DELETE FROM "+n); err != nil {
 			return fmt.Errorf("empty %s: %w", n, err)

@@ -128,10 +128,11 @@ type AppendOptions struct {
 // errors and nothing is stored; one that cannot apply at its place in the
 // log is kept, marked not applied with the reason.
 //
-// Concurrent calls are committed together: a single writer goroutine takes
-// every append waiting at the time into one transaction, each inside its
-// own savepoint, so one refused event never undoes another and a crash
-// loses no acknowledged event.
+// Concurrent calls are committed together on SQLite: a single writer
+// goroutine takes every append waiting at the time into one transaction,
+// each inside its own savepoint, so one refused event never undoes another
+// and a crash loses no acknowledged event. On PostgreSQL each commits on
+// its own, several at once (pgWriteLanes).
 func (s *Store) AppendEvent(ctx context.Context, e moves.Event, opt AppendOptions) (moves.Event, moves.Move, error) {
 	spec, ok := moves.SpecFor(e.Type)
 	if !ok {

@@ -43,20 +43,25 @@ var DemoTables = demoTables
 // StmtState says whether the unit's transaction found q among the
 // statements the writer keeps, and whether it had to prepare q itself.
 func (u *Unit) StmtState(q string) (kept, prepared bool) {
-	return u.tx.kept[q] != nil, slices.Contains(u.tx.missed, q)
+	return u.tx.kept.get(q) != nil, slices.Contains(u.tx.missed, q)
 }
 
-// HoldWriter keeps the writer busy in a unit of its own until release is
-// called, so that the writes submitted meanwhile queue up and are then
-// taken as one batch, in the order submitted; queued says how many wait.
+// HoldWriter keeps the writer busy, each of its lanes in a unit of its
+// own, until release is called, so that the writes submitted meanwhile
+// queue up and are then taken as one batch (on SQLite; on PostgreSQL
+// each goes on its own), in the order submitted; queued says how many
+// wait.
 func (s *Store) HoldWriter() (queued func() int, release func()) {
-	running, hold := make(chan struct{}), make(chan struct{})
-	go s.unit(context.Background(), func(*Unit) error {
-		close(running)
-		<-hold
-		return nil
-	})
-	<-running
+	hold := make(chan struct{})
+	for range s.writer.lanes {
+		running := make(chan struct{})
+		go s.unit(context.Background(), func(*Unit) error {
+			close(running)
+			<-hold
+			return nil
+		})
+		<-running
+	}
 	return func() int { return len(s.writer.reqs) }, func() { close(hold) }
 }
 

@@ -36,8 +36,9 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 	}
 	n := &notifier{payload: hex.EncodeToString(self)}
 	w := sql.OpenDB(&pgConnector{inner: stdlib.GetConnector(*cfg), notify: n})
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// A connection for each of the writer's lanes.
+	w.SetMaxOpenConns(pgWriteLanes)
+	w.SetMaxIdleConns(pgWriteLanes)
 	w.SetConnMaxLifetime(0)
 	s.w = &writeDB{db: w}
 	// The channel is the schema's: instances on one schema hear each other,

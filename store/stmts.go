@@ -94,23 +94,24 @@ func (r *readDB) Close() error {
 }
 
 // txStmts is a write transaction with statements prepared once for it.
-// Statements the writer keeps (kept, prepared on the write connection
-// between transactions) join the transaction without being prepared
-// again: the write pool has one connection, and database/sql reuses a
-// statement already prepared on the transaction's connection. A query
-// not kept yet is prepared for this transaction and noted in missed, for
-// the writer to keep once the transaction is over (it cannot prepare on
-// the pool while the transaction holds its only connection).
+// Statements the writer keeps (kept, prepared on the write pool between
+// transactions) join the transaction without being prepared again:
+// database/sql reuses a statement already prepared on the transaction's
+// connection (and prepares it there once, the first time, when the pool
+// has a connection per lane). A query not kept yet is prepared for this
+// transaction and noted in missed, for the writer to keep once the
+// transaction is over (on SQLite it cannot prepare on the pool while the
+// transaction holds its only connection).
 type txStmts struct {
 	*sql.Tx
 	stmts  map[string]*sql.Stmt
-	kept   map[string]*sql.Stmt
+	kept   *keptStmts
 	missed []string
 	// touched collects what the batch's events changed.
 	touched touched
 }
 
-func newTxStmts(tx *sql.Tx, kept map[string]*sql.Stmt) *txStmts {
+func newTxStmts(tx *sql.Tx, kept *keptStmts) *txStmts {
 	return &txStmts{Tx: tx, stmts: map[string]*sql.Stmt{}, kept: kept}
 }
 
@@ -122,7 +123,7 @@ func (t *txStmts) stmt(ctx context.Context, q string) *sql.Stmt {
 		return nil
 	}
 	var st *sql.Stmt
-	if k := t.kept[q]; k != nil {
+	if k := t.kept.get(q); k != nil {
 		st = t.Tx.StmtContext(ctx, k)
 	} else {
 		var err error
@@ -135,19 +136,57 @@ func (t *txStmts) stmt(ctx context.Context, q string) *sql.Stmt {
 	return st
 }
 
-// keepStmts prepares on the write pool, for the transactions to come, the
+// keptStmts are the statements the writer keeps on the write pool across
+// transactions, shared by its lanes (PostgreSQL's lanes each have a
+// connection; database/sql prepares a kept statement on each the first
+// time a transaction there uses it).
+type keptStmts struct {
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+func newKeptStmts() *keptStmts { return &keptStmts{m: map[string]*sql.Stmt{}} }
+
+func (k *keptStmts) get(q string) *sql.Stmt {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.m[q]
+}
+
+// keep prepares on the write pool, for the transactions to come, the
 // statements a transaction that has ended had to prepare for itself. It
-// runs on the writer's goroutine between transactions, when the pool's
-// one connection is free.
-func keepStmts(ctx context.Context, db *sql.DB, kept map[string]*sql.Stmt, missed []string) {
+// runs on a lane's goroutine between its transactions, when its
+// connection is free (SQLite's pool has that one only).
+func (k *keptStmts) keep(ctx context.Context, db *sql.DB, missed []string) {
 	for _, q := range missed {
-		if kept[q] != nil || len(kept) >= maxCachedStmts {
+		k.mu.RLock()
+		skip := k.m[q] != nil || len(k.m) >= maxCachedStmts
+		k.mu.RUnlock()
+		if skip {
 			continue
 		}
-		if st, err := db.PrepareContext(ctx, q); err == nil {
-			kept[q] = st
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		k.mu.Lock()
+		if k.m[q] == nil {
+			k.m[q], st = st, nil
+		}
+		k.mu.Unlock()
+		if st != nil {
+			st.Close() // another lane kept it meanwhile
 		}
 	}
+}
+
+func (k *keptStmts) close() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, st := range k.m {
+		st.Close()
+	}
+	k.m = map[string]*sql.Stmt{}
 }
 
 // QueryContext runs a statement prepared for this transaction.

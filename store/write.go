@@ -54,8 +54,9 @@ var ErrKeyReused = errors.New("store: idempotency key already used for a differe
 // (Replayed) and nothing runs; another fingerprint is ErrKeyReused. As the
 // key is kept only with a committed change, a retry after a crash finds
 // either the answer (the change committed) or nothing (it did not, and the
-// request runs now); two requests with one key are serialised by the
-// writer, so the second replays the first. Key bookkeeping touches
+// request runs now); two requests with one key are serialised (by
+// SQLite's single writer; on PostgreSQL by a lock on the key), so the
+// second replays the first. Key bookkeeping touches
 // nothing: no version moves for it.
 func (s *Store) Write(ctx context.Context, opt WriteOptions, fn func(u *Unit) (Answer, error)) (Answer, error) {
 	var ans Answer

@@ -386,3 +386,60 @@ func TestKeptAnswersSurviveTheirMove(t *testing.T) {
 		t.Fatalf("%d rows for the key, %v", n, err)
 	}
 }
+
+// On PostgreSQL the writer's lanes commit side by side: a write does not
+// wait for another that is still under way (a slow unit, or one waiting
+// for a row another instance holds). On SQLite there is one writer, and
+// the second write waits its turn.
+func TestWritesSideBySideOnPostgres(t *testing.T) {
+	storetest.ForEachEngine(t, testWritesSideBySideOnPostgres)
+}
+
+func testWritesSideBySideOnPostgres(t *testing.T) {
+	f := newFixture(t)
+	m := f.courtMove(t, f.person, "2026-11-23")
+	ctx := context.Background()
+	running, hold := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		_, err := f.st.Write(ctx, store.WriteOptions{}, func(u *store.Unit) (store.Answer, error) {
+			close(running)
+			<-hold
+			return store.Answer{Status: 200}, nil
+		})
+		held <- err
+	}()
+	<-running
+	second := make(chan error, 1)
+	go func() {
+		_, err := keyedEvent(f.st, moves.Event{MoveID: m.ID, Type: moves.EventMoveNotifyPremisesOfArrivalIn30Mins,
+			OccurredAt: f.now, RecordedAt: f.now, CreatedBy: "test"}, "side-by-side")
+		second <- err
+	}()
+	pg := f.st.Engine() == "postgres"
+	select {
+	case err := <-second:
+		if !pg {
+			t.Fatalf("on SQLite a write went through while another held the writer (err %v)", err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(map[bool]time.Duration{true: 10 * time.Second, false: 300 * time.Millisecond}[pg]):
+		if pg {
+			t.Fatal("on PostgreSQL a write waited for another unit still under way")
+		}
+	}
+	close(hold)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if !pg {
+		if err := <-second; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := countRows(t, f.st, "idempotency_keys"); n != 1 {
+		t.Errorf("%d keys kept, want 1", n)
+	}
+}
