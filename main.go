@@ -70,8 +70,10 @@ type config struct {
 	smtpURL      string
 	metricsToken string
 	readSlots    int
-	metricsAddr  string
-	allowPrivate bool
+	// busyDeliveries paces deliveries while clients wait (-busy-deliveries).
+	busyDeliveries int
+	metricsAddr    string
+	allowPrivate   bool
 	// now, when set, is the service's clock at start (-now): "today" and
 	// the demo data are placed around it. testEndpoints adds /test/reset.
 	now           string
@@ -111,6 +113,8 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
 	slots, _ := strconv.Atoi(env("SECUREMOVE_READ_SLOTS", "0"))
 	fs.IntVar(&cfg.readSlots, "read-slots", slots, "reads (pages, API GETs) served at once, the rest waiting their turn so that writes are not kept from the CPU; 0: two per CPU, -1: no limit (SECUREMOVE_READ_SLOTS)")
+	busy, _ := strconv.Atoi(env("SECUREMOVE_BUSY_DELIVERIES", "0"))
+	fs.IntVar(&cfg.busyDeliveries, "busy-deliveries", busy, "notification attempts a second, at most, while more requests are in flight than CPUs, so that deliveries give way to the service's clients and catch up after; 0: 200, -1: never held back (SECUREMOVE_BUSY_DELIVERIES)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
 	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
 	fs.StringVar(&cfg.now, "now", env("SECUREMOVE_NOW", ""), "fix the clock at start, e.g. 2026-01-15T09:00:00Z: today and the demo data follow it; for demo and tests, never in production (SECUREMOVE_NOW)")
@@ -261,8 +265,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	// (deferred calls run last first).
 	wctx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
-	nt, err := startNotify(wctx, notifyConfig{db: cfg.db, secretsKey: cfg.secretsKey, smtpURL: cfg.smtpURL,
-		baseURL: strings.TrimRight(cfg.baseURL, "/"), allowPrivate: cfg.demo || cfg.allowPrivate, production: cfg.production, clock: now}, st, log)
+	// Deliveries give way to the clients' requests while they wait
+	// (notify.Worker.Busy): the server counts them, the worker reads the
+	// count.
+	inflight := new(web.InFlight)
+	nc := notifyConfig{db: cfg.db, secretsKey: cfg.secretsKey, smtpURL: cfg.smtpURL,
+		baseURL: strings.TrimRight(cfg.baseURL, "/"), allowPrivate: cfg.demo || cfg.allowPrivate, production: cfg.production, clock: now}
+	if cfg.busyDeliveries >= 0 {
+		nc.busy, nc.busyRate = inflight.Busy, cfg.busyDeliveries
+	}
+	nt, err := startNotify(wctx, nc, st, log)
 	if err != nil {
 		return err
 	}
@@ -288,6 +300,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
 		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart,
 		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken, Notify: deps, ReadSlots: cfg.readSlots,
+		InFlight: inflight,
 	}, st, log)
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.baseURL, "demo", cfg.demo, "startup_ms", time.Since(start).Milliseconds())
 	return srv.Serve(ctx, ln, 20*time.Second)

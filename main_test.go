@@ -50,11 +50,12 @@ func TestEnvironmentSetsDefaultsAndFlagsWin(t *testing.T) {
 	var cfg config
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	defineFlags(fs, &cfg, envOf(map[string]string{"SECUREMOVE_ADDR": ":9999", "SECUREMOVE_DB": "/tmp/x.db", "SECUREMOVE_DEMO": "true",
-		"SECUREMOVE_LOG_LEVEL": "debug", "SECUREMOVE_BASE_URL": "https://moves.example"}))
+		"SECUREMOVE_LOG_LEVEL": "debug", "SECUREMOVE_BASE_URL": "https://moves.example", "SECUREMOVE_BUSY_DELIVERIES": "50"}))
 	if err := fs.Parse([]string{"-addr", ":7777"}); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.addr != ":7777" || cfg.db != "/tmp/x.db" || !cfg.demo || cfg.logLevel != "debug" || cfg.baseURL != "https://moves.example" {
+	if cfg.addr != ":7777" || cfg.db != "/tmp/x.db" || !cfg.demo || cfg.logLevel != "debug" || cfg.baseURL != "https://moves.example" ||
+		cfg.busyDeliveries != 50 {
 		t.Fatalf("config %+v", cfg)
 	}
 }

@@ -47,6 +47,9 @@ type notifyConfig struct {
 	// clock is the service's clock (-now): notifications are dated and
 	// come due by it. nil: the real clock.
 	clock func() time.Time
+	// busy and busyRate: see notify.Worker's Busy (nil: never held back).
+	busy     func() bool
+	busyRate int
 }
 
 // clockFunc is a func as a notify.Clock.
@@ -69,7 +72,7 @@ func startNotify(ctx context.Context, nc notifyConfig, st *store.Store, log *slo
 	m := metrics.New(st.Outbox(), clk.Now)
 	w, g, err := notify.NewWorker(notify.Options{
 		BaseURL: nc.baseURL, SecretsKey: key, SMTPURL: nc.smtpURL, AllowPrivate: nc.allowPrivate,
-		Outbox: st.Outbox(), Observer: m, Logger: log, Clock: clk,
+		Outbox: st.Outbox(), Observer: m, Logger: log, Clock: clk, Busy: nc.busy, BusyRate: nc.busyRate,
 	})
 	if err != nil {
 		return nil, err

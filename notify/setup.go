@@ -15,6 +15,9 @@ type Options struct {
 	Observer     Observer
 	Logger       *slog.Logger
 	Clock        Clock
+	// Busy and BusyRate: see Worker.
+	Busy     func() bool
+	BusyRate int
 }
 
 // NewWorker builds a Worker (and the Guard to validate callback URLs with
@@ -37,6 +40,7 @@ func NewWorker(o Options) (*Worker, *Guard, error) {
 	g := &Guard{AllowPrivate: o.AllowPrivate}
 	w := &Worker{
 		Outbox: o.Outbox, Sealer: sealer, Clock: o.Clock, Observer: o.Observer, Logger: o.Logger,
+		Busy: o.Busy, BusyRate: o.BusyRate,
 		Webhook: &WebhookSender{Client: NewWebhookClient(g, WebhookTimeout), BaseURL: o.BaseURL, Clock: o.Clock},
 	}
 	if smtpConf != nil {

@@ -35,12 +35,34 @@ type Worker struct {
 	Observer Observer     // optional
 	Logger   *slog.Logger // optional
 	Rand     func() float64
+	// Busy, when set, says the service's own clients are waiting on it
+	// (more requests in flight than CPUs). Deliveries then give way: they
+	// are paced to BusyRate attempts a second, all subscriptions together,
+	// unless a notification has already waited BusyHold. Why: on one
+	// machine an attempt costs about as much CPU as accepting the event it
+	// reports (the request, the body, two signatures, recording it), and
+	// delivering at full speed through a burst of events slowed the events
+	// themselves by a fifth or more; a receiver can wait a few seconds, a
+	// supplier's system posting the event is waiting now. Through a burst
+	// the outbox fills and empties after; under load that does not end,
+	// notifications are about BusyHold late and then keep pace. Nothing is
+	// dropped or reordered.
+	Busy     func() bool
+	BusyRate int           // attempts a second while Busy; 200 when 0
+	BusyHold time.Duration // the most a notification is held back; 30 s when 0
 
 	once     sync.Once
 	mu       sync.Mutex
 	inflight map[string]bool
 	wg       sync.WaitGroup
 	wake     chan struct{}
+	// pacing while Busy, in real time (Clock may be the service's fixed
+	// or fake clock; CPU is spent in real time): the next free slot, and
+	// how to wait for it (a field so that tests see the waits).
+	paceMu   sync.Mutex
+	paceNext time.Time
+	realNow  func() time.Time
+	sleep    func(time.Duration)
 }
 
 func (w *Worker) init() {
@@ -71,6 +93,18 @@ func (w *Worker) init() {
 		}
 		if w.Rand == nil {
 			w.Rand = rand.Float64
+		}
+		if w.BusyRate <= 0 {
+			w.BusyRate = 200
+		}
+		if w.BusyHold <= 0 {
+			w.BusyHold = 30 * time.Second
+		}
+		if w.realNow == nil {
+			w.realNow = time.Now
+		}
+		if w.sleep == nil {
+			w.sleep = time.Sleep
 		}
 		w.inflight = map[string]bool{}
 		w.wake = make(chan struct{}, 1)
@@ -202,6 +236,7 @@ func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time)
 			res.Released = releases(batch[i:], lease)
 			break
 		}
+		w.pace(d)
 		a := w.attempt(ctx, d, creds, credErr)
 		res.Attempts = append(res.Attempts, a)
 		if a.Outcome != Delivered {
@@ -227,6 +262,27 @@ func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time)
 		}
 		w.Logger.Log(ctx, level, "notify: attempt", "notification", a.NotificationID, "subscription", a.SubscriptionID,
 			"channel", a.Channel, "attempt", a.Number, "outcome", a.Outcome, "status", a.Status, "error", a.Error)
+	}
+}
+
+// pace waits for the next free slot while the service is busy (see Busy),
+// unless d has waited BusyHold since it came due. Slots are BusyRate a
+// second across all batches, so concurrent batches take turns rather than
+// each going at the rate.
+func (w *Worker) pace(d Delivery) {
+	if w.Busy == nil || w.Clock.Now().Sub(d.Due) >= w.BusyHold || !w.Busy() {
+		return
+	}
+	now := w.realNow()
+	w.paceMu.Lock()
+	at := w.paceNext
+	if at.Before(now) {
+		at = now
+	}
+	w.paceNext = at.Add(time.Second / time.Duration(w.BusyRate))
+	w.paceMu.Unlock()
+	if d := at.Sub(now); d > 0 {
+		w.sleep(d)
 	}
 }
 

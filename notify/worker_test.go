@@ -464,3 +464,73 @@ func TestBatchStopsBeforeItsLeaseRunsShort(t *testing.T) {
 		}
 	}
 }
+
+// TestBusyPacesDeliveries: while the service's clients wait (Busy),
+// attempts take turns at BusyRate a second; when they do not, or once a
+// notification has waited BusyHold, they go at once. Pacing only delays:
+// every notification is delivered.
+func TestBusyPacesDeliveries(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, 200)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	var busy atomic.Bool
+	w.Busy = busy.Load
+	w.BusyRate = 100 // a slot every 10 ms
+	// Real time stands still and sleeping is only noted, so the waits
+	// asked for are exactly the pacing.
+	still := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	var waits []time.Duration
+	w.realNow = func() time.Time { return still }
+	w.sleep = func(d time.Duration) { waits = append(waits, d) }
+
+	add := func(prefix string, n int, due time.Time) []string {
+		var ids []string
+		for i := range n {
+			id := fmt.Sprintf("%s-%d", prefix, i)
+			ob.add(note(id, "s1"), due)
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	allDelivered := func(ids []string) {
+		t.Helper()
+		for _, id := range ids {
+			if !ob.delivered(id) {
+				t.Errorf("%s not delivered", id)
+			}
+		}
+	}
+
+	busy.Store(true)
+	ids := add("busy", 5, clock.Now())
+	if n := step(t, w); n != 5 {
+		t.Fatalf("claimed %d, want 5", n)
+	}
+	allDelivered(ids)
+	want := []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond, 40 * time.Millisecond}
+	if !slices.Equal(waits, want) {
+		t.Errorf("busy: waits %v, want %v (the first at once, then a slot each)", waits, want)
+	}
+
+	waits = nil
+	busy.Store(false)
+	ids = add("idle", 3, clock.Now())
+	step(t, w)
+	allDelivered(ids)
+	if len(waits) != 0 {
+		t.Errorf("not busy: waited %v", waits)
+	}
+
+	busy.Store(true)
+	ids = add("late", 3, clock.Now().Add(-30*time.Second))
+	step(t, w)
+	allDelivered(ids)
+	if len(waits) != 0 {
+		t.Errorf("busy, but held back 30 s already (BusyHold): waited %v", waits)
+	}
+	if got := len(rec.requests()); got != 11 {
+		t.Errorf("receiver had %d requests, want 11", got)
+	}
+}

@@ -33,6 +33,7 @@ func (s *Server) middleware() {
 	}
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
+	e.Use(s.cfg.InFlight.middleware)
 	e.Use(newReadSlots(s.cfg.ReadSlots).middleware)
 	e.Use(markReads(s.Handlers.Store.Reading))
 	e.Use(s.securityHeaders)

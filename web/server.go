@@ -48,6 +48,9 @@ type Config struct {
 	// ReadSlots is how many reads may run at once (readslots.go); two per
 	// CPU when 0.
 	ReadSlots int
+	// InFlight counts the requests being served (inflight.go), for the
+	// notification worker to give way to; a fresh count when nil.
+	InFlight *InFlight
 }
 
 // Server is the assembled web server.
@@ -75,6 +78,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.InFlight == nil {
+		cfg.InFlight = new(InFlight)
 	}
 	if cfg.DemoStart.IsZero() {
 		cfg.DemoStart = cfg.Now()
