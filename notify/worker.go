@@ -232,11 +232,12 @@ func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time)
 	creds, credErr := w.Sealer.OpenCredentials(batch[0].Subscription)
 	var res Results
 	for i, d := range batch {
+		// Paced first, so that the lease is checked after the wait.
+		w.pace(d)
 		if i > 0 && w.Clock.Now().After(lease.Add(-w.Lease/2)) {
 			res.Released = releases(batch[i:], lease)
 			break
 		}
-		w.pace(d)
 		a := w.attempt(ctx, d, creds, credErr)
 		res.Attempts = append(res.Attempts, a)
 		if a.Outcome != Delivered {
