@@ -36,14 +36,18 @@ const (
 	notifyLagFor  = 10 * time.Second
 	// notifyDrainLimit bounds the wait for a backlog to be delivered.
 	notifyDrainLimit = 3 * time.Minute
+	// notifySlices is how many turns of benchPhase/notifySlices the load
+	// with the subscription takes (see notifyPhase).
+	notifySlices = 4
 )
 
 type notifyResult struct {
 	// None and One are the same event load without and with the
 	// subscription.
 	None, One *phase
-	// Acked counts the One phase's 201s (its warm-up's too); Drain is how long after the load
-	// the last of their notifications arrived (Missing never did).
+	// Acked counts the One phase's 201s (its warm-ups' too); Drain is how
+	// long after the load the last of their notifications arrived (Missing
+	// never did).
 	Acked   int
 	Drain   time.Duration
 	Missing int
@@ -174,12 +178,17 @@ func postAcked(ctx context.Context, hc *http.Client, req *http.Request, a *acks)
 // notifyPhase measures against a running server on dbRef; clients[0] is
 // Serco's API client, signed in.
 //
-// Each event adds to the database, and ingestion slows a little as it
-// grows (about 8% from one 10-second run to the next at 10,000 moves), so
-// the run with the subscription is not simply compared with a run before
-// it: half of the run without is made before it and half after, once its
-// notifications are delivered and the subscription is off again, and the
-// two halves are taken as one.
+// The two loads are taken in turns, the subscription turned on and off
+// between them (notifySlices of each, the load without at both ends,
+// half as long), and each is the sum of its turns. Why: on a shared
+// machine the rate of the same load wanders by a third over tens of
+// seconds, and ingestion slows a little as the database grows; one run
+// of each, even with the load without split around the load with, left
+// the ratio at the mercy of when the machine was busy elsewhere (from 62%
+// to 101% over nine runs of the same code). While the subscription is
+// off its notifications wait, so each turn with it carries the deliveries
+// the worker makes alongside the load, as a run of its own would; those
+// left when the last turn ends are the drain, timed once it is on again.
 func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, serverPid int, serco *server.Client, meta bulk.BulkResult) *notifyResult {
 	res := &notifyResult{}
 	cpu := cpuMeter{pid: serverPid}
@@ -188,26 +197,17 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 		res.Skipped = fmt.Sprintf("not measured: no Serco moves to GEOAmey locations (%v)", err)
 		return res
 	}
-	load := func(name string, a *acks, d time.Duration) *phase {
-		p := &phase{Name: name, URL: base + "/api/events", Expected: []int{http.StatusCreated}}
-		rngs := make([]*rand.Rand, benchClients)
-		for i := range rngs {
-			rngs[i] = rand.New(rand.NewPCG(uint64(i), 12))
-		}
-		logf("  %s: loading...", name)
-		p.Stats = loadgen.Run(ctx, loadgen.Options{Clients: benchClients, Duration: d, Warmup: benchWarmup, MaxRequests: benchMaxRequests},
+	rngs := make([]*rand.Rand, benchClients)
+	for i := range rngs {
+		rngs[i] = rand.New(rand.NewPCG(uint64(i), 12))
+	}
+	load := func(a *acks, d time.Duration) *loadgen.Stats {
+		return loadgen.Run(ctx, loadgen.Options{Clients: benchClients, Duration: d, Warmup: benchWarmup / 2, MaxRequests: benchMaxRequests},
 			func(ctx context.Context, w, i int) loadgen.Result {
 				req, _ := eventRequest(ctx, base, serco, ids, rngs[w])
 				return postAcked(ctx, hc, req, a)
 			})
-		logf("    %.0f events/s, p50 %s, p99 %s", p.Stats.RPS(), loadgen.Ms(p.Stats.Percentile(50)), loadgen.Ms(p.Stats.Percentile(99)))
-		return p
 	}
-	noneName := fmt.Sprintf("POST /api/events on %d moves crossing to GEOAmey, no subscription", len(ids))
-	var none acks
-	s0, b0 := cpu.read()
-	before := load(noneName+" (first half)", &none, benchPhase/2)
-	noneCPU := cpu.since(s0, b0)
 
 	rc, err := startReceiver()
 	if err != nil {
@@ -227,28 +227,68 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 	// PostgreSQL): the subscription must not go on with it, to a receiver
 	// that is gone.
 	enabled := true
-	disable := func(ctx context.Context) error {
-		if !enabled {
+	turn := func(ctx context.Context, on bool) error {
+		if enabled == on {
 			return nil
 		}
-		enabled = false
-		return server.DisableSubscription(ctx, bin, dbRef, subID)
+		enabled = on
+		return server.SetSubscriptionEnabled(ctx, bin, dbRef, subID, on)
 	}
 	defer func() {
-		if err := disable(context.WithoutCancel(ctx)); err != nil {
+		if err := turn(context.WithoutCancel(ctx), false); err != nil {
 			logf("  %v", err)
 		}
 	}()
-	var one acks
-	s0, b0 = cpu.read()
-	res.One = load("The same with one active subscription (GEOAmey's webhook)", &one, benchPhase)
-	end := time.Now()
+
+	var none, one acks
+	var noneRuns, oneRuns []*loadgen.Stats
+	var noneCPU, oneCPU cpuUsed
+	slice := benchPhase / notifySlices
+	logf("  POST /api/events on %d moves crossing to GEOAmey: %d turns without GEOAmey's webhook subscription and %d with, loading...",
+		len(ids), notifySlices+1, notifySlices)
+	for i := 0; i <= 2*notifySlices; i++ {
+		on := i%2 == 1
+		d := slice
+		if i == 0 || i == 2*notifySlices {
+			d = slice / 2
+		}
+		if err := turn(ctx, on); err != nil {
+			res.Skipped = "not measured: " + firstLine(err.Error())
+			return res
+		}
+		s0, b0 := cpu.read()
+		if on {
+			st := load(&one, d)
+			oneRuns, oneCPU = append(oneRuns, st), oneCPU.add(cpu.since(s0, b0))
+			logf("    with:    %.0f events/s", st.RPS())
+		} else {
+			st := load(&none, d)
+			noneRuns, noneCPU = append(noneRuns, st), noneCPU.add(cpu.since(s0, b0))
+			logf("    without: %.0f events/s", st.RPS())
+		}
+	}
+	noneName := fmt.Sprintf("POST /api/events on %d moves crossing to GEOAmey, no subscription", len(ids))
+	res.None = &phase{Name: noneName + fmt.Sprintf(" (%d turns)", len(noneRuns)), URL: base + "/api/events",
+		Expected: []int{http.StatusCreated}, Stats: loadgen.Merge(noneRuns...)}
+	res.One = &phase{Name: fmt.Sprintf("The same with one active subscription, GEOAmey's webhook (%d turns between)", len(oneRuns)),
+		URL: base + "/api/events", Expected: []int{http.StatusCreated}, Stats: loadgen.Merge(oneRuns...)}
+	res.NoneCPU = noneCPU.per(len(none.ids))
+	for _, p := range []*phase{res.None, res.One} {
+		logf("    %s: %.0f events/s, p50 %s, p99 %s", p.Name, p.Stats.RPS(), loadgen.Ms(p.Stats.Percentile(50)), loadgen.Ms(p.Stats.Percentile(99)))
+	}
+
 	res.Acked = len(one.ids)
 	logf("  waiting for the %d notifications to be delivered...", res.Acked)
+	s0, b0 := cpu.read()
+	end := time.Now()
+	if err := turn(ctx, true); err != nil {
+		res.Skipped = "not measured: " + firstLine(err.Error())
+		return res
+	}
 	missing, _ := rc.WaitFor(ctx, one.ids, notifyDrainLimit)
 	res.Missing = len(missing)
 	res.Drain = time.Since(end)
-	res.OneCPU = cpu.per(s0, b0, len(one.ids))
+	res.OneCPU = oneCPU.add(cpu.since(s0, b0)).per(len(one.ids))
 	logf("    delivered in %s after the load (%d missing)", res.Drain.Round(100*time.Millisecond), res.Missing)
 	if res.Missing == 0 {
 		res.Lag, res.LagPosted, res.LagMissing = measureLag(ctx, hc, base, serco, ids, rc)
@@ -256,18 +296,9 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 			loadgen.Ms(res.lagPercentile(50)), loadgen.Ms(res.lagPercentile(99)), len(res.Lag), res.LagPosted)
 	}
 	res.Receiver = rc.Counts()
-	if err := disable(ctx); err != nil {
+	if err := turn(ctx, false); err != nil {
 		res.Skipped = "not measured: " + firstLine(err.Error())
-		return res
 	}
-	events := len(none.ids)
-	s0, b0 = cpu.read()
-	after := load(noneName+" (second half)", &none, benchPhase/2)
-	noneCPU = noneCPU.add(cpu.since(s0, b0))
-	res.NoneCPU = noneCPU.per(len(none.ids))
-	logf("    events acknowledged without a subscription: %d before, %d after", events, len(none.ids)-events)
-	res.None = &phase{Name: noneName + ", half before and half after", URL: before.URL, Expected: before.Expected,
-		Stats: loadgen.Merge(before.Stats, after.Stats)}
 	return res
 }
 

@@ -440,11 +440,16 @@ func CreateSubscription(ctx context.Context, bin, db, supplier, callback string)
 	return id, secret, nil
 }
 
-// DisableSubscription turns a subscription off with the binary's own
-// command: nothing more is written for it or sent.
-func DisableSubscription(ctx context.Context, bin, db, id string) error {
-	if out, err := command(ctx, bin, "subscriptions", "disable", "-db", db, id).CombinedOutput(); err != nil {
-		return fmt.Errorf("securemove subscriptions disable: %v\n%s", err, out)
+// SetSubscriptionEnabled turns a subscription on or off with the
+// binary's own command: while it is off nothing is written for it, and
+// what was written waits.
+func SetSubscriptionEnabled(ctx context.Context, bin, db, id string, on bool) error {
+	verb := "disable"
+	if on {
+		verb = "enable"
+	}
+	if out, err := command(ctx, bin, "subscriptions", verb, "-db", db, id).CombinedOutput(); err != nil {
+		return fmt.Errorf("securemove subscriptions %s: %v\n%s", verb, err, out)
 	}
 	return nil
 }
