@@ -102,15 +102,6 @@ func (m cpuMeter) since(s0, b0 time.Duration) cpuUsed {
 	return cpuUsed{Server: s1 - s0, Bench: b1 - b0}
 }
 
-// per is the CPU used since (s0, b0), per event.
-func (m cpuMeter) per(s0, b0 time.Duration, events int) cpuShare {
-	if events <= 0 || m.pid == 0 {
-		return cpuShare{}
-	}
-	s1, b1 := m.read()
-	return cpuShare{Server: (s1 - s0) / time.Duration(events), Bench: (b1 - b0) / time.Duration(events)}
-}
-
 // lagPercentile is the p-th percentile of the lags.
 func (n *notifyResult) lagPercentile(p float64) time.Duration {
 	if len(n.Lag) == 0 {
@@ -240,9 +231,14 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 		}
 	}()
 
-	var none, one acks
-	var noneRuns, oneRuns []*loadgen.Stats
-	var noneCPU, oneCPU cpuUsed
+	// side is one of the two loads: its acknowledgements, turns and CPU.
+	type side struct {
+		acks  acks
+		runs  []*loadgen.Stats
+		cpu   cpuUsed
+		label string
+	}
+	none, one := &side{label: "without"}, &side{label: "with"}
 	slice := benchPhase / notifySlices
 	logf("  POST /api/events on %d moves crossing to GEOAmey: %d turns without GEOAmey's webhook subscription and %d with, loading...",
 		len(ids), notifySlices+1, notifySlices)
@@ -256,28 +252,26 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 			res.Skipped = "not measured: " + firstLine(err.Error())
 			return res
 		}
-		s0, b0 := cpu.read()
+		sd := none
 		if on {
-			st := load(&one, d)
-			oneRuns, oneCPU = append(oneRuns, st), oneCPU.add(cpu.since(s0, b0))
-			logf("    with:    %.0f events/s", st.RPS())
-		} else {
-			st := load(&none, d)
-			noneRuns, noneCPU = append(noneRuns, st), noneCPU.add(cpu.since(s0, b0))
-			logf("    without: %.0f events/s", st.RPS())
+			sd = one
 		}
+		s0, b0 := cpu.read()
+		st := load(&sd.acks, d)
+		sd.runs, sd.cpu = append(sd.runs, st), sd.cpu.add(cpu.since(s0, b0))
+		logf("    %-8s %.0f events/s", sd.label+":", st.RPS())
 	}
-	noneName := fmt.Sprintf("POST /api/events on %d moves crossing to GEOAmey, no subscription", len(ids))
-	res.None = &phase{Name: noneName + fmt.Sprintf(" (%d turns)", len(noneRuns)), URL: base + "/api/events",
-		Expected: []int{http.StatusCreated}, Stats: loadgen.Merge(noneRuns...)}
-	res.One = &phase{Name: fmt.Sprintf("The same with one active subscription, GEOAmey's webhook (%d turns between)", len(oneRuns)),
-		URL: base + "/api/events", Expected: []int{http.StatusCreated}, Stats: loadgen.Merge(oneRuns...)}
-	res.NoneCPU = noneCPU.per(len(none.ids))
+	asPhase := func(name string, sd *side) *phase {
+		return &phase{Name: name, URL: base + "/api/events", Expected: []int{http.StatusCreated}, Stats: loadgen.Merge(sd.runs...)}
+	}
+	res.None = asPhase(fmt.Sprintf("POST /api/events on %d moves crossing to GEOAmey, no subscription (%d turns)", len(ids), len(none.runs)), none)
+	res.One = asPhase(fmt.Sprintf("The same with one active subscription, GEOAmey's webhook (%d turns between)", len(one.runs)), one)
+	res.NoneCPU = none.cpu.per(len(none.acks.ids))
 	for _, p := range []*phase{res.None, res.One} {
 		logf("    %s: %.0f events/s, p50 %s, p99 %s", p.Name, p.Stats.RPS(), loadgen.Ms(p.Stats.Percentile(50)), loadgen.Ms(p.Stats.Percentile(99)))
 	}
 
-	res.Acked = len(one.ids)
+	res.Acked = len(one.acks.ids)
 	logf("  waiting for the %d notifications to be delivered...", res.Acked)
 	s0, b0 := cpu.read()
 	end := time.Now()
@@ -285,10 +279,10 @@ func notifyPhase(ctx context.Context, hc *http.Client, bin, dbRef, base string, 
 		res.Skipped = "not measured: " + firstLine(err.Error())
 		return res
 	}
-	missing, _ := rc.WaitFor(ctx, one.ids, notifyDrainLimit)
+	missing, _ := rc.WaitFor(ctx, one.acks.ids, notifyDrainLimit)
 	res.Missing = len(missing)
 	res.Drain = time.Since(end)
-	res.OneCPU = oneCPU.add(cpu.since(s0, b0)).per(len(one.ids))
+	res.OneCPU = one.cpu.add(cpu.since(s0, b0)).per(len(one.acks.ids))
 	logf("    delivered in %s after the load (%d missing)", res.Drain.Round(100*time.Millisecond), res.Missing)
 	if res.Missing == 0 {
 		res.Lag, res.LagPosted, res.LagMissing = measureLag(ctx, hc, base, serco, ids, rc)
