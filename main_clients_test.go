@@ -219,3 +219,22 @@ func TestCleanUpRunsOnTheServiceClock(t *testing.T) {
 		t.Errorf("%d tokens left (%v), want the live one alone", left, err)
 	}
 }
+
+// A database a newer build has migrated is refused by the commands, in
+// words for the terminal (not the error's code), and left as it was.
+func TestCommandsRefuseADatabaseFromANewerBuild(t *testing.T) {
+	db := clientsDB(t)
+	st := openDB(t, db)
+	if _, err := st.DB().Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, group := range []string{"clients", "subscriptions"} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{group, "list", "-db", db}, func(string) string { return "" }, &out, &errb)
+		want := group + ": the database has migrations this build of securemove does not know (9999_future.sql"
+		if code != 1 || !strings.HasPrefix(errb.String(), want) || out.Len() != 0 {
+			t.Fatalf("%s list: exit %d, stderr %q, stdout %q", group, code, errb.String(), out.String())
+		}
+	}
+}

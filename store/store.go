@@ -242,22 +242,29 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 	if _, err := s.w.ExecContext(ctx, s.eng.migrationsTable); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
-	applied := map[int]bool{}
-	rows, err := s.w.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	applied := map[int]string{}
+	rows, err := s.w.QueryContext(ctx, "SELECT version, name FROM schema_migrations ORDER BY version")
 	if err != nil {
 		return fmt.Errorf("store: read schema_migrations: %w", err)
 	}
 	for rows.Next() {
 		var v int
-		if err := rows.Scan(&v); err != nil {
+		var name string
+		if err := rows.Scan(&v, &name); err != nil {
 			rows.Close()
 			return err
 		}
-		applied[v] = true
+		applied[v] = name
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: read schema_migrations: %w", err)
+	}
+	if err := unknownMigrations(applied, ms); err != nil {
+		return err
+	}
 	for _, m := range ms {
-		if applied[m.version] {
+		if _, ok := applied[m.version]; ok {
 			continue
 		}
 		// A SQLite migration that rebuilds a table others refer to asks
@@ -298,6 +305,37 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 		}
 	}
 	return nil
+}
+
+// unknownMigrations refuses a database that records migrations this build
+// does not have: a newer build changed its schema (or a migration was
+// tried and withdrawn), and this build's queries would run against tables
+// it does not know the shape of. Running on regardless once turned a
+// rebuilt notifications table into deliveries claimed over and over; the
+// safe answers are the newer build or a backup, so the error names both.
+func unknownMigrations(applied map[int]string, ms []migration) error {
+	known := make(map[int]bool, len(ms))
+	for _, m := range ms {
+		known[m.version] = true
+	}
+	var unknown []string
+	for v, name := range applied {
+		if !known[v] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	newest := 0
+	if len(ms) > 0 {
+		newest = ms[len(ms)-1].version
+	}
+	return &moves.Error{Code: moves.Conflict, Message: fmt.Sprintf(
+		"the database has migrations this build of securemove does not know (%s; this build knows up to %04d): "+
+			"it was changed by a newer build. Start that build, or restore a backup taken before it ran",
+		strings.Join(unknown, ", "), newest)}
 }
 
 // SchemaVersion returns the highest applied migration.

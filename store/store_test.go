@@ -10,6 +10,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -184,6 +185,70 @@ func testMigrationsApplyOnceAndRecord(t *testing.T) {
 	st.DB().QueryRow("PRAGMA journal_mode").Scan(&journal)
 	if fk != "1" || journal != "wal" {
 		t.Fatalf("foreign_keys=%s journal_mode=%s", fk, journal)
+	}
+}
+
+func TestRefusesADatabaseFromANewerBuild(t *testing.T) {
+	storetest.ForEachEngine(t, testRefusesADatabaseFromANewerBuild)
+}
+
+// A database a newer build has migrated is refused with a message that
+// says so, and is left as it was: once the newer build's record is gone
+// (a restored backup), this build opens it again.
+func testRefusesADatabaseFromANewerBuild(t *testing.T) {
+	path := storetest.DSN(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := st.SchemaVersion(ctx)
+	newer := fmt.Sprintf("%04d_from_a_newer_build.sql", v+100)
+	if _, err := st.DB().ExecContext(ctx, fmt.Sprintf(
+		"INSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, '%s', 0)", v+100, newer)); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st, err = store.Open(ctx, path)
+	if err == nil {
+		st.Close()
+		t.Fatal("a database with a migration this build does not know was opened")
+	}
+	if moves.ErrorCode(err) != moves.Conflict {
+		t.Fatalf("error %v has code %s, want conflict", err, moves.ErrorCode(err))
+	}
+	e, _ := moves.AsError(err)
+	for _, want := range []string{newer, fmt.Sprintf("knows up to %04d", v), "newer build", "backup"} {
+		if !strings.Contains(e.Message, want) {
+			t.Fatalf("message %q does not say %q", e.Message, want)
+		}
+	}
+
+	// Nothing was applied or changed on the way to the refusal.
+	driver := "sqlite" // both drivers are registered by the store itself
+	if store.IsPostgres(path) {
+		driver = "pgx"
+	}
+	raw, err := sql.Open(driver, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, fmt.Sprintf("DELETE FROM schema_migrations WHERE version = %d", v+100)); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen after the newer record went: %v", err)
+	}
+	defer st.Close()
+	if after := countRows(t, st, "schema_migrations"); after != n-1 {
+		t.Fatalf("%d migrations recorded after reopening, want %d", after, n-1)
 	}
 }
 
