@@ -160,10 +160,11 @@ func runBench(ctx context.Context, quick bool) error {
 	for _, t := range pgTables {
 		md.WriteString("\n" + t.Markdown())
 	}
-	if err := os.WriteFile(outPath("report.md"), []byte(md.String()), 0o644); err != nil {
+	report := outPath(reportName(os.Getenv("BENCH_PHASES")))
+	if err := os.WriteFile(report, []byte(md.String()), 0o644); err != nil {
 		return err
 	}
-	logf("report written to %s (%.0f s)", outPath("report.md"), time.Since(start).Seconds())
+	logf("report written to %s (%.0f s)", report, time.Since(start).Seconds())
 	return nil
 }
 
@@ -339,6 +340,28 @@ func phaseOn(name string) bool {
 	}
 	on := strings.Split(v, ",")
 	return slices.Contains(on, name) || name == "busy" && slices.Contains(on, "pages")
+}
+
+// reportName is where a run's report goes: report.md for a run of every
+// phase, report-<phases>.md for a partial one, so that measuring one phase
+// again does not overwrite the full run's tables.
+func reportName(phases string) string {
+	var names []string
+	for _, p := range strings.Split(phases, ",") {
+		p = strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, strings.ToLower(p))
+		if p != "" {
+			names = append(names, p)
+		}
+	}
+	if len(names) == 0 {
+		return "report.md"
+	}
+	return "report-" + strings.Join(names, "-") + ".md"
 }
 
 const notSelected = "not measured (not in BENCH_PHASES)"

@@ -18,7 +18,8 @@
 //	        day, day-fresh, move, move-fresh, review, home-<role> (pmu,
 //	        police, prison, court, supplier, admin), api-moves, events
 //
-// Every mode prints a table; bench also writes bench/out/report.md. Only
+// Every mode prints a table; bench also writes bench/out/report.md
+// (report-<phases>.md when BENCH_PHASES picks some). Only
 // loopback addresses are used, and every load is bounded in requests and
 // time.
 package main

@@ -99,3 +99,18 @@ func TestBusyDayNeedsASessionPerPerson(t *testing.T) {
 		}
 	}
 }
+
+// A partial run's report goes beside the full run's, not over it.
+func TestReportNameKeepsTheFullRun(t *testing.T) {
+	for _, tc := range []struct{ phases, want string }{
+		{"", "report.md"},
+		{" , ", "report.md"},
+		{"notify", "report-notify.md"},
+		{"pages,ingest", "report-pages-ingest.md"},
+		{"../Notify", "report-notify.md"},
+	} {
+		if got := reportName(tc.phases); got != tc.want {
+			t.Errorf("reportName(%q) = %q, want %q", tc.phases, got, tc.want)
+		}
+	}
+}
