@@ -38,13 +38,20 @@ func NewWorker(o Options) (*Worker, *Guard, error) {
 		o.Clock = SystemClock{}
 	}
 	g := &Guard{AllowPrivate: o.AllowPrivate}
+	// The senders stamp what goes on the wire (webhook-timestamp, which
+	// receivers check against their own clocks within five minutes; an
+	// e-mail's Date; a Retry-After date) with the real time, even when the
+	// service's clock is set elsewhere (-now, for demos and tests):
+	// signed with the service's clock, every delivery of such a server
+	// failed verification, the built-in demo receiver's included.
+	wall := SystemClock{}
 	w := &Worker{
 		Outbox: o.Outbox, Sealer: sealer, Clock: o.Clock, Observer: o.Observer, Logger: o.Logger,
 		Busy: o.Busy, BusyRate: o.BusyRate,
-		Webhook: &WebhookSender{Client: NewWebhookClient(g, WebhookTimeout), BaseURL: o.BaseURL, Clock: o.Clock},
+		Webhook: &WebhookSender{Client: NewWebhookClient(g, WebhookTimeout), BaseURL: o.BaseURL, Clock: wall},
 	}
 	if smtpConf != nil {
-		w.Email = &EmailSender{Config: *smtpConf, BaseURL: o.BaseURL, Clock: o.Clock}
+		w.Email = &EmailSender{Config: *smtpConf, BaseURL: o.BaseURL, Clock: wall}
 	}
 	return w, g, nil
 }
