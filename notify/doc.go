@@ -74,10 +74,13 @@
 // Each subscription has at most one batch in flight (Claim excludes those
 // in flight), its notifications sent one at a time in due order; batches
 // of different subscriptions run concurrently (Concurrency, 8), so one slow
-// or failing receiver never delays another supplier's notifications. A
-// batch stops at the first attempt that fails: the rest are released, due
-// as before and not counted as attempted, and the next round goes on with
-// them while the failed one waits out its backoff. A batch also starts no
+// or failing receiver never delays another supplier's notifications. An
+// attempt that fails stops the batch on its channel: the rest there are
+// released, not counted as attempted. If the receiver as a whole is unwell
+// (no answer, 429, a gateway's 5xx, Retry-After) they are due with the
+// failed one's retry, and go after it; otherwise due as before, and the
+// next round goes on with them while the failed one waits out its
+// backoff (Worker.deliver). A batch also starts no
 // attempt once half its lease (2 min) has passed, so no attempt outlives
 // the lease.
 //

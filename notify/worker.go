@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -221,28 +222,55 @@ func (w *Worker) Wait() { w.init(); w.wg.Wait() }
 // deliver sends one subscription's batch in order and records the
 // outcomes together. It runs detached from the caller's cancellation so
 // that attempts that were made are also recorded; the sender's own
-// timeout bounds each. The batch stops at the first attempt that does not
-// succeed: the receiver is failing (or gone), and the notifications after
-// it are handed back, due as before, for the next round, which tries the
-// next one while the failed one waits out its backoff, as one at a time
-// would. It also stops once half the lease has passed, so that no attempt
+// timeout bounds each.
+//
+// An attempt that does not succeed stops the batch on its channel only:
+// a hanging callback URL must not hold up the subscription's e-mail. The
+// notifications after it on that channel are handed back. When the
+// receiver as a whole is unwell — no answer at all (refused, timed out),
+// 429, 502, 503, 504, or any answer with Retry-After — they are due again
+// with the failed one, so that a receiver asking for time gets one request
+// per retry rather than the rest of the queue at once; the failed one,
+// the oldest, goes first then. Otherwise (a 500, a 4xx: this notification
+// was refused) they are due as before, and the next round tries the next
+// one while the failed one waits out its backoff, as one at a time would.
+// The batch also stops once half the lease has passed, so that no attempt
 // outlives the lease and is made twice.
 func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time) {
 	// One subscription's batch: its secrets are opened once.
 	creds, credErr := w.Sealer.OpenCredentials(batch[0].Subscription)
 	var res Results
+	// held: the channels stopped, and when what is left on them is due
+	// (zero: due as before).
+	held := map[Channel]time.Time{}
+	release := func(d Delivery) {
+		r := Release{NotificationID: d.Notification.ID, Due: d.Due, LeaseUntil: lease}
+		if at := held[d.Notification.Channel]; at.After(r.Due) {
+			r.Due = at
+		}
+		res.Released = append(res.Released, r)
+	}
 	for i, d := range batch {
+		if _, stopped := held[d.Notification.Channel]; stopped {
+			release(d)
+			continue
+		}
 		// Paced first, so that the lease is checked after the wait.
 		w.pace(d)
 		if i > 0 && w.Clock.Now().After(lease.Add(-w.Lease/2)) {
-			res.Released = releases(batch[i:], lease)
+			for _, d := range batch[i:] {
+				release(d)
+			}
 			break
 		}
-		a := w.attempt(ctx, d, creds, credErr)
+		a, unwell := w.attempt(ctx, d, creds, credErr)
 		res.Attempts = append(res.Attempts, a)
 		if a.Outcome != Delivered {
-			res.Released = releases(batch[i+1:], lease)
-			break
+			var at time.Time
+			if unwell && a.Outcome == Retry {
+				at = a.NextAttemptAt
+			}
+			held[d.Notification.Channel] = at
 		}
 	}
 	if err := w.Outbox.Record(ctx, res); err != nil {
@@ -287,16 +315,10 @@ func (w *Worker) pace(d Delivery) {
 	}
 }
 
-func releases(ds []Delivery, lease time.Time) []Release {
-	out := make([]Release, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, Release{NotificationID: d.Notification.ID, Due: d.Due, LeaseUntil: lease})
-	}
-	return out
-}
-
-// attempt sends once and says what came of it.
-func (w *Worker) attempt(ctx context.Context, d Delivery, creds Credentials, credErr error) Attempt {
+// attempt sends once and says what came of it, and whether the answer
+// (or its absence) says the receiver as a whole is unwell rather than
+// refusing this notification (see deliver).
+func (w *Worker) attempt(ctx context.Context, d Delivery, creds Credentials, credErr error) (Attempt, bool) {
 	n := d.Notification
 	start := w.Clock.Now()
 	var res Result
@@ -343,7 +365,29 @@ func (w *Worker) attempt(ctx context.Context, d Delivery, creds Credentials, cre
 	if res.Err != nil {
 		a.Error = shortError(res.Err)
 	}
-	return a
+	return a, receiverUnwell(n.Channel, res)
+}
+
+// receiverUnwell says whether a failed attempt's result speaks for the
+// receiver rather than for the one notification: no answer; from a
+// callback URL, an answer asking for time or a gateway's; from a mail
+// server, 421 (service not available; its other codes are about the
+// message or the mailbox).
+func receiverUnwell(ch Channel, r Result) bool {
+	if r.Err == nil || r.Gone {
+		return false
+	}
+	if r.Status == 0 {
+		return true
+	}
+	if ch == ChannelEmail {
+		return r.Status == 421
+	}
+	switch r.Status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return r.RetryAfter > 0
 }
 
 // shortError keeps the stored reason short; URLs and addresses in network

@@ -122,12 +122,7 @@ func TestTimeoutAndConnectionRefusedAreRetried(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := "http://" + ln.Addr().String() + "/"
-	ln.Close()
+	refused := refusedURL(t)
 
 	// The timeout bounds the refused attempt too: long enough that a
 	// stalled goroutine's dial is still refused, not timed out.
@@ -533,4 +528,124 @@ func TestBusyPacesDeliveries(t *testing.T) {
 	if got := len(rec.requests()); got != 11 {
 		t.Errorf("receiver had %d requests, want 11", got)
 	}
+}
+
+// A receiver that is unwell as a whole (no answer, 429, a gateway's 5xx,
+// Retry-After) gets one request per retry, not the rest of its queue: the
+// notifications behind the failed one are due again with it, and go after
+// it, in order. One refused for itself (500) does not hold up the rest.
+func TestUnwellReceiverGetsOneRequestPerRetry(t *testing.T) {
+	refused := refusedURL(t)
+	for _, tc := range []struct {
+		name       string
+		status     int // 0: connection refused
+		retryAfter string
+		held       bool
+	}{
+		{"429 with Retry-After", http.StatusTooManyRequests, "3600", true},
+		{"503", http.StatusServiceUnavailable, "", true},
+		{"500 with Retry-After", http.StatusInternalServerError, "120", true},
+		{"connection refused", 0, "", true},
+		{"500", http.StatusInternalServerError, "", false},
+		{"400", http.StatusBadRequest, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			url := refused
+			var rec *recorder
+			if tc.status != 0 {
+				rec = newRecorder(t, tc.status, http.StatusOK)
+				if tc.retryAfter != "" {
+					rec.header.Set("Retry-After", tc.retryAfter)
+				}
+				url = rec.srv.URL
+			}
+			w := newWorker(t, nil, clock, time.Second)
+			ob := newMemOutbox(subscription(t, w.Sealer, "s1", url, newSecret(t)))
+			w.Outbox = ob
+			for i := range 5 {
+				ob.add(note(fmt.Sprintf("n-%d", i), "s1"), clock.Now())
+			}
+			step(t, w)
+			first := ob.attemptsFor("n-0")
+			if len(first) != 1 || first[0].Outcome != Retry {
+				t.Fatalf("n-0 attempts %+v, want one to retry", first)
+			}
+			step(t, w) // the same instant
+			tried := 0
+			for i := 1; i < 5; i++ {
+				tried += len(ob.attemptsFor(fmt.Sprintf("n-%d", i)))
+			}
+			if tc.held {
+				if tried != 0 {
+					t.Fatalf("%d attempts at the notifications behind the failed one, want none before its retry", tried)
+				}
+				if next := ob.note("n-4").next; !next.Equal(first[0].NextAttemptAt) {
+					t.Fatalf("n-4 due %v, want with the failed one at %v", next, first[0].NextAttemptAt)
+				}
+			} else if tried == 0 {
+				t.Fatal("a notification refused for itself held up the rest")
+			}
+			if rec == nil || !tc.held {
+				return
+			}
+			clock.Advance(first[0].NextAttemptAt.Sub(clock.Now()))
+			step(t, w)
+			var ids []string
+			for _, r := range rec.requests() {
+				ids = append(ids, r.header.Get("Webhook-Id"))
+			}
+			if want := []string{"n-0", "n-0", "n-1", "n-2", "n-3", "n-4"}; !slices.Equal(ids, want) {
+				t.Fatalf("requests %v, want %v", ids, want)
+			}
+		})
+	}
+}
+
+// okSender accepts everything, as a mail server that is up.
+type okSender struct{ sent []string }
+
+func (s *okSender) Send(_ context.Context, d Delivery, _ Credentials) Result {
+	s.sent = append(s.sent, d.Notification.ID)
+	return Result{Status: 250}
+}
+
+// A subscription's e-mail is not held up by its failing callback URL: a
+// failure stops the batch on its own channel only.
+func TestEmailIsNotHeldUpByAFailingWebhook(t *testing.T) {
+	refused := refusedURL(t)
+	clock := newFakeClock()
+	w := newWorker(t, nil, clock, time.Second)
+	mail := &okSender{}
+	w.Email = mail
+	sub := subscription(t, w.Sealer, "s1", refused, newSecret(t))
+	sub.Email = "control@supplier.example"
+	ob := newMemOutbox(sub)
+	w.Outbox = ob
+	var emails []string
+	for i := range 3 {
+		ob.add(note(fmt.Sprintf("w-%d", i), "s1"), clock.Now())
+		e := note(fmt.Sprintf("e-%d", i), "s1")
+		e.Channel = ChannelEmail
+		ob.add(e, clock.Now())
+		emails = append(emails, e.ID)
+	}
+	step(t, w)
+	if !slices.Equal(mail.sent, emails) {
+		t.Fatalf("e-mails sent %v, want %v in the first round", mail.sent, emails)
+	}
+	if n := len(ob.attemptsFor("w-1")) + len(ob.attemptsFor("w-2")); n != 0 {
+		t.Fatalf("%d attempts behind the failed webhook", n)
+	}
+}
+
+// refusedURL is an address nothing listens on: connecting is refused.
+func refusedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return "http://" + ln.Addr().String() + "/"
 }
