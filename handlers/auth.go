@@ -129,7 +129,15 @@ func RequireRole(roles ...moves.Role) echo.MiddlewareFunc {
 
 // safeNext keeps redirects after sign-in on this site.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	// Browsers drop tabs and line breaks from a URL before reading it,
+	// so "/\t/evil.example" is "//evil.example", another site: any
+	// control character, or a backslash (read as a slash), refuses it.
+	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

@@ -206,7 +206,7 @@ func FuzzDayListDate(f *testing.F) {
 			if loc := rec.Header().Get("Location"); !dateRE.MatchString(loc) {
 				t.Fatalf("jump %q redirects to %q", jump, loc)
 			}
-		case http.StatusOK, http.StatusMovedPermanently, http.StatusNotFound, http.StatusBadRequest:
+		case http.StatusOK, http.StatusPermanentRedirect, http.StatusNotFound, http.StatusBadRequest:
 		case http.StatusUnprocessableEntity:
 			if j := strings.TrimSpace(jump); strings.ContainsAny(j, "<>\"") && strings.Contains(rec.Body.String(), j) {
 				t.Fatalf("the jump answer %q is shown unescaped", j)

@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/securemove/securemove/handlers/handlertest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -73,22 +74,7 @@ func secSeededDB() ([]byte, error) {
 
 // syncBuffer is a buffer the server's logger may write to from many
 // goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = handlertest.LogBuffer
 
 // secHarness is a harness on its own copy of the seeded database. Logs go
 // to logw (debug level, JSON lines) when it is not nil.

@@ -370,7 +370,7 @@ func apiHostileCases(fx *tableFixtures) []apiHostileCase {
 		q := url.QueryEscape(p)
 		bad := func(want int) int {
 			if p == "\xff" {
-				return http.StatusBadRequest // not UTF-8: refused before any parameter is read
+				return http.StatusBadRequest // not UTF-8: refused before any parameter or id is read
 			}
 			return want
 		}
@@ -387,12 +387,12 @@ func apiHostileCases(fx *tableFixtures) []apiHostileCase {
 		get("moves filter named "+p, "/api/moves?filter["+q+"]=1", bad(http.StatusBadRequest))
 		get("people filter[police_national_computer] = "+p, "/api/people?filter[police_national_computer]="+q, bad(http.StatusUnprocessableEntity))
 		get("locations filter[location_type] = "+p, "/api/reference/locations?filter[location_type]="+q, bad(http.StatusUnprocessableEntity))
-		get("move by id "+p, "/api/moves/"+url.PathEscape(p), http.StatusNotFound)
-		get("move events by id "+p, "/api/moves/"+url.PathEscape(p)+"/events", http.StatusNotFound)
-		get("event by id "+p, "/api/events/"+url.PathEscape(p), http.StatusNotFound)
-		get("person by id "+p, "/api/people/"+url.PathEscape(p), http.StatusNotFound)
-		get("location by id "+p, "/api/reference/locations/"+url.PathEscape(p), http.StatusNotFound)
-		get("supplier by key "+p, "/api/reference/suppliers/"+url.PathEscape(p), http.StatusNotFound)
+		get("move by id "+p, "/api/moves/"+url.PathEscape(p), bad(http.StatusNotFound))
+		get("move events by id "+p, "/api/moves/"+url.PathEscape(p)+"/events", bad(http.StatusNotFound))
+		get("event by id "+p, "/api/events/"+url.PathEscape(p), bad(http.StatusNotFound))
+		get("person by id "+p, "/api/people/"+url.PathEscape(p), bad(http.StatusNotFound))
+		get("location by id "+p, "/api/reference/locations/"+url.PathEscape(p), bad(http.StatusNotFound))
+		get("supplier by key "+p, "/api/reference/suppliers/"+url.PathEscape(p), bad(http.StatusNotFound))
 	}
 	for _, q := range []string{"filter[date_from]=99999-01-01", "filter[date_from]=0001-01-01", "filter[date_to]=2020-06-16T10:20:30",
 		"page=0", "page=-1", "page=1e9", "page=99999999999999999999", "page=9223372036854775807", "per_page=0", "per_page=-5",
@@ -712,7 +712,9 @@ func TestHostileForms(t *testing.T) {
 		police.refused("location "+p, http.MethodPost, "/locations", url.Values{"location": {p}, "next": {"/"}}, http.StatusUnprocessableEntity)
 	}
 	police.refused("location not UTF-8", http.MethodPost, "/locations", url.Values{"location": {notUTF8}}, http.StatusBadRequest)
-	for _, next := range []string{"javascript:alert(1)", "//evil.example/x", "https://evil.example/", "/\\evil.example", htmlAttr} {
+	police.refused("location with NUL", http.MethodPost, "/locations", url.Values{"location": {"a\x00b"}}, http.StatusBadRequest)
+	for _, next := range []string{"javascript:alert(1)", "//evil.example/x", "https://evil.example/", "/\\evil.example", htmlAttr,
+		"/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/x\\..\\\\evil.example"} {
 		if to := police.accepted("next "+next, "/locations", url.Values{"location": {fx.repl["{SRY016}"]}, "next": {next}}); to != "/" {
 			t.Errorf("choosing a location with next=%q sent to %q", next, to)
 		}

@@ -25,7 +25,9 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 func (s *Server) middleware() {
 	e := s.Echo
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently,
+	// 308, not 301: a client follows a 301 to a POST with a GET and no
+	// body, so a supplier's POST /api/events/ would end as a 405.
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusPermanentRedirect,
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" }}))
 	e.Use(s.requestID)
 	if s.cfg.Metrics != nil {
@@ -108,14 +110,17 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// validUTF8 refuses a query string or a form that is not UTF-8 text (400):
-// browsers send UTF-8 to pages served as UTF-8, so other bytes were made by
-// hand, and would otherwise be stored as U+FFFD in place of what was sent.
-// (JSON bodies are checked where the API reads them.)
+// validUTF8 refuses an address (path or query) or a form that is not
+// UTF-8 text (400): browsers send UTF-8 to pages served as UTF-8, so other
+// bytes were made by hand, and would otherwise be stored as U+FFFD in place
+// of what was sent, or, on PostgreSQL, refused by the database as an
+// internal error. NUL is refused too: no text a person types holds it, and
+// PostgreSQL's text cannot. (JSON bodies are checked where the API reads
+// them.)
 func validUTF8(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if !utf8Values(r.URL.Query()) {
+		if !utf8Text(r.URL.Path) || !utf8Values(r.URL.Query()) {
 			return echo.NewHTTPError(http.StatusBadRequest, "The address is not valid UTF-8 text")
 		}
 		mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
@@ -137,17 +142,20 @@ func validUTF8(next echo.HandlerFunc) echo.HandlerFunc {
 
 func utf8Values(v url.Values) bool {
 	for k, vs := range v {
-		if !utf8.ValidString(k) {
+		if !utf8Text(k) {
 			return false
 		}
 		for _, s := range vs {
-			if !utf8.ValidString(s) {
+			if !utf8Text(s) {
 				return false
 			}
 		}
 	}
 	return true
 }
+
+// utf8Text says whether s is UTF-8 without NUL.
+func utf8Text(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

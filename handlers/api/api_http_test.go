@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store/storetest"
 )
 
 // Requests with a body must be JSON:API; answers always are.
@@ -144,5 +145,72 @@ func TestIdempotentPatchShowsItsChange(t *testing.T) {
 	again := e.Do(http.MethodPatch, "/api/moves/"+m.ID, tok, patch, "Idempotency-Key", "patch-1").Want(t, http.StatusOK)
 	if again.Header.Get("Idempotency-Replayed") != "true" || string(again.Body) != string(r.Body) {
 		t.Fatalf("replay: %q %s", again.Header.Get("Idempotency-Replayed"), again.Body)
+	}
+}
+
+// Text with NUL in it, or an address that is not UTF-8, is refused before
+// it reaches the database, on both engines: PostgreSQL's text cannot hold
+// NUL, and answered such writes and lookups with an internal error.
+func TestNULAndNonUTF8AreRefusedOnEveryEngine(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T) {
+		e := handlertest.NewEnvOn(t, storetest.DSN(t))
+		tok := e.SupplierToken("serco")
+		m := e.CourtMove()
+		patch := `{"data":{"type":"moves","attributes":{"additional_information":"a\u0000b"}}}`
+		r := e.Do(http.MethodPatch, "/api/moves/"+m.ID, tok, patch)
+		r.WantError(t, http.StatusBadRequest, "", "")
+		if d := r.Errors()[0]["detail"]; !strings.Contains(d.(string), "NUL") {
+			t.Fatalf("detail %q does not name NUL", d)
+		}
+		if got, _ := handlertest.Attrs(e.GetMove(tok, m.ID))["additional_information"].(string); got != m.Notes {
+			t.Fatalf("a refused request changed additional_information to %q", got)
+		}
+		person := `{"data":{"type":"people","attributes":{"first_names":"Ann\u0000","last_name":"Smith"}}}`
+		e.Do(http.MethodPost, "/api/people", tok, person).WantError(t, http.StatusBadRequest, "", "")
+		// An escaped backslash before u0000 is text, not NUL.
+		text := `{"data":{"type":"moves","attributes":{"additional_information":"C:\\u0000"}}}`
+		e.Do(http.MethodPatch, "/api/moves/"+m.ID, tok, text).Want(t, http.StatusOK)
+		for _, path := range []string{"/api/moves/%00", "/api/moves/%FF", "/api/people/%C3", "/api/moves/%FF/events",
+			"/api/events/%00", "/api/reference/suppliers/%00", "/api/moves?filter[reference]=%00"} {
+			e.Do(http.MethodGet, path, tok, nil).WantError(t, http.StatusBadRequest, "", "")
+		}
+		if got := handlertest.Attrs(e.GetMove(tok, m.ID))["additional_information"]; got != `C:\u0000` {
+			t.Fatalf("additional_information %q, want the text the accepted request sent", got)
+		}
+	})
+}
+
+// A trailing slash is redirected with 308, which clients follow with the
+// same method and body (a 301 turned a POST into a bodiless GET).
+func TestTrailingSlashKeepsTheMethod(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	m := e.CourtMove()
+	body := handlertest.EventBody(moves.EventMoveAccept, m.ID, "2026-11-23T09:00:00Z", nil, nil)
+	r := e.Do(http.MethodPost, "/api/events/", tok, body).Want(t, http.StatusPermanentRedirect)
+	if loc := r.Header.Get("Location"); loc != "/api/events" {
+		t.Fatalf("Location %q, want /api/events", loc)
+	}
+	if evs, _ := e.St.Events(e.Ctx, m.ID); len(evs) != 1 {
+		t.Fatal("the redirected request was served as well")
+	}
+}
+
+// A body that is not JSON is described in the client's terms, never in
+// encoding/json's (Go types).
+func TestBadJSONIsDescribedPlainly(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	for body, want := range map[string]string{
+		`{"data":{"type":"people","attributes":{"last_name":1e999999}}}`:  "a number is out of range (line 1, column",
+		"\xef\xbb\xbf" + `{"data":{"type":"people","attributes":{}}}`: "byte order mark",
+		`{"data":`: "it ends too soon",
+	} {
+		r := e.Do(http.MethodPost, "/api/people", tok, body)
+		r.WantError(t, http.StatusBadRequest, "", "")
+		d, _ := r.Errors()[0]["detail"].(string)
+		if !strings.Contains(d, want) || strings.Contains(d, "Go value") || strings.Contains(d, "float64") {
+			t.Errorf("body %q: detail %q, want it to say %q", body, d, want)
+		}
 	}
 }

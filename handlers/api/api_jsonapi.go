@@ -139,9 +139,35 @@ func apiReadBody(c echo.Context) ([]byte, error) {
 	if !utf8.Valid(b) {
 		return nil, apiProblemOf(http.StatusBadRequest, "The request body is not valid UTF-8; send JSON encoded as UTF-8", nil)
 	}
+	// No text a person writes holds NUL, and PostgreSQL's text cannot:
+	// refused here, with the rest of the body's checks, not by the
+	// database as an internal error.
+	if jsonHasNUL(b) {
+		return nil, apiProblemOf(http.StatusBadRequest, `The request body holds a NUL character (\u0000), which text may not contain`, nil)
+	}
 	// Let a later reader (the handler after the idempotency check) read it again.
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b, nil
+}
+
+// jsonHasNUL says whether JSON text b escapes U+0000 (\u0000, the only
+// way JSON can carry it) outside an escaped backslash.
+func jsonHasNUL(b []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(`\u0000`))
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		slashes := 0
+		for k := at - 1; k >= 0 && b[k] == '\\'; k-- {
+			slashes++
+		}
+		if slashes%2 == 0 {
+			return true
+		}
+		i = at + 1
+	}
 }
 
 // apiRelRef is a relationship as a client sent it.
@@ -308,13 +334,22 @@ func apiDecodeResource(body []byte, spec apiBodySpec) (apiResourceInput, error) 
 func apiJSONSyntaxDetail(body []byte, err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
+		if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+			return "The request body is not valid JSON: it starts with a byte order mark (U+FEFF); send JSON without one"
+		}
 		line, col := apiLineCol(body, se.Offset)
 		return fmt.Sprintf("The request body is not valid JSON: %s (line %d, column %d)", se.Error(), line, col)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "The request body is not valid JSON: it ends too soon"
 	}
-	return "The request body is not valid JSON: " + err.Error()
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && strings.HasPrefix(te.Value, "number") {
+		line, col := apiLineCol(body, te.Offset)
+		return fmt.Sprintf("The request body is not valid JSON: a number is out of range (line %d, column %d)", line, col)
+	}
+	// Anything else encoding/json says is in its own words, not a client's.
+	return "The request body is not valid JSON"
 }
 
 func apiLineCol(b []byte, off int64) (int, int) {

@@ -130,6 +130,11 @@ func TestTokenErrors(t *testing.T) {
 			}
 		})
 	}
+	// A refusal is the client's mistake: nothing for an operator's error
+	// log, which anyone could otherwise fill.
+	if logs := e.App.Logs.String(); strings.Contains(logs, "level=ERROR") {
+		t.Fatalf("refused token requests were logged as errors:\n%s", logs)
+	}
 }
 
 // Token requests are limited per client: the eleventh in a minute waits.

@@ -43,8 +43,24 @@ var EnvStart = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 func NewEnv(t *testing.T) *Env {
 	t.Helper()
+	return newEnv(t, Start(t, Options{Now: EnvStart, SessionKey: strings.Repeat("s", 32), BaseURL: EnvBaseURL}))
+}
+
+// NewEnvOn is NewEnv on the database at dsn (a fresh one from
+// storetest.DSN, so that a test runs on either engine), seeded with the
+// demo data as of EnvStart.
+func NewEnvOn(t *testing.T, dsn string) *Env {
+	t.Helper()
+	app := StartOn(t, dsn, Options{Now: EnvStart, SessionKey: strings.Repeat("s", 32), BaseURL: EnvBaseURL})
+	if _, err := app.Store.SeedDemo(context.Background(), EnvStart); err != nil {
+		t.Fatalf("handlertest: seeding the demo data: %v", err)
+	}
+	return newEnv(t, app)
+}
+
+func newEnv(t *testing.T, app *App) *Env {
+	t.Helper()
 	ctx := context.Background()
-	app := Start(t, Options{Now: EnvStart, SessionKey: strings.Repeat("s", 32), BaseURL: EnvBaseURL})
 	st, srv, clk := app.Store, app.Web, app.Clock
 	e := &Env{T: t, Ctx: ctx, St: st, Srv: srv, App: app, Clock: clk, Locs: map[string]moves.Location{}, Sups: map[string]moves.Supplier{}}
 	ls, err := st.Locations(ctx, store.LocationFilter{IncludeDisabled: true})

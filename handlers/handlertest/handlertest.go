@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,6 +44,27 @@ type App struct {
 	Web    *web.Server
 	Server *httptest.Server
 	Clock  *Clock
+	// Logs holds what the server logged at WARN and above.
+	Logs *LogBuffer
+}
+
+// LogBuffer keeps log lines written from any goroutine.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String is everything logged so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // Clock is a clock the test moves by hand; it starts at Options.Now.
@@ -151,12 +173,13 @@ func StartOn(t testing.TB, path string, o Options) *App {
 	if key == "" {
 		key = "handlertest-session-key-0123456789abcdef"
 	}
+	logs := &LogBuffer{}
 	srv := web.New(web.Config{SessionKey: []byte(key), BaseURL: o.BaseURL, Demo: o.Demo}, st,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+		slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if !o.Now.IsZero() {
 		srv.Handlers.Now = clk.Now
 	}
-	a := &App{Store: st, Web: srv, Server: httptest.NewServer(srv), Clock: clk}
+	a := &App{Store: st, Web: srv, Server: httptest.NewServer(srv), Clock: clk, Logs: logs}
 	t.Cleanup(func() {
 		a.Server.Close()
 		st.Close()
