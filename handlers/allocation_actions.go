@@ -42,6 +42,9 @@ func (h *Handlers) allocDone(c echo.Context, id, title, text string) error {
 	return serve.Redirect(c, allocHref(id))
 }
 
+// maxAgreedBy bounds "Who agreed to the move?": a name and a role.
+const maxAgreedBy = 200
+
 // --- Cancel ---
 
 func (h *Handlers) allocCancelForm(c echo.Context, a store.AllocationRow, fe moves.FieldErrors) views.AllocReasonForm {
@@ -70,7 +73,13 @@ func (h *Handlers) CancelAllocation(c echo.Context) error {
 		return err
 	}
 	reason, comment := c.FormValue("reason"), strings.TrimSpace(c.FormValue("comment"))
-	err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
+	if len([]rune(comment)) > maxCommentLength {
+		// As a move's cancellation: nothing changes, the form says why.
+		err = moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "too_long",
+			Message: fmt.Sprintf("More information must be %d characters or fewer", maxCommentLength)}})
+	} else {
+		err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
+	}
 	if fe, other := invalidOr(err); other != nil {
 		return other
 	} else if len(fe) > 0 {
@@ -269,6 +278,8 @@ func (h *Handlers) FillAllocationPlace(c echo.Context) error {
 		fe.Add("move_agreed", "blank", "Select whether the receiving prison agreed to the move")
 	} else if agreed == "yes" && by == "" {
 		fe.Add("move_agreed_by", "blank", "Enter who agreed to the move")
+	} else if len([]rune(by)) > maxAgreedBy {
+		fe.Add("move_agreed_by", "too_long", fmt.Sprintf("Who agreed to the move must be %d characters or fewer", maxAgreedBy))
 	}
 	if special != "yes" && special != "no" {
 		fe.Add("special_vehicle", "blank", "Select whether the person needs a special vehicle")

@@ -175,6 +175,16 @@ func TestAllocationActionsByRole(t *testing.T) {
 	if res := allocPost(oca, choose, choose, url.Values{"move_agreed": {"yes"}, "special_vehicle": {"no"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("agreed without by whom: %d", res.StatusCode)
 	}
+	// Free text is bounded: a 200,000-character answer is refused, and
+	// the error summary links to the field.
+	res = allocPost(oca, choose, choose, url.Values{"move_agreed": {"yes"}, "move_agreed_by": {strings.Repeat("G", 200_000)}, "special_vehicle": {"no"}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity ||
+		doc.Find(`.govuk-error-summary a[href="#move_agreed_by"]`).Length() != 1 {
+		t.Fatalf("who agreed, 200,000 characters: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	if m, _ := a.st.Move(ctx, places[0].ID); m.PersonID != "" {
+		t.Fatal("a refused answer added the person")
+	}
 	wantSeeOther(t, allocPost(oca, choose, choose, url.Values{"move_agreed": {"yes"}, "move_agreed_by": {"Governor Ellis"}, "special_vehicle": {"no"}}), base)
 	doc = oca.page(base, http.StatusOK)
 	if !strings.Contains(listsText(doc.Find("main")), person.FullName()) || !strings.Contains(listsText(doc.Find(".govuk-notification-banner")), "Person added") {
@@ -221,6 +231,14 @@ func TestAllocationActionsByRole(t *testing.T) {
 	cancel := base + "/cancel"
 	if res := allocPost(pmu, cancel, cancel, url.Values{}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("cancel without a reason: %d", res.StatusCode)
+	}
+	res = allocPost(pmu, cancel, cancel, url.Values{"reason": {"other"}, "comment": {strings.Repeat("c", 1001)}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity ||
+		doc.Find(`.govuk-error-summary a[href="#comment"]`).Length() != 1 {
+		t.Fatalf("cancel with a comment of 1001 characters: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	if m, _ := a.st.Move(ctx, places[0].ID); m.Status == moves.StatusCancelled {
+		t.Fatal("a refused cancellation cancelled the moves")
 	}
 	wantSeeOther(t, allocPost(pmu, cancel, cancel, url.Values{"reason": {"made_in_error"}}), base)
 	doc = pmu.page(base, http.StatusOK)
