@@ -202,8 +202,8 @@ func TestBadJSONIsDescribedPlainly(t *testing.T) {
 	e := handlertest.NewEnv(t)
 	tok := e.SupplierToken("serco")
 	for body, want := range map[string]string{
-		`{"data":{"type":"people","attributes":{"last_name":1e999999}}}`:  "a number is out of range (line 1, column",
-		"\xef\xbb\xbf" + `{"data":{"type":"people","attributes":{}}}`: "byte order mark",
+		`{"data":{"type":"people","attributes":{"last_name":1e999999}}}`: "a number is out of range (line 1, column",
+		"\xef\xbb\xbf" + `{"data":{"type":"people","attributes":{}}}`:    "byte order mark",
 		`{"data":`: "it ends too soon",
 	} {
 		r := e.Do(http.MethodPost, "/api/people", tok, body)
