@@ -255,13 +255,7 @@ func openCLIStore(ctx context.Context, group, db string, stderr io.Writer) (*sto
 	}
 	st, err := store.Open(ctx, db)
 	if err != nil {
-		// A coded error (a database from a newer build) is worded for
-		// the person at the terminal; anything else is shown whole.
-		msg := err.Error()
-		if e, ok := moves.AsError(err); ok && e.Message != "" {
-			msg = e.Message
-		}
-		fmt.Fprintf(stderr, "%s: %s\n", group, msg)
+		fmt.Fprintf(stderr, "%s: %s\n", group, cliMessage(err))
 		return nil, false
 	}
 	return st, true

@@ -73,13 +73,7 @@ func (h *Handlers) CancelAllocation(c echo.Context) error {
 		return err
 	}
 	reason, comment := c.FormValue("reason"), strings.TrimSpace(c.FormValue("comment"))
-	if len([]rune(comment)) > maxCommentLength {
-		// As a move's cancellation: nothing changes, the form says why.
-		err = moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "too_long",
-			Message: fmt.Sprintf("More information must be %d characters or fewer", maxCommentLength)}})
-	} else {
-		err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
-	}
+	err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
 	if fe, other := invalidOr(err); other != nil {
 		return other
 	} else if len(fe) > 0 {

@@ -132,12 +132,14 @@ func safeNext(next string) string {
 	// Browsers drop tabs and line breaks from a URL before reading it,
 	// so "/\t/evil.example" is "//evil.example", another site: any
 	// control character, or a backslash (read as a slash), refuses it.
-	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\") ||
+	// "//x" and "///x" are another site too; url.Parse sees a host only
+	// in the first.
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) ||
 		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(next, "//") {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next

@@ -30,7 +30,7 @@ import (
 //     change that lands in between is a conflict too.
 
 // maxCommentLength bounds free-text answers.
-const maxCommentLength = 1000
+const maxCommentLength = moves.MaxComment
 
 // errMoveStale says the form was made from an older version of the move.
 var errMoveStale = errors.New("the move changed after the form was made")

@@ -22,6 +22,10 @@ const ActionResubmit Action = "resubmit"
 // MaxResubmitInformation bounds the information added.
 const MaxResubmitInformation = 1000
 
+// MaxComment bounds a free-text reason given with an action (a
+// cancellation's "more information", a custody event's details).
+const MaxComment = 1000
+
 // Resubmittable reports whether m is a request PMU rejected for more
 // information that was not rebooked automatically (a rebooked request is
 // already back in review; its information is changed there instead).

@@ -437,6 +437,10 @@ func (s *Store) CancelAllocation(ctx context.Context, id, reason, comment string
 	if reason == "other" && strings.TrimSpace(comment) == "" {
 		return moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "blank", Message: "Give the reason"}})
 	}
+	if len([]rune(comment)) > moves.MaxComment {
+		return moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "too_long",
+			Message: fmt.Sprintf("More information must be %d characters or fewer", moves.MaxComment)}})
+	}
 	return s.unit(ctx, func(u *Unit) error {
 		ctx := u.Context()
 		if _, err := allocationForChange(ctx, u, id, ch.Role, moves.AllocCancel, ch.Version); err != nil {

@@ -5,7 +5,6 @@
 package api
 
 import (
-	"errors"
 	"log/slog"
 	"time"
 
@@ -46,12 +45,6 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		return
 	}
 	status := serve.Status(err)
-	var oe *oauthError
-	if errors.As(err, &oe) {
-		// OAuth's refusals carry their own status: a wrong secret is
-		// the client's mistake, not one of ours to log as an error.
-		status = oe.Status
-	}
 	if status >= 500 {
 		h.logFor(c).Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}

@@ -83,6 +83,10 @@ type oauthError struct {
 
 func (e *oauthError) Error() string { return e.Code + ": " + e.Desc }
 
+// HTTPStatus is the refusal's own status (serve.Status): a wrong secret
+// is the client's mistake, not one of ours to log as an error.
+func (e *oauthError) HTTPStatus() int { return e.Status }
+
 // maxAPIErrors is the most error objects one answer lists.
 const maxAPIErrors = 100
 

@@ -104,6 +104,10 @@ func Status(err error) int {
 	if errors.As(err, &ce) {
 		return http.StatusForbidden
 	}
+	var hs interface{ HTTPStatus() int }
+	if errors.As(err, &hs) {
+		return hs.HTTPStatus()
+	}
 	switch moves.ErrorCode(err) {
 	case moves.Invalid:
 		return http.StatusUnprocessableEntity
