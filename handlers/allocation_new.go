@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"github.com/securemove/securemove/handlers/serve"
 	"net/http"
@@ -253,7 +254,9 @@ func (h *Handlers) allocCheckForm(c echo.Context, a allocAnswers) (views.AllocFo
 	ctx := c.Request().Context()
 	f := h.allocNewFrame(c, "Check your answers", "/allocation/new/check", "Create allocation", nil)
 	vals := a.values(true)
-	f.Hidden = hiddenFields(vals)
+	// The token makes "Create allocation" create once, however often
+	// the form is sent (once.go).
+	f.Hidden = append(hiddenFields(vals), views.Hidden{Name: "submission", Value: newFormToken()})
 	f.Page.Back = &views.Link{Text: "Back", Href: "/allocation/new/criteria?" + vals.Encode()}
 	from, err := h.Store.Location(ctx, a.na.FromID)
 	if err != nil {
@@ -313,7 +316,8 @@ func (h *Handlers) CheckAllocation(c echo.Context) error {
 }
 
 // CreateAllocation creates the allocation and its places in one unit of
-// work, then shows the confirmation.
+// work, once for each showing of the check page, then shows the
+// confirmation.
 func (h *Handlers) CreateAllocation(c echo.Context) error {
 	a, ok, err := h.allocStarted(c, true)
 	if !ok {
@@ -322,9 +326,18 @@ func (h *Handlers) CreateAllocation(c echo.Context) error {
 	if fe := a.criteriaErrors(); len(fe) > 0 {
 		return serve.Redirect(c, "/allocation/new/criteria?"+a.values(true).Encode())
 	}
+	token := formToken(c)
+	if token == "" {
+		// A form without its token (shown by an older version, or
+		// altered): the check page again, which has one.
+		return serve.Redirect(c, "/allocation/new/check?"+a.values(true).Encode())
+	}
 	u := serve.CurrentUser(c)
 	a.na.RequestedBy = u.FullName
-	created, err := h.Store.CreateAllocation(c.Request().Context(), a.na, u.Username, h.Today())
+	id, _, err := h.once(c, "allocation/"+token, func(ctx context.Context) (string, error) {
+		created, err := h.Store.CreateAllocation(ctx, a.na, u.Username, h.Today())
+		return created.ID, err
+	})
 	if err != nil {
 		if _, other := invalidOr(err); other != nil {
 			return other
@@ -333,7 +346,7 @@ func (h *Handlers) CreateAllocation(c echo.Context) error {
 		// passed): back to the first page, which says what.
 		return serve.Redirect(c, "/allocation/new?"+a.values(true).Encode())
 	}
-	return serve.Redirect(c, allocHref(created.ID)+"/confirmation")
+	return serve.Redirect(c, allocHref(id)+"/confirmation")
 }
 
 // AllocationConfirmation confirms the allocation was requested.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -69,6 +70,7 @@ func (h *Handlers) custodyForm(c echo.Context, d moveData, loc string, a moves.L
 	heading, _ := custodyHeading(d.m)
 	ids := map[string]string{moves.LockoutEventsField: views.CustodyEventsName}
 	f := views.CustodyEventsForm{MoveForm: h.moveFormBase(c, d, heading, fe, ids), Heading: heading, Location: d.location(loc)}
+	f.Submission = keptFormToken(c)
 	f.Summary = append(f.Summary, views.MovePageRow{Key: "Custody suite", Value: d.location(loc)})
 	qs := moves.LockoutQuestions()
 	for gi, g := range moves.LockoutGroups {
@@ -127,7 +129,16 @@ func (h *Handlers) CustodyEvents(c echo.Context) error {
 	if len(fe) > 0 {
 		return serve.Render(c, http.StatusUnprocessableEntity, views.CustodyEventsPage(h.custodyForm(c, d, loc, a, fe)))
 	}
-	if _, _, err := h.Store.AppendEvents(c.Request().Context(), events, store.AppendOptions{By: u.Username}); err != nil {
+	token := formToken(c)
+	if token == "" {
+		// A form without its token: the form again, which has one.
+		return serve.Redirect(c, "/move/"+d.m.ID+"/custody-events")
+	}
+	// Sent twice (a double click), the events are recorded once.
+	if _, _, err := h.once(c, "custody/"+token, func(ctx context.Context) (string, error) {
+		_, _, err := h.Store.AppendEvents(ctx, events, store.AppendOptions{By: u.Username})
+		return d.m.ID, err
+	}); err != nil {
 		if me, ok := moves.AsError(err); ok && me.Code == moves.Invalid && len(me.Fields) > 0 {
 			return serve.Render(c, http.StatusUnprocessableEntity, views.CustodyEventsPage(h.custodyForm(c, d, loc, a, me.Fields)))
 		}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -149,7 +150,9 @@ func (h *Handlers) MoveLodgeNewForm(c echo.Context) error {
 		}
 		f := views.MoveLodgeForm{Action: "lodge", Heading: "Add an overnight lodge", Button: "Add the overnight lodge",
 			Locations: locs, Starts: lodgeStarts(lodgeStart(d))}
-		return serve.Render(c, http.StatusOK, views.MoveLodgePage(h.lodgeForm(c, d, f, nil)))
+		f.MoveForm = h.moveFormBase(c, d, f.Heading, nil, nil)
+		f.Submission = newFormToken()
+		return serve.Render(c, http.StatusOK, views.MoveLodgePage(f))
 	})
 }
 
@@ -165,17 +168,34 @@ func (h *Handlers) MoveLodgeCreate(c echo.Context) error {
 		loc, nights, f := readLodgeForm(c, allowed, &fe)
 		show := func(fe moves.FieldErrors) error {
 			f.Action, f.Heading, f.Button, f.Locations, f.Starts = "lodge", "Add an overnight lodge", "Add the overnight lodge", locs, lodgeStarts(start)
-			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveLodgePage(h.lodgeForm(c, d, f, fe)))
+			f = h.lodgeForm(c, d, f, fe)
+			f.Submission = keptFormToken(c)
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveLodgePage(f))
 		}
 		if len(fe) > 0 {
 			return show(fe)
 		}
-		l, err := h.Store.CreateLodging(c.Request().Context(), d.m.ID, moves.NewLodging{LocationID: loc, StartDate: start,
-			EndDate: moves.AddDays(start, nights)}, h.lodgeOptions(c))
+		token := formToken(c)
+		if token == "" {
+			// A form without its token: the form again, which has one.
+			return serve.Redirect(c, "/move/"+d.m.ID+"/lodge")
+		}
+		ctx := c.Request().Context()
+		id, _, err := h.once(c, "lodge/"+token, func(ctx context.Context) (string, error) {
+			l, err := h.Store.CreateLodging(ctx, d.m.ID, moves.NewLodging{LocationID: loc, StartDate: start,
+				EndDate: moves.AddDays(start, nights)}, h.lodgeOptions(c))
+			return l.ID, err
+		})
 		if err != nil {
 			if fe, err := lodgeStoreErrors(err); err == nil {
 				return show(fe)
 			}
+			return err
+		}
+		// Sent twice, the second sending is told of the lodge the first
+		// added, as it is now.
+		l, err := h.Store.Lodging(ctx, d.m.ID, id)
+		if err != nil {
 			return err
 		}
 		h.Sessions.SetFlash(c, serve.Flash{Title: "Overnight lodge added", Text: "The person will lodge at " + h.lodgeTitle(c, l.LocationID) + lodgeStay(l) + "."})

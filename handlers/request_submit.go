@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -228,7 +229,6 @@ func (j *reqJourney) submit() error {
 	if len(ps) > 0 {
 		return j.renderCheckProblem("", j.problemLinks(ps))
 	}
-	ctx := j.c.Request().Context()
 	d := j.d
 	nm := store.NewMove{
 		MoveType: moves.MoveType(d.MoveType), FromID: j.from.ID, ToID: d.ToID, Notes: d.Notes, Details: j.details(),
@@ -252,14 +252,20 @@ func (j *reqJourney) submit() error {
 	if j.section46Applies() && d.S46 == "yes" {
 		nm.Flags = append(nm.Flags, moves.Flag{Category: moves.FlagMove, Key: moves.FlagSection46})
 	}
+	// A journey requests one move: the form sent twice at once (its
+	// answers are in a cookie both sendings carry) finds the first's move.
 	var m moves.Move
-	if d.NewPerson != nil {
-		p, _, _ := j.person()
-		p.CreatedBy = j.u.Username
-		m, _, err = j.h.Store.CreateMoveWithPerson(ctx, p, j.h.Today(), nm)
-	} else {
-		m, err = j.h.Store.CreateMove(ctx, nm)
-	}
+	id, replayed, err := j.h.once(j.c, "request/"+j.id, func(ctx context.Context) (string, error) {
+		var err error
+		if d.NewPerson != nil {
+			p, _, _ := j.person()
+			p.CreatedBy = j.u.Username
+			m, _, err = j.h.Store.CreateMoveWithPerson(ctx, p, j.h.Today(), nm)
+		} else {
+			m, err = j.h.Store.CreateMove(ctx, nm)
+		}
+		return m.ID, err
+	})
 	if e, ok := moves.AsError(err); ok {
 		switch {
 		case e.Code == moves.Conflict && e.ExistingID != "":
@@ -280,11 +286,13 @@ func (j *reqJourney) submit() error {
 	if err != nil {
 		return err
 	}
-	j.h.logFor(j.c).Info("move requested", "move", m.ID, "reference", m.Reference, "status", string(m.Status), "by", j.u.Username)
+	if !replayed {
+		j.h.logFor(j.c).Info("move requested", "move", m.ID, "reference", m.Reference, "status", string(m.Status), "by", j.u.Username)
+	}
 	// The journey now leads only to its confirmation, so that going back
-	// or sending the form twice cannot request the move again.
-	j.d = &reqDraft{User: j.u.ID, From: j.from.ID, Done: m.ID}
-	return j.saveOr("/move/"+m.ID+"/confirmation", nil)
+	// cannot request the move again.
+	j.d = &reqDraft{User: j.u.ID, From: j.from.ID, Done: id}
+	return j.saveOr("/move/"+id+"/confirmation", nil)
 }
 
 // renderDuplicate explains that the move already exists, linking to it

@@ -54,10 +54,15 @@ func (b *roadBrowser) page(path string, want int) *goquery.Document {
 	return doc
 }
 
-// post sends a form with the CSRF token of the page at tokenFrom.
+// post sends a form with the CSRF token of the page at tokenFrom, and
+// the page form's submission token when it has one and form does not.
 func (b *roadBrowser) post(path, tokenFrom string, form url.Values) (*http.Response, *goquery.Document) {
 	b.t.Helper()
-	form.Set("_csrf", b.e.App.CSRF(b.t, b.c, tokenFrom))
+	page := b.page(tokenFrom, http.StatusOK)
+	form.Set("_csrf", page.Find(`form input[name="_csrf"]`).Last().AttrOr("value", ""))
+	if tok, ok := page.Find(`form input[name="submission"]`).Attr("value"); ok && !form.Has("submission") {
+		form.Set("submission", tok)
+	}
 	res, err := b.c.PostForm(b.e.App.Server.URL+path, form)
 	if err != nil {
 		b.t.Fatal(err)
@@ -197,10 +202,15 @@ func TestCustodyEventsRecorded(t *testing.T) {
 	if after, _ := e.St.Events(e.Ctx, m.ID); len(after) != len(before) {
 		t.Fatalf("a refused form recorded %d events", len(after)-len(before))
 	}
-	res, _ := police.post(path, path, url.Values{"events": {"violent", "medication"},
-		"violent_details": {"Punched a cell door"}, "medication_details": {"Paracetamol 500mg at 22:00"}, "weapons_details": {"not ticked"}})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/move/"+m.ID {
-		t.Fatalf("saving: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	// Sent twice from one showing of the form (a double click), the
+	// events are recorded once.
+	tok := police.page(path, http.StatusOK).Find(`input[name="submission"]`).AttrOr("value", "")
+	for range 2 {
+		res, _ := police.post(path, path, url.Values{"events": {"violent", "medication"}, "submission": {tok},
+			"violent_details": {"Punched a cell door"}, "medication_details": {"Paracetamol 500mg at 22:00"}, "weapons_details": {"not ticked"}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/move/"+m.ID {
+			t.Fatalf("saving: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
 	}
 	after, err := e.St.Events(e.Ctx, m.ID)
 	if err != nil {

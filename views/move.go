@@ -113,8 +113,12 @@ type MoveForm struct {
 	// Version is the move's version the form was made from; it is posted
 	// back so a change made meanwhile is noticed.
 	Version int64
-	Summary []MovePageRow
-	Errors  Errors
+	// Submission, on a form that adds something (a lodge, custody
+	// events), names this filling-in of it, so that sending it twice adds
+	// it once.
+	Submission string
+	Summary    []MovePageRow
+	Errors     Errors
 	// Existing links to a move the change would duplicate.
 	Existing *Link
 }
