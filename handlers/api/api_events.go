@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 )
@@ -215,6 +216,18 @@ func (h *Handlers) PostEvent(c echo.Context) error {
 	}
 	e.CreatedBy = apiActor(c)
 	e.SupplierID = cl.SupplierID
+	if e.Type == moves.EventMoveDateChanged || e.Type == moves.EventMoveApprove {
+		// The date an event gives a move must be plausible for when the
+		// event happened, as PATCH /api/moves/:id asks of it for today
+		// (an event recorded late may set a date long past).
+		if d, err := moves.ParseDate(e.Str("date")); err == nil && !e.OccurredAt.IsZero() {
+			if msg := moves.CheckMoveDate("date", d, serve.Today(e.OccurredAt)); msg != "" {
+				err := moves.InvalidFields(moves.FieldErrors{{Field: "/data/attributes/details/date", Code: "out_of_range", Message: msg}})
+				h.countEvent(err)
+				return err
+			}
+		}
+	}
 	// The store checks the client may see the move inside the write, so
 	// the move is read once, not once here and again there.
 	stored, _, err := h.Store.AppendEvent(c.Request().Context(), e, store.AppendOptions{ClientID: cl.ID, By: e.CreatedBy,

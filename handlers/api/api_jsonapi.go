@@ -433,6 +433,16 @@ func (r *apiAttrReader) date(name string) (string, bool) {
 	return d, true
 }
 
+// moveDate returns a date attribute that is to be a move's date on
+// today: a real date within moves.MoveDateRange.
+func (r *apiAttrReader) moveDate(name, today string) (string, bool) {
+	d, present := r.date(name)
+	if msg := moves.CheckMoveDate(name, d, today); msg != "" {
+		r.errs.Add(apiAttrPointer(name), "out_of_range", msg)
+	}
+	return d, present
+}
+
 // object returns an object attribute.
 func (r *apiAttrReader) object(name string) (map[string]any, bool) {
 	raw, present := r.attrs[name]

@@ -221,9 +221,10 @@ func (h *Handlers) PostMove(c echo.Context) error {
 	cl := apiClient(c)
 	r := &apiAttrReader{attrs: in.Attrs}
 	nm := store.NewMove{CreatedBy: apiActor(c), ClientID: cl.ID, At: h.Now()}
-	nm.Date, _ = r.date("date")
-	nm.DateFrom, _ = r.date("date_from")
-	nm.DateTo, _ = r.date("date_to")
+	today := h.Today()
+	nm.Date, _ = r.moveDate("date", today)
+	nm.DateFrom, _ = r.moveDate("date_from", today)
+	nm.DateTo, _ = r.moveDate("date_to", today)
 	if t, _ := r.timestamp("time_due", false); !t.IsZero() {
 		nm.TimeDue = &t
 	}
@@ -357,6 +358,11 @@ func (h *Handlers) PatchMove(c echo.Context) error {
 	}
 	changeDate := date != "" && date != m.Date
 	if changeDate {
+		// A date the move already has stands; a new one must be
+		// plausible.
+		if msg := moves.CheckMoveDate("date", date, h.Today()); msg != "" {
+			r.errs.Add(apiAttrPointer("date"), "out_of_range", msg)
+		}
 		if _, ok := moves.Transition(m.Status, moves.EventMoveDateChanged); !ok {
 			msg := fmt.Sprintf("The date of a %s move cannot be changed", m.Status)
 			if m.Status == moves.StatusProposed {

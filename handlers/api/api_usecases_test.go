@@ -194,6 +194,12 @@ func TestUseCaseCreateABooking(t *testing.T) {
 		{"bad date", map[string]any{"move_type": "court_appearance", "date": "25/11/2026"},
 			map[string][2]string{"from_location": {"locations", e.Loc("SRY016")}, "to_location": {"locations", e.Loc("GUILCC")}, "person": {"people", p.ID}},
 			"/data/attributes/date", "invalid"},
+		{"date a century back", map[string]any{"move_type": "court_appearance", "date": "1926-11-25"},
+			map[string][2]string{"from_location": {"locations", e.Loc("SRY016")}, "to_location": {"locations", e.Loc("GUILCC")}, "person": {"people", p.ID}},
+			"/data/attributes/date", "out_of_range"},
+		{"window ending decades ahead", map[string]any{"move_type": "prison_transfer", "date_from": "2026-12-01", "date_to": "2062-12-01"},
+			map[string][2]string{"from_location": {"locations", e.Loc("BXI")}, "to_location": {"locations", e.Loc("WWI")}, "person": {"people", p.ID}},
+			"/data/attributes/date_to", "out_of_range"},
 		{"no person", map[string]any{"move_type": "court_appearance", "date": "2026-11-25"},
 			map[string][2]string{"from_location": {"locations", e.Loc("SRY016")}, "to_location": {"locations", e.Loc("GUILCC")}},
 			"/data/relationships/person", "blank"},
@@ -297,6 +303,25 @@ func TestPatchMove(t *testing.T) {
 	patch(p.ID, map[string]any{"date": "2026-12-02"}).WantError(t, 422, "/data/attributes/date", "invalid")
 	patch(m.ID, map[string]any{"status": "completed"}).WantError(t, 422, "/data/attributes/status", "read_only")
 	patch(m.ID, map[string]any{"date": "2026-13-01"}).WantError(t, 422, "/data/attributes/date", "invalid")
+	// A date more than a year back or two years ahead is a typing
+	// mistake, refused with nothing changed.
+	before, _ := e.St.Events(e.Ctx, m.ID)
+	patch(m.ID, map[string]any{"date": "1900-01-01"}).WantError(t, 422, "/data/attributes/date", "out_of_range")
+	patch(m.ID, map[string]any{"date": "2062-11-25", "additional_information": "kept?"}).WantError(t, 422, "/data/attributes/date", "out_of_range")
+	if after, _ := e.St.Events(e.Ctx, m.ID); len(after) != len(before) {
+		t.Fatal("a refused date was recorded")
+	}
+	if got, _ := e.St.Move(e.Ctx, m.ID); got.Date != "2026-11-25" || got.Notes != "" {
+		t.Fatalf("a refused patch changed the move: date %s, notes %q", got.Date, got.Notes)
+	}
+	event := func(date string) *handlertest.Resp {
+		return e.Do(http.MethodPost, "/api/events", tok, map[string]any{"data": map[string]any{"type": "events", "attributes": map[string]any{
+			"event_type": "MoveDateChanged", "occurred_at": "2026-11-23T10:00:00Z", "recorded_at": "2026-11-23T10:00:00Z", "details": map[string]any{"date": date}},
+			"relationships": map[string]any{"eventable": map[string]any{"data": map[string]any{"type": "moves", "id": m.ID}}}}})
+	}
+	event("1900-01-01").WantError(t, 422, "/data/attributes/details/date", "out_of_range")
+	event("2028-11-24").WantError(t, 422, "/data/attributes/details/date", "out_of_range") // two years and a day after it happened
+	event("2026-11-26").Want(t, http.StatusCreated)
 	patch(m.ID, map[string]any{"date_changed_reason": "whim"}).WantError(t, 422, "/data/attributes/date_changed_reason", "inclusion")
 	patch(m.ID, map[string]any{"time_due": "10:00"}).WantError(t, 422, "/data/attributes/time_due", "invalid")
 	e.Do(http.MethodPatch, "/api/moves/"+m.ID, tok, map[string]any{"data": map[string]any{"type": "moves",
