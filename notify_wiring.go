@@ -69,6 +69,8 @@ func startNotify(ctx context.Context, nc notifyConfig, st *store.Store, log *slo
 	if nc.clock != nil {
 		clk = clockFunc(nc.clock)
 	}
+	// Without SMTP this server sends no e-mail: none is written to wait.
+	st.SendsEmail(nc.smtpURL != "")
 	m := metrics.New(st.Outbox(), clk.Now)
 	w, g, err := notify.NewWorker(notify.Options{
 		BaseURL: nc.baseURL, SecretsKey: key, SMTPURL: nc.smtpURL, AllowPrivate: nc.allowPrivate,

@@ -154,6 +154,9 @@ func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) 
 // not at all if this unit fails.
 func (u *Unit) enqueue(ctx context.Context, sub subTarget, n notify.Notification) error {
 	for _, ch := range subChannels(sub.callbackURL, sub.email) {
+		if ch == notify.ChannelEmail && u.s.emailOff.Load() {
+			continue
+		}
 		id, err := uuid.NewV7()
 		if err != nil {
 			return err
@@ -605,16 +608,28 @@ func disableSubscription(ctx context.Context, u *Unit, subscriptionID string, at
 	return err
 }
 
-// undeliveredQuery reads the partial index notifications_due alone.
-const undeliveredQuery = `SELECT COUNT(*), MIN(created_at) FROM notifications
-	WHERE delivered_at IS NULL AND failed_at IS NULL`
+// undeliveredQuery reads the partial index notifications_due, and each
+// enabled subscription once.
+const undeliveredQuery = `SELECT COUNT(*), MIN(n.created_at) FROM notifications n
+	JOIN subscriptions s ON s.id = n.subscription_id AND s.enabled = 1
+	WHERE n.delivered_at IS NULL AND n.failed_at IS NULL AND (n.channel <> 'email' OR ? = 1)`
+
+// SendsEmail says whether this server sends e-mail. When it does not (no
+// SMTP configured), e-mail notifications are not written, rather than
+// kept for a server that may never send them, and those written before
+// are not counted as waiting. Every instance sharing a database should
+// say the same.
+func (s *Store) SendsEmail(on bool) { s.emailOff.Store(!on) }
 
 // Undelivered feeds the metrics' outbox gauges (metrics.OutboxStats):
-// notifications neither delivered nor given up, and when the oldest was
-// written (zero when none).
+// notifications waiting for delivery (neither delivered nor given up, of
+// an enabled subscription, by a channel this server sends), and when the
+// oldest was written (zero when none). A disabled subscription's
+// notifications wait for it to be enabled again, so they do not age the
+// outbox.
 func (o Outbox) Undelivered() (count int, oldest time.Time, err error) {
 	var min sql.NullInt64
-	err = o.s.r.QueryRowContext(context.Background(), undeliveredQuery).Scan(&count, &min)
+	err = o.s.r.QueryRowContext(context.Background(), undeliveredQuery, boolInt(!o.s.emailOff.Load())).Scan(&count, &min)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: outbox stats: %w", err)
 	}

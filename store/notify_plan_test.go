@@ -17,7 +17,7 @@ func TestNotificationQueriesUseTheirIndexes(t *testing.T) {
 		args          []any
 	}{
 		{"heard of a move", heardOfQuery, "SEARCH notifications USING INDEX notifications_introduced (move_id=? AND subscription_id=?)", []any{"m", "s"}},
-		{"outbox gauges", undeliveredQuery, "USING INDEX notifications_due", nil},
+		{"outbox gauges", undeliveredQuery, "USING INDEX notifications_due", []any{1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan := queryPlan(t, s, tc.q, tc.args...)

@@ -449,6 +449,72 @@ func testClaimLeasesOnePerSubscriptionAndRecordNotesTheRequest(t *testing.T) {
 	if ds, _ := ob.Claim(ctx, notify.ClaimRequest{Now: f.now.Add(24 * time.Hour), LeaseUntil: f.now.Add(25 * time.Hour), Channels: req.Channels, Limit: 8}); len(ds) != 0 {
 		t.Fatalf("claimed for a disabled subscription: %+v", ds)
 	}
+	// Its notifications wait for it to be enabled again: they are not
+	// counted as the outbox's, nor age it.
+	if n, oldest, _ := ob.Undelivered(); n != 0 || !oldest.IsZero() {
+		t.Fatalf("undelivered of a disabled subscription: %d, oldest %v", n, oldest)
+	}
+	if err := f.st.SetSubscriptionEnabled(ctx, sub.ID, true, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	// (The one answered 410 was given up.)
+	if n, _, _ := ob.Undelivered(); n != 2 {
+		t.Fatalf("undelivered once enabled again: %d, want 2", n)
+	}
+}
+
+// A server without SMTP writes no e-mail notifications, and does not count
+// those written before as waiting; the webhook is told as ever.
+func TestOutboxWithoutEmail(t *testing.T) { storetest.ForEachEngine(t, testOutboxWithoutEmail) }
+
+func testOutboxWithoutEmail(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, _, err := f.st.CreateSubscription(ctx, store.SubscriptionInput{Supplier: "serco", CallbackURL: "https://serco.example/hooks",
+		Email: "moves@serco.example"}, testSealer(t), "admin"); err != nil {
+		t.Fatal(err)
+	}
+	channels := func() map[string]int {
+		t.Helper()
+		rows, err := f.st.DB().Query("SELECT channel, COUNT(*) FROM notifications GROUP BY channel")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var ch string
+			var n int
+			if err := rows.Scan(&ch, &n); err != nil {
+				t.Fatal(err)
+			}
+			out[ch] = n
+		}
+		return out
+	}
+	m := f.courtMove(t, f.person, "2026-11-24")
+	ob := f.st.Outbox()
+	if got := channels(); got["webhook"] != 1 || got["email"] != 1 {
+		t.Fatalf("with e-mail: %v", got)
+	}
+	if n, _, _ := ob.Undelivered(); n != 2 {
+		t.Fatalf("undelivered with e-mail: %d, want 2", n)
+	}
+	f.st.SendsEmail(false)
+	if n, _, _ := ob.Undelivered(); n != 1 {
+		t.Fatalf("undelivered without e-mail: %d, want the webhook's 1", n)
+	}
+	notes := "x"
+	if _, err := f.st.UpdateMoveDetails(ctx, m.ID, &notes, nil, false, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	if got := channels(); got["webhook"] != 2 || got["email"] != 1 {
+		t.Fatalf("without e-mail, a change wrote %v", got)
+	}
+	f.st.SendsEmail(true)
+	if n, _, _ := ob.Undelivered(); n != 3 {
+		t.Fatalf("undelivered with e-mail again: %d, want 3", n)
+	}
 }
 
 func TestSubscriptionsAreCheckedSealedAndRotated(t *testing.T) {

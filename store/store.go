@@ -60,6 +60,9 @@ type Store struct {
 	// reading counts the reads under way (Reading), which pace the
 	// writer's commits (writer.go).
 	reading atomic.Int64
+	// emailOff: this server sends no e-mail (no SMTP configured), so no
+	// e-mail notifications are written (SendsEmail).
+	emailOff atomic.Bool
 }
 
 // Reading marks a read, a page or an API GET, as under way until done is

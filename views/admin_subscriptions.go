@@ -26,3 +26,14 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// emailOffText says why a subscription's address gets nothing.
+const emailOffText = "Nothing is sent to this address: this server has no e-mail (SMTP) configured."
+
+// emailHint is the e-mail address question's hint.
+func emailHint(off bool) string {
+	if off {
+		return "A short e-mail naming the move is sent here once this server has e-mail (SMTP) configured; it has none now."
+	}
+	return "A short e-mail naming the move is also sent here."
+}

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"strings"
+	"testing"
 
 	"github.com/securemove/securemove/store"
-	"testing"
+	"github.com/securemove/securemove/web"
 
 	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/notify"
@@ -44,4 +46,33 @@ func newTableSubscription(t *testing.T, h *harness) (subID, notificationID strin
 		t.Fatalf("table subscription's log: %v", err)
 	}
 	return si.ID, log[0].ID
+}
+
+// An administrator is told when this server sends no e-mail: on the
+// question that asks for an address, and on a subscription that has one.
+func TestAdminSubscriptionsSayWhenEmailIsOff(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		email notify.Sender
+	}{{"off", nil}, {"on", &notify.EmailSender{}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			deps := testNotifyDeps(t)
+			deps.Worker = &notify.Worker{Email: tc.email}
+			h := newHarness(t, web.Config{Notify: deps})
+			si, _, err := h.st.CreateSubscription(context.Background(), store.SubscriptionInput{Supplier: "serco",
+				CallbackURL: "https://serco.example/hooks", Email: "moves@serco.example"}, deps.Sealer, "admin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := h.client()
+			h.signIn(c, "admin", store.DemoPassword)
+			_, page := h.get(c, "/admin/subscriptions/"+si.ID)
+			_, form := h.get(c, "/admin/subscriptions/new")
+			said := strings.Contains(page.Find("main").Text(), "Nothing is sent to this address") &&
+				strings.Contains(form.Find("#email-hint").Text(), "has none now")
+			if said != (tc.email == nil) {
+				t.Fatalf("with e-mail %s, the pages say it is off: %v\n%s", tc.name, said, strings.Join(strings.Fields(page.Find("main").Text()), " "))
+			}
+		})
+	}
 }

@@ -46,7 +46,7 @@ func (h *Handlers) renderNewSubscription(c echo.Context, status int, in store.Su
 		return err
 	}
 	m := views.AdminNewSubscription{Page: h.adminPage(c, "Add a subscription", "/admin/subscriptions"), Errors: errs,
-		Supplier: in.Supplier, CallbackURL: in.CallbackURL, Email: in.Email, BasicUser: in.BasicUser}
+		Supplier: in.Supplier, CallbackURL: in.CallbackURL, Email: in.Email, BasicUser: in.BasicUser, EmailOff: h.emailOff()}
 	m.Page.HasErrors = len(errs) > 0
 	for _, sp := range sps {
 		m.Suppliers = append(m.Suppliers, views.AdminSupplierChoice{Key: sp.Key, Name: sp.Name})
@@ -111,7 +111,8 @@ func (h *Handlers) AdminSubscription(c echo.Context) error {
 	}
 	m := views.AdminSubscription{Page: h.adminPage(c, si.SupplierName+" subscription", "/admin/subscriptions"), ID: si.ID,
 		Supplier: si.SupplierName, CallbackURL: si.CallbackURL, Email: si.Email, BasicUser: si.BasicUser, Enabled: si.Enabled,
-		DisabledReason: si.DisabledReason, Rotating: si.Rotating(), Created: views.TimelineTime(si.CreatedAt), CreatedBy: si.CreatedBy}
+		DisabledReason: si.DisabledReason, Rotating: si.Rotating(), Created: views.TimelineTime(si.CreatedAt), CreatedBy: si.CreatedBy,
+		EmailOff: h.emailOff()}
 	m.Page.Wide = true
 	for _, n := range entries {
 		row := views.AdminNotificationRow{ID: n.ID, EventType: n.EventType, Channel: n.Channel, MoveRef: n.MoveReference,
@@ -196,4 +197,10 @@ func (h *Handlers) wakeWorker() {
 	if h.Notify != nil && h.Notify.Worker != nil {
 		h.Notify.Worker.Wake()
 	}
+}
+
+// emailOff reports that this server's worker sends no e-mail (no SMTP
+// configured); false when there is no worker to ask.
+func (h *Handlers) emailOff() bool {
+	return h.Notify != nil && h.Notify.Worker != nil && h.Notify.Worker.Email == nil
 }
