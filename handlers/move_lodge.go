@@ -239,7 +239,9 @@ func lodgeForPost(c echo.Context, d moveData) (moves.Lodging, error) {
 		return moves.Lodging{}, echo.NewHTTPError(http.StatusBadRequest, "the form has no lodge version")
 	}
 	l, err := lodgeOf(c, d)
-	if err == nil && l.Version != version {
+	// A lodge cancelled or completed since the form was made (the form
+	// sent twice, say) is a change made meanwhile too, not a refusal.
+	if (err == nil || moves.ErrorCode(err) == moves.Forbidden) && l.Version != version {
 		return l, errMoveStale
 	}
 	return l, err

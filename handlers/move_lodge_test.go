@@ -158,9 +158,16 @@ func TestMoveLodgeAddChangeCancel(t *testing.T) {
 		t.Errorf("cancel page %q", txt)
 	}
 	wantFormErrors(t, a, pmu, m, cancelPath, lodgeForm(pmu, m, "lodging_version", lv()), "cancellation_reason")
-	res = pmu.post(cancelPath, lodgeForm(pmu, m, "lodging_version", lv(), "cancellation_reason", "cancelled_by_pmu", "cancellation_reason_comment", "Space found at court"))
+	cancelForm := lodgeForm(pmu, m, "lodging_version", lv(), "cancellation_reason", "cancelled_by_pmu", "cancellation_reason_comment", "Space found at court")
+	res = pmu.post(cancelPath, cancelForm)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel = %d", res.StatusCode)
+	}
+	// Sent again (a double click): the "changed meanwhile" page, naming
+	// the cancellation, not a refusal.
+	res = pmu.post(cancelPath, cancelForm)
+	if txt := mvText(mvDoc(t, res).Find("main")); res.StatusCode != http.StatusConflict || !strings.Contains(txt, "Overnight lodge cancelled") {
+		t.Fatalf("cancel sent again = %d: %s", res.StatusCode, txt)
 	}
 	if l := a.lodgings(m.ID)[0]; l.Status != moves.LodgingCancelled || l.CancellationComment != "Space found at court" {
 		t.Fatalf("after cancelling %+v", l)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -210,7 +211,7 @@ func (h *Handlers) PersonEditForm(c echo.Context) error {
 
 // personEditIDs map the person's fields to the inputs the summary links
 // to.
-var personEditIDs = map[string]string{"date_of_birth": "dob-day", "gender": "gender"}
+var personEditIDs = map[string]string{"date_of_birth": "dob-day", "gender": "gender", "police_national_computer": "pnc"}
 
 // PersonEdit stores a person's new details: recorded with who and when,
 // and as a PersonUpdate event on every move of theirs still in custody. A
@@ -244,27 +245,23 @@ func (h *Handlers) PersonEdit(c echo.Context) error {
 		m.Errors = append(m.Errors, *fe)
 		m.DOB.ErrorParts = parts
 	}
-	if m.PNC != "" && !moves.ValidPNC(m.PNC) {
-		m.Errors = append(m.Errors, views.FieldError{ID: "pnc", Message: "Enter a PNC number in the correct format, like " + reqPNCExample})
-	}
-	if m.PrisonNumber != "" && !moves.ValidPrisonNumber(m.PrisonNumber) {
-		m.Errors = append(m.Errors, views.FieldError{ID: "prison_number", Message: "Enter a prison number in the correct format, like A1234BC"})
-	}
 	np := p
 	np.FirstNames, np.LastName, np.DateOfBirth, np.Gender, np.PNC, np.PrisonNumber = m.FirstNames, m.LastName, dob, m.Gender, m.PNC, m.PrisonNumber
-	if fe == nil {
-		// The store checks the details again; checking here as well puts
-		// every problem on the page at once, in the fields' order.
-		for _, e := range moves.ValidatePerson(np, h.Today()) {
-			id := e.Field
-			if v, ok := personEditIDs[id]; ok {
-				id = v
-			}
-			if e.Code == "inclusion" {
-				e.Message = "Select the person's gender"
-			}
-			m.Errors = append(m.Errors, views.FieldError{ID: id, Message: e.Message})
+	// The store checks the details again; checking here as well puts
+	// every problem on the page at once, in the fields' order (the date
+	// of birth's own, when it could not be read, said above).
+	for _, e := range moves.ValidatePerson(np, h.Today()) {
+		if e.Field == "date_of_birth" && fe != nil {
+			continue
 		}
+		id := e.Field
+		if v, ok := personEditIDs[id]; ok {
+			id = v
+		}
+		if e.Code == "inclusion" {
+			e.Message = "Select the person's gender"
+		}
+		m.Errors = append(m.Errors, views.FieldError{ID: id, Message: e.Message})
 	}
 	if len(m.Errors) > 0 {
 		m.Errors = personOrder(m.Errors)
@@ -317,6 +314,12 @@ func personOrder(errs views.Errors) views.Errors {
 			if e.ID == id {
 				out = append(out, e)
 			}
+		}
+	}
+	// Anything else follows, rather than going unsaid.
+	for _, e := range errs {
+		if !slices.Contains(order, e.ID) {
+			out = append(out, e)
 		}
 	}
 	return out

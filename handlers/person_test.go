@@ -138,6 +138,15 @@ func TestPersonEditRecordsWhoAndWhenAndLogsTheMove(t *testing.T) {
 			t.Errorf("no error linked to %s", id)
 		}
 	}
+	// Every problem once, the date of birth's unreadable as well.
+	bad.Set("prison_number", "12345")
+	bad.Set("dob-month", "13")
+	bdoc = mvDoc(t, police.post(path, bad))
+	for _, id := range []string{"#last_name", "#dob-day", "#pnc", "#prison_number"} {
+		if n := bdoc.Find(`.govuk-error-summary a[href="` + id + `"]`).Length(); n != 1 {
+			t.Errorf("%d errors linked to %s, want 1: %s", n, id, mvText(bdoc.Find(".govuk-error-summary")))
+		}
+	}
 	if a.personOf(m).LastName != p.LastName {
 		t.Fatal("bad answers were saved")
 	}

@@ -175,3 +175,13 @@ func realDate(y, m, d int) (string, error) {
 	}
 	return t.Format(time.DateOnly), nil
 }
+
+// LongDate writes a YYYY-MM-DD date as "Friday 27 November 2026", for
+// messages people read; a value that is not a date is returned as it is.
+func LongDate(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("Monday 2 January 2006")
+}

@@ -99,3 +99,16 @@ func FuzzParseHumanDate(f *testing.F) {
 		}
 	})
 }
+
+func TestLongDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-11-23": "Monday 23 November 2026",
+		"2028-02-29": "Tuesday 29 February 2028",
+		"2026-02-29": "2026-02-29", // not a date: as it is
+		"":           "",
+	} {
+		if got := LongDate(in); got != want {
+			t.Errorf("LongDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

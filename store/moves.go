@@ -298,7 +298,7 @@ func (s *Store) checkDuplicate(ctx context.Context, q querier, m moves.Move) err
 	_ = q.QueryRowContext(ctx, "SELECT reference FROM moves WHERE id = ?", id).Scan(&ref)
 	return &moves.Error{
 		Code:       moves.Conflict,
-		Message:    fmt.Sprintf("A move already exists for this person from the same place to the same destination on %s (reference %s)", m.Date, ref),
+		Message:    fmt.Sprintf("A move already exists for this person from the same place to the same destination on %s (reference %s)", moves.LongDate(m.Date), ref),
 		ExistingID: id,
 		Fields:     moves.FieldErrors{{Field: "date", Code: "taken", Message: "A move already exists for this person, from and to these locations on this date"}},
 	}

@@ -368,6 +368,9 @@ func testDuplicateActiveMoveRefusedWithExistingID(t *testing.T) {
 	if !ok || e.Code != moves.Conflict || e.ExistingID != first.ID || !e.Fields.Has("date") {
 		t.Fatalf("got %v, want a conflict naming %s", err, first.ID)
 	}
+	if !strings.Contains(e.Message, "on Monday 23 November 2026 (reference "+first.Reference+")") {
+		t.Errorf("message %q does not give the date as people write it", e.Message)
+	}
 	// Another day, another person, or after cancelling the first: allowed.
 	f.courtMove(t, f.person, "2026-11-24")
 	f.courtMove(t, f.newPerson(t, "Bennett"), "2026-11-23")

@@ -8,13 +8,7 @@ import (
 
 // LongDate writes a YYYY-MM-DD date as "Friday 27 November 2026"; a value
 // that is not a date is returned as it is.
-func LongDate(iso string) string {
-	t, err := time.Parse(time.DateOnly, iso)
-	if err != nil {
-		return iso
-	}
-	return t.Format("Monday 2 January 2006")
-}
+func LongDate(iso string) string { return moves.LongDate(iso) }
 
 // ShortDate writes a YYYY-MM-DD date as "27 November 2026".
 func ShortDate(iso string) string {

@@ -284,5 +284,5 @@ func (s *Server) routes() {
 	v1.POST("/allocations/:id/cancel", a.CancelAllocationAPI)
 	// (api section end)
 
-	e.RouteNotFound("/*", h.NotFound)
+	e.RouteNotFound("/*", s.notFound)
 }

@@ -66,6 +66,8 @@ type Server struct {
 	// sessions are the staff app's and administration's browser sessions;
 	// handlers see them as serve.Sessions.
 	sessions *Sessions
+	// allowed is allowedMethods, built once the routes are.
+	allowed func(path string) []string
 }
 
 // New builds the server around an open store.
@@ -130,18 +132,31 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s := &Server{Echo: e, Handlers: h, API: a, Admin: ad, cfg: cfg, log: log, sessions: sessions}
 	s.middleware()
 	s.routes()
-	a.AllowedMethods = s.allowedMethods()
+	s.allowed = s.allowedMethods()
+	a.AllowedMethods = s.allowed
 	return s
 }
 
-// ServeHTTP lets the server be used with httptest.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.ServeHTTP(w, r) }
+// ServeHTTP serves a request: the server's handler, and httptest's.
+//
+// HEAD is answered as GET without the body (RFC 9110 9.3.2), so that a
+// monitor's HEAD /health, or a link checker's HEAD of a page, gets what
+// GET would: the routes see a GET, and net/http, which still holds the
+// HEAD request, sends the headers and drops what is written.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		get := *r
+		get.Method = http.MethodGet
+		r = &get
+	}
+	s.Echo.ServeHTTP(w, r)
+}
 
 // Serve listens on ln until ctx is done, then shuts down gracefully:
 // requests in flight may finish (up to the timeout).
 func (s *Server) Serve(ctx context.Context, ln net.Listener, shutdownTimeout time.Duration) error {
 	srv := &http.Server{
-		Handler:           s.Echo,
+		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

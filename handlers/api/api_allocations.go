@@ -107,9 +107,18 @@ func apiInternalOnly(c echo.Context) error {
 }
 
 // ListAllocations lists allocations: GET /api/allocations, and POST
-// /api/allocations/filtered with the same parameters in the query.
+// /api/allocations/filtered with the same parameters in the query or in
+// its JSON body (apiFilteredParams), for lists of locations longer than
+// an address may be.
 func (h *Handlers) ListAllocations(c echo.Context) error {
-	q := newAPIQueryReader(c, "filter[from_locations]", "filter[to_locations]", "filter[locations]", "filter[date_from]", "filter[date_to]",
+	params := c.QueryParams()
+	if c.Request().Method == http.MethodPost {
+		var err error
+		if params, err = apiFilteredParams(c, params); err != nil {
+			return err
+		}
+	}
+	q := newAPIParamsReader(params, "filter[from_locations]", "filter[to_locations]", "filter[locations]", "filter[date_from]", "filter[date_to]",
 		"filter[status]", "sort[by]", "sort[direction]", "page", "per_page")
 	// Every filter is the store's, so that the page and the count agree.
 	f := store.AllocationFilter{FromIDs: q.ids("filter[from_locations]"), ToIDs: q.ids("filter[to_locations]"), EitherIDs: q.ids("filter[locations]")}
@@ -162,6 +171,9 @@ func (h *Handlers) ListAllocations(c echo.Context) error {
 
 // GetAllocation shows one: GET /api/allocations/:id.
 func (h *Handlers) GetAllocation(c echo.Context) error {
+	if err := apiNotFiltered(c); err != nil {
+		return err
+	}
 	if err := newAPIQueryReader(c).err(); err != nil {
 		return err
 	}
@@ -311,6 +323,9 @@ func (h *Handlers) allocationChange(c echo.Context, spec func(store.AllocationRo
 // PatchAllocation changes an allocation's date (and every place's, each
 // with its MoveDateChanged): PATCH /api/allocations/:id.
 func (h *Handlers) PatchAllocation(c echo.Context) error {
+	if err := apiNotFiltered(c); err != nil {
+		return err
+	}
 	a, r, err := h.allocationChange(c, func(a store.AllocationRow) apiBodySpec {
 		return apiBodySpec{Type: "allocations", Attrs: []string{"date", "date_changed_reason"}, ID: a.ID}
 	})

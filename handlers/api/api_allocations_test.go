@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -190,6 +191,36 @@ func TestAllocationAPIFiltersAndPages(t *testing.T) {
 	if len(seen) != 2 {
 		t.Errorf("the two pages held %v", seen)
 	}
+	// The same filters in the body (a list as a JSON array, inside
+	// data.attributes or not) give the same list.
+	for _, body := range []map[string]any{
+		{"filter": map[string]any{"to_locations": []string{e.Loc("WWI"), e.Loc("HOI")}, "date_from": "2026-11-30", "date_to": "2026-11-30"}, "per_page": 10},
+		{"data": map[string]any{"attributes": map[string]any{"filter": map[string]any{"to_locations": e.Loc("WWI"), "date_from": "2026-11-30",
+			"date_to": "2026-11-30"}}}},
+	} {
+		r := e.Do("POST", "/api/allocations/filtered", internal, body).Want(t, http.StatusOK)
+		got := map[string]bool{}
+		for _, d := range r.JSON["data"].([]any) {
+			got[d.(map[string]any)["id"].(string)] = true
+		}
+		if len(got) != 2 || !got[keys(toWWI)[0]] || !got[keys(toWWI)[1]] {
+			t.Errorf("body %v listed %v, want the two to Wandsworth", body, got)
+		}
+	}
+	// A filter it does not know, a value of the wrong shape, or one given
+	// twice is refused, naming it.
+	e.Do("POST", "/api/allocations/filtered", internal, map[string]any{"filter": map[string]any{"to_location": e.Loc("WWI")}}).
+		WantError(t, http.StatusBadRequest, "", "unknown_parameter")
+	e.Do("POST", "/api/allocations/filtered", internal, map[string]any{"filter": map[string]any{"status": map[string]any{"x": 1}}}).
+		WantError(t, http.StatusBadRequest, "", "")
+	e.Do("POST", "/api/allocations/filtered?filter[status]=filled", internal, map[string]any{"filter": map[string]any{"status": "unfilled"}}).
+		WantError(t, http.StatusBadRequest, "", "")
+	// The address takes POST alone: not an allocation's id.
+	res := e.Do("GET", "/api/allocations/filtered", internal, nil)
+	res.WantError(t, http.StatusMethodNotAllowed, "", "")
+	if allow := res.Header.Get("Allow"); allow != "POST" {
+		t.Errorf("Allow %q, want POST", allow)
+	}
 	r := e.Do("GET", "/api/reference/allocation_complex_cases", internal, nil).Want(t, http.StatusOK)
 	schema := upstreamSchema(t, "AllocationComplexCase", "v1/allocation_complex_case.yaml#/AllocationComplexCase")
 	for _, d := range r.JSON["data"].([]any) {
@@ -197,4 +228,13 @@ func TestAllocationAPIFiltersAndPages(t *testing.T) {
 			t.Errorf("complex case %v does not match upstream's: %v", d, err)
 		}
 	}
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -35,7 +35,13 @@ type apiQueryReader struct {
 // newAPIQueryReader checks every parameter name against the allowed ones
 // ("filter[x]" and "sort[x]" names included).
 func newAPIQueryReader(c echo.Context, allowed ...string) *apiQueryReader {
-	r := &apiQueryReader{q: c.QueryParams()}
+	return newAPIParamsReader(c.QueryParams(), allowed...)
+}
+
+// newAPIParamsReader is newAPIQueryReader for parameters read elsewhere
+// (a POST …/filtered body).
+func newAPIParamsReader(q url.Values, allowed ...string) *apiQueryReader {
+	r := &apiQueryReader{q: q}
 	names := make([]string, 0, len(r.q))
 	for k := range r.q {
 		names = append(names, k)
