@@ -332,8 +332,14 @@ func ValidateNewJourney(m Move, nj NewJourney, existing []Journey, locs Location
 		case locs == nil:
 			fe.Add(field, "not_found", field+" does not match a known location")
 		default:
-			if _, ok := locs.Location(id); !ok {
+			l, ok := locs.Location(id)
+			switch {
+			case !ok:
 				fe.Add(field, "not_found", field+" does not match a known location")
+			case l.Disabled && id != m.FromID && id != m.ToID:
+				// The move's own ends stay reachable: a move under way
+				// when its place closed must still be driven.
+				fe.Add(field, "invalid", titleOf(l)+" is no longer in use, so a journey cannot "+what+" there")
 			}
 		}
 	}

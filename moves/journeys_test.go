@@ -413,6 +413,7 @@ func TestValidateNewJourney(t *testing.T) {
 		{"bad date", func(n *NewJourney, _ *Move) { n.Date = "2026-13-01" }, "date", "invalid"},
 		{"no date anywhere", func(_ *NewJourney, m *Move) { m.Date = "" }, "date", "blank"},
 		{"no supplier", func(n *NewJourney, _ *Move) { n.SupplierID = " " }, "supplier", "blank"},
+		{"to a place no longer in use", func(n *NewJourney, _ *Move) { n.ToID = "court-closed" }, "to_location", "invalid"},
 	}
 	for _, tt := range tests {
 		n, mm := good, m
@@ -422,6 +423,16 @@ func TestValidateNewJourney(t *testing.T) {
 		if !ok || e.Code != Invalid || len(e.Fields) != 1 || e.Fields[0].Field != tt.field || e.Fields[0].Code != tt.code {
 			t.Errorf("%s: %v", tt.name, err)
 		}
+	}
+
+	// A move's own end stays reachable after its place closes: the move
+	// under way must still be driven there.
+	closedMove := m
+	closedMove.ToID = "court-closed"
+	toClosed := good
+	toClosed.ToID = "court-closed"
+	if _, err := ValidateNewJourney(closedMove, toClosed, nil, world()); err != nil {
+		t.Errorf("a journey to the move's own closed destination: %v", err)
 	}
 
 	// An explicit date wins over the move's; billable false is kept.
