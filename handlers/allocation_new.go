@@ -326,15 +326,9 @@ func (h *Handlers) CreateAllocation(c echo.Context) error {
 	if fe := a.criteriaErrors(); len(fe) > 0 {
 		return serve.Redirect(c, "/allocation/new/criteria?"+a.values(true).Encode())
 	}
-	token := formToken(c)
-	if token == "" {
-		// A form without its token (shown by an older version, or
-		// altered): the check page again, which has one.
-		return serve.Redirect(c, "/allocation/new/check?"+a.values(true).Encode())
-	}
 	u := serve.CurrentUser(c)
 	a.na.RequestedBy = u.FullName
-	id, _, err := h.once(c, "allocation/"+token, func(ctx context.Context) (string, error) {
+	id, _, err := h.once(c, "allocation", formToken(c), func(ctx context.Context) (string, error) {
 		created, err := h.Store.CreateAllocation(ctx, a.na, u.Username, h.Today())
 		return created.ID, err
 	})

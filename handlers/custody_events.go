@@ -129,13 +129,8 @@ func (h *Handlers) CustodyEvents(c echo.Context) error {
 	if len(fe) > 0 {
 		return serve.Render(c, http.StatusUnprocessableEntity, views.CustodyEventsPage(h.custodyForm(c, d, loc, a, fe)))
 	}
-	token := formToken(c)
-	if token == "" {
-		// A form without its token: the form again, which has one.
-		return serve.Redirect(c, "/move/"+d.m.ID+"/custody-events")
-	}
 	// Sent twice (a double click), the events are recorded once.
-	if _, _, err := h.once(c, "custody/"+token, func(ctx context.Context) (string, error) {
+	if _, _, err := h.once(c, "custody", formToken(c), func(ctx context.Context) (string, error) {
 		_, _, err := h.Store.AppendEvents(ctx, events, store.AppendOptions{By: u.Username})
 		return d.m.ID, err
 	}); err != nil {

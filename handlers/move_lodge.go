@@ -175,13 +175,8 @@ func (h *Handlers) MoveLodgeCreate(c echo.Context) error {
 		if len(fe) > 0 {
 			return show(fe)
 		}
-		token := formToken(c)
-		if token == "" {
-			// A form without its token: the form again, which has one.
-			return serve.Redirect(c, "/move/"+d.m.ID+"/lodge")
-		}
 		ctx := c.Request().Context()
-		id, _, err := h.once(c, "lodge/"+token, func(ctx context.Context) (string, error) {
+		id, _, err := h.once(c, "lodge", formToken(c), func(ctx context.Context) (string, error) {
 			l, err := h.Store.CreateLodging(ctx, d.m.ID, moves.NewLodging{LocationID: loc, StartDate: start,
 				EndDate: moves.AddDays(start, nights)}, h.lodgeOptions(c))
 			return l.ID, err

@@ -23,13 +23,20 @@ import (
 // that unit of work (its store calls must use the context it is given)
 // and returns what identifies the result (an id); if it fails, nothing is
 // kept and its error is returned, for the caller to show.
-func (h *Handlers) once(c echo.Context, key string, create func(ctx context.Context) (string, error)) (result string, replayed bool, err error) {
-	u := serve.CurrentUser(c)
-	// Browser keys live beside API clients' keys, under a prefix no API
-	// client's id has; the fingerprint is the key itself, so any second
-	// sending with the key replays the first.
-	k := &store.Key{Client: "browser/" + u.ID, Key: key, Fingerprint: key}
-	ans, err := h.Store.Write(c.Request().Context(), store.WriteOptions{Idempotency: k}, func(su *store.Unit) (store.Answer, error) {
+//
+// kind names the form; token is the filling-in's. A form sent without a
+// token (shown by a version before tokens, during an upgrade, or sent by
+// a script) creates as forms did before: once per sending.
+func (h *Handlers) once(c echo.Context, kind, token string, create func(ctx context.Context) (string, error)) (result string, replayed bool, err error) {
+	var opt store.WriteOptions
+	if token != "" {
+		// Browser keys live beside API clients' keys, under a prefix no
+		// API client's id has; the fingerprint is the key itself, so any
+		// second sending with the key replays the first.
+		key := kind + "/" + token
+		opt.Idempotency = &store.Key{Client: "browser/" + serve.CurrentUser(c).ID, Key: key, Fingerprint: key}
+	}
+	ans, err := h.Store.Write(c.Request().Context(), opt, func(su *store.Unit) (store.Answer, error) {
 		id, err := create(su.Context())
 		return store.Answer{Status: http.StatusSeeOther, ContentType: "text/plain", Body: []byte(id)}, err
 	})
@@ -44,9 +51,14 @@ func (h *Handlers) once(c echo.Context, key string, create func(ctx context.Cont
 func newFormToken() string { return newReqJourneyID() }
 
 // formToken is the token the form was sent with, or "" when it has none
-// (a form shown by an older version, or altered).
+// (a form shown by an older version, or altered). It is read from the
+// form's body alone: a link carrying one in its query must not make a
+// page's form reuse it.
 func formToken(c echo.Context) string {
-	if t := c.FormValue("submission"); reqJourneyIDRE.MatchString(t) {
+	if c.Request().Method != http.MethodPost {
+		return ""
+	}
+	if t := c.Request().PostFormValue("submission"); reqJourneyIDRE.MatchString(t) {
 		return t
 	}
 	return ""

@@ -205,6 +205,10 @@ func TestCustodyEventsRecorded(t *testing.T) {
 	// Sent twice from one showing of the form (a double click), the
 	// events are recorded once.
 	tok := police.page(path, http.StatusOK).Find(`input[name="submission"]`).AttrOr("value", "")
+	// A token in a link's query is not taken up by the form.
+	if got := police.page(path+"?submission=abcdefghijklmnop", http.StatusOK).Find(`input[name="submission"]`).AttrOr("value", ""); got == "abcdefghijklmnop" || got == "" {
+		t.Fatalf("the form's token from a link: %q", got)
+	}
 	for range 2 {
 		res, _ := police.post(path, path, url.Values{"events": {"violent", "medication"}, "submission": {tok},
 			"violent_details": {"Punched a cell door"}, "medication_details": {"Paracetamol 500mg at 22:00"}, "weapons_details": {"not ticked"}})

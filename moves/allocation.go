@@ -237,6 +237,8 @@ func ValidateAllocationDetails(na NewAllocation, from, to *Location, today strin
 		fe.Add("date", "invalid", "Enter the date of the allocation as a real date")
 	} else if d < today {
 		fe.Add("date", "past", "The date of the allocation must be today or in the future")
+	} else if _, latest := MoveDateRange(today); d > latest {
+		fe.Add("date", "out_of_range", "The date of the allocation must be within two years of today")
 	}
 	return fe
 }

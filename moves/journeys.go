@@ -336,9 +336,10 @@ func ValidateNewJourney(m Move, nj NewJourney, existing []Journey, locs Location
 			switch {
 			case !ok:
 				fe.Add(field, "not_found", field+" does not match a known location")
-			case l.Disabled && id != m.FromID && id != m.ToID:
-				// The move's own ends stay reachable: a move under way
-				// when its place closed must still be driven.
+			case l.Disabled && id != m.FromID && id != m.ToID && !slices.ContainsFunc(existing, func(j Journey) bool { return j.FromID == id || j.ToID == id }):
+				// The move's own ends, and places its journeys already
+				// reach, stay reachable: a move under way when a place
+				// closed must still be driven from it.
 				fe.Add(field, "invalid", titleOf(l)+" is no longer in use, so a journey cannot "+what+" there")
 			}
 		}

@@ -434,6 +434,13 @@ func TestValidateNewJourney(t *testing.T) {
 	if _, err := ValidateNewJourney(closedMove, toClosed, nil, world()); err != nil {
 		t.Errorf("a journey to the move's own closed destination: %v", err)
 	}
+	// So does a place a journey of the move already reached.
+	fromClosed := good
+	fromClosed.FromID, fromClosed.ToID = "court-closed", "court-1"
+	if _, err := ValidateNewJourney(m, fromClosed, []Journey{{ID: "j-1", FromID: "police-1", ToID: "court-closed", Timestamp: t0,
+		JourneyState: JourneyState{Status: JourneyCompleted}}}, world()); err != nil {
+		t.Errorf("a journey on from a closed place already reached: %v", err)
+	}
 
 	// An explicit date wins over the move's; billable false is kept.
 	n := good

@@ -388,6 +388,8 @@ func (s *Store) ChangeAllocationDate(ctx context.Context, id, date, reason, toda
 		fe.Add("date", "invalid", "Enter the new date as a real date")
 	} else if d < today {
 		fe.Add("date", "past", "The new date must be today or in the future")
+	} else if _, latest := moves.MoveDateRange(today); d > latest {
+		fe.Add("date", "out_of_range", "The new date must be within two years of today")
 	} else {
 		date = d
 	}

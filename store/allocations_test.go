@@ -115,6 +115,7 @@ func testCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
 		{"from police", func(n *moves.NewAllocation) { n.FromID = f.police.ID }, "from_location"},
 		{"unknown", func(n *moves.NewAllocation) { n.FromID = "nope" }, "from_location"},
 		{"past", func(n *moves.NewAllocation) { n.Date = "2026-11-21" }, "date"},
+		{"over two years ahead", func(n *moves.NewAllocation) { n.Date = "2062-11-30" }, "date"},
 		{"no estate", func(n *moves.NewAllocation) { n.Estate = "" }, "estate"},
 		{"adult male needs a category", func(n *moves.NewAllocation) { n.Estate = moves.EstateAdultMale }, "prisoner_category"},
 		{"other estate needs details", func(n *moves.NewAllocation) { n.Estate = moves.EstateOther }, "estate_comment"},
@@ -262,7 +263,7 @@ func testAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 			t.Fatalf("a place moved to %s though the change was refused", p.Date)
 		}
 	}
-	for _, c := range []struct{ date, reason, field string }{{"2026-11-01", "other", "date"}, {"2026-12-05", "", "date_changed_reason"}} {
+	for _, c := range []struct{ date, reason, field string }{{"2026-11-01", "other", "date"}, {"2062-12-05", "other", "date"}, {"2026-12-05", "", "date_changed_reason"}} {
 		var me *moves.Error
 		if err := f.st.ChangeAllocationDate(ctx, a.ID, c.date, c.reason, f.today, pmuBy); !errors.As(err, &me) || !me.Fields.Has(c.field) {
 			t.Errorf("%+v: %v", c, err)

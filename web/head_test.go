@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
 )
 
@@ -43,5 +44,15 @@ func TestHeadAndMethodNotAllowed(t *testing.T) {
 		if tc.method == http.MethodHead && len(body) != 0 {
 			t.Errorf("HEAD %s sent a body of %d bytes", tc.path, len(body))
 		}
+		if tc.method == http.MethodHead && len(res.Header.Values("Set-Cookie")) > 0 {
+			t.Errorf("HEAD %s set cookies: %v", tc.path, res.Header.Values("Set-Cookie"))
+		}
+	}
+	// A HEAD takes nothing from the session: the flash a GET would show
+	// (here, the one after signing in) is still there for the GET.
+	h.signIn(c, "pmu", store.DemoPassword)
+	req, _ := http.NewRequest(http.MethodHead, h.ts.URL+"/", nil)
+	if res, err := c.Do(req); err != nil || len(res.Header.Values("Set-Cookie")) > 0 {
+		t.Fatalf("HEAD / as a signed-in user: %v, cookies %v", err, res.Header.Values("Set-Cookie"))
 	}
 }

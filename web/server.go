@@ -142,14 +142,50 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 // HEAD is answered as GET without the body (RFC 9110 9.3.2), so that a
 // monitor's HEAD /health, or a link checker's HEAD of a page, gets what
 // GET would: the routes see a GET, and net/http, which still holds the
-// HEAD request, sends the headers and drops what is written.
+// HEAD request, sends the headers and drops what is written. No cookie
+// is set: sessions live in cookies, so what a GET takes from one (a
+// flash, a secret shown once) stays for the GET that shows it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		get := *r
 		get.Method = http.MethodGet
-		r = &get
+		r, w = &get, &noCookies{ResponseWriter: w}
 	}
 	s.Echo.ServeHTTP(w, r)
+}
+
+// noCookies drops Set-Cookie from the answer to a HEAD.
+type noCookies struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (n *noCookies) WriteHeader(code int) {
+	if !n.wrote {
+		n.wrote = true
+		n.Header().Del("Set-Cookie")
+	}
+	n.ResponseWriter.WriteHeader(code)
+}
+
+func (n *noCookies) Write(b []byte) (int, error) {
+	if !n.wrote {
+		n.WriteHeader(http.StatusOK)
+	}
+	return n.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (n *noCookies) Unwrap() http.ResponseWriter { return n.ResponseWriter }
+
+// Flush passes a flush on (htmx's and the page cache's writers ask).
+func (n *noCookies) Flush() {
+	if f, ok := n.ResponseWriter.(http.Flusher); ok {
+		if !n.wrote {
+			n.WriteHeader(http.StatusOK)
+		}
+		f.Flush()
+	}
 }
 
 // Serve listens on ln until ctx is done, then shuts down gracefully:

@@ -215,6 +215,10 @@ func TestAllocationAPIFiltersAndPages(t *testing.T) {
 		WantError(t, http.StatusBadRequest, "", "")
 	e.Do("POST", "/api/allocations/filtered?filter[status]=filled", internal, map[string]any{"filter": map[string]any{"status": "unfilled"}}).
 		WantError(t, http.StatusBadRequest, "", "")
+	e.Do("POST", "/api/allocations/filtered", internal, map[string]any{"filter": map[string]any{"status": "unfilled"}, "filter[status]": "filled"}).
+		WantError(t, http.StatusBadRequest, "", "")
+	e.Do("POST", "/api/allocations/filtered", internal, `{"filter": {}} {"page": 2}`).WantError(t, http.StatusBadRequest, "", "")
+	e.Do("POST", "/api/allocations/filtered", internal, map[string]any{"filter": nil, "page": nil}).Want(t, http.StatusOK)
 	// The address takes POST alone: not an allocation's id.
 	res := e.Do("GET", "/api/allocations/filtered", internal, nil)
 	res.WantError(t, http.StatusMethodNotAllowed, "", "")

@@ -113,7 +113,9 @@ const MaxIdempotencyKey = 200
 func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.Method != http.MethodPost && r.Method != http.MethodPatch {
+		if r.Method != http.MethodPost && r.Method != http.MethodPatch || c.Path() == "/api/allocations/filtered" {
+			// Reads (POST …/filtered is one) take no unit of work: they
+			// must not hold the single writer while they run.
 			return next(c)
 		}
 		// Every change is one unit of work, with a key or without: a
@@ -134,7 +136,13 @@ func (h *Handlers) APIIdempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			sum := sha256.Sum256(bytes.Join([][]byte{[]byte(r.Method), []byte(r.URL.Path), body}, []byte("|")))
+			// The query is part of the request (old keys, sent without
+			// one, keep their fingerprints).
+			target := r.URL.Path
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			sum := sha256.Sum256(bytes.Join([][]byte{[]byte(r.Method), []byte(target), body}, []byte("|")))
 			k = &store.Key{Client: cl.ID, Key: key, Fingerprint: hex.EncodeToString(sum[:])}
 		}
 		if prepare := beforeTheUnit[r.Method+" "+c.Path()]; prepare != nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/securemove/securemove/handlers/serve"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 )
@@ -217,11 +216,11 @@ func (h *Handlers) PostEvent(c echo.Context) error {
 	e.CreatedBy = apiActor(c)
 	e.SupplierID = cl.SupplierID
 	if e.Type == moves.EventMoveDateChanged || e.Type == moves.EventMoveApprove {
-		// The date an event gives a move must be plausible for when the
-		// event happened, as PATCH /api/moves/:id asks of it for today
-		// (an event recorded late may set a date long past).
-		if d, err := moves.ParseDate(e.Str("date")); err == nil && !e.OccurredAt.IsZero() {
-			if msg := moves.CheckMoveDate("date", d, serve.Today(e.OccurredAt)); msg != "" {
+		// The date an event gives a move must be plausible on the day it
+		// is given, as PATCH /api/moves/:id asks of it: measured from
+		// today, not from occurred_at, which the client also sends.
+		if d, err := moves.ParseDate(e.Str("date")); err == nil {
+			if msg := moves.CheckMoveDate("date", d, h.Today()); msg != "" {
 				err := moves.InvalidFields(moves.FieldErrors{{Field: "/data/attributes/details/date", Code: "out_of_range", Message: msg}})
 				h.countEvent(err)
 				return err

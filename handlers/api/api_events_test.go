@@ -66,11 +66,11 @@ func TestSeedRequestExamples(t *testing.T) {
 		return m
 	}
 	proposed := func() moves.Move {
-		// A prison transfer in London, with a window around the
-		// example's date of 2020-06-16: before the demo suppliers'
-		// contracts began, so Serco is named as the supplier.
+		// A prison transfer in London, Serco's, with a window around
+		// the date the approval gives (the example's own, 2020-06-16,
+		// is too far in the past to give a move today).
 		m, err := e.St.CreateMove(e.Ctx, store.NewMove{MoveType: moves.PrisonTransfer, FromID: e.Loc("BXI"), ToID: e.Loc("WWI"),
-			DateFrom: "2020-06-10", DateTo: "2020-06-20", PersonID: e.Person().ID, SupplierID: e.Sups["serco"].ID, CreatedBy: "test"})
+			DateFrom: "2026-11-25", DateTo: "2026-12-05", PersonID: e.Person().ID, SupplierID: e.Sups["serco"].ID, CreatedBy: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,11 +83,15 @@ func TestSeedRequestExamples(t *testing.T) {
 		check func(t *testing.T, m, ev map[string]any)
 		// lodge, when set, is the move's lodging the event starts or ends.
 		lodge func(m moves.Move)
+		// date, when set, replaces the example's details.date: a date
+		// given to a move must be within moves.CheckMoveDate's window of
+		// today, which the seed's 2020 dates are not.
+		date string
 	}{
 		"MoveAccept": {move: e.CourtMove, check: apiWantStatus("booked")},
-		"MoveApprove": {move: proposed, check: func(t *testing.T, m, ev map[string]any) {
+		"MoveApprove": {move: proposed, date: "2026-11-30", check: func(t *testing.T, m, ev map[string]any) {
 			apiWantStatus("requested")(t, m, ev)
-			if handlertest.Attrs(m)["date"] != "2020-06-16" {
+			if handlertest.Attrs(m)["date"] != "2026-11-30" {
 				t.Errorf("date %v", handlertest.Attrs(m)["date"])
 			}
 		}},
@@ -163,6 +167,9 @@ func TestSeedRequestExamples(t *testing.T) {
 			}
 			doc := apiSeedExample(t, typ)
 			apiPointAt(doc, m.ID, tc.rels)
+			if tc.date != "" {
+				doc["data"].(map[string]any)["attributes"].(map[string]any)["details"].(map[string]any)["date"] = tc.date
+			}
 			r := e.Do(http.MethodPost, "/api/events", tok, doc).Want(t, http.StatusCreated)
 			ev := r.Data()
 			if ev["type"] != "events" || handlertest.Attrs(ev)["event_type"] != typ || handlertest.RelID(ev, "eventable") != m.ID {

@@ -37,8 +37,8 @@ func apiFilteredParams(c echo.Context, query url.Values) (url.Values, error) {
 	var top map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := dec.Decode(&top); err != nil {
-		return nil, bad("The body must be a JSON object of the list's parameters, such as {\"filter\": {\"from_locations\": \"<id>,<id>\"}}")
+	if err := dec.Decode(&top); err != nil || dec.More() {
+		return nil, bad("The body must be one JSON object of the list's parameters, such as {\"filter\": {\"from_locations\": \"<id>,<id>\"}}")
 	}
 	if data, ok := top["data"]; ok && len(top) == 1 {
 		var wrapped struct {
@@ -49,7 +49,11 @@ func apiFilteredParams(c echo.Context, query url.Values) (url.Values, error) {
 		}
 		top = wrapped.Attributes
 	}
+	fromBody := map[string]bool{}
 	add := func(name string, raw json.RawMessage) error {
+		if string(bytes.TrimSpace(raw)) == "null" {
+			return nil // as if not given
+		}
 		v, ok := apiParamValue(raw)
 		if !ok {
 			return bad(fmt.Sprintf("%s must be text, a number, or a list of them", name))
@@ -57,6 +61,10 @@ func apiFilteredParams(c echo.Context, query url.Values) (url.Values, error) {
 		if _, dup := query[name]; dup {
 			return bad(fmt.Sprintf("%s is given both in the address and in the body; give it once", name))
 		}
+		if fromBody[name] {
+			return bad(fmt.Sprintf("%s is given twice in the body; give it once", name))
+		}
+		fromBody[name] = true
 		out.Set(name, v)
 		return nil
 	}
@@ -68,7 +76,7 @@ func apiFilteredParams(c echo.Context, query url.Values) (url.Values, error) {
 	for _, k := range names {
 		raw := top[k]
 		var group map[string]json.RawMessage
-		if (k == "filter" || k == "sort") && json.Unmarshal(raw, &group) == nil {
+		if (k == "filter" || k == "sort") && string(bytes.TrimSpace(raw)) != "null" && json.Unmarshal(raw, &group) == nil {
 			inner := make([]string, 0, len(group))
 			for g := range group {
 				inner = append(inner, g)

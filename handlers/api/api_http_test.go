@@ -214,3 +214,19 @@ func TestBadJSONIsDescribedPlainly(t *testing.T) {
 		}
 	}
 }
+
+// An Idempotency-Key names one request, its query included: the same key
+// with another query is a different request (409), not a replay of the
+// first's answer; a read sent with POST takes no key.
+func TestIdempotencyKeyCoversTheQuery(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	tok := e.SupplierToken("serco")
+	m := e.CourtMove()
+	body := handlertest.EventBody(moves.EventMoveCollectionByEscort, m.ID, "2026-11-23T12:00:00Z", map[string]any{"vehicle_type": "c4"}, nil)
+	e.Do(http.MethodPost, "/api/events?include=eventable", tok, body, "Idempotency-Key", "q1").WantError(t, http.StatusBadRequest, "", "")
+	e.Do(http.MethodPost, "/api/events", tok, body, "Idempotency-Key", "q1").WantError(t, http.StatusConflict, "", "idempotency_key_reused")
+	e.Do(http.MethodPost, "/api/events", tok, body, "Idempotency-Key", "q2").Want(t, http.StatusCreated)
+	if r := e.Do(http.MethodPost, "/api/events", tok, body, "Idempotency-Key", "q2").Want(t, http.StatusCreated); r.Header.Get("Idempotency-Replayed") != "true" {
+		t.Fatal("the same request with its key was not replayed")
+	}
+}

@@ -320,7 +320,12 @@ func TestPatchMove(t *testing.T) {
 			"relationships": map[string]any{"eventable": map[string]any{"data": map[string]any{"type": "moves", "id": m.ID}}}}})
 	}
 	event("1900-01-01").WantError(t, 422, "/data/attributes/details/date", "out_of_range")
-	event("2028-11-24").WantError(t, 422, "/data/attributes/details/date", "out_of_range") // two years and a day after it happened
+	event("2028-11-24").WantError(t, 422, "/data/attributes/details/date", "out_of_range") // two years and a day ahead
+	// Measured from today, whatever occurred_at says.
+	old := e.Do(http.MethodPost, "/api/events", tok, map[string]any{"data": map[string]any{"type": "events", "attributes": map[string]any{
+		"event_type": "MoveDateChanged", "occurred_at": "1900-01-01T10:00:00Z", "recorded_at": "1900-01-01T10:00:00Z", "details": map[string]any{"date": "1900-01-02"}},
+		"relationships": map[string]any{"eventable": map[string]any{"data": map[string]any{"type": "moves", "id": m.ID}}}}})
+	old.WantError(t, 422, "/data/attributes/details/date", "out_of_range")
 	event("2026-11-26").Want(t, http.StatusCreated)
 	patch(m.ID, map[string]any{"date_changed_reason": "whim"}).WantError(t, 422, "/data/attributes/date_changed_reason", "inclusion")
 	patch(m.ID, map[string]any{"time_due": "10:00"}).WantError(t, 422, "/data/attributes/time_due", "invalid")
