@@ -3,17 +3,15 @@ package handlers
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/rand"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/serve"
 )
 
 // A "Request a move" journey keeps its answers on the server's behalf in
@@ -40,8 +38,7 @@ const (
 )
 
 var (
-	reqJourneyIDRE = regexp.MustCompile(`^[a-z2-7]{16}$`)
-	reqIDEncoding  = base32.StdEncoding.WithPadding(base32.NoPadding)
+	reqJourneyIDRE = serve.TokenRE
 	errReqTooLarge = errors.New("request journey: answers too large to keep")
 )
 
@@ -162,13 +159,9 @@ func (d *reqDraft) flags(cat string) []reqFlag {
 	return out
 }
 
-func newReqJourneyID() string {
-	b := make([]byte, 10)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return strings.ToLower(reqIDEncoding.EncodeToString(b))
-}
+// newReqJourneyID names a journey as a form token is named: the journey
+// is the filling-in that once keys on.
+func newReqJourneyID() string { return serve.NewToken() }
 
 func reqCookiePath(jid string) string { return "/move/new/" + jid }
 

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -74,5 +76,31 @@ func TestAdminSubscriptionsSayWhenEmailIsOff(t *testing.T) {
 				t.Fatalf("with e-mail %s, the pages say it is off: %v\n%s", tc.name, said, strings.Join(strings.Fields(page.Find("main").Text()), " "))
 			}
 		})
+	}
+}
+
+// "Add subscription" sent twice from one showing of its form adds one
+// subscription.
+func TestAdminSubscriptionSentTwiceAddsOne(t *testing.T) {
+	deps := testNotifyDeps(t)
+	h := newHarness(t, web.Config{Notify: deps})
+	c := h.client()
+	h.signIn(c, "admin", store.DemoPassword)
+	_, form := h.get(c, "/admin/subscriptions/new")
+	token := form.Find(`input[name="submission"]`).AttrOr("value", "")
+	if token == "" {
+		t.Fatal("the form has no submission token")
+	}
+	before, err := h.st.Subscriptions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := url.Values{"_csrf": {csrfFrom(t, form)}, "supplier": {"serco"}, "callback_url": {"https://serco.example/twice"}, "submission": {token}}
+	first, _ := h.post(c, "/admin/subscriptions", send)
+	second, _ := h.post(c, "/admin/subscriptions", send)
+	after, _ := h.st.Subscriptions(context.Background())
+	if len(after) != len(before)+1 || first.StatusCode != http.StatusSeeOther || first.Header.Get("Location") != second.Header.Get("Location") {
+		t.Fatalf("sent twice: %d subscriptions added; %d to %q, then %d to %q", len(after)-len(before),
+			first.StatusCode, first.Header.Get("Location"), second.StatusCode, second.Header.Get("Location"))
 	}
 }

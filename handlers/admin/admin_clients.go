@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -50,7 +51,8 @@ func (h *Handlers) renderNewClient(c echo.Context, status int, name, supplier st
 	if err != nil {
 		return err
 	}
-	m := views.AdminNewClient{Page: h.adminPage(c, "Create an API client", "/admin/clients"), Errors: errs, Name: name, Supplier: supplier}
+	m := views.AdminNewClient{Page: h.adminPage(c, "Create an API client", "/admin/clients"), Errors: errs, Name: name, Supplier: supplier,
+		Submission: serve.KeptFormToken(c)}
 	m.Page.HasErrors = len(errs) > 0
 	for _, sp := range sps {
 		m.Suppliers = append(m.Suppliers, views.AdminSupplierChoice{Key: sp.Key, Name: sp.Name})
@@ -83,14 +85,25 @@ func (h *Handlers) AdminCreateClient(c echo.Context) error {
 	if key == "internal" {
 		key = ""
 	}
-	cl, secret, err := h.Store.CreateClient(c.Request().Context(), store.NewClient{Name: name, Supplier: key, CreatedBy: serve.CurrentUser(c).Username})
+	var secret string
+	id, replayed, err := serve.Once(c, h.Store, "client", serve.FormToken(c), func(ctx context.Context) (string, error) {
+		cl, s, err := h.Store.CreateClient(ctx, store.NewClient{Name: name, Supplier: key, CreatedBy: serve.CurrentUser(c).Username})
+		secret = s
+		return cl.ID, err
+	})
 	if errs, ok := formErrors(err, nil); ok {
 		return h.renderNewClient(c, http.StatusUnprocessableEntity, name, supplier, errs)
 	} else if err != nil {
 		return err
 	}
-	h.logFor(c).Info("API client created", "client_id", cl.ID, "by", serve.CurrentUser(c).Username)
-	return h.showSecretOnce(c, keyAdminNewSecret, cl.ID, secret, "/admin/clients/"+cl.ID+"/secret")
+	if replayed {
+		// Sent twice: the client the first sending created. Its secret
+		// went to that sending's answer (kept only as a hash, it cannot
+		// be shown again); the page says so and offers a new one.
+		return serve.Redirect(c, "/admin/clients/"+id+"/secret")
+	}
+	h.logFor(c).Info("API client created", "client_id", id, "by", serve.CurrentUser(c).Username)
+	return h.showSecretOnce(c, keyAdminNewSecret, id, secret, "/admin/clients/"+id+"/secret")
 }
 
 // AdminClientSecret shows a secret just made, once: the session forgets

@@ -140,6 +140,19 @@ func TestAdminClientsPages(t *testing.T) {
 		t.Fatal("the list should show the client, not its secret")
 	}
 
+	// The form sent twice from one showing (a double click) creates one
+	// client; the second sending goes to its secret page, which says the
+	// secret is no longer shown.
+	newForm := b.page(b.get("/admin/clients/new").Want(t, http.StatusOK))
+	twice := url.Values{"_csrf": {csrf}, "name": {"Serco staging"}, "supplier": {"serco"},
+		"submission": {newForm.Find(`input[name="submission"]`).AttrOr("value", "")}}
+	before, _ := e.St.Clients(e.Ctx)
+	first := b.post("/admin/clients", twice).Want(t, http.StatusSeeOther).Header.Get("Location")
+	second := b.post("/admin/clients", twice).Want(t, http.StatusSeeOther).Header.Get("Location")
+	if after, _ := e.St.Clients(e.Ctx); len(after) != len(before)+1 || first != second {
+		t.Fatalf("sent twice: %d clients created, sent to %q and %q", len(after)-len(before), first, second)
+	}
+
 	// Rotate: a second secret, shown once; both work.
 	page := b.get("/admin/clients/"+id).Want(t, http.StatusOK)
 	r = b.post("/admin/clients/"+id+"/rotate", url.Values{"_csrf": {b.csrf(page)}}).Want(t, http.StatusSeeOther)

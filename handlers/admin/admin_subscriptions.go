@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,7 +47,8 @@ func (h *Handlers) renderNewSubscription(c echo.Context, status int, in store.Su
 		return err
 	}
 	m := views.AdminNewSubscription{Page: h.adminPage(c, "Add a subscription", "/admin/subscriptions"), Errors: errs,
-		Supplier: in.Supplier, CallbackURL: in.CallbackURL, Email: in.Email, BasicUser: in.BasicUser, EmailOff: h.emailOff()}
+		Supplier: in.Supplier, CallbackURL: in.CallbackURL, Email: in.Email, BasicUser: in.BasicUser, EmailOff: h.emailOff(),
+		Submission: serve.KeptFormToken(c)}
 	m.Page.HasErrors = len(errs) > 0
 	for _, sp := range sps {
 		m.Suppliers = append(m.Suppliers, views.AdminSupplierChoice{Key: sp.Key, Name: sp.Name})
@@ -71,14 +73,24 @@ func (h *Handlers) AdminCreateSubscription(c echo.Context) error {
 		}
 		return h.renderNewSubscription(c, http.StatusUnprocessableEntity, in, errs)
 	}
-	si, secret, err := h.Store.CreateSubscription(c.Request().Context(), in, h.Notify.Sealer, serve.CurrentUser(c).Username)
+	var secret string
+	id, replayed, err := serve.Once(c, h.Store, "subscription", serve.FormToken(c), func(ctx context.Context) (string, error) {
+		si, s, err := h.Store.CreateSubscription(ctx, in, h.Notify.Sealer, serve.CurrentUser(c).Username)
+		secret = s
+		return si.ID, err
+	})
 	if errs, ok := formErrors(err, map[string]string{"supplier": "supplier"}); ok {
 		return h.renderNewSubscription(c, http.StatusUnprocessableEntity, in, errs)
 	} else if err != nil {
 		return err
 	}
-	h.logFor(c).Info("subscription created", "subscription_id", si.ID, "by", serve.CurrentUser(c).Username)
-	return h.showSubscriptionSecretOnce(c, si.ID, secret)
+	if replayed {
+		// Sent twice: the subscription the first sending created, whose
+		// secret went to that sending's answer; the page says so.
+		return serve.Redirect(c, "/admin/subscriptions/"+id+"/secret")
+	}
+	h.logFor(c).Info("subscription created", "subscription_id", id, "by", serve.CurrentUser(c).Username)
+	return h.showSubscriptionSecretOnce(c, id, secret)
 }
 
 func (h *Handlers) showSubscriptionSecretOnce(c echo.Context, id, secret string) error {
