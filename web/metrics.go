@@ -23,7 +23,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		s.cfg.Metrics.ObserveHTTP(c.Request().Method+" "+route, status, time.Since(start))
+		s.cfg.Metrics.ObserveHTTP(method(c.Request())+" "+route, status, time.Since(start))
 		return err
 	}
 }

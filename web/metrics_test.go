@@ -13,9 +13,9 @@ import (
 func TestMetricsCountRequestsByRouteBehindAToken(t *testing.T) {
 	m := metrics.New(nil, nil)
 	h := secHarness(t, web.Config{Metrics: m, MetricsToken: "scrape-token-0123456789"}, nil)
-	get := func(path, token string) (int, string) {
+	do := func(method, path, token string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, h.ts.URL+path, nil)
+		req, _ := http.NewRequest(method, h.ts.URL+path, nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -27,7 +27,9 @@ func TestMetricsCountRequestsByRouteBehindAToken(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
+	get := func(path, token string) (int, string) { t.Helper(); return do(http.MethodGet, path, token) }
 	get("/health", "")
+	do(http.MethodHead, "/health", "") // counted as the HEAD it was
 	get("/move/no-such-move", "")
 	if code, _ := get("/metrics", ""); code != http.StatusUnauthorized {
 		t.Fatalf("without the token: %d", code)
@@ -43,6 +45,7 @@ func TestMetricsCountRequestsByRouteBehindAToken(t *testing.T) {
 		`securemove_http_requests_total{route="GET /health",status="200"} 1`,
 		`securemove_http_requests_total{route="GET /move/:id",status="303"} 1`,
 		`securemove_http_request_duration_seconds_count{route="GET /health"} 1`,
+		`securemove_http_requests_total{route="HEAD /health",status="200"} 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)

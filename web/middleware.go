@@ -85,7 +85,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelDebug
 		}
 		// Never the query string of /oauth, nor any body: they can carry secrets.
-		l.Log(c.Request().Context(), level, "request", "method", c.Request().Method, "path", c.Request().URL.Path,
+		l.Log(c.Request().Context(), level, "request", "method", method(c.Request()), "path", c.Request().URL.Path,
 			"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000, "bytes", c.Response().Size)
 		return nil
 	}

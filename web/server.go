@@ -147,11 +147,22 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 // flash, a secret shown once) stays for the GET that shows it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
-		get := *r
+		get := *r.WithContext(context.WithValue(r.Context(), headKey{}, true))
 		get.Method = http.MethodGet
 		r, w = &get, &noCookies{ResponseWriter: w}
 	}
 	s.Echo.ServeHTTP(w, r)
+}
+
+// headKey marks a HEAD answered as GET, for the logs and metrics.
+type headKey struct{}
+
+// method is the method the client sent: HEAD for one answered as GET.
+func method(r *http.Request) string {
+	if r.Context().Value(headKey{}) != nil {
+		return http.MethodHead
+	}
+	return r.Method
 }
 
 // noCookies drops Set-Cookie from the answer to a HEAD.
