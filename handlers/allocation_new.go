@@ -255,8 +255,8 @@ func (h *Handlers) allocCheckForm(c echo.Context, a allocAnswers) (views.AllocFo
 	f := h.allocNewFrame(c, "Check your answers", "/allocation/new/check", "Create allocation", nil)
 	vals := a.values(true)
 	// The token makes "Create allocation" create once, however often
-	// the form is sent (once.go).
-	f.Hidden = append(hiddenFields(vals), views.Hidden{Name: "submission", Value: newFormToken()})
+	// the form is sent (serve.Once).
+	f.Hidden = append(hiddenFields(vals), views.Hidden{Name: "submission", Value: serve.NewToken()})
 	f.Page.Back = &views.Link{Text: "Back", Href: "/allocation/new/criteria?" + vals.Encode()}
 	from, err := h.Store.Location(ctx, a.na.FromID)
 	if err != nil {
@@ -328,7 +328,7 @@ func (h *Handlers) CreateAllocation(c echo.Context) error {
 	}
 	u := serve.CurrentUser(c)
 	a.na.RequestedBy = u.FullName
-	id, _, err := h.once(c, "allocation", formToken(c), func(ctx context.Context) (string, error) {
+	id, _, err := serve.Once(c, h.Store, "allocation", serve.FormToken(c), func(ctx context.Context) (string, error) {
 		created, err := h.Store.CreateAllocation(ctx, a.na, u.Username, h.Today())
 		return created.ID, err
 	})

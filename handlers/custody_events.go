@@ -70,7 +70,7 @@ func (h *Handlers) custodyForm(c echo.Context, d moveData, loc string, a moves.L
 	heading, _ := custodyHeading(d.m)
 	ids := map[string]string{moves.LockoutEventsField: views.CustodyEventsName}
 	f := views.CustodyEventsForm{MoveForm: h.moveFormBase(c, d, heading, fe, ids), Heading: heading, Location: d.location(loc)}
-	f.Submission = keptFormToken(c)
+	f.Submission = serve.KeptFormToken(c)
 	f.Summary = append(f.Summary, views.MovePageRow{Key: "Custody suite", Value: d.location(loc)})
 	qs := moves.LockoutQuestions()
 	for gi, g := range moves.LockoutGroups {
@@ -130,7 +130,7 @@ func (h *Handlers) CustodyEvents(c echo.Context) error {
 		return serve.Render(c, http.StatusUnprocessableEntity, views.CustodyEventsPage(h.custodyForm(c, d, loc, a, fe)))
 	}
 	// Sent twice (a double click), the events are recorded once.
-	if _, _, err := h.once(c, "custody", formToken(c), func(ctx context.Context) (string, error) {
+	if _, _, err := serve.Once(c, h.Store, "custody", serve.FormToken(c), func(ctx context.Context) (string, error) {
 		_, _, err := h.Store.AppendEvents(ctx, events, store.AppendOptions{By: u.Username})
 		return d.m.ID, err
 	}); err != nil {

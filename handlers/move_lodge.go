@@ -138,6 +138,10 @@ func lodgeStarts(start string) string {
 
 func (h *Handlers) lodgeForm(c echo.Context, d moveData, f views.MoveLodgeForm, fe moves.FieldErrors) views.MoveLodgeForm {
 	f.MoveForm = h.moveFormBase(c, d, f.Heading, fe, nil)
+	if f.LodgingVersion == 0 {
+		// Adding a lodge: the token makes it add once (serve.Once).
+		f.Submission = serve.KeptFormToken(c)
+	}
 	return f
 }
 
@@ -150,9 +154,7 @@ func (h *Handlers) MoveLodgeNewForm(c echo.Context) error {
 		}
 		f := views.MoveLodgeForm{Action: "lodge", Heading: "Add an overnight lodge", Button: "Add the overnight lodge",
 			Locations: locs, Starts: lodgeStarts(lodgeStart(d))}
-		f.MoveForm = h.moveFormBase(c, d, f.Heading, nil, nil)
-		f.Submission = newFormToken()
-		return serve.Render(c, http.StatusOK, views.MoveLodgePage(f))
+		return serve.Render(c, http.StatusOK, views.MoveLodgePage(h.lodgeForm(c, d, f, nil)))
 	})
 }
 
@@ -168,16 +170,15 @@ func (h *Handlers) MoveLodgeCreate(c echo.Context) error {
 		loc, nights, f := readLodgeForm(c, allowed, &fe)
 		show := func(fe moves.FieldErrors) error {
 			f.Action, f.Heading, f.Button, f.Locations, f.Starts = "lodge", "Add an overnight lodge", "Add the overnight lodge", locs, lodgeStarts(start)
-			f = h.lodgeForm(c, d, f, fe)
-			f.Submission = keptFormToken(c)
-			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveLodgePage(f))
+			return serve.Render(c, http.StatusUnprocessableEntity, views.MoveLodgePage(h.lodgeForm(c, d, f, fe)))
 		}
 		if len(fe) > 0 {
 			return show(fe)
 		}
-		ctx := c.Request().Context()
-		id, _, err := h.once(c, "lodge", formToken(c), func(ctx context.Context) (string, error) {
-			l, err := h.Store.CreateLodging(ctx, d.m.ID, moves.NewLodging{LocationID: loc, StartDate: start,
+		var l moves.Lodging
+		id, replayed, err := serve.Once(c, h.Store, "lodge", serve.FormToken(c), func(ctx context.Context) (string, error) {
+			var err error
+			l, err = h.Store.CreateLodging(ctx, d.m.ID, moves.NewLodging{LocationID: loc, StartDate: start,
 				EndDate: moves.AddDays(start, nights)}, h.lodgeOptions(c))
 			return l.ID, err
 		})
@@ -187,11 +188,12 @@ func (h *Handlers) MoveLodgeCreate(c echo.Context) error {
 			}
 			return err
 		}
-		// Sent twice, the second sending is told of the lodge the first
-		// added, as it is now.
-		l, err := h.Store.Lodging(ctx, d.m.ID, id)
-		if err != nil {
-			return err
+		if replayed {
+			// Sent twice: the second sending is told of the lodge the
+			// first added, as it is now.
+			if l, err = h.Store.Lodging(c.Request().Context(), d.m.ID, id); err != nil {
+				return err
+			}
 		}
 		h.Sessions.SetFlash(c, serve.Flash{Title: "Overnight lodge added", Text: "The person will lodge at " + h.lodgeTitle(c, l.LocationID) + lodgeStay(l) + "."})
 		return serve.Redirect(c, "/move/"+d.m.ID)

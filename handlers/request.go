@@ -101,7 +101,7 @@ func (h *Handlers) StartRequest(c echo.Context) error {
 	if blocked != nil {
 		return blocked()
 	}
-	jid := newReqJourneyID()
+	jid := serve.NewToken()
 	if err := h.saveDraft(c, jid, &reqDraft{User: u.ID, From: from.ID}); err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (h *Handlers) SaveRequestStep(c echo.Context) error {
 func (h *Handlers) requestStep(c echo.Context, post bool) error {
 	jid, step := c.Param("journey"), c.Param("step")
 	sh, ok := reqSteps[step]
-	if !reqJourneyIDRE.MatchString(jid) || !ok {
+	if !serve.TokenRE.MatchString(jid) || !ok {
 		return moves.Errorf(moves.NotFound, "no such step")
 	}
 	u := serve.CurrentUser(c)

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/securemove/securemove/handlers/serve"
 )
 
 // A "Request a move" journey keeps its answers on the server's behalf in
@@ -38,7 +37,6 @@ const (
 )
 
 var (
-	reqJourneyIDRE = serve.TokenRE
 	errReqTooLarge = errors.New("request journey: answers too large to keep")
 )
 
@@ -158,10 +156,6 @@ func (d *reqDraft) flags(cat string) []reqFlag {
 	}
 	return out
 }
-
-// newReqJourneyID names a journey as a form token is named: the journey
-// is the filling-in that once keys on.
-func newReqJourneyID() string { return serve.NewToken() }
 
 func reqCookiePath(jid string) string { return "/move/new/" + jid }
 

@@ -77,7 +77,7 @@ func (d draftCodec) Secure() bool                              { return false }
 // they went.
 func TestRequestDraftCookies(t *testing.T) {
 	h := &Handlers{Sessions: draftCodec{sc: securecookie.New([]byte("request-draft-tests-key-0123456789abcdef"), []byte("request-draft-tests-block-key-32"))}}
-	jid := newReqJourneyID()
+	jid := serve.NewToken()
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := strings.Fields("the person was seen to assault two officers during arrest and has a history of self harm needs insulin twice a day")
 	text := func(n int) string {
@@ -116,7 +116,7 @@ func TestRequestDraftCookies(t *testing.T) {
 	for _, ck := range cookies {
 		req.AddCookie(ck)
 	}
-	if other := h.loadDraft(e.NewContext(req, httptest.NewRecorder()), newReqJourneyID()); other != nil {
+	if other := h.loadDraft(e.NewContext(req, httptest.NewRecorder()), serve.NewToken()); other != nil {
 		t.Error("another journey read the answers")
 	}
 

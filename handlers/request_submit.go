@@ -255,7 +255,7 @@ func (j *reqJourney) submit() error {
 	// A journey requests one move: the form sent twice at once (its
 	// answers are in a cookie both sendings carry) finds the first's move.
 	var m moves.Move
-	id, replayed, err := j.h.once(j.c, "request", j.id, func(ctx context.Context) (string, error) {
+	id, replayed, err := serve.Once(j.c, j.h.Store, "request", j.id, func(ctx context.Context) (string, error) {
 		var err error
 		if d.NewPerson != nil {
 			p, _, _ := j.person()

@@ -28,7 +28,8 @@ func MoveDateRange(today string) (earliest, latest string) {
 
 // CheckMoveDate says why date (YYYY-MM-DD) cannot be a move's date on
 // today, or "" when it can. name is the field as the message calls it.
-// For an event, "today" is the day it happened.
+// For an event too, today is the day it is sent, whatever its
+// occurred_at says.
 func CheckMoveDate(name, date, today string) string {
 	earliest, latest := MoveDateRange(today)
 	switch {

@@ -153,10 +153,7 @@ func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) 
 // the end of the writer's batch, in the same transaction (writeNotes), or
 // not at all if this unit fails.
 func (u *Unit) enqueue(ctx context.Context, sub subTarget, n notify.Notification) error {
-	for _, ch := range subChannels(sub.callbackURL, sub.email) {
-		if ch == notify.ChannelEmail && u.s.emailOff.Load() {
-			continue
-		}
+	for _, ch := range subChannels(sub.callbackURL, sub.email, !u.s.emailOff.Load()) {
 		id, err := uuid.NewV7()
 		if err != nil {
 			return err
@@ -210,12 +207,14 @@ var insertNotes = func() (qs [notesPerInsert + 1]string) {
 	return qs
 }()
 
-func subChannels(callbackURL, email string) []notify.Channel {
+// subChannels are the channels a subscription is told by: e-mail only
+// when this server sends it (SendsEmail).
+func subChannels(callbackURL, email string, sendsEmail bool) []notify.Channel {
 	var chs []notify.Channel
 	if callbackURL != "" {
 		chs = append(chs, notify.ChannelWebhook)
 	}
-	if email != "" {
+	if email != "" && sendsEmail {
 		chs = append(chs, notify.ChannelEmail)
 	}
 	return chs

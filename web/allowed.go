@@ -2,12 +2,12 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/labstack/echo/v4"
-	"github.com/securemove/securemove/handlers/api"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/securemove/securemove/handlers/api"
 )
 
 // allowedMethods returns, for a path, the methods the route table answers
@@ -63,18 +63,16 @@ func (s *Server) allowedMethods() func(path string) []string {
 	}
 }
 
-// notFound answers a request no route took: for the API and OAuth, 405
-// with an Allow header when the path is answered with other methods (GET
-// /oauth/token, say); 404 otherwise, and on staff pages, which show a
-// wrong method as "Page not found".
+// notFound answers a request no route took: for the API's audience (the
+// OAuth paths, outside the /api group whose APIMethodAllowed does the
+// same), 405 with an Allow header when the path is answered with other
+// methods (GET /oauth/token, say); 404 otherwise, and on staff pages,
+// which show a wrong method as "Page not found".
 func (s *Server) notFound(c echo.Context) error {
-	path := c.Request().URL.Path
-	if !api.IsAPIPath(path) {
-		return s.Handlers.NotFound(c)
-	}
-	if allow := s.allowed(path); len(allow) > 0 && !slices.Contains(allow, c.Request().Method) {
-		c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
-		return echo.NewHTTPError(http.StatusMethodNotAllowed, c.Request().Method+" is not allowed here; use "+strings.Join(allow, " or "))
+	if path := c.Request().URL.Path; api.IsAPIPath(path) {
+		if err := api.MethodNotAllowed(c, s.allowed(path)); err != nil {
+			return err
+		}
 	}
 	return s.Handlers.NotFound(c)
 }

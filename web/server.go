@@ -147,9 +147,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 // flash, a secret shown once) stays for the GET that shows it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
-		get := *r.WithContext(context.WithValue(r.Context(), headKey{}, true))
+		get := r.WithContext(context.WithValue(r.Context(), headKey{}, true))
 		get.Method = http.MethodGet
-		r, w = &get, &noCookies{ResponseWriter: w}
+		r, w = get, &noCookies{ResponseWriter: w}
 	}
 	s.Echo.ServeHTTP(w, r)
 }

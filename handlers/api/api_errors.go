@@ -223,12 +223,21 @@ func (h *Handlers) APIMethodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
 		if h.AllowedMethods == nil || (c.Path() != "/api/*" && c.Path() != "/api") {
 			return next(c)
 		}
-		allow := h.AllowedMethods(c.Request().URL.Path)
-		if len(allow) == 0 || slices.Contains(allow, c.Request().Method) {
-			return next(c)
+		if err := MethodNotAllowed(c, h.AllowedMethods(c.Request().URL.Path)); err != nil {
+			return err
 		}
-		c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
-		return echo.NewHTTPError(http.StatusMethodNotAllowed,
-			fmt.Sprintf("%s is not allowed here; use %s", c.Request().Method, strings.Join(allow, " or ")))
+		return next(c)
 	}
+}
+
+// MethodNotAllowed is the 405, with its Allow header, for a request whose
+// path is answered with the methods allow but not with its own; nil when
+// its method is allowed or the path is not answered at all (a 404).
+func MethodNotAllowed(c echo.Context, allow []string) error {
+	if len(allow) == 0 || slices.Contains(allow, c.Request().Method) {
+		return nil
+	}
+	c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
+	return echo.NewHTTPError(http.StatusMethodNotAllowed,
+		fmt.Sprintf("%s is not allowed here; use %s", c.Request().Method, strings.Join(allow, " or ")))
 }

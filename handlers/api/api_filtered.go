@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,10 +25,7 @@ func apiFilteredParams(c echo.Context, query url.Values) (url.Values, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := url.Values{}
-	for k, v := range query {
-		out[k] = v
-	}
+	out := maps.Clone(query)
 	if len(bytes.TrimSpace(body)) == 0 {
 		return out, nil
 	}
@@ -49,40 +47,29 @@ func apiFilteredParams(c echo.Context, query url.Values) (url.Values, error) {
 		}
 		top = wrapped.Attributes
 	}
-	fromBody := map[string]bool{}
+	// A value decoded into a RawMessage carries no surrounding space.
 	add := func(name string, raw json.RawMessage) error {
-		if string(bytes.TrimSpace(raw)) == "null" {
+		if string(raw) == "null" {
 			return nil // as if not given
 		}
 		v, ok := apiParamValue(raw)
 		if !ok {
 			return bad(fmt.Sprintf("%s must be text, a number, or a list of them", name))
 		}
-		if _, dup := query[name]; dup {
-			return bad(fmt.Sprintf("%s is given both in the address and in the body; give it once", name))
-		}
-		if fromBody[name] {
+		if _, dup := out[name]; dup {
+			if _, inQuery := query[name]; inQuery {
+				return bad(fmt.Sprintf("%s is given both in the address and in the body; give it once", name))
+			}
 			return bad(fmt.Sprintf("%s is given twice in the body; give it once", name))
 		}
-		fromBody[name] = true
 		out.Set(name, v)
 		return nil
 	}
-	names := make([]string, 0, len(top))
-	for k := range top {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(top)) {
 		raw := top[k]
 		var group map[string]json.RawMessage
-		if (k == "filter" || k == "sort") && string(bytes.TrimSpace(raw)) != "null" && json.Unmarshal(raw, &group) == nil {
-			inner := make([]string, 0, len(group))
-			for g := range group {
-				inner = append(inner, g)
-			}
-			sort.Strings(inner)
-			for _, g := range inner {
+		if (k == "filter" || k == "sort") && string(raw) != "null" && json.Unmarshal(raw, &group) == nil {
+			for _, g := range slices.Sorted(maps.Keys(group)) {
 				if err := add(k+"["+g+"]", group[g]); err != nil {
 					return nil, err
 				}
