@@ -120,6 +120,12 @@ type AppendOptions struct {
 	// a move it refuses is not found, before anything else about the
 	// event is said (so nothing is learnt of moves one may not see).
 	Visible func(moves.Move) bool
+	// AllocationDate is the allocation's own change of date, which moves
+	// all its places together (ChangeAllocationDate). Any other
+	// MoveDateChanged on a place of an allocation is refused: a place on
+	// another day than its allocation would be booked twice over, once
+	// by the allocation and once by itself.
+	AllocationDate bool
 }
 
 // AppendEvent validates an event, places it in its move's log and
@@ -205,6 +211,10 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	}
 	if err != nil {
 		return e, m, err
+	}
+	if e.Type == moves.EventMoveDateChanged && m.AllocationID != "" && !opt.AllocationDate {
+		return e, m, moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "allocated",
+			Message: "This move is a place of an allocation, whose moves change date together: change the allocation's date instead"}})
 	}
 	if opt.ExpectedVersion != 0 && opt.ExpectedVersion != m.Version {
 		return e, m, s.conflictSince(ctx, tx.Tx, m)

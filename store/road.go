@@ -275,7 +275,15 @@ func (s *Store) AppendJourneyEvent(ctx context.Context, e moves.Event, opt RoadO
 // appendJourneyTx inserts e into journey j's log, replays the log, stores
 // the marks that changed and the journey's new state, and tells the
 // move's suppliers. e's marks are set as the replay left them.
+//
+// A supplier changes only its own journeys: one an internal client booked
+// for another supplier on its move is that supplier's work and pay
+// (billing counts journeys by their supplier), which it may read but not
+// change.
 func (s *Store) appendJourneyTx(ctx context.Context, u *Unit, m moves.Move, j moves.Journey, e *moves.Event, opt RoadOptions) (moves.Journey, error) {
+	if opt.SupplierID != "" && j.SupplierID != "" && j.SupplierID != opt.SupplierID {
+		return j, moves.Errorf(moves.Forbidden, "This journey is another supplier's: only that supplier, or an internal client, may change it")
+	}
 	log, err := queryEvents(ctx, u.tx, "journey_id = ?", j.ID)
 	if err != nil {
 		return j, err

@@ -242,3 +242,42 @@ func keys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestAllocationPlaceDateOnlyWithTheAllocation: an allocation's places
+// change date together, on the allocation. A supplier moving one place
+// to another day, by PATCH or by a MoveDateChanged event, is refused and
+// nothing changes; the allocation's own change still moves every place.
+func TestAllocationPlaceDateOnlyWithTheAllocation(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	serco := e.SupplierToken("serco")
+	body := map[string]any{"data": map[string]any{"type": "allocations",
+		"attributes":    map[string]any{"moves_count": 2, "date": "2026-11-30", "estate": "adult_male", "prisoner_category": "c", "sentence_length": "short"},
+		"relationships": map[string]any{"from_location": rel("locations", e.Loc("BAI")), "to_location": rel("locations", e.Loc("WWI"))}}}
+	a := e.Do(http.MethodPost, "/api/allocations", internal, body).Want(t, http.StatusCreated).Data()
+	allocID := a["id"].(string)
+	places := handlertest.ListOf(a["relationships"].(map[string]any)["moves"].(map[string]any)["data"])
+	placeID := places[0].(map[string]any)["id"].(string)
+	before := len(e.Do(http.MethodGet, "/api/moves/"+placeID+"/events", internal, nil).Want(t, http.StatusOK).List())
+
+	patch := map[string]any{"data": map[string]any{"type": "moves", "id": placeID, "attributes": map[string]any{"date": "2026-12-02", "date_changed_reason": "other"}}}
+	e.Do(http.MethodPatch, "/api/moves/"+placeID, serco, patch).WantError(t, http.StatusUnprocessableEntity, "/data/attributes/date", "allocated")
+	ev := handlertest.EventBody(moves.EventMoveDateChanged, placeID, "2026-11-23T10:00:00Z", map[string]any{"date": "2026-12-02"}, nil)
+	e.Do(http.MethodPost, "/api/events", serco, ev).WantError(t, http.StatusUnprocessableEntity, "/data/attributes/details/date", "allocated")
+	if got := handlertest.Attrs(e.GetMove(internal, placeID))["date"]; got != "2026-11-30" {
+		t.Fatalf("the place's date is %v after refusals; want 2026-11-30", got)
+	}
+	if after := len(e.Do(http.MethodGet, "/api/moves/"+placeID+"/events", internal, nil).Want(t, http.StatusOK).List()); after != before {
+		t.Fatalf("the refusals added %d events to the place's log", after-before)
+	}
+
+	// The allocation's own change moves its places.
+	change := map[string]any{"data": map[string]any{"type": "allocations", "id": allocID, "attributes": map[string]any{"date": "2026-12-03", "date_changed_reason": "other"}}}
+	e.Do(http.MethodPatch, "/api/allocations/"+allocID, internal, change).Want(t, http.StatusOK)
+	for _, p := range places {
+		id := p.(map[string]any)["id"].(string)
+		if got := handlertest.Attrs(e.GetMove(internal, id))["date"]; got != "2026-12-03" {
+			t.Errorf("place %s on %v after the allocation's change; want 2026-12-03", id, got)
+		}
+	}
+}

@@ -236,10 +236,30 @@ func (h *Handlers) PostEvent(c echo.Context) error {
 		return moves.Errorf(moves.NotFound, "No move with id %q", e.MoveID)
 	}
 	if err != nil {
-		return duplicateAsInvalid(err, "/data/attributes/details/date")
+		return detailPointers(duplicateAsInvalid(err, "/data/attributes/details/date"), e.Type)
 	}
 	c.Response().Header().Set(echo.HeaderLocation, h.apiBase(c)+"/api/events/"+stored.ID)
 	return apiWriteDoc(c, http.StatusCreated, apiDocument{Data: h.eventResource(c, stored)})
+}
+
+// detailPointers points the field errors of an event's details at
+// /data/attributes/details/KEY: the store names a detail by its key, which
+// pointerFor would take for a move's attribute of that name (an event's
+// date is a detail, not the event's attribute).
+func detailPointers(err error, t moves.EventType) error {
+	e, ok := moves.AsError(err)
+	sp, known := moves.SpecFor(t)
+	if !ok || !known || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i, f := range out.Fields {
+		if slices.ContainsFunc(sp.Details, func(d moves.DetailSpec) bool { return d.Key == f.Field }) {
+			out.Fields[i].Field = "/data/attributes/details/" + f.Field
+		}
+	}
+	return &out
 }
 
 // duplicateAsInvalid turns the store's duplicate-move conflict into the

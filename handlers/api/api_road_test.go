@@ -659,3 +659,30 @@ func TestWalkthroughLockoutWithOvernightLodge(t *testing.T) {
 		t.Fatalf("a lodge end elsewhere: %v", handlertest.Meta(ev))
 	}
 }
+
+// TestSupplierChangesOnlyItsOwnJourneys: a journey an internal client
+// booked for GEOAmey on a Serco move is GEOAmey's work and pay. Serco's
+// client may read it with its move but neither PATCH it nor record its
+// events; the internal client still may.
+func TestSupplierChangesOnlyItsOwnJourneys(t *testing.T) {
+	r := newRoad(t)
+	e := r.e
+	internal := e.Token(e.Client(""))
+	m := e.CourtMove() // Serco's
+	base := "/api/moves/" + m.ID + "/journeys"
+	body := r.journeyBody("SRY016", "GUILCC", "2026-11-23T08:00:00Z", true)
+	body["data"].(map[string]any)["relationships"].(map[string]any)["supplier"] = rel("suppliers", e.Sups["geoamey"].ID)
+	j := e.Do(http.MethodPost, base, internal, body).Want(t, http.StatusCreated).Data()
+	if handlertest.RelID(j, "supplier") != e.Sups["geoamey"].ID {
+		t.Fatalf("journey supplier %v", j["relationships"])
+	}
+	id := j["id"].(string)
+	patch := map[string]any{"data": map[string]any{"type": "journeys", "id": id, "attributes": map[string]any{"billable": false}}}
+	e.Do(http.MethodPatch, base+"/"+id, r.tok, patch).WantError(t, http.StatusForbidden, "", "")
+	e.Do(http.MethodPost, "/api/events", r.tok, journeyEvent(moves.EventJourneyCancel, id, "2026-11-23T08:05:00Z", nil, nil)).WantError(t, http.StatusForbidden, "", "")
+	got := handlertest.Attrs(e.Do(http.MethodGet, base+"/"+id, r.tok, nil).Want(t, http.StatusOK).Data())
+	if got["billable"] != true || got["state"] != "proposed" {
+		t.Fatalf("Serco's refused changes changed GEOAmey's journey: %v", got)
+	}
+	e.Do(http.MethodPatch, base+"/"+id, internal, patch).Want(t, http.StatusOK)
+}
