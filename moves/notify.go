@@ -54,10 +54,18 @@ func NotificationType(n Notice) string {
 		return ""
 	}
 	if n.Change == ChangeEvent {
-		if n.EventBy == SystemActor || n.EventType == EventMoveNotifySupplierOfMoveRequest {
+		// Decided by the event's type, never by who it names: created_by
+		// is free text an internal client or a username can set to
+		// "system", and that must not silence an acknowledged event.
+		if n.EventType == EventMoveNotifySupplierOfMoveRequest {
 			return ""
 		}
 		if n.EventSupplierID != "" && n.EventSupplierID == n.Recipient {
+			return ""
+		}
+		if !n.HeardOf && n.Status == StatusCancelled {
+			// A rejected proposal's rejection, or its resubmission: the
+			// supplier was never told of the move, and is not now.
 			return ""
 		}
 		return "create_event"
@@ -85,11 +93,12 @@ func NotificationType(n Notice) string {
 	}
 }
 
-// HeardOfMatters says whether NotificationType's answer for a change can
-// depend on Notice.HeardOf, so that whoever builds a Notice looks it up
-// (a query per recipient) only when it can change the answer: an event is
-// told as create_event whether or not the supplier has heard of the move.
-func HeardOfMatters(c Change) bool { return c != ChangeEvent }
+// HeardOfMatters says whether NotificationType's answer for a change of a
+// move now in status s can depend on Notice.HeardOf, so that whoever
+// builds a Notice looks it up (a query per recipient) only when it can
+// change the answer: an event on a move not cancelled is told as
+// create_event whether or not the supplier has heard of the move.
+func HeardOfMatters(c Change, s Status) bool { return c != ChangeEvent || s == StatusCancelled }
 
 // Introduces says whether a notification of this type tells a supplier of
 // a move for the first time.

@@ -126,6 +126,20 @@ type AppendOptions struct {
 	// another day than its allocation would be booked twice over, once
 	// by the allocation and once by itself.
 	AllocationDate bool
+	// NotifyAs, when set, is how the move's suppliers are told of the
+	// event: a service's record of an edit made in the browser (the
+	// move's details, the person, the profile) is told as the move
+	// updated (update_move), as upstream tells such an edit, rather than
+	// as an event recorded (create_event).
+	NotifyAs moves.Change
+}
+
+// told is how the event appended with these options is told.
+func (o AppendOptions) told() moves.Change {
+	if o.NotifyAs != 0 {
+		return o.NotifyAs
+	}
+	return moves.ChangeEvent
 }
 
 // AppendEvent validates an event, places it in its move's log and
@@ -261,7 +275,7 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 				return e, m, err
 			}
 		}
-		return e, m, u.notifyChange(ctx, moves.ChangeEvent, m, &e)
+		return e, m, u.notifyChange(ctx, opt.told(), m, &e)
 	}
 	log, err := moveEvents(ctx, tx, m.ID)
 	if err != nil {
@@ -283,7 +297,7 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	if e, err = scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", e.ID)); err != nil {
 		return e, m, err
 	}
-	return e, m, u.notifyChange(ctx, moves.ChangeEvent, m, &e)
+	return e, m, u.notifyChange(ctx, opt.told(), m, &e)
 }
 
 // replay recomputes a move from its initial state and whole log, stores the

@@ -54,32 +54,36 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 	if err != nil || len(r.subs) == 0 {
 		return err
 	}
-	recipients := make([]string, 0, 2)
-	if m.SupplierID != "" {
-		recipients = append(recipients, m.SupplierID)
-	}
-	others := slices.ContainsFunc(r.subs, func(t subTarget) bool { return t.supplierID != m.SupplierID })
-	if m.ToID != "" && others {
-		day := m.Date
-		if day == "" {
-			day = m.DateFrom
-		}
-		if other := r.supplierFor(m.ToID, day); other != "" && !slices.Contains(recipients, other) {
-			recipients = append(recipients, other)
-		}
-	}
+	recipients := r.suppliersOf(m)
 	subs := r.of(recipients...)
 	now := u.Now()
+	if change != moves.ChangeEvent {
+		// A change of the move itself may have taken it away from a
+		// supplier it crossed to (a redirect, a new date): that supplier
+		// is told so. Events, which change neither, skip the lookup.
+		if err := u.notifyRemoved(ctx, r, subs, m, now); err != nil {
+			return err
+		}
+	}
 	for _, sub := range subs {
 		heard := false
-		if moves.HeardOfMatters(change) {
+		if moves.HeardOfMatters(change, m.Status) {
 			if heard, err = u.heardOf(ctx, sub.id, m.ID); err != nil {
 				return err
+			}
+			if heard && sub.supplierID != m.SupplierID {
+				// Told of the crossing and then of its end: a move that
+				// crosses to it again is new to it again.
+				last, err := u.crossTold(ctx, m.ID)
+				if err != nil {
+					return err
+				}
+				heard = last[sub.id] != "cross_supplier_move_remove"
 			}
 		}
 		n := moves.Notice{Change: change, Status: m.Status, Own: sub.supplierID == m.SupplierID, HeardOf: heard, Recipient: sub.supplierID}
 		eventID := ""
-		if ev != nil {
+		if ev != nil && change == moves.ChangeEvent {
 			n.EventSupplierID, n.EventBy, n.EventType = ev.SupplierID, ev.CreatedBy, ev.Type
 			eventID = ev.ID
 		}
@@ -94,24 +98,24 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 	return nil
 }
 
-// NotifyLodging is the hook for lodging changes (create_lodging,
-// update_lodging, cancel_lodging): the store has no lodgings table yet, so
-// the code that will write lodgings calls this in the same unit of work.
-// The move's suppliers are told as for any change of the move.
+// NotifyLodging tells of a lodging change (create_lodging,
+// update_lodging, cancel_lodging), in the same unit of work as the
+// change. The move's suppliers are told as for any change of the move:
+// its own, and the destination's when the move crosses to another.
 func (u *Unit) NotifyLodging(ctx context.Context, eventType, lodgingID string, m moves.Move) error {
 	switch eventType {
 	case "create_lodging", "update_lodging", "cancel_lodging":
 	default:
 		return fmt.Errorf("store: %q is not a lodging notification", eventType)
 	}
-	if m.Status == moves.StatusProposed || m.SupplierID == "" {
+	if m.Status == moves.StatusProposed {
 		return nil
 	}
 	r, err := u.recipients(ctx)
-	if err != nil {
+	if err != nil || len(r.subs) == 0 {
 		return err
 	}
-	for _, sub := range r.of(m.SupplierID) {
+	for _, sub := range r.of(r.suppliersOf(m)...) {
 		if err := u.enqueue(ctx, sub, notify.Notification{EventType: eventType, CreatedAt: u.Now(), MoveID: m.ID,
 			MoveReference: m.Reference, LodgingID: lodgingID}); err != nil {
 			return err
@@ -122,6 +126,101 @@ func (u *Unit) NotifyLodging(ctx context.Context, eventType, lodgingID string, m
 
 type subTarget struct {
 	id, supplierID, callbackURL, email string
+}
+
+// suppliersOf are the suppliers told of a change of move m, as upstream
+// chooses them: the move's own supplier, and the supplier serving its
+// destination on its date when that is another (a move that crosses
+// between suppliers). The destination's is looked for only when some
+// enabled subscription is of a supplier other than the move's own.
+func (r *recipients) suppliersOf(m moves.Move) []string {
+	out := make([]string, 0, 2)
+	if m.SupplierID != "" {
+		out = append(out, m.SupplierID)
+	}
+	others := slices.ContainsFunc(r.subs, func(t subTarget) bool { return t.supplierID != m.SupplierID })
+	if m.ToID != "" && others {
+		day := m.Date
+		if day == "" {
+			day = m.DateFrom
+		}
+		if other := r.supplierFor(m.ToID, day); other != "" && !slices.Contains(out, other) {
+			out = append(out, other)
+		}
+	}
+	return out
+}
+
+// crossToldQuery's event_type term is the partial index
+// notifications_crossing's condition, word for word (migration 0025).
+const crossToldQuery = `SELECT subscription_id, event_type FROM notifications WHERE move_id = ?
+	AND event_type IN ('cross_supplier_move_add','cross_supplier_move_remove') ORDER BY id`
+
+// notifyRemoved tells cross_supplier_move_remove to every enabled
+// subscription, other than the recipients subs of this change, whose
+// last word about move m was cross_supplier_move_add: the move no longer
+// crosses to its supplier, which would otherwise still expect it. As
+// upstream, only subscriptions that were told of the crossing are told
+// of its end.
+func (u *Unit) notifyRemoved(ctx context.Context, r *recipients, subs []subTarget, m moves.Move, now time.Time) error {
+	var others []subTarget
+	for _, t := range r.subs {
+		if t.supplierID != m.SupplierID && !slices.ContainsFunc(subs, func(s subTarget) bool { return s.id == t.id }) {
+			others = append(others, t)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	last, err := u.crossTold(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	for _, sub := range others {
+		if last[sub.id] != "cross_supplier_move_add" {
+			continue
+		}
+		if err := u.enqueue(ctx, sub, notify.Notification{EventType: "cross_supplier_move_remove", CreatedAt: now, MoveID: m.ID,
+			MoveReference: m.Reference}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// crossTold returns, by subscription, the last of cross_supplier_move_add
+// and cross_supplier_move_remove it was sent about a move: those written,
+// then those of this unit and of the units before it in the batch, which
+// are later.
+func (u *Unit) crossTold(ctx context.Context, moveID string) (map[string]string, error) {
+	last := map[string]string{}
+	rows, err := u.QueryContext(ctx, crossToldQuery, moveID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var sub, typ string
+		if err := rows.Scan(&sub, &typ); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		last[sub] = typ
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	pending := func(ns []notify.Notification) {
+		for _, n := range ns {
+			if n.MoveID == moveID && (n.EventType == "cross_supplier_move_add" || n.EventType == "cross_supplier_move_remove") {
+				last[n.SubscriptionID] = n.EventType
+			}
+		}
+	}
+	if u.batchNotes != nil {
+		pending(*u.batchNotes)
+	}
+	pending(u.notes)
+	return last, nil
 }
 
 // heardOfQuery's event_type term is the partial index

@@ -304,6 +304,87 @@ func testWhoIsNotified(t *testing.T) {
 			}
 			return m.ID, "", []outboxRow{{w.serco.ID, "update_move", "$move", ""}}
 		}},
+		{"proposal rejected, then resubmitted: nothing, the supplier never knew it", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m := w.f.transfer(t, w.f.person)
+			append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveReject, CreatedBy: "pmu.user",
+				Details: map[string]any{"rejection_reason": moves.RejectionMoreInfo, "rebook": false}})
+			m, _ = w.f.st.Move(ctx, m.ID)
+			if _, err := w.f.st.ResubmitMove(ctx, store.Resubmission{MoveID: m.ID, Version: m.Version, By: "prison.officer", Information: "more", DateFrom: "2026-11-30"}); err != nil {
+				t.Fatal(err)
+			}
+			return m.ID, "", nil
+		}},
+		{"an event by an internal client's user called system: told", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m := w.f.courtMove(t, w.f.person, "2026-11-24")
+			clear(t, w.f.st)
+			ev := append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveNotifyPremisesOfArrivalIn30Mins, CreatedBy: moves.SystemActor})
+			return m.ID, ev.ID, []outboxRow{{w.serco.ID, "create_event", "$move", "$event"}}
+		}},
+		{"lodging on a crossing move: both suppliers", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m, err := w.f.st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: w.f.police.ID, ToID: w.geoCourt.ID,
+				Date: "2026-11-23", PersonID: w.f.person.ID, CreatedBy: "officer"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			clear(t, w.f.st)
+			if _, err := w.f.st.CreateLodging(ctx, m.ID, moves.NewLodging{LocationID: w.f.prison.ID, StartDate: "2026-11-23", EndDate: "2026-11-24"},
+				store.RoadOptions{By: "pmu.user"}); err != nil {
+				t.Fatal(err)
+			}
+			return m.ID, "", []outboxRow{{w.serco.ID, "create_lodging", "$move", ""}, {w.geo.ID, "create_lodging", "$move", ""}}
+		}},
+		{"redirected away from the other supplier's court: that supplier told of the end", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m, err := w.f.st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: w.f.police.ID, ToID: w.geoCourt.ID,
+				Date: "2026-11-23", PersonID: w.f.person.ID, CreatedBy: "officer"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			clear(t, w.f.st)
+			ev := append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveRedirect, CreatedBy: "pmu.user",
+				Details: map[string]any{"reason": "other"}, Rels: map[string]string{"to_location": w.f.court.ID}})
+			return m.ID, ev.ID, []outboxRow{{w.serco.ID, "update_move", "$move", ""}, {w.serco.ID, "create_event", "$move", "$event"},
+				{w.geo.ID, "cross_supplier_move_remove", "$move", ""}}
+		}},
+		{"redirected away and back: told of the end, then of the crossing again", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m, err := w.f.st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: w.f.police.ID, ToID: w.geoCourt.ID,
+				Date: "2026-11-23", PersonID: w.f.person.ID, CreatedBy: "officer"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveRedirect, CreatedBy: "pmu.user",
+				Details: map[string]any{"reason": "other"}, Rels: map[string]string{"to_location": w.f.court.ID}})
+			clear(t, w.f.st)
+			at := w.f.now.Add(time.Minute)
+			ev := append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveRedirect, CreatedBy: "pmu.user", OccurredAt: at, RecordedAt: at,
+				Details: map[string]any{"reason": "other"}, Rels: map[string]string{"to_location": w.geoCourt.ID}})
+			// A third change: no second end, no second crossing.
+			later := append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveNotifyPremisesOfArrivalIn30Mins, CreatedBy: "pmu.user",
+				OccurredAt: at.Add(time.Minute), RecordedAt: at.Add(time.Minute)})
+			return m.ID, ev.ID, []outboxRow{{w.serco.ID, "update_move", "$move", ""}, {w.serco.ID, "create_event", "$move", "$event"},
+				{w.geo.ID, "cross_supplier_move_add", "$move", ""}, {w.geo.ID, "create_event", "$move", "$event"},
+				{w.serco.ID, "create_event", "$move", later.ID}, {w.geo.ID, "create_event", "$move", later.ID}}
+		}},
+		{"details changed in the browser: update_move, as upstream, not create_event", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m := w.f.courtMove(t, w.f.person, "2026-11-24")
+			clear(t, w.f.st)
+			if _, err := w.f.st.ChangeMoveDetails(ctx, store.MoveDetailsChange{MoveID: m.ID, Version: m.Version, By: "officer", Notes: "Needs an interpreter"}); err != nil {
+				t.Fatal(err)
+			}
+			return m.ID, "", []outboxRow{{w.serco.ID, "update_move", "$move", ""}}
+		}},
+		{"the person's name changed: update_move for their move", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m := w.f.courtMove(t, w.f.person, "2026-11-24")
+			clear(t, w.f.st)
+			p, err := w.f.st.Person(ctx, w.f.person.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.LastName = "Andersen"
+			if _, err := w.f.st.UpdatePerson(ctx, store.PersonChange{Person: p, Seen: p.UpdatedAt, By: "pmu.user", Today: w.f.today}); err != nil {
+				t.Fatal(err)
+			}
+			return m.ID, "", []outboxRow{{w.serco.ID, "update_move", "$move", ""}}
+		}},
 		{"disabled subscription: nothing written for it", func(t *testing.T, w *world) (string, string, []outboxRow) {
 			if err := w.f.st.SetSubscriptionEnabled(ctx, w.serco.ID, false, "admin"); err != nil {
 				t.Fatal(err)

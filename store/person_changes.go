@@ -136,7 +136,7 @@ func (s *Store) UpdatePerson(ctx context.Context, ch PersonChange) (PersonChange
 		details["changed"] = out.Fields
 		for _, id := range open {
 			e := moves.Event{Type: moves.EventPersonUpdate, MoveID: id, OccurredAt: now, RecordedAt: now, CreatedBy: ch.By, Details: details}
-			if _, _, err := s.AppendEvent(ctx, e, AppendOptions{By: ch.By}); err != nil {
+			if _, _, err := s.AppendEvent(ctx, e, AppendOptions{By: ch.By, NotifyAs: moves.ChangeUpdated}); err != nil {
 				return fmt.Errorf("store: record person change on move %s: %w", id, err)
 			}
 			out.Moves = append(out.Moves, id)

@@ -74,7 +74,7 @@ func (s *Store) changeMove(ctx context.Context, id string, version int64, by str
 		}
 		now := u.Now().UTC()
 		e := moves.Event{Type: t, MoveID: id, OccurredAt: now, RecordedAt: now, CreatedBy: by, Details: details}
-		ev, _, err := s.AppendEvent(ctx, e, AppendOptions{ExpectedVersion: version, By: by})
+		ev, _, err := s.AppendEvent(ctx, e, AppendOptions{ExpectedVersion: version, By: by, NotifyAs: moves.ChangeUpdated})
 		if err != nil {
 			return err
 		}
