@@ -956,3 +956,30 @@ func TestMoveNotAppliedIsTold(t *testing.T) {
 		t.Errorf("date %s, want the approved %s", got.Date, mvDay(4))
 	}
 }
+
+// TestPoliceActFromTheSuiteTheyWorkAt: the demo officer holds Guildford
+// and Staines. Working at Staines they still open Guildford's move, but
+// neither are offered nor may take its actions until they choose
+// Guildford.
+func TestPoliceActFromTheSuiteTheyWorkAt(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusRequested) // from SRY016, Guildford
+	police := a.signIn(t, "police", "SRY014")
+	doc := police.page("/move/"+m.ID, http.StatusOK)
+	if doc.Find(`a[href="/move/`+m.ID+`/cancel"]`).Length() != 0 {
+		t.Errorf("working at Staines, the officer is offered to cancel Guildford's move")
+	}
+	form := url.Values{"version": {fmt.Sprint(m.Version)}, "cancellation_reason": {moves.CancellationReasonsFor(m.MoveType)[0]}}
+	form.Set("_csrf", police.csrf("/"))
+	if res := police.post("/move/"+m.ID+"/cancel", form); res.StatusCode != http.StatusForbidden {
+		t.Errorf("working at Staines, cancelling Guildford's move: %d, want 403", res.StatusCode)
+	}
+	if got := a.move(m.ID).Status; got != moves.StatusRequested {
+		t.Fatalf("the move is %s", got)
+	}
+	guildford := a.signIn(t, "police", "SRY016")
+	form.Set("_csrf", guildford.csrf("/"))
+	if res := guildford.post("/move/"+m.ID+"/cancel", form); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("working at Guildford, cancelling its move: %d, want 303", res.StatusCode)
+	}
+}

@@ -86,7 +86,9 @@ func (h *Handlers) PersonPage(c echo.Context) error {
 	}
 	pg.Breadcrumbs = append(pg.Breadcrumbs, views.Link{Text: p.FullName()})
 	m := views.PersonPage{Page: pg, Name: p.FullName(), Details: h.personDetailRows(p), Changed: h.personChanged(c, p)}
-	if mayRequest(serve.CurrentUser(c)) {
+	if ok, err := h.mayChangePerson(c, p); err != nil {
+		return err
+	} else if ok {
 		m.EditHref = "/person/" + p.ID + "/edit"
 	}
 	for _, r := range rows {
@@ -194,10 +196,43 @@ func (h *Handlers) personForEdit(c echo.Context) (moves.Person, error) {
 	if err != nil {
 		return p, err
 	}
-	if !mayRequest(serve.CurrentUser(c)) {
+	ok, err := h.mayChangePerson(c, p)
+	if err != nil {
+		return p, err
+	}
+	if !ok {
 		return p, moves.Errorf(moves.Forbidden, "you may not change this person's details")
 	}
 	return p, nil
+}
+
+// mayChangePerson reports whether the user may change a person's
+// details. A change is recorded on every open move of theirs (the
+// supplier is told of each), so police and prison staff may make it only
+// when they may change each of those moves: all from the place they work
+// at. Otherwise an officer could rewrite the details of someone on
+// another place's move, one the officer is not even shown. PMU may
+// always; so may police and prison staff for someone with no open move
+// (about to be requested).
+func (h *Handlers) mayChangePerson(c echo.Context, p moves.Person) (bool, error) {
+	u := serve.CurrentUser(c)
+	if !mayRequest(u) {
+		return false, nil
+	}
+	if u.Role == moves.RolePMU {
+		return true, nil
+	}
+	rows, _, err := h.Store.ListMoves(c.Request().Context(), store.MoveFilter{PersonID: p.ID,
+		Statuses: []moves.Status{moves.StatusProposed, moves.StatusRequested, moves.StatusBooked}})
+	if err != nil {
+		return false, err
+	}
+	for _, r := range rows {
+		if !h.mayAct(c, moves.ActionChange, r.Move) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // PersonEditForm asks for a person's new details.

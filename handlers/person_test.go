@@ -206,3 +206,47 @@ func cloneForm(v url.Values) url.Values {
 func personChange(p moves.Person) store.PersonChange {
 	return store.PersonChange{Person: p, Seen: p.UpdatedAt, By: "test", Today: mvDay(0)}
 }
+
+// TestPersonEditOnlyByWhoMayChangeTheirMoves: a change of a person is
+// written into each of their open moves, so police at Guildford may not
+// rename someone whose only move is another place's (which Guildford is
+// not even shown): no "Change" link, the form forbidden, nothing written.
+// PMU may.
+func TestPersonEditOnlyByWhoMayChangeTheirMoves(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusBooked) // from Guildford
+	p := a.personOf(m)
+	staines := a.signIn(t, "police", "SRY014") // holds Guildford too, but works at Staines
+	path := "/person/" + p.ID + "/edit"
+	if doc := staines.page("/person/"+p.ID, http.StatusOK); doc.Find(`a[href="`+path+`"]`).Length() != 0 {
+		t.Errorf("working at Staines, the officer is offered to change the person on Guildford's move")
+	}
+	if res := staines.get(path); res.StatusCode != http.StatusForbidden {
+		t.Errorf("GET %s at Staines: %d, want 403", path, res.StatusCode)
+	}
+	cur, err := a.st.Person(context.Background(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"_csrf": {staines.csrf("/")}, "seen": {strconv.FormatInt(cur.UpdatedAt.UnixMicro(), 10)}, "first_names": {"Renamed"},
+		"last_name": {cur.LastName}, "dob-day": {"1"}, "dob-month": {"1"}, "dob-year": {"1990"}, "gender": {"male"}}
+	if res := staines.post(path, form); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST %s at Staines: %d, want 403", path, res.StatusCode)
+	}
+	evs, err := a.st.Events(context.Background(), m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if e.Type == moves.EventPersonUpdate {
+			t.Errorf("Guildford's move got %s by %s", e.Type, e.CreatedBy)
+		}
+	}
+	if got, _ := a.st.Person(context.Background(), p.ID); got.FirstNames == "Renamed" {
+		t.Error("the person was renamed")
+	}
+	pmu := a.signIn(t, "pmu", "")
+	if doc := pmu.page("/person/"+p.ID, http.StatusOK); doc.Find(`a[href="`+path+`"]`).Length() != 1 {
+		t.Errorf("PMU is not offered to change the person")
+	}
+}

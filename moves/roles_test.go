@@ -148,6 +148,10 @@ func TestMayActOnlyFromOwnLocations(t *testing.T) {
 		{"pmu holds nothing and may", Viewer{Role: RolePMU}, ActionCancel, fromPrison, prison, true},
 		{"role forbids it wherever", Viewer{Role: RoleCourt, LocationIDs: []string{"court-1"}}, ActionCancel, fromPolice, police, false},
 		{"status forbids it", Viewer{Role: RolePolice, LocationIDs: []string{"police-1"}}, ActionCancel, Move{FromID: "police-1", Status: StatusInTransit}, police, false},
+		{"police working at the start cancels", Viewer{Role: RolePolice, LocationIDs: []string{"police-1", "police-2"}, Current: "police-1"}, ActionCancel, fromPolice, police, true},
+		{"police working at their other suite may not", Viewer{Role: RolePolice, LocationIDs: []string{"police-1", "police-2"}, Current: "police-2"}, ActionCancel, fromPolice, police, false},
+		{"prison working at their other prison may not", Viewer{Role: RolePrison, LocationIDs: []string{"prison-1", "prison-2"}, Current: "prison-2"}, ActionChangeDate, fromPrison, prison, false},
+		{"pmu working at one place still may elsewhere", Viewer{Role: RolePMU, Current: "police-2"}, ActionCancel, fromPrison, prison, true},
 	}
 	for _, c := range cases {
 		if got := MayAct(c.v, c.a, c.m, c.from); got != c.want {

@@ -8,6 +8,9 @@ type Viewer struct {
 	Role        Role
 	SupplierID  string
 	LocationIDs []string
+	// Current is the location they chose to work at, "" when none is
+	// chosen (PMU's all locations or region, or a role without one).
+	Current string
 }
 
 // Holds reports whether id is one of the viewer's locations.
@@ -42,11 +45,17 @@ func CanSee(v Viewer, m Move) bool {
 }
 
 // ActsFromOwnLocation reports whether v's role limits them to moves that
-// start at one of their locations (police and prison staff), and if so
-// whether m does.
+// start at their location (police and prison staff), and if so whether m
+// does. They act from the location they are working at: an officer who
+// holds two custody suites and chose one changes the other's moves only
+// after choosing it, as the header they work under says. Seeing is wider
+// (CanSee: any location they hold), so a link from elsewhere still opens.
 func ActsFromOwnLocation(v Viewer, m Move) bool {
 	switch v.Role {
 	case RolePolice, RolePrison:
+		if v.Current != "" {
+			return m.FromID == v.Current
+		}
 		return v.Holds(m.FromID)
 	}
 	return true
@@ -55,7 +64,7 @@ func ActsFromOwnLocation(v Viewer, m Move) bool {
 // MayAct reports whether v may take action a on move m, which starts at
 // from: their role must allow it in the move's status from that kind of
 // place (Allowed), and police and prison staff may act only on moves from
-// one of their own locations.
+// the location they are working at (ActsFromOwnLocation).
 func MayAct(v Viewer, a Action, m Move, from Location) bool {
 	return Allowed(v.Role, a, m, from) && ActsFromOwnLocation(v, m)
 }

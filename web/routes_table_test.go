@@ -327,13 +327,23 @@ func routeTable() []routeCase {
 		{route: "GET /people", method: "GET", path: "/people?by=number&number=nonsense", want: w(see, unpr, unpr, unpr, forb, forb, forb, see, see), oca: forb},
 		{route: "GET /person/:id", method: "GET", path: "/person/{person}", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /person/:id", method: "GET", path: "/person/{missing}", want: w(see, nf, nf, nf, nf, nf, forb, see, see), oca: nf},
-		{route: "GET /person/:id/edit", method: "GET", path: "/person/{person}/edit", want: w(see, ok, ok, ok, forb, forb, forb, see, see), oca: forb},
+		// A change of a person is written into each of their open moves:
+		// police and prison staff make it only when they may change every
+		// one of those (gfdPerson's one move is from Guildford; {person}
+		// has open moves from elsewhere too). PMU always may.
+		{route: "GET /person/:id/edit", method: "GET", path: "/person/{person}/edit", want: w(see, ok, forb, forb, forb, forb, forb, see, see), oca: forb,
+			note: "open moves from places the user does not work at"},
+		{route: "GET /person/:id/edit", method: "GET", path: "/person/{gfdPerson}/edit", want: w(see, ok, ok, forb, forb, forb, forb, see, see), oca: nf},
 		{route: "POST /person/:id/edit", method: "POST", path: "/person/{person}/edit",
 			form: form("seen", "{seen:person}", "first_names", "{personFirst}", "last_name", "{personLast}", "dob-day", "{personDobDay}",
 				"dob-month", "{personDobMonth}", "dob-year", "{personDobYear}", "gender", "{personGender}", "pnc", "{pnc}", "prison_number", "{personPrisonNo}"),
-			want: w(see, see, see, see, forb, forb, forb, see, see), oca: forb, note: "the same details: nothing changes"},
-		{route: "POST /person/:id/edit", method: "POST", path: "/person/{person}/edit", form: form("seen", "1"),
-			want: w(see, http.StatusConflict, http.StatusConflict, http.StatusConflict, forb, forb, forb, see, see), oca: forb, note: "a stale form"},
+			want: w(see, see, forb, forb, forb, forb, forb, see, see), oca: forb, note: "the same details: nothing changes"},
+		{route: "POST /person/:id/edit", method: "POST", path: "/person/{gfdPerson}/edit",
+			form: form("seen", "{seen:gfdPerson}", "first_names", "Tabitha", "last_name", "Guildford", "dob-day", "1", "dob-month", "1", "dob-year", "1990",
+				"gender", "female"),
+			want: w(see, see, see, forb, forb, forb, forb, see, see), oca: nf, note: "the same details of someone on Guildford's move alone"},
+		{route: "POST /person/:id/edit", method: "POST", path: "/person/{gfdPerson}/edit", form: form("seen", "1"),
+			want: w(see, http.StatusConflict, http.StatusConflict, forb, forb, forb, forb, see, see), oca: nf, note: "a stale form"},
 		{route: "POST /move/:id/details", method: "POST", path: "/move/{gfdBooked}/details", form: form("version", "{version:gfdBooked}", "time_due", "10:00", "additional_information", "Route table note"),
 			want: w(see, see, see, nf, forb, forb, nf, see, see), oca: nf},
 		{route: "POST /move/:id/details", method: "POST", path: "/move/{gfdInTransit}/details", form: form("version", "{version:gfdInTransit}", "additional_information", "Too late"),
@@ -607,6 +617,15 @@ func newTableFixtures(t *testing.T, h *harness) *tableFixtures {
 		t.Fatalf("person of gfdBooked: %v (PNC %q)", err, p.PNC)
 	}
 	f.repl["{person}"] = p.ID
+	gp := moves.Person{FirstNames: "Tabitha", LastName: "Guildford", DateOfBirth: "1990-01-01", Gender: "female", CreatedBy: "table"}
+	if err := h.st.CreatePerson(ctx, &gp, day.Format(time.DateOnly)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.st.CreateMove(ctx, store.NewMove{MoveType: moves.CourtAppearance, FromID: demoLocation(t, h, "SRY016").ID,
+		ToID: demoLocation(t, h, "GUILCC").ID, Date: day.AddDate(0, 0, 5).Format(time.DateOnly), PersonID: gp.ID, CreatedBy: "table"}); err != nil {
+		t.Fatal(err)
+	}
+	f.repl["{gfdPerson}"] = gp.ID
 	f.repl["{pnc}"] = p.PNC
 	f.repl["{pncQuery}"] = url.QueryEscape(p.PNC)
 	f.repl["{personFirst}"], f.repl["{personLast}"], f.repl["{personGender}"] = p.FirstNames, p.LastName, p.Gender
@@ -681,12 +700,14 @@ func (f *tableFixtures) expand(t *testing.T, s string) string {
 		}
 		s = s[:i] + strconv.FormatInt(m.Version, 10) + s[j+1:]
 	}
-	if strings.Contains(s, "{seen:person}") {
-		p, err := f.h.st.Person(context.Background(), f.repl["{person}"])
+	for strings.Contains(s, "{seen:") {
+		i := strings.Index(s, "{seen:")
+		j := strings.Index(s[i:], "}") + i
+		p, err := f.h.st.Person(context.Background(), f.repl["{"+s[i+len("{seen:"):j]+"}"])
 		if err != nil {
-			t.Fatalf("person: %v", err)
+			t.Fatalf("person of %s: %v", s[i:j+1], err)
 		}
-		s = strings.ReplaceAll(s, "{seen:person}", strconv.FormatInt(p.UpdatedAt.UnixMicro(), 10))
+		s = s[:i] + strconv.FormatInt(p.UpdatedAt.UnixMicro(), 10) + s[j+1:]
 	}
 	for k, v := range f.repl {
 		s = strings.ReplaceAll(s, k, v)

@@ -35,6 +35,9 @@ func (p *Principal) Viewer() moves.Viewer {
 			ids[i] = l.ID
 		}
 		p.viewer = &moves.Viewer{Role: p.Role, SupplierID: p.SupplierID, LocationIDs: ids}
+		if p.Current != nil {
+			p.viewer.Current = p.Current.ID
+		}
 	}
 	return *p.viewer
 }
