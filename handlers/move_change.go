@@ -114,11 +114,23 @@ func (h *Handlers) moveFlagsForm(c echo.Context, d moveData, fp reqFlagPage) vie
 	return f
 }
 
-// moveFlagPage is the question of the category in the address.
-func moveFlagPage(c echo.Context) (reqFlagPage, error) {
+// moveFlagPage is the question of the category in the address. Court
+// information exists only on court moves (the request asks it of them
+// alone, and upstream answers 404 on others), so on any other move its
+// page is not found, whoever asks, as an unknown category is.
+func (h *Handlers) moveFlagPage(c echo.Context) (reqFlagPage, error) {
 	fp, ok := reqFlagPageFor(c.Param("category"))
 	if !ok {
 		return fp, moves.Errorf(moves.NotFound, "no such information")
+	}
+	if fp.Category == moves.FlagCourt {
+		m, err := h.visibleMove(c, c.Param("id"))
+		if err != nil {
+			return fp, err
+		}
+		if !moves.FlagCategoryApplies(m.MoveType, fp.Category) {
+			return fp, moves.Errorf(moves.NotFound, "no court information on this move")
+		}
 	}
 	return fp, nil
 }
@@ -126,7 +138,7 @@ func moveFlagPage(c echo.Context) (reqFlagPage, error) {
 // MoveFlagsForm asks again the request's risk, health or court question,
 // with the answers recorded.
 func (h *Handlers) MoveFlagsForm(c echo.Context) error {
-	fp, err := moveFlagPage(c)
+	fp, err := h.moveFlagPage(c)
 	if err != nil {
 		return err
 	}
@@ -138,7 +150,7 @@ func (h *Handlers) MoveFlagsForm(c echo.Context) error {
 // MoveChangeFlags records ProfileUpdate with what was added, removed or
 // given new details.
 func (h *Handlers) MoveChangeFlags(c echo.Context) error {
-	fp, err := moveFlagPage(c)
+	fp, err := h.moveFlagPage(c)
 	if err != nil {
 		return err
 	}

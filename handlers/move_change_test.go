@@ -45,6 +45,11 @@ func TestRequestChangesByRoleAndStatus(t *testing.T) {
 							refused = http.StatusNotFound
 						}
 					}
+					if ch.name == "court" && kind != mvCourt {
+						// Court information is only on court moves: on
+						// any other its page is not found, for everyone.
+						refused = http.StatusNotFound
+					}
 					m := a.fixture(kind, status)
 					allowed := role != "court" && refused == http.StatusForbidden && moves.ChangeableStatus(status)
 					wantGet := http.StatusOK
@@ -128,5 +133,37 @@ func TestRequestChangeShownInTimelineAndOnThePage(t *testing.T) {
 	res = police.post(dpath, url.Values{"_csrf": {police.csrf(dpath)}, "version": {strconv.FormatInt(cur.Version, 10)}, "time_due": {"25:99"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || mvDoc(t, res).Find(`.govuk-error-summary a[href="#time_due"]`).Length() != 1 {
 		t.Errorf("bad time: %d", res.StatusCode)
+	}
+}
+
+// Court information is asked only of court moves: a prison transfer's
+// page does not offer to change it, and its page is not found.
+func TestCourtInformationOnlyOnCourtMoves(t *testing.T) {
+	a := newMvApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	m := a.fixture(mvTransfer, moves.StatusRequested)
+	doc := pmu.page("/move/"+m.ID, http.StatusOK)
+	if doc.Find(`a[href="/move/`+m.ID+`/information/court"]`).Length() != 0 {
+		t.Error("a prison transfer offers to change court information")
+	}
+	if doc.Find(`a[href="/move/`+m.ID+`/information/risk"]`).Length() != 1 {
+		t.Error("a prison transfer does not offer to change risk information")
+	}
+	path := "/move/" + m.ID + "/information/court"
+	if res := pmu.get(path); res.StatusCode != http.StatusNotFound {
+		t.Errorf("GET: %d", res.StatusCode)
+	}
+	res := pmu.post(path, url.Values{"_csrf": {pmu.csrf("/move/" + m.ID)}, "version": {strconv.FormatInt(m.Version, 10)},
+		"court": {"interpreter"}, "court_interpreter_details": {"Welsh"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("POST: %d", res.StatusCode)
+	}
+	if got := a.move(m.ID); got.Version != m.Version {
+		t.Errorf("the move changed: version %d, was %d", got.Version, m.Version)
+	}
+	// A court move offers it.
+	cm := a.fixture(mvCourt, moves.StatusRequested)
+	if pmu.page("/move/"+cm.ID, http.StatusOK).Find(`a[href="/move/`+cm.ID+`/information/court"]`).Length() != 1 {
+		t.Error("a court appearance does not offer to change court information")
 	}
 }
