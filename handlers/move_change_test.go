@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -133,6 +134,44 @@ func TestRequestChangeShownInTimelineAndOnThePage(t *testing.T) {
 	res = police.post(dpath, url.Values{"_csrf": {police.csrf(dpath)}, "version": {strconv.FormatInt(cur.Version, 10)}, "time_due": {"25:99"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || mvDoc(t, res).Find(`.govuk-error-summary a[href="#time_due"]`).Length() != 1 {
 		t.Errorf("bad time: %d", res.StatusCode)
+	}
+}
+
+// An allocation's place that nobody has been added to has neither a person
+// nor a profile: its risk, health and court information cannot be changed
+// (a 409 saying why, never a 500), and its page offers no such change.
+func TestFlagChangesNeedAPersonOnThePlace(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, err := a.st.AllocationPlaces(ctx, open.ID)
+	if err != nil || len(places) == 0 {
+		t.Fatalf("places: %d %v", len(places), err)
+	}
+	p := places[0].Move
+	pmu := a.signIn(t, "pmu", "")
+	doc := pmu.page("/move/"+p.ID, http.StatusOK)
+	if got := doc.Find(`a[href^="/move/` + p.ID + `/information/"]`); got.Length() != 0 {
+		t.Errorf("an empty place offers %q", listsText(got))
+	}
+	for _, cat := range []string{"risk", "health"} {
+		path := "/move/" + p.ID + "/information/" + cat
+		res := pmu.get(path)
+		if body := listsText(reqDoc(t, res).Find("main")); res.StatusCode != http.StatusConflict || !strings.Contains(body, "Add a person to this place first") {
+			t.Errorf("GET %s: %d %s", cat, res.StatusCode, body)
+		}
+		form := url.Values{"_csrf": {pmu.csrf("/move/" + p.ID)}, "version": {strconv.FormatInt(p.Version, 10)},
+			cat: {"violent"}, cat + "_violent_details": {"x"}}
+		if cat == "health" {
+			form = url.Values{"_csrf": form["_csrf"], "version": form["version"], "health": {"medication"}, "health_medication_details": {"x"}}
+		}
+		res = pmu.post(path, form)
+		if body := listsText(reqDoc(t, res).Find("main")); res.StatusCode != http.StatusConflict || !strings.Contains(body, "Add a person to this place first") {
+			t.Errorf("POST %s: %d %s", cat, res.StatusCode, body)
+		}
+	}
+	if m, _ := a.st.Move(ctx, p.ID); m.Version != p.Version {
+		t.Errorf("the place changed: version %d, was %d", m.Version, p.Version)
 	}
 }
 

@@ -266,8 +266,8 @@ var moveActionLinks = []struct {
 	path    string
 	text    string
 	classes string
-	// flags is the category of information the page changes, offered
-	// only on moves the category applies to.
+	// flags is the category of information the page changes, for the
+	// pages that need a person and a move the category applies to.
 	flags moves.FlagCategory
 }{
 	{moves.ActionApprove, "approve", "Approve", "", ""},
@@ -287,8 +287,10 @@ var moveActionLinks = []struct {
 func (h *Handlers) moveActions(c echo.Context, m moves.Move) []views.MoveAction {
 	var out []views.MoveAction
 	for _, a := range moveActionLinks {
-		if a.flags != "" && !moves.FlagCategoryApplies(m.MoveType, a.flags) {
-			continue // court information is only on court moves
+		if a.flags != "" && (m.PersonID == "" || !moves.FlagCategoryApplies(m.MoveType, a.flags)) {
+			// An empty allocation place has no information to change
+			// yet; court information is only on court moves.
+			continue
 		}
 		if h.mayAct(c, a.action, m) {
 			out = append(out, views.MoveAction{Text: a.text, Href: "/move/" + m.ID + "/" + a.path, Classes: a.classes})
