@@ -626,3 +626,72 @@ func TestAllocationDateDuplicateLinksToTheExistingMove(t *testing.T) {
 		t.Errorf("the allocation moved to %s", got.Date)
 	}
 }
+
+// allocSummaryLinksResolve checks that every link of a page's error
+// summary leads to an element on that page.
+func allocSummaryLinksResolve(t *testing.T, doc *goquery.Document) {
+	t.Helper()
+	doc.Find(".govuk-error-summary a").Each(func(_ int, a *goquery.Selection) {
+		href := a.AttrOr("href", "")
+		if !strings.HasPrefix(href, "#") || doc.Find(`[id="`+href[1:]+`"]`).Length() == 0 {
+			t.Errorf("error summary links to %q, which is not on the page (%s)", href, listsText(a))
+		}
+	})
+}
+
+// An allocation's place that nobody has been added to cannot be proposed
+// again: rejecting it does not ask whether to rebook (the store would
+// refuse a move without a person, and the page would point at a question
+// it does not have), and rejecting it for more information does not
+// invite anyone to send it again.
+func TestRejectingAnEmptyPlaceOffersNoRebookOrResubmit(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	p := places[0].Move
+	pmu := a.signIn(t, "pmu", "")
+	path := "/move/" + p.ID + "/reject"
+	doc := pmu.page(path, http.StatusOK)
+	if doc.Find(`input[name="rebook"]`).Length() != 0 {
+		t.Error("rejecting an empty place asks whether to rebook it")
+	}
+	version := fmt.Sprint(p.Version)
+	// Every answer the form can be sent with: none ends in a summary
+	// linking to something not on the page, nor in a 5xx.
+	for _, form := range []url.Values{
+		{"version": {version}},
+		{"version": {version}, "rejection_reason": {moves.RejectionMoreInfo}, "rebook": {"true"}},
+		{"version": {version}, "rejection_reason": {"nonsense"}},
+	} {
+		res := allocPost(pmu, path, path, form)
+		if res.StatusCode >= 500 || res.StatusCode < 400 {
+			t.Fatalf("%v: %d", form, res.StatusCode)
+		}
+		allocSummaryLinksResolve(t, reqDoc(t, res))
+	}
+	if m, _ := a.st.Move(ctx, p.ID); m.Version != p.Version {
+		t.Fatalf("a refused rejection changed the place: version %d", m.Version)
+	}
+	wantSeeOther(t, allocPost(pmu, path, path, url.Values{"version": {version}, "rejection_reason": {moves.RejectionMoreInfo},
+		"cancellation_reason_comment": {"Which prisoner?"}}), "/move/"+p.ID)
+	m, _ := a.st.Move(ctx, p.ID)
+	if m.Status != moves.StatusCancelled || m.Cancellation.Reason != "rejected" || m.Cancellation.Rebook {
+		t.Fatalf("after rejecting: %s %+v", m.Status, m.Cancellation)
+	}
+	// Nobody is invited to send it again, and it cannot be.
+	doc = pmu.page("/move/"+p.ID, http.StatusOK)
+	if doc.Find(`a[href="/move/`+p.ID+`/resubmit"]`).Length() != 0 || strings.Contains(listsText(doc.Find("main")), "send it again") {
+		t.Error("an empty place rejected for more information offers to send it again")
+	}
+	resubmit := "/move/" + p.ID + "/resubmit"
+	if res := pmu.get(resubmit); res.StatusCode != http.StatusForbidden {
+		t.Errorf("GET resubmit: %d", res.StatusCode)
+	}
+	res := allocPost(pmu, "/move/"+p.ID, resubmit, url.Values{"version": {fmt.Sprint(m.Version)}, "information": {"Any of them"},
+		"date_from": {"10/12/2026"}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST resubmit: %d", res.StatusCode)
+	}
+	allocSummaryLinksResolve(t, reqDoc(t, res))
+}

@@ -140,6 +140,9 @@ type MoveRejectForm struct {
 	Reason  string
 	Rebook  string // "true", "false" or "" (not chosen)
 	Comment string
+	// NoRebook is set for a move that cannot be proposed again (an
+	// allocation's place with nobody in it): the question is not asked.
+	NoRebook bool
 }
 
 // MoveCancelForm cancels a move.
