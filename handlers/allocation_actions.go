@@ -42,6 +42,31 @@ func (h *Handlers) allocDone(c echo.Context, id, title, text string) error {
 	return serve.Redirect(c, allocHref(id))
 }
 
+// allocDuplicate reads the store's refusal of a change that would give a
+// person a second active move from and to the same places on the same
+// day. DOMAIN.md wants that refused with a message linking to the move
+// that exists, as the request and the move's own pages do, so the form is
+// shown again with what was typed; ok is false for any other error. The
+// link is given only to a move the user may open.
+func (h *Handlers) allocDuplicate(c echo.Context, err error) (existing *moves.Move, ok bool) {
+	me, isMove := moves.AsError(err)
+	if !isMove || me.Code != moves.Conflict || me.ExistingID == "" {
+		return nil, false
+	}
+	if m, err := h.visibleMove(c, me.ExistingID); err == nil {
+		return &m, true
+	}
+	return nil, true
+}
+
+// allocExistingLink links to the move a change would duplicate.
+func allocExistingLink(m *moves.Move) *views.Link {
+	if m == nil {
+		return nil
+	}
+	return &views.Link{Text: "View the existing move " + m.Reference, Href: "/move/" + m.ID}
+}
+
 // maxAgreedBy bounds "Who agreed to the move?": a name and a role.
 const maxAgreedBy = 200
 
@@ -114,6 +139,7 @@ func (h *Handlers) ChangeAllocationDate(c echo.Context) error {
 	date, day, month, year, msg := moveReadDate(c)
 	reason := c.FormValue("reason")
 	var fe moves.FieldErrors
+	var existing *moves.Move
 	if msg != "" {
 		fe.Add("date", "invalid", msg)
 		if reason == "" {
@@ -121,17 +147,36 @@ func (h *Handlers) ChangeAllocationDate(c echo.Context) error {
 		}
 	} else {
 		err = h.Store.ChangeAllocationDate(c.Request().Context(), a.ID, date, reason, h.Today(), allocChange(c, formVersion(c)))
-		var other error
-		if fe, other = invalidOr(err); other != nil {
-			return other
+		if ex, dup := h.allocDuplicate(c, err); dup {
+			existing = ex
+			fe.Add("date", "taken", h.allocDateTaken(c, ex, a, date))
+		} else {
+			var other error
+			if fe, other = invalidOr(err); other != nil {
+				return other
+			}
 		}
 	}
 	if len(fe) > 0 {
 		f := h.allocDateForm(c, a, fe)
 		f.Reason, f.Day, f.Month, f.Year = reason, day, month, year
+		f.Existing = allocExistingLink(existing)
 		return serve.Render(c, http.StatusUnprocessableEntity, views.AllocReasonPage(f))
 	}
 	return h.allocDone(c, a.ID, "Allocation updated", "The allocation and its moves are now on "+views.LongDate(date)+".")
+}
+
+// allocDateTaken says that a person in the allocation already has a move
+// between its prisons on the new date, naming them when the user may see
+// that move.
+func (h *Handlers) allocDateTaken(c echo.Context, ex *moves.Move, a store.AllocationRow, date string) string {
+	who := "Someone in this allocation"
+	if ex != nil {
+		if p, err := h.Store.Person(c.Request().Context(), ex.PersonID); err == nil {
+			who = p.FullName()
+		}
+	}
+	return fmt.Sprintf("%s already has a move from %s to %s on %s: choose another date", who, a.From, a.To, views.LongDate(date))
 }
 
 // --- Remove an empty place ---
@@ -283,18 +328,28 @@ func (h *Handlers) FillAllocationPlace(c echo.Context) error {
 			ChooseAgainHref: fmt.Sprintf("%s/fill/%s", allocHref(a.ID), p.ID), AllocationHref: allocHref(a.ID), SingleRequestHref: "/move/new"}
 		return serve.Render(c, http.StatusOK, views.AllocCannotAddPage(v))
 	}
+	var existing *moves.Move
 	if len(fe) == 0 {
 		_, err = h.Store.FillAllocationPlace(ctx, store.FillPlace{MoveID: p.ID, PersonID: person.ID, Agreed: agreed == "yes", AgreedBy: by,
 			Version: formVersion(c)}, allocChange(c, 0))
-		var other error
-		if fe, other = invalidOr(err); other != nil {
-			return other
+		if ex, dup := h.allocDuplicate(c, err); dup {
+			// The page has no question about the person, so the message
+			// goes on its first question, where the summary can link.
+			existing = ex
+			fe.Add("move_agreed", "taken", fmt.Sprintf("%s already has a move from %s to %s on %s: choose someone else for this place",
+				person.FullName(), a.From, a.To, views.LongDate(p.Date)))
+		} else {
+			var other error
+			if fe, other = invalidOr(err); other != nil {
+				return other
+			}
 		}
 	}
 	if len(fe) > 0 {
 		f := h.allocFillForm(c, a, p, person, fe)
 		f.Page.HasErrors = true
 		f.Agreed, f.AgreedBy, f.Special = agreed, by, special
+		f.Existing = allocExistingLink(existing)
 		return serve.Render(c, http.StatusUnprocessableEntity, views.AllocFillPage(f))
 	}
 	return h.allocDone(c, a.ID, "Person added", person.FullName()+" has been added to the allocation.")

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/securemove/securemove/moves"
@@ -518,4 +519,179 @@ func TestAllocationVisibilityAndStaleForms(t *testing.T) {
 			t.Errorf("a stale date form moved %s to %s", m.Reference, m.Date)
 		}
 	}
+}
+
+// allocExisting books an approved prison transfer for a person from and
+// to the allocation's prisons on date: the move an allocation change
+// would duplicate.
+func allocExisting(t *testing.T, a *listsApp, al store.AllocationRow, personID, date string) moves.Move {
+	t.Helper()
+	ctx := context.Background()
+	m, err := a.st.CreateMove(ctx, store.NewMove{MoveType: moves.PrisonTransfer, FromID: al.FromID, ToID: al.ToID, DateFrom: date,
+		PersonID: personID, CreatedBy: "test", At: listsNow.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, m, err := a.st.AppendEvent(ctx, moves.Event{Type: moves.EventMoveApprove, MoveID: m.ID, OccurredAt: listsNow.Add(-30 * time.Minute),
+		RecordedAt: listsNow.Add(-30 * time.Minute), CreatedBy: "test", Details: map[string]any{"date": date}}, store.AppendOptions{By: "test"})
+	if err != nil || !ev.Applied || m.Status != moves.StatusRequested {
+		t.Fatalf("approving the existing move: %v %s %s", err, ev.Reason, m.Status)
+	}
+	return m
+}
+
+// Filling a place with someone who already has a move between the same
+// prisons that day is refused as any duplicate is: the form again (422)
+// with what was typed, the message linked from the summary, and a link to
+// the existing move.
+func TestAllocationFillDuplicateLinksToTheExistingMove(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	p := moves.Person{FirstNames: "Dora", LastName: "Twice", DateOfBirth: "1990-01-01", Gender: "male", PrisonNumber: "A9876ZZ", CreatedBy: "test"}
+	if err := a.st.CreatePerson(ctx, &p, listsToday); err != nil {
+		t.Fatal(err)
+	}
+	existing := allocExisting(t, a, open, p.ID, places[0].Date)
+
+	oca := a.signIn(t, "oca", "")
+	choose := "/allocation/" + open.ID + "/fill/" + places[0].ID + "/" + p.ID
+	res := allocPost(oca, choose, choose, url.Values{"move_agreed": {"yes"}, "move_agreed_by": {"Governor Ellis"}, "special_vehicle": {"no"}})
+	doc := reqDoc(t, res)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("duplicate fill: %d %s", res.StatusCode, listsText(doc.Find("main")))
+	}
+	if doc.Find(`main a[href="/move/`+existing.ID+`"]`).Length() != 1 {
+		t.Errorf("no link to the existing move %s: %s", existing.Reference, listsText(doc.Find("main")))
+	}
+	if doc.Find(`.govuk-error-summary a[href="#move_agreed"]`).Length() != 1 || doc.Find("#move_agreed").Length() != 1 {
+		t.Errorf("the summary does not link to the first question: %s", listsText(doc.Find(".govuk-error-summary")))
+	}
+	if v, _ := doc.Find(`input[name="move_agreed_by"]`).Attr("value"); v != "Governor Ellis" {
+		t.Errorf("who agreed is %q, not what was typed", v)
+	}
+	if _, ok := doc.Find(`input[name="move_agreed"][value="yes"]`).Attr("checked"); !ok {
+		t.Error("the answer to 'agreed' was lost")
+	}
+	if m, _ := a.st.Move(ctx, places[0].ID); m.PersonID != "" {
+		t.Error("the place was filled")
+	}
+}
+
+// Changing an allocation's date to one on which someone in it already
+// has a move between the same prisons is refused the same way, linked to
+// the existing move, keeping the date and reason given.
+func TestAllocationDateDuplicateLinksToTheExistingMove(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	part := allocDemo(t, a, moves.AllocationUnfilled, 1)
+	places, _ := a.st.AllocationPlaces(ctx, part.ID)
+	var person moves.Person
+	for _, pl := range places {
+		if pl.PersonID != "" {
+			person = pl.Person
+		}
+	}
+	day := "2026-12-14"
+	if part.Date == day {
+		day = "2026-12-15"
+	}
+	existing := allocExisting(t, a, part, person.ID, day)
+
+	pmu := a.signIn(t, "pmu", "")
+	path := "/allocation/" + part.ID + "/date"
+	res := allocPost(pmu, path, path, url.Values{"version": {fmt.Sprint(part.Version)}, "date-day": {day[8:]}, "date-month": {"12"}, "date-year": {"2026"},
+		"reason": {"pmu_amended_date"}})
+	doc := reqDoc(t, res)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("duplicate date: %d %s", res.StatusCode, listsText(doc.Find("main")))
+	}
+	if doc.Find(`main a[href="/move/`+existing.ID+`"]`).Length() != 1 {
+		t.Errorf("no link to the existing move %s: %s", existing.Reference, listsText(doc.Find("main")))
+	}
+	if doc.Find(`.govuk-error-summary a[href="#date-day"]`).Length() != 1 || doc.Find("#date-day").Length() != 1 {
+		t.Errorf("the summary does not link to the date: %s", listsText(doc.Find(".govuk-error-summary")))
+	}
+	if !strings.Contains(listsText(doc.Find(".govuk-error-summary")), person.FullName()) {
+		t.Errorf("the message does not name %s: %s", person.FullName(), listsText(doc.Find(".govuk-error-summary")))
+	}
+	if v, _ := doc.Find(`input[name="date-day"]`).Attr("value"); v != day[8:] {
+		t.Errorf("the day is %q, not what was typed", v)
+	}
+	if _, ok := doc.Find(`input[name="reason"][value="pmu_amended_date"]`).Attr("checked"); !ok {
+		t.Error("the reason was lost")
+	}
+	if got, _ := a.st.Allocation(ctx, part.ID); got.Date != part.Date {
+		t.Errorf("the allocation moved to %s", got.Date)
+	}
+}
+
+// allocSummaryLinksResolve checks that every link of a page's error
+// summary leads to an element on that page.
+func allocSummaryLinksResolve(t *testing.T, doc *goquery.Document) {
+	t.Helper()
+	doc.Find(".govuk-error-summary a").Each(func(_ int, a *goquery.Selection) {
+		href := a.AttrOr("href", "")
+		if !strings.HasPrefix(href, "#") || doc.Find(`[id="`+href[1:]+`"]`).Length() == 0 {
+			t.Errorf("error summary links to %q, which is not on the page (%s)", href, listsText(a))
+		}
+	})
+}
+
+// An allocation's place that nobody has been added to cannot be proposed
+// again: rejecting it does not ask whether to rebook (the store would
+// refuse a move without a person, and the page would point at a question
+// it does not have), and rejecting it for more information does not
+// invite anyone to send it again.
+func TestRejectingAnEmptyPlaceOffersNoRebookOrResubmit(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, _ := a.st.AllocationPlaces(ctx, open.ID)
+	p := places[0].Move
+	pmu := a.signIn(t, "pmu", "")
+	path := "/move/" + p.ID + "/reject"
+	doc := pmu.page(path, http.StatusOK)
+	if doc.Find(`input[name="rebook"]`).Length() != 0 {
+		t.Error("rejecting an empty place asks whether to rebook it")
+	}
+	version := fmt.Sprint(p.Version)
+	// Every answer the form can be sent with: none ends in a summary
+	// linking to something not on the page, nor in a 5xx.
+	for _, form := range []url.Values{
+		{"version": {version}},
+		{"version": {version}, "rejection_reason": {moves.RejectionMoreInfo}, "rebook": {"true"}},
+		{"version": {version}, "rejection_reason": {"nonsense"}},
+	} {
+		res := allocPost(pmu, path, path, form)
+		if res.StatusCode >= 500 || res.StatusCode < 400 {
+			t.Fatalf("%v: %d", form, res.StatusCode)
+		}
+		allocSummaryLinksResolve(t, reqDoc(t, res))
+	}
+	if m, _ := a.st.Move(ctx, p.ID); m.Version != p.Version {
+		t.Fatalf("a refused rejection changed the place: version %d", m.Version)
+	}
+	wantSeeOther(t, allocPost(pmu, path, path, url.Values{"version": {version}, "rejection_reason": {moves.RejectionMoreInfo},
+		"cancellation_reason_comment": {"Which prisoner?"}}), "/move/"+p.ID)
+	m, _ := a.st.Move(ctx, p.ID)
+	if m.Status != moves.StatusCancelled || m.Cancellation.Reason != "rejected" || m.Cancellation.Rebook {
+		t.Fatalf("after rejecting: %s %+v", m.Status, m.Cancellation)
+	}
+	// Nobody is invited to send it again, and it cannot be.
+	doc = pmu.page("/move/"+p.ID, http.StatusOK)
+	if doc.Find(`a[href="/move/`+p.ID+`/resubmit"]`).Length() != 0 || strings.Contains(listsText(doc.Find("main")), "send it again") {
+		t.Error("an empty place rejected for more information offers to send it again")
+	}
+	resubmit := "/move/" + p.ID + "/resubmit"
+	if res := pmu.get(resubmit); res.StatusCode != http.StatusForbidden {
+		t.Errorf("GET resubmit: %d", res.StatusCode)
+	}
+	res := allocPost(pmu, "/move/"+p.ID, resubmit, url.Values{"version": {fmt.Sprint(m.Version)}, "information": {"Any of them"},
+		"date_from": {"10/12/2026"}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST resubmit: %d", res.StatusCode)
+	}
+	allocSummaryLinksResolve(t, reqDoc(t, res))
 }

@@ -114,23 +114,53 @@ func (h *Handlers) moveFlagsForm(c echo.Context, d moveData, fp reqFlagPage) vie
 	return f
 }
 
-// moveFlagPage is the question of the category in the address.
-func moveFlagPage(c echo.Context) (reqFlagPage, error) {
+// moveFlagPage is the question of the category in the address. Court
+// information exists only on court moves (the request asks it of them
+// alone, and upstream answers 404 on others), so on any other move its
+// page is not found, whoever asks, as an unknown category is.
+func (h *Handlers) moveFlagPage(c echo.Context) (reqFlagPage, error) {
 	fp, ok := reqFlagPageFor(c.Param("category"))
 	if !ok {
 		return fp, moves.Errorf(moves.NotFound, "no such information")
 	}
+	if fp.Category == moves.FlagCourt {
+		m, err := h.visibleMove(c, c.Param("id"))
+		if err != nil {
+			return fp, err
+		}
+		if !moves.FlagCategoryApplies(m.MoveType, fp.Category) {
+			return fp, moves.Errorf(moves.NotFound, "no court information on this move")
+		}
+	}
 	return fp, nil
+}
+
+// moveFlagsNoPerson answers the flag pages of an allocation's place that
+// nobody has been added to yet: the information belongs to a person's
+// profile, and the place has neither, so there is nothing to change until
+// allocation staff add someone.
+func (h *Handlers) moveFlagsNoPerson(c echo.Context, d moveData, sent bool) error {
+	title := "Add a person to this place first"
+	v := views.MoveConflict{Page: h.page(c, title), Heading: title, MoveID: d.m.ID, Unsent: !sent,
+		Lines: []string{"Move " + d.m.Reference + " is a place in an allocation that nobody has been added to yet.",
+			"Risk, health and court information is about the person being moved, so it can be changed once someone is added to the place."}}
+	if d.m.AllocationID != "" {
+		v.Next = &views.Link{Text: "Go to the allocation", Href: allocHref(d.m.AllocationID)}
+	}
+	return serve.Render(c, http.StatusConflict, views.MoveConflictPage(v))
 }
 
 // MoveFlagsForm asks again the request's risk, health or court question,
 // with the answers recorded.
 func (h *Handlers) MoveFlagsForm(c echo.Context) error {
-	fp, err := moveFlagPage(c)
+	fp, err := h.moveFlagPage(c)
 	if err != nil {
 		return err
 	}
 	return h.moveFormGet(c, moves.ActionChange, func(d moveData) error {
+		if d.m.PersonID == "" {
+			return h.moveFlagsNoPerson(c, d, false)
+		}
 		return serve.Render(c, http.StatusOK, views.MoveFlagsPage(h.moveFlagsForm(c, d, fp)))
 	})
 }
@@ -138,11 +168,14 @@ func (h *Handlers) MoveFlagsForm(c echo.Context) error {
 // MoveChangeFlags records ProfileUpdate with what was added, removed or
 // given new details.
 func (h *Handlers) MoveChangeFlags(c echo.Context) error {
-	fp, err := moveFlagPage(c)
+	fp, err := h.moveFlagPage(c)
 	if err != nil {
 		return err
 	}
 	return h.movePost(c, moves.ActionChange, func(d moveData, version int64) error {
+		if d.m.PersonID == "" {
+			return h.moveFlagsNoPerson(c, d, true)
+		}
 		form, err := c.FormParams()
 		if err != nil {
 			return err

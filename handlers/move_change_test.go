@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -44,6 +45,11 @@ func TestRequestChangesByRoleAndStatus(t *testing.T) {
 						if role != "pmu" {
 							refused = http.StatusNotFound
 						}
+					}
+					if ch.name == "court" && kind != mvCourt {
+						// Court information is only on court moves: on
+						// any other its page is not found, for everyone.
+						refused = http.StatusNotFound
 					}
 					m := a.fixture(kind, status)
 					allowed := role != "court" && refused == http.StatusForbidden && moves.ChangeableStatus(status)
@@ -128,5 +134,75 @@ func TestRequestChangeShownInTimelineAndOnThePage(t *testing.T) {
 	res = police.post(dpath, url.Values{"_csrf": {police.csrf(dpath)}, "version": {strconv.FormatInt(cur.Version, 10)}, "time_due": {"25:99"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || mvDoc(t, res).Find(`.govuk-error-summary a[href="#time_due"]`).Length() != 1 {
 		t.Errorf("bad time: %d", res.StatusCode)
+	}
+}
+
+// An allocation's place that nobody has been added to has neither a person
+// nor a profile: its risk, health and court information cannot be changed
+// (a 409 saying why, never a 500), and its page offers no such change.
+func TestFlagChangesNeedAPersonOnThePlace(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	open := allocDemo(t, a, moves.AllocationUnfilled, 0)
+	places, err := a.st.AllocationPlaces(ctx, open.ID)
+	if err != nil || len(places) == 0 {
+		t.Fatalf("places: %d %v", len(places), err)
+	}
+	p := places[0].Move
+	pmu := a.signIn(t, "pmu", "")
+	doc := pmu.page("/move/"+p.ID, http.StatusOK)
+	if got := doc.Find(`a[href^="/move/` + p.ID + `/information/"]`); got.Length() != 0 {
+		t.Errorf("an empty place offers %q", listsText(got))
+	}
+	for _, cat := range []string{"risk", "health"} {
+		path := "/move/" + p.ID + "/information/" + cat
+		res := pmu.get(path)
+		if body := listsText(reqDoc(t, res).Find("main")); res.StatusCode != http.StatusConflict || !strings.Contains(body, "Add a person to this place first") {
+			t.Errorf("GET %s: %d %s", cat, res.StatusCode, body)
+		}
+		form := url.Values{"_csrf": {pmu.csrf("/move/" + p.ID)}, "version": {strconv.FormatInt(p.Version, 10)},
+			cat: {"violent"}, cat + "_violent_details": {"x"}}
+		if cat == "health" {
+			form = url.Values{"_csrf": form["_csrf"], "version": form["version"], "health": {"medication"}, "health_medication_details": {"x"}}
+		}
+		res = pmu.post(path, form)
+		if body := listsText(reqDoc(t, res).Find("main")); res.StatusCode != http.StatusConflict || !strings.Contains(body, "Add a person to this place first") {
+			t.Errorf("POST %s: %d %s", cat, res.StatusCode, body)
+		}
+	}
+	if m, _ := a.st.Move(ctx, p.ID); m.Version != p.Version {
+		t.Errorf("the place changed: version %d, was %d", m.Version, p.Version)
+	}
+}
+
+// Court information is asked only of court moves: a prison transfer's
+// page does not offer to change it, and its page is not found.
+func TestCourtInformationOnlyOnCourtMoves(t *testing.T) {
+	a := newMvApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	m := a.fixture(mvTransfer, moves.StatusRequested)
+	doc := pmu.page("/move/"+m.ID, http.StatusOK)
+	if doc.Find(`a[href="/move/`+m.ID+`/information/court"]`).Length() != 0 {
+		t.Error("a prison transfer offers to change court information")
+	}
+	if doc.Find(`a[href="/move/`+m.ID+`/information/risk"]`).Length() != 1 {
+		t.Error("a prison transfer does not offer to change risk information")
+	}
+	path := "/move/" + m.ID + "/information/court"
+	if res := pmu.get(path); res.StatusCode != http.StatusNotFound {
+		t.Errorf("GET: %d", res.StatusCode)
+	}
+	res := pmu.post(path, url.Values{"_csrf": {pmu.csrf("/move/" + m.ID)}, "version": {strconv.FormatInt(m.Version, 10)},
+		"court": {"interpreter"}, "court_interpreter_details": {"Welsh"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("POST: %d", res.StatusCode)
+	}
+	if got := a.move(m.ID); got.Version != m.Version {
+		t.Errorf("the move changed: version %d, was %d", got.Version, m.Version)
+	}
+	// A court move offers it.
+	cm := a.fixture(mvCourt, moves.StatusRequested)
+	if pmu.page("/move/"+cm.ID, http.StatusOK).Find(`a[href="/move/`+cm.ID+`/information/court"]`).Length() != 1 {
+		t.Error("a court appearance does not offer to change court information")
 	}
 }

@@ -266,24 +266,32 @@ var moveActionLinks = []struct {
 	path    string
 	text    string
 	classes string
+	// flags is the category of information the page changes, for the
+	// pages that need a person and a move the category applies to.
+	flags moves.FlagCategory
 }{
-	{moves.ActionApprove, "approve", "Approve", ""},
-	{moves.ActionReject, "reject", "Reject", "govuk-button--warning"},
-	{moves.ActionChangeDate, "date", "Change date", "govuk-button--secondary"},
-	{moves.ActionRedirect, "redirect", "Change destination", "govuk-button--secondary"},
-	{moves.ActionCancel, "cancel", "Cancel move", "govuk-button--warning"},
-	{moves.ActionResubmit, "resubmit", "Add information and send again", ""},
-	{moves.ActionChange, "details", "Change move details", "govuk-button--secondary"},
-	{moves.ActionChange, "information/risk", "Change risk information", "govuk-button--secondary"},
-	{moves.ActionChange, "information/health", "Change health information", "govuk-button--secondary"},
-	{moves.ActionChange, "information/court", "Change court information", "govuk-button--secondary"},
-	{moves.ActionLodge, "lodge", "Add an overnight lodge", "govuk-button--secondary"},
+	{moves.ActionApprove, "approve", "Approve", "", ""},
+	{moves.ActionReject, "reject", "Reject", "govuk-button--warning", ""},
+	{moves.ActionChangeDate, "date", "Change date", "govuk-button--secondary", ""},
+	{moves.ActionRedirect, "redirect", "Change destination", "govuk-button--secondary", ""},
+	{moves.ActionCancel, "cancel", "Cancel move", "govuk-button--warning", ""},
+	{moves.ActionResubmit, "resubmit", "Add information and send again", "", ""},
+	{moves.ActionChange, "details", "Change move details", "govuk-button--secondary", ""},
+	{moves.ActionChange, "information/risk", "Change risk information", "govuk-button--secondary", moves.FlagRisk},
+	{moves.ActionChange, "information/health", "Change health information", "govuk-button--secondary", moves.FlagHealth},
+	{moves.ActionChange, "information/court", "Change court information", "govuk-button--secondary", moves.FlagCourt},
+	{moves.ActionLodge, "lodge", "Add an overnight lodge", "govuk-button--secondary", ""},
 }
 
 // moveActions are the actions the user may take on the move now.
 func (h *Handlers) moveActions(c echo.Context, m moves.Move) []views.MoveAction {
 	var out []views.MoveAction
 	for _, a := range moveActionLinks {
+		if a.flags != "" && (m.PersonID == "" || !moves.FlagCategoryApplies(m.MoveType, a.flags)) {
+			// An empty allocation place has no information to change
+			// yet; court information is only on court moves.
+			continue
+		}
 		if h.mayAct(c, a.action, m) {
 			out = append(out, views.MoveAction{Text: a.text, Href: "/move/" + m.ID + "/" + a.path, Classes: a.classes})
 		}

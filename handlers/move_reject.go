@@ -18,6 +18,7 @@ func (h *Handlers) MoveRejectForm(c echo.Context) error {
 		return serve.Render(c, http.StatusOK, views.MoveRejectPage(views.MoveRejectForm{
 			MoveForm: h.moveFormBase(c, d, "Reject this request", nil, nil),
 			Reasons:  moveChoices(moves.RejectionReasons, moves.RejectionReasonLabels),
+			NoRebook: !moves.Rebookable(d.m),
 		}))
 	})
 }
@@ -27,15 +28,23 @@ func (h *Handlers) MoveRejectForm(c echo.Context) error {
 func (h *Handlers) MoveReject(c echo.Context) error {
 	return h.movePost(c, moves.ActionReject, func(d moveData, version int64) error {
 		f := views.MoveRejectForm{
-			Reasons: moveChoices(moves.RejectionReasons, moves.RejectionReasonLabels),
-			Reason:  strings.TrimSpace(c.FormValue("rejection_reason")),
-			Rebook:  strings.TrimSpace(c.FormValue("rebook")),
+			Reasons:  moveChoices(moves.RejectionReasons, moves.RejectionReasonLabels),
+			Reason:   strings.TrimSpace(c.FormValue("rejection_reason")),
+			Rebook:   strings.TrimSpace(c.FormValue("rebook")),
+			NoRebook: !moves.Rebookable(d.m),
 		}
 		var fe moves.FieldErrors
 		if !moveChoiceIn(f.Reasons, f.Reason) {
 			fe.Add("rejection_reason", "blank", "Select why you are rejecting the request")
 		}
-		if f.Rebook != "true" && f.Rebook != "false" {
+		switch {
+		case f.NoRebook && f.Rebook == "true":
+			// The form does not ask (nobody to propose again), and the
+			// move's version is checked, so only a forged form says so.
+			return echo.NewHTTPError(http.StatusBadRequest, "this move cannot be proposed again")
+		case f.NoRebook:
+			f.Rebook = "false"
+		case f.Rebook != "true" && f.Rebook != "false":
 			fe.Add("rebook", "blank", "Select whether the move should be proposed again")
 		}
 		f.Comment = moveComment(c, &fe)

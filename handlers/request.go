@@ -259,8 +259,7 @@ func (j *reqJourney) steps() []string {
 }
 
 func (j *reqJourney) courtApplies() bool {
-	t := moves.MoveType(j.d.MoveType)
-	return t == moves.CourtAppearance || t == moves.CourtOther
+	return moves.FlagCategoryApplies(moves.MoveType(j.d.MoveType), moves.FlagCourt)
 }
 
 // toLocation is the chosen destination, or nil.

@@ -66,6 +66,19 @@ func PersonLabel(p Person) string {
 	return p.FullName() + " (" + p.PrisonNumber + ")"
 }
 
+// FlagCategoryApplies reports whether a move of type t has information of
+// category cat to change: risk and health information always, court
+// information only on court moves.
+func FlagCategoryApplies(t MoveType, cat FlagCategory) bool {
+	switch cat {
+	case FlagRisk, FlagHealth:
+		return true
+	case FlagCourt:
+		return t.IsCourt()
+	}
+	return false
+}
+
 // FlagCategoryLabels names each category of profile flags.
 var FlagCategoryLabels = map[string]string{
 	string(FlagRisk):   "Risk information",

@@ -557,6 +557,11 @@ func CreationEvent(s Status) EventType {
 // RebookDays is how far a rejected move is proposed again.
 const RebookDays = 7
 
+// Rebookable reports whether a rejection of m may ask for it to be
+// proposed again. A move is booked for a person, so an allocation's place
+// that nobody has been added to cannot be: there is nobody to propose.
+func Rebookable(m Move) bool { return m.PersonID != "" }
+
 // Rebook returns the proposed move that a rejection with rebook creates:
 // the same person, places and supplier, a window a week later, linked to
 // m. The caller gives it an id and a reference, and creates it only once.

@@ -28,10 +28,12 @@ const MaxComment = 1000
 
 // Resubmittable reports whether m is a request PMU rejected for more
 // information that was not rebooked automatically (a rebooked request is
-// already back in review; its information is changed there instead).
+// already back in review; its information is changed there instead). An
+// allocation's place that nobody was added to is not: sending it again
+// books a move, and there is no person to book it for.
 func Resubmittable(m Move) bool {
 	c := m.Cancellation
-	return m.Status == StatusCancelled && c.Reason == "rejected" && c.RejectionReason == RejectionMoreInfo && !c.Rebook
+	return m.Status == StatusCancelled && c.Reason == "rejected" && c.RejectionReason == RejectionMoreInfo && !c.Rebook && Rebookable(m)
 }
 
 // resubmitAllowed: those who may request a move from where m starts may

@@ -49,6 +49,11 @@ const (
 // MoveTypes lists every move type.
 var MoveTypes = []MoveType{CourtAppearance, CourtOther, Hospital, PoliceTransfer, PrisonRecall, PrisonRemand, PrisonTransfer, VideoRemand, ApprovedPremises, Extradition}
 
+// IsCourt reports whether a move of type t takes the person to court. Only
+// court moves have court information (a solicitor, an interpreter): the
+// request asks it of them alone.
+func (t MoveType) IsCourt() bool { return t == CourtAppearance || t == CourtOther }
+
 // Valid reports whether t is a known move type.
 func (t MoveType) Valid() bool {
 	for _, v := range MoveTypes {

@@ -31,6 +31,8 @@ type AllocForm struct {
 	Back          Link
 	Warning       string
 	Summary       []AllocRow
+	// Existing links to a move the change would duplicate.
+	Existing *Link
 }
 
 // AllocDetailsForm is the first page of "Create an allocation".

@@ -95,6 +95,9 @@ type MoveConflict struct {
 	// Next, when set, is where the story went on: the request that was
 	// sent again in its place.
 	Next *Link
+	// Unsent is set when the page answers a question page asked for, not
+	// a form sent, so there is nothing to say was not saved.
+	Unsent bool
 }
 
 // MoveChoice is one option of a radio group or select.
@@ -137,6 +140,9 @@ type MoveRejectForm struct {
 	Reason  string
 	Rebook  string // "true", "false" or "" (not chosen)
 	Comment string
+	// NoRebook is set for a move that cannot be proposed again (an
+	// allocation's place with nobody in it): the question is not asked.
+	NoRebook bool
 }
 
 // MoveCancelForm cancels a move.
