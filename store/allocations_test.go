@@ -551,3 +551,25 @@ func testPlacePersonChangesAreInTheMovesLog(t *testing.T) {
 		t.Fatalf("%d events after the refusal, want %d", len(after), len(evs)+2)
 	}
 }
+
+// TestEmptyPlaceHasNoProfileToChange: an allocation's empty place has no
+// person, so no profile; a change of its flags is a conflict the pages
+// can word, never a failed read (a 500), and nothing is written.
+func TestEmptyPlaceHasNoProfileToChange(t *testing.T) {
+	storetest.ForEachEngine(t, testEmptyPlaceHasNoProfileToChange)
+}
+
+func testEmptyPlaceHasNoProfileToChange(t *testing.T) {
+	f := newFixture(t)
+	a := f.allocation(t, 1)
+	m := f.places(t, a.ID)[0].Move
+	_, err := f.st.ChangeProfile(context.Background(), store.ProfileChange{MoveID: m.ID, Version: m.Version, By: "pmu.user",
+		Category: moves.FlagRisk, Flags: []moves.Flag{{Category: moves.FlagRisk, Key: "violent", Details: "x"}}})
+	if codeOf(err) != moves.Conflict {
+		t.Fatalf("changing an empty place's risk: %v, want a conflict", err)
+	}
+	after, err := f.st.Move(context.Background(), m.ID)
+	if err != nil || after.Version != m.Version {
+		t.Fatalf("the place changed: version %d → %d (%v)", m.Version, after.Version, err)
+	}
+}

@@ -230,6 +230,13 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		return e, m, moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "allocated",
 			Message: "This move is a place of an allocation, whose moves change date together: change the allocation's date instead"}})
 	}
+	if e.Type == moves.EventMoveReject && e.Bool("rebook") && !moves.Rebookable(m) {
+		// Refused whole, rather than failing in the rebooking: a move
+		// with nobody on it (an allocation's empty place) has no one to
+		// propose again.
+		return e, m, moves.InvalidFields(moves.FieldErrors{{Field: "rebook", Code: "invalid",
+			Message: "This move has no person, so there is nobody to propose again: reject it without rebook"}})
+	}
 	if opt.ExpectedVersion != 0 && opt.ExpectedVersion != m.Version {
 		return e, m, s.conflictSince(ctx, tx.Tx, m)
 	}

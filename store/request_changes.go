@@ -145,6 +145,10 @@ func (s *Store) ChangeProfile(ctx context.Context, ch ProfileChange) (RequestCha
 	var next moves.Profile
 	return s.changeMove(ctx, ch.MoveID, ch.Version, ch.By, moves.EventProfileUpdate,
 		func(u *Unit, m moves.Move) (map[string]any, error) {
+			if m.ProfileID == "" {
+				// An allocation's empty place: no person, so no profile.
+				return nil, moves.Errorf(moves.Conflict, "This move has nobody on it yet, so it has no risk, health or court information to change")
+			}
 			old, err := s.profileIn(u, m.ProfileID)
 			if err != nil {
 				return nil, err

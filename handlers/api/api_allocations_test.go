@@ -281,3 +281,28 @@ func TestAllocationPlaceDateOnlyWithTheAllocation(t *testing.T) {
 		}
 	}
 }
+
+// TestRejectEmptyPlaceWithoutRebook: an allocation's empty place has
+// nobody to propose again, so a rejection asking to rebook it is refused
+// whole (422 on the detail), and one without rebook applies.
+func TestRejectEmptyPlaceWithoutRebook(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	body := map[string]any{"data": map[string]any{"type": "allocations",
+		"attributes":    map[string]any{"moves_count": 1, "date": "2026-11-30", "estate": "adult_male", "prisoner_category": "c", "sentence_length": "short"},
+		"relationships": map[string]any{"from_location": rel("locations", e.Loc("BAI")), "to_location": rel("locations", e.Loc("WWI"))}}}
+	a := e.Do(http.MethodPost, "/api/allocations", internal, body).Want(t, http.StatusCreated).Data()
+	placeID := handlertest.ListOf(a["relationships"].(map[string]any)["moves"].(map[string]any)["data"])[0].(map[string]any)["id"].(string)
+	reject := func(rebook bool) *handlertest.Resp {
+		return e.Do(http.MethodPost, "/api/events", internal, handlertest.EventBody(moves.EventMoveReject, placeID, "2026-11-23T10:00:00Z",
+			map[string]any{"rejection_reason": moves.RejectionMoreInfo, "rebook": rebook}, nil))
+	}
+	reject(true).WantError(t, http.StatusUnprocessableEntity, "/data/attributes/details/rebook", "invalid")
+	if got := handlertest.Attrs(e.GetMove(internal, placeID))["status"]; got != "requested" {
+		t.Fatalf("after the refused rejection the place is %v", got)
+	}
+	reject(false).Want(t, http.StatusCreated)
+	if got := handlertest.Attrs(e.GetMove(internal, placeID))["status"]; got != "cancelled" {
+		t.Fatalf("after the rejection the place is %v", got)
+	}
+}
