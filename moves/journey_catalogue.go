@@ -139,7 +139,11 @@ var journeyCatalogue = []EventSpec{
 		Description: "The sending location handed the person over to the supplier."},
 }
 
-// LodgingCancellationReasons is why a lodging may be cancelled.
+// LodgingCancellationReasons is what staff are offered when they cancel
+// an overnight lodge. A lodging may be cancelled for any of
+// CancellationReasons: upstream keeps one list for moves, allocations and
+// lodgings (its LodgingCancel takes any of CANCELLATION_REASONS), so the
+// API takes them all; each of these is one of them.
 var LodgingCancellationReasons = []string{"made_in_error", "supplier_declined_to_move", "cancelled_by_pmu", "other"}
 
 var lodgingDates = []DetailSpec{
@@ -166,7 +170,7 @@ var lodgingCatalogue = []EventSpec{
 		Description: "An overnight lodging's place or dates changed."},
 	{Type: EventLodgingCancel, Class: ClassDefault,
 		Details: append(append([]DetailSpec(nil), lodgingDates...),
-			DetailSpec{Key: "cancellation_reason", Kind: KindEnum, Required: true, Values: LodgingCancellationReasons, Description: "Why the lodging was cancelled."},
+			DetailSpec{Key: "cancellation_reason", Kind: KindEnum, Required: true, Values: CancellationReasons, Description: "Why the lodging was cancelled: one of the reasons a move may be cancelled for, as upstream."},
 			DetailSpec{Key: "cancellation_reason_comment", Kind: KindString, Description: "More about the cancellation."}),
 		Rels:        requiredAt,
 		Description: "An overnight lodging was cancelled."},

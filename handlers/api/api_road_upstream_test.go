@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/securemove/securemove/handlers/handlertest"
@@ -61,5 +62,55 @@ func TestJourneyPatchReplacesTheVehicle(t *testing.T) {
 	if len(updates) != 2 || updates[0].Details[moves.DetailVehicleReplaced] != true || updates[0].Str("vehicle_reg") != "XY99 ZZZ" ||
 		updates[0].Str("vehicle_id") != "" || updates[1].Details[moves.DetailVehicleReplaced] != true {
 		t.Errorf("journey updates %+v", updates)
+	}
+}
+
+// A lodging is cancelled for any reason a move may be, as upstream's
+// lodgings share its one list of cancellation reasons; anything else is a
+// 422, and the published document lists the same reasons.
+func TestLodgingCancelTakesTheMovesReasons(t *testing.T) {
+	r := newRoad(t)
+	e := r.e
+	m := e.CourtMove()
+	base := "/api/moves/" + m.ID + "/lodgings"
+	cancel := func(reason string) map[string]any {
+		return map[string]any{"data": map[string]any{"type": "lodgings", "attributes": map[string]any{"cancellation_reason": reason}}}
+	}
+	for i, reason := range []string{"court_closure", "prisoner_unfit_to_travel", "supplier_no_resource"} {
+		l := e.Lodge(m, "SRY014", moves.AddDays("2026-11-23", 2*i))
+		got := e.Do(http.MethodPost, base+"/"+l.ID+"/cancel", r.tok, cancel(reason)).Want(t, http.StatusOK).Data()
+		if a := handlertest.Attrs(got); a["status"] != "cancelled" || a["cancellation_reason"] != reason {
+			t.Errorf("%s: %v", reason, a)
+		}
+	}
+	l := e.Lodge(m, "SRY014", "2026-11-30")
+	for _, reason := range []string{"bored", "database_correction"} {
+		e.Do(http.MethodPost, base+"/"+l.ID+"/cancel", r.tok, cancel(reason)).WantError(t, 422, "/data/attributes/cancellation_reason", "inclusion")
+		e.Do(http.MethodPost, base+"/cancel", r.tok, cancel(reason)).WantError(t, 422, "/data/attributes/cancellation_reason", "inclusion")
+	}
+	all := e.Do(http.MethodPost, base+"/cancel", r.tok, cancel("tornado_event")).Want(t, http.StatusOK)
+	if len(all.List()) != 1 || handlertest.Attrs(all.List()[0].(map[string]any))["cancellation_reason"] != "tornado_event" {
+		t.Errorf("cancel all: %s", all.Body)
+	}
+
+	_, raw := apiPublishedDoc(t, e)
+	schemas := raw["components"].(map[string]any)["schemas"].(map[string]any)
+	attrs := func(schema string) map[string]any {
+		s := schemas[schema].(map[string]any)["properties"].(map[string]any)
+		if d, ok := s["data"]; ok {
+			s = d.(map[string]any)["properties"].(map[string]any)
+		}
+		return s["attributes"].(map[string]any)["properties"].(map[string]any)
+	}
+	for _, schema := range []string{"LodgingCancelRequest", "Lodging"} {
+		var listed []string
+		for _, v := range attrs(schema)["cancellation_reason"].(map[string]any)["enum"].([]any) {
+			if s, ok := v.(string); ok {
+				listed = append(listed, s)
+			}
+		}
+		if !slices.Equal(listed, moves.CancellationReasons) {
+			t.Errorf("%s lists cancellation reasons %v; want %v", schema, listed, moves.CancellationReasons)
+		}
 	}
 }
