@@ -114,3 +114,107 @@ func TestLodgingCancelTakesTheMovesReasons(t *testing.T) {
 		}
 	}
 }
+
+// The contract's journey includes: from_location.suppliers and
+// to_location.suppliers include the place with a suppliers relationship,
+// and those suppliers: the one serving it on the date of each journey
+// that reaches it.
+func TestJourneyIncludesSuppliersOfItsEnds(t *testing.T) {
+	r := newRoad(t)
+	e := r.e
+	m := e.CourtMove()
+	court := e.Loc("GUILCC")
+	before, err := e.St.SupplierFor(e.Ctx, court, "2026-11-23")
+	if err != nil || before == "" {
+		t.Fatalf("who serves the court: %q, %v", before, err)
+	}
+	after := e.Sups["geoamey"].ID
+	if before == after {
+		after = e.Sups["serco"].ID
+	}
+	// The court changes supplier on the 24th.
+	if _, err := e.St.AdminAddSupplierLocation(e.Ctx, moves.SupplierLocation{SupplierID: after, LocationID: court, EffectiveFrom: "2026-11-24"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	police, err := e.St.SupplierFor(e.Ctx, e.Loc("SRY016"), "2026-11-23")
+	if err != nil || police == "" {
+		t.Fatalf("who serves the police station: %q, %v", police, err)
+	}
+	first := r.addJourney(m, "SRY016", "GUILCC", "2026-11-23T08:00:00Z", true)
+	later := r.journeyBody("GUILMC", "GUILCC", "2026-11-23T09:00:00Z", true)
+	later["data"].(map[string]any)["attributes"].(map[string]any)["date"] = "2026-11-25"
+	e.Do(http.MethodPost, "/api/moves/"+m.ID+"/journeys", r.tok, later).Want(t, http.StatusCreated)
+	base := "/api/moves/" + m.ID + "/journeys"
+
+	// included, by type/id; a location's suppliers relationship as ids.
+	type doc struct {
+		locs map[string]map[string]any
+		sups map[string]bool
+	}
+	get := func(path string) doc {
+		t.Helper()
+		res := e.Do(http.MethodGet, path, r.tok, nil).Want(t, http.StatusOK)
+		d := doc{locs: map[string]map[string]any{}, sups: map[string]bool{}}
+		for _, x := range handlertest.ListOf(res.JSON["included"]) {
+			o := x.(map[string]any)
+			switch o["type"] {
+			case "locations":
+				d.locs[o["id"].(string)] = o
+			case "suppliers":
+				d.sups[o["id"].(string)] = true
+				if handlertest.Attrs(o)["key"] == nil {
+					t.Errorf("%s: supplier without its attributes %v", path, o)
+				}
+			default:
+				t.Errorf("%s: included %v", path, o)
+			}
+		}
+		return d
+	}
+	suppliersOf := func(d doc, loc string) []string {
+		t.Helper()
+		l, ok := d.locs[loc]
+		if !ok {
+			t.Fatalf("location %s not included", loc)
+		}
+		rels, _ := l["relationships"].(map[string]any)
+		if rels == nil {
+			return nil
+		}
+		out := []string{}
+		for _, x := range handlertest.ListOf(rels["suppliers"].(map[string]any)["data"]) {
+			ref := x.(map[string]any)
+			if ref["type"] != "suppliers" || !d.sups[ref["id"].(string)] {
+				t.Errorf("supplier %v of %s is not included", ref, loc)
+			}
+			out = append(out, ref["id"].(string))
+		}
+		return out
+	}
+
+	one := get(base + "/" + first + "?include=from_location.suppliers,to_location.suppliers")
+	if got := suppliersOf(one, e.Loc("SRY016")); !slices.Equal(got, []string{police}) {
+		t.Errorf("the police station's suppliers %v; want %v", got, []string{police})
+	}
+	if got := suppliersOf(one, court); !slices.Equal(got, []string{before}) {
+		t.Errorf("the court's suppliers on the 23rd %v; want %v", got, []string{before})
+	}
+	list := get(base + "?include=to_location.suppliers")
+	if len(list.locs) != 1 {
+		t.Errorf("only the court was asked for: %v", list.locs)
+	}
+	if got := suppliersOf(list, court); !slices.Equal(got, []string{before, after}) {
+		t.Errorf("the court's suppliers on the journeys' dates %v; want %v", got, []string{before, after})
+	}
+	// A place asked for without .suppliers has no relationships, unless
+	// it is asked for with them too.
+	plain := get(base + "?include=from_location")
+	if got := suppliersOf(plain, e.Loc("SRY016")); got != nil || len(plain.sups) != 0 {
+		t.Errorf("plain from_location: suppliers %v, included %v", got, plain.sups)
+	}
+	both := get(base + "?include=from_location,from_location.suppliers")
+	if got := suppliersOf(both, e.Loc("GUILMC")); len(got) != 1 {
+		t.Errorf("from_location and from_location.suppliers: %v", got)
+	}
+	e.Do(http.MethodGet, base+"?include=from_location.region", r.tok, nil).WantError(t, http.StatusBadRequest, "include", "unsupported_include")
+}
