@@ -1,5 +1,7 @@
 package moves
 
+import "slices"
+
 // Changes to a request made by staff before the person leaves custody:
 // their personal details, the move's own details (time due, additional
 // information) and their risk, health and court information. Each is an
@@ -133,10 +135,32 @@ const FlagMove FlagCategory = "move"
 // before a court.
 const FlagSection46 = "pace_section_46"
 
-// Has reports whether the profile holds the flag key.
+// FlagCategoryOf returns the category a flag key belongs to: FlagMove for
+// the facts about the move itself (FlagSection46), else the category whose
+// questions (FlagKeys) include it. ok is false for a key nobody asks.
+func FlagCategoryOf(key string) (cat FlagCategory, ok bool) {
+	if key == FlagSection46 {
+		return FlagMove, true
+	}
+	for c, keys := range FlagKeys {
+		if slices.Contains(keys, key) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// Has reports whether the profile holds the flag key in the key's own
+// category (FlagCategoryOf): the same key filed under another category, a
+// court answer "pace_section_46" say, is not that flag, and a key no
+// category asks is never held.
 func (pr Profile) Has(key string) bool {
+	cat, ok := FlagCategoryOf(key)
+	if !ok {
+		return false
+	}
 	for _, f := range pr.Flags {
-		if f.Key == key {
+		if f.Key == key && f.Category == cat {
 			return true
 		}
 	}

@@ -82,8 +82,10 @@ var journeyCatalogue = []EventSpec{
 			{Name: "to_location", Kind: relLocations, Required: true},
 		},
 		Description: "The journey was added to the move; the service records this itself."},
-	{Type: EventJourneyUpdate, Class: ClassDefault, ChangesMove: true, Details: journeyAttrSpec,
-		AnyOf:       []string{"billable", "date", "vehicle_id", "vehicle_reg", "vehicle_depot"},
+	{Type: EventJourneyUpdate, Class: ClassDefault, ChangesMove: true,
+		Details: append(append([]DetailSpec(nil), journeyAttrSpec...),
+			DetailSpec{Key: DetailVehicleReplaced, Kind: KindBool, Description: "True when the vehicle was replaced whole: vehicle_id, vehicle_reg and vehicle_depot are the new vehicle, and any of them left out was removed. Without it (an update recorded before the service marked replacements) only the fields given changed."}),
+		AnyOf:       []string{"billable", "date", "vehicle_id", "vehicle_reg", "vehicle_depot", DetailVehicleReplaced},
 		Description: "The journey's billing, date or vehicle changed; the service records this itself."},
 	{Type: EventJourneyStart, Class: ClassDefault, ChangesStatus: true, ChangesMove: true,
 		Details:     []DetailSpec{vehicleRegDetail(false), depotDetail},
@@ -137,7 +139,11 @@ var journeyCatalogue = []EventSpec{
 		Description: "The sending location handed the person over to the supplier."},
 }
 
-// LodgingCancellationReasons is why a lodging may be cancelled.
+// LodgingCancellationReasons is what staff are offered when they cancel
+// an overnight lodge. A lodging may be cancelled for any of
+// CancellationReasons: upstream keeps one list for moves, allocations and
+// lodgings (its LodgingCancel takes any of CANCELLATION_REASONS), so the
+// API takes them all; each of these is one of them.
 var LodgingCancellationReasons = []string{"made_in_error", "supplier_declined_to_move", "cancelled_by_pmu", "other"}
 
 var lodgingDates = []DetailSpec{
@@ -164,7 +170,7 @@ var lodgingCatalogue = []EventSpec{
 		Description: "An overnight lodging's place or dates changed."},
 	{Type: EventLodgingCancel, Class: ClassDefault,
 		Details: append(append([]DetailSpec(nil), lodgingDates...),
-			DetailSpec{Key: "cancellation_reason", Kind: KindEnum, Required: true, Values: LodgingCancellationReasons, Description: "Why the lodging was cancelled."},
+			DetailSpec{Key: "cancellation_reason", Kind: KindEnum, Required: true, Values: CancellationReasons, Description: "Why the lodging was cancelled: one of the reasons a move may be cancelled for, as upstream."},
 			DetailSpec{Key: "cancellation_reason_comment", Kind: KindString, Description: "More about the cancellation."}),
 		Rels:        requiredAt,
 		Description: "An overnight lodging was cancelled."},

@@ -195,14 +195,24 @@ func ApplyJourney(s JourneyState, e Event) (JourneyState, string) {
 	return out, ""
 }
 
+// DetailVehicleReplaced marks a JourneyUpdate whose vehicle_id,
+// vehicle_reg and vehicle_depot are the whole new vehicle: those it leaves
+// out are removed, as upstream's PATCH replaces the vehicle. An update
+// without it (recorded before it existed) sets only what it names.
+const DetailVehicleReplaced = "vehicle_replaced"
+
 // setJourneyAttrs copies the attributes a JourneyCreate or JourneyUpdate
-// gives onto s; those it leaves out stay as they were.
+// gives onto s; those it leaves out stay as they were, except the vehicle
+// of an update marked DetailVehicleReplaced, which is replaced whole.
 func setJourneyAttrs(s JourneyState, e Event) JourneyState {
 	if b, ok := e.Details["billable"].(bool); ok {
 		s.Billable = b
 	}
 	if d, err := ParseDate(e.Str("date")); err == nil {
 		s.Date = d
+	}
+	if replaced, _ := e.Details[DetailVehicleReplaced].(bool); replaced {
+		s.Vehicle = Vehicle{}
 	}
 	if v := strings.TrimSpace(e.Str("vehicle_id")); v != "" {
 		s.Vehicle.ID = v
@@ -468,8 +478,9 @@ func JourneyUpdateEvent(s JourneyState, c JourneyChanges, at time.Time) (Event, 
 	if c.Vehicle != nil {
 		v := trimVehicle(*c.Vehicle)
 		if v != s.Vehicle {
-			// Replayed, an update only sets what it names; to clear a field
-			// too would need a richer event, and no client clears one.
+			// The vehicle sent is the whole vehicle: what it leaves out (the
+			// old vehicle's id when only a registration is sent) goes.
+			d[DetailVehicleReplaced] = true
 			if v.ID != "" {
 				d["vehicle_id"] = v.ID
 			}

@@ -1,6 +1,7 @@
 package moves
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -564,7 +565,8 @@ func TestJourneyUpdateEvent(t *testing.T) {
 		{"same values", JourneyChanges{Date: &same, Vehicle: &Vehicle{Registration: "AB12 CDE"}}, false, "", nil},
 		{"billable", JourneyChanges{Billable: &no}, true, "", map[string]any{"billable": false}},
 		{"date", JourneyChanges{Date: &later}, true, "", map[string]any{"date": "2026-03-03"}},
-		{"vehicle", JourneyChanges{Vehicle: &Vehicle{Registration: "NEW", Depot: "Hull"}}, true, "", map[string]any{"vehicle_reg": "NEW", "vehicle_depot": "Hull"}},
+		{"vehicle", JourneyChanges{Vehicle: &Vehicle{Registration: "NEW", Depot: "Hull"}}, true, "", map[string]any{"vehicle_reg": "NEW", "vehicle_depot": "Hull", DetailVehicleReplaced: true}},
+		{"no vehicle", JourneyChanges{Vehicle: &Vehicle{}}, true, "", map[string]any{DetailVehicleReplaced: true}},
 		{"bad date", JourneyChanges{Date: &bad}, false, "date", nil},
 	}
 	for _, tt := range tests {
@@ -597,6 +599,74 @@ func TestJourneyUpdateEvent(t *testing.T) {
 		if reason != "" || (tt.name == "date" && next.Date != later) || (tt.name == "vehicle" && next.Vehicle.Depot != "Hull") {
 			t.Errorf("%s: applied gives %+v, %q", tt.name, next, reason)
 		}
+	}
+}
+
+// A PATCH's vehicle replaces the journey's whole vehicle, as upstream's
+// does: its JourneyUpdate is marked DetailVehicleReplaced and carries the
+// new vehicle, and the replay drops what it leaves out. An update recorded
+// before the mark existed still sets only the fields it names.
+func TestJourneyUpdateReplacesTheVehicle(t *testing.T) {
+	min := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	old := Vehicle{ID: "V1", Registration: "AB12 CDE", Depot: "Leeds"}
+	create := jev("c", EventJourneyCreate, min(0), 1, map[string]any{"vehicle_id": old.ID, "vehicle_reg": old.Registration, "vehicle_depot": old.Depot})
+	update := func(id string, n int, d map[string]any) Event {
+		e := jev(id, EventJourneyUpdate, min(n), int64(n+1), d)
+		delete(e.Details, "billable")
+		return e
+	}
+	replaced := func(d map[string]any) map[string]any { d[DetailVehicleReplaced] = true; return d }
+	tests := []struct {
+		name    string
+		changes *Vehicle         // sent by PATCH, through JourneyUpdateEvent; nil uses details
+		details []map[string]any // updates as stored, in order
+		want    Vehicle
+	}{
+		{name: "a registration alone drops the old id and depot", changes: &Vehicle{Registration: "XY99 ZZZ"},
+			want: Vehicle{Registration: "XY99 ZZZ"}},
+		{name: "an id and registration", changes: &Vehicle{ID: "V2", Registration: "XY99 ZZZ"},
+			want: Vehicle{ID: "V2", Registration: "XY99 ZZZ"}},
+		{name: "an empty vehicle removes it", changes: &Vehicle{}, want: Vehicle{}},
+		{name: "the same registration without the rest", changes: &Vehicle{Registration: old.Registration},
+			want: Vehicle{Registration: old.Registration}},
+		{name: "an old update sets only what it names", details: []map[string]any{{"vehicle_reg": "XY99 ZZZ"}},
+			want: Vehicle{ID: "V1", Registration: "XY99 ZZZ", Depot: "Leeds"}},
+		{name: "an old update after a replacement adds to it",
+			details: []map[string]any{replaced(map[string]any{"vehicle_reg": "XY99 ZZZ"}), {"vehicle_depot": "York"}},
+			want:    Vehicle{Registration: "XY99 ZZZ", Depot: "York"}},
+		{name: "a replacement after an old update",
+			details: []map[string]any{{"vehicle_id": "V9"}, replaced(map[string]any{"vehicle_reg": "XY99 ZZZ"})},
+			want:    Vehicle{Registration: "XY99 ZZZ"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			details := tt.details
+			if tt.changes != nil {
+				s, _ := ReplayJourney(cloneEvents([]Event{create}))
+				e, ok, err := JourneyUpdateEvent(s, JourneyChanges{Vehicle: tt.changes}, min(1))
+				if err != nil || !ok {
+					t.Fatalf("JourneyUpdateEvent: ok %v, err %v", ok, err)
+				}
+				if fe := ValidateJourneyEvent(Event{Type: e.Type, JourneyID: "j-1", OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt,
+					Details: e.Details}, world()); len(fe) > 0 {
+					t.Fatalf("the update event is refused: %+v", fe)
+				}
+				details = []map[string]any{e.Details}
+			}
+			log := []Event{create}
+			for i, d := range details {
+				log = append(log, update("u"+strconv.Itoa(i), i+1, d))
+			}
+			got, outcomes := ReplayJourney(cloneEvents(log))
+			for _, o := range outcomes {
+				if !o.Applied {
+					t.Errorf("%s not applied: %s", o.EventID, o.Reason)
+				}
+			}
+			if got.Vehicle != tt.want {
+				t.Errorf("vehicle %+v; want %+v", got.Vehicle, tt.want)
+			}
+		})
 	}
 }
 

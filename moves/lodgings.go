@@ -36,13 +36,10 @@ var LodgingStatusLabels = map[string]string{
 	string(LodgingCancelled): "Cancelled",
 }
 
-// LodgingCancellationReasonLabels gives each reason in plain English.
-var LodgingCancellationReasonLabels = map[string]string{
-	"made_in_error":             "Made in error",
-	"supplier_declined_to_move": "Supplier declined to move the person",
-	"cancelled_by_pmu":          "Cancelled by the Population Management Unit (PMU)",
-	"other":                     "Another reason",
-}
+// LodgingCancellationReasonLabels gives each reason a lodging may be
+// cancelled for in plain English: the move's labels, as the reasons are
+// the move's (CancellationReasons).
+var LodgingCancellationReasonLabels = CancellationReasonLabels
 
 // Lodging is an overnight stop of a move at a location: the person
 // arrives on StartDate and leaves on EndDate.
@@ -280,8 +277,8 @@ func CancelLodging(l Lodging, reason, comment string, at time.Time) (Lodging, Ev
 	switch {
 	case strings.TrimSpace(reason) == "":
 		fe.Add("cancellation_reason", "blank", "Select why the overnight lodge is being cancelled")
-	case !slices.Contains(LodgingCancellationReasons, reason):
-		fe.Add("cancellation_reason", "inclusion", "cancellation_reason must be one of "+strings.Join(LodgingCancellationReasons, ", "))
+	case !slices.Contains(CancellationReasons, reason):
+		fe.Add("cancellation_reason", "inclusion", "cancellation_reason must be one of "+strings.Join(CancellationReasons, ", "))
 	}
 	if len(fe) > 0 {
 		return l, Event{}, InvalidFields(fe)

@@ -140,7 +140,7 @@ func TestValidateLodgingEvent(t *testing.T) {
 		{EventLodgingUpdate, "nothing", func(e *Event) { e.Details = map[string]any{} }, "start_date", "blank"},
 		{EventLodgingUpdate, "unknown location", func(e *Event) { e.Rels["location"], e.Rels["old_location"] = "x", "police-1" }, "location", "not_found"},
 		{EventLodgingCancel, "no reason", dropDetail("cancellation_reason"), "cancellation_reason", "blank"},
-		{EventLodgingCancel, "move-only reason", setDetail("cancellation_reason", "court_closure"), "cancellation_reason", "inclusion"},
+		{EventLodgingCancel, "unknown reason", setDetail("cancellation_reason", "bored"), "cancellation_reason", "inclusion"},
 	}
 	for _, tt := range tests {
 		e := base(tt.et)
@@ -285,6 +285,21 @@ func TestCancelLodging(t *testing.T) {
 	if fe := ValidateLodgingEvent(e, world()); len(fe) > 0 || e.Str("cancellation_reason_comment") != "Not needed" {
 		t.Errorf("event %+v refused: %+v", e, fe)
 	}
+	// Any reason a move may be cancelled for, as upstream shares one list
+	// between moves, allocations and lodgings; each has a label.
+	for _, r := range CancellationReasons {
+		got, e, err := CancelLodging(l, r, "", t0)
+		if err != nil || got.CancellationReason != r {
+			t.Errorf("reason %s: %+v, %v", r, got, err)
+			continue
+		}
+		if fe := ValidateLodgingEvent(e, world()); len(fe) > 0 {
+			t.Errorf("reason %s: event refused: %+v", r, fe)
+		}
+		if LodgingCancellationReasonLabels[r] == "" {
+			t.Errorf("reason %s: no label", r)
+		}
+	}
 	tests := []struct {
 		status LodgingStatus
 		reason string
@@ -292,7 +307,8 @@ func TestCancelLodging(t *testing.T) {
 		msg    string
 	}{
 		{lpr, "", Invalid, ""},
-		{lpr, "court_closure", Invalid, ""},
+		{lpr, "bored", Invalid, ""},
+		{lpr, "database_correction", Invalid, ""}, // upstream's legacy reason, refused for moves too
 		{lca, "other", Conflict, "The lodging is already cancelled"},
 		{lst, "other", Conflict, "A started lodging cannot be cancelled"},
 		{lco, "other", Conflict, "A completed lodging cannot be cancelled"},

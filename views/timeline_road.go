@@ -165,14 +165,34 @@ func describeRoad(e moves.Event, n TimelineNames) (string, string, bool) {
 		if d := e.Str("date"); d != "" {
 			parts = append(parts, "The date is now "+LongDate(d))
 		}
-		if r := strings.TrimSpace(e.Str("vehicle_reg")); r != "" {
-			parts = append(parts, "The vehicle is now "+r)
-		}
-		if d := strings.TrimSpace(e.Str("vehicle_depot")); d != "" {
-			parts = append(parts, "The vehicle's depot is now "+d)
-		}
-		if id := strings.TrimSpace(e.Str("vehicle_id")); id != "" {
-			parts = append(parts, "The vehicle identification is now "+id)
+		reg, depot, id := strings.TrimSpace(e.Str("vehicle_reg")), strings.TrimSpace(e.Str("vehicle_depot")), strings.TrimSpace(e.Str("vehicle_id"))
+		if replaced, _ := e.Details[moves.DetailVehicleReplaced].(bool); replaced {
+			// The whole vehicle: what it does not name is gone.
+			var v []string
+			if reg != "" {
+				v = append(v, reg)
+			}
+			if id != "" {
+				v = append(v, "identification "+id)
+			}
+			if depot != "" {
+				v = append(v, "from the "+depot+" depot")
+			}
+			if len(v) == 0 {
+				parts = append(parts, "Its vehicle was removed")
+			} else {
+				parts = append(parts, "Its vehicle is now "+strings.Join(v, ", "))
+			}
+		} else {
+			if reg != "" {
+				parts = append(parts, "The vehicle is now "+reg)
+			}
+			if depot != "" {
+				parts = append(parts, "The vehicle's depot is now "+depot)
+			}
+			if id != "" {
+				parts = append(parts, "The vehicle identification is now "+id)
+			}
 		}
 		return heading, sentence(append([]string{J + " was changed"}, parts...)...), true
 	case moves.EventJourneyStart:

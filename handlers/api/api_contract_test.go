@@ -121,6 +121,8 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 	jpath := "/api/moves/" + jm.ID + "/journeys/" + jid
 	rc.do("GET /api/moves/{id}/journeys", "GET", "/api/moves/"+jm.ID+"/journeys?include=from_location,to_location", tok, nil, 200, true)
 	rc.do("GET /api/moves/{id}/journeys/{journey_id}", "GET", jpath, tok, nil, 200, true)
+	rc.do("GET /api/moves/{id}/journeys/{journey_id} with suppliers", "GET", jpath+"?include=from_location.suppliers,to_location", tok, nil, 200, true)
+	rc.do("GET /api/moves/{id}/journeys with suppliers", "GET", "/api/moves/"+jm.ID+"/journeys?include=from_location,to_location.suppliers", tok, nil, 200, true)
 	rc.do("PATCH /api/moves/{id}/journeys/{journey_id}", "PATCH", jpath, tok, map[string]any{"data": map[string]any{"type": "journeys",
 		"attributes": map[string]any{"billable": false, "date": "2026-11-23"}}}, 200, true)
 	for _, a := range []struct{ seg, typ, rel string }{{"start", "starts", ""}, {"lockouts", "lockouts", "from_location"}, {"lodgings", "lodgings", "to_location"},

@@ -113,7 +113,8 @@ var apiProfileBody = apiBodySpec{Type: "profiles", Attrs: []string{"assessment_a
 // PostProfile adds a profile to a person: POST /api/people/:id/profiles.
 // A move can then be booked with relationships.profile, as upstream's v2
 // API does. assessment_answers are optional flags: each has a category
-// (risk, health or court), a key and optional comments.
+// (risk, health or court), a key that is one of that category's questions
+// (moves.FlagKeys), at most once, and optional comments.
 func (h *Handlers) PostProfile(c echo.Context) error {
 	if err := newAPIQueryReader(c).err(); err != nil {
 		return err
@@ -142,6 +143,7 @@ func (h *Handlers) PostProfile(c echo.Context) error {
 			fe.Add(apiAttrPointer("assessment_answers"), "invalid", "assessment_answers must be an array")
 		}
 		cats := []string{string(moves.FlagRisk), string(moves.FlagHealth), string(moves.FlagCourt)}
+		seen := map[string]int{}
 		for i, item := range list {
 			p := fmt.Sprintf("/data/attributes/assessment_answers/%d", i)
 			obj, ok := item.(map[string]any)
@@ -151,17 +153,31 @@ func (h *Handlers) PostProfile(c echo.Context) error {
 			}
 			cat, _ := obj["category"].(string)
 			key, _ := obj["key"].(string)
+			key = strings.TrimSpace(key)
 			comments, _ := obj["comments"].(string)
-			if !slices.Contains(cats, cat) {
+			catOK := slices.Contains(cats, cat)
+			if !catOK {
 				fe.Add(p+"/category", "inclusion", "category must be one of "+strings.Join(cats, ", "))
 			}
-			if strings.TrimSpace(key) == "" || len(key) > 100 {
-				fe.Add(p+"/key", "blank", "key is required, 100 characters at most")
+			// Only the questions of the answer's own category: a free key,
+			// or one filed under another category (a court answer
+			// "pace_section_46" would read as the move's section 46 flag),
+			// is refused, as upstream takes a question, never a key.
+			keys := moves.FlagKeys[moves.FlagCategory(cat)]
+			switch first, dup := seen[key]; {
+			case key == "":
+				fe.Add(p+"/key", "blank", "key is required")
+			case catOK && !slices.Contains(keys, key):
+				fe.Add(p+"/key", "inclusion", "key of a "+cat+" answer must be one of "+strings.Join(keys, ", "))
+			case dup:
+				fe.Add(p+"/key", "taken", fmt.Sprintf("key %s is already answered at assessment_answers/%d", key, first))
+			default:
+				seen[key] = i
 			}
 			if len(comments) > 2000 {
 				fe.Add(p+"/comments", "too_long", "comments must be 2000 characters or fewer")
 			}
-			pr.Flags = append(pr.Flags, moves.Flag{Category: moves.FlagCategory(cat), Key: strings.TrimSpace(key), Details: comments})
+			pr.Flags = append(pr.Flags, moves.Flag{Category: moves.FlagCategory(cat), Key: key, Details: comments})
 		}
 	}
 	if len(fe) > 0 {

@@ -121,20 +121,81 @@ func (h *Handlers) apiJourney(c echo.Context) (moves.Move, moves.Journey, error)
 	return m, j, err
 }
 
-var apiJourneyIncludes = []string{"from_location", "to_location"}
+// apiJourneyIncludes are the contract's (v1 journey_include_parameter):
+// an end of the journey, or an end with the suppliers serving it.
+var apiJourneyIncludes = []string{"from_location", "to_location", "from_location.suppliers", "to_location.suppliers"}
 
-// includeJourneyPlaces adds the ends of the journeys asked for.
+// includeJourneyPlaces adds the ends of the journeys asked for. An end
+// asked for with .suppliers comes with a suppliers relationship, and those
+// suppliers are included too: the supplier serving the place on the date
+// of each journey of the answer that reaches it that way (none when no
+// supplier serves it then), as a move's supplier is the one serving its
+// from-location on its date.
 func (h *Handlers) includeJourneyPlaces(c echo.Context, js []moves.Journey, inc map[string]bool, in *apiIncluded) error {
+	ctx := c.Request().Context()
 	var ids []string
+	serving := map[string][]string{} // location → suppliers, for the ends asked with .suppliers
+	asked := map[[2]string]bool{}    // (location, date) already looked up
 	for _, j := range js {
-		if inc["from_location"] {
-			ids = append(ids, j.FromID)
-		}
-		if inc["to_location"] {
-			ids = append(ids, j.ToID)
+		for _, end := range []struct{ name, id string }{{"from_location", j.FromID}, {"to_location", j.ToID}} {
+			withSuppliers := inc[end.name+".suppliers"]
+			if !inc[end.name] && !withSuppliers {
+				continue
+			}
+			ids = append(ids, end.id)
+			if !withSuppliers {
+				continue
+			}
+			if _, ok := serving[end.id]; !ok {
+				serving[end.id] = []string{}
+			}
+			if asked[[2]string{end.id, j.Date}] {
+				continue
+			}
+			asked[[2]string{end.id, j.Date}] = true
+			sup, err := h.Store.SupplierFor(ctx, end.id, j.Date)
+			if err != nil {
+				return err
+			}
+			if sup != "" && !slices.Contains(serving[end.id], sup) {
+				serving[end.id] = append(serving[end.id], sup)
+			}
 		}
 	}
-	return h.includeLocations(c, ids, in)
+	if len(serving) == 0 {
+		return h.includeLocations(c, ids, in)
+	}
+	locs, err := h.Store.LocationMap(ctx, ids...)
+	if err != nil {
+		return err
+	}
+	sps, err := h.suppliersByID(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		l, ok := locs[id]
+		if !ok {
+			continue
+		}
+		res := h.locationResource(c, l)
+		if sups, ok := serving[id]; ok {
+			refs := make([]apiIdent, 0, len(sups))
+			for _, sup := range sups {
+				refs = append(refs, apiIdent{Type: "suppliers", ID: sup})
+			}
+			res.Relationships = map[string]any{"suppliers": apiRelationship{Data: refs}}
+		}
+		in.add(res)
+	}
+	for _, id := range ids {
+		for _, sup := range serving[id] {
+			if sp, ok := sps[sup]; ok {
+				in.add(apiSupplierResource(sp))
+			}
+		}
+	}
+	return nil
 }
 
 // includeLocations adds the locations with ids to included, in order.
