@@ -1,6 +1,9 @@
 package moves
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // CancellationReasons is every reason a MoveCancel may give, in the order
 // a list should show them.
@@ -327,6 +330,17 @@ var FlagKeys = map[FlagCategory][]string{
 	FlagHealth: {"special_vehicle", "special_diet_or_allergy", "health_issue", "medication", "wheelchair", "pregnant", "other_health"},
 }
 
+// AnswerKeys are the questions a profile answer may give through the API
+// for each category: the staff forms' (FlagKeys) and upstream's risk
+// questions its own forms ask elsewhere or take from NOMIS alerts
+// (civil_disorder; not_to_be_released, the release-status page's), so a
+// client built against upstream is not refused a question upstream takes.
+var AnswerKeys = map[FlagCategory][]string{
+	FlagCourt:  FlagKeys[FlagCourt],
+	FlagRisk:   append(slices.Clone(FlagKeys[FlagRisk]), "civil_disorder", "not_to_be_released"),
+	FlagHealth: FlagKeys[FlagHealth],
+}
+
 // FlagLabels names each profile flag.
 var FlagLabels = map[string]string{
 	"solicitor":               "Solicitor",
@@ -338,6 +352,8 @@ var FlagLabels = map[string]string{
 	"self_harm":               "Self-harm",
 	"concealed_items":         "Concealed items",
 	"other_risks":             "Other risks",
+	"civil_disorder":          "Civil disorder",
+	"not_to_be_released":      "Not to be released",
 	"special_vehicle":         "Needs to travel in a special vehicle",
 	"pace_section_46":         "Subject to PACE section 46",
 	"special_diet_or_allergy": "Special diet or allergy",

@@ -366,6 +366,25 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 		boolInt(m.Cancellation.Rebook), m.Version, micros(now), m.UpdatedBy, m.ID); err != nil {
 		return m, fmt.Errorf("store: update move: %w", err)
 	}
+	if prev.Status == moves.StatusProposed && m.Status != moves.StatusProposed && m.Date != "" && m.Date != prev.Date {
+		// Approved for a date: its supplier is the one serving its
+		// from-location on that day, which need not be the one of its
+		// window's first day it was proposed with (a contract may change
+		// hands in between). Nobody has been told of a proposed move, so
+		// the one told now is the one that will carry it out. Written
+		// apart: the tallies' triggers fire on any write of supplier_id.
+		sup, err := supplierFor(ctx, tx, m.FromID, m.Date)
+		if err != nil {
+			return m, err
+		}
+		if sup != "" && sup != m.SupplierID {
+			m.SupplierID = sup
+			if _, err := tx.ExecContext(ctx, "UPDATE moves SET supplier_id = ? WHERE id = ?", sup, m.ID); err != nil {
+				return m, fmt.Errorf("store: supplier of the approved move: %w", err)
+			}
+			u.TouchMove(m)
+		}
+	}
 	change := moves.ChangeUpdated
 	if m.Status != prev.Status {
 		change = moves.ChangeStatus

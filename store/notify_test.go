@@ -940,3 +940,54 @@ func testResetInTheBatchOfAnEvent(t *testing.T) {
 		t.Errorf("%d notifications of events the reset removed", stray)
 	}
 }
+
+// TestApprovedMoveIsTheSupplierOfItsDate: a proposal whose window spans a
+// change of contract is carried out, and told, by the supplier serving
+// its from-location on the date PMU approves, not the one of its
+// window's first day.
+func TestApprovedMoveIsTheSupplierOfItsDate(t *testing.T) {
+	storetest.ForEachEngine(t, testApprovedMoveIsTheSupplierOfItsDate)
+}
+
+func testApprovedMoveIsTheSupplierOfItsDate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	geo, _ := f.crossing(t)
+	f.exec(t, "UPDATE supplier_locations SET effective_to = '2026-11-30' WHERE location_id IN (?, ?)", f.prison.ID, f.prison2.ID)
+	for _, l := range []moves.Location{f.prison, f.prison2} {
+		if err := f.st.AddSupplierLocation(ctx, moves.SupplierLocation{SupplierID: geo.ID, LocationID: l.ID, EffectiveFrom: "2026-12-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	serco := subscribe(t, f.st, "serco", "https://serco.example/hooks")
+	geoSub := subscribe(t, f.st, "geoamey", "https://geoamey.example/hooks")
+	m := f.transfer(t, f.person) // window 25 November to 2 December
+	if m.SupplierID != f.supplier.ID {
+		t.Fatalf("proposed with supplier %s, want Serco's %s (its window's first day)", m.SupplierID, f.supplier.ID)
+	}
+	e := moves.Event{MoveID: m.ID, Type: moves.EventMoveApprove, OccurredAt: f.now, RecordedAt: f.now, CreatedBy: "pmu.user",
+		Details: map[string]any{"date": "2026-12-01"}}
+	_, after, err := f.st.AppendEvent(ctx, e, store.AppendOptions{By: "pmu.user"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.SupplierID != geo.ID {
+		t.Errorf("approved for %s, the move's supplier is %s, want GEOAmey %s", after.Date, after.SupplierID, geo.ID)
+	}
+	if stored, err := f.st.Move(ctx, m.ID); err != nil || stored.SupplierID != geo.ID {
+		t.Errorf("stored supplier %s (%v), want GEOAmey", stored.SupplierID, err)
+	}
+	var toGeo []string
+	for _, r := range outbox(t, f.st) {
+		if r.Sub == serco.ID {
+			t.Errorf("Serco, which does not serve the prison on %s, was told %s", after.Date, r.Type)
+		}
+		if r.Sub == geoSub.ID {
+			toGeo = append(toGeo, r.Type)
+		}
+	}
+	slices.Sort(toGeo)
+	if !slices.Equal(toGeo, []string{"create_event", "create_move"}) {
+		t.Errorf("GEOAmey was told %v, want create_move and create_event", toGeo)
+	}
+}

@@ -114,7 +114,7 @@ var apiProfileBody = apiBodySpec{Type: "profiles", Attrs: []string{"assessment_a
 // A move can then be booked with relationships.profile, as upstream's v2
 // API does. assessment_answers are optional flags: each has a category
 // (risk, health or court), a key that is one of that category's questions
-// (moves.FlagKeys), at most once, and optional comments.
+// (moves.AnswerKeys), at most once, and optional comments.
 func (h *Handlers) PostProfile(c echo.Context) error {
 	if err := newAPIQueryReader(c).err(); err != nil {
 		return err
@@ -163,7 +163,7 @@ func (h *Handlers) PostProfile(c echo.Context) error {
 			// or one filed under another category (a court answer
 			// "pace_section_46" would read as the move's section 46 flag),
 			// is refused, as upstream takes a question, never a key.
-			keys := moves.FlagKeys[moves.FlagCategory(cat)]
+			keys := moves.AnswerKeys[moves.FlagCategory(cat)]
 			switch first, dup := seen[key]; {
 			case key == "":
 				fe.Add(p+"/key", "blank", "key is required")

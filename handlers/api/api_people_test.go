@@ -51,7 +51,7 @@ func TestAPIProfileAnswersAreTheCategorysQuestions(t *testing.T) {
 	}
 	// Every question of every category, each once, is taken.
 	var all []map[string]any
-	for cat, keys := range moves.FlagKeys {
+	for cat, keys := range moves.AnswerKeys {
 		for _, k := range keys {
 			all = append(all, answer(string(cat), k))
 		}
@@ -95,7 +95,7 @@ func TestAPIDocsNameEveryProfileQuestion(t *testing.T) {
 	_, raw := apiPublishedDoc(t, e)
 	schemas := raw["components"].(map[string]any)["schemas"].(map[string]any)
 	desc := schemas["AssessmentAnswer"].(map[string]any)["properties"].(map[string]any)["key"].(map[string]any)["description"].(string)
-	for cat, keys := range moves.FlagKeys {
+	for cat, keys := range moves.AnswerKeys {
 		for _, k := range keys {
 			if !strings.Contains(desc, " "+k+",") && !strings.Contains(desc, " "+k+";") && !strings.Contains(desc, " "+k+".") {
 				t.Errorf("AssessmentAnswer.key does not name the %s question %s: %q", cat, k, desc)
