@@ -264,6 +264,29 @@ func TestMoveCancelJourney(t *testing.T) {
 	})
 }
 
+// A custody officer's cancel form, sent after the supplier changed the
+// move: the "This move has changed" page, with JavaScript on as off (htmx
+// swaps the 409's page in rather than dropping it), and nothing changed.
+func TestMoveStaleFormJourney(t *testing.T) {
+	env := newMvEnv(t)
+	runBoth(t, "stale cancel", func(t *testing.T, js bool) {
+		m, _ := env.move(t, store.NewMove{MoveType: moves.CourtAppearance, FromID: env.locs["SRY016"].ID, ToID: env.locs["GUILCC"].ID,
+			Date: londonDay(1)}, "police")
+		page := newPage(t, js)
+		signIn(t, page, env.srv.BaseURL, "police")
+		goTo(t, page, env.url("/move/"+m.ID+"/cancel"))
+		must(t, mvLabel(page, "Case not ready for court").Check(), "reason")
+		env.event(t, m, moves.EventMoveAccept, nil)
+		mvClick(t, page, "Cancel the move")
+		must(t, expect.Locator(page.Locator("h1")).ToHaveText("This move has changed"), "the changed-meanwhile page")
+		must(t, expect.Locator(page.Locator("main")).ToContainText("The move is now booked."), "what it is now")
+		checkA11y(t, page)
+		if got, _ := env.st.Move(context.Background(), m.ID); got.Status != moves.StatusBooked {
+			t.Errorf("move is %s, want booked", got.Status)
+		}
+	})
+}
+
 // PMU redirects a court appearance to another court: it leaves the first
 // court's incoming list and joins the second's.
 func TestMoveRedirectJourney(t *testing.T) {
