@@ -59,15 +59,18 @@ func liveLodgings(ls []moves.Lodging) []moves.Lodging {
 }
 
 // lodgeStart is the first night of a new lodge: the move's date, or the
-// day its last lodge ends.
-func lodgeStart(d moveData) string {
+// day its last lodge ends, and never before today. A lodge added today
+// for a move whose date has passed (one still on the road, locked out)
+// starts tonight: dated in the past, the supplier's MoveLodgingStart
+// there tonight would not apply and the lodge would never start.
+func lodgeStart(d moveData, today string) string {
 	start := d.m.Date
 	for _, l := range liveLodgings(d.lodgings) {
 		if l.EndDate > start {
 			start = l.EndDate
 		}
 	}
-	return start
+	return max(start, today)
 }
 
 // lodgeNightsValue is how a number of nights is shown on the form.
@@ -153,7 +156,7 @@ func (h *Handlers) MoveLodgeNewForm(c echo.Context) error {
 			return err
 		}
 		f := views.MoveLodgeForm{Action: "lodge", Heading: "Add an overnight lodge", Button: "Add the overnight lodge",
-			Locations: locs, Starts: lodgeStarts(lodgeStart(d))}
+			Locations: locs, Starts: lodgeStarts(lodgeStart(d, h.Today()))}
 		return serve.Render(c, http.StatusOK, views.MoveLodgePage(h.lodgeForm(c, d, f, nil)))
 	})
 }
@@ -165,7 +168,7 @@ func (h *Handlers) MoveLodgeCreate(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		start := lodgeStart(d)
+		start := lodgeStart(d, h.Today())
 		var fe moves.FieldErrors
 		loc, nights, f := readLodgeForm(c, allowed, &fe)
 		show := func(fe moves.FieldErrors) error {

@@ -307,3 +307,70 @@ func mvLong(date string) string {
 	d, _ := time.Parse(time.DateOnly, date)
 	return d.Format("Monday 2 January 2006")
 }
+
+// TestLodgeNeverStartsInThePast: a move dated yesterday is still on the
+// road (locked out); PMU adds a one-night lodge today. It starts tonight,
+// not on the move's date, so the supplier's MoveLodgingStart there
+// tonight applies.
+func TestLodgeNeverStartsInThePast(t *testing.T) {
+	a := newMvApp(t)
+	ctx := context.Background()
+	p := moves.Person{FirstNames: "Past", LastName: "Lodger", DateOfBirth: "1990-01-01", Gender: "male", CreatedBy: "test"}
+	if err := a.st.CreatePerson(ctx, &p, mvDay(-3)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.st.CreateMove(ctx, store.NewMove{PersonID: p.ID, CreatedBy: "test", At: mvNow.Add(-72 * time.Hour),
+		MoveType: moves.CourtAppearance, FromID: a.locs["SRY016"], ToID: a.locs["GUILCC"], Date: mvDay(-1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, typ := range []moves.EventType{moves.EventMoveAccept, moves.EventMoveStart} {
+		at := mvNow.Add(time.Duration(i-30) * time.Hour)
+		if _, m, err = a.st.AppendEvent(ctx, moves.Event{MoveID: m.ID, Type: typ, OccurredAt: at, RecordedAt: at, CreatedBy: "fixture"}, store.AppendOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pmu := a.signIn(t, "pmu", "")
+	if res := pmu.post("/move/"+m.ID+"/lodge", lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "1")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add = %d", res.StatusCode)
+	}
+	ls := a.lodgings(m.ID)
+	if len(ls) != 1 || ls[0].StartDate != mvDay(0) || ls[0].EndDate != mvDay(1) {
+		t.Fatalf("the lodge added today is %+v; want tonight, %s to %s", ls, mvDay(0), mvDay(1))
+	}
+	ev, _, err := a.st.AppendEvent(ctx, moves.Event{MoveID: m.ID, Type: moves.EventMoveLodgingStart, OccurredAt: mvNow.Add(6 * time.Hour),
+		RecordedAt: mvNow.Add(6 * time.Hour), CreatedBy: "Serco", Details: map[string]any{"reason": "overnight_lodging"},
+		Rels: map[string]string{"location": a.locs["SRY014"]}}, store.AppendOptions{})
+	if err != nil || !ev.Applied {
+		t.Errorf("tonight's MoveLodgingStart at the lodge: %v, not applied: %s", err, ev.Reason)
+	}
+}
+
+// TestMoveWithALodgeKeepsItsDate: a lodge's nights follow from its move's
+// date, so once a move has one the date change is neither offered nor
+// taken (403), and the move and its lodge keep their dates.
+func TestMoveWithALodgeKeepsItsDate(t *testing.T) {
+	a := newMvApp(t)
+	m := a.fixture(mvCourt, moves.StatusBooked)
+	pmu := a.signIn(t, "pmu", "")
+	movePath := "/move/" + m.ID
+	if doc := pmu.page(movePath, http.StatusOK); doc.Find(`a[href="`+movePath+`/date"]`).Length() != 1 {
+		t.Fatal("without a lodge, PMU is not offered to change the date")
+	}
+	if res := pmu.post(movePath+"/lodge", lodgeForm(pmu, m, "location", a.locs["SRY014"], "nights", "1")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add lodge = %d", res.StatusCode)
+	}
+	m = a.move(m.ID)
+	if doc := pmu.page(movePath, http.StatusOK); doc.Find(`a[href="`+movePath+`/date"]`).Length() != 0 {
+		t.Error("with a lodge, PMU is offered to change the date")
+	}
+	form := a.validForm(moves.ActionChangeDate, m)
+	form.Set("_csrf", pmu.csrf(movePath))
+	if res := pmu.post(movePath+"/date", form); res.StatusCode != http.StatusForbidden {
+		t.Errorf("changing the date of a move with a lodge: %d, want 403", res.StatusCode)
+	}
+	after, ls := a.move(m.ID), a.lodgings(m.ID)
+	if after.Date != m.Date || ls[0].StartDate != m.Date {
+		t.Errorf("the move is on %s and its lodge from %s; want both on %s", after.Date, ls[0].StartDate, m.Date)
+	}
+}

@@ -230,6 +230,20 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		return e, m, moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "allocated",
 			Message: "This move is a place of an allocation, whose moves change date together: change the allocation's date instead"}})
 	}
+	if e.Type == moves.EventMoveDateChanged {
+		// Its lodges are booked for nights that follow from its date: a
+		// new date would leave them on the old nights, where their
+		// MoveLodgingStart no longer applies. As upstream, a move with a
+		// lodge keeps its date; cancel the lodge first.
+		lodged, err := hasLiveLodging(ctx, tx, m.ID)
+		if err != nil {
+			return e, m, err
+		}
+		if lodged {
+			return e, m, moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "lodged",
+				Message: fmt.Sprintf("Move %s has an overnight lodge booked for its present dates: cancel the lodge before changing its date", m.Reference)}})
+		}
+	}
 	if e.Type == moves.EventMoveReject && e.Bool("rebook") && !moves.Rebookable(m) {
 		// Refused whole, rather than failing in the rebooking: a move
 		// with nobody on it (an allocation's empty place) has no one to

@@ -380,3 +380,35 @@ func testLodgingsPlannedChangedCancelledStartedAndEnded(t *testing.T) {
 		t.Fatalf("the early start after its lodging: %+v", e)
 	}
 }
+
+// TestMoveWithALodgeKeepsItsDate: a MoveDateChanged on a move with a live
+// lodge is refused whole (the lodge's nights follow from the date), from
+// any caller; once the lodge is cancelled the date may change.
+func TestMoveWithALodgeKeepsItsDate(t *testing.T) {
+	storetest.ForEachEngine(t, testMoveWithALodgeKeepsItsDate)
+}
+
+func testMoveWithALodgeKeepsItsDate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m := f.courtMove(t, f.person, "2026-11-24")
+	l, err := f.st.CreateLodging(ctx, m.ID, moves.NewLodging{LocationID: f.prison.ID, StartDate: "2026-11-24", EndDate: "2026-11-25"}, store.RoadOptions{By: "pmu.user"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	change := moves.Event{MoveID: m.ID, Type: moves.EventMoveDateChanged, OccurredAt: f.now, RecordedAt: f.now, CreatedBy: "pmu.user",
+		Details: map[string]any{"date": "2026-11-26"}}
+	_, _, err = f.st.AppendEvent(ctx, change, store.AppendOptions{By: "pmu.user"})
+	if e, ok := moves.AsError(err); !ok || e.Code != moves.Invalid || !e.Fields.Has("date") {
+		t.Fatalf("a date change of a move with a lodge: %v, want a field error on date", err)
+	}
+	if got, _ := f.st.Move(ctx, m.ID); got.Date != "2026-11-24" {
+		t.Fatalf("the move is now on %s", got.Date)
+	}
+	if _, err := f.st.CancelLodging(ctx, m.ID, l.ID, "made_in_error", "", store.RoadOptions{By: "pmu.user"}); err != nil {
+		t.Fatal(err)
+	}
+	if ev, _, err := f.st.AppendEvent(ctx, change, store.AppendOptions{By: "pmu.user"}); err != nil || !ev.Applied {
+		t.Fatalf("the date change once the lodge is cancelled: %v %s", err, ev.Reason)
+	}
+}
