@@ -380,12 +380,13 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 		boolInt(m.Cancellation.Rebook), m.Version, micros(now), m.UpdatedBy, m.ID); err != nil {
 		return m, fmt.Errorf("store: update move: %w", err)
 	}
-	if prev.Status == moves.StatusProposed && m.Status != moves.StatusProposed && m.Date != "" && m.Date != prev.Date {
-		// Approved for a date: its supplier is the one serving its
-		// from-location on that day, which need not be the one of its
-		// window's first day it was proposed with (a contract may change
-		// hands in between). Nobody has been told of a proposed move, so
-		// the one told now is the one that will carry it out. Written
+	if m.Date != "" && m.Date != prev.Date {
+		// A move's supplier is the one serving its from-location on its
+		// date: approved for a date, or given a new one, it may be
+		// another than the one of its window's first day or of its old
+		// date (a contract changing hands in between). The new supplier
+		// is then told of it as created, and the old one, if it was told
+		// of it, that it is no longer theirs (notifyChange). Written
 		// apart: the tallies' triggers fire on any write of supplier_id.
 		sup, err := supplierFor(ctx, tx, m.FromID, m.Date)
 		if err != nil {

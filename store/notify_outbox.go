@@ -57,28 +57,44 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 	recipients := r.suppliersOf(m)
 	subs := r.of(recipients...)
 	now := u.Now()
+	// What each subscription was last told of the move: read once for a
+	// change of the move itself (not for an event, by far the most, whose
+	// type does not depend on it but on a cancelled move).
+	var told map[string]string
 	if change != moves.ChangeEvent {
-		// A change of the move itself may have taken it away from a
-		// supplier it crossed to (a redirect, a new date): that supplier
-		// is told so. Events, which change neither, skip the lookup.
-		if err := u.notifyRemoved(ctx, r, subs, m, now); err != nil {
+		if told, err = u.toldOf(ctx, m.ID); err != nil {
 			return err
+		}
+		// The change may have taken the move away from a supplier that
+		// was told of it (a redirect away from the place it crossed to; a
+		// new date on which another supplier serves its from-location or
+		// destination): that supplier is told it is no longer theirs.
+		for _, t := range r.subs {
+			if introduced(told[t.id]) && !slices.ContainsFunc(subs, func(s subTarget) bool { return s.id == t.id }) {
+				if err := u.enqueue(ctx, t, notify.Notification{EventType: moveRemoved, CreatedAt: now, MoveID: m.ID,
+					MoveReference: m.Reference}); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	for _, sub := range subs {
 		heard := false
-		if moves.HeardOfMatters(change, m.Status) {
+		switch {
+		case told != nil:
+			heard = introduced(told[sub.id])
+		case moves.HeardOfMatters(change, m.Status):
 			if heard, err = u.heardOf(ctx, sub.id, m.ID); err != nil {
 				return err
 			}
-			if heard && sub.supplierID != m.SupplierID {
-				// Told of the crossing and then of its end: a move that
-				// crosses to it again is new to it again.
-				last, err := u.crossTold(ctx, m.ID)
+			if heard {
+				// Told of the move and then that it is no longer theirs:
+				// not heard of, as it now stands.
+				last, err := u.toldOf(ctx, m.ID)
 				if err != nil {
 					return err
 				}
-				heard = last[sub.id] != "cross_supplier_move_remove"
+				heard = introduced(last[sub.id])
 			}
 		}
 		n := moves.Notice{Change: change, Status: m.Status, Own: sub.supplierID == m.SupplierID, HeardOf: heard, Recipient: sub.supplierID}
@@ -151,50 +167,28 @@ func (r *recipients) suppliersOf(m moves.Move) []string {
 	return out
 }
 
-// crossToldQuery's event_type term is the partial index
-// notifications_crossing's condition, word for word (migration 0025).
-const crossToldQuery = `SELECT subscription_id, event_type FROM notifications WHERE move_id = ?
-	AND event_type IN ('cross_supplier_move_add','cross_supplier_move_remove') ORDER BY id`
+// moveRemoved tells a supplier that a move it was told of is no longer
+// its to carry out or receive, as upstream tells the supplier a move no
+// longer crosses to.
+const moveRemoved = "cross_supplier_move_remove"
 
-// notifyRemoved tells cross_supplier_move_remove to every enabled
-// subscription, other than the recipients subs of this change, whose
-// last word about move m was cross_supplier_move_add: the move no longer
-// crosses to its supplier, which would otherwise still expect it. As
-// upstream, only subscriptions that were told of the crossing are told
-// of its end.
-func (u *Unit) notifyRemoved(ctx context.Context, r *recipients, subs []subTarget, m moves.Move, now time.Time) error {
-	var others []subTarget
-	for _, t := range r.subs {
-		if t.supplierID != m.SupplierID && !slices.ContainsFunc(subs, func(s subTarget) bool { return s.id == t.id }) {
-			others = append(others, t)
-		}
-	}
-	if len(others) == 0 {
-		return nil
-	}
-	last, err := u.crossTold(ctx, m.ID)
-	if err != nil {
-		return err
-	}
-	for _, sub := range others {
-		if last[sub.id] != "cross_supplier_move_add" {
-			continue
-		}
-		if err := u.enqueue(ctx, sub, notify.Notification{EventType: "cross_supplier_move_remove", CreatedAt: now, MoveID: m.ID,
-			MoveReference: m.Reference}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// introduced says whether a subscription whose last word about a move
+// was typ (toldOf) has it to act on: told of it and not told since that
+// it is no longer theirs.
+func introduced(typ string) bool { return moves.Introduces(typ) }
 
-// crossTold returns, by subscription, the last of cross_supplier_move_add
-// and cross_supplier_move_remove it was sent about a move: those written,
-// then those of this unit and of the units before it in the batch, which
-// are later.
-func (u *Unit) crossTold(ctx context.Context, moveID string) (map[string]string, error) {
+// toldQuery's event_type term is the partial index notifications_told's
+// condition, word for word (migration 0025).
+const toldQuery = `SELECT subscription_id, event_type FROM notifications WHERE move_id = ?
+	AND event_type IN ('create_move','cross_supplier_move_add','cross_supplier_move_remove') ORDER BY id`
+
+// toldOf returns, by subscription, the last notification that introduced
+// a move to it (create_move, cross_supplier_move_add) or took it away
+// (cross_supplier_move_remove): those written, then those of the units
+// before this one in the batch and this unit's own, which are later.
+func (u *Unit) toldOf(ctx context.Context, moveID string) (map[string]string, error) {
 	last := map[string]string{}
-	rows, err := u.QueryContext(ctx, crossToldQuery, moveID)
+	rows, err := u.QueryContext(ctx, toldQuery, moveID)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +205,7 @@ func (u *Unit) crossTold(ctx context.Context, moveID string) (map[string]string,
 	}
 	pending := func(ns []notify.Notification) {
 		for _, n := range ns {
-			if n.MoveID == moveID && (n.EventType == "cross_supplier_move_add" || n.EventType == "cross_supplier_move_remove") {
+			if n.MoveID == moveID && (moves.Introduces(n.EventType) || n.EventType == moveRemoved) {
 				last[n.SubscriptionID] = n.EventType
 			}
 		}

@@ -17,7 +17,7 @@ func TestNotificationQueriesUseTheirIndexes(t *testing.T) {
 		args          []any
 	}{
 		{"heard of a move", heardOfQuery, "SEARCH notifications USING INDEX notifications_introduced (move_id=? AND subscription_id=?)", []any{"m", "s"}},
-		{"told of a crossing, or of its end", crossToldQuery, "SEARCH notifications USING INDEX notifications_crossing (move_id=?)", []any{"m"}},
+		{"what a supplier was last told of a move", toldQuery, "SEARCH notifications USING INDEX notifications_told (move_id=?)", []any{"m"}},
 		{"outbox gauges", undeliveredQuery, "USING INDEX notifications_due", []any{1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

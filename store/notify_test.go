@@ -991,3 +991,50 @@ func testApprovedMoveIsTheSupplierOfItsDate(t *testing.T) {
 		t.Errorf("GEOAmey was told %v, want create_move and create_event", toGeo)
 	}
 }
+
+// TestNewDateNewSupplier: an allocation moved to a day on which another
+// supplier serves its prisons goes to that supplier, which is told of
+// each place as created; the old supplier, told of them before, is told
+// they are no longer its.
+func TestNewDateNewSupplier(t *testing.T) { storetest.ForEachEngine(t, testNewDateNewSupplier) }
+
+func testNewDateNewSupplier(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	geo, _ := f.crossing(t)
+	f.exec(t, "UPDATE supplier_locations SET effective_to = '2026-11-30' WHERE location_id IN (?, ?)", f.prison.ID, f.prison2.ID)
+	for _, l := range []moves.Location{f.prison, f.prison2} {
+		if err := f.st.AddSupplierLocation(ctx, moves.SupplierLocation{SupplierID: geo.ID, LocationID: l.ID, EffectiveFrom: "2026-12-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	serco := subscribe(t, f.st, "serco", "https://serco.example/hooks")
+	geoSub := subscribe(t, f.st, "geoamey", "https://geoamey.example/hooks")
+	a := f.allocation(t, 2) // 30 November: Serco's
+	for _, p := range f.places(t, a.ID) {
+		if p.SupplierID != f.supplier.ID {
+			t.Fatalf("place %s on %s is not Serco's", p.Reference, p.Date)
+		}
+	}
+	clear(t, f.st)
+	if err := f.st.ChangeAllocationDate(ctx, a.ID, "2026-12-02", "other", f.today, pmuBy); err != nil {
+		t.Fatal(err)
+	}
+	told := map[string][]string{}
+	for _, r := range outbox(t, f.st) {
+		told[r.Sub+" "+r.Move] = append(told[r.Sub+" "+r.Move], r.Type)
+	}
+	for _, p := range f.places(t, a.ID) {
+		if p.SupplierID != geo.ID {
+			t.Errorf("place %s now on %s is still Serco's, want GEOAmey's", p.Reference, p.Date)
+		}
+		if got := told[serco.ID+" "+p.ID]; !slices.Equal(got, []string{"cross_supplier_move_remove"}) {
+			t.Errorf("Serco told %v of place %s, want cross_supplier_move_remove", got, p.Reference)
+		}
+		got := told[geoSub.ID+" "+p.ID]
+		slices.Sort(got)
+		if !slices.Equal(got, []string{"create_event", "create_move"}) {
+			t.Errorf("GEOAmey told %v of place %s, want create_move and create_event", got, p.Reference)
+		}
+	}
+}
