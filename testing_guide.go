@@ -152,8 +152,10 @@ Today is %[1]s. These moves have names a suite can rely on:
 - ` + "`in-transit-lockout-brixton`" + ` has a lockout.
 - ` + "`in-transit-late-event-leeds`" + ` has an event that arrived late (recorded after
   later events), shown with the "late" tag.
-- ` + "`proposed-transfer-brixton`" + ` waits for PMU: it is in "Requests to review".
-- ` + "`rejected-transfer-brixton`" + ` was rejected by PMU (no space).
+- ` + "`proposed-transfer-brixton`" + ` waits for PMU: it is in "Requests to review", and in
+  "Single requests" (` + "`/moves/requested`" + `) for the prison user.
+- ` + "`rejected-transfer-brixton`" + ` was rejected by PMU (no space): the prison user finds it
+  under "Rejected" in "Single requests".
 `)
 	for _, j := range d.Journeys {
 		p("- `%s` has a journey on the road (in progress) in the van `%s`, journey id `%s`;\n  today's list grouped by vehicle shows it.\n",

@@ -201,3 +201,30 @@ func TestListsPMUReviewRequests(t *testing.T) {
 		checkA11y(t, page)
 	})
 }
+
+// Prison staff find the requests they sent that wait for PMU, and the one
+// PMU rejected, from the navigation: "Single requests", a tab for each.
+func TestListsPrisonSingleRequests(t *testing.T) {
+	runBoth(t, "single requests", func(t *testing.T, js bool) {
+		srv := startServer(t)
+		page := newPage(t, js)
+		signIn(t, page, srv.BaseURL, "prison")
+		home := page.Locator("#home-requests")
+		must(t, expect.Locator(home).ToContainText("Pending review"), "single requests on Home")
+		checkA11y(t, page)
+		menu := page.GetByRole(*playwright.AriaRoleNavigation, playwright.PageGetByRoleOptions{Name: "Menu"})
+		must(t, lstLink(menu, "Single requests").Click(), "open Single requests")
+		lstExpectURL(t, page, `/moves/requested$`)
+		table := page.GetByRole(*playwright.AriaRoleTable)
+		rows := table.Locator("tbody").GetByRole(*playwright.AriaRoleRow)
+		must(t, expect.Locator(rows).ToHaveCount(2), "two of Brixton's requests pending review")
+		checkA11y(t, page)
+
+		tabs := page.GetByRole(*playwright.AriaRoleNavigation, playwright.PageGetByRoleOptions{Name: "Single requests by status"})
+		must(t, lstLink(tabs, "Rejected").Click(), "open the rejected tab")
+		lstExpectURL(t, page, `status=rejected`)
+		must(t, expect.Locator(rows).ToHaveCount(1), "one of Brixton's requests rejected")
+		must(t, expect.Locator(rows.First()).ToContainText("No space at the receiving prison"), "the reason")
+		checkA11y(t, page)
+	})
+}

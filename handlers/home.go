@@ -14,8 +14,9 @@ import (
 
 // Home shows the signed-in user's overview: counts of today's moves for
 // the current location, each linking into the list it counts (and, for
-// PMU, the requests waiting for review); for administrators, links to
-// administration.
+// PMU, the requests waiting for review; for police and prison staff,
+// their single requests pending review or rejected); for administrators,
+// links to administration.
 func (h *Handlers) Home(c echo.Context) error {
 	u := serve.CurrentUser(c)
 	ctx := c.Request().Context()
@@ -82,6 +83,15 @@ func (h *Handlers) Home(c echo.Context) error {
 			all.Heading = "Moves your supplier carries out"
 		}
 		m.Sections = append(m.Sections, all)
+	}
+	if mayListSentRequests(u) {
+		// Their requests without a date (waiting for PMU, or rejected
+		// before PMU gave one), which the counts above never include.
+		s, err := h.homeSentRequests(c, u)
+		if err != nil {
+			return err
+		}
+		m.Sections = append(m.Sections, s)
 	}
 	if u.Role == moves.RolePolice || u.Role == moves.RolePrison {
 		m.Actions = append(m.Actions, views.Link{Text: "Request a move", Href: "/move/new"})

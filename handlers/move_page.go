@@ -541,7 +541,12 @@ func (h *Handlers) moveBreadcrumbs(c echo.Context, d moveData) []views.Link {
 	if day == "" {
 		day = h.Today()
 	}
+	sent, own := sentRequestsCrumb(u, m)
 	switch {
+	case own:
+		// Police and prison staff's own request waiting for PMU or
+		// rejected: no day list shows it.
+		crumbs = append(crumbs, sent)
 	case u != nil && u.Role == moves.RolePMU && m.Status == moves.StatusProposed:
 		crumbs = append(crumbs, views.Link{Text: "Requests to review", Href: "/moves/review"})
 	case u != nil && u.Current != nil && m.ToID == u.Current.ID:

@@ -270,25 +270,32 @@ func (h *Handlers) ReviewRequests(c echo.Context) error {
 // reviewPagination is the numbered page links: the first and last pages,
 // the current one and its neighbours, with gaps between.
 func reviewPagination(q reviewQuery, pages int) *views.ReviewPagination {
+	return pageLinks(q.Page, pages, func(n int) string {
+		pq := q
+		pq.Page = n
+		return pq.url("/moves/review")
+	})
+}
+
+// pageLinks is a table's page links (of pages, page being shown; at is
+// the address of page n): previous and next, the first and last pages,
+// the current one and its neighbours, with gaps between. Nil for one
+// page.
+func pageLinks(page, pages int, at func(n int) string) *views.ReviewPagination {
 	if pages <= 1 {
 		return nil
 	}
 	p := &views.ReviewPagination{}
-	at := func(n int) string {
-		pq := q
-		pq.Page = n
-		return pq.url("/moves/review")
+	if page > 1 {
+		p.Previous = at(page - 1)
 	}
-	if q.Page > 1 {
-		p.Previous = at(q.Page - 1)
-	}
-	if q.Page < pages {
-		p.Next = at(q.Page + 1)
+	if page < pages {
+		p.Next = at(page + 1)
 	}
 	gap := false
 	for n := 1; n <= pages; n++ {
-		if n == 1 || n == pages || (n >= q.Page-1 && n <= q.Page+1) {
-			p.Items = append(p.Items, views.ReviewPageLink{Number: n, Href: at(n), Current: n == q.Page})
+		if n == 1 || n == pages || (n >= page-1 && n <= page+1) {
+			p.Items = append(p.Items, views.ReviewPageLink{Number: n, Href: at(n), Current: n == page})
 			gap = false
 		} else if !gap {
 			p.Items = append(p.Items, views.ReviewPageLink{Ellipsis: true})

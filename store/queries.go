@@ -32,9 +32,12 @@ type MoveFilter struct {
 	PersonID    string
 	// AllocationID keeps an allocation's places; HasAllocation, when set,
 	// keeps the moves that are (true) or are not (false) part of one.
-	AllocationID        string
-	HasAllocation       *bool
-	References          []string
+	AllocationID  string
+	HasAllocation *bool
+	References    []string
+	// OriginalIDs keeps the moves rebooked or sent again from any of
+	// these (original_move_id): what became of rejected requests.
+	OriginalIDs         []string
 	CancellationReasons []string
 	RejectionReasons    []string
 	// Sort is one of date, date_from, created_at, name, from_location,
@@ -93,6 +96,7 @@ func (f MoveFilter) where() (string, []any) {
 	}
 	c.in("m.move_type", ts)
 	c.in("m.reference", f.References)
+	c.in("m.original_move_id", f.OriginalIDs)
 	c.in("m.cancellation_reason", f.CancellationReasons)
 	c.in("m.rejection_reason", f.RejectionReasons)
 	if f.DateFrom != "" && f.DateFrom == f.DateTo {
@@ -130,7 +134,7 @@ func (f MoveFilter) order() string {
 	case "created_at":
 		return "m.created_at " + dir + ", m.reference"
 	case "date_from":
-		return "m.date_from " + dir + ", m.created_at"
+		return "m.date_from " + dir + ", m.created_at, m.reference"
 	case "name":
 		return "p.last_name COLLATE NOCASE " + dir + ", p.first_names COLLATE NOCASE " + dir + ", m.reference"
 	case "from_location":

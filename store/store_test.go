@@ -543,6 +543,12 @@ func testRejectWithRebookCreatesOneLinkedMoveSevenDaysLater(t *testing.T) {
 	if nb.Status != moves.StatusProposed || nb.DateFrom != "2026-12-02" || nb.DateTo != "2026-12-09" || nb.OriginalID != tr.ID || nb.PersonID != tr.PersonID {
 		t.Fatalf("rebooked %+v", nb)
 	}
+	// A list finds what became of rejected requests by their ids (the
+	// single requests list, in one query for a page of them).
+	again, total, err := f.st.ListMoves(ctx, store.MoveFilter{OriginalIDs: []string{tr.ID, nb.ID}})
+	if err != nil || total != 1 || len(again) != 1 || again[0].ID != nb.ID {
+		t.Fatalf("moves proposed again after %s: %d (%v)", tr.Reference, total, err)
+	}
 	// Another event on the rejected move replays the log: still one rebook.
 	if _, _, err := f.st.AppendEvent(ctx, f.event(tr.ID, moves.EventMoveNotifyPremisesOfArrivalIn30Mins, f.now, nil), store.AppendOptions{}); err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ func (f MoveFilter) tallied() bool {
 // every field in turn).
 func (f MoveFilter) empty() bool {
 	return len(f.IDs)+len(f.FromIDs)+len(f.ToIDs)+len(f.EitherIDs)+len(f.SupplierIDs)+len(f.Statuses)+len(f.MoveTypes)+
-		len(f.References)+len(f.CancellationReasons)+len(f.RejectionReasons) == 0 &&
+		len(f.References)+len(f.OriginalIDs)+len(f.CancellationReasons)+len(f.RejectionReasons) == 0 &&
 		f.DateFrom == "" && f.DateTo == "" && f.WindowFrom == "" && f.WindowTo == "" &&
 		f.CreatedFrom.IsZero() && f.CreatedTo.IsZero() && f.PersonID == "" && f.AllocationID == "" && f.HasAllocation == nil &&
 		f.Sort == "" && !f.Desc && f.Limit == 0 && f.Offset == 0

@@ -70,6 +70,9 @@ func (s *Server) routes() {
 	signedIn.GET("/moves/incoming/week/:date/download.csv", h.MovesWeekCSV(handlers.ListIncoming), viewers)
 	signedIn.GET("/moves/review", h.ReviewRequests, pmu)
 	signedIn.GET("/moves/review/download.csv", h.ReviewRequestsCSV, pmu)
+	// Police and prison staff's own requests waiting for PMU or rejected
+	// ("Single requests"): no day list shows a move without a date.
+	signedIn.GET("/moves/requested", h.SentRequests, handlers.RequireRole(moves.RolePolice, moves.RolePrison))
 	// (lists section end)
 
 	// --- Request a move ---

@@ -166,6 +166,11 @@ func routeTable() []routeCase {
 		{route: "GET /moves/incoming/week/:date/download.csv", method: "GET", path: "/moves/incoming/week/{monday}/download.csv", want: w(see, ok, ok, ok, ok, ok, forb, see, see), oca: ok},
 		{route: "GET /moves/review", method: "GET", path: "/moves/review", want: w(see, ok, forb, forb, forb, forb, forb, see, see), oca: forb},
 		{route: "GET /moves/review/download.csv", method: "GET", path: "/moves/review/download.csv", want: w(see, ok, forb, forb, forb, forb, forb, see, see), oca: forb},
+		// Police and prison staff's own requests waiting for PMU or rejected
+		// ("Single requests"); PMU review them all at /moves/review.
+		{route: "GET /moves/requested", method: "GET", path: "/moves/requested", want: w(see, forb, ok, ok, forb, forb, forb, see, see), oca: forb},
+		{route: "GET /moves/requested", method: "GET", path: "/moves/requested?status=rejected&page=2", want: w(see, forb, ok, ok, forb, forb, forb, see, see), oca: forb,
+			note: "a page past the last shows the last"},
 
 		// --- Request a move (police, prison and pmu) ---
 		// pmu viewing all locations is asked to choose one first (200);

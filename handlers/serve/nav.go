@@ -33,6 +33,7 @@ func NavFor(u *Principal, path string) []views.NavItem {
 		add("Home", "/", "")
 		add("Outgoing", "/moves/outgoing", "/moves/outgoing")
 		add("Incoming", "/moves/incoming", "/moves/incoming")
+		add("Single requests", "/moves/requested", "/moves/requested")
 		add("Request a move", "/move/new", "/move/new")
 		add("Find a person", "/people", "/people")
 	case moves.RoleCourt:
