@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -175,6 +176,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 2
 	}
+	if fs.NArg() > 0 {
+		// A word after the flags is never the server's: most likely a
+		// command put after flags meant for it, which would otherwise
+		// start a server instead of running the command.
+		fmt.Fprintln(stderr, unexpectedArgument(args, fs.Args()))
+		return 2
+	}
 	log, err := newLogger(cfg.logLevel, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -185,6 +193,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	return 0
+}
+
+// commands are the words run takes as its first argument.
+var commands = []string{"serve", "clients", "subscriptions", "webhook-sink", "migrate", "testing-guide"}
+
+// unexpectedArgument says what to do about words left after the server's
+// flags: a command goes first, its flags after it.
+func unexpectedArgument(args, rest []string) string {
+	if !slices.Contains(commands, rest[0]) {
+		return fmt.Sprintf("unexpected argument %q: the server takes flags only (see securemove -help)", rest[0])
+	}
+	flags := args[:len(args)-len(rest)]
+	return fmt.Sprintf("unexpected argument %q (a command comes first: securemove %s)", rest[0], strings.Join(append(slices.Clone(rest), flags...), " "))
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {

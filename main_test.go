@@ -148,3 +148,33 @@ func TestServeDemoThenStopCleanly(t *testing.T) {
 		}
 	}
 }
+
+// TestWordsAfterTheFlagsAreRefused: "securemove -db x.db clients list"
+// once started a server (the flags ended at "clients", and the words left
+// were never looked at). Now it stops, saying the command comes first, and
+// nothing is served.
+func TestWordsAfterTheFlagsAreRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "words.db")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-addr", "127.0.0.1:0", "-db", db, "clients", "list"},
+			`unexpected argument "clients" (a command comes first: securemove clients list -addr 127.0.0.1:0 -db ` + db + `)`},
+		{[]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "list"}, `unexpected argument "list"`},
+		{[]string{"-addr", "127.0.0.1:0", "-db", db, "serve"}, `(a command comes first: securemove serve -addr`},
+	} {
+		// Were the words ignored, the server would start: the timeout
+		// stops it, and the exit code and output tell.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		var out, errOut syncBuf
+		code := run(ctx, c.args, envOf(nil), &out, &errOut)
+		cancel()
+		if code != 2 || !strings.Contains(errOut.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errOut.String(), c.want)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Fatalf("%v: the server started and made %s", c.args, db)
+		}
+	}
+}
