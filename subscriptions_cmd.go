@@ -28,7 +28,9 @@ Commands:
   list                              list the subscriptions
   disable <subscription_id>         stop notifying; notifications wait until enabled
   enable <subscription_id>          start again
-  test <subscription_id>            send a test notification
+  test <subscription_id> [-smtp-url URL]
+                                    send a test notification; e-mail only with
+                                    -smtp-url (SECUREMOVE_SMTP_URL), as the server
 
 Every command takes -db (or SECUREMOVE_DB), as the server does.
 `
@@ -45,6 +47,9 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 	secretsKeySetting := getenv("SECUREMOVE_SECRETS_KEY")
 	allowPrivate, _ := strconv.ParseBool(getenv("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS"))
 	demo, _ := strconv.ParseBool(getenv("SECUREMOVE_DEMO"))
+	// The server writes no e-mail notification without SMTP; nor does a
+	// test sent from here (it would wait for a server that never sends it).
+	smtpURL := getenv("SECUREMOVE_SMTP_URL")
 	positional := 1
 	switch cmd {
 	case "create":
@@ -58,7 +63,9 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 		fs.StringVar(&secretsKeySetting, "secrets-key", secretsKeySetting, "key sealing secrets (SECUREMOVE_SECRETS_KEY)")
 	case "rotate":
 		fs.StringVar(&secretsKeySetting, "secrets-key", secretsKeySetting, "key sealing secrets (SECUREMOVE_SECRETS_KEY)")
-	case "retire-secret", "disable", "enable", "test":
+	case "test":
+		fs.StringVar(&smtpURL, "smtp-url", smtpURL, "the server's SMTP setting: without it no e-mail is written, only the webhook (SECUREMOVE_SMTP_URL)")
+	case "retire-secret", "disable", "enable":
 	case "list":
 		positional = 0
 	default:
@@ -81,11 +88,18 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "subscriptions create: give -supplier <key> and -url <URL>, -email <address> or both")
 		return 2
 	}
+	if cmd == "test" {
+		if _, err := notify.ParseSMTPURL(smtpURL); err != nil {
+			fmt.Fprintf(stderr, "subscriptions test: -smtp-url (SECUREMOVE_SMTP_URL): %s\n", strings.TrimPrefix(err.Error(), "notify: "))
+			return 2
+		}
+	}
 	st, ok := openCLIStore(ctx, "subscriptions", *db, stderr)
 	if !ok {
 		return 1
 	}
 	defer st.Close()
+	st.SendsEmail(smtpURL != "")
 	var sealer *notify.Sealer
 	if cmd == "create" || cmd == "rotate" {
 		key, err := secretsKey(notifyConfig{db: *db, secretsKey: secretsKeySetting, production: strings.EqualFold(getenv("SECUREMOVE_ENV"), "production")})
@@ -100,7 +114,11 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 		in.CheckURL = g.CheckURL
 	}
 	if err := subscriptionsCommand(ctx, st, cmd, pos, in, sealer, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "subscriptions %s: %s\n", cmd, cliMessageFor("subscription", err))
+		msg := cliMessageFor("subscription", err)
+		if msg == store.NothingToSend {
+			msg += " (give -smtp-url or SECUREMOVE_SMTP_URL, as the server's, when it has one)"
+		}
+		fmt.Fprintf(stderr, "subscriptions %s: %s\n", cmd, msg)
 		return 1
 	}
 	return 0
