@@ -97,6 +97,9 @@ func TestSubscriptionsCommandErrors(t *testing.T) {
 		{nil, []string{"rotate", "-db", db}, 2, "exactly one subscription id"},
 		{nil, []string{"disable", "no-such-id", "-db", db}, 1, "no such subscription"},
 		{nil, []string{"frobnicate"}, 2, "unknown command"},
+		// An unreadable variable is not taken as off (nor as on).
+		{map[string]string{"SECUREMOVE_ALLOW_PRIVATE_CALLBACKS": "yes"}, []string{"create", "-supplier", "serco", "-url", "http://127.0.0.1:9/", "-db", db}, 2, `SECUREMOVE_ALLOW_PRIVATE_CALLBACKS="yes": give true or false`},
+		{map[string]string{"SECUREMOVE_DEMO": "on"}, []string{"create", "-supplier", "serco", "-url", "https://x.example/", "-db", db}, 2, `SECUREMOVE_DEMO="on"`},
 	} {
 		code, _, errOut := subsRun(t, c.env, c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {
@@ -106,6 +109,10 @@ func TestSubscriptionsCommandErrors(t *testing.T) {
 	// A loopback receiver is allowed with the flag (or in demo mode).
 	if code, _, errOut := subsRun(t, nil, "create", "-supplier", "serco", "-url", "http://127.0.0.1:9/", "-allow-private-callbacks", "-db", db); code != 0 {
 		t.Fatalf("allowed private: %s", errOut)
+	}
+	// The flag wins over a variable it could not read, as for the server.
+	if code, _, errOut := subsRun(t, map[string]string{"SECUREMOVE_ALLOW_PRIVATE_CALLBACKS": "yes"}, "create", "-supplier", "serco", "-url", "http://127.0.0.1:9/", "-allow-private-callbacks", "-db", db); code != 0 {
+		t.Fatalf("allowed private by the flag over a bad variable: %s", errOut)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -45,8 +46,22 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 	fs, db := cliFlags("subscriptions", cmd, getenv, stderr)
 	var in store.SubscriptionInput
 	secretsKeySetting := getenv("SECUREMOVE_SECRETS_KEY")
-	allowPrivate, _ := strconv.ParseBool(getenv("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS"))
-	demo, _ := strconv.ParseBool(getenv("SECUREMOVE_DEMO"))
+	// As for the server, a variable that cannot be read is an error, not
+	// off: unless -allow-private-callbacks is given, which wins.
+	var badEnv []string
+	envBool := func(name string) bool {
+		v := getenv(name)
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			badEnv = append(badEnv, fmt.Sprintf("%s=%q: give true or false (or 1 or 0)", name, v))
+		}
+		return b
+	}
+	allowPrivate := envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS")
+	demo := envBool("SECUREMOVE_DEMO")
 	// The server writes no e-mail notification without SMTP; nor does a
 	// test sent from here (it would wait for a server that never sends it).
 	smtpURL := getenv("SECUREMOVE_SMTP_URL")
@@ -75,6 +90,12 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 	pos, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "allow-private-callbacks" })
+	if cmd == "create" && len(badEnv) > 0 && !given {
+		fmt.Fprintf(stderr, "subscriptions create: %s\n", strings.Join(badEnv, "; "))
+		return 2
 	}
 	if len(pos) != positional {
 		if positional == 1 {
