@@ -150,7 +150,17 @@ func (h *Handlers) ShowSignIn(c echo.Context) error {
 	if serve.CurrentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return serve.Render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
+	return serve.Render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo, Next: signInNext(c)}))
+}
+
+// signInNext is where to go once signed in: the next the form posted
+// (the sign-in page carries it over), else the one in the address
+// (RequireUser's /sign-in?next=…), kept on this site; "/" when neither.
+func signInNext(c echo.Context) string {
+	if next := safeNext(c.Request().PostFormValue("next")); next != "/" {
+		return next
+	}
+	return safeNext(c.QueryParam("next"))
 }
 
 // maxSignInUsername is longer than any username (the administration pages
@@ -167,7 +177,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	fail := func(msg string, status int) error {
 		p := h.page(c, "Sign in")
 		p.HasErrors = true
-		return serve.Render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo,
+		return serve.Render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Next: signInNext(c),
 			Errors: views.Errors{{ID: "username", Message: msg}}}))
 	}
 	if username == "" || password == "" {
@@ -180,7 +190,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		if password == "" {
 			errs = append(errs, views.FieldError{ID: "password", Message: "Enter your password"})
 		}
-		return serve.Render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Next: signInNext(c), Errors: errs}))
 	}
 	if len(username) > maxSignInUsername {
 		// Nobody has a username this long: refused like any wrong
@@ -212,10 +222,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		return err
 	}
 	h.logFor(c).Info("signed in", "user", u.Username, "role", u.Role)
-	next := safeNext(c.FormValue("next"))
-	if next == "/" {
-		next = safeNext(c.QueryParam("next"))
-	}
+	next := signInNext(c)
 	if len(u.LocationIDs) > 1 && u.Role.ChoosesLocation() {
 		return serve.Redirect(c, "/locations?next="+url.QueryEscape(next))
 	}
