@@ -126,6 +126,8 @@ type LocationChoice struct {
 	Title   string
 	Type    string
 	Checked bool
+	// Hint is said under it: why a location held is no longer in use.
+	Hint string
 }
 
 // ChooseLocation is the location chooser's model.
@@ -197,7 +199,7 @@ func ChooseLocationPage(m ChooseLocation) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(m.Next)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 68, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 70, Col: 52}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
