@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -80,45 +81,86 @@ type config struct {
 	testEndpoints bool
 }
 
-func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) {
+// defineFlags defines the server's flags, each defaulting to its
+// environment variable. An environment value its flag cannot take is
+// returned, by flag name, for checkConfig to refuse unless the flag itself
+// is given (the flag wins, as ever).
+func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) (badEnv map[string]error) {
+	badEnv = map[string]error{}
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
 			return v
 		}
 		return def
 	}
-	envBool := func(name string, def bool) bool {
+	envBool := func(flagName, name string, def bool) bool {
 		if v := getenv(name); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err == nil {
 				return b
 			}
+			badEnv[flagName] = fmt.Errorf("%s=%q: give true or false (or 1 or 0)", name, v)
+		}
+		return def
+	}
+	envInt := func(flagName, name string, def int) int {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err == nil {
+				return n
+			}
+			badEnv[flagName] = fmt.Errorf("%s=%q: give a whole number", name, v)
 		}
 		return def
 	}
 	cfg.production = strings.EqualFold(getenv("SECUREMOVE_ENV"), "production")
 	fs.StringVar(&cfg.addr, "addr", env("SECUREMOVE_ADDR", ":8080"), "address to listen on (SECUREMOVE_ADDR)")
 	fs.StringVar(&cfg.db, "db", env("SECUREMOVE_DB", "./data/securemove.db"), "SQLite database file, or a postgres:// URL for PostgreSQL; created or migrated on start (SECUREMOVE_DB)")
-	fs.BoolVar(&cfg.demo, "demo", envBool("SECUREMOVE_DEMO", false), "seed demo data and demo users once; never in production (SECUREMOVE_DEMO)")
+	fs.BoolVar(&cfg.demo, "demo", envBool("demo", "SECUREMOVE_DEMO", false), "seed demo data and demo users once; never in production (SECUREMOVE_DEMO)")
 	fs.StringVar(&cfg.sessionKey, "session-key", env("SECUREMOVE_SESSION_KEY", ""), "secret for signing and encrypting session cookies, at least 32 characters; required in production (SECUREMOVE_SESSION_KEY)")
 	fs.StringVar(&cfg.baseURL, "base-url", env("SECUREMOVE_BASE_URL", "http://localhost:8080"), "public address of the service, used in API links; https:// turns on secure cookies and HSTS (SECUREMOVE_BASE_URL)")
 	fs.StringVar(&cfg.logLevel, "log-level", env("SECUREMOVE_LOG_LEVEL", "info"), "debug, info, warn or error (SECUREMOVE_LOG_LEVEL)")
-	ttl, err := time.ParseDuration(env("SECUREMOVE_TOKEN_TTL", "1h"))
-	if err != nil {
-		ttl = time.Hour
+	ttl := time.Hour
+	if v := getenv("SECUREMOVE_TOKEN_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			badEnv["token-ttl"] = fmt.Errorf("SECUREMOVE_TOKEN_TTL=%q: give a duration such as 1h or 90m", v)
+		} else {
+			ttl = d
+		}
 	}
-	fs.DurationVar(&cfg.tokenTTL, "token-ttl", ttl, "lifetime of API access tokens (SECUREMOVE_TOKEN_TTL)")
+	fs.DurationVar(&cfg.tokenTTL, "token-ttl", ttl, "lifetime of API access tokens, at least 1s (SECUREMOVE_TOKEN_TTL)")
 	fs.StringVar(&cfg.secretsKey, "secrets-key", env("SECUREMOVE_SECRETS_KEY", ""), "base64 of 32 bytes sealing subscription secrets at rest (several, comma-separated, newest first, while changing keys); required in production and with PostgreSQL, otherwise generated beside the database (SECUREMOVE_SECRETS_KEY)")
 	fs.StringVar(&cfg.smtpURL, "smtp-url", env("SECUREMOVE_SMTP_URL", ""), "SMTP server for notification e-mails, smtp://user:pass@host:587?from=addr or smtps://…; unset: no e-mail (SECUREMOVE_SMTP_URL)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
-	slots, _ := strconv.Atoi(env("SECUREMOVE_READ_SLOTS", "0"))
-	fs.IntVar(&cfg.readSlots, "read-slots", slots, "reads (pages, API GETs) served at once, the rest waiting their turn so that writes are not kept from the CPU; 0: two per CPU, -1: no limit (SECUREMOVE_READ_SLOTS)")
-	busy, _ := strconv.Atoi(env("SECUREMOVE_BUSY_DELIVERIES", "0"))
-	fs.IntVar(&cfg.busyDeliveries, "busy-deliveries", busy, "notification attempts a second, at most, while more requests are in flight than CPUs, so that deliveries give way to the service's clients and catch up after; 0: 200, -1: never held back (SECUREMOVE_BUSY_DELIVERIES)")
+	fs.IntVar(&cfg.readSlots, "read-slots", envInt("read-slots", "SECUREMOVE_READ_SLOTS", 0), "reads (pages, API GETs) served at once, the rest waiting their turn so that writes are not kept from the CPU; 0: two per CPU, -1: no limit (SECUREMOVE_READ_SLOTS)")
+	fs.IntVar(&cfg.busyDeliveries, "busy-deliveries", envInt("busy-deliveries", "SECUREMOVE_BUSY_DELIVERIES", 0), "notification attempts a second, at most, while more requests are in flight than CPUs, so that deliveries give way to the service's clients and catch up after; 0: 200, -1: never held back (SECUREMOVE_BUSY_DELIVERIES)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
-	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
+	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("allow-private-callbacks", "SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
 	fs.StringVar(&cfg.now, "now", env("SECUREMOVE_NOW", ""), "fix the clock at start, e.g. 2026-01-15T09:00:00Z: today and the demo data follow it; for demo and tests, never in production (SECUREMOVE_NOW)")
-	fs.BoolVar(&cfg.testEndpoints, "test-endpoints", envBool("SECUREMOVE_TEST_ENDPOINTS", false), "with -demo, serve POST /test/reset for test suites; never in production (SECUREMOVE_TEST_ENDPOINTS)")
+	fs.BoolVar(&cfg.testEndpoints, "test-endpoints", envBool("test-endpoints", "SECUREMOVE_TEST_ENDPOINTS", false), "with -demo, serve POST /test/reset for test suites; never in production (SECUREMOVE_TEST_ENDPOINTS)")
+	return badEnv
+}
+
+// checkConfig refuses what the flags parsed but the server cannot take: an
+// environment value its flag could not read (unless the flag was given,
+// which wins), and API tokens shorter-lived than a second (a negative
+// -token-ttl issued tokens already expired, with a negative expires_in).
+func checkConfig(fs *flag.FlagSet, cfg config, badEnv map[string]error) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err := badEnv[f.Name]; err != nil && !given[f.Name] {
+			errs = append(errs, err)
+		}
+	})
+	if badEnv["token-ttl"] == nil || given["token-ttl"] {
+		if cfg.tokenTTL < time.Second {
+			errs = append(errs, fmt.Errorf("-token-ttl (SECUREMOVE_TOKEN_TTL) %s: API tokens must last at least 1s", cfg.tokenTTL))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // clock is the service's clock: the real one, or with -now one that starts
@@ -161,19 +203,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 2
 		}
 	}
-	var cfg config
-	fs := flag.NewFlagSet("securemove", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	defineFlags(fs, &cfg, getenv)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n       securemove subscriptions <create|rotate|retire-secret|list|disable|enable|test> [flags]\n       securemove webhook-sink [-addr A] -secret S\n       securemove migrate -from <SQLite file> -to <postgres:// URL>\n\nFlags (each also read from the environment variable named):\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	cfg, code, ok := parseConfig(args, getenv, stderr)
+	if !ok {
+		return code
 	}
 	log, err := newLogger(cfg.logLevel, stderr)
 	if err != nil {
@@ -185,6 +217,49 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	return 0
+}
+
+// parseConfig reads the server's flags and environment; !ok means stop
+// with code (0 after -help, 2 for anything it cannot take, said on stderr).
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (cfg config, code int, ok bool) {
+	fs := flag.NewFlagSet("securemove", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	badEnv := defineFlags(fs, &cfg, getenv)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: securemove [serve] [flags]\n       securemove clients <create|rotate|retire-secret|list|disable> [flags]\n       securemove subscriptions <create|rotate|retire-secret|list|disable|enable|test> [flags]\n       securemove webhook-sink [-addr A] -secret S\n       securemove migrate -from <SQLite file> -to <postgres:// URL>\n\nFlags (each also read from the environment variable named):\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return config{}, 0, false
+		}
+		return config{}, 2, false
+	}
+	if fs.NArg() > 0 {
+		// A word after the flags is never the server's: most likely a
+		// command put after flags meant for it, which would otherwise
+		// start a server instead of running the command.
+		fmt.Fprintln(stderr, unexpectedArgument(args, fs.Args()))
+		return config{}, 2, false
+	}
+	if err := checkConfig(fs, cfg, badEnv); err != nil {
+		fmt.Fprintln(stderr, err)
+		return config{}, 2, false
+	}
+	return cfg, 0, true
+}
+
+// commands are the words run takes as its first argument.
+var commands = []string{"serve", "clients", "subscriptions", "webhook-sink", "migrate", "testing-guide"}
+
+// unexpectedArgument says what to do about words left after the server's
+// flags: a command goes first, its flags after it.
+func unexpectedArgument(args, rest []string) string {
+	if !slices.Contains(commands, rest[0]) {
+		return fmt.Sprintf("unexpected argument %q: the server takes flags only (see securemove -help)", rest[0])
+	}
+	flags := args[:len(args)-len(rest)]
+	return fmt.Sprintf("unexpected argument %q (a command comes first: securemove %s)", rest[0], strings.Join(append(slices.Clone(rest), flags...), " "))
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {

@@ -148,3 +148,98 @@ func TestServeDemoThenStopCleanly(t *testing.T) {
 		}
 	}
 }
+
+// TestWordsAfterTheFlagsAreRefused: "securemove -db x.db clients list"
+// once started a server (the flags ended at "clients", and the words left
+// were never looked at). Now it stops, saying the command comes first, and
+// nothing is served.
+func TestWordsAfterTheFlagsAreRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "words.db")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-addr", "127.0.0.1:0", "-db", db, "clients", "list"},
+			`unexpected argument "clients" (a command comes first: securemove clients list -addr 127.0.0.1:0 -db ` + db + `)`},
+		{[]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "list"}, `unexpected argument "list"`},
+		{[]string{"-addr", "127.0.0.1:0", "-db", db, "serve"}, `(a command comes first: securemove serve -addr`},
+	} {
+		// Were the words ignored, the server would start: the timeout
+		// stops it, and the exit code and output tell.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		var out, errOut syncBuf
+		code := run(ctx, c.args, envOf(nil), &out, &errOut)
+		cancel()
+		if code != 2 || !strings.Contains(errOut.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errOut.String(), c.want)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Fatalf("%v: the server started and made %s", c.args, db)
+		}
+	}
+}
+
+// TestBadSettingsAreRefused: an environment value the server cannot read
+// was once replaced by the default without a word (SECUREMOVE_TOKEN_TTL=90
+// gave tokens an hour, SECUREMOVE_DEMO=yes no demo), and a negative
+// -token-ttl issued tokens already expired. Each is now an error naming
+// the setting, exit 2; a flag given on the command line still wins over
+// its variable.
+func TestBadSettingsAreRefused(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string // in stderr; "" when the settings are taken
+		ok   func(config) bool
+	}{
+		{name: "token ttl from env", env: map[string]string{"SECUREMOVE_TOKEN_TTL": "90m"},
+			ok: func(c config) bool { return c.tokenTTL == 90*time.Minute }},
+		{name: "token ttl default", ok: func(c config) bool { return c.tokenTTL == time.Hour }},
+		{name: "token ttl unreadable", env: map[string]string{"SECUREMOVE_TOKEN_TTL": "90"}, want: `SECUREMOVE_TOKEN_TTL="90"`},
+		{name: "token ttl unreadable, flag wins", env: map[string]string{"SECUREMOVE_TOKEN_TTL": "soon"}, args: []string{"-token-ttl", "2h"},
+			ok: func(c config) bool { return c.tokenTTL == 2*time.Hour }},
+		{name: "token ttl negative in env", env: map[string]string{"SECUREMOVE_TOKEN_TTL": "-5m"}, want: "SECUREMOVE_TOKEN_TTL) -5m0s: API tokens must last at least 1s"},
+		{name: "token ttl negative flag", args: []string{"-token-ttl", "-1h"}, want: "-token-ttl (SECUREMOVE_TOKEN_TTL) -1h0m0s"},
+		{name: "token ttl under a second", args: []string{"-token-ttl", "500ms"}, want: "at least 1s"},
+		{name: "token ttl zero", args: []string{"-token-ttl", "0"}, want: "at least 1s"},
+		{name: "token ttl one second", args: []string{"-token-ttl", "1s"}, ok: func(c config) bool { return c.tokenTTL == time.Second }},
+		{name: "demo unreadable", env: map[string]string{"SECUREMOVE_DEMO": "yes"}, want: `SECUREMOVE_DEMO="yes": give true or false`},
+		{name: "demo unreadable, flag wins", env: map[string]string{"SECUREMOVE_DEMO": "yes"}, args: []string{"-demo=false"},
+			ok: func(c config) bool { return !c.demo }},
+		{name: "demo", env: map[string]string{"SECUREMOVE_DEMO": "1"}, ok: func(c config) bool { return c.demo }},
+		{name: "private callbacks unreadable", env: map[string]string{"SECUREMOVE_ALLOW_PRIVATE_CALLBACKS": "on"}, want: "SECUREMOVE_ALLOW_PRIVATE_CALLBACKS"},
+		{name: "test endpoints unreadable", env: map[string]string{"SECUREMOVE_TEST_ENDPOINTS": "y"}, want: "SECUREMOVE_TEST_ENDPOINTS"},
+		{name: "read slots unreadable", env: map[string]string{"SECUREMOVE_READ_SLOTS": "two"}, want: `SECUREMOVE_READ_SLOTS="two": give a whole number`},
+		{name: "busy deliveries unreadable", env: map[string]string{"SECUREMOVE_BUSY_DELIVERIES": "1.5"}, want: "SECUREMOVE_BUSY_DELIVERIES"},
+		{name: "numbers", env: map[string]string{"SECUREMOVE_READ_SLOTS": "-1", "SECUREMOVE_BUSY_DELIVERIES": "50"},
+			ok: func(c config) bool { return c.readSlots == -1 && c.busyDeliveries == 50 }},
+		{name: "every bad one named", env: map[string]string{"SECUREMOVE_READ_SLOTS": "x", "SECUREMOVE_DEMO": "x"}, want: "SECUREMOVE_DEMO=\"x\": give true or false (or 1 or 0)\nSECUREMOVE_READ_SLOTS"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var errOut bytes.Buffer
+			cfg, code, ok := parseConfig(c.args, envOf(c.env), &errOut)
+			if c.want == "" {
+				if !ok || errOut.Len() > 0 || !c.ok(cfg) {
+					t.Fatalf("ok=%v code=%d stderr=%q config %+v", ok, code, errOut.String(), cfg)
+				}
+				return
+			}
+			if ok || code != 2 || !strings.Contains(errOut.String(), c.want) {
+				t.Fatalf("ok=%v code=%d stderr=%q, want exit 2 and %q", ok, code, errOut.String(), c.want)
+			}
+		})
+	}
+	// Through run, the whole way: refused before anything is served.
+	db := filepath.Join(t.TempDir(), "bad.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var out, errOut syncBuf
+	code := run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db}, envOf(map[string]string{"SECUREMOVE_TOKEN_TTL": "-1h"}), &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "SECUREMOVE_TOKEN_TTL") {
+		t.Fatalf("run: exit %d, %q", code, errOut.String())
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("the server started")
+	}
+}

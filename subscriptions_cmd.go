@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -28,7 +29,9 @@ Commands:
   list                              list the subscriptions
   disable <subscription_id>         stop notifying; notifications wait until enabled
   enable <subscription_id>          start again
-  test <subscription_id>            send a test notification
+  test <subscription_id> [-smtp-url URL]
+                                    send a test notification; e-mail only with
+                                    -smtp-url (SECUREMOVE_SMTP_URL), as the server
 
 Every command takes -db (or SECUREMOVE_DB), as the server does.
 `
@@ -43,8 +46,25 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 	fs, db := cliFlags("subscriptions", cmd, getenv, stderr)
 	var in store.SubscriptionInput
 	secretsKeySetting := getenv("SECUREMOVE_SECRETS_KEY")
-	allowPrivate, _ := strconv.ParseBool(getenv("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS"))
-	demo, _ := strconv.ParseBool(getenv("SECUREMOVE_DEMO"))
+	// As for the server, a variable that cannot be read is an error, not
+	// off: unless -allow-private-callbacks is given, which wins.
+	var badEnv []string
+	envBool := func(name string) bool {
+		v := getenv(name)
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			badEnv = append(badEnv, fmt.Sprintf("%s=%q: give true or false (or 1 or 0)", name, v))
+		}
+		return b
+	}
+	allowPrivate := envBool("SECUREMOVE_ALLOW_PRIVATE_CALLBACKS")
+	demo := envBool("SECUREMOVE_DEMO")
+	// The server writes no e-mail notification without SMTP; nor does a
+	// test sent from here (it would wait for a server that never sends it).
+	smtpURL := getenv("SECUREMOVE_SMTP_URL")
 	positional := 1
 	switch cmd {
 	case "create":
@@ -58,7 +78,9 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 		fs.StringVar(&secretsKeySetting, "secrets-key", secretsKeySetting, "key sealing secrets (SECUREMOVE_SECRETS_KEY)")
 	case "rotate":
 		fs.StringVar(&secretsKeySetting, "secrets-key", secretsKeySetting, "key sealing secrets (SECUREMOVE_SECRETS_KEY)")
-	case "retire-secret", "disable", "enable", "test":
+	case "test":
+		fs.StringVar(&smtpURL, "smtp-url", smtpURL, "the server's SMTP setting: without it no e-mail is written, only the webhook (SECUREMOVE_SMTP_URL)")
+	case "retire-secret", "disable", "enable":
 	case "list":
 		positional = 0
 	default:
@@ -68,6 +90,12 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 	pos, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "allow-private-callbacks" })
+	if cmd == "create" && len(badEnv) > 0 && !given {
+		fmt.Fprintf(stderr, "subscriptions create: %s\n", strings.Join(badEnv, "; "))
+		return 2
 	}
 	if len(pos) != positional {
 		if positional == 1 {
@@ -81,11 +109,18 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "subscriptions create: give -supplier <key> and -url <URL>, -email <address> or both")
 		return 2
 	}
+	if cmd == "test" {
+		if _, err := notify.ParseSMTPURL(smtpURL); err != nil {
+			fmt.Fprintf(stderr, "subscriptions test: -smtp-url (SECUREMOVE_SMTP_URL): %s\n", strings.TrimPrefix(err.Error(), "notify: "))
+			return 2
+		}
+	}
 	st, ok := openCLIStore(ctx, "subscriptions", *db, stderr)
 	if !ok {
 		return 1
 	}
 	defer st.Close()
+	st.SendsEmail(smtpURL != "")
 	var sealer *notify.Sealer
 	if cmd == "create" || cmd == "rotate" {
 		key, err := secretsKey(notifyConfig{db: *db, secretsKey: secretsKeySetting, production: strings.EqualFold(getenv("SECUREMOVE_ENV"), "production")})
@@ -100,7 +135,11 @@ func runSubscriptions(ctx context.Context, args []string, getenv func(string) st
 		in.CheckURL = g.CheckURL
 	}
 	if err := subscriptionsCommand(ctx, st, cmd, pos, in, sealer, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "subscriptions %s: %s\n", cmd, cliMessageFor("subscription", err))
+		msg := cliMessageFor("subscription", err)
+		if msg == store.NothingToSend {
+			msg += " (give -smtp-url or SECUREMOVE_SMTP_URL, as the server's, when it has one)"
+		}
+		fmt.Fprintf(stderr, "subscriptions %s: %s\n", cmd, msg)
 		return 1
 	}
 	return 0

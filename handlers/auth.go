@@ -35,11 +35,18 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		p := &serve.Principal{User: u}
 		if u.Role.SeesEveryLocation() {
-			// PMU work across every location. Administrators hold none
+			// PMU work across every location (the active ones: those a
+			// move may be requested from). Administrators hold none
 			// (DOMAIN.md): they have no current location to choose.
 			p.Locations, err = h.Store.ActiveLocations(c.Request().Context(), u.LocationIDs)
 		} else if len(u.LocationIDs) > 0 && u.Role != moves.RoleAdmin {
-			p.Locations, err = h.Store.ActiveLocations(c.Request().Context(), u.LocationIDs)
+			// Everyone else keeps every location they hold, a disabled one
+			// included: it is refused for new moves (the request journey,
+			// the store), but the moves already booked from or to it keep
+			// it, and its staff keep seeing and working them, choosing it
+			// as their location to do so (the chooser says it is no
+			// longer in use).
+			p.Locations, err = h.Store.HeldLocations(c.Request().Context(), u.LocationIDs)
 		}
 		if err != nil {
 			return err
@@ -49,12 +56,18 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
+			// A region's lists cover its disabled locations too: their
+			// moves already booked are still to be carried out.
+			all, err := h.Store.HeldLocations(c.Request().Context(), nil)
+			if err != nil {
+				return err
+			}
 			for _, r := range rs {
 				if regionChoicePrefix+r.ID == loc {
 					r := r
 					p.Region, p.LocationName = &r, r.Name
 					p.RegionLocationIDs = []string{}
-					for _, l := range p.Locations {
+					for _, l := range all {
 						if l.RegionID == r.ID {
 							p.RegionLocationIDs = append(p.RegionLocationIDs, l.ID)
 						}
@@ -66,7 +79,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 				// A copy: PMU's Locations are shared by every request.
 				l := p.Locations[i]
 				p.Current = &l
-				p.LocationName = l.Title
+				p.LocationName = locationName(l)
 			}
 		}
 		if p.Current == nil && p.Region == nil {
@@ -74,7 +87,7 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			case len(p.Locations) == 1 && !u.Role.SeesEveryLocation():
 				l := p.Locations[0]
 				p.Current = &l
-				p.LocationName = l.Title
+				p.LocationName = locationName(l)
 			case u.Role == moves.RolePMU:
 				p.LocationName = "All locations"
 			case u.Role == moves.RoleSupplier:
@@ -84,6 +97,19 @@ func (h *Handlers) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set("user", p)
 		return next(c)
 	}
+}
+
+// noLongerInUse is what a disabled location is called where a user who
+// holds it chooses or works at it.
+const noLongerInUse = "no longer in use"
+
+// locationName is the header's name of the location a user works at,
+// saying when it is no longer in use.
+func locationName(l moves.Location) string {
+	if l.Disabled {
+		return l.Title + " (" + noLongerInUse + ")"
+	}
+	return l.Title
 }
 
 // RequireUser sends anyone not signed in to the sign-in page, and a user
@@ -150,7 +176,17 @@ func (h *Handlers) ShowSignIn(c echo.Context) error {
 	if serve.CurrentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return serve.Render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo}))
+	return serve.Render(c, http.StatusOK, views.SignInPage(views.SignIn{Page: h.page(c, "Sign in"), Demo: h.Demo, Next: signInNext(c)}))
+}
+
+// signInNext is where to go once signed in: the next the form posted
+// (the sign-in page carries it over), else the one in the address
+// (RequireUser's /sign-in?next=…), kept on this site; "/" when neither.
+func signInNext(c echo.Context) string {
+	if next := safeNext(c.Request().PostFormValue("next")); next != "/" {
+		return next
+	}
+	return safeNext(c.QueryParam("next"))
 }
 
 // maxSignInUsername is longer than any username (the administration pages
@@ -167,7 +203,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	fail := func(msg string, status int) error {
 		p := h.page(c, "Sign in")
 		p.HasErrors = true
-		return serve.Render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo,
+		return serve.Render(c, status, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Next: signInNext(c),
 			Errors: views.Errors{{ID: "username", Message: msg}}}))
 	}
 	if username == "" || password == "" {
@@ -180,7 +216,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		if password == "" {
 			errs = append(errs, views.FieldError{ID: "password", Message: "Enter your password"})
 		}
-		return serve.Render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Errors: errs}))
+		return serve.Render(c, http.StatusUnprocessableEntity, views.SignInPage(views.SignIn{Page: p, Username: username, Demo: h.Demo, Next: signInNext(c), Errors: errs}))
 	}
 	if len(username) > maxSignInUsername {
 		// Nobody has a username this long: refused like any wrong
@@ -212,10 +248,7 @@ func (h *Handlers) SignIn(c echo.Context) error {
 		return err
 	}
 	h.logFor(c).Info("signed in", "user", u.Username, "role", u.Role)
-	next := safeNext(c.FormValue("next"))
-	if next == "/" {
-		next = safeNext(c.QueryParam("next"))
-	}
+	next := signInNext(c)
 	if len(u.LocationIDs) > 1 && u.Role.ChoosesLocation() {
 		return serve.Redirect(c, "/locations?next="+url.QueryEscape(next))
 	}
@@ -262,8 +295,12 @@ func (h *Handlers) renderLocations(c echo.Context, errs views.Errors, status int
 		}
 	}
 	for _, l := range u.Locations {
-		m.Locations = append(m.Locations, views.LocationChoice{ID: l.ID, Title: l.Title, Type: string(l.Type),
-			Checked: u.Current != nil && u.Current.ID == l.ID})
+		choice := views.LocationChoice{ID: l.ID, Title: l.Title, Type: string(l.Type),
+			Checked: u.Current != nil && u.Current.ID == l.ID}
+		if l.Disabled {
+			choice.Hint = "No longer in use: for its moves already booked; no new move can be requested from it"
+		}
+		m.Locations = append(m.Locations, choice)
 	}
 	return serve.Render(c, status, views.ChooseLocationPage(m))
 }

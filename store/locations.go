@@ -424,6 +424,25 @@ func (s *Store) ActiveLocations(ctx context.Context, ids []string) ([]moves.Loca
 	return out, nil
 }
 
+// HeldLocations returns the locations with the given ids, disabled ones
+// included (every location when ids is empty), by title, from memory. A
+// user keeps holding a location an administrator disables: its moves
+// already booked keep it, and so do the staff who see and work them. The
+// slice of all of them is shared: callers must not change it.
+func (s *Store) HeldLocations(ctx context.Context, ids []string) ([]moves.Location, error) {
+	_, sorted, _, err := s.locations(ctx)
+	if err != nil || len(ids) == 0 {
+		return sorted, err
+	}
+	out := make([]moves.Location, 0, len(ids))
+	for _, l := range sorted {
+		if slices.Contains(ids, l.ID) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
 // location returns a location from the cache.
 func (s *Store) location(ctx context.Context, id string) (moves.Location, error) {
 	all, err := s.allLocations(ctx)

@@ -598,6 +598,47 @@ func testOutboxWithoutEmail(t *testing.T) {
 	}
 }
 
+// A test notification to a subscription with only an e-mail address, on a
+// server without SMTP, has nowhere to go: it is refused (Conflict, which
+// the pages and the command say), and neither a notification nor a log
+// entry saying it was sent is written.
+func TestTestNotificationWithNothingToSend(t *testing.T) {
+	storetest.ForEachEngine(t, testTestNotificationWithNothingToSend)
+}
+
+func testTestNotificationWithNothingToSend(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	si, _, err := f.st.CreateSubscription(ctx, store.SubscriptionInput{Supplier: "serco", Email: "moves@serco.example"}, testSealer(t), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		if err := f.st.DB().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	notes, logged := count("notifications"), count("admin_changes")
+	f.st.SendsEmail(false)
+	err = f.st.SendTestNotification(ctx, si.ID, "admin")
+	if moves.ErrorCode(err) != moves.Conflict || !strings.Contains(err.Error(), store.NothingToSend) {
+		t.Fatalf("e-mail only, no e-mail sent: %v", err)
+	}
+	if count("notifications") != notes || count("admin_changes") != logged {
+		t.Fatal("a test with nothing to send wrote something")
+	}
+	f.st.SendsEmail(true)
+	if err := f.st.SendTestNotification(ctx, si.ID, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if count("notifications") != notes+1 || count("admin_changes") != logged+1 {
+		t.Fatal("a test with e-mail on wrote no notification and log entry")
+	}
+}
+
 func TestSubscriptionsAreCheckedSealedAndRotated(t *testing.T) {
 	storetest.ForEachEngine(t, testSubscriptionsAreCheckedSealedAndRotated)
 }

@@ -894,6 +894,32 @@ func testActiveLocationsFollowChanges(t *testing.T) {
 	}
 }
 
+// HeldLocations keeps the disabled ones (a user still holds them), and
+// follows changes as ActiveLocations does.
+func TestHeldLocationsKeepTheDisabled(t *testing.T) {
+	storetest.ForEachEngine(t, testHeldLocationsKeepTheDisabled)
+}
+
+func testHeldLocationsKeepTheDisabled(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	active, _ := f.st.ActiveLocations(ctx, nil)
+	all, err := f.st.HeldLocations(ctx, nil)
+	if err != nil || len(all) != len(active)+1 {
+		t.Fatalf("all held: %d (active %d) %v", len(all), len(active), err)
+	}
+	some, err := f.st.HeldLocations(ctx, []string{f.disabled.ID, f.police.ID, "no-such-place"})
+	if err != nil || len(some) != 2 || !some[0].Disabled && !some[1].Disabled {
+		t.Fatalf("by id: %+v %v", some, err)
+	}
+	if err := f.st.SetLocationDisabled(ctx, f.police.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if some, _ := f.st.HeldLocations(ctx, []string{f.police.ID}); len(some) != 1 || !some[0].Disabled {
+		t.Fatalf("once disabled: %+v", some)
+	}
+}
+
 // LocationMap holds the places asked for, disabled ones included, and
 // nothing else: not an unknown id, not "".
 func TestLocationMap(t *testing.T) { storetest.ForEachEngine(t, testLocationMap) }

@@ -375,14 +375,23 @@ func (s *Store) ResendNotification(ctx context.Context, subscriptionID, notifica
 }
 
 // SendTestNotification queues a test notification on each channel of the
-// subscription and writes it in the same unit as the log entry.
+// subscription and writes it in the same unit as the log entry. A
+// subscription with only an e-mail address, on a store that sends no
+// e-mail (SendsEmail), has no channel left: that is a Conflict, and
+// nothing is written (not even the log entry saying it was sent).
 func (s *Store) SendTestNotification(ctx context.Context, subscriptionID, by string) error {
 	return s.changeSubscription(ctx, subscriptionID, by, "subscription.test", func(u *Unit, sub notify.Subscription, si SubscriptionInfo) (string, error) {
+		if len(subChannels(sub.CallbackURL, sub.Email, !u.s.emailOff.Load())) == 0 {
+			return "", moves.Errorf(moves.Conflict, "%s", NothingToSend)
+		}
 		err := u.enqueue(u.Context(), subTarget{id: sub.ID, supplierID: sub.SupplierID, callbackURL: sub.CallbackURL, email: sub.Email},
 			notify.Notification{EventType: TestEventType, CreatedAt: u.Now()})
 		return "Sent a test notification to " + subjectOf(si), err
 	})
 }
+
+// NothingToSend is why SendTestNotification refused.
+const NothingToSend = "Nothing to send: this subscription has only an e-mail address and this server sends no e-mail"
 
 func subjectOf(si SubscriptionInfo) string {
 	what := si.CallbackURL

@@ -27,7 +27,11 @@ func locationChoiceItems(m ChooseLocation) []govuk.RadiosItem {
 		items = append(items, govuk.RadiosItem{Divider: "or"})
 	}
 	for _, l := range m.Locations {
-		items = append(items, govuk.RadiosItem{Value: l.ID, Text: l.Title, Checked: govuk.Bool(l.Checked)})
+		item := govuk.RadiosItem{Value: l.ID, Text: l.Title, Checked: govuk.Bool(l.Checked)}
+		if l.Hint != "" {
+			item.Hint = &govuk.HintOptions{Text: l.Hint}
+		}
+		items = append(items, item)
 	}
 	return items
 }

@@ -435,6 +435,67 @@ func TestUserWithSeveralLocationsChoosesOne(t *testing.T) {
 	}
 }
 
+// submitForm posts the first form of doc as a browser would: to its
+// action, with its hidden inputs, plus the fields given.
+func (h *harness) submitForm(c *http.Client, doc *goquery.Document, fields url.Values) (*http.Response, *goquery.Document) {
+	h.t.Helper()
+	form := doc.Find("main form").First()
+	action, ok := form.Attr("action")
+	if !ok {
+		h.t.Fatal("the form has no action")
+	}
+	values := url.Values{}
+	form.Find(`input[type="hidden"]`).Each(func(_ int, in *goquery.Selection) {
+		name, _ := in.Attr("name")
+		value, _ := in.Attr("value")
+		values.Add(name, value)
+	})
+	for k, v := range fields {
+		values[k] = v
+	}
+	return h.post(c, action, values)
+}
+
+// TestSignInGoesBackToThePageAsked: a page asked for signed out sends to
+// /sign-in?next=…, and the sign-in form, submitted as rendered, goes back
+// to it (the form once posted to /sign-in with no next, and everyone
+// landed on the home page). A failed attempt keeps it too.
+func TestSignInGoesBackToThePageAsked(t *testing.T) {
+	h := newHarness(t, web.Config{})
+	c := h.client()
+	resp, _ := h.get(c, "/moves/review")
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/sign-in?next=%2Fmoves%2Freview" {
+		t.Fatalf("signed out: %d to %q", resp.StatusCode, loc)
+	}
+	_, doc := h.get(c, resp.Header.Get("Location"))
+	// A wrong password, then none: each page that says so still knows.
+	resp, doc = h.submitForm(c, doc, url.Values{"username": {"pmu"}, "password": {"wrong-password"}})
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong password: %d", resp.StatusCode)
+	}
+	resp, doc = h.submitForm(c, doc, url.Values{"username": {"pmu"}, "password": {""}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("no password: %d", resp.StatusCode)
+	}
+	resp, _ = h.submitForm(c, doc, url.Values{"username": {"pmu"}, "password": {"demo-password"}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/moves/review" {
+		t.Fatalf("signed in: %d to %q, want /moves/review", resp.StatusCode, loc)
+	}
+	if resp, _ := h.get(c, "/moves/review"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("then /moves/review: %d", resp.StatusCode)
+	}
+	// Another site is never carried over, nor gone to.
+	c = h.client()
+	_, doc = h.get(c, "/sign-in?next="+url.QueryEscape("//evil.example/x"))
+	if doc.Find(`input[name="next"]`).Length() != 0 {
+		t.Fatal("the sign-in page carries another site's address")
+	}
+	resp, _ = h.submitForm(c, doc, url.Values{"username": {"pmu"}, "password": {"demo-password"}})
+	if loc := resp.Header.Get("Location"); loc != "/" {
+		t.Fatalf("next=//evil.example/x: signed in to %q", loc)
+	}
+}
+
 func TestOpenRedirectRefusedAfterSignIn(t *testing.T) {
 	h := newHarness(t, web.Config{})
 	c := h.client()
