@@ -695,3 +695,79 @@ func TestRejectingAnEmptyPlaceOffersNoRebookOrResubmit(t *testing.T) {
 	}
 	allocSummaryLinksResolve(t, reqDoc(t, res))
 }
+
+// PMU changes a detail from the check page (or goes back from the
+// criteria page to the details): the criteria already answered travel
+// through the details page, and Continue goes back to the check page with
+// them, not to a blank criteria page.
+func TestAllocChangeDetailsKeepsCriteria(t *testing.T) {
+	a := newListsApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	bai, wwi := a.locationID(t, "BAI"), a.locationID(t, "WWI")
+	answers := url.Values{"moves_count": {"3"}, "from_location": {bai}, "to_location": {wwi}, "date": {"2026-12-10"}, "criteria": {"1"},
+		"estate": {"adult_male"}, "prisoner_category": {"c"}, "sentence_length": {"short"}, "complete_in_full": {"yes"},
+		"has_other_criteria": {"yes"}, "other_criteria": {"Enhanced status"}, "complex_cases": {"self_harm"}}
+	check := "/allocation/new/check?" + answers.Encode()
+	var change string
+	pmu.page(check, http.StatusOK).Find(".govuk-summary-list__row").Each(func(_ int, r *goquery.Selection) {
+		if strings.Contains(r.Find(".govuk-summary-list__key").Text(), "Number of prisoners") {
+			change = r.Find("a").AttrOr("href", "")
+		}
+	})
+	change = strings.SplitN(change, "#", 2)[0]
+	form := url.Values{}
+	pmu.page(change, http.StatusOK).Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			form.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	for _, k := range []string{"moves_count", "from_location", "to_location", "date"} {
+		if form.Has(k) {
+			t.Errorf("the details page carries %s hidden as well as asking it", k)
+		}
+	}
+	form.Set("moves_count", "4")
+	form.Set("from_location", bai)
+	form.Set("to_location", wwi)
+	form.Set("date-day", "10")
+	form.Set("date-month", "12")
+	form.Set("date-year", "2026")
+	loc := wantSeeOther(t, allocPost(pmu, change, "/allocation/new", form), "/allocation/new/")
+	if !strings.HasPrefix(loc, "/allocation/new/check?") || !strings.Contains(loc, "other_criteria=Enhanced") {
+		t.Fatalf("after changing the number from the check page, sent to %s: the criteria answered are lost", loc)
+	}
+	u, _ := url.Parse(loc)
+	got := u.Query()
+	for k, want := range map[string]string{"moves_count": "4", "estate": "adult_male", "prisoner_category": "c", "sentence_length": "short",
+		"complete_in_full": "yes", "complex_cases": "self_harm"} {
+		if got.Get(k) != want {
+			t.Errorf("%s = %q after the change, want %q", k, got.Get(k), want)
+		}
+	}
+	// A problem on the details page keeps them too.
+	bad := reqCloneValues(form)
+	bad.Set("moves_count", "0")
+	res := allocPost(pmu, change, "/allocation/new", bad)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad number: %d", res.StatusCode)
+	}
+	kept := url.Values{}
+	reqDoc(t, res).Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			kept.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	if kept.Get("other_criteria") != "Enhanced status" || kept.Get("criteria") != "1" {
+		t.Errorf("the details page shown again with a problem dropped the criteria: %v", kept)
+	}
+	// Without criteria answered yet, the details page carries none.
+	fresh := url.Values{}
+	pmu.page("/allocation/new", http.StatusOK).Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			fresh.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	if len(fresh) != 0 {
+		t.Errorf("a new allocation's details page carries hidden answers: %v", fresh)
+	}
+}
