@@ -98,7 +98,13 @@ func (h *Handlers) CancelAllocation(c echo.Context) error {
 		return err
 	}
 	reason, comment := c.FormValue("reason"), strings.TrimSpace(c.FormValue("comment"))
-	err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
+	// The page asks for the reason when it is "other" (the store, as the
+	// API, takes a cancellation without one).
+	if reason == "other" && comment == "" {
+		err = moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "blank", Message: "Give the reason"}})
+	} else {
+		err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
+	}
 	if fe, other := invalidOr(err); other != nil {
 		return other
 	} else if len(fe) > 0 {

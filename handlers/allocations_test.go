@@ -233,6 +233,12 @@ func TestAllocationActionsByRole(t *testing.T) {
 	if res := allocPost(pmu, cancel, cancel, url.Values{}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("cancel without a reason: %d", res.StatusCode)
 	}
+	// The page asks for the reason with "other" (the API does not).
+	res = allocPost(pmu, cancel, cancel, url.Values{"reason": {"other"}, "comment": {"  "}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity ||
+		doc.Find(`.govuk-error-summary a[href="#comment"]`).Length() != 1 {
+		t.Fatalf("cancel for another reason without saying it: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
 	res = allocPost(pmu, cancel, cancel, url.Values{"reason": {"other"}, "comment": {strings.Repeat("c", 1001)}})
 	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity ||
 		doc.Find(`.govuk-error-summary a[href="#comment"]`).Length() != 1 {

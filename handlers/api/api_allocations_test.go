@@ -306,3 +306,64 @@ func TestRejectEmptyPlaceWithoutRebook(t *testing.T) {
 		t.Fatalf("after the rejection the place is %v", got)
 	}
 }
+
+// adultMaleC is an allocation's criteria: adult male estate, category C.
+var adultMaleC = map[string]any{"estate": "adult_male", "prisoner_category": "c"}
+
+// apiNewAllocation creates an allocation of n places through the API and
+// returns its id and its places' ids.
+func apiNewAllocation(t *testing.T, e *handlertest.Env, token string, n int, attrs map[string]any) (string, []string) {
+	t.Helper()
+	a := map[string]any{"moves_count": n, "date": "2026-11-30"}
+	for k, v := range attrs {
+		a[k] = v
+	}
+	body := map[string]any{"data": map[string]any{"type": "allocations", "attributes": a,
+		"relationships": map[string]any{"from_location": rel("locations", e.Loc("BAI")), "to_location": rel("locations", e.Loc("WWI"))}}}
+	d := e.Do(http.MethodPost, "/api/allocations", token, body).Want(t, http.StatusCreated).Data()
+	var ids []string
+	for _, p := range handlertest.ListOf(d["relationships"].(map[string]any)["moves"].(map[string]any)["data"]) {
+		ids = append(ids, p.(map[string]any)["id"].(string))
+	}
+	return d["id"].(string), ids
+}
+
+// TestAllocationCancelAsTheContractSays: POST /api/allocations/:id/cancel
+// takes the contract's body (type "cancels", v1
+// post_allocation_cancel.yaml) and the older type "allocations"; the
+// comment is optional whatever the reason, "other" included.
+func TestAllocationCancelAsTheContractSays(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	cancel := func(typ string, attrs map[string]any) map[string]any {
+		attrs["timestamp"] = "2026-11-23T10:00:00Z"
+		return map[string]any{"data": map[string]any{"type": typ, "attributes": attrs}}
+	}
+	status := func(id string) any {
+		return e.Do(http.MethodGet, "/api/allocations/"+id, internal, nil).Want(t, http.StatusOK).Data()["attributes"].(map[string]any)["status"]
+	}
+	for _, c := range []struct {
+		name, typ string
+		attrs     map[string]any
+	}{
+		{"the contract's type", "cancels", map[string]any{"cancellation_reason": "made_in_error"}},
+		{"other without a comment", "cancels", map[string]any{"cancellation_reason": "other"}},
+		{"other with a null comment", "cancels", map[string]any{"cancellation_reason": "other", "cancellation_reason_comment": nil}},
+		{"a null reason", "cancels", map[string]any{"cancellation_reason": nil}},
+		{"the older type", "allocations", map[string]any{"cancellation_reason": "supplier_declined_to_move"}},
+	} {
+		id, _ := apiNewAllocation(t, e, internal, 1, adultMaleC)
+		e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel(c.typ, c.attrs)).Want(t, http.StatusNoContent)
+		if got := status(id); got != "cancelled" {
+			t.Errorf("%s: status %v after cancel", c.name, got)
+		}
+	}
+	id, _ := apiNewAllocation(t, e, internal, 1, adultMaleC)
+	e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel("moves", map[string]any{"cancellation_reason": "other"})).
+		WantError(t, http.StatusUnprocessableEntity, "/data/type", "inclusion")
+	e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel("cancels", map[string]any{"cancellation_reason": "whim"})).
+		WantError(t, http.StatusUnprocessableEntity, "/data/attributes/cancellation_reason", "blank")
+	if got := status(id); got != "unfilled" {
+		t.Errorf("refused cancellations left the allocation %v", got)
+	}
+}
