@@ -452,10 +452,18 @@ func TestAllocationStepsShowOnTheMoves(t *testing.T) {
 		wantIn("a place's timeline after the cancel", timeline(pmu, p), "The allocation was cancelled", "Wing closed")
 		wantIn("a place's card after the cancel", cancelledCard("2026-12-14", p), "Cancelled")
 	}
-	// The allocation list says so too.
-	// The allocation list says so too, with the two places it was
-	// cancelled with (the place removed before is no longer counted).
-	wantIn("the allocation list", listsText(pmu.page("/allocations/2026-12-14?status=cancelled", http.StatusOK).Find("tbody")), "2 people", "Cancelled")
+	// The allocation list says so too. Cancelled, the allocation counts
+	// every place it had, the one removed before included (as the API's
+	// meta.moves.total does), and its page lists them all under a
+	// heading that says as many.
+	wantIn("the allocation list", listsText(pmu.page("/allocations/2026-12-14?status=cancelled", http.StatusOK).Find("tbody")), "3 people", "Cancelled")
+	doc := pmu.page(base, http.StatusOK)
+	wantIn("the cancelled allocation's heading", listsText(doc.Find("h1")), "3 people")
+	for _, p := range places {
+		if doc.Find(`a[href="/move/`+p.ID+`"]`).Length() == 0 {
+			t.Errorf("the cancelled allocation's page does not list place %s", p.Reference)
+		}
+	}
 }
 
 // Who sees what, and stale forms: oca do not see another prison's
@@ -775,5 +783,40 @@ func TestAllocChangeDetailsKeepsCriteria(t *testing.T) {
 	})
 	if len(fresh) != 0 {
 		t.Errorf("a new allocation's details page carries hidden answers: %v", fresh)
+	}
+}
+
+// The list's "Move size" sorts by the size it shows: a cancelled
+// allocation's every place.
+func TestCancelledAllocationsSortBySizeShown(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	var ids []string
+	for _, c := range []struct {
+		n    int
+		date string
+	}{{1, "2026-12-15"}, {3, "2026-12-16"}} {
+		al, err := a.st.CreateAllocation(ctx, moves.NewAllocation{Count: c.n, FromID: a.locationID(t, "BAI"), ToID: a.locationID(t, "WWI"),
+			Date: c.date, Criteria: moves.Criteria{Estate: moves.EstateJuvenileMale, SentenceLength: "any"}}, "pmu", listsToday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.st.CancelAllocation(ctx, al.ID, "made_in_error", "", store.AllocationChange{By: "pmu", Role: moves.RolePMU}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, al.ID)
+	}
+	pmu := a.signIn(t, "pmu", "")
+	var order []string
+	pmu.page("/allocations/2026-12-14?status=cancelled&sort=moves_count&dir=desc", http.StatusOK).Find("tbody a").Each(func(_ int, s *goquery.Selection) {
+		href := s.AttrOr("href", "")
+		for _, id := range ids {
+			if href == "/allocation/"+id {
+				order = append(order, listsText(s))
+			}
+		}
+	})
+	if strings.Join(order, ", ") != "3 people, 1 person" {
+		t.Errorf("cancelled allocations by size, largest first: %v", order)
 	}
 }

@@ -152,8 +152,10 @@ type Allocation struct {
 	// Cancelled with a reason and optional comment.
 	CancellationReason  string
 	CancellationComment string
-	// Total counts places not cancelled (every place once the allocation
-	// is cancelled); Filled those of them with a person.
+	// Total counts places not cancelled; once the allocation is
+	// cancelled, every place it had, those removed before included (the
+	// API's meta.moves.total, and the size the pages show). Filled counts
+	// the places not cancelled with a person (none once cancelled).
 	Total     int
 	Filled    int
 	Version   int64
@@ -166,6 +168,15 @@ type Allocation struct {
 // Status follows from the places: see AllocationStatusOf.
 func (a Allocation) Status() AllocationStatus {
 	return AllocationStatusOf(a.CancellationReason != "", a.Total, a.Filled)
+}
+
+// MovesCount is the API's moves_count: the places not cancelled, none
+// once the allocation is cancelled (upstream sets it to 0 then).
+func (a Allocation) MovesCount() int {
+	if a.Status() == AllocationCancelled {
+		return 0
+	}
+	return a.Total
 }
 
 // Unfilled counts the places still waiting for a person.

@@ -133,3 +133,20 @@ func TestAllocationMovesChangeOnlyTogether(t *testing.T) {
 		t.Error("PlaceMayChange")
 	}
 }
+
+// moves_count counts the places not cancelled: none once cancelled,
+// however many places the cancelled allocation had (Total).
+func TestAllocationMovesCount(t *testing.T) {
+	for _, c := range []struct {
+		a    Allocation
+		want int
+	}{
+		{Allocation{Total: 3, Filled: 1}, 3},
+		{Allocation{Total: 0}, 0},
+		{Allocation{Total: 3, CancellationReason: "made_in_error"}, 0},
+	} {
+		if got := c.a.MovesCount(); got != c.want {
+			t.Errorf("%+v: MovesCount %d, want %d", c.a, got, c.want)
+		}
+	}
+}

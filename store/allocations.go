@@ -25,15 +25,23 @@ type AllocationRow struct {
 	To   string
 }
 
-// placeCounts sums each allocation's places: live (not cancelled), those
-// the allocation's cancel would take (live, or cancelled with it: a place
-// removed before is no longer part of it), and filled (live with a
+// placeCounts sums each allocation's places: live (not cancelled), all
+// (every place it ever had, cancelled or not: a cancelled allocation's
+// size, as upstream's meta.moves.total counts it) and filled (live with a
 // person). Portable SQL: no engine-specific functions.
 const placeCounts = `SELECT allocation_id,
 	SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS live,
-	SUM(CASE WHEN status <> 'cancelled' OR cancellation_reason = 'allocation_cancelled' THEN 1 ELSE 0 END) AS allplaces,
+	COUNT(*) AS allplaces,
 	SUM(CASE WHEN status <> 'cancelled' AND person_id IS NOT NULL THEN 1 ELSE 0 END) AS filled
 	FROM moves WHERE allocation_id IS NOT NULL GROUP BY allocation_id`
+
+// allocationSizeSQL is AllocationRow.Total in SQL, for sorting by the
+// size the pages show: the live places, every place once cancelled.
+const allocationSizeSQL = `(CASE WHEN a.cancellation_reason IS NOT NULL THEN COALESCE(c.allplaces, 0) ELSE COALESCE(c.live, 0) END)`
+
+// allocationMovesCountSQL is Allocation.MovesCount in SQL, for sorting by
+// the API's moves_count: the live places, none once cancelled.
+const allocationMovesCountSQL = `(CASE WHEN a.cancellation_reason IS NOT NULL THEN 0 ELSE COALESCE(c.live, 0) END)`
 
 // allocationStatusSQL is moves.AllocationStatusOf in SQL, for filtering
 // and counting by status (TestAllocationStatusSQLMatchesRule keeps them
@@ -66,8 +74,8 @@ func scanAllocation(sc interface{ Scan(...any) error }) (AllocationRow, error) {
 		return r, fmt.Errorf("store: allocation complex cases: %w", err)
 	}
 	a.Criteria.CompleteInFull = full == 1
-	// Once cancelled, the places cancelled with it count, as the API's
-	// meta says.
+	// Once cancelled, every place it had counts (those removed before
+	// included), as the API's meta.moves.total says.
 	a.Total = live
 	if a.CancellationReason != "" {
 		a.Total, a.Filled = all, 0
@@ -111,8 +119,9 @@ type AllocationFilter struct {
 	// SupplierID limits to allocations with a place that supplier serves.
 	SupplierID string
 	Status     moves.AllocationStatus
-	// Sort is one of date, moves_count, from_location, to_location,
-	// status; Desc reverses it.
+	// Sort is one of date, moves_count (the API's: none once cancelled),
+	// size (the pages': Total), from_location, to_location, status; Desc
+	// reverses it.
 	Sort   string
 	Desc   bool
 	Limit  int
@@ -149,7 +158,9 @@ func (f AllocationFilter) order() string {
 	}
 	switch f.Sort {
 	case "moves_count":
-		return "COALESCE(c.live, 0) " + dir + ", a.date, a.id"
+		return allocationMovesCountSQL + " " + dir + ", a.date, a.id"
+	case "size":
+		return allocationSizeSQL + " " + dir + ", a.date, a.id"
 	case "from_location":
 		return "lf.title " + dir + ", a.date, a.id"
 	case "to_location":

@@ -221,12 +221,16 @@ func testRemovingTheEmptyPlaceFillsTheAllocation(t *testing.T) {
 	if err := f.st.RemoveAllocationPlace(ctx, a.ID, ps[0].ID, pmuBy); codeOf(err) != moves.Forbidden {
 		t.Fatalf("removing the last place: %v, want forbidden", err)
 	}
-	// Cancelled, it counts the place it was cancelled with, not the one
-	// removed before.
+	// Cancelled, it counts every place it had, the one removed before
+	// included (upstream's meta.moves.total), and moves none (the API's
+	// moves_count).
 	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", pmuBy); err != nil {
 		t.Fatal(err)
 	}
-	if st, total, filled := f.allocStatus(t, a.ID); st != moves.AllocationCancelled || total != 1 || filled != 0 {
+	if got, _ := f.st.Allocation(ctx, a.ID); got.MovesCount() != 0 {
+		t.Errorf("a cancelled allocation's moves_count is %d, want 0", got.MovesCount())
+	}
+	if st, total, filled := f.allocStatus(t, a.ID); st != moves.AllocationCancelled || total != 2 || filled != 0 {
 		t.Fatalf("after cancelling: %s %d/%d", st, filled, total)
 	}
 }
@@ -571,5 +575,37 @@ func testEmptyPlaceHasNoProfileToChange(t *testing.T) {
 	after, err := f.st.Move(context.Background(), m.ID)
 	if err != nil || after.Version != m.Version {
 		t.Fatalf("the place changed: version %d → %d (%v)", m.Version, after.Version, err)
+	}
+}
+
+func TestAllocationSortsBySizeAndMovesCount(t *testing.T) {
+	storetest.ForEachEngine(t, testAllocationSortsBySizeAndMovesCount)
+}
+
+// Sorted by moves_count (the API's), a cancelled allocation moves nobody
+// and comes first; sorted by size (the pages'), it counts every place it
+// had, as each shows it.
+func testAllocationSortsBySizeAndMovesCount(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cancelled := f.allocation(t, 3)
+	if err := f.st.CancelAllocation(ctx, cancelled.ID, "made_in_error", "", pmuBy); err != nil {
+		t.Fatal(err)
+	}
+	open := f.allocation(t, 2)
+	for _, c := range []struct{ sort, first string }{{"moves_count", cancelled.ID}, {"size", open.ID}} {
+		rows, _, err := f.st.ListAllocations(ctx, store.AllocationFilter{Sort: c.sort, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range rows {
+			if r.ID == cancelled.ID || r.ID == open.ID {
+				ids = append(ids, r.ID)
+			}
+		}
+		if len(ids) != 2 || ids[0] != c.first {
+			t.Errorf("sorted by %s: %v, want %s first", c.sort, ids, c.first)
+		}
 	}
 }

@@ -55,7 +55,7 @@ func (h *Handlers) allocationResource(c echo.Context, a store.AllocationRow, pla
 	return apiResource{
 		ID: a.ID, Type: "allocations",
 		Attributes: apiAllocationAttributes{
-			MovesCount: a.Total, Date: a.Date, Estate: apiStrPtr(cr.Estate), EstateComment: apiStrPtr(cr.EstateComment),
+			MovesCount: a.MovesCount(), Date: a.Date, Estate: apiStrPtr(cr.Estate), EstateComment: apiStrPtr(cr.EstateComment),
 			PrisonerCategory: apiStrPtr(cr.PrisonerCategory), SentenceLength: apiSentenceLength(cr.SentenceLength),
 			SentenceLengthComment: apiStrPtr(cr.SentenceLengthComment), ComplexCases: cases, CompleteInFull: cr.CompleteInFull,
 			OtherCriteria: apiStrPtr(cr.OtherCriteria), RequestedBy: apiStrPtr(a.RequestedBy), Status: string(a.Status()),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
 )
 
 // upstreamAllocation is the contract's Allocation schema (testdata/contract
@@ -365,5 +366,49 @@ func TestAllocationCancelAsTheContractSays(t *testing.T) {
 		WantError(t, http.StatusUnprocessableEntity, "/data/attributes/cancellation_reason", "blank")
 	if got := status(id); got != "unfilled" {
 		t.Errorf("refused cancellations left the allocation %v", got)
+	}
+}
+
+// TestCancelledAllocationCounts: as the contract (v1 allocation.yaml) and
+// upstream have them, moves_count counts the moves not cancelled (none,
+// once the allocation is cancelled), and a cancelled allocation's
+// meta.moves.total counts every move it had, a place removed before the
+// cancellation included; its moves relationship lists them all.
+func TestCancelledAllocationCounts(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	id, places := apiNewAllocation(t, e, internal, 3, adultMaleC)
+	if err := e.St.RemoveAllocationPlace(e.Ctx, id, places[2], store.AllocationChange{By: "pmu", Role: moves.RolePMU}); err != nil {
+		t.Fatal(err)
+	}
+	counts := func(when string, wantCount, wantTotal, wantMoves int) {
+		t.Helper()
+		d := e.Do(http.MethodGet, "/api/allocations/"+id, internal, nil).Want(t, http.StatusOK).Data()
+		got := d["attributes"].(map[string]any)["moves_count"]
+		meta := d["meta"].(map[string]any)["moves"].(map[string]any)
+		n := len(handlertest.ListOf(d["relationships"].(map[string]any)["moves"].(map[string]any)["data"]))
+		if got != float64(wantCount) || meta["total"] != float64(wantTotal) || n != wantMoves {
+			t.Errorf("%s: moves_count %v, meta.moves %v, %d moves related; want moves_count %d, total %d, %d moves",
+				when, got, meta, n, wantCount, wantTotal, wantMoves)
+		}
+	}
+	counts("a place removed", 2, 2, 2)
+	cancel := map[string]any{"data": map[string]any{"type": "cancels", "attributes": map[string]any{"timestamp": "2026-11-23T10:00:00Z",
+		"cancellation_reason": "made_in_error"}}}
+	e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel).Want(t, http.StatusNoContent)
+	counts("cancelled", 0, 3, 3)
+	// The list says the same.
+	r := e.Do(http.MethodGet, "/api/allocations?filter[status]=cancelled&per_page=100", internal, nil).Want(t, http.StatusOK)
+	for _, item := range r.List() {
+		d := item.(map[string]any)
+		if d["id"] != id {
+			continue
+		}
+		if c := d["attributes"].(map[string]any)["moves_count"]; c != float64(0) {
+			t.Errorf("listed: moves_count %v, want 0", c)
+		}
+		if tot := d["meta"].(map[string]any)["moves"].(map[string]any)["total"]; tot != float64(3) {
+			t.Errorf("listed: meta.moves.total %v, want 3", tot)
+		}
 	}
 }
