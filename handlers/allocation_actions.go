@@ -146,8 +146,14 @@ func (h *Handlers) ChangeAllocationDate(c echo.Context) error {
 	reason := c.FormValue("reason")
 	var fe moves.FieldErrors
 	var existing *moves.Move
-	if msg != "" {
-		fe.Add("date", "invalid", msg)
+	// The page asks why (the store, as the API, takes a change without a
+	// reason): without one, nothing is sent and the date is checked here.
+	if msg != "" || reason == "" {
+		if msg != "" {
+			fe.Add("date", "invalid", msg)
+		} else {
+			_, fe = moves.ValidateNewAllocationDate(date, h.Today())
+		}
 		if reason == "" {
 			fe.Add("date_changed_reason", "blank", "Select why the date is changing")
 		}

@@ -820,3 +820,54 @@ func TestCancelledAllocationsSortBySizeShown(t *testing.T) {
 		t.Errorf("cancelled allocations by size, largest first: %v", order)
 	}
 }
+
+// The store takes what the API's contract makes optional (an estate, a
+// date change's reason); the staff pages still ask for them, and an
+// allocation made without an estate says so.
+func TestAllocationPagesStillAskWhatTheAPIMakesOptional(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	pmu := a.signIn(t, "pmu", "")
+	bai, wwi := a.locationID(t, "BAI"), a.locationID(t, "WWI")
+	// The wizard's criteria page needs an estate.
+	details := url.Values{"moves_count": {"2"}, "from_location": {bai}, "to_location": {wwi}, "date": {"2026-12-10"}}
+	criteria := "/allocation/new/criteria?" + details.Encode()
+	form := reqCloneValues(details)
+	for k, v := range map[string]string{"sentence_length": "any", "complete_in_full": "no", "has_other_criteria": "no"} {
+		form.Set(k, v)
+	}
+	res := allocPost(pmu, criteria, "/allocation/new/criteria", form)
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity || doc.Find(`.govuk-error-summary a[href="#estate"]`).Length() != 1 {
+		t.Fatalf("criteria without an estate: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	// An allocation made through the API without an estate.
+	al, err := a.st.CreateAllocation(ctx, moves.NewAllocation{Count: 2, FromID: bai, ToID: wwi, Date: "2026-12-10",
+		Criteria: moves.Criteria{SentenceLength: "any"}}, "api", listsToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/allocation/" + al.ID
+	var estate string
+	pmu.page(base, http.StatusOK).Find(".govuk-summary-list__row").Each(func(_ int, r *goquery.Selection) {
+		if listsText(r.Find(".govuk-summary-list__key")) == "Estate" {
+			estate = listsText(r.Find(".govuk-summary-list__value"))
+		}
+	})
+	if estate != "Not given" {
+		t.Errorf("the estate of an allocation made without one reads %q", estate)
+	}
+	// The date form needs a reason, and says what else is wrong.
+	date := base + "/date"
+	res = allocPost(pmu, date, date, url.Values{"date-day": {"14"}, "date-month": {"12"}, "date-year": {"2026"}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity || doc.Find(`.govuk-error-summary a[href="#reason"]`).Length() != 1 {
+		t.Fatalf("a date change without a reason: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	res = allocPost(pmu, date, date, url.Values{"date-day": {"1"}, "date-month": {"1"}, "date-year": {"2020"}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity || doc.Find(`.govuk-error-summary a[href="#reason"]`).Length() != 1 ||
+		doc.Find(`.govuk-error-summary a[href="#date-day"]`).Length() != 1 {
+		t.Fatalf("a past date without a reason: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	if got, _ := a.st.Allocation(ctx, al.ID); got.Date != "2026-12-10" {
+		t.Fatalf("a refused date change moved the allocation to %s", got.Date)
+	}
+}

@@ -235,7 +235,9 @@ func (s *Store) CreateAllocation(ctx context.Context, na moves.NewAllocation, by
 		to = &l
 	}
 	fe := moves.ValidateAllocationDetails(na, from, to, today)
-	fe = append(fe, moves.ValidateCriteria(na.Criteria)...)
+	// Only what is given is checked: the API's contract makes the estate
+	// and the rest optional; the wizard asks its own questions first.
+	fe = append(fe, moves.ValidateCriteriaGiven(na.Criteria)...)
 	if len(fe) > 0 {
 		return AllocationRow{}, moves.InvalidFields(fe)
 	}
@@ -392,20 +394,13 @@ type AllocationChange struct {
 // ChangeAllocationDate moves the allocation and every place not cancelled
 // to a new date, each place with its MoveDateChanged, in one unit of work.
 // A place that has left custody cannot change date, so neither can the
-// allocation then.
+// allocation then. The reason is optional (as upstream's, and PATCH
+// /api/moves/:id's), one of DateChangedReasons when given; the staff page
+// asks for it itself.
 func (s *Store) ChangeAllocationDate(ctx context.Context, id, date, reason, today string, ch AllocationChange) error {
-	var fe moves.FieldErrors
-	if d, err := moves.ParseDate(date); err != nil {
-		fe.Add("date", "invalid", "Enter the new date as a real date")
-	} else if d < today {
-		fe.Add("date", "past", "The new date must be today or in the future")
-	} else if _, latest := moves.MoveDateRange(today); d > latest {
-		fe.Add("date", "out_of_range", "The new date must be within two years of today")
-	} else {
-		date = d
-	}
-	if !containsString(moves.DateChangedReasons, reason) {
-		fe.Add("date_changed_reason", "blank", "Select why the date is changing")
+	date, fe := moves.ValidateNewAllocationDate(date, today)
+	if reason != "" && !containsString(moves.DateChangedReasons, reason) {
+		fe.Add("date_changed_reason", "inclusion", "Select why the date is changing from the list")
 	}
 	if len(fe) > 0 {
 		return moves.InvalidFields(fe)
@@ -428,8 +423,12 @@ func (s *Store) ChangeAllocationDate(ctx context.Context, id, date, reason, toda
 				return moves.Errorf(moves.Conflict, "A move of this allocation (%s) has left custody, so its date cannot change", m.Reference)
 			}
 		}
+		details := map[string]any{"date": date}
+		if reason != "" {
+			details["date_changed_reason"] = reason
+		}
 		for _, m := range places {
-			if err := s.appendIn(u, m, moves.EventMoveDateChanged, map[string]any{"date": date, "date_changed_reason": reason}, ch.By); err != nil {
+			if err := s.appendIn(u, m, moves.EventMoveDateChanged, details, ch.By); err != nil {
 				return err
 			}
 		}

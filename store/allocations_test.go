@@ -116,10 +116,12 @@ func testCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
 		{"unknown", func(n *moves.NewAllocation) { n.FromID = "nope" }, "from_location"},
 		{"past", func(n *moves.NewAllocation) { n.Date = "2026-11-21" }, "date"},
 		{"over two years ahead", func(n *moves.NewAllocation) { n.Date = "2062-11-30" }, "date"},
-		{"no estate", func(n *moves.NewAllocation) { n.Estate = "" }, "estate"},
-		{"adult male needs a category", func(n *moves.NewAllocation) { n.Estate = moves.EstateAdultMale }, "prisoner_category"},
-		{"other estate needs details", func(n *moves.NewAllocation) { n.Estate = moves.EstateOther }, "estate_comment"},
-		{"other sentence needs details", func(n *moves.NewAllocation) { n.SentenceLength = "other" }, "sentence_length_comment"},
+		// Criteria given are checked; none is required (the wizard asks).
+		{"unknown estate", func(n *moves.NewAllocation) { n.Estate = "martian" }, "estate"},
+		{"a category the estate has not", func(n *moves.NewAllocation) { n.PrisonerCategory = "b" }, "prisoner_category"},
+		{"adult male open", func(n *moves.NewAllocation) { n.Estate, n.PrisonerCategory = moves.EstateAdultMale, "open" }, "prisoner_category"},
+		{"unknown category", func(n *moves.NewAllocation) { n.Estate, n.PrisonerCategory = "", "a" }, "prisoner_category"},
+		{"unknown sentence", func(n *moves.NewAllocation) { n.SentenceLength = "life" }, "sentence_length"},
 	}
 	for _, c := range cases {
 		na := base
@@ -135,6 +137,16 @@ func testCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
 	}
 	if n := countRows(t, f.st, "moves"); n != 0 {
 		t.Fatalf("%d moves kept", n)
+	}
+	// The contract's optional criteria may be left out: no estate, or an
+	// estate without its category or details.
+	for _, c := range []moves.Criteria{{SentenceLength: "any"}, {PrisonerCategory: "c", SentenceLength: "any"},
+		{Estate: moves.EstateAdultMale, SentenceLength: "any"}, {Estate: moves.EstateOther, SentenceLength: "other"}} {
+		na := base
+		na.Criteria = c
+		if _, err := f.st.CreateAllocation(context.Background(), na, "api", f.today); err != nil {
+			t.Errorf("criteria %+v: %v", c, err)
+		}
 	}
 }
 
@@ -267,7 +279,7 @@ func testAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 			t.Fatalf("a place moved to %s though the change was refused", p.Date)
 		}
 	}
-	for _, c := range []struct{ date, reason, field string }{{"2026-11-01", "other", "date"}, {"2062-12-05", "other", "date"}, {"2026-12-05", "", "date_changed_reason"}} {
+	for _, c := range []struct{ date, reason, field string }{{"2026-11-01", "other", "date"}, {"2062-12-05", "other", "date"}, {"2026-12-05", "whim", "date_changed_reason"}} {
 		var me *moves.Error
 		if err := f.st.ChangeAllocationDate(ctx, a.ID, c.date, c.reason, f.today, pmuBy); !errors.As(err, &me) || !me.Fields.Has(c.field) {
 			t.Errorf("%+v: %v", c, err)
@@ -275,6 +287,19 @@ func testAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 	}
 	if err := f.st.ChangeAllocationDate(ctx, a.ID, "2026-12-05", "other", f.today, ocaBy); codeOf(err) == moves.Invalid || err == nil {
 		t.Fatalf("oca changing the date: %v", err)
+	}
+	// The reason is optional, as upstream's: the places' events then
+	// carry none.
+	b := f.allocation(t, 2)
+	if err := f.st.ChangeAllocationDate(ctx, b.ID, "2026-12-05", "", f.today, pmuBy); err != nil {
+		t.Fatalf("date change without a reason: %v", err)
+	}
+	for _, p := range f.places(t, b.ID) {
+		evs, _ := f.st.Events(ctx, p.ID)
+		last := evs[len(evs)-1]
+		if p.Date != "2026-12-05" || last.Type != moves.EventMoveDateChanged || last.Details["date_changed_reason"] != nil {
+			t.Errorf("place after a date change without a reason: %+v %+v", p.Move, last)
+		}
 	}
 }
 

@@ -412,3 +412,58 @@ func TestCancelledAllocationCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestAllocationAPIOptionalFields: as in the contract (v1
+// allocation.yaml) and upstream, an allocation needs only moves_count,
+// date and its two locations: the estate (null or left out) and the rest
+// of the criteria are optional, checked against their lists when given.
+// PATCH takes a new date without date_changed_reason, as PATCH
+// /api/moves/:id does, checking it when given.
+func TestAllocationAPIOptionalFields(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	schema := upstreamAllocation(t)
+	for _, attrs := range []map[string]any{nil, {"estate": nil, "prisoner_category": nil, "sentence_length": nil}, {"estate": "adult_male"},
+		{"estate": "other_estate"}, {"prisoner_category": "c"}} {
+		id, _ := apiNewAllocation(t, e, internal, 1, attrs)
+		d := e.Do(http.MethodGet, "/api/allocations/"+id, internal, nil).Want(t, http.StatusOK).Data()
+		b, _ := json.Marshal(d)
+		var v any
+		_ = json.Unmarshal(b, &v)
+		if err := schema.VisitJSON(dropNulls(v), openapi3.MultiErrors()); err != nil {
+			t.Errorf("%v: the allocation does not match upstream's: %v", attrs, err)
+		}
+		if want := attrs["estate"]; d["attributes"].(map[string]any)["estate"] != want {
+			t.Errorf("%v: estate %v", attrs, d["attributes"].(map[string]any)["estate"])
+		}
+	}
+	post := func(attrs map[string]any) *handlertest.Resp {
+		a := map[string]any{"moves_count": 1, "date": "2026-11-30"}
+		for k, v := range attrs {
+			a[k] = v
+		}
+		return e.Do(http.MethodPost, "/api/allocations", internal, map[string]any{"data": map[string]any{"type": "allocations", "attributes": a,
+			"relationships": map[string]any{"from_location": rel("locations", e.Loc("BAI")), "to_location": rel("locations", e.Loc("WWI"))}}})
+	}
+	post(map[string]any{"estate": "adult"}).WantError(t, http.StatusUnprocessableEntity, "/data/attributes/estate", "inclusion")
+	post(map[string]any{"estate": "adult_male", "prisoner_category": "open"}).
+		WantError(t, http.StatusUnprocessableEntity, "/data/attributes/prisoner_category", "inclusion")
+	post(map[string]any{"prisoner_category": "a"}).WantError(t, http.StatusUnprocessableEntity, "/data/attributes/prisoner_category", "inclusion")
+
+	id, places := apiNewAllocation(t, e, internal, 2, nil)
+	patch := func(attrs map[string]any) *handlertest.Resp {
+		return e.Do(http.MethodPatch, "/api/allocations/"+id, internal, map[string]any{"data": map[string]any{"type": "allocations", "id": id,
+			"attributes": attrs}})
+	}
+	patch(map[string]any{"date": "2026-12-02", "date_changed_reason": "whim"}).
+		WantError(t, http.StatusUnprocessableEntity, "/data/attributes/date_changed_reason", "inclusion")
+	if got := patch(map[string]any{"date": "2026-12-01"}).Want(t, http.StatusOK).Data()["attributes"].(map[string]any)["date"]; got != "2026-12-01" {
+		t.Errorf("date after a PATCH without a reason: %v", got)
+	}
+	patch(map[string]any{"date": "2026-12-02", "date_changed_reason": nil}).Want(t, http.StatusOK)
+	for _, p := range places {
+		if got := handlertest.Attrs(e.GetMove(internal, p))["date"]; got != "2026-12-02" {
+			t.Errorf("place %s on %v, want 2026-12-02", p, got)
+		}
+	}
+}
