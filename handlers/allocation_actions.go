@@ -98,7 +98,13 @@ func (h *Handlers) CancelAllocation(c echo.Context) error {
 		return err
 	}
 	reason, comment := c.FormValue("reason"), strings.TrimSpace(c.FormValue("comment"))
-	err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
+	// The page asks for the reason when it is "other" (the store, as the
+	// API, takes a cancellation without one).
+	if reason == "other" && comment == "" {
+		err = moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "blank", Message: "Give the reason"}})
+	} else {
+		err = h.Store.CancelAllocation(c.Request().Context(), a.ID, reason, comment, allocChange(c, formVersion(c)))
+	}
 	if fe, other := invalidOr(err); other != nil {
 		return other
 	} else if len(fe) > 0 {
@@ -140,8 +146,14 @@ func (h *Handlers) ChangeAllocationDate(c echo.Context) error {
 	reason := c.FormValue("reason")
 	var fe moves.FieldErrors
 	var existing *moves.Move
-	if msg != "" {
-		fe.Add("date", "invalid", msg)
+	// The page asks why (the store, as the API, takes a change without a
+	// reason): without one, nothing is sent and the date is checked here.
+	if msg != "" || reason == "" {
+		if msg != "" {
+			fe.Add("date", "invalid", msg)
+		} else {
+			_, fe = moves.ValidateNewAllocationDate(date, h.Today())
+		}
 		if reason == "" {
 			fe.Add("date_changed_reason", "blank", "Select why the date is changing")
 		}

@@ -121,6 +121,9 @@ func (q allocListQuery) filter(u *serve.Principal) store.AllocationFilter {
 	f := allocScope(u)
 	f.DateFrom, f.DateTo = q.week, addDays(q.week, 6)
 	f.Status, f.Sort, f.Desc = q.status, q.sort, q.desc
+	if q.sort == "moves_count" {
+		f.Sort = "size" // the size the list shows (a cancelled one's every place)
+	}
 	return f
 }
 

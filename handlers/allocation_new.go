@@ -150,6 +150,16 @@ func (h *Handlers) renderAllocDetails(c echo.Context, status int, a allocAnswers
 	}
 	f := views.AllocDetailsForm{AllocForm: h.allocNewFrame(c, "Allocation details", "/allocation/new", "Continue", serve.ViewErrors(fe, allocDetailIDs)),
 		Count: a.count, From: a.na.FromID, To: a.na.ToID, Day: day, Month: month, Year: year, Prisons: prisons}
+	if a.criteria {
+		// PMU came to change a detail (from the check page, or back from
+		// the criteria): the criteria answered travel on as hidden
+		// fields, so that Continue returns to the check page with them.
+		v := a.values(true)
+		for _, k := range []string{"moves_count", "from_location", "to_location", "date"} {
+			v.Del(k) // the page asks these
+		}
+		f.Hidden = hiddenFields(v)
+	}
 	return serve.Render(c, status, views.AllocDetailsPage(f))
 }
 

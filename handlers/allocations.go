@@ -231,10 +231,16 @@ func allocCriteriaRows(a moves.Allocation, change func(step, field string) strin
 		}
 		return change(step, field)
 	}
-	estate := moves.Label(moves.EstateLabels, c.Estate)
-	if c.PrisonerCategory != "" {
-		estate += ", " + moves.Label(moves.PrisonerCategoryLabels, c.PrisonerCategory)
+	// An allocation made through the API may give no estate, or a
+	// category alone.
+	var parts []string
+	if c.Estate != "" {
+		parts = append(parts, moves.Label(moves.EstateLabels, c.Estate))
 	}
+	if c.PrisonerCategory != "" {
+		parts = append(parts, moves.Label(moves.PrisonerCategoryLabels, c.PrisonerCategory))
+	}
+	estate := serve.Or(strings.Join(parts, ", "), "Not given")
 	if c.EstateComment != "" {
 		estate += ": " + c.EstateComment
 	}

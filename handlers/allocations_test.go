@@ -233,6 +233,12 @@ func TestAllocationActionsByRole(t *testing.T) {
 	if res := allocPost(pmu, cancel, cancel, url.Values{}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("cancel without a reason: %d", res.StatusCode)
 	}
+	// The page asks for the reason with "other" (the API does not).
+	res = allocPost(pmu, cancel, cancel, url.Values{"reason": {"other"}, "comment": {"  "}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity ||
+		doc.Find(`.govuk-error-summary a[href="#comment"]`).Length() != 1 {
+		t.Fatalf("cancel for another reason without saying it: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
 	res = allocPost(pmu, cancel, cancel, url.Values{"reason": {"other"}, "comment": {strings.Repeat("c", 1001)}})
 	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity ||
 		doc.Find(`.govuk-error-summary a[href="#comment"]`).Length() != 1 {
@@ -446,10 +452,18 @@ func TestAllocationStepsShowOnTheMoves(t *testing.T) {
 		wantIn("a place's timeline after the cancel", timeline(pmu, p), "The allocation was cancelled", "Wing closed")
 		wantIn("a place's card after the cancel", cancelledCard("2026-12-14", p), "Cancelled")
 	}
-	// The allocation list says so too.
-	// The allocation list says so too, with the two places it was
-	// cancelled with (the place removed before is no longer counted).
-	wantIn("the allocation list", listsText(pmu.page("/allocations/2026-12-14?status=cancelled", http.StatusOK).Find("tbody")), "2 people", "Cancelled")
+	// The allocation list says so too. Cancelled, the allocation counts
+	// every place it had, the one removed before included (as the API's
+	// meta.moves.total does), and its page lists them all under a
+	// heading that says as many.
+	wantIn("the allocation list", listsText(pmu.page("/allocations/2026-12-14?status=cancelled", http.StatusOK).Find("tbody")), "3 people", "Cancelled")
+	doc := pmu.page(base, http.StatusOK)
+	wantIn("the cancelled allocation's heading", listsText(doc.Find("h1")), "3 people")
+	for _, p := range places {
+		if doc.Find(`a[href="/move/`+p.ID+`"]`).Length() == 0 {
+			t.Errorf("the cancelled allocation's page does not list place %s", p.Reference)
+		}
+	}
 }
 
 // Who sees what, and stale forms: oca do not see another prison's
@@ -694,4 +708,166 @@ func TestRejectingAnEmptyPlaceOffersNoRebookOrResubmit(t *testing.T) {
 		t.Errorf("POST resubmit: %d", res.StatusCode)
 	}
 	allocSummaryLinksResolve(t, reqDoc(t, res))
+}
+
+// PMU changes a detail from the check page (or goes back from the
+// criteria page to the details): the criteria already answered travel
+// through the details page, and Continue goes back to the check page with
+// them, not to a blank criteria page.
+func TestAllocChangeDetailsKeepsCriteria(t *testing.T) {
+	a := newListsApp(t)
+	pmu := a.signIn(t, "pmu", "")
+	bai, wwi := a.locationID(t, "BAI"), a.locationID(t, "WWI")
+	answers := url.Values{"moves_count": {"3"}, "from_location": {bai}, "to_location": {wwi}, "date": {"2026-12-10"}, "criteria": {"1"},
+		"estate": {"adult_male"}, "prisoner_category": {"c"}, "sentence_length": {"short"}, "complete_in_full": {"yes"},
+		"has_other_criteria": {"yes"}, "other_criteria": {"Enhanced status"}, "complex_cases": {"self_harm"}}
+	check := "/allocation/new/check?" + answers.Encode()
+	var change string
+	pmu.page(check, http.StatusOK).Find(".govuk-summary-list__row").Each(func(_ int, r *goquery.Selection) {
+		if strings.Contains(r.Find(".govuk-summary-list__key").Text(), "Number of prisoners") {
+			change = r.Find("a").AttrOr("href", "")
+		}
+	})
+	change = strings.SplitN(change, "#", 2)[0]
+	form := url.Values{}
+	pmu.page(change, http.StatusOK).Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			form.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	for _, k := range []string{"moves_count", "from_location", "to_location", "date"} {
+		if form.Has(k) {
+			t.Errorf("the details page carries %s hidden as well as asking it", k)
+		}
+	}
+	form.Set("moves_count", "4")
+	form.Set("from_location", bai)
+	form.Set("to_location", wwi)
+	form.Set("date-day", "10")
+	form.Set("date-month", "12")
+	form.Set("date-year", "2026")
+	loc := wantSeeOther(t, allocPost(pmu, change, "/allocation/new", form), "/allocation/new/")
+	if !strings.HasPrefix(loc, "/allocation/new/check?") || !strings.Contains(loc, "other_criteria=Enhanced") {
+		t.Fatalf("after changing the number from the check page, sent to %s: the criteria answered are lost", loc)
+	}
+	u, _ := url.Parse(loc)
+	got := u.Query()
+	for k, want := range map[string]string{"moves_count": "4", "estate": "adult_male", "prisoner_category": "c", "sentence_length": "short",
+		"complete_in_full": "yes", "complex_cases": "self_harm"} {
+		if got.Get(k) != want {
+			t.Errorf("%s = %q after the change, want %q", k, got.Get(k), want)
+		}
+	}
+	// A problem on the details page keeps them too.
+	bad := reqCloneValues(form)
+	bad.Set("moves_count", "0")
+	res := allocPost(pmu, change, "/allocation/new", bad)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad number: %d", res.StatusCode)
+	}
+	kept := url.Values{}
+	reqDoc(t, res).Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			kept.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	if kept.Get("other_criteria") != "Enhanced status" || kept.Get("criteria") != "1" {
+		t.Errorf("the details page shown again with a problem dropped the criteria: %v", kept)
+	}
+	// Without criteria answered yet, the details page carries none.
+	fresh := url.Values{}
+	pmu.page("/allocation/new", http.StatusOK).Find(`form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			fresh.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	if len(fresh) != 0 {
+		t.Errorf("a new allocation's details page carries hidden answers: %v", fresh)
+	}
+}
+
+// The list's "Move size" sorts by the size it shows: a cancelled
+// allocation's every place.
+func TestCancelledAllocationsSortBySizeShown(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	var ids []string
+	for _, c := range []struct {
+		n    int
+		date string
+	}{{1, "2026-12-15"}, {3, "2026-12-16"}} {
+		al, err := a.st.CreateAllocation(ctx, moves.NewAllocation{Count: c.n, FromID: a.locationID(t, "BAI"), ToID: a.locationID(t, "WWI"),
+			Date: c.date, Criteria: moves.Criteria{Estate: moves.EstateJuvenileMale, SentenceLength: "any"}}, "pmu", listsToday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.st.CancelAllocation(ctx, al.ID, "made_in_error", "", store.AllocationChange{By: "pmu", Role: moves.RolePMU}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, al.ID)
+	}
+	pmu := a.signIn(t, "pmu", "")
+	var order []string
+	pmu.page("/allocations/2026-12-14?status=cancelled&sort=moves_count&dir=desc", http.StatusOK).Find("tbody a").Each(func(_ int, s *goquery.Selection) {
+		href := s.AttrOr("href", "")
+		for _, id := range ids {
+			if href == "/allocation/"+id {
+				order = append(order, listsText(s))
+			}
+		}
+	})
+	if strings.Join(order, ", ") != "3 people, 1 person" {
+		t.Errorf("cancelled allocations by size, largest first: %v", order)
+	}
+}
+
+// The store takes what the API's contract makes optional (an estate, a
+// date change's reason); the staff pages still ask for them, and an
+// allocation made without an estate says so.
+func TestAllocationPagesStillAskWhatTheAPIMakesOptional(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	pmu := a.signIn(t, "pmu", "")
+	bai, wwi := a.locationID(t, "BAI"), a.locationID(t, "WWI")
+	// The wizard's criteria page needs an estate.
+	details := url.Values{"moves_count": {"2"}, "from_location": {bai}, "to_location": {wwi}, "date": {"2026-12-10"}}
+	criteria := "/allocation/new/criteria?" + details.Encode()
+	form := reqCloneValues(details)
+	for k, v := range map[string]string{"sentence_length": "any", "complete_in_full": "no", "has_other_criteria": "no"} {
+		form.Set(k, v)
+	}
+	res := allocPost(pmu, criteria, "/allocation/new/criteria", form)
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity || doc.Find(`.govuk-error-summary a[href="#estate"]`).Length() != 1 {
+		t.Fatalf("criteria without an estate: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	// An allocation made through the API without an estate.
+	al, err := a.st.CreateAllocation(ctx, moves.NewAllocation{Count: 2, FromID: bai, ToID: wwi, Date: "2026-12-10",
+		Criteria: moves.Criteria{SentenceLength: "any"}}, "api", listsToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/allocation/" + al.ID
+	var estate string
+	pmu.page(base, http.StatusOK).Find(".govuk-summary-list__row").Each(func(_ int, r *goquery.Selection) {
+		if listsText(r.Find(".govuk-summary-list__key")) == "Estate" {
+			estate = listsText(r.Find(".govuk-summary-list__value"))
+		}
+	})
+	if estate != "Not given" {
+		t.Errorf("the estate of an allocation made without one reads %q", estate)
+	}
+	// The date form needs a reason, and says what else is wrong.
+	date := base + "/date"
+	res = allocPost(pmu, date, date, url.Values{"date-day": {"14"}, "date-month": {"12"}, "date-year": {"2026"}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity || doc.Find(`.govuk-error-summary a[href="#reason"]`).Length() != 1 {
+		t.Fatalf("a date change without a reason: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	res = allocPost(pmu, date, date, url.Values{"date-day": {"1"}, "date-month": {"1"}, "date-year": {"2020"}})
+	if doc := reqDoc(t, res); res.StatusCode != http.StatusUnprocessableEntity || doc.Find(`.govuk-error-summary a[href="#reason"]`).Length() != 1 ||
+		doc.Find(`.govuk-error-summary a[href="#date-day"]`).Length() != 1 {
+		t.Fatalf("a past date without a reason: %d %s", res.StatusCode, listsText(doc.Find(".govuk-error-summary")))
+	}
+	if got, _ := a.st.Allocation(ctx, al.ID); got.Date != "2026-12-10" {
+		t.Fatalf("a refused date change moved the allocation to %s", got.Date)
+	}
 }

@@ -152,8 +152,10 @@ type Allocation struct {
 	// Cancelled with a reason and optional comment.
 	CancellationReason  string
 	CancellationComment string
-	// Total counts places not cancelled (every place once the allocation
-	// is cancelled); Filled those of them with a person.
+	// Total counts places not cancelled; once the allocation is
+	// cancelled, every place it had, those removed before included (the
+	// API's meta.moves.total, and the size the pages show). Filled counts
+	// the places not cancelled with a person (none once cancelled).
 	Total     int
 	Filled    int
 	Version   int64
@@ -166,6 +168,15 @@ type Allocation struct {
 // Status follows from the places: see AllocationStatusOf.
 func (a Allocation) Status() AllocationStatus {
 	return AllocationStatusOf(a.CancellationReason != "", a.Total, a.Filled)
+}
+
+// MovesCount is the API's moves_count: the places not cancelled, none
+// once the allocation is cancelled (upstream sets it to 0 then).
+func (a Allocation) MovesCount() int {
+	if a.Status() == AllocationCancelled {
+		return 0
+	}
+	return a.Total
 }
 
 // Unfilled counts the places still waiting for a person.
@@ -243,23 +254,76 @@ func ValidateAllocationDetails(na NewAllocation, from, to *Location, today strin
 	return fe
 }
 
-// ValidateCriteria checks the criteria page.
+// ValidateNewAllocationDate checks an allocation's new date: a real date,
+// not before today, and within two years of it (today is Europe/London's,
+// given by the caller). It returns the date as YYYY-MM-DD.
+func ValidateNewAllocationDate(date, today string) (string, FieldErrors) {
+	var fe FieldErrors
+	d, err := ParseDate(date)
+	switch _, latest := MoveDateRange(today); {
+	case err != nil:
+		fe.Add("date", "invalid", "Enter the new date as a real date")
+	case d < today:
+		fe.Add("date", "past", "The new date must be today or in the future")
+	case d > latest:
+		fe.Add("date", "out_of_range", "The new date must be within two years of today")
+	default:
+		return d, nil
+	}
+	return date, fe
+}
+
+// ValidateCriteria checks the criteria page: every question answered
+// (an estate, its prisoner category, details for "other", the time left
+// to serve), and each answer as ValidateCriteriaGiven checks it.
 func ValidateCriteria(c Criteria) FieldErrors {
 	var fe FieldErrors
-	if !containsStr(Estates, c.Estate) {
+	if c.Estate == "" {
 		fe.Add("estate", "blank", "Select the estate")
-	} else if cats := estateCategories[c.Estate]; len(cats) > 0 && !containsStr(cats, c.PrisonerCategory) {
+	} else if cats := estateCategories[c.Estate]; len(cats) > 0 && c.PrisonerCategory == "" {
 		fe.Add("prisoner_category", "blank", "Select the prisoner category")
-	} else if len(cats) == 0 && c.PrisonerCategory != "" {
-		fe.Add("prisoner_category", "inclusion", "This estate has no prisoner category")
 	}
 	if c.Estate == EstateOther && strings.TrimSpace(c.EstateComment) == "" {
 		fe.Add("estate_comment", "blank", "Give details of the estate")
 	}
+	if c.SentenceLength == "other" && strings.TrimSpace(c.SentenceLengthComment) == "" {
+		fe.Add("sentence_length_comment", "blank", "Give details of the time left to serve")
+	}
+	for _, e := range ValidateCriteriaGiven(c) {
+		if !fe.Has(e.Field) {
+			fe = append(fe, e)
+		}
+	}
+	return fe
+}
+
+// ValidateCriteriaGiven checks the criteria an allocation is created
+// with, whoever creates it: each answer given must be one of its list
+// (a prisoner category one of the estate's, when an estate is given) and
+// the time left to serve one of SentenceLengths ("any" when not given).
+// Nothing else is required: the API's contract (v1 allocation.yaml) makes
+// the estate, category and details optional; the wizard asks for them
+// (ValidateCriteria).
+func ValidateCriteriaGiven(c Criteria) FieldErrors {
+	var fe FieldErrors
+	if c.Estate != "" && !containsStr(Estates, c.Estate) {
+		fe.Add("estate", "inclusion", "Select the estate from the list")
+	}
+	if c.PrisonerCategory != "" {
+		switch cats := estateCategories[c.Estate]; {
+		case c.Estate == "":
+			if _, ok := PrisonerCategoryLabels[c.PrisonerCategory]; !ok {
+				fe.Add("prisoner_category", "inclusion", "Select the prisoner category from the list")
+			}
+		case !containsStr(Estates, c.Estate):
+		case len(cats) == 0:
+			fe.Add("prisoner_category", "inclusion", "This estate has no prisoner category")
+		case !containsStr(cats, c.PrisonerCategory):
+			fe.Add("prisoner_category", "inclusion", "Select a prisoner category of the estate")
+		}
+	}
 	if !containsStr(SentenceLengths, c.SentenceLength) {
 		fe.Add("sentence_length", "blank", "Select the time left to serve")
-	} else if c.SentenceLength == "other" && strings.TrimSpace(c.SentenceLengthComment) == "" {
-		fe.Add("sentence_length_comment", "blank", "Give details of the time left to serve")
 	}
 	for _, a := range c.ComplexCases {
 		known := false

@@ -133,3 +133,58 @@ func TestAllocationMovesChangeOnlyTogether(t *testing.T) {
 		t.Error("PlaceMayChange")
 	}
 }
+
+// moves_count counts the places not cancelled: none once cancelled,
+// however many places the cancelled allocation had (Total).
+func TestAllocationMovesCount(t *testing.T) {
+	for _, c := range []struct {
+		a    Allocation
+		want int
+	}{
+		{Allocation{Total: 3, Filled: 1}, 3},
+		{Allocation{Total: 0}, 0},
+		{Allocation{Total: 3, CancellationReason: "made_in_error"}, 0},
+	} {
+		if got := c.a.MovesCount(); got != c.want {
+			t.Errorf("%+v: MovesCount %d, want %d", c.a, got, c.want)
+		}
+	}
+}
+
+// What an allocation is created with: any criteria given must be from
+// their lists, and none is required (the wizard's ValidateCriteria asks).
+func TestValidateCriteriaGiven(t *testing.T) {
+	cases := []struct {
+		name  string
+		c     Criteria
+		field string
+	}{
+		{"nothing", Criteria{SentenceLength: "any"}, ""},
+		{"a category alone", Criteria{PrisonerCategory: "open", SentenceLength: "any"}, ""},
+		{"an unknown category alone", Criteria{PrisonerCategory: "a", SentenceLength: "any"}, "prisoner_category"},
+		{"adult male, no category", Criteria{Estate: EstateAdultMale, SentenceLength: "any"}, ""},
+		{"adult male open", Criteria{Estate: EstateAdultMale, PrisonerCategory: "open", SentenceLength: "any"}, "prisoner_category"},
+		{"juvenile with a category", Criteria{Estate: EstateJuvenileFemale, PrisonerCategory: "b", SentenceLength: "any"}, "prisoner_category"},
+		{"other without details", Criteria{Estate: EstateOther, SentenceLength: "other"}, ""},
+		{"unknown estate", Criteria{Estate: "adult", SentenceLength: "any"}, "estate"},
+		{"no sentence", Criteria{}, "sentence_length"},
+	}
+	for _, c := range cases {
+		fe := ValidateCriteriaGiven(c.c)
+		if c.field == "" && len(fe) > 0 || c.field != "" && !fe.Has(c.field) {
+			t.Errorf("%s: %v", c.name, fe)
+		}
+	}
+}
+
+func TestValidateNewAllocationDate(t *testing.T) {
+	today := "2026-11-23"
+	for _, c := range []struct{ date, want, code string }{
+		{"2026-11-23", "2026-11-23", ""}, {"2026-11-22", "", "past"}, {"2030-01-01", "", "out_of_range"}, {"soon", "", "invalid"},
+	} {
+		got, fe := ValidateNewAllocationDate(c.date, today)
+		if c.code == "" && (got != c.want || len(fe) > 0) || c.code != "" && (len(fe) != 1 || fe[0].Code != c.code) {
+			t.Errorf("%q: %q %v", c.date, got, fe)
+		}
+	}
+}

@@ -25,15 +25,23 @@ type AllocationRow struct {
 	To   string
 }
 
-// placeCounts sums each allocation's places: live (not cancelled), those
-// the allocation's cancel would take (live, or cancelled with it: a place
-// removed before is no longer part of it), and filled (live with a
+// placeCounts sums each allocation's places: live (not cancelled), all
+// (every place it ever had, cancelled or not: a cancelled allocation's
+// size, as upstream's meta.moves.total counts it) and filled (live with a
 // person). Portable SQL: no engine-specific functions.
 const placeCounts = `SELECT allocation_id,
 	SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS live,
-	SUM(CASE WHEN status <> 'cancelled' OR cancellation_reason = 'allocation_cancelled' THEN 1 ELSE 0 END) AS allplaces,
+	COUNT(*) AS allplaces,
 	SUM(CASE WHEN status <> 'cancelled' AND person_id IS NOT NULL THEN 1 ELSE 0 END) AS filled
 	FROM moves WHERE allocation_id IS NOT NULL GROUP BY allocation_id`
+
+// allocationSizeSQL is AllocationRow.Total in SQL, for sorting by the
+// size the pages show: the live places, every place once cancelled.
+const allocationSizeSQL = `(CASE WHEN a.cancellation_reason IS NOT NULL THEN COALESCE(c.allplaces, 0) ELSE COALESCE(c.live, 0) END)`
+
+// allocationMovesCountSQL is Allocation.MovesCount in SQL, for sorting by
+// the API's moves_count: the live places, none once cancelled.
+const allocationMovesCountSQL = `(CASE WHEN a.cancellation_reason IS NOT NULL THEN 0 ELSE COALESCE(c.live, 0) END)`
 
 // allocationStatusSQL is moves.AllocationStatusOf in SQL, for filtering
 // and counting by status (TestAllocationStatusSQLMatchesRule keeps them
@@ -66,8 +74,8 @@ func scanAllocation(sc interface{ Scan(...any) error }) (AllocationRow, error) {
 		return r, fmt.Errorf("store: allocation complex cases: %w", err)
 	}
 	a.Criteria.CompleteInFull = full == 1
-	// Once cancelled, the places cancelled with it count, as the API's
-	// meta says.
+	// Once cancelled, every place it had counts (those removed before
+	// included), as the API's meta.moves.total says.
 	a.Total = live
 	if a.CancellationReason != "" {
 		a.Total, a.Filled = all, 0
@@ -111,8 +119,9 @@ type AllocationFilter struct {
 	// SupplierID limits to allocations with a place that supplier serves.
 	SupplierID string
 	Status     moves.AllocationStatus
-	// Sort is one of date, moves_count, from_location, to_location,
-	// status; Desc reverses it.
+	// Sort is one of date, moves_count (the API's: none once cancelled),
+	// size (the pages': Total), from_location, to_location, status; Desc
+	// reverses it.
 	Sort   string
 	Desc   bool
 	Limit  int
@@ -149,7 +158,9 @@ func (f AllocationFilter) order() string {
 	}
 	switch f.Sort {
 	case "moves_count":
-		return "COALESCE(c.live, 0) " + dir + ", a.date, a.id"
+		return allocationMovesCountSQL + " " + dir + ", a.date, a.id"
+	case "size":
+		return allocationSizeSQL + " " + dir + ", a.date, a.id"
 	case "from_location":
 		return "lf.title " + dir + ", a.date, a.id"
 	case "to_location":
@@ -224,7 +235,9 @@ func (s *Store) CreateAllocation(ctx context.Context, na moves.NewAllocation, by
 		to = &l
 	}
 	fe := moves.ValidateAllocationDetails(na, from, to, today)
-	fe = append(fe, moves.ValidateCriteria(na.Criteria)...)
+	// Only what is given is checked: the API's contract makes the estate
+	// and the rest optional; the wizard asks its own questions first.
+	fe = append(fe, moves.ValidateCriteriaGiven(na.Criteria)...)
 	if len(fe) > 0 {
 		return AllocationRow{}, moves.InvalidFields(fe)
 	}
@@ -381,20 +394,13 @@ type AllocationChange struct {
 // ChangeAllocationDate moves the allocation and every place not cancelled
 // to a new date, each place with its MoveDateChanged, in one unit of work.
 // A place that has left custody cannot change date, so neither can the
-// allocation then.
+// allocation then. The reason is optional (as upstream's, and PATCH
+// /api/moves/:id's), one of DateChangedReasons when given; the staff page
+// asks for it itself.
 func (s *Store) ChangeAllocationDate(ctx context.Context, id, date, reason, today string, ch AllocationChange) error {
-	var fe moves.FieldErrors
-	if d, err := moves.ParseDate(date); err != nil {
-		fe.Add("date", "invalid", "Enter the new date as a real date")
-	} else if d < today {
-		fe.Add("date", "past", "The new date must be today or in the future")
-	} else if _, latest := moves.MoveDateRange(today); d > latest {
-		fe.Add("date", "out_of_range", "The new date must be within two years of today")
-	} else {
-		date = d
-	}
-	if !containsString(moves.DateChangedReasons, reason) {
-		fe.Add("date_changed_reason", "blank", "Select why the date is changing")
+	date, fe := moves.ValidateNewAllocationDate(date, today)
+	if reason != "" && !containsString(moves.DateChangedReasons, reason) {
+		fe.Add("date_changed_reason", "inclusion", "Select why the date is changing from the list")
 	}
 	if len(fe) > 0 {
 		return moves.InvalidFields(fe)
@@ -417,8 +423,12 @@ func (s *Store) ChangeAllocationDate(ctx context.Context, id, date, reason, toda
 				return moves.Errorf(moves.Conflict, "A move of this allocation (%s) has left custody, so its date cannot change", m.Reference)
 			}
 		}
+		details := map[string]any{"date": date}
+		if reason != "" {
+			details["date_changed_reason"] = reason
+		}
 		for _, m := range places {
-			if err := s.appendIn(u, m, moves.EventMoveDateChanged, map[string]any{"date": date, "date_changed_reason": reason}, ch.By); err != nil {
+			if err := s.appendIn(u, m, moves.EventMoveDateChanged, details, ch.By); err != nil {
 				return err
 			}
 		}
@@ -431,13 +441,11 @@ func (s *Store) ChangeAllocationDate(ctx context.Context, id, date, reason, toda
 
 // CancelAllocation cancels the allocation and every place not cancelled
 // yet (each with its MoveCancel, reason allocation_cancelled), in one unit
-// of work.
+// of work. The comment is optional, as the API's contract has it; the
+// staff page asks for one with "other" itself.
 func (s *Store) CancelAllocation(ctx context.Context, id, reason, comment string, ch AllocationChange) error {
 	if !moves.AllocationCancellationReasonValid(reason) {
 		return moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason", Code: "blank", Message: "Select why the allocation is cancelled"}})
-	}
-	if reason == "other" && strings.TrimSpace(comment) == "" {
-		return moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "blank", Message: "Give the reason"}})
 	}
 	if len([]rune(comment)) > moves.MaxComment {
 		return moves.InvalidFields(moves.FieldErrors{{Field: "cancellation_reason_comment", Code: "too_long",

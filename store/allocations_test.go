@@ -116,10 +116,12 @@ func testCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
 		{"unknown", func(n *moves.NewAllocation) { n.FromID = "nope" }, "from_location"},
 		{"past", func(n *moves.NewAllocation) { n.Date = "2026-11-21" }, "date"},
 		{"over two years ahead", func(n *moves.NewAllocation) { n.Date = "2062-11-30" }, "date"},
-		{"no estate", func(n *moves.NewAllocation) { n.Estate = "" }, "estate"},
-		{"adult male needs a category", func(n *moves.NewAllocation) { n.Estate = moves.EstateAdultMale }, "prisoner_category"},
-		{"other estate needs details", func(n *moves.NewAllocation) { n.Estate = moves.EstateOther }, "estate_comment"},
-		{"other sentence needs details", func(n *moves.NewAllocation) { n.SentenceLength = "other" }, "sentence_length_comment"},
+		// Criteria given are checked; none is required (the wizard asks).
+		{"unknown estate", func(n *moves.NewAllocation) { n.Estate = "martian" }, "estate"},
+		{"a category the estate has not", func(n *moves.NewAllocation) { n.PrisonerCategory = "b" }, "prisoner_category"},
+		{"adult male open", func(n *moves.NewAllocation) { n.Estate, n.PrisonerCategory = moves.EstateAdultMale, "open" }, "prisoner_category"},
+		{"unknown category", func(n *moves.NewAllocation) { n.Estate, n.PrisonerCategory = "", "a" }, "prisoner_category"},
+		{"unknown sentence", func(n *moves.NewAllocation) { n.SentenceLength = "life" }, "sentence_length"},
 	}
 	for _, c := range cases {
 		na := base
@@ -135,6 +137,16 @@ func testCreateAllocationRefusesBadInputAndChangesNothing(t *testing.T) {
 	}
 	if n := countRows(t, f.st, "moves"); n != 0 {
 		t.Fatalf("%d moves kept", n)
+	}
+	// The contract's optional criteria may be left out: no estate, or an
+	// estate without its category or details.
+	for _, c := range []moves.Criteria{{SentenceLength: "any"}, {PrisonerCategory: "c", SentenceLength: "any"},
+		{Estate: moves.EstateAdultMale, SentenceLength: "any"}, {Estate: moves.EstateOther, SentenceLength: "other"}} {
+		na := base
+		na.Criteria = c
+		if _, err := f.st.CreateAllocation(context.Background(), na, "api", f.today); err != nil {
+			t.Errorf("criteria %+v: %v", c, err)
+		}
 	}
 }
 
@@ -221,12 +233,16 @@ func testRemovingTheEmptyPlaceFillsTheAllocation(t *testing.T) {
 	if err := f.st.RemoveAllocationPlace(ctx, a.ID, ps[0].ID, pmuBy); codeOf(err) != moves.Forbidden {
 		t.Fatalf("removing the last place: %v, want forbidden", err)
 	}
-	// Cancelled, it counts the place it was cancelled with, not the one
-	// removed before.
+	// Cancelled, it counts every place it had, the one removed before
+	// included (upstream's meta.moves.total), and moves none (the API's
+	// moves_count).
 	if err := f.st.CancelAllocation(ctx, a.ID, "made_in_error", "", pmuBy); err != nil {
 		t.Fatal(err)
 	}
-	if st, total, filled := f.allocStatus(t, a.ID); st != moves.AllocationCancelled || total != 1 || filled != 0 {
+	if got, _ := f.st.Allocation(ctx, a.ID); got.MovesCount() != 0 {
+		t.Errorf("a cancelled allocation's moves_count is %d, want 0", got.MovesCount())
+	}
+	if st, total, filled := f.allocStatus(t, a.ID); st != moves.AllocationCancelled || total != 2 || filled != 0 {
 		t.Fatalf("after cancelling: %s %d/%d", st, filled, total)
 	}
 }
@@ -263,7 +279,7 @@ func testAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 			t.Fatalf("a place moved to %s though the change was refused", p.Date)
 		}
 	}
-	for _, c := range []struct{ date, reason, field string }{{"2026-11-01", "other", "date"}, {"2062-12-05", "other", "date"}, {"2026-12-05", "", "date_changed_reason"}} {
+	for _, c := range []struct{ date, reason, field string }{{"2026-11-01", "other", "date"}, {"2062-12-05", "other", "date"}, {"2026-12-05", "whim", "date_changed_reason"}} {
 		var me *moves.Error
 		if err := f.st.ChangeAllocationDate(ctx, a.ID, c.date, c.reason, f.today, pmuBy); !errors.As(err, &me) || !me.Fields.Has(c.field) {
 			t.Errorf("%+v: %v", c, err)
@@ -271,6 +287,19 @@ func testAllocationDateChangeCascadesInOneUnit(t *testing.T) {
 	}
 	if err := f.st.ChangeAllocationDate(ctx, a.ID, "2026-12-05", "other", f.today, ocaBy); codeOf(err) == moves.Invalid || err == nil {
 		t.Fatalf("oca changing the date: %v", err)
+	}
+	// The reason is optional, as upstream's: the places' events then
+	// carry none.
+	b := f.allocation(t, 2)
+	if err := f.st.ChangeAllocationDate(ctx, b.ID, "2026-12-05", "", f.today, pmuBy); err != nil {
+		t.Fatalf("date change without a reason: %v", err)
+	}
+	for _, p := range f.places(t, b.ID) {
+		evs, _ := f.st.Events(ctx, p.ID)
+		last := evs[len(evs)-1]
+		if p.Date != "2026-12-05" || last.Type != moves.EventMoveDateChanged || last.Details["date_changed_reason"] != nil {
+			t.Errorf("place after a date change without a reason: %+v %+v", p.Move, last)
+		}
 	}
 }
 
@@ -571,5 +600,37 @@ func testEmptyPlaceHasNoProfileToChange(t *testing.T) {
 	after, err := f.st.Move(context.Background(), m.ID)
 	if err != nil || after.Version != m.Version {
 		t.Fatalf("the place changed: version %d → %d (%v)", m.Version, after.Version, err)
+	}
+}
+
+func TestAllocationSortsBySizeAndMovesCount(t *testing.T) {
+	storetest.ForEachEngine(t, testAllocationSortsBySizeAndMovesCount)
+}
+
+// Sorted by moves_count (the API's), a cancelled allocation moves nobody
+// and comes first; sorted by size (the pages'), it counts every place it
+// had, as each shows it.
+func testAllocationSortsBySizeAndMovesCount(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cancelled := f.allocation(t, 3)
+	if err := f.st.CancelAllocation(ctx, cancelled.ID, "made_in_error", "", pmuBy); err != nil {
+		t.Fatal(err)
+	}
+	open := f.allocation(t, 2)
+	for _, c := range []struct{ sort, first string }{{"moves_count", cancelled.ID}, {"size", open.ID}} {
+		rows, _, err := f.st.ListAllocations(ctx, store.AllocationFilter{Sort: c.sort, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range rows {
+			if r.ID == cancelled.ID || r.ID == open.ID {
+				ids = append(ids, r.ID)
+			}
+		}
+		if len(ids) != 2 || ids[0] != c.first {
+			t.Errorf("sorted by %s: %v, want %s first", c.sort, ids, c.first)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/securemove/securemove/moves"
+	"github.com/securemove/securemove/store"
 )
 
 // upstreamAllocation is the contract's Allocation schema (testdata/contract
@@ -304,5 +305,165 @@ func TestRejectEmptyPlaceWithoutRebook(t *testing.T) {
 	reject(false).Want(t, http.StatusCreated)
 	if got := handlertest.Attrs(e.GetMove(internal, placeID))["status"]; got != "cancelled" {
 		t.Fatalf("after the rejection the place is %v", got)
+	}
+}
+
+// adultMaleC is an allocation's criteria: adult male estate, category C.
+var adultMaleC = map[string]any{"estate": "adult_male", "prisoner_category": "c"}
+
+// apiNewAllocation creates an allocation of n places through the API and
+// returns its id and its places' ids.
+func apiNewAllocation(t *testing.T, e *handlertest.Env, token string, n int, attrs map[string]any) (string, []string) {
+	t.Helper()
+	a := map[string]any{"moves_count": n, "date": "2026-11-30"}
+	for k, v := range attrs {
+		a[k] = v
+	}
+	body := map[string]any{"data": map[string]any{"type": "allocations", "attributes": a,
+		"relationships": map[string]any{"from_location": rel("locations", e.Loc("BAI")), "to_location": rel("locations", e.Loc("WWI"))}}}
+	d := e.Do(http.MethodPost, "/api/allocations", token, body).Want(t, http.StatusCreated).Data()
+	var ids []string
+	for _, p := range handlertest.ListOf(d["relationships"].(map[string]any)["moves"].(map[string]any)["data"]) {
+		ids = append(ids, p.(map[string]any)["id"].(string))
+	}
+	return d["id"].(string), ids
+}
+
+// TestAllocationCancelAsTheContractSays: POST /api/allocations/:id/cancel
+// takes the contract's body (type "cancels", v1
+// post_allocation_cancel.yaml) and the older type "allocations"; the
+// comment is optional whatever the reason, "other" included.
+func TestAllocationCancelAsTheContractSays(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	cancel := func(typ string, attrs map[string]any) map[string]any {
+		attrs["timestamp"] = "2026-11-23T10:00:00Z"
+		return map[string]any{"data": map[string]any{"type": typ, "attributes": attrs}}
+	}
+	status := func(id string) any {
+		return e.Do(http.MethodGet, "/api/allocations/"+id, internal, nil).Want(t, http.StatusOK).Data()["attributes"].(map[string]any)["status"]
+	}
+	for _, c := range []struct {
+		name, typ string
+		attrs     map[string]any
+	}{
+		{"the contract's type", "cancels", map[string]any{"cancellation_reason": "made_in_error"}},
+		{"other without a comment", "cancels", map[string]any{"cancellation_reason": "other"}},
+		{"other with a null comment", "cancels", map[string]any{"cancellation_reason": "other", "cancellation_reason_comment": nil}},
+		{"a null reason", "cancels", map[string]any{"cancellation_reason": nil}},
+		{"the older type", "allocations", map[string]any{"cancellation_reason": "supplier_declined_to_move"}},
+	} {
+		id, _ := apiNewAllocation(t, e, internal, 1, adultMaleC)
+		e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel(c.typ, c.attrs)).Want(t, http.StatusNoContent)
+		if got := status(id); got != "cancelled" {
+			t.Errorf("%s: status %v after cancel", c.name, got)
+		}
+	}
+	id, _ := apiNewAllocation(t, e, internal, 1, adultMaleC)
+	e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel("moves", map[string]any{"cancellation_reason": "other"})).
+		WantError(t, http.StatusUnprocessableEntity, "/data/type", "inclusion")
+	e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel("cancels", map[string]any{"cancellation_reason": "whim"})).
+		WantError(t, http.StatusUnprocessableEntity, "/data/attributes/cancellation_reason", "blank")
+	if got := status(id); got != "unfilled" {
+		t.Errorf("refused cancellations left the allocation %v", got)
+	}
+}
+
+// TestCancelledAllocationCounts: as the contract (v1 allocation.yaml) and
+// upstream have them, moves_count counts the moves not cancelled (none,
+// once the allocation is cancelled), and a cancelled allocation's
+// meta.moves.total counts every move it had, a place removed before the
+// cancellation included; its moves relationship lists them all.
+func TestCancelledAllocationCounts(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	id, places := apiNewAllocation(t, e, internal, 3, adultMaleC)
+	if err := e.St.RemoveAllocationPlace(e.Ctx, id, places[2], store.AllocationChange{By: "pmu", Role: moves.RolePMU}); err != nil {
+		t.Fatal(err)
+	}
+	counts := func(when string, wantCount, wantTotal, wantMoves int) {
+		t.Helper()
+		d := e.Do(http.MethodGet, "/api/allocations/"+id, internal, nil).Want(t, http.StatusOK).Data()
+		got := d["attributes"].(map[string]any)["moves_count"]
+		meta := d["meta"].(map[string]any)["moves"].(map[string]any)
+		n := len(handlertest.ListOf(d["relationships"].(map[string]any)["moves"].(map[string]any)["data"]))
+		if got != float64(wantCount) || meta["total"] != float64(wantTotal) || n != wantMoves {
+			t.Errorf("%s: moves_count %v, meta.moves %v, %d moves related; want moves_count %d, total %d, %d moves",
+				when, got, meta, n, wantCount, wantTotal, wantMoves)
+		}
+	}
+	counts("a place removed", 2, 2, 2)
+	cancel := map[string]any{"data": map[string]any{"type": "cancels", "attributes": map[string]any{"timestamp": "2026-11-23T10:00:00Z",
+		"cancellation_reason": "made_in_error"}}}
+	e.Do(http.MethodPost, "/api/allocations/"+id+"/cancel", internal, cancel).Want(t, http.StatusNoContent)
+	counts("cancelled", 0, 3, 3)
+	// The list says the same.
+	r := e.Do(http.MethodGet, "/api/allocations?filter[status]=cancelled&per_page=100", internal, nil).Want(t, http.StatusOK)
+	for _, item := range r.List() {
+		d := item.(map[string]any)
+		if d["id"] != id {
+			continue
+		}
+		if c := d["attributes"].(map[string]any)["moves_count"]; c != float64(0) {
+			t.Errorf("listed: moves_count %v, want 0", c)
+		}
+		if tot := d["meta"].(map[string]any)["moves"].(map[string]any)["total"]; tot != float64(3) {
+			t.Errorf("listed: meta.moves.total %v, want 3", tot)
+		}
+	}
+}
+
+// TestAllocationAPIOptionalFields: as in the contract (v1
+// allocation.yaml) and upstream, an allocation needs only moves_count,
+// date and its two locations: the estate (null or left out) and the rest
+// of the criteria are optional, checked against their lists when given.
+// PATCH takes a new date without date_changed_reason, as PATCH
+// /api/moves/:id does, checking it when given.
+func TestAllocationAPIOptionalFields(t *testing.T) {
+	e := handlertest.NewEnv(t)
+	internal := e.Token(e.Client(""))
+	schema := upstreamAllocation(t)
+	for _, attrs := range []map[string]any{nil, {"estate": nil, "prisoner_category": nil, "sentence_length": nil}, {"estate": "adult_male"},
+		{"estate": "other_estate"}, {"prisoner_category": "c"}} {
+		id, _ := apiNewAllocation(t, e, internal, 1, attrs)
+		d := e.Do(http.MethodGet, "/api/allocations/"+id, internal, nil).Want(t, http.StatusOK).Data()
+		b, _ := json.Marshal(d)
+		var v any
+		_ = json.Unmarshal(b, &v)
+		if err := schema.VisitJSON(dropNulls(v), openapi3.MultiErrors()); err != nil {
+			t.Errorf("%v: the allocation does not match upstream's: %v", attrs, err)
+		}
+		if want := attrs["estate"]; d["attributes"].(map[string]any)["estate"] != want {
+			t.Errorf("%v: estate %v", attrs, d["attributes"].(map[string]any)["estate"])
+		}
+	}
+	post := func(attrs map[string]any) *handlertest.Resp {
+		a := map[string]any{"moves_count": 1, "date": "2026-11-30"}
+		for k, v := range attrs {
+			a[k] = v
+		}
+		return e.Do(http.MethodPost, "/api/allocations", internal, map[string]any{"data": map[string]any{"type": "allocations", "attributes": a,
+			"relationships": map[string]any{"from_location": rel("locations", e.Loc("BAI")), "to_location": rel("locations", e.Loc("WWI"))}}})
+	}
+	post(map[string]any{"estate": "adult"}).WantError(t, http.StatusUnprocessableEntity, "/data/attributes/estate", "inclusion")
+	post(map[string]any{"estate": "adult_male", "prisoner_category": "open"}).
+		WantError(t, http.StatusUnprocessableEntity, "/data/attributes/prisoner_category", "inclusion")
+	post(map[string]any{"prisoner_category": "a"}).WantError(t, http.StatusUnprocessableEntity, "/data/attributes/prisoner_category", "inclusion")
+
+	id, places := apiNewAllocation(t, e, internal, 2, nil)
+	patch := func(attrs map[string]any) *handlertest.Resp {
+		return e.Do(http.MethodPatch, "/api/allocations/"+id, internal, map[string]any{"data": map[string]any{"type": "allocations", "id": id,
+			"attributes": attrs}})
+	}
+	patch(map[string]any{"date": "2026-12-02", "date_changed_reason": "whim"}).
+		WantError(t, http.StatusUnprocessableEntity, "/data/attributes/date_changed_reason", "inclusion")
+	if got := patch(map[string]any{"date": "2026-12-01"}).Want(t, http.StatusOK).Data()["attributes"].(map[string]any)["date"]; got != "2026-12-01" {
+		t.Errorf("date after a PATCH without a reason: %v", got)
+	}
+	patch(map[string]any{"date": "2026-12-02", "date_changed_reason": nil}).Want(t, http.StatusOK)
+	for _, p := range places {
+		if got := handlertest.Attrs(e.GetMove(internal, p))["date"]; got != "2026-12-02" {
+			t.Errorf("place %s on %v, want 2026-12-02", p, got)
+		}
 	}
 }

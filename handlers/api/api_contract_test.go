@@ -161,6 +161,23 @@ func TestContractResponsesMatchPublishedDocument(t *testing.T) {
 	rc.do("GET /api/reference/suppliers", "GET", "/api/reference/suppliers", tok, nil, 200, true)
 	rc.do("GET /api/reference/suppliers/{key}", "GET", "/api/reference/suppliers/geoamey", tok, nil, 200, true)
 
+	// Allocations, by an internal client, with the contract's bodies.
+	itok := e.Token(e.Client(""))
+	ab := map[string]any{"data": map[string]any{"type": "allocations", "attributes": map[string]any{"moves_count": 2, "date": "2026-11-30",
+		"estate": "adult_male", "prisoner_category": "c"},
+		"relationships": map[string]any{"from_location": rel("locations", e.Loc("BAI")), "to_location": rel("locations", e.Loc("WWI"))}}}
+	aid := rc.do("POST /api/allocations", "POST", "/api/allocations", itok, ab, 201, true).Data()["id"].(string)
+	rc.do("GET /api/allocations/{id}", "GET", "/api/allocations/"+aid, tok, nil, 200, true)
+	bare := map[string]any{"data": map[string]any{"type": "allocations", "attributes": map[string]any{"moves_count": 1, "date": "2026-11-30",
+		"estate": nil, "prisoner_category": nil, "sentence_length": nil, "other_criteria": nil, "requested_by": nil},
+		"relationships": ab["data"].(map[string]any)["relationships"]}}
+	bid := rc.do("POST /api/allocations without criteria", "POST", "/api/allocations", itok, bare, 201, true).Data()["id"].(string)
+	rc.do("PATCH /api/allocations/{id} without a reason", "PATCH", "/api/allocations/"+bid, itok, map[string]any{"data": map[string]any{
+		"type": "allocations", "id": bid, "attributes": map[string]any{"date": "2026-12-01", "date_changed_reason": nil}}}, 200, true)
+	rc.do("POST /api/allocations/{id}/cancel", "POST", "/api/allocations/"+aid+"/cancel", itok, map[string]any{"data": map[string]any{"type": "cancels",
+		"attributes": map[string]any{"timestamp": "2026-11-23T10:00:00Z", "cancellation_reason": "other", "cancellation_reason_comment": nil}}}, 204, true)
+	rc.do("GET /api/allocations/{id} cancelled", "GET", "/api/allocations/"+aid, itok, nil, 200, true)
+
 	// Errors.
 	rc.do("401", "GET", "/api/moves", "expired", nil, 401, false)
 	rc.do("404", "GET", "/api/moves/"+handlertest.NewUUID(), tok, nil, 404, true)

@@ -186,9 +186,12 @@ type apiResourceInput struct {
 
 // apiBodySpec says what a request body may hold.
 type apiBodySpec struct {
-	Type  string
-	Attrs []string
-	Rels  []string
+	Type string
+	// AlsoTypes are other types accepted for data.type (an older
+	// spelling clients may still send).
+	AlsoTypes []string
+	Attrs     []string
+	Rels      []string
 	// ID, when set, is the id of the resource being updated: data.id may
 	// be given and must match it.
 	ID string
@@ -259,7 +262,7 @@ func apiDecodeResource(body []byte, spec apiBodySpec) (apiResourceInput, error) 
 	switch t, ok := data["type"].(string); {
 	case !ok:
 		addInvalid("blank", "/data/type", fmt.Sprintf("type is required and must be %q", spec.Type))
-	case t != spec.Type:
+	case t != spec.Type && !slices.Contains(spec.AlsoTypes, t):
 		addInvalid("inclusion", "/data/type", fmt.Sprintf("type must be %q, not %q", spec.Type, t))
 	default:
 		in.Type = t
