@@ -205,7 +205,10 @@ func (d listDayData) version() string {
 		fmt.Fprintf(hash, "%s=%d;", g.Key, g.count(d.Counts))
 	}
 	for _, r := range d.Rows {
-		fmt.Fprintf(hash, "%s@%d;", r.ID, r.Version)
+		// The person's details are the card's too, and a change of them
+		// leaves the move's version alone (a finished move's included).
+		p := &r.Person
+		fmt.Fprintf(hash, "%s@%d|%s|%s|%s|%s|%s|%s;", r.ID, r.Version, p.LastName, p.FirstNames, p.DateOfBirth, p.Gender, p.PNC, p.PrisonNumber)
 		// A journey or an event changes what the card shows without
 		// changing the move's version.
 		if mk, ok := d.Marks[r.ID]; ok {

@@ -641,3 +641,40 @@ func TestListsLiveFragment(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonRenameShowsOnKeptLists: a person's new name shows on every
+// list showing their move, a finished one's too (which gets no event):
+// a reload is not served the kept page, and the live refresh of the open
+// page does not answer "unchanged".
+func TestPersonRenameShowsOnKeptLists(t *testing.T) {
+	a := newListsApp(t)
+	ctx := context.Background()
+	c := a.signIn(t, "police", "SRY016")
+	path := "/moves/outgoing/" + listsToday + "?status=completed"
+	doc := c.page(path, http.StatusOK)
+	poll, _ := doc.Find("#moves-results").Attr("hx-get")
+	ref := doc.Find(".app-move-card").First().AttrOr("data-reference", "")
+	if ref == "" || poll == "" {
+		t.Fatal("no completed move today at SRY016, or no live refresh")
+	}
+	m, err := a.st.MoveByReference(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.st.Person(ctx, m.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	np := p
+	np.LastName = "Renamedperson"
+	if _, err := a.st.UpdatePerson(ctx, store.PersonChange{Person: np, Seen: p.UpdatedAt, By: "test", Today: listsToday}); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.get(poll, "HX-Request", "true"); res.StatusCode == http.StatusNoContent {
+		t.Errorf("live refresh %s answers 204 (unchanged) after the person was renamed", poll)
+	}
+	doc = c.page(path, http.StatusOK)
+	if got := listsText(doc.Find(".app-move-card .app-card__title a")); !strings.Contains(got, "RENAMEDPERSON") {
+		t.Errorf("reload after renaming %s shows %q", p.LastName, got)
+	}
+}

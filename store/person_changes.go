@@ -113,18 +113,24 @@ func (s *Store) UpdatePerson(ctx context.Context, ch PersonChange) (PersonChange
 		out.Person.UpdatedAt, out.Person.UpdatedBy = fromMicros(micros(now)), ch.By
 		// Every move of theirs shows their details: all of those pages
 		// and lists go stale, whatever their status.
-		rows, err := u.QueryContext(ctx, "SELECT id, status FROM moves WHERE person_id = ?", p.ID)
+		// So do the lists of the places they go from and to: each card
+		// shows the person (a finished move's too, which gets no event).
+		rows, err := u.QueryContext(ctx, "SELECT id, status, from_location_id, COALESCE(to_location_id, '') FROM moves WHERE person_id = ?", p.ID)
 		if err != nil {
 			return err
 		}
-		var all, open []string
+		var all, open, places []string
 		for rows.Next() {
-			var id, status string
-			if err := rows.Scan(&id, &status); err != nil {
+			var id, status, from, to string
+			if err := rows.Scan(&id, &status, &from, &to); err != nil {
 				rows.Close()
 				return err
 			}
 			all = append(all, id)
+			places = append(places, from)
+			if to != "" {
+				places = append(places, to)
+			}
 			if moves.ChangeableStatus(moves.Status(status)) {
 				open = append(open, id)
 			}
@@ -133,6 +139,7 @@ func (s *Store) UpdatePerson(ctx context.Context, ch PersonChange) (PersonChange
 			return err
 		}
 		u.TouchMoveIDs(all...)
+		u.TouchPlaces(places...)
 		details["changed"] = out.Fields
 		for _, id := range open {
 			e := moves.Event{Type: moves.EventPersonUpdate, MoveID: id, OccurredAt: now, RecordedAt: now, CreatedBy: ch.By, Details: details}
