@@ -30,12 +30,16 @@ func demoSourceOf(ctx context.Context) *demoSource {
 	return src
 }
 
-// writeNow is the time a write records: the demo plan's, or the unit's.
-func writeNow(u *Unit) time.Time {
-	if src := demoSourceOf(u.Context()); src != nil {
+// writeNow is the time a write records: the demo plan's while the demo
+// is seeded (or reset), else the unit's clock, the running one.
+func writeNow(u *Unit) time.Time { return u.s.writeNowIn(u.Context()) }
+
+// writeNowIn is writeNow for code given a context rather than its unit.
+func (s *Store) writeNowIn(ctx context.Context) time.Time {
+	if src := demoSourceOf(ctx); src != nil {
 		return src.now
 	}
-	return u.Now().UTC()
+	return s.Now().UTC()
 }
 
 // plannedID is the next planned id, or a fresh random one.

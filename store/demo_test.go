@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/securemove/securemove/store/storetest"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -274,4 +276,104 @@ func TestDemoTablesAreEveryTable(t *testing.T) {
 		}
 		fks.Close()
 	}
+}
+
+// A reset writes the same rows whenever it runs: everything it writes is
+// dated by the plan's present, not by the running clock, so two resets
+// some seconds apart (a suite's, with -now) leave identical data.
+func TestResetDemoIgnoresTheRunningClock(t *testing.T) {
+	storetest.ForEachEngine(t, testResetDemoIgnoresTheRunningClock)
+}
+
+func testResetDemoIgnoresTheRunningClock(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	st := MustOpen(t)
+	clock := start
+	st.Now = func() time.Time { return clock }
+	if _, err := st.SeedDemo(ctx, start); err != nil {
+		t.Fatal(err)
+	}
+	seeded := dumpDemoTables(t, st)
+	var dumps [2][]string
+	for i := range dumps {
+		clock = clock.Add(5 * time.Second)
+		if _, err := st.ResetDemo(ctx, start); err != nil {
+			t.Fatal(err)
+		}
+		dumps[i] = dumpDemoTables(t, st)
+	}
+	for i, d := range [][]string{dumps[0], dumps[1]} {
+		if diff := diffRows(seeded, d); diff != "" {
+			t.Errorf("reset %d, %v after the start, wrote other rows than the start's seed:\n%s", i+1, 5*time.Second*time.Duration(i+1), diff)
+		}
+	}
+}
+
+// dumpDemoTables is every row of every table a reset writes, each as text,
+// sorted within its table.
+func dumpDemoTables(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	var out []string
+	for _, table := range store.DemoTables {
+		rows, err := st.DB().Query("SELECT * FROM " + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		var lines []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			b.WriteString(table)
+			for i, v := range vals {
+				if bs, ok := v.([]byte); ok {
+					v = string(bs)
+				}
+				fmt.Fprintf(&b, " %s=%v", cols[i], v)
+			}
+			lines = append(lines, b.String())
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		slices.Sort(lines)
+		out = append(out, lines...)
+	}
+	return out
+}
+
+// diffRows lists the rows one dump has and the other lacks.
+func diffRows(a, b []string) string {
+	var out strings.Builder
+	inA, inB := map[string]int{}, map[string]int{}
+	for _, r := range a {
+		inA[r]++
+	}
+	for _, r := range b {
+		inB[r]++
+	}
+	for _, r := range a {
+		if inB[r] == 0 {
+			out.WriteString("- " + r + "\n")
+		} else {
+			inB[r]--
+		}
+	}
+	for _, r := range b {
+		if inA[r] == 0 {
+			out.WriteString("+ " + r + "\n")
+		} else {
+			inA[r]--
+		}
+	}
+	return out.String()
 }

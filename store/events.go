@@ -270,7 +270,10 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		occ, rec := micros(e.OccurredAt), micros(e.RecordedAt)
 		inOrder = occ > lastOcc || (occ == lastOcc && rec >= lastRec)
 	}
-	now := s.Now().UTC()
+	// The demo's own events (an allocation's places cancelled while it
+	// is seeded) are dated by its plan, so that a reset writes the same
+	// rows whenever it runs.
+	now := writeNow(u)
 	if e.ID == "" {
 		e.ID = newEventID()
 	}

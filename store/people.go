@@ -140,7 +140,7 @@ func (s *Store) createProfile(ctx context.Context, q querier, pr *moves.Profile)
 	if err != nil {
 		return err
 	}
-	pr.CreatedAt = s.Now().UTC()
+	pr.CreatedAt = s.writeNowIn(ctx)
 	_, err = q.ExecContext(ctx, "INSERT INTO profiles (id, person_id, flags, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
 		pr.ID, pr.PersonID, string(flags), micros(pr.CreatedAt), pr.CreatedBy)
 	if isConstraint(err) {
