@@ -101,7 +101,9 @@ restart: every table is emptied and the demo rows written again through the
 store, in one transaction. Everything the service keeps in memory (rendered
 pages, users, API tokens) is dropped with it. Browser sessions survive (the
 users come back with the same ids); API access tokens do not: ask for a new
-token after a reset.
+token after a reset. The token requests counted against a client's limit
+(ten a minute) are forgotten too, so a suite that resets before every test
+gets its new token however often it resets.
 
 How it is protected: the route exists only when the service was started
 with `+"`-test-endpoints`"+` and `+"`-demo`"+`, and never with `+"`SECUREMOVE_ENV=production`"+`;

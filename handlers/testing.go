@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -20,14 +21,22 @@ type testResetAnswer struct {
 // TestReset puts the demo data back as a start at start left it, in one
 // write through the store, so that a suite can reset between tests
 // without restarting the service. The write moves every data version on,
-// so no page kept from before is served after it. web registers it only
-// with -test-endpoints in demo mode.
-func (h *Handlers) TestReset(start time.Time) echo.HandlerFunc {
+// so no page kept from before is served after it. What the service keeps
+// in memory of the tests before is forgotten too: then after runs (web's:
+// the API's token requests counted). web registers it only with
+// -test-endpoints in demo mode.
+func (h *Handlers) TestReset(start time.Time, after func(ctx context.Context) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		began := time.Now()
-		d, err := h.Store.ResetDemo(c.Request().Context(), start)
+		ctx := c.Request().Context()
+		d, err := h.Store.ResetDemo(ctx, start)
 		if err != nil {
 			return err
+		}
+		if after != nil {
+			if err := after(ctx); err != nil {
+				return err
+			}
 		}
 		h.Log.Info("demo data reset", "now", start.Format(time.RFC3339), "ms", time.Since(began).Milliseconds())
 		c.Response().Header().Set("Cache-Control", "no-store")

@@ -29,7 +29,7 @@ func (s *Server) routes() {
 	// signing in. A test instance holds only demo data; that any page could
 	// make a browser post here is accepted for it and said in TESTING.md.
 	if s.cfg.TestEndpoints && s.cfg.Demo && !s.cfg.Production {
-		e.POST("/test/reset", h.TestReset(s.cfg.DemoStart))
+		e.POST("/test/reset", h.TestReset(s.cfg.DemoStart, s.afterReset))
 	}
 
 	// The staff app: sessions and CSRF on everything.

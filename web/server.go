@@ -137,6 +137,14 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	return s
 }
 
+// afterReset runs after POST /test/reset has put the demo data back: the
+// token requests the API counted before it are forgotten, since a suite
+// asks for a new token after each reset.
+func (s *Server) afterReset(ctx context.Context) error {
+	s.API.ForgetTokenRequests()
+	return nil
+}
+
 // ServeHTTP serves a request: the server's handler, and httptest's.
 //
 // HEAD is answered as GET without the body (RFC 9110 9.3.2), so that a

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/securemove/securemove/handlers/api"
 	"github.com/securemove/securemove/moves"
 	"github.com/securemove/securemove/store"
 	"github.com/securemove/securemove/web"
@@ -116,4 +118,40 @@ func countRows(t *testing.T, h *harness, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// demoToken asks /oauth/token for a token for the first demo client and
+// returns the status.
+func demoToken(t *testing.T, h *harness) int {
+	t.Helper()
+	c := store.DemoClients[0]
+	return do(t, nil, http.MethodPost, h.ts.URL+"/oauth/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {c.ClientID}, "client_secret": {c.Secret}}, nil).StatusCode
+}
+
+// A suite asks for a new token after each reset, as the guide tells it
+// to: the token endpoint's limit per client counts from the reset, so
+// more than TokenRequestsPerMinute resets a minute still get tokens. The
+// limit itself stays.
+func TestTestResetForgetsTokenRequests(t *testing.T) {
+	h := secHarness(t, web.Config{TestEndpoints: true, DemoStart: secStart}, nil)
+	for i := range api.TokenRequestsPerMinute {
+		if got := demoToken(t, h); got != http.StatusOK {
+			t.Fatalf("token request %d: %d", i+1, got)
+		}
+	}
+	if got := demoToken(t, h); got != http.StatusTooManyRequests {
+		t.Fatalf("token request %d in a minute: %d, want 429", api.TokenRequestsPerMinute+1, got)
+	}
+	if r := do(t, nil, http.MethodPost, h.ts.URL+"/test/reset", nil, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("reset: %d %s", r.StatusCode, r.body)
+	}
+	for i := range api.TokenRequestsPerMinute {
+		if got := demoToken(t, h); got != http.StatusOK {
+			t.Fatalf("after the reset, token request %d: %d", i+1, got)
+		}
+	}
+	if got := demoToken(t, h); got != http.StatusTooManyRequests {
+		t.Fatalf("after the reset, token request %d in a minute: %d, want 429", api.TokenRequestsPerMinute+1, got)
+	}
 }

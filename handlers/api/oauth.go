@@ -214,6 +214,20 @@ func (l *oauthRateLimiter) take(key string, now time.Time) time.Duration {
 	return 0
 }
 
+// forget drops every attempt counted so far.
+func (l *oauthRateLimiter) forget() {
+	l.mu.Lock()
+	clear(l.hits)
+	l.mu.Unlock()
+}
+
+// ForgetTokenRequests lets every client ask for tokens again as if it had
+// asked for none: POST /test/reset calls it, since a suite asks for a new
+// token after each reset (the demo data's tokens are gone), and a suite
+// resetting more than TokenRequestsPerMinute times a minute must still get
+// one. Nothing else does: in normal operation the limit holds.
+func (h *Handlers) ForgetTokenRequests() { h.tokenLimiter().forget() }
+
 // oauthLimiters holds each Handlers' token limiter, so that every server (and
 // every test's server) counts on its own.
 var oauthLimiters sync.Map // *Handlers → *rateLimiter
