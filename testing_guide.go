@@ -103,7 +103,8 @@ pages, users, API tokens) is dropped with it. Browser sessions survive (the
 users come back with the same ids); API access tokens do not: ask for a new
 token after a reset. The token requests counted against a client's limit
 (ten a minute) are forgotten too, so a suite that resets before every test
-gets its new token however often it resets.
+gets its new token however often it resets, and so are failed sign-ins: a
+test that tried wrong passwords does not make the next one wait to sign in.
 
 How it is protected: the route exists only when the service was started
 with `+"`-test-endpoints`"+` and `+"`-demo`"+`, and never with `+"`SECUREMOVE_ENV=production`"+`;

@@ -22,9 +22,10 @@ type testResetAnswer struct {
 // write through the store, so that a suite can reset between tests
 // without restarting the service. The write moves every data version on,
 // so no page kept from before is served after it. What the service keeps
-// in memory of the tests before is forgotten too: then after runs (web's:
-// the API's token requests counted). web registers it only with
-// -test-endpoints in demo mode.
+// in memory of the tests before is forgotten too: the failed sign-ins
+// the throttle counted, then whatever after forgets (web's: the API's
+// token requests counted). web registers it only with -test-endpoints in
+// demo mode.
 func (h *Handlers) TestReset(start time.Time, after func(ctx context.Context) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		began := time.Now()
@@ -32,6 +33,9 @@ func (h *Handlers) TestReset(start time.Time, after func(ctx context.Context) er
 		d, err := h.Store.ResetDemo(ctx, start)
 		if err != nil {
 			return err
+		}
+		if h.Throttle != nil {
+			h.Throttle.Clear()
 		}
 		if after != nil {
 			if err := after(ctx); err != nil {

@@ -155,3 +155,28 @@ func TestTestResetForgetsTokenRequests(t *testing.T) {
 		t.Fatalf("after the reset, token request %d in a minute: %d, want 429", api.TokenRequestsPerMinute+1, got)
 	}
 }
+
+// A test's failed sign-ins do not hold up the next test's: the reset
+// forgets them.
+func TestTestResetForgetsFailedSignIns(t *testing.T) {
+	h := secHarness(t, web.Config{TestEndpoints: true, DemoStart: secStart}, nil)
+	signIn := func(password string) int {
+		t.Helper()
+		c := h.client()
+		return do(t, c, http.MethodPost, h.ts.URL+"/sign-in", url.Values{"_csrf": {csrfOf(t, h, c)}, "username": {"pmu"}, "password": {password}}, nil).StatusCode
+	}
+	for i := range 4 {
+		if got := signIn("wrong"); got != http.StatusUnauthorized && got != http.StatusTooManyRequests {
+			t.Fatalf("wrong password %d: %d", i+1, got)
+		}
+	}
+	if got := signIn(store.DemoPassword); got != http.StatusTooManyRequests {
+		t.Fatalf("the right password before the reset: %d, want 429 (the throttle)", got)
+	}
+	if r := do(t, nil, http.MethodPost, h.ts.URL+"/test/reset", nil, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("reset: %d %s", r.StatusCode, r.body)
+	}
+	if got := signIn(store.DemoPassword); got != http.StatusSeeOther {
+		t.Fatalf("the right password after the reset: %d, want 303", got)
+	}
+}
