@@ -364,8 +364,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		return err
 	}
 	deps := &hserve.NotifyDeps{Sealer: nt.Sealer, Guard: nt.Guard, Worker: nt.Worker}
+	// afterReset gives the demo receiver its subscriptions back after each
+	// POST /test/reset.
+	var afterReset func(context.Context) error
 	if cfg.demo {
-		if deps.Sink, err = demoReceiver(ctx, nt, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, log); err != nil {
+		if deps.Sink, afterReset, err = demoReceiver(ctx, nt, cfg.db, loopbackURL(ln.Addr())+"/demo/webhooks", st, log); err != nil {
 			ln.Close()
 			return err
 		}
@@ -373,7 +376,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	srv := web.New(web.Config{
 		Addr: cfg.addr, BaseURL: strings.TrimRight(cfg.baseURL, "/"), SessionKey: key, Demo: cfg.demo,
 		Production: cfg.production, TLS: strings.HasPrefix(cfg.baseURL, "https://"), TokenTTL: cfg.tokenTTL,
-		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart,
+		Now: now, TestEndpoints: cfg.testEndpoints, DemoStart: demoStart, AfterReset: afterReset,
 		Metrics: nt.Metrics, MetricsToken: cfg.metricsToken, Notify: deps, ReadSlots: cfg.readSlots,
 		InFlight: inflight,
 	}, st, log)

@@ -167,37 +167,51 @@ func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slo
 }
 
 // demoReceiver sets up demo mode's built-in receiver: a Sink verifying
-// with one secret kept beside the database, and (once, on a database with
-// no subscriptions) a subscription for each supplier posting to it, so a
+// with one secret kept beside the database, and (on a database with no
+// subscriptions) a subscription for each supplier posting to it, so a
 // newcomer sees a delivery at /demo/webhooks within seconds of a change.
-func demoReceiver(ctx context.Context, nt *notifier, db, url string, st *store.Store, log *slog.Logger) (*notify.Sink, error) {
+// subscribe makes those subscriptions again the same way: POST
+// /test/reset, which empties the subscriptions with the rest of the data,
+// calls it after each reset.
+func demoReceiver(ctx context.Context, nt *notifier, db, url string, st *store.Store, log *slog.Logger) (sink *notify.Sink, subscribe func(context.Context) error, err error) {
 	secret, err := demoSecret(db, nt.secretsKey)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	sealer := nt.Sealer
-	sink, err := notify.NewSink(secret, 50, nil)
+	sink, err = notify.NewSink(secret, 50, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	subscribe = func(ctx context.Context) error { return demoSubscriptions(ctx, st, nt.Sealer, url, secret, log) }
+	if err := subscribe(ctx); err != nil {
+		return nil, nil, err
+	}
+	return sink, subscribe, nil
+}
+
+// demoSubscriptions gives each supplier a subscription posting to the demo
+// receiver at url, signed with its secret, when the database has no
+// subscription at all (one made by hand is left alone, and no second set
+// is made).
+func demoSubscriptions(ctx context.Context, st *store.Store, sealer *notify.Sealer, url, secret string, log *slog.Logger) error {
 	subs, err := st.Subscriptions(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(subs) > 0 {
-		return sink, nil
+		return nil
 	}
 	sps, err := st.Suppliers(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, sp := range sps {
 		if _, _, err := st.CreateSubscription(ctx, store.SubscriptionInput{Supplier: sp.Key, CallbackURL: url, Secret: secret}, sealer, "demo"); err != nil {
-			return nil, fmt.Errorf("demo subscription for %s: %w", sp.Key, err)
+			return fmt.Errorf("demo subscription for %s: %w", sp.Key, err)
 		}
 	}
 	log.Info("demo subscriptions created", "url", url, "suppliers", len(sps))
-	return sink, nil
+	return nil
 }
 
 // demoSecret is the demo receiver's signing secret. On SQLite it is made

@@ -258,9 +258,29 @@ needs no waiting beyond navigation.
 
 ## Webhooks
 
-The service does not send webhooks yet: they come with the "Tell suppliers"
-work, which will add a receiver for suites. Until then a suite observes a
-move through the pages or `+"`GET /api/moves/<id>/events`"+`.
+The service tells suppliers of changes to their moves by signed webhooks
+(README.md, "Notifications"), and in demo mode it is its own receiver: each
+supplier has a subscription posting to `+"`/demo/webhooks`"+` on the address the
+instance listens on, signed with a secret kept beside the database file
+(`+"`<db>.demo-webhook-secret`"+` on SQLite). What a supplier is told of (a move booked,
+changed or whose status changed, an event recorded by anyone but the supplier
+itself, a lodging) arrives within a second or so. The demo data itself sends
+nothing, so the list starts empty.
+
+`+"`GET /demo/webhooks`"+` (no sign-in) lists the last 50 arrivals, newest first:
+when each arrived, its `+"`event_type`"+`, whether `+"`webhook-signature`"+` and
+`+"`PECS-SIGNATURE`"+` verified (`+"`data-testid=\"signature-status\"`"+`: "Verified" or
+"Not verified") and its body, which names the notification and the move
+(`+"`data.relationships.move.data.id`"+`). A suite waits for its move's id there:
+
+`+"```sh"+`
+curl -s http://127.0.0.1:8080/demo/webhooks | grep -c "$MOVE_ID"
+`+"```"+`
+
+A reset empties the list and makes the demo subscriptions again (the reset
+empties the subscriptions with the rest of the data), so webhooks keep coming
+after it and nothing delivered before it shows. The administrator sees each
+subscription's delivery log at `+"`/admin/subscriptions`"+`.
 
 ## The project's own browser suite
 

@@ -23,9 +23,11 @@ type testResetAnswer struct {
 // without restarting the service. The write moves every data version on,
 // so no page kept from before is served after it. What the service keeps
 // in memory of the tests before is forgotten too: the failed sign-ins
-// the throttle counted, then whatever after forgets (web's: the API's
-// token requests counted). web registers it only with -test-endpoints in
-// demo mode.
+// the throttle counted and what the demo receiver got (/demo/webhooks);
+// then after runs (web's: the API's token requests counted are
+// forgotten, and the demo receiver's subscriptions, emptied with the
+// rest, made again). web registers it only with -test-endpoints in demo
+// mode.
 func (h *Handlers) TestReset(start time.Time, after func(ctx context.Context) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		began := time.Now()
@@ -36,6 +38,9 @@ func (h *Handlers) TestReset(start time.Time, after func(ctx context.Context) er
 		}
 		if h.Throttle != nil {
 			h.Throttle.Clear()
+		}
+		if h.DemoSink != nil {
+			h.DemoSink.Clear()
 		}
 		if after != nil {
 			if err := after(ctx); err != nil {

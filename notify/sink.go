@@ -66,6 +66,14 @@ func (s *Sink) Arrivals() []Arrival {
 	return out
 }
 
+// Clear forgets every arrival: a demo reset (POST /test/reset) calls it,
+// so that what arrived before does not show as the next test's.
+func (s *Sink) Clear() {
+	s.mu.Lock()
+	s.arrivals = nil
+	s.mu.Unlock()
+}
+
 // ServeHTTP takes POSTs; a GET lists arrivals as plain text, handy when the
 // sink runs on its own from the command line.
 func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -88,6 +88,27 @@ func TestSinkVerifiesBothSignatures(t *testing.T) {
 	}
 }
 
+// Clear forgets what arrived; what arrives next is kept.
+func TestSinkClear(t *testing.T) {
+	secret := newSecret(t)
+	clock := newFakeClock()
+	sink, err := NewSink(secret, 3, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sink)
+	defer srv.Close()
+	post(t, srv.URL, "before", clock.Now(), secret)
+	sink.Clear()
+	if got := sink.Arrivals(); len(got) != 0 {
+		t.Fatalf("after Clear: %d arrivals", len(got))
+	}
+	post(t, srv.URL, "after", clock.Now(), secret)
+	if got := sink.Arrivals(); len(got) != 1 || got[0].ID != "after" {
+		t.Fatalf("after Clear and one more: %+v", got)
+	}
+}
+
 func TestNewSinkRefusesBadSecret(t *testing.T) {
 	if _, err := NewSink("", 10, nil); err == nil {
 		t.Error("empty secret accepted")

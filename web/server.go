@@ -45,6 +45,10 @@ type Config struct {
 	// planned around DemoStart back. Only with Demo, never in production.
 	TestEndpoints bool
 	DemoStart     time.Time
+	// AfterReset, when set, runs after each POST /test/reset has put the
+	// demo data back: main gives the demo receiver its subscriptions again
+	// (the reset empties them with the rest of the data).
+	AfterReset func(ctx context.Context) error
 	// ReadSlots is how many reads may run at once (readslots.go); two per
 	// CPU when 0.
 	ReadSlots int
@@ -139,9 +143,12 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 
 // afterReset runs after POST /test/reset has put the demo data back: the
 // token requests the API counted before it are forgotten, since a suite
-// asks for a new token after each reset.
+// asks for a new token after each reset; then Config.AfterReset runs.
 func (s *Server) afterReset(ctx context.Context) error {
 	s.API.ForgetTokenRequests()
+	if s.cfg.AfterReset != nil {
+		return s.cfg.AfterReset(ctx)
+	}
 	return nil
 }
 

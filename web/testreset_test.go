@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -178,5 +179,41 @@ func TestTestResetForgetsFailedSignIns(t *testing.T) {
 	}
 	if got := signIn(store.DemoPassword); got != http.StatusSeeOther {
 		t.Fatalf("the right password after the reset: %d, want 303", got)
+	}
+}
+
+// The reset runs Config.AfterReset (main's: the demo receiver's
+// subscriptions made again) once the data is back, and empties
+// /demo/webhooks; a failure there fails the reset.
+func TestTestResetRunsAfterReset(t *testing.T) {
+	var calls int
+	var fail error
+	var h *harness
+	h = secHarness(t, web.Config{TestEndpoints: true, DemoStart: secStart, AfterReset: func(ctx context.Context) error {
+		calls++
+		if n := countRows(t, h, "moves"); n == 0 {
+			t.Error("AfterReset ran before the demo data was back")
+		}
+		return fail
+	}}, nil)
+	// Something arrives at the demo receiver (unsigned: kept, refused).
+	if r := do(t, nil, http.MethodPost, h.ts.URL+"/demo/webhooks", nil, nil); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned delivery: %d", r.StatusCode)
+	}
+	if len(h.srv.Handlers.DemoSink.Arrivals()) != 1 {
+		t.Fatal("the demo receiver kept nothing")
+	}
+	if r := do(t, nil, http.MethodPost, h.ts.URL+"/test/reset", nil, nil); r.StatusCode != http.StatusOK || calls != 1 {
+		t.Fatalf("reset: %d, AfterReset ran %d times", r.StatusCode, calls)
+	}
+	if n := len(h.srv.Handlers.DemoSink.Arrivals()); n != 0 {
+		t.Errorf("%d arrivals kept after the reset", n)
+	}
+	if r := do(t, nil, http.MethodGet, h.ts.URL+"/demo/webhooks", nil, nil); !strings.Contains(string(r.body), "Nothing has arrived yet") {
+		t.Errorf("/demo/webhooks after the reset: %d", r.StatusCode)
+	}
+	fail = errors.New("no subscriptions")
+	if r := do(t, nil, http.MethodPost, h.ts.URL+"/test/reset", nil, nil); r.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("reset whose AfterReset failed: %d", r.StatusCode)
 	}
 }
