@@ -328,7 +328,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		if seeded {
 			log.Info("demo data seeded", "now", demoStart.Format(time.RFC3339), "ms", time.Since(seedStart).Milliseconds())
 		}
-		fmt.Fprintln(stdout, "Demo mode. Sign in as pmu, police, prison, court, supplier or admin, password: "+store.DemoPassword)
+		fmt.Fprintln(stdout, demoSignIn())
 		for _, c := range store.DemoClients {
 			fmt.Fprintf(stdout, "Demo API client for %s: client_id=%s client_secret=%s\n", c.Supplier, c.ClientID, c.Secret)
 		}
@@ -382,6 +382,20 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}, st, log)
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.baseURL, "demo", cfg.demo, "startup_ms", time.Since(start).Milliseconds())
 	return srv.Serve(ctx, ln, 20*time.Second)
+}
+
+// demoSignIn is what a demo start prints first: every demo user's name
+// and the password they share.
+func demoSignIn() string {
+	names := make([]string, len(store.DemoUsers))
+	for i, u := range store.DemoUsers {
+		names[i] = u.Username
+	}
+	list := names[len(names)-1]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " or " + list
+	}
+	return "Demo mode. Sign in as " + list + ", password: " + store.DemoPassword
 }
 
 // sessionKey returns the configured key; in demo mode a missing key is

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -120,6 +121,13 @@ func TestServeDemoThenStopCleanly(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), "demo-password") {
 			t.Fatalf("demo mode did not print the password: %q", out.String())
+		}
+		// It names every demo user.
+		signIn, _, _ := strings.Cut(out.String(), "\n")
+		for _, u := range store.DemoUsers {
+			if !slices.Contains(strings.FieldsFunc(signIn, func(r rune) bool { return r == ' ' || r == ',' }), u.Username) {
+				t.Errorf("the start's %q does not name the demo user %s", signIn, u.Username)
+			}
 		}
 		seeded := strings.Contains(errOut.String(), "demo data seeded")
 		if seeded != (i == 0) {
