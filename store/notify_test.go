@@ -993,15 +993,7 @@ func TestApprovedMoveIsTheSupplierOfItsDate(t *testing.T) {
 func testApprovedMoveIsTheSupplierOfItsDate(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	geo, _ := f.crossing(t)
-	f.exec(t, "UPDATE supplier_locations SET effective_to = '2026-11-30' WHERE location_id IN (?, ?)", f.prison.ID, f.prison2.ID)
-	for _, l := range []moves.Location{f.prison, f.prison2} {
-		if err := f.st.AddSupplierLocation(ctx, moves.SupplierLocation{SupplierID: geo.ID, LocationID: l.ID, EffectiveFrom: "2026-12-01"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	serco := subscribe(t, f.st, "serco", "https://serco.example/hooks")
-	geoSub := subscribe(t, f.st, "geoamey", "https://geoamey.example/hooks")
+	geo, serco, geoSub := f.prisonsChangeHands(t)
 	m := f.transfer(t, f.person) // window 25 November to 2 December
 	if m.SupplierID != f.supplier.ID {
 		t.Fatalf("proposed with supplier %s, want Serco's %s (its window's first day)", m.SupplierID, f.supplier.ID)
@@ -1042,15 +1034,7 @@ func TestNewDateNewSupplier(t *testing.T) { storetest.ForEachEngine(t, testNewDa
 func testNewDateNewSupplier(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	geo, _ := f.crossing(t)
-	f.exec(t, "UPDATE supplier_locations SET effective_to = '2026-11-30' WHERE location_id IN (?, ?)", f.prison.ID, f.prison2.ID)
-	for _, l := range []moves.Location{f.prison, f.prison2} {
-		if err := f.st.AddSupplierLocation(ctx, moves.SupplierLocation{SupplierID: geo.ID, LocationID: l.ID, EffectiveFrom: "2026-12-01"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	serco := subscribe(t, f.st, "serco", "https://serco.example/hooks")
-	geoSub := subscribe(t, f.st, "geoamey", "https://geoamey.example/hooks")
+	geo, serco, geoSub := f.prisonsChangeHands(t)
 	a := f.allocation(t, 2) // 30 November: Serco's
 	for _, p := range f.places(t, a.ID) {
 		if p.SupplierID != f.supplier.ID {
@@ -1078,4 +1062,18 @@ func testNewDateNewSupplier(t *testing.T) {
 			t.Errorf("GEOAmey told %v of place %s, want create_move and create_event", got, p.Reference)
 		}
 	}
+}
+
+// prisonsChangeHands makes the fixture's two prisons Serco's until 30
+// November and GEOAmey's from 1 December, and subscribes both suppliers.
+func (f *fixture) prisonsChangeHands(t *testing.T) (geo moves.Supplier, serco, geoSub store.SubscriptionInfo) {
+	t.Helper()
+	geo, _ = f.crossing(t)
+	f.exec(t, "UPDATE supplier_locations SET effective_to = '2026-11-30' WHERE location_id IN (?, ?)", f.prison.ID, f.prison2.ID)
+	for _, l := range []moves.Location{f.prison, f.prison2} {
+		if err := f.st.AddSupplierLocation(context.Background(), moves.SupplierLocation{SupplierID: geo.ID, LocationID: l.ID, EffectiveFrom: "2026-12-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return geo, subscribe(t, f.st, "serco", "https://serco.example/hooks"), subscribe(t, f.st, "geoamey", "https://geoamey.example/hooks")
 }
