@@ -334,6 +334,12 @@ func dumpDemoTables(t *testing.T, st *store.Store) []string {
 			var b strings.Builder
 			b.WriteString(table)
 			for i, v := range vals {
+				if cols[i] == "rowid" {
+					// Where a row is kept, not what it says: PostgreSQL's
+					// stand-in for SQLite's rowid is a sequence a reset
+					// does not rewind.
+					continue
+				}
 				if bs, ok := v.([]byte); ok {
 					v = string(bs)
 				}
