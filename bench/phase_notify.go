@@ -111,10 +111,13 @@ func (n *notifyResult) lagPercentile(p float64) time.Duration {
 }
 
 // crossingMoves returns up to limit moves of one supplier whose
-// destination another serves: an event on one tells the other.
+// destination another serves: an event on one tells the other. Rejected
+// requests are left out: the other was never told of them, nor is of
+// their events.
 func crossingMoves(ctx context.Context, db *sql.DB, from, to string, limit int) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT m.id FROM moves m JOIN supplier_locations sl ON sl.location_id = m.to_location_id
 		WHERE m.supplier_id = ? AND sl.supplier_id = ? AND sl.effective_to IS NULL AND m.status <> 'proposed'
+		AND COALESCE(m.cancellation_reason, '') <> 'rejected'
 		ORDER BY m.id LIMIT ?`, from, to, limit)
 	if err != nil {
 		return nil, err

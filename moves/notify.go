@@ -39,6 +39,8 @@ type Notice struct {
 	EventSupplierID string
 	EventBy         string
 	EventType       EventType
+	// Rejected: the move was cancelled by a rejection.
+	Rejected bool
 }
 
 // NotificationType returns upstream's event_type for telling a supplier
@@ -63,9 +65,11 @@ func NotificationType(n Notice) string {
 		if n.EventSupplierID != "" && n.EventSupplierID == n.Recipient {
 			return ""
 		}
-		if !n.HeardOf && n.Status == StatusCancelled {
+		if !n.HeardOf && n.Status == StatusCancelled && n.Rejected {
 			// A rejected proposal's rejection, or its resubmission: the
-			// supplier was never told of the move, and is not now.
+			// supplier was never told of the move, and is not now. (A
+			// move cancelled otherwise before its supplier subscribed is
+			// still told of its events, as upstream tells them.)
 			return ""
 		}
 		return "create_event"

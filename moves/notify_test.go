@@ -25,7 +25,8 @@ func TestNotificationType(t *testing.T) {
 		{"supplier's own event: not told", Notice{Change: ChangeEvent, Status: StatusBooked, Own: true, HeardOf: true, Recipient: "s1", EventSupplierID: "s1", EventBy: "GEOAmey"}, ""},
 		{"one supplier's event told to the other", Notice{Change: ChangeEvent, Status: StatusBooked, HeardOf: true, Recipient: "s2", EventSupplierID: "s1", EventBy: "GEOAmey"}, "create_event"},
 		{"an event by someone called system: told", Notice{Change: ChangeEvent, Status: StatusRequested, Own: true, HeardOf: true, Recipient: "s1", EventBy: SystemActor}, "create_event"},
-		{"a rejected proposal's rejection, never told of it: nothing", Notice{Change: ChangeEvent, Status: StatusCancelled, Own: true, Recipient: "s1", EventBy: "pmu.user", EventType: EventMoveReject}, ""},
+		{"a rejected proposal's rejection, never told of it: nothing", Notice{Change: ChangeEvent, Status: StatusCancelled, Own: true, Recipient: "s1", EventBy: "pmu.user", EventType: EventMoveReject, Rejected: true}, ""},
+		{"an event on a move cancelled before its supplier subscribed: told", Notice{Change: ChangeEvent, Status: StatusCancelled, Recipient: "s2", EventSupplierID: "s1", EventBy: "Serco"}, "create_event"},
 		{"an event on a cancelled move it knew: told", Notice{Change: ChangeEvent, Status: StatusCancelled, Own: true, HeardOf: true, Recipient: "s1", EventBy: "pmu.user"}, "create_event"},
 		{"notify-supplier event: not told", Notice{Change: ChangeEvent, Status: StatusRequested, Own: true, HeardOf: true, Recipient: "s1", EventBy: "someone", EventType: EventMoveNotifySupplierOfMoveRequest}, ""},
 	}
@@ -51,7 +52,7 @@ func TestHeardOfMatters(t *testing.T) {
 			differs := false
 			for _, own := range []bool{true, false} {
 				for _, by := range []struct{ supplier, actor string }{{"", "pmu.user"}, {"s1", "GEOAmey"}, {"s2", "Serco"}, {"", SystemActor}} {
-					n := Notice{Change: c, Status: st, Own: own, Recipient: "s1", EventSupplierID: by.supplier, EventBy: by.actor}
+					n := Notice{Change: c, Status: st, Own: own, Recipient: "s1", EventSupplierID: by.supplier, EventBy: by.actor, Rejected: st == StatusCancelled}
 					heard := n
 					heard.HeardOf = true
 					if NotificationType(n) != NotificationType(heard) {

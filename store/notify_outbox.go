@@ -97,7 +97,8 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 				heard = introduced(last[sub.id])
 			}
 		}
-		n := moves.Notice{Change: change, Status: m.Status, Own: sub.supplierID == m.SupplierID, HeardOf: heard, Recipient: sub.supplierID}
+		n := moves.Notice{Change: change, Status: m.Status, Own: sub.supplierID == m.SupplierID, HeardOf: heard, Recipient: sub.supplierID,
+			Rejected: m.Cancellation.Reason == "rejected"}
 		eventID := ""
 		if ev != nil && change == moves.ChangeEvent {
 			n.EventSupplierID, n.EventBy, n.EventType = ev.SupplierID, ev.CreatedBy, ev.Type

@@ -314,6 +314,14 @@ func testWhoIsNotified(t *testing.T) {
 			}
 			return m.ID, "", nil
 		}},
+		{"an event on a move cancelled before its supplier was ever told (subscribed later): told", func(t *testing.T, w *world) (string, string, []outboxRow) {
+			m := w.f.courtMove(t, w.f.person, "2026-11-24")
+			append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveCancel, CreatedBy: "pmu.user", Details: map[string]any{"cancellation_reason": "made_in_error"}})
+			w.f.exec(t, "DELETE FROM notifications")
+			ev := append(t, w, moves.Event{MoveID: m.ID, Type: moves.EventMoveNotifyPremisesOfArrivalIn30Mins, CreatedBy: "pmu.user",
+				OccurredAt: w.f.now.Add(time.Minute), RecordedAt: w.f.now.Add(time.Minute)})
+			return m.ID, ev.ID, []outboxRow{{w.serco.ID, "create_event", "$move", "$event"}}
+		}},
 		{"an event by an internal client's user called system: told", func(t *testing.T, w *world) (string, string, []outboxRow) {
 			m := w.f.courtMove(t, w.f.person, "2026-11-24")
 			clear(t, w.f.st)
