@@ -155,10 +155,9 @@ func checkConfig(fs *flag.FlagSet, cfg config, badEnv map[string]error) error {
 			errs = append(errs, err)
 		}
 	})
-	if badEnv["token-ttl"] == nil || given["token-ttl"] {
-		if cfg.tokenTTL < time.Second {
-			errs = append(errs, fmt.Errorf("-token-ttl (SECUREMOVE_TOKEN_TTL) %s: API tokens must last at least 1s", cfg.tokenTTL))
-		}
+	// An unreadable variable left the default, which passes.
+	if cfg.tokenTTL < time.Second {
+		errs = append(errs, fmt.Errorf("-token-ttl (SECUREMOVE_TOKEN_TTL) %s: API tokens must last at least 1s", cfg.tokenTTL))
 	}
 	return errors.Join(errs...)
 }

@@ -50,13 +50,6 @@ func (h *Handlers) mayAct(c echo.Context, a moves.Action, m moves.Move) bool {
 	if !moves.MayAct(u.Viewer(), a, m, from) {
 		return false
 	}
-	if a == moves.ActionChangeDate {
-		// A move with an overnight lodge keeps its date (the store
-		// refuses it too): its lodge's nights follow from it.
-		if lodged, err := h.Store.HasLiveLodging(c.Request().Context(), m.ID); err != nil || lodged {
-			return false
-		}
-	}
 	if a == moves.ActionResubmit {
 		// A request is sent again once.
 		if _, err := h.Store.RebookedFrom(c.Request().Context(), m.ID); err == nil {

@@ -26,6 +26,9 @@ func (h *Handlers) moveDateForm(c echo.Context, d moveData, fe moves.FieldErrors
 // changes. Proposed moves have no date to change: approving gives them one.
 func (h *Handlers) MoveDateForm(c echo.Context) error {
 	return h.moveFormGet(c, moves.ActionChangeDate, func(d moveData) error {
+		if lodgeKeepsDate(d) {
+			return moveForbidden()
+		}
 		return serve.Render(c, http.StatusOK, views.MoveDatePage(h.moveDateForm(c, d, nil)))
 	})
 }
@@ -47,6 +50,9 @@ func (h *Handlers) moveDateAnswer(c echo.Context, rule func(date string) string)
 // MoveChangeDate records MoveDateChanged.
 func (h *Handlers) MoveChangeDate(c echo.Context) error {
 	return h.movePost(c, moves.ActionChangeDate, func(d moveData, version int64) error {
+		if lodgeKeepsDate(d) {
+			return moveForbidden()
+		}
 		m := d.m
 		date, day, month, year, fe := h.moveDateAnswer(c, func(date string) string {
 			if date == m.Date {
@@ -80,3 +86,7 @@ func (h *Handlers) MoveChangeDate(c echo.Context) error {
 		return h.moveDone(c, r, "Move date changed", "The move is now on "+views.LongDate(date)+".")
 	})
 }
+
+// lodgeKeepsDate says a move's overnight lodge keeps it on its date (the
+// store refuses the change too): the lodge's nights follow from it.
+func lodgeKeepsDate(d moveData) bool { return len(liveLodgings(d.lodgings)) > 0 }

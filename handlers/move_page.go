@@ -252,7 +252,7 @@ func (h *Handlers) moveLive(c echo.Context, d moveData) views.MoveLive {
 		PollURL:  "/move/" + m.ID + "/timeline?seen=" + url.QueryEscape(d.pollToken()),
 		Status:   m.Status,
 		Banners:  h.custodyBanner(c, d, moveBanners(d)),
-		Actions:  h.moveActions(c, m),
+		Actions:  h.moveActions(c, d),
 		Details:  h.moveDetailRows(d),
 		Lodges:   h.moveLodges(c, d),
 		Timeline: views.Timeline(d.events, d.names()),
@@ -284,9 +284,13 @@ var moveActionLinks = []struct {
 }
 
 // moveActions are the actions the user may take on the move now.
-func (h *Handlers) moveActions(c echo.Context, m moves.Move) []views.MoveAction {
+func (h *Handlers) moveActions(c echo.Context, d moveData) []views.MoveAction {
+	m := d.m
 	var out []views.MoveAction
 	for _, a := range moveActionLinks {
+		if a.action == moves.ActionChangeDate && lodgeKeepsDate(d) {
+			continue
+		}
 		if a.flags != "" && (m.PersonID == "" || !moves.FlagCategoryApplies(m.MoveType, a.flags)) {
 			// An empty allocation place has no information to change
 			// yet; court information is only on court moves.

@@ -86,7 +86,7 @@ func (h *Handlers) PersonPage(c echo.Context) error {
 	}
 	pg.Breadcrumbs = append(pg.Breadcrumbs, views.Link{Text: p.FullName()})
 	m := views.PersonPage{Page: pg, Name: p.FullName(), Details: h.personDetailRows(p), Changed: h.personChanged(c, p)}
-	if ok, err := h.mayChangePerson(c, p); err != nil {
+	if ok, err := h.mayChangePerson(c, p, rows); err != nil {
 		return err
 	} else if ok {
 		m.EditHref = "/person/" + p.ID + "/edit"
@@ -192,11 +192,11 @@ func (h *Handlers) personEditForm(c echo.Context, p moves.Person, name string) v
 
 // personForEdit loads a person the user may see and change.
 func (h *Handlers) personForEdit(c echo.Context) (moves.Person, error) {
-	p, _, err := h.visiblePerson(c, c.Param("id"))
+	p, rows, err := h.visiblePerson(c, c.Param("id"))
 	if err != nil {
 		return p, err
 	}
-	ok, err := h.mayChangePerson(c, p)
+	ok, err := h.mayChangePerson(c, p, rows)
 	if err != nil {
 		return p, err
 	}
@@ -214,7 +214,7 @@ func (h *Handlers) personForEdit(c echo.Context) (moves.Person, error) {
 // another place's move, one the officer is not even shown. PMU may
 // always; so may police and prison staff for someone with no open move
 // (about to be requested).
-func (h *Handlers) mayChangePerson(c echo.Context, p moves.Person) (bool, error) {
+func (h *Handlers) mayChangePerson(c echo.Context, p moves.Person, seen []store.MoveRow) (bool, error) {
 	u := serve.CurrentUser(c)
 	if !mayRequest(u) {
 		return false, nil
@@ -222,17 +222,26 @@ func (h *Handlers) mayChangePerson(c echo.Context, p moves.Person) (bool, error)
 	if u.Role == moves.RolePMU {
 		return true, nil
 	}
-	rows, _, err := h.Store.ListMoves(c.Request().Context(), store.MoveFilter{PersonID: p.ID,
+	// seen are the person's moves the user sees (visiblePerson): every
+	// move they may change starts at a place of theirs, so is among them.
+	// Those must all be changeable by the user, and be all the open moves
+	// the person has.
+	open := 0
+	for _, r := range seen {
+		if !moves.ChangeableStatus(r.Status) {
+			continue
+		}
+		if !h.mayAct(c, moves.ActionChange, r.Move) {
+			return false, nil
+		}
+		open++
+	}
+	all, err := h.Store.CountMoves(c.Request().Context(), store.MoveFilter{PersonID: p.ID,
 		Statuses: []moves.Status{moves.StatusProposed, moves.StatusRequested, moves.StatusBooked}})
 	if err != nil {
 		return false, err
 	}
-	for _, r := range rows {
-		if !h.mayAct(c, moves.ActionChange, r.Move) {
-			return false, nil
-		}
-	}
-	return true, nil
+	return all == open, nil
 }
 
 // PersonEditForm asks for a person's new details.

@@ -158,7 +158,6 @@ func (h *Handlers) SentRequests(c echo.Context) error {
 			return err
 		}
 	}
-	froms := map[string]moves.Location{}
 	for _, r := range rows {
 		row := views.SentRequestRow{
 			Href:      "/move/" + r.ID,
@@ -173,12 +172,9 @@ func (h *Handlers) SentRequests(c echo.Context) error {
 			row.Dates = sentRequestDates(r.Move)
 			row.Reason = moves.Label(moves.RejectionReasonLabels, r.Cancellation.RejectionReason)
 			row.Comment = r.Cancellation.Comment
-			from, ok := froms[r.FromID]
-			if !ok {
-				if from, err = h.Store.Location(ctx, r.FromID); err != nil {
-					return err
-				}
-				froms[r.FromID] = from
+			from, err := h.Store.Location(ctx, r.FromID) // from memory
+			if err != nil {
+				return err
 			}
 			row.Next = sentRequestNext(u, r.Move, from, next)
 		}

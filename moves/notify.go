@@ -98,11 +98,13 @@ func NotificationType(n Notice) string {
 }
 
 // HeardOfMatters says whether NotificationType's answer for a change of a
-// move now in status s can depend on Notice.HeardOf, so that whoever
-// builds a Notice looks it up (a query per recipient) only when it can
-// change the answer: an event on a move not cancelled is told as
-// create_event whether or not the supplier has heard of the move.
-func HeardOfMatters(c Change, s Status) bool { return c != ChangeEvent || s == StatusCancelled }
+// move now in status s (rejected: cancelled by a rejection) can depend on
+// Notice.HeardOf, so that whoever builds a Notice looks it up only when
+// it can change the answer: an event is told as create_event whether or
+// not the supplier has heard of the move, unless on a rejected proposal.
+func HeardOfMatters(c Change, s Status, rejected bool) bool {
+	return c != ChangeEvent || (s == StatusCancelled && rejected)
+}
 
 // Introduces says whether a notification of this type tells a supplier of
 // a move for the first time.

@@ -57,7 +57,7 @@ func TestHeardOfMatters(t *testing.T) {
 					heard.HeardOf = true
 					if NotificationType(n) != NotificationType(heard) {
 						differs = true
-						if !HeardOfMatters(c, st) {
+						if !HeardOfMatters(c, st, st == StatusCancelled) {
 							t.Errorf("HeardOfMatters(%d, %s) = false, but HeardOf changes %+v from %q to %q", c, st, n, NotificationType(n), NotificationType(heard))
 						}
 					}
@@ -65,7 +65,7 @@ func TestHeardOfMatters(t *testing.T) {
 			}
 			// Proposed moves are never told, so HeardOf cannot matter
 			// there, whatever HeardOfMatters says.
-			if HeardOfMatters(c, st) && !differs && st != StatusProposed {
+			if HeardOfMatters(c, st, st == StatusCancelled) && !differs && st != StatusProposed {
 				t.Errorf("HeardOfMatters(%d, %s) = true, but no notice's type depends on HeardOf", c, st)
 			}
 		}

@@ -360,7 +360,7 @@ func allocationForChange(ctx context.Context, u *Unit, id string, role moves.Rol
 func (s *Store) appendIn(u *Unit, m moves.Move, typ moves.EventType, details map[string]any, by string) error {
 	now := writeNow(u)
 	_, _, err := s.AppendEvent(u.Context(), moves.Event{ID: seededID(u.Context()), MoveID: m.ID, Type: typ, OccurredAt: now, RecordedAt: now, Details: details,
-		CreatedBy: by}, AppendOptions{ExpectedVersion: m.Version, By: by, AllocationDate: typ == moves.EventMoveDateChanged})
+		CreatedBy: by}, AppendOptions{ExpectedVersion: m.Version, By: by, AllocationDate: true})
 	return err
 }
 

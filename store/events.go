@@ -226,22 +226,9 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	if err != nil {
 		return e, m, err
 	}
-	if e.Type == moves.EventMoveDateChanged && m.AllocationID != "" && !opt.AllocationDate {
-		return e, m, moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "allocated",
-			Message: "This move is a place of an allocation, whose moves change date together: change the allocation's date instead"}})
-	}
 	if e.Type == moves.EventMoveDateChanged {
-		// Its lodges are booked for nights that follow from its date: a
-		// new date would leave them on the old nights, where their
-		// MoveLodgingStart no longer applies. As upstream, a move with a
-		// lodge keeps its date; cancel the lodge first.
-		lodged, err := hasLiveLodging(ctx, tx, m.ID)
-		if err != nil {
+		if err := s.dateMayChange(ctx, tx, m, opt); err != nil {
 			return e, m, err
-		}
-		if lodged {
-			return e, m, moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "lodged",
-				Message: fmt.Sprintf("Move %s has an overnight lodge booked for its present dates: cancel the lodge before changing its date", m.Reference)}})
 		}
 	}
 	if e.Type == moves.EventMoveReject && e.Bool("rebook") && !moves.Rebookable(m) {
@@ -400,7 +387,6 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 			if _, err := tx.ExecContext(ctx, "UPDATE moves SET supplier_id = ? WHERE id = ?", sup, m.ID); err != nil {
 				return m, fmt.Errorf("store: supplier of the approved move: %w", err)
 			}
-			u.TouchMove(m)
 		}
 	}
 	change := moves.ChangeUpdated
@@ -426,6 +412,27 @@ func (s *Store) saveState(ctx context.Context, u *Unit, m moves.Move, state move
 		}
 	}
 	return m, nil
+}
+
+// dateMayChange refuses a MoveDateChanged of m, whole, that would leave
+// it apart from what follows from its date: an allocation's place moves
+// only with its allocation (opt.AllocationDate), and a lodge is booked
+// for nights that follow from the date (as upstream, a move with a lodge
+// keeps its date; cancel the lodge first).
+func (s *Store) dateMayChange(ctx context.Context, tx *txStmts, m moves.Move, opt AppendOptions) error {
+	if m.AllocationID != "" && !opt.AllocationDate {
+		return moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "allocated",
+			Message: "This move is a place of an allocation, whose moves change date together: change the allocation's date instead"}})
+	}
+	lodged, err := hasLiveLodging(ctx, tx, m.ID)
+	if err != nil {
+		return err
+	}
+	if lodged {
+		return moves.InvalidFields(moves.FieldErrors{{Field: "date", Code: "lodged",
+			Message: fmt.Sprintf("Move %s has an overnight lodge booked for its present dates: cancel the lodge before changing its date", m.Reference)}})
+	}
+	return nil
 }
 
 // conflictSince reports what last changed a move after the version a

@@ -415,13 +415,19 @@ func (s *Store) ActiveLocations(ctx context.Context, ids []string) ([]moves.Loca
 	if len(ids) == 0 {
 		return active, nil
 	}
+	return pickLocations(sorted, ids, false), nil
+}
+
+// pickLocations are the locations of sorted whose ids are in ids, in
+// sorted's order; disabled ones only withDisabled.
+func pickLocations(sorted []moves.Location, ids []string, withDisabled bool) []moves.Location {
 	out := make([]moves.Location, 0, len(ids))
 	for _, l := range sorted {
-		if !l.Disabled && slices.Contains(ids, l.ID) {
+		if (withDisabled || !l.Disabled) && slices.Contains(ids, l.ID) {
 			out = append(out, l)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // HeldLocations returns the locations with the given ids, disabled ones
@@ -434,13 +440,7 @@ func (s *Store) HeldLocations(ctx context.Context, ids []string) ([]moves.Locati
 	if err != nil || len(ids) == 0 {
 		return sorted, err
 	}
-	out := make([]moves.Location, 0, len(ids))
-	for _, l := range sorted {
-		if slices.Contains(ids, l.ID) {
-			out = append(out, l)
-		}
-	}
-	return out, nil
+	return pickLocations(sorted, ids, true), nil
 }
 
 // location returns a location from the cache.

@@ -57,20 +57,24 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 	recipients := r.suppliersOf(m)
 	subs := r.of(recipients...)
 	now := u.Now()
-	// What each subscription was last told of the move: read once for a
-	// change of the move itself (not for an event, by far the most, whose
-	// type does not depend on it but on a cancelled move).
-	var told map[string]string
-	if change != moves.ChangeEvent {
+	// What each subscription was last told of the move, read once, when
+	// a notice's type can depend on it (moves.HeardOfMatters): not for an
+	// event, by far the most, unless on a rejected proposal; nothing for
+	// a move just created.
+	rejected := m.Cancellation.Reason == "rejected"
+	told := map[string]string{}
+	if change != moves.ChangeCreated && moves.HeardOfMatters(change, m.Status, rejected) {
 		if told, err = u.toldOf(ctx, m.ID); err != nil {
 			return err
 		}
+	}
+	if change != moves.ChangeEvent {
 		// The change may have taken the move away from a supplier that
 		// was told of it (a redirect away from the place it crossed to; a
 		// new date on which another supplier serves its from-location or
 		// destination): that supplier is told it is no longer theirs.
 		for _, t := range r.subs {
-			if introduced(told[t.id]) && !slices.ContainsFunc(subs, func(s subTarget) bool { return s.id == t.id }) {
+			if moves.Introduces(told[t.id]) && !slices.ContainsFunc(subs, func(s subTarget) bool { return s.id == t.id }) {
 				if err := u.enqueue(ctx, t, notify.Notification{EventType: moveRemoved, CreatedAt: now, MoveID: m.ID,
 					MoveReference: m.Reference}); err != nil {
 					return err
@@ -79,26 +83,10 @@ func (u *Unit) notifyChange(ctx context.Context, change moves.Change, m moves.Mo
 		}
 	}
 	for _, sub := range subs {
-		heard := false
-		switch {
-		case told != nil:
-			heard = introduced(told[sub.id])
-		case moves.HeardOfMatters(change, m.Status):
-			if heard, err = u.heardOf(ctx, sub.id, m.ID); err != nil {
-				return err
-			}
-			if heard {
-				// Told of the move and then that it is no longer theirs:
-				// not heard of, as it now stands.
-				last, err := u.toldOf(ctx, m.ID)
-				if err != nil {
-					return err
-				}
-				heard = introduced(last[sub.id])
-			}
-		}
+		// Told of the move and not since told it is no longer theirs.
+		heard := moves.Introduces(told[sub.id])
 		n := moves.Notice{Change: change, Status: m.Status, Own: sub.supplierID == m.SupplierID, HeardOf: heard, Recipient: sub.supplierID,
-			Rejected: m.Cancellation.Reason == "rejected"}
+			Rejected: rejected}
 		eventID := ""
 		if ev != nil && change == moves.ChangeEvent {
 			n.EventSupplierID, n.EventBy, n.EventType = ev.SupplierID, ev.CreatedBy, ev.Type
@@ -173,11 +161,6 @@ func (r *recipients) suppliersOf(m moves.Move) []string {
 // longer crosses to.
 const moveRemoved = "cross_supplier_move_remove"
 
-// introduced says whether a subscription whose last word about a move
-// was typ (toldOf) has it to act on: told of it and not told since that
-// it is no longer theirs.
-func introduced(typ string) bool { return moves.Introduces(typ) }
-
 // toldQuery's event_type term is the partial index notifications_told's
 // condition, word for word (migration 0025).
 const toldQuery = `SELECT subscription_id, event_type FROM notifications WHERE move_id = ?
@@ -216,31 +199,6 @@ func (u *Unit) toldOf(ctx context.Context, moveID string) (map[string]string, er
 	}
 	pending(u.notes)
 	return last, nil
-}
-
-// heardOfQuery's event_type term is the partial index
-// notifications_introduced's condition, word for word, so that SQLite
-// probes that index (migration 0015).
-const heardOfQuery = `SELECT 1 FROM notifications WHERE move_id = ? AND subscription_id = ?
-	AND event_type IN ('create_move','cross_supplier_move_add') LIMIT 1`
-
-// heardOf says whether a subscription has been sent a notification
-// introducing the move.
-func (u *Unit) heardOf(ctx context.Context, subID, moveID string) (bool, error) {
-	// Those not yet written: this unit's, and those of the units before
-	// it in the batch.
-	introduces := func(n notify.Notification) bool {
-		return n.SubscriptionID == subID && n.MoveID == moveID && moves.Introduces(n.EventType)
-	}
-	if slices.ContainsFunc(u.notes, introduces) || (u.batchNotes != nil && slices.ContainsFunc(*u.batchNotes, introduces)) {
-		return true, nil
-	}
-	var one int
-	err := u.QueryRowContext(ctx, heardOfQuery, moveID, subID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // enqueue writes one notification per channel of the subscription: at

@@ -16,7 +16,6 @@ func TestNotificationQueriesUseTheirIndexes(t *testing.T) {
 		name, q, want string
 		args          []any
 	}{
-		{"heard of a move", heardOfQuery, "SEARCH notifications USING INDEX notifications_introduced (move_id=? AND subscription_id=?)", []any{"m", "s"}},
 		{"what a supplier was last told of a move", toldQuery, "SEARCH notifications USING INDEX notifications_told (move_id=?)", []any{"m"}},
 		{"outbox gauges", undeliveredQuery, "USING INDEX notifications_due", []any{1}},
 	} {

@@ -376,12 +376,8 @@ func collect[T any](ctx context.Context, q querier, scan func(interface{ Scan(..
 // lodgings' index by move.
 const liveLodgingQuery = "SELECT 1 FROM lodgings WHERE move_id = ? AND status <> 'cancelled' LIMIT 1"
 
-// HasLiveLodging says whether a move has an overnight lodge that is not
+// hasLiveLodging says whether a move has an overnight lodge that is not
 // cancelled.
-func (s *Store) HasLiveLodging(ctx context.Context, moveID string) (bool, error) {
-	return hasLiveLodging(ctx, s.r, moveID)
-}
-
 func hasLiveLodging(ctx context.Context, q querier, moveID string) (bool, error) {
 	var one int
 	err := q.QueryRowContext(ctx, liveLodgingQuery, moveID).Scan(&one)

@@ -42,34 +42,6 @@ func (s *Server) middleware() {
 	e.Use(middleware.BodyLimit("1MiB"))
 	e.Use(validUTF8)
 	e.Use(compress)
-	e.Use(htmxErrorPages)
-}
-
-// htmxErrorPages puts an error page answered to an htmx request in place
-// of the whole page. A form sent with JavaScript on (hx-boost) that the
-// server refuses (409: the move changed meanwhile; 403; 404; 400; a 5xx)
-// must show that page as it does with JavaScript off; htmx would
-// otherwise drop it and the button would seem to do nothing. A fragment's
-// error page is a whole page too, so it replaces the body rather than the
-// fragment. 422 (the form again, with its errors) swaps as htmx asked; a
-// sign-in redirect (HX-Redirect) is left to htmx. The layout's
-// htmx-config lets every status swap.
-func htmxErrorPages(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if c.Request().Header.Get("HX-Request") == "true" {
-			res := c.Response()
-			res.Before(func() {
-				h := res.Header()
-				if res.Status < 400 || res.Status == http.StatusUnprocessableEntity || h.Get("HX-Redirect") != "" ||
-					!strings.HasPrefix(h.Get(echo.HeaderContentType), echo.MIMETextHTML) {
-					return
-				}
-				h.Set("HX-Retarget", "body")
-				h.Set("HX-Reswap", "innerHTML")
-			})
-		}
-		return next(c)
-	}
 }
 
 func newRequestID() string {

@@ -49,6 +49,17 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-store")
 	}
+	if status >= 400 && status != http.StatusUnprocessableEntity && c.Request().Header.Get("HX-Request") == "true" {
+		// An error page answered to htmx goes in place of the whole
+		// body: a form sent with JavaScript on (hx-boost) that the server
+		// refuses (409 changed meanwhile, 403, 404, 400, a 5xx) shows the
+		// page it shows with JavaScript off, rather than htmx dropping it
+		// and the button seeming to do nothing; a fragment's error page is
+		// a whole page too. 422 (the form again, with its errors) swaps
+		// where htmx asked. The layout's htmx-config swaps every status.
+		h.Set("HX-Retarget", "body")
+		h.Set("HX-Reswap", "innerHTML")
+	}
 	// Every writer a response passes through copies what it is given
 	// (the page cache's capture, gzip, the connection), so the buffer is
 	// free again once Blob returns.
