@@ -134,7 +134,7 @@ func defineFlags(fs *flag.FlagSet, cfg *config, getenv func(string) string) (bad
 	fs.StringVar(&cfg.smtpURL, "smtp-url", env("SECUREMOVE_SMTP_URL", ""), "SMTP server for notification e-mails, smtp://user:pass@host:587?from=addr or smtps://…; unset: no e-mail (SECUREMOVE_SMTP_URL)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("SECUREMOVE_METRICS_TOKEN", ""), "bearer token for /metrics on the main address; unset: /metrics is not served there (SECUREMOVE_METRICS_TOKEN)")
 	fs.IntVar(&cfg.readSlots, "read-slots", envInt("read-slots", "SECUREMOVE_READ_SLOTS", 0), "reads (pages, API GETs) served at once, the rest waiting their turn so that writes are not kept from the CPU; 0: two per CPU, -1: no limit (SECUREMOVE_READ_SLOTS)")
-	fs.IntVar(&cfg.busyDeliveries, "busy-deliveries", envInt("busy-deliveries", "SECUREMOVE_BUSY_DELIVERIES", 0), "notification attempts a second, at most, while more requests are in flight than CPUs, so that deliveries give way to the service's clients and catch up after; 0: 200, -1: never held back (SECUREMOVE_BUSY_DELIVERIES)")
+	fs.IntVar(&cfg.busyDeliveries, "busy-deliveries", envInt("busy-deliveries", "SECUREMOVE_BUSY_DELIVERIES", 0), "notification attempts a second, at most, while more requests are in flight than CPUs (none while four times the CPUs or more are), so that deliveries give way to the service's clients and catch up after, 30 s at most; 0: 200, -1: never held back (SECUREMOVE_BUSY_DELIVERIES)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("SECUREMOVE_METRICS_ADDR", ""), "separate address serving /metrics without a token, e.g. 127.0.0.1:9090 (SECUREMOVE_METRICS_ADDR)")
 	fs.BoolVar(&cfg.allowPrivate, "allow-private-callbacks", envBool("allow-private-callbacks", "SECUREMOVE_ALLOW_PRIVATE_CALLBACKS", false), "allow callback URLs on loopback or private networks (always allowed in demo mode) (SECUREMOVE_ALLOW_PRIVATE_CALLBACKS)")
 	fs.StringVar(&cfg.now, "now", env("SECUREMOVE_NOW", ""), "fix the clock at start, e.g. 2026-01-15T09:00:00Z: today and the demo data follow it; for demo and tests, never in production (SECUREMOVE_NOW)")
@@ -346,7 +346,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	nc := notifyConfig{db: cfg.db, secretsKey: cfg.secretsKey, smtpURL: cfg.smtpURL,
 		baseURL: strings.TrimRight(cfg.baseURL, "/"), allowPrivate: cfg.demo || cfg.allowPrivate, production: cfg.production, clock: now}
 	if cfg.busyDeliveries >= 0 {
-		nc.busy, nc.busyRate = inflight.Busy, cfg.busyDeliveries
+		nc.busy, nc.busyRate, nc.saturated = inflight.Busy, cfg.busyDeliveries, inflight.Saturated
 	}
 	nt, err := startNotify(wctx, nc, st, log)
 	if err != nil {

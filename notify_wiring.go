@@ -47,9 +47,11 @@ type notifyConfig struct {
 	// clock is the service's clock (-now): notifications are dated and
 	// come due by it. nil: the real clock.
 	clock func() time.Time
-	// busy and busyRate: see notify.Worker's Busy (nil: never held back).
-	busy     func() bool
-	busyRate int
+	// busy, busyRate and saturated: see notify.Worker's Busy and
+	// Saturated (nil: never held back).
+	busy      func() bool
+	busyRate  int
+	saturated func() bool
 }
 
 // clockFunc is a func as a notify.Clock.
@@ -74,7 +76,7 @@ func startNotify(ctx context.Context, nc notifyConfig, st *store.Store, log *slo
 	m := metrics.New(st.Outbox(), clk.Now)
 	w, g, err := notify.NewWorker(notify.Options{
 		BaseURL: nc.baseURL, SecretsKey: key, SMTPURL: nc.smtpURL, AllowPrivate: nc.allowPrivate,
-		Outbox: st.Outbox(), Observer: m, Logger: log, Clock: clk, Busy: nc.busy, BusyRate: nc.busyRate,
+		Outbox: st.Outbox(), Observer: m, Logger: log, Clock: clk, Busy: nc.busy, BusyRate: nc.busyRate, Saturated: nc.saturated,
 	})
 	if err != nil {
 		return nil, err

@@ -15,9 +15,10 @@ type Options struct {
 	Observer     Observer
 	Logger       *slog.Logger
 	Clock        Clock
-	// Busy and BusyRate: see Worker.
-	Busy     func() bool
-	BusyRate int
+	// Busy, BusyRate and Saturated: see Worker.
+	Busy      func() bool
+	BusyRate  int
+	Saturated func() bool
 }
 
 // NewWorker builds a Worker (and the Guard to validate callback URLs with
@@ -47,7 +48,7 @@ func NewWorker(o Options) (*Worker, *Guard, error) {
 	wall := SystemClock{}
 	w := &Worker{
 		Outbox: o.Outbox, Sealer: sealer, Clock: o.Clock, Observer: o.Observer, Logger: o.Logger,
-		Busy: o.Busy, BusyRate: o.BusyRate,
+		Busy: o.Busy, BusyRate: o.BusyRate, Saturated: o.Saturated,
 		Webhook: &WebhookSender{Client: NewWebhookClient(g, WebhookTimeout), BaseURL: o.BaseURL, Clock: wall},
 	}
 	if smtpConf != nil {

@@ -649,3 +649,75 @@ func refusedURL(t *testing.T) string {
 	defer ln.Close()
 	return "http://" + ln.Addr().String() + "/"
 }
+
+// TestSaturatedHoldsDeliveries: while the clients waiting are many times
+// the CPUs (Saturated), an attempt waits for that to pass, then takes its
+// paced turn; it never waits longer than BusyHold, by the service's clock
+// or, if that stands still, by the real one.
+func TestSaturatedHoldsDeliveries(t *testing.T) {
+	clock := newFakeClock()
+	rec := newRecorder(t, 200)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	w.Busy = func() bool { return true }
+	w.BusyRate = 1000 // a slot every ms, so that the holds stand out
+	real := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	var saturatedFor, looks int // saturated for the next saturatedFor looks
+	w.Saturated = func() bool {
+		looks++
+		if saturatedFor == 0 {
+			return false
+		}
+		saturatedFor--
+		return true
+	}
+	var slept time.Duration
+	serviceClockRuns := true
+	w.realNow = func() time.Time { return real }
+	w.sleep = func(d time.Duration) {
+		slept += d
+		real = real.Add(d)
+		if serviceClockRuns {
+			clock.Advance(d)
+		}
+	}
+	deliver := func(id string) {
+		t.Helper()
+		ob.add(note(id, "s1"), clock.Now())
+		if n := step(t, w); n != 1 {
+			t.Fatalf("%s: claimed %d, want 1", id, n)
+		}
+		if !ob.delivered(id) {
+			t.Fatalf("%s not delivered", id)
+		}
+	}
+
+	saturatedFor, slept = 3, 0
+	deliver("passes")
+	if slept != 3*saturatedStep {
+		t.Errorf("saturated for three looks: slept %v, want %v", slept, 3*saturatedStep)
+	}
+
+	saturatedFor, slept = 1<<30, 0
+	deliver("held")
+	if slept < w.BusyHold || slept > w.BusyHold+saturatedStep {
+		t.Errorf("saturated throughout: slept %v, want BusyHold (%v)", slept, w.BusyHold)
+	}
+
+	serviceClockRuns, slept = false, 0
+	deliver("frozen")
+	if slept < w.BusyHold || slept > w.BusyHold+saturatedStep {
+		t.Errorf("saturated, the service's clock standing still: slept %v, want BusyHold (%v) of real time", slept, w.BusyHold)
+	}
+
+	saturatedFor, slept, looks = 0, 0, 0
+	w.Busy = func() bool { return false }
+	deliver("idle")
+	if slept != 0 || looks != 0 {
+		t.Errorf("not busy: slept %v after %d looks at saturation", slept, looks)
+	}
+	if got := len(rec.requests()); got != 4 {
+		t.Errorf("receiver had %d requests, want 4", got)
+	}
+}

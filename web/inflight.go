@@ -20,6 +20,18 @@ type InFlight struct{ n atomic.Int64 }
 // serve them: the service's own clients are waiting on it.
 func (f *InFlight) Busy() bool { return f.n.Load() > int64(runtime.GOMAXPROCS(0)) }
 
+// saturatedPerCPU is how many clients' requests in flight per CPU make
+// the service saturated.
+const saturatedPerCPU = 4
+
+// Saturated says whether the requests in flight are saturatedPerCPU
+// times the CPUs or more: not a moment's overlap but a queue at every
+// CPU, as under a burst of events from a supplier's systems. Deliveries
+// wait for it to pass (notify.Worker.Saturated).
+func (f *InFlight) Saturated() bool {
+	return f.n.Load() >= saturatedPerCPU*int64(runtime.GOMAXPROCS(0))
+}
+
 // counts says whether a request is a client's.
 func (*InFlight) counts(r *http.Request) bool {
 	p := r.URL.Path

@@ -12,7 +12,7 @@ import (
 // TestInFlightCountsClientsRequests: a page, a form post or an API call
 // counts while it is served and not after; static files, /health,
 // /metrics and the demo receiver's deliveries never count. Busy is more
-// in flight than CPUs.
+// in flight than CPUs; Saturated, saturatedPerCPU times the CPUs or more.
 func TestInFlightCountsClientsRequests(t *testing.T) {
 	var f InFlight
 	e := echo.New()
@@ -56,5 +56,16 @@ func TestInFlightCountsClientsRequests(t *testing.T) {
 	f.n.Store(cpus + 1)
 	if !f.Busy() {
 		t.Errorf("not busy with %d requests on %d CPUs", cpus+1, cpus)
+	}
+	if f.Saturated() {
+		t.Errorf("saturated with %d requests on %d CPUs", cpus+1, cpus)
+	}
+	f.n.Store(saturatedPerCPU*cpus - 1)
+	if f.Saturated() {
+		t.Errorf("saturated with %d requests on %d CPUs", saturatedPerCPU*cpus-1, cpus)
+	}
+	f.n.Store(saturatedPerCPU * cpus)
+	if !f.Saturated() || !f.Busy() {
+		t.Errorf("with %d requests on %d CPUs: saturated %v, busy %v; want both", saturatedPerCPU*cpus, cpus, f.Saturated(), f.Busy())
 	}
 }
