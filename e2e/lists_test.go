@@ -202,8 +202,9 @@ func TestListsPMUReviewRequests(t *testing.T) {
 	})
 }
 
-// Prison staff find the requests they sent that wait for PMU, and the one
-// PMU rejected, from the navigation: "Single requests", a tab for each.
+// Prison staff find the requests they sent from the navigation: "Single
+// requests", with PMU's four review statuses as tabs: those waiting for
+// PMU, the one PMU approved, the one PMU rejected, and none cancelled.
 func TestListsPrisonSingleRequests(t *testing.T) {
 	runBoth(t, "single requests", func(t *testing.T, js bool) {
 		srv := startServer(t)
@@ -225,6 +226,17 @@ func TestListsPrisonSingleRequests(t *testing.T) {
 		lstExpectURL(t, page, `status=rejected`)
 		must(t, expect.Locator(rows).ToHaveCount(1), "one of Brixton's requests rejected")
 		must(t, expect.Locator(rows.First()).ToContainText("No space at the receiving prison"), "the reason")
+		checkA11y(t, page)
+
+		must(t, lstLink(tabs, "Approved").Click(), "open the approved tab")
+		lstExpectURL(t, page, `status=approved`)
+		must(t, expect.Locator(rows).ToHaveCount(1), "one of Brixton's requests approved")
+		must(t, expect.Locator(rows.First()).ToContainText("HMP Thameside"), "where it goes")
+		checkA11y(t, page)
+
+		must(t, lstLink(tabs, "Cancelled").Click(), "open the cancelled tab")
+		lstExpectURL(t, page, `status=cancelled`)
+		must(t, expect.Locator(page.Locator(".app-list-empty")).ToHaveText("No cancelled single requests"), "the cancelled tab is empty")
 		checkA11y(t, page)
 	})
 }

@@ -15,7 +15,8 @@ import (
 // Home shows the signed-in user's overview: counts of today's moves for
 // the current location, each linking into the list it counts (and, for
 // PMU, the requests waiting for review; for police and prison staff,
-// their single requests pending review or rejected); for administrators,
+// their single requests pending review, approved, rejected or
+// cancelled); for administrators,
 // links to administration.
 func (h *Handlers) Home(c echo.Context) error {
 	u := serve.CurrentUser(c)
@@ -85,8 +86,9 @@ func (h *Handlers) Home(c echo.Context) error {
 		m.Sections = append(m.Sections, all)
 	}
 	if mayListSentRequests(u) {
-		// Their requests without a date (waiting for PMU, or rejected
-		// before PMU gave one), which the counts above never include.
+		// Their requests for PMU to review and what became of them;
+		// those without a date (waiting for PMU, or rejected or
+		// cancelled before PMU gave one) the counts above never include.
 		s, err := h.homeSentRequests(c, u)
 		if err != nil {
 			return err

@@ -548,8 +548,9 @@ func (h *Handlers) moveBreadcrumbs(c echo.Context, d moveData) []views.Link {
 	sent, own := sentRequestsCrumb(u, m)
 	switch {
 	case own:
-		// Police and prison staff's own request waiting for PMU or
-		// rejected: no day list shows it.
+		// Police and prison staff's own request waiting for PMU, or
+		// rejected or cancelled before it had a date: no day list shows
+		// it.
 		crumbs = append(crumbs, sent)
 	case u != nil && u.Role == moves.RolePMU && m.Status == moves.StatusProposed:
 		crumbs = append(crumbs, views.Link{Text: "Requests to review", Href: "/moves/review"})

@@ -13,29 +13,35 @@ import (
 	"github.com/securemove/securemove/views"
 )
 
-// Single requests: police and prison staff's own requests that wait for
-// PMU, and those PMU rejected (upstream's "Single requests" list, which
-// its requesters use to follow what they sent). A proposed move has no
-// date until PMU approves it, and one rejected while proposed never gets
-// one, so the day lists cannot show them; this list is where the sending
-// location finds them, and sends again those PMU asked more information
-// for.
+// Single requests: police and prison staff's own requests for PMU to
+// review, and what became of them (upstream's "Single requests" list,
+// which its requesters use to follow what they sent). The tabs are PMU's
+// review statuses (store.ReviewStatuses) with the same meaning, for the
+// requests sent from the current location only: moves that started as a
+// proposal (a prison transfer, or a request proposed again or sent
+// again), pending review, approved, rejected or cancelled. A move
+// requested directly (a court appearance, an allocation's place) is on
+// none of them, even when PMU rejected it: the day lists show it. A
+// proposed move has no date until PMU approves it, and one rejected or
+// cancelled while proposed never gets one, so the day lists cannot show
+// them; this list is where the sending location finds them, and sends
+// again those PMU asked more information for.
 
 // sentRequestsPath is the list's address.
 const sentRequestsPath = "/moves/requested"
 
-// sentRequestTab is one tab of the list: its key in the query string, its
-// label (upstream's), the moves it holds and their order.
+// sentRequestTab is one tab of the list: its key in the query string (a
+// store review status), its label (upstream's), the columns its table
+// has, and its order.
 type sentRequestTab struct {
 	Key   string
 	Label string
 	// Empty is what the tab says when it has nothing.
-	Empty    string
-	Statuses []moves.Status
-	// Rejected keeps only cancellations with the reason "rejected".
-	Rejected bool
-	// Sort is the store.MoveFilter sort: the soonest earliest date of
-	// travel first while pending, the newest request first once rejected.
+	Empty string
+	View  views.SentRequestsTab
+	// Sort is the store.ReviewFilter sort: the soonest earliest date of
+	// travel first while pending, the newest request first once PMU or
+	// someone else has dealt with it.
 	Sort string
 	Desc bool
 }
@@ -44,9 +50,13 @@ type sentRequestTab struct {
 // the default.
 var sentRequestTabs = []sentRequestTab{
 	{Key: store.ReviewPending, Label: reviewLabels[store.ReviewPending], Empty: "No single requests pending review",
-		Statuses: []moves.Status{moves.StatusProposed}, Sort: "date_from"},
+		View: views.SentPending, Sort: "earliest"},
+	{Key: store.ReviewApproved, Label: reviewLabels[store.ReviewApproved], Empty: "No approved single requests",
+		View: views.SentApproved, Sort: "sent", Desc: true},
 	{Key: store.ReviewRejected, Label: reviewLabels[store.ReviewRejected], Empty: "No rejected single requests",
-		Statuses: []moves.Status{moves.StatusCancelled}, Rejected: true, Sort: "created_at", Desc: true},
+		View: views.SentRejected, Sort: "sent", Desc: true},
+	{Key: store.ReviewCancelled, Label: reviewLabels[store.ReviewCancelled], Empty: "No cancelled single requests",
+		View: views.SentCancelled, Sort: "sent", Desc: true},
 }
 
 // sentRequestTabFor is the tab named key, or the default one.
@@ -75,11 +85,12 @@ func mayListSentRequests(u *serve.Principal) bool {
 	return u != nil && (u.Role == moves.RolePolice || u.Role == moves.RolePrison)
 }
 
-// sentRequestsFilter is the moves of tab sent from the user's current
+// sentRequestsFilter is the requests sent from the user's current
 // location (all their locations when they have none chosen; nothing when
-// they hold none).
-func sentRequestsFilter(u *serve.Principal, tab sentRequestTab) store.MoveFilter {
-	f := store.MoveFilter{Statuses: tab.Statuses, Sort: tab.Sort, Desc: tab.Desc}
+// they hold none): PMU's review query, narrowed to where they were sent
+// from. With no tab's key, every status (for the counts).
+func sentRequestsFilter(u *serve.Principal, tab sentRequestTab) store.ReviewFilter {
+	f := store.ReviewFilter{Status: tab.Key, Sort: tab.Sort, Desc: tab.Desc}
 	switch {
 	case u.Current != nil:
 		f.FromIDs = []string{u.Current.ID}
@@ -90,29 +101,21 @@ func sentRequestsFilter(u *serve.Principal, tab sentRequestTab) store.MoveFilter
 	default:
 		f.FromIDs = []string{"-"}
 	}
-	if tab.Rejected {
-		f.CancellationReasons = []string{"rejected"}
-	}
 	return f
 }
 
-// countSentRequests counts each tab's requests for u, by tab key.
+// countSentRequests counts u's requests in each tab, by tab key, in one
+// query.
 func (h *Handlers) countSentRequests(c echo.Context, u *serve.Principal) (map[string]int, error) {
-	out := map[string]int{}
-	for _, t := range sentRequestTabs {
-		n, err := h.Store.CountMoves(c.Request().Context(), sentRequestsFilter(u, t))
-		if err != nil {
-			return nil, err
-		}
-		out[t.Key] = n
-	}
-	return out, nil
+	return h.Store.CountReviewRequests(c.Request().Context(), sentRequestsFilter(u, sentRequestTab{}))
 }
 
-// SentRequests lists the single requests sent from the current location:
-// those pending PMU's review (soonest earliest date first) and those PMU
-// rejected (newest first, with the reason, what PMU added, and what
-// became of them or a link to send them again), in pages of 20.
+// SentRequests lists the single requests sent from the current location
+// in four tabs, as PMU's review does: pending review (soonest earliest
+// date first), approved (with the date of travel), rejected (with the
+// reason, what PMU added, and what became of them or a link to send them
+// again) and cancelled (with the reason), the last three newest first,
+// in pages of 20.
 func (h *Handlers) SentRequests(c echo.Context) error {
 	u := serve.CurrentUser(c)
 	if !mayListSentRequests(u) {
@@ -136,7 +139,7 @@ func (h *Handlers) SentRequests(c echo.Context) error {
 		Page:     h.page(c, "Single requests from "+loc+": "+tab.Label),
 		Location: loc,
 		Status:   tab.Label,
-		Rejected: tab.Rejected,
+		Tab:      tab.View,
 	}
 	for _, t := range sentRequestTabs {
 		m.Tabs = append(m.Tabs, views.ListFilter{Key: t.Key, Label: t.Label, Count: counts[t.Key], Href: sentRequestsHref(t.Key, 0),
@@ -148,12 +151,12 @@ func (h *Handlers) SentRequests(c echo.Context) error {
 	}
 	f := sentRequestsFilter(u, tab)
 	f.Limit, f.Offset = reviewPageSize, (page-1)*reviewPageSize
-	rows, _, err := h.Store.ListMoves(ctx, f)
+	rows, err := h.Store.ReviewPage(ctx, f)
 	if err != nil {
 		return err
 	}
 	var next map[string]moves.Move
-	if tab.Rejected {
+	if tab.View == views.SentRejected {
 		if next, err = h.sentAgain(c, rows); err != nil {
 			return err
 		}
@@ -168,7 +171,10 @@ func (h *Handlers) SentRequests(c echo.Context) error {
 			Earliest:  serve.Or(views.ShortDate(r.DateFrom), "Not given"),
 			Latest:    serve.Or(views.ShortDate(r.DateTo), "Not given"),
 		}
-		if tab.Rejected {
+		switch tab.View {
+		case views.SentApproved:
+			row.Date = serve.Or(views.ShortDate(r.Date), "Not given")
+		case views.SentRejected:
 			row.Dates = sentRequestDates(r.Move)
 			row.Reason = moves.Label(moves.RejectionReasonLabels, r.Cancellation.RejectionReason)
 			row.Comment = r.Cancellation.Comment
@@ -177,6 +183,9 @@ func (h *Handlers) SentRequests(c echo.Context) error {
 				return err
 			}
 			row.Next = sentRequestNext(u, r.Move, from, next)
+		case views.SentCancelled:
+			row.Reason = moves.Label(moves.CancellationReasonLabels, r.Cancellation.Reason)
+			row.Comment = r.Cancellation.Comment
 		}
 		m.Rows = append(m.Rows, row)
 	}
@@ -189,7 +198,7 @@ func (h *Handlers) SentRequests(c echo.Context) error {
 // sentAgain reads, in one query, the moves proposed again after the
 // rejected requests of rows (rebooked by PMU, or sent again with more
 // information), by the rejected move's id.
-func (h *Handlers) sentAgain(c echo.Context, rows []store.MoveRow) (map[string]moves.Move, error) {
+func (h *Handlers) sentAgain(c echo.Context, rows []store.ListRow) (map[string]moves.Move, error) {
 	ids := make([]string, 0, len(rows))
 	for _, r := range rows {
 		ids = append(ids, r.ID)
@@ -244,8 +253,9 @@ func sentRequestNext(u *serve.Principal, m moves.Move, from moves.Location, next
 }
 
 // homeSentRequests is the home page's section of single requests sent
-// from the current location: how many wait for PMU and how many PMU
-// rejected, each linking to its tab.
+// from the current location: how many are in each of the list's tabs
+// (pending review, approved, rejected, cancelled, as upstream's home
+// counts them), each linking to its tab.
 func (h *Handlers) homeSentRequests(c echo.Context, u *serve.Principal) (views.HomeSection, error) {
 	counts, err := h.countSentRequests(c, u)
 	if err != nil {
@@ -259,8 +269,13 @@ func (h *Handlers) homeSentRequests(c echo.Context, u *serve.Principal) (views.H
 }
 
 // sentRequestsCrumb is the breadcrumb back to the single requests list
-// for a police or prison user's own request waiting for PMU or rejected,
-// which no day list shows; false for any other move.
+// for a police or prison user's own request that no day list shows: one
+// waiting for PMU, or one rejected or cancelled before PMU gave it a
+// date; false for any other move. A cancelled move without a date was
+// cancelled while proposed (every move requested directly has a date,
+// and approval gives a proposal one), so it is on the list's rejected or
+// cancelled tab. One cancelled once it had a date is on the day list of
+// its date, where the breadcrumbs lead otherwise.
 func sentRequestsCrumb(u *serve.Principal, m moves.Move) (views.Link, bool) {
 	if !mayListSentRequests(u) || !moves.ActsFromOwnLocation(u.Viewer(), m) {
 		return views.Link{}, false
@@ -268,8 +283,10 @@ func sentRequestsCrumb(u *serve.Principal, m moves.Move) (views.Link, bool) {
 	switch {
 	case m.Status == moves.StatusProposed:
 		return views.Link{Text: "Single requests", Href: sentRequestsHref(store.ReviewPending, 0)}, true
-	case m.Status == moves.StatusCancelled && m.Cancellation.Reason == "rejected":
+	case m.Status == moves.StatusCancelled && m.Date == "" && m.Cancellation.Reason == "rejected":
 		return views.Link{Text: "Single requests", Href: sentRequestsHref(store.ReviewRejected, 0)}, true
+	case m.Status == moves.StatusCancelled && m.Date == "":
+		return views.Link{Text: "Single requests", Href: sentRequestsHref(store.ReviewCancelled, 0)}, true
 	}
 	return views.Link{}, false
 }

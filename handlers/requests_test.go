@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +17,9 @@ import (
 )
 
 // The single requests list (/moves/requested): police and prison staff's
-// own requests that wait for PMU, and those PMU rejected. A proposed move
-// has no date, nor has one rejected while proposed, so no day list shows
+// own requests for PMU to review, in PMU's four review statuses (pending
+// review, approved, rejected, cancelled). A proposed move has no date,
+// nor has one rejected or cancelled while proposed, so no day list shows
 // them; here they are, for the current location only.
 
 // sentReqs are the lists tests' fixtures for the list: moves made and
@@ -53,21 +55,39 @@ func (s *sentReqs) request(typ moves.MoveType, from, to, date string) moves.Move
 	return m
 }
 
-// reject has PMU reject m for reason, with a comment, rebooking it or not.
-func (s *sentReqs) reject(m moves.Move, reason, comment string, rebook bool) moves.Move {
+// event appends an event of type typ with details to m, as by, and
+// returns the move after it.
+func (s *sentReqs) event(m moves.Move, typ moves.EventType, by string, details map[string]any) moves.Move {
 	s.t.Helper()
 	ctx := context.Background()
 	now := s.a.app.Clock.Now()
-	e := moves.Event{Type: moves.EventMoveReject, MoveID: m.ID, OccurredAt: now, RecordedAt: now, CreatedBy: "pmu",
-		Details: map[string]any{"rejection_reason": reason, "rebook": rebook, "cancellation_reason_comment": comment}}
-	if ev, _, err := s.a.st.AppendEvent(ctx, e, store.AppendOptions{By: "pmu"}); err != nil || !ev.Applied {
-		s.t.Fatalf("reject %s: %v (%s)", m.Reference, err, ev.Reason)
+	e := moves.Event{Type: typ, MoveID: m.ID, OccurredAt: now, RecordedAt: now, CreatedBy: by, Details: details}
+	if ev, _, err := s.a.st.AppendEvent(ctx, e, store.AppendOptions{By: by}); err != nil || !ev.Applied {
+		s.t.Fatalf("%s %s: %v (%s)", typ, m.Reference, err, ev.Reason)
 	}
 	m, err := s.a.st.Move(ctx, m.ID)
 	if err != nil {
 		s.t.Fatal(err)
 	}
 	return m
+}
+
+// approve has PMU approve m for date.
+func (s *sentReqs) approve(m moves.Move, date string) moves.Move {
+	s.t.Helper()
+	return s.event(m, moves.EventMoveApprove, "pmu", map[string]any{"date": date})
+}
+
+// cancel has the sender cancel m for reason, with a comment.
+func (s *sentReqs) cancel(m moves.Move, reason, comment string) moves.Move {
+	s.t.Helper()
+	return s.event(m, moves.EventMoveCancel, "prison", map[string]any{"cancellation_reason": reason, "cancellation_reason_comment": comment})
+}
+
+// reject has PMU reject m for reason, with a comment, rebooking it or not.
+func (s *sentReqs) reject(m moves.Move, reason, comment string, rebook bool) moves.Move {
+	s.t.Helper()
+	return s.event(m, moves.EventMoveReject, "pmu", map[string]any{"rejection_reason": reason, "rebook": rebook, "cancellation_reason_comment": comment})
 }
 
 // again is the move proposed again after m was rejected.
@@ -157,6 +177,7 @@ func (s *sentReqs) theirs(from string, status moves.Status, reasons ...string) [
 // Prison staff at HMP Brixton find the requests they sent that wait for
 // PMU, and those PMU rejected with why and what became of them, from the
 // navigation and from their home page, and nothing of other prisons'.
+// (What the approved and cancelled tabs hold: TestSentRequestsTabs.)
 func TestSentRequestsPrison(t *testing.T) {
 	a := newListsApp(t)
 	s := &sentReqs{t: t, a: a}
@@ -187,7 +208,8 @@ func TestSentRequestsPrison(t *testing.T) {
 		t.Fatalf("fixtures: %d pending, %d rejected from Brixton; want the demo's 2 and 1, and 1 and 2 more", len(pending), len(rejected))
 	}
 	tabs, current := sentReqsTabs(doc)
-	if want := map[string]string{"Pending review": "3", "Rejected": "3"}; !reflect.DeepEqual(tabs, want) || current != "Pending review" {
+	if want := map[string]string{"Pending review": "3", "Approved": "1", "Rejected": "3", "Cancelled": "0"}; !reflect.DeepEqual(tabs, want) ||
+		current != "Pending review" {
 		t.Errorf("tabs %v (current %q), want %v with pending review current", tabs, current, want)
 	}
 	head, rows, links := sentReqsTable(doc)
@@ -279,7 +301,7 @@ func TestSentRequestsPrison(t *testing.T) {
 	// Home counts the same, and links to the tabs.
 	home = prison.page("/", http.StatusOK)
 	counts := listsHomeCounts(t, home, "home-requests")
-	if len(counts) != 2 || counts["Pending review"].N != "4" || counts["Rejected"].N != "3" {
+	if len(counts) != 4 || counts["Pending review"].N != "4" || counts["Approved"].N != "1" || counts["Rejected"].N != "3" || counts["Cancelled"].N != "0" {
 		t.Errorf("home counts %v", counts)
 	}
 	for label, c := range counts {
@@ -302,10 +324,223 @@ func TestSentRequestsPrison(t *testing.T) {
 	}
 }
 
-// Police see the requests of the custody suite they work at that PMU
-// rejected (with the way to send again one rejected for more information)
-// and the ones PMU proposed again, which have no date; not those of their
-// other custody suite until they choose it, nor other forces'.
+// The tabs are PMU's review statuses for Brixton's requests: whatever
+// started as a proposal from Brixton is on exactly one of them (approved
+// ones on Approved with their date of travel; one cancelled before PMU
+// reviewed it, or after approval, on Cancelled with the reason), in the
+// tab's order; moves requested directly (a court appearance PMU rejected
+// or someone cancelled, an allocation's place PMU rejected) are on none,
+// nor is anything from another prison, whatever became of it. The counts
+// on the tabs and on Home are the tabs' rows.
+func TestSentRequestsTabs(t *testing.T) {
+	a := newListsApp(t)
+	s := &sentReqs{t: t, a: a}
+	ctx := context.Background()
+	demo, _ := store.PlanDemo(listsNow)
+	named := func(name string) moves.Move {
+		d, ok := demo.Move(name)
+		m, err := a.st.Move(ctx, d.ID)
+		if !ok || err != nil {
+			t.Fatalf("the demo's %s: %v", name, err)
+		}
+		return m
+	}
+	demoPending, demoRejected := named("proposed-transfer-brixton"), named("rejected-transfer-brixton")
+	// The demo's other requests from Brixton: one pending, one approved.
+	var demoPending2, demoApproved moves.Move
+	for _, m := range demoBrixtonTransfers(t, a) {
+		switch {
+		case m.Status == moves.StatusProposed && m.ID != demoPending.ID:
+			demoPending2 = m
+		case m.Status == moves.StatusRequested:
+			demoApproved = m
+		}
+	}
+	if demoPending2.ID == "" || demoApproved.ID == "" {
+		t.Fatal("the demo's second pending and its approved request from Brixton are missing")
+	}
+
+	pending := s.request(moves.PrisonTransfer, "BXI", "WWI", "2026-12-20")
+	approved := s.approve(s.request(moves.PrisonTransfer, "BXI", "HOI", "2026-12-10"), "2026-12-12")
+	rejected := s.reject(s.request(moves.PrisonTransfer, "BXI", "WWI", "2026-12-11"), "no_space_at_receiving_prison", "", false)
+	cancelledEarly := s.cancel(s.request(moves.PrisonTransfer, "BXI", "WWI", "2026-12-14"), "operational_issues_prison", "Wing closed")
+	cancelledLate := s.cancel(s.approve(s.request(moves.PrisonTransfer, "BXI", "HOI", "2026-12-15"), "2026-12-16"), "prisoner_refusal", "")
+	// Requested directly, never proposals.
+	courtRejected := s.reject(s.request(moves.CourtAppearance, "BXI", "SWRKCC", "2026-12-09"), "no_transport_available", "", false)
+	courtCancelled := s.cancel(s.request(moves.CourtAppearance, "BXI", "SWRKCC", "2026-12-10"), "court_closure", "")
+	al, err := a.st.CreateAllocation(ctx, moves.NewAllocation{Count: 1, FromID: a.locationID(t, "BXI"), ToID: a.locationID(t, "WWI"),
+		Date: "2026-12-10", Criteria: moves.Criteria{Estate: moves.EstateAdultMale, SentenceLength: "any"}}, "pmu", listsToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	places, err := a.st.AllocationPlaces(ctx, al.ID)
+	if err != nil || len(places) != 1 {
+		t.Fatalf("the allocation's places: %v %v", places, err)
+	}
+	placeRejected := s.reject(places[0].Move, "no_space_at_receiving_prison", "", false)
+	// Pentonville's, one of each.
+	others := []moves.Move{
+		s.request(moves.PrisonTransfer, "PVI", "WWI", "2026-12-09"),
+		s.approve(s.request(moves.PrisonTransfer, "PVI", "WWI", "2026-12-09"), "2026-12-10"),
+		s.reject(s.request(moves.PrisonTransfer, "PVI", "WWI", "2026-12-09"), "no_space_at_receiving_prison", "", false),
+		s.cancel(s.request(moves.PrisonTransfer, "PVI", "BXI", "2026-12-09"), "operational_issues_prison", ""),
+	}
+
+	refs := func(ms ...moves.Move) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Reference)
+		}
+		return out
+	}
+	// Pending: the soonest earliest date first; the rest the newest first
+	// (the fixtures a minute apart, after the demo's).
+	want := map[string][]string{
+		"Pending review": refs(demoPending, demoPending2, pending),
+		"Approved":       refs(approved, demoApproved),
+		"Rejected":       refs(rejected, demoRejected),
+		"Cancelled":      refs(cancelledLate, cancelledEarly),
+	}
+	slices.SortFunc(want["Pending review"], func(x, y string) int {
+		mx, _ := a.st.MoveByReference(ctx, x)
+		my, _ := a.st.MoveByReference(ctx, y)
+		return strings.Compare(mx.DateFrom, my.DateFrom)
+	})
+	prison := a.signIn(t, "prison", "")
+	seen := map[string]string{}
+	for _, key := range []string{"pending", "approved", "rejected", "cancelled"} {
+		doc := prison.page("/moves/requested?status="+key, http.StatusOK)
+		tabs, current := sentReqsTabs(doc)
+		_, rows, _ := sentReqsTable(doc)
+		got := sentReqsRefs(rows)
+		if !reflect.DeepEqual(got, want[current]) {
+			t.Errorf("%s (%q): %v, want %v", key, current, got, want[current])
+		}
+		for label, refs := range want {
+			if tabs[label] != strconv.Itoa(len(refs)) {
+				t.Errorf("%s: the %q tab counts %s, want %d", key, label, tabs[label], len(refs))
+			}
+		}
+		if got := listsText(doc.Find("#showing")); got != fmt.Sprintf("Showing 1 to %d of %d requests", len(want[current]), len(want[current])) {
+			t.Errorf("%s: showing %q", key, got)
+		}
+		for _, ref := range got {
+			if seen[ref] != "" {
+				t.Errorf("%s is on %s and %s", ref, seen[ref], key)
+			}
+			seen[ref] = key
+		}
+	}
+	for _, m := range append([]moves.Move{courtRejected, courtCancelled, placeRejected}, others...) {
+		if seen[m.Reference] != "" {
+			t.Errorf("%s (%s from %s) is on Brixton's %s tab", m.Reference, m.MoveType, m.FromID, seen[m.Reference])
+		}
+	}
+
+	// What the approved and cancelled tabs say of each.
+	doc := prison.page("/moves/requested?status=approved", http.StatusOK)
+	head, rows, links := sentReqsTable(doc)
+	if want := []string{"Name", "Reference", "Sent on", "Move to", "Earliest date", "Latest date", "Date of travel"}; !reflect.DeepEqual(head, want) {
+		t.Errorf("approved columns %v", head)
+	}
+	if r := sentReqsRow(rows, approved.Reference); !reflect.DeepEqual(r, []string{"REQUEST02, Sent", approved.Reference, "3 December 2026", "HMP High Down",
+		"10 December 2026", "Not given", "12 December 2026"}) {
+		t.Errorf("the approved request: %v", r)
+	}
+	if i := slices.Index(sentReqsRefs(rows), approved.Reference); i < 0 || links[i]["REQUEST02, Sent"] != "/move/"+approved.ID {
+		t.Errorf("the approved request's links %v", links)
+	}
+	doc = prison.page("/moves/requested?status=cancelled", http.StatusOK)
+	head, rows, _ = sentReqsTable(doc)
+	if want := []string{"Name", "Reference", "Sent on", "Move to", "Earliest date", "Latest date", "Reason for cancellation"}; !reflect.DeepEqual(head, want) {
+		t.Errorf("cancelled columns %v", head)
+	}
+	if r := sentReqsRow(rows, cancelledEarly.Reference); !reflect.DeepEqual(r, []string{"REQUEST04, Sent", cancelledEarly.Reference, "3 December 2026",
+		"HMP Wandsworth", "14 December 2026", "Not given", "Operational problems at the prison More information: Wing closed"}) {
+		t.Errorf("the request cancelled before review: %v", r)
+	}
+	if r := sentReqsRow(rows, cancelledLate.Reference); r == nil || r[6] != "Person refused to move" {
+		t.Errorf("the request cancelled once approved: %v", r)
+	}
+
+	// Home counts each tab, and links to it.
+	counts := listsHomeCounts(t, prison.page("/", http.StatusOK), "home-requests")
+	if len(counts) != len(want) {
+		t.Errorf("home counts %v", counts)
+	}
+	for label, refs := range want {
+		c := counts[label]
+		if c.N != strconv.Itoa(len(refs)) {
+			t.Errorf("home's %q: %s, want %d", label, c.N, len(refs))
+		}
+		if _, current := sentReqsTabs(prison.page(c.Href, http.StatusOK)); current != label {
+			t.Errorf("home's %q links to %s, showing %q", label, c.Href, current)
+		}
+	}
+
+	// The pages of those cancelled before they had a date lead back to
+	// their tab; those cancelled with a date, to its day's list.
+	for _, tc := range []struct {
+		m          moves.Move
+		text, href string
+	}{
+		{cancelledEarly, "Single requests", "/moves/requested?status=cancelled"},
+		{rejected, "Single requests", "/moves/requested?status=rejected"},
+		{cancelledLate, "Outgoing moves", "/moves/outgoing/2026-12-16"},
+		{courtRejected, "Outgoing moves", "/moves/outgoing/2026-12-09"},
+	} {
+		crumb := prison.page("/move/"+tc.m.ID, http.StatusOK).Find(".govuk-breadcrumbs a").Eq(1)
+		if listsText(crumb) != tc.text || crumb.AttrOr("href", "") != tc.href {
+			t.Errorf("%s: breadcrumb %q to %q, want %q to %s", tc.m.Reference, listsText(crumb), crumb.AttrOr("href", ""), tc.text, tc.href)
+		}
+	}
+
+	// Pentonville's staff see theirs (and the demo's pending one), and
+	// none of Brixton's.
+	if err := a.st.CreateUser(ctx, &store.User{Username: "pentonville", FullName: "Pat Pentonville", Role: moves.RolePrison,
+		LocationIDs: []string{a.locationID(t, "PVI")}}, store.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	pvi := a.signIn(t, "pentonville", "")
+	doc = pvi.page("/moves/requested", http.StatusOK)
+	if tabs, _ := sentReqsTabs(doc); !reflect.DeepEqual(tabs, map[string]string{"Pending review": "2", "Approved": "1", "Rejected": "1", "Cancelled": "1"}) {
+		t.Errorf("Pentonville's tabs %v", tabs)
+	}
+	for i, key := range []string{"pending", "approved", "rejected", "cancelled"} {
+		_, rows, _ := sentReqsTable(pvi.page("/moves/requested?status="+key, http.StatusOK))
+		if sentReqsRow(rows, others[i].Reference) == nil {
+			t.Errorf("Pentonville's %s tab lacks %s: %v", key, others[i].Reference, sentReqsRefs(rows))
+		}
+		for _, ref := range sentReqsRefs(rows) {
+			if seen[ref] != "" {
+				t.Errorf("Brixton's %s is on Pentonville's %s tab", ref, key)
+			}
+		}
+	}
+}
+
+// demoBrixtonTransfers are the demo's prison transfers from HMP Brixton.
+func demoBrixtonTransfers(t *testing.T, a *listsApp) []moves.Move {
+	t.Helper()
+	rows, _, err := a.st.ListMoves(context.Background(), store.MoveFilter{FromIDs: []string{a.locationID(t, "BXI")},
+		MoveTypes: []moves.MoveType{moves.PrisonTransfer}, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []moves.Move
+	for _, r := range rows {
+		out = append(out, r.Move)
+	}
+	return out
+}
+
+// Police send no proposals: their court appearances are requested
+// directly, and one PMU rejects is on no tab (the day list of its date
+// shows it, cancelled, and its page leads there). What PMU proposes again
+// after rejecting it is a single request: police see those of the
+// custody suite they work at, with the way to send again one PMU rejects
+// for more information; not those of their other custody suite until
+// they choose it, nor other forces'.
 func TestSentRequestsPolice(t *testing.T) {
 	a := newListsApp(t)
 	s := &sentReqs{t: t, a: a}
@@ -313,9 +548,11 @@ func TestSentRequestsPolice(t *testing.T) {
 	more := s.reject(s.request(moves.CourtAppearance, "SRY016", "GUILCC", day), moves.RejectionMoreInfo, "Which hearing?", false)
 	rebooked := s.reject(s.request(moves.CourtAppearance, "SRY016", "GUILCC", day), "no_transport_available", "", true)
 	proposedAgain := s.again(rebooked)
-	staines := s.reject(s.request(moves.CourtAppearance, "SRY014", "GUILCC", day), "no_transport_available", "", false)
+	staines := s.reject(s.request(moves.CourtAppearance, "SRY014", "GUILCC", day), "no_transport_available", "", true)
+	stainesAgain := s.again(staines)
 	// Another force's.
-	s.reject(s.request(moves.CourtAppearance, "MPS2", "WSTRMC", day), moves.RejectionMoreInfo, "", false)
+	mps := s.reject(s.request(moves.CourtAppearance, "MPS2", "WSTRMC", day), "no_transport_available", "", true)
+	s.reject(s.again(mps), moves.RejectionMoreInfo, "", false)
 	if proposedAgain.Status != moves.StatusProposed || proposedAgain.Date != "" {
 		t.Fatalf("proposed again: %s with date %q", proposedAgain.Status, proposedAgain.Date)
 	}
@@ -325,7 +562,7 @@ func TestSentRequestsPolice(t *testing.T) {
 	if h := listsText(doc.Find("h1")); h != "Guildford Police Station Single requests" {
 		t.Errorf("h1 %q", h)
 	}
-	if tabs, _ := sentReqsTabs(doc); !reflect.DeepEqual(tabs, map[string]string{"Pending review": "1", "Rejected": "2"}) {
+	if tabs, _ := sentReqsTabs(doc); !reflect.DeepEqual(tabs, map[string]string{"Pending review": "1", "Approved": "0", "Rejected": "0", "Cancelled": "0"}) {
 		t.Errorf("Guildford's tabs %v", tabs)
 	}
 	_, rows, _ := sentReqsTable(doc)
@@ -335,36 +572,52 @@ func TestSentRequestsPolice(t *testing.T) {
 	if r := rows[0]; r[3] != "Guildford Crown Court" || r[4] != "14 December 2026" {
 		t.Errorf("the request proposed again: %v", r)
 	}
+	// The court appearances PMU rejected were requested, not proposed:
+	// on no tab. Their pages lead to the day's outgoing moves.
+	for _, m := range []moves.Move{more, rebooked} {
+		crumb := police.page("/move/"+m.ID, http.StatusOK).Find(".govuk-breadcrumbs a").Eq(1)
+		if listsText(crumb) != "Outgoing moves" || crumb.AttrOr("href", "") != "/moves/outgoing/"+day {
+			t.Errorf("%s: breadcrumb %q to %q, want the outgoing moves of %s", m.Reference, listsText(crumb), crumb.AttrOr("href", ""), day)
+		}
+	}
+	doc = police.page("/moves/requested?status=rejected", http.StatusOK)
+	if got := listsText(doc.Find(".app-list-empty")); got != "No rejected single requests" || doc.Find("#requests").Length() != 0 {
+		t.Errorf("Guildford's rejected tab: %q", got)
+	}
+
+	// PMU rejects the request proposed again, for more information: it is
+	// rejected, and Guildford may send it again.
+	again := s.reject(proposedAgain, moves.RejectionMoreInfo, "Which hearing?", false)
 	doc = police.page("/moves/requested?status=rejected", http.StatusOK)
 	_, rows, links := sentReqsTable(doc)
-	if got, want := sentReqsRefs(rows), []string{rebooked.Reference, more.Reference}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("rejected at Guildford %v, want %v (newest first)", got, want)
+	if got, want := sentReqsRefs(rows), []string{again.Reference}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("rejected at Guildford %v, want %v", got, want)
 	}
-	if r := rows[1]; r[4] != "7 December 2026" || r[5] != "More information is needed PMU said: Which hearing?" ||
-		!strings.HasPrefix(r[6], "Add information and send again") || links[1][r[6]] != "/move/"+more.ID+"/resubmit" {
-		t.Errorf("the request rejected for more information: %v %v", r, links[1])
-	}
-	if r := rows[0]; r[5] != "No transport available for this move" || r[6] != "Proposed again as "+proposedAgain.Reference {
-		t.Errorf("the rebooked request: %v", r)
+	if r := rows[0]; r[4] != "From 14 December 2026" || r[5] != "More information is needed PMU said: Which hearing?" ||
+		!strings.HasPrefix(r[6], "Add information and send again") || links[0][r[6]] != "/move/"+again.ID+"/resubmit" {
+		t.Errorf("the request rejected for more information: %v %v", r, links[0])
 	}
 	home := police.page("/", http.StatusOK)
-	if c := listsHomeCounts(t, home, "home-requests"); c["Pending review"].N != "1" || c["Rejected"].N != "2" {
+	if c := listsHomeCounts(t, home, "home-requests"); c["Pending review"].N != "0" || c["Rejected"].N != "1" || len(c) != 4 {
 		t.Errorf("Guildford's home counts %v", c)
 	}
 
 	// At Staines: only Staines's request.
 	police = a.signIn(t, "police", "SRY014")
-	doc = police.page("/moves/requested?status=rejected", http.StatusOK)
+	doc = police.page("/moves/requested", http.StatusOK)
 	_, rows, _ = sentReqsTable(doc)
-	if got := sentReqsRefs(rows); !reflect.DeepEqual(got, []string{staines.Reference}) {
-		t.Errorf("rejected at Staines %v, want %v", got, staines.Reference)
+	if got := sentReqsRefs(rows); !reflect.DeepEqual(got, []string{stainesAgain.Reference}) {
+		t.Errorf("pending at Staines %v, want %v", got, stainesAgain.Reference)
 	}
-	if tabs, _ := sentReqsTabs(doc); !reflect.DeepEqual(tabs, map[string]string{"Pending review": "0", "Rejected": "1"}) {
+	if tabs, _ := sentReqsTabs(doc); !reflect.DeepEqual(tabs, map[string]string{"Pending review": "1", "Approved": "0", "Rejected": "0", "Cancelled": "0"}) {
 		t.Errorf("Staines's tabs %v", tabs)
 	}
-	doc = police.page("/moves/requested", http.StatusOK)
-	if got := listsText(doc.Find(".app-list-empty")); got != "No single requests pending review" || doc.Find("#requests").Length() != 0 {
-		t.Errorf("Staines's pending tab: %q", got)
+	for key, empty := range map[string]string{"approved": "No approved single requests", "rejected": "No rejected single requests",
+		"cancelled": "No cancelled single requests"} {
+		doc = police.page("/moves/requested?status="+key, http.StatusOK)
+		if got := listsText(doc.Find(".app-list-empty")); got != empty || doc.Find("#requests").Length() != 0 {
+			t.Errorf("Staines's %s tab: %q", key, got)
+		}
 	}
 }
 

@@ -204,8 +204,15 @@ func testReviewFilterStatuses(t *testing.T) {
 		}
 	}
 	// The counts by status and reason are the counts of the review
-	// status as SQL names it.
-	for _, f := range []ReviewFilter{{}, {Status: ReviewCancelled}, {Status: ReviewRejected}, {RegionID: "x"}, {EarliestFrom: "2000-01-01"}} {
+	// status as SQL names it, those of one location's requests (counted
+	// from its moves rather than from moves_proposals) among them.
+	first, _, err := s.ReviewRequests(ctx, ReviewFilter{Status: ReviewPending, Limit: 1})
+	if err != nil || len(first) != 1 {
+		t.Fatalf("a pending request: %v %v", first, err)
+	}
+	from := []string{first[0].FromID}
+	for _, f := range []ReviewFilter{{}, {Status: ReviewCancelled}, {Status: ReviewRejected}, {RegionID: "x"}, {EarliestFrom: "2000-01-01"},
+		{FromIDs: from}, {FromIDs: append(from, "x")}} {
 		got, err := s.CountReviewRequests(ctx, f)
 		if err != nil {
 			t.Fatal(err)
@@ -225,7 +232,7 @@ func testReviewFilterStatuses(t *testing.T) {
 			want[g] = n
 		}
 		rows.Close()
-		if !reflect.DeepEqual(got, want) {
+		if !reflect.DeepEqual(got, want) || len(f.FromIDs) > 0 && len(want) == 0 {
 			t.Errorf("%+v: counted %v, the review statuses in SQL %v", f, got, want)
 		}
 	}
@@ -605,6 +612,27 @@ func TestReviewCountsWalkProposals(t *testing.T) {
 		plan := queryPlan(t, s, q, args...)
 		if !strings.Contains(plan, "COVERING INDEX moves_proposals") || strings.Contains(plan, "TEMP B-TREE") {
 			t.Errorf("%+v: the count does not walk moves_proposals alone:\n%s", f, plan)
+		}
+	}
+}
+
+// A location's requests (its single requests, counted on its users' home
+// page) are counted from its moves, not by reading every location's
+// proposals in moves_proposals for where each comes from.
+func TestReviewCountsOfALocationWalkItsMoves(t *testing.T) {
+	s := planStore(t)
+	for _, f := range []ReviewFilter{{FromIDs: []string{"a"}}, {FromIDs: []string{"a", "b"}}, {FromIDs: []string{"a"}, RegionID: "r"}} {
+		got, err := s.CountReviewRequests(context.Background(), f)
+		if err != nil {
+			t.Fatalf("%+v: %v", f, err)
+		}
+		if len(got) != 0 {
+			t.Errorf("%+v: counts %v in an empty store", f, got)
+		}
+		q, args := s.reviewCountQuery(f)
+		plan := queryPlan(t, s, q, args...)
+		if !strings.Contains(plan, "INDEX moves_by_from_date (from_location_id=?)") || strings.Contains(plan, "moves_proposals") {
+			t.Errorf("%+v: the count does not walk the location's moves:\n%s", f, plan)
 		}
 	}
 }
