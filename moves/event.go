@@ -36,9 +36,19 @@ type Event struct {
 	Details map[string]any
 	// Rels maps relationship names (location, to_location, from_location,
 	// previous_move) to the id they point at.
-	Rels       map[string]string
-	CreatedBy  string
+	Rels      map[string]string
+	CreatedBy string
+	// SupplierID is the supplier whose client posted the event ("" when
+	// not a supplier's client): the API's supplier relationship, and who
+	// is not told of its own event.
 	SupplierID string
+	// MoveSupplierID is the supplier the move was with once the event was
+	// written, kept on the events whose timeline entry names the move's
+	// supplier (KeepsMoveSupplier): a move can pass to another supplier
+	// later, and its log must still name the one of each entry's time.
+	// The store sets it; it is "" on other events and on those written
+	// before it was kept.
+	MoveSupplierID string
 	// Applied is false when the event is valid in itself but could not
 	// apply at its place in the log; Reason says why.
 	Applied bool

@@ -13,7 +13,7 @@ import (
 )
 
 const eventCols = `seq, id, move_id, event_type, occurred_at, recorded_at, notes, details, rels, created_by,
-	COALESCE(supplier_id,''), applied, reason, late, created_at, COALESCE(journey_id,''), COALESCE(lodging_id,'')`
+	COALESCE(supplier_id,''), applied, reason, late, created_at, COALESCE(journey_id,''), COALESCE(lodging_id,''), COALESCE(move_supplier_id,'')`
 
 func scanEvent(sc interface{ Scan(...any) error }) (moves.Event, error) {
 	var e moves.Event
@@ -21,7 +21,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (moves.Event, error) {
 	var occurred, recorded, created int64
 	var applied, late int
 	if err := sc.Scan(&e.Seq, &e.ID, &e.MoveID, &typ, &occurred, &recorded, &e.Notes, &details, &rels, &e.CreatedBy,
-		&e.SupplierID, &applied, &e.Reason, &late, &created, &e.JourneyID, &e.LodgingID); err != nil {
+		&e.SupplierID, &applied, &e.Reason, &late, &created, &e.JourneyID, &e.LodgingID, &e.MoveSupplierID); err != nil {
 		return e, err
 	}
 	e.Type = moves.EventType(typ)
@@ -65,10 +65,11 @@ func insertEvent(ctx context.Context, q querier, e *moves.Event, clientID string
 	spec, _ := moves.SpecFor(e.Type)
 	// RETURNING rather than LastInsertId, which PostgreSQL has not.
 	err = q.QueryRowContext(ctx, `INSERT INTO events (id, move_id, event_type, creation, occurred_at, recorded_at, notes, details, rels,
-		created_by, supplier_id, client_id, applied, reason, late, created_at, journey_id, lodging_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq`,
+		created_by, supplier_id, client_id, applied, reason, late, created_at, journey_id, lodging_id, move_supplier_id)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq`,
 		e.ID, e.MoveID, string(e.Type), boolInt(spec.Creation), micros(e.OccurredAt), micros(e.RecordedAt), e.Notes, string(details), string(rels),
 		e.CreatedBy, nullStr(e.SupplierID), nullStr(clientID), boolInt(e.Applied), e.Reason, boolInt(e.Late), micros(e.CreatedAt),
-		nullStr(e.JourneyID), nullStr(e.LodgingID)).Scan(&e.Seq)
+		nullStr(e.JourneyID), nullStr(e.LodgingID), nullStr(e.MoveSupplierID)).Scan(&e.Seq)
 	if err != nil {
 		return 0, fmt.Errorf("store: insert event: %w", err)
 	}
@@ -266,6 +267,13 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	}
 	e.CreatedAt = now
 	e.Applied, e.Reason, e.Late = true, "", false
+	// The supplier its entry names, as the move has it now; keepSupplier
+	// corrects it once the event has applied, should that hand the move to
+	// another supplier.
+	e.MoveSupplierID = ""
+	if moves.KeepsMoveSupplier(e) {
+		e.MoveSupplierID = m.SupplierID
+	}
 	if inOrder {
 		state, reason := moves.Apply(m.State(), e, refs)
 		if reason != "" {
@@ -275,6 +283,9 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 			return e, m, err
 		}
 		if m, err = s.saveState(ctx, u, m, state, opt.By, now); err != nil {
+			return e, m, err
+		}
+		if err := keepSupplier(ctx, tx, &e, m); err != nil {
 			return e, m, err
 		}
 		if e.Type == moves.EventMoveLodgingStart || e.Type == moves.EventMoveLodgingEnd {
@@ -299,6 +310,9 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	if err != nil {
 		return e, m, err
 	}
+	if err := keepSupplier(ctx, tx, &e, m); err != nil {
+		return e, m, err
+	}
 	// The move's replay marked its lodging events as the move sees them;
 	// the lodgings have the last word.
 	if err := s.replayLodgings(ctx, u, m); err != nil {
@@ -309,6 +323,22 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 		return e, m, err
 	}
 	return e, m, u.notifyChange(ctx, opt.told(), m, &e)
+}
+
+// keepSupplier keeps on an event that names the move's supplier the one
+// the move is with once the event has applied: an approval, or a new date,
+// can hand the move to the supplier serving its from-location on its date
+// (saveState), and "approved and requested with" names that one. Written
+// only then: every other event was inserted with it already.
+func keepSupplier(ctx context.Context, tx querier, e *moves.Event, m moves.Move) error {
+	if !moves.KeepsMoveSupplier(*e) || m.SupplierID == "" || m.SupplierID == e.MoveSupplierID {
+		return nil
+	}
+	e.MoveSupplierID = m.SupplierID
+	if _, err := tx.ExecContext(ctx, "UPDATE events SET move_supplier_id = ? WHERE id = ?", e.MoveSupplierID, e.ID); err != nil {
+		return fmt.Errorf("store: supplier of event %s: %w", e.ID, err)
+	}
+	return nil
 }
 
 // replay recomputes a move from its initial state and whole log, stores the

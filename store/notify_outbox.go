@@ -622,8 +622,15 @@ func (u *Unit) noteRequestsDelivered(ctx context.Context, ids []string) error {
 
 // noteRequestDelivered appends MoveNotifySupplierOfMoveRequest when a
 // delivered create_move notification told the move's own supplier (the
-// subscription's) of its request. A refusal of the event (the move has
-// moved on) does not undo the delivery's record.
+// subscription's) of its request: once for each supplier the move is with,
+// as a new date can hand it to another, which is sent the request in its
+// turn. The event keeps the supplier told (the move's, checked here; see
+// appendTx), so that its entry still names that one when the move passes
+// to another; its supplier_id stays empty, as the service, not that
+// supplier's client, recorded it. (An event written before the supplier
+// was kept counts as the move's whichever it was: none is added after
+// it.) A refusal of the event (the move has moved on) does not undo the
+// delivery's record.
 func (u *Unit) noteRequestDelivered(ctx context.Context, moveID, subSupplier string) error {
 	if moveID == "" {
 		return nil
@@ -633,8 +640,9 @@ func (u *Unit) noteRequestDelivered(ctx context.Context, moveID, subSupplier str
 		return nil
 	}
 	var one int
-	err = u.QueryRowContext(ctx, "SELECT 1 FROM events WHERE move_id = ? AND event_type = ? LIMIT 1",
-		moveID, string(moves.EventMoveNotifySupplierOfMoveRequest)).Scan(&one)
+	err = u.QueryRowContext(ctx, `SELECT 1 FROM events WHERE move_id = ? AND event_type = ?
+		AND (move_supplier_id = ? OR move_supplier_id IS NULL) LIMIT 1`,
+		moveID, string(moves.EventMoveNotifySupplierOfMoveRequest), subSupplier).Scan(&one)
 	if err == nil {
 		return nil
 	}

@@ -63,6 +63,12 @@ func (pm *PlannedMove) Play(refs moves.Refs) error {
 			pe.Rels = map[string]string{}
 		}
 		pe.CreatedAt = pe.Arrive.UTC()
+		// The supplier its entry names, as appendTx keeps it (a plan's
+		// move keeps its supplier throughout).
+		pe.MoveSupplierID = ""
+		if moves.KeepsMoveSupplier(pe.Event) {
+			pe.MoveSupplierID = m.SupplierID
+		}
 		if i == 0 {
 			pe.Applied = true
 			log = append(log, pe.Event)
@@ -193,7 +199,7 @@ func NewMoveRows() *MoveRows {
 			"initial_to_location_id", "initial_date", "initial_date_from", "initial_date_to", "version", "created_at", "created_by",
 			"updated_at", "updated_by", "is_lockout", "cancellation_reason", "cancellation_comment", "rejection_reason", "rebook"),
 		Events: NewRowSet("events", "seq", "id", "move_id", "event_type", "creation", "occurred_at", "recorded_at", "notes", "details", "rels",
-			"created_by", "supplier_id", "client_id", "applied", "reason", "late", "created_at"),
+			"created_by", "supplier_id", "client_id", "applied", "reason", "late", "created_at", "move_supplier_id"),
 	}
 }
 
@@ -239,7 +245,7 @@ func (r *MoveRows) AddMove(pm *PlannedMove, seq *int64) error {
 		spec, _ := moves.SpecFor(e.Type)
 		r.Events.Add(*seq, e.ID, e.MoveID, string(e.Type), boolInt(spec.Creation), micros(e.OccurredAt), micros(e.RecordedAt),
 			e.Notes, string(details), string(rels), e.CreatedBy, nullStr(e.SupplierID), nullStr(e.ClientID), boolInt(e.Applied),
-			e.Reason, boolInt(e.Late), micros(e.CreatedAt))
+			e.Reason, boolInt(e.Late), micros(e.CreatedAt), nullStr(e.MoveSupplierID))
 		*seq++
 	}
 	return nil

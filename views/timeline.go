@@ -39,8 +39,9 @@ type TimelineNames struct {
 	Users map[string]string
 	// Moves maps move ids to references (for a cross-supplier pick-up).
 	Moves map[string]string
-	// MoveSupplier is the name of the supplier carrying out the move, for
-	// events that do not say which supplier recorded them.
+	// MoveSupplier is the name of the supplier carrying out the move now,
+	// for the entries that name the move's supplier but were written
+	// before the service kept the supplier of their time on them.
 	MoveSupplier string
 	// Journeys maps journey ids to their numbers and ends, for the
 	// journey events shown on the move's timeline.
@@ -57,14 +58,22 @@ func (n TimelineNames) location(id string) string {
 	return "an unknown location"
 }
 
-// supplier names the supplier an event is about: the one that recorded it,
-// or the move's.
-func (n TimelineNames) supplier(e moves.Event) string {
-	if s := n.Suppliers[e.SupplierID]; s != "" {
+// moveSupplier names the supplier an entry names (moves.NamedSupplier):
+// the one that posted it, or the one the move was with when it was
+// written, and the move's supplier now only for an event written before
+// that was kept. "" when no supplier is known.
+func (n TimelineNames) moveSupplier(e moves.Event) string {
+	if s := n.Suppliers[moves.NamedSupplier(e)]; s != "" {
 		return s
 	}
-	if n.MoveSupplier != "" {
-		return n.MoveSupplier
+	return n.MoveSupplier
+}
+
+// supplier names the supplier an entry says did something, as moveSupplier
+// does, or "The supplier" when none is known.
+func (n TimelineNames) supplier(e moves.Event) string {
+	if s := n.moveSupplier(e); s != "" {
+		return s
 	}
 	return "The supplier"
 }
@@ -398,16 +407,16 @@ func describe(e moves.Event, n TimelineNames) (string, string) {
 	case moves.EventMoveProposed:
 		return heading, "The move was proposed and is waiting for the Population Management Unit (PMU) to review it."
 	case moves.EventMoveRequested:
-		if n.MoveSupplier != "" {
-			return heading, "The move was requested with " + n.MoveSupplier + "."
+		if s := n.moveSupplier(e); s != "" {
+			return heading, "The move was requested with " + s + "."
 		}
 		return heading, "The move was requested."
 	case moves.EventMoveAccept:
 		return heading, sup + " accepted the move."
 	case moves.EventMoveApprove:
 		s := "Approved for " + LongDate(e.Str("date"))
-		if n.MoveSupplier != "" {
-			s += " and requested with " + n.MoveSupplier
+		if sup := n.moveSupplier(e); sup != "" {
+			s += " and requested with " + sup
 		}
 		nomis := ""
 		if e.Bool("create_in_nomis") {
@@ -451,11 +460,7 @@ func describe(e moves.Event, n TimelineNames) (string, string) {
 	case moves.EventMoveLodgingEnd:
 		return heading, sentence("Collected from the overnight lodging at " + n.location(e.Rels["location"]))
 	case moves.EventMoveNotifySupplierOfMoveRequest:
-		who := n.MoveSupplier
-		if who == "" {
-			who = "The supplier"
-		}
-		return heading, who + " was sent the move request."
+		return heading, sup + " was sent the move request."
 	case moves.EventMoveOperationSafeguard:
 		return heading, operation("The person was held under Operation Safeguard because prisons were full", e)
 	case moves.EventMoveOperationTornado:

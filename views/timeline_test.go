@@ -212,6 +212,83 @@ func TestTimelineSentences(t *testing.T) {
 	}
 }
 
+// A move can pass to another supplier (approved for, or moved to, a date
+// on which another serves its from-location): each entry that names a
+// supplier names the one of its own time, kept on the event, and the
+// move's supplier now (tlNames: Serco) only for an event written before
+// that was kept.
+func TestTimelineNamesTheSupplierOfItsTime(t *testing.T) {
+	tests := []struct {
+		name     string
+		e        moves.Event
+		sentence string
+	}{
+		{"requested with the supplier of its time",
+			moves.Event{Type: moves.EventMoveRequested, CreatedBy: "pmu", MoveSupplierID: "sup-geo"},
+			"The move was requested with GEOAmey."},
+		{"requested, written before the supplier was kept",
+			moves.Event{Type: moves.EventMoveRequested, CreatedBy: "pmu"},
+			"The move was requested with Serco."},
+		{"request sent to the supplier told, recorded by the service",
+			moves.Event{Type: moves.EventMoveNotifySupplierOfMoveRequest, CreatedBy: moves.SystemActor, MoveSupplierID: "sup-geo"},
+			"GEOAmey was sent the move request."},
+		{"request sent, written before the supplier was kept",
+			moves.Event{Type: moves.EventMoveNotifySupplierOfMoveRequest, CreatedBy: moves.SystemActor},
+			"Serco was sent the move request."},
+		{"approved and requested with the supplier of the approved date",
+			moves.Event{Type: moves.EventMoveApprove, CreatedBy: "pmu", Details: map[string]any{"date": "2026-12-01"}, MoveSupplierID: "sup-geo"},
+			"Approved for Tuesday 1 December 2026 and requested with GEOAmey."},
+		{"accepted on the supplier's behalf by PMU",
+			moves.Event{Type: moves.EventMoveAccept, CreatedBy: "pmu", MoveSupplierID: "sup-geo"},
+			"GEOAmey accepted the move."},
+		{"accepted by the supplier's own client",
+			moves.Event{Type: moves.EventMoveAccept, CreatedBy: "GEOAmey", SupplierID: "sup-geo"},
+			"GEOAmey accepted the move."},
+		{"set off, recorded by PMU before the supplier was kept",
+			moves.Event{Type: moves.EventMoveStart, CreatedBy: "pmu"},
+			"Serco set off with the person."},
+		{"arriving in 30 minutes, recorded by an internal client",
+			moves.Event{Type: moves.EventMoveNotifyPremisesOfArrivalIn30Mins, CreatedBy: "internal", MoveSupplierID: "sup-geo"},
+			"GEOAmey told the destination that the vehicle is 30 minutes away."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.e
+			e.ID, e.OccurredAt, e.RecordedAt, e.Applied = "e", tlAt, tlAt, true
+			if got := DescribeEvent(e, tlNames).Sentence; got != tt.sentence {
+				t.Errorf("got  %q\nwant %q", got, tt.sentence)
+			}
+		})
+	}
+}
+
+// The store keeps the move's supplier on exactly the events whose entry
+// names it (moves.KeepsMoveSupplier): an entry that names the move's
+// supplier is worded from the one kept, and one that does not keep it
+// does not name the move's supplier.
+func TestTimelineKeepsTheSupplierItNames(t *testing.T) {
+	now := tlNames
+	now.MoveSupplier = "Serco"
+	for _, spec := range moves.Catalogue() {
+		t.Run(string(spec.Type), func(t *testing.T) {
+			e := tlEvent(spec)
+			other := now
+			other.MoveSupplier = "Supplier Now"
+			names := DescribeEvent(e, now).Sentence != DescribeEvent(e, other).Sentence
+			if keeps := moves.KeepsMoveSupplier(e); keeps != names {
+				t.Fatalf("the entry names the move's supplier: %v; the store keeps it: %v", names, keeps)
+			}
+			if !names {
+				return
+			}
+			e.MoveSupplierID = "sup-geo"
+			if got := DescribeEvent(e, now).Sentence; !strings.Contains(got, "GEOAmey") || strings.Contains(got, "Serco") {
+				t.Errorf("kept GEOAmey, the move now Serco's: %q", got)
+			}
+		})
+	}
+}
+
 func tlHasTag(t TimelineEntry, text string) bool {
 	for _, tag := range t.Tags {
 		if tag.Text == text {
