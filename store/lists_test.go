@@ -617,8 +617,9 @@ func TestReviewCountsWalkProposals(t *testing.T) {
 }
 
 // A location's requests (its single requests, counted on its users' home
-// page) are counted from its moves, not by reading every location's
-// proposals in moves_proposals for where each comes from.
+// page) are counted from its own proposals (moves_review_by_location),
+// not by reading every location's in moves_proposals for where each comes
+// from.
 func TestReviewCountsOfALocationWalkItsMoves(t *testing.T) {
 	s := planStore(t)
 	for _, f := range []ReviewFilter{{FromIDs: []string{"a"}}, {FromIDs: []string{"a", "b"}}, {FromIDs: []string{"a"}, RegionID: "r"}} {
@@ -631,7 +632,7 @@ func TestReviewCountsOfALocationWalkItsMoves(t *testing.T) {
 		}
 		q, args := s.reviewCountQuery(f)
 		plan := queryPlan(t, s, q, args...)
-		if !strings.Contains(plan, "INDEX moves_by_from_date (from_location_id=?)") || strings.Contains(plan, "moves_proposals") {
+		if !strings.Contains(plan, "INDEX moves_review_by_location (from_location_id=?") || strings.Contains(plan, "moves_proposals") {
 			t.Errorf("%+v: the count does not walk the location's moves:\n%s", f, plan)
 		}
 	}
@@ -650,5 +651,28 @@ func TestReviewPageChoosesItsRowsByKeys(t *testing.T) {
 	}
 	if strings.Contains(plan, "SCAN m") {
 		t.Errorf("the approved tab's page scans the moves:\n%s", plan)
+	}
+}
+
+// A location's pending requests (the default tab of its single requests)
+// are chosen from its own moves, not by reading every location's pending
+// proposals in moves_review_by_date for where each comes from.
+func TestReviewPageOfALocationWalksItsMoves(t *testing.T) {
+	s := planStore(t)
+	for _, f := range []ReviewFilter{
+		{Status: ReviewPending, FromIDs: []string{"a"}, Sort: "earliest", Limit: 20},
+		{Status: ReviewPending, FromIDs: []string{"a", "b"}, Limit: 20},
+		{Status: ReviewRejected, FromIDs: []string{"a"}, Sort: "sent", Desc: true, Limit: 20},
+	} {
+		q, args := f.pageQuery(false)
+		plan := queryPlan(t, s, q, args...)
+		if !strings.Contains(plan, "moves_review_by_location (from_location_id=? AND status=?") {
+			t.Errorf("%+v: the page does not walk the location's moves:\n%s", f, plan)
+		}
+	}
+	// PMU's review of every location keeps the index of its order.
+	q, args := ReviewFilter{Status: ReviewPending, Limit: 20}.pageQuery(false)
+	if plan := queryPlan(t, s, q, args...); !strings.Contains(plan, "moves_review_by_date") {
+		t.Errorf("PMU's pending page does not use moves_review_by_date:\n%s", plan)
 	}
 }
