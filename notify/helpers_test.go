@@ -125,6 +125,15 @@ func (m *memOutbox) Record(_ context.Context, r Results) error {
 	return nil
 }
 
+// claimed says whether id is leased: claimed, not yet recorded or handed
+// back.
+func (m *memOutbox) claimed(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mn := m.note(id)
+	return !mn.done && mn.next.After(time.Now())
+}
+
 func (m *memOutbox) note(id string) *memNote {
 	for _, mn := range m.notes {
 		if mn.n.ID == id {

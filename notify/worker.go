@@ -220,7 +220,7 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 				w.mu.Unlock()
 				w.Wake()
 			}()
-			w.deliver(context.WithoutCancel(ctx), batch, lease)
+			w.deliver(context.WithoutCancel(ctx), ctx, batch, lease)
 		}()
 	}
 	return started, nil
@@ -245,8 +245,10 @@ func (w *Worker) Wait() { w.init(); w.wg.Wait() }
 // was refused) they are due as before, and the next round tries the next
 // one while the failed one waits out its backoff, as one at a time would.
 // The batch also stops once half the lease has passed, so that no attempt
-// outlives the lease and is made twice.
-func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time) {
+// outlives the lease and is made twice, and once stop (the worker's own
+// context) ends: what is left is handed back for the next worker, not
+// sent while this one shuts down.
+func (w *Worker) deliver(ctx, stop context.Context, batch []Delivery, lease time.Time) {
 	// One subscription's batch: its secrets are opened once.
 	creds, credErr := w.Sealer.OpenCredentials(batch[0].Subscription)
 	var res Results
@@ -265,9 +267,11 @@ func (w *Worker) deliver(ctx context.Context, batch []Delivery, lease time.Time)
 			release(d)
 			continue
 		}
-		// Paced first, so that the lease is checked after the wait.
-		w.pace(d)
-		if i > 0 && w.Clock.Now().After(lease.Add(-w.Lease/2)) {
+		// Paced first, so that the lease is checked after the wait. A
+		// worker stopping hands back what it has not attempted rather
+		// than wait its turn (its attempts in flight are recorded).
+		w.pace(stop, d)
+		if stop.Err() != nil || i > 0 && w.Clock.Now().After(lease.Add(-w.Lease/2)) {
 			for _, d := range batch[i:] {
 				release(d)
 			}
@@ -313,16 +317,16 @@ const saturatedStep = 20 * time.Millisecond
 // each going at the rate. While the service is saturated it first waits
 // for that to end (see Saturated), BusyHold at most, by the service's
 // clock or, should that stand still (a fixed -now), by the real one.
-func (w *Worker) pace(d Delivery) {
+func (w *Worker) pace(stop context.Context, d Delivery) {
 	held := func() bool { return w.Clock.Now().Sub(d.Due) >= w.BusyHold }
 	if w.Busy == nil || held() || !w.Busy() {
 		return
 	}
 	if w.Saturated != nil {
-		for start := w.realNow(); w.Saturated() && !held() && w.realNow().Sub(start) < w.BusyHold; {
+		for start := w.realNow(); stop.Err() == nil && w.Saturated() && !held() && w.realNow().Sub(start) < w.BusyHold; {
 			w.sleep(saturatedStep)
 		}
-		if held() || !w.Busy() {
+		if stop.Err() != nil || held() || !w.Busy() {
 			return
 		}
 	}

@@ -721,3 +721,44 @@ func TestSaturatedHoldsDeliveries(t *testing.T) {
 		t.Errorf("receiver had %d requests, want 4", got)
 	}
 }
+
+// TestStoppingWorkerHandsBackHeldDeliveries: a worker stopped while its
+// batch waits out saturation does not sit out the hold (30 s) nor send
+// the batch during shutdown: it hands the batch back, and the next worker
+// sends it.
+func TestStoppingWorkerHandsBackHeldDeliveries(t *testing.T) {
+	clock := SystemClock{}
+	rec := newRecorder(t, 200)
+	w := newWorker(t, nil, clock, time.Second)
+	ob := newMemOutbox(subscription(t, w.Sealer, "s1", rec.srv.URL, newSecret(t)))
+	w.Outbox = ob
+	w.Busy = func() bool { return true }
+	var saturated atomic.Bool
+	saturated.Store(true)
+	w.Saturated = saturated.Load
+	w.Poll = time.Hour
+	ob.add(note("n1", "s1"), clock.Now())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = w.Run(ctx); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !ob.claimed("n1") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	cancel()
+	<-done
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("Run returned %v after it was stopped: it sat out the hold", took.Round(10*time.Millisecond))
+	}
+	if ob.delivered("n1") || len(rec.requests()) != 0 {
+		t.Fatal("the held notification was sent during shutdown")
+	}
+
+	next := newWorker(t, nil, clock, time.Second)
+	next.Outbox, next.Sealer = ob, w.Sealer
+	if n := step(t, next); n != 1 || !ob.delivered("n1") {
+		t.Errorf("handed back: the next worker claimed %d and delivered it: %v", n, ob.delivered("n1"))
+	}
+}
