@@ -635,7 +635,11 @@ func (u *Unit) noteRequestDelivered(ctx context.Context, moveID, subSupplier str
 	if moveID == "" {
 		return nil
 	}
-	m, err := getMove(ctx, u.tx, moveID)
+	// Locked (PostgreSQL; SQLite has one writer): a new date that hands
+	// the move to another supplier, committed between this check and the
+	// event appended below, would have the entry name that supplier as
+	// the one sent the request.
+	m, err := u.s.lockMove(ctx, u.tx, moveID)
 	if err != nil || m.SupplierID != subSupplier {
 		return nil
 	}
