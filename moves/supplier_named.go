@@ -41,6 +41,19 @@ func KeepsMoveSupplier(e Event) bool {
 	return aboutMoveSupplier[e.Type] || (bySupplier[e.Type] && e.SupplierID == "")
 }
 
+// KeepMoveSupplier returns e keeping supplierID, the supplier the move is
+// with, as MoveSupplierID when e's entry names the move's supplier
+// (KeepsMoveSupplier), and nothing otherwise: the one rule every writer of
+// events (the store's log, a new move, an allocation's place, a planned
+// move's rows) follows.
+func KeepMoveSupplier(e Event, supplierID string) Event {
+	e.MoveSupplierID = ""
+	if KeepsMoveSupplier(e) {
+		e.MoveSupplierID = supplierID
+	}
+	return e
+}
+
 // NamedSupplier is the id of the supplier e's timeline entry names: for an
 // entry about what a supplier did, the one whose client posted it; else,
 // for an entry that names the move's supplier, the one the move was with

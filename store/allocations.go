@@ -312,7 +312,8 @@ func (s *Store) insertPlace(ctx context.Context, u *Unit, allocationID string, n
 		return fmt.Errorf("store: insert allocation place: %w", err)
 	}
 	ev := moves.Event{ID: seededID(ctx), MoveID: m.ID, Type: moves.EventMoveRequested, OccurredAt: now, RecordedAt: now,
-		Notes: "Created for an allocation", CreatedBy: by, Applied: true, CreatedAt: now, MoveSupplierID: m.SupplierID}
+		Notes: "Created for an allocation", CreatedBy: by, Applied: true, CreatedAt: now}
+	ev = moves.KeepMoveSupplier(ev, m.SupplierID)
 	if _, err := insertEvent(ctx, tx, &ev, ""); err != nil {
 		return err
 	}

@@ -270,10 +270,7 @@ func (s *Store) appendTx(ctx context.Context, u *Unit, e moves.Event, opt Append
 	// The supplier its entry names, as the move has it now; keepSupplier
 	// corrects it once the event has applied, should that hand the move to
 	// another supplier.
-	e.MoveSupplierID = ""
-	if moves.KeepsMoveSupplier(e) {
-		e.MoveSupplierID = m.SupplierID
-	}
+	e = moves.KeepMoveSupplier(e, m.SupplierID)
 	if inOrder {
 		state, reason := moves.Apply(m.State(), e, refs)
 		if reason != "" {

@@ -391,17 +391,12 @@ func (f ReviewFilter) pageQuery(pg bool) (string, []any) {
 	// holds its keys: without statistics its planner took moves_proposals
 	// and read each row for them. Other orders are left to the planner
 	// (moves_proposals holds the sent order of one status and reason).
-	// The requests of some locations (a location's single requests, in
-	// any order) come from moves_review_by_location: moves_review_by_date
-	// holds every location's, and each of its entries was read for where
-	// it came from (300 ms a page with 200,000 pending).
 	index := ""
-	switch {
-	case pg:
-	case len(f.FromIDs) > 0:
-		index = "moves_review_by_location"
-	case f.Sort == "" || f.Sort == "earliest":
-		index = "moves_review_by_date"
+	if !pg {
+		if f.Sort == "" || f.Sort == "earliest" {
+			index = "moves_review_by_date"
+		}
+		index = f.sqliteIndex(index)
 	}
 	return listSelect + pageByKeys(pg, index, where, order, f.Limit, f.Offset), args
 }
@@ -454,26 +449,30 @@ func (f ReviewFilter) countQuery() (string, []any) {
 		" GROUP BY m.status, m.cancellation_reason", args
 }
 
+// sqliteIndex is the index SQLite is told to read the requests from:
+// when the filter names locations (a location's single requests, in any
+// order, and their counts on its users' home page; PMU's filter by
+// location), moves_review_by_location, which holds each location's
+// proposals together; otherwise the one given ("" leaves it to the
+// planner). Every other index of requests holds every location's, and
+// each of its entries was read for where it came from (300 ms a page with
+// 200,000 pending, for a location that sent three).
+func (f ReviewFilter) sqliteIndex(otherwise string) string {
+	if len(f.FromIDs) > 0 {
+		return "moves_review_by_location"
+	}
+	return otherwise
+}
+
 // reviewCountQuery is countQuery as this store's engine runs it.
 func (s *Store) reviewCountQuery(f ReviewFilter) (string, []any) {
 	q, args := f.countQuery()
-	switch {
-	case s.eng.pg:
-	case len(f.FromIDs) > 0:
-		// The requests of some locations (a location's single requests,
-		// counted on its users' home page; PMU's filter by location):
-		// moves_proposals holds every location's, and its rows would each
-		// be read for where they come from (13% of the moves are
-		// proposals, as the bench's data has them; a location sends under
-		// 1%). The location's own proposals are together in
-		// moves_review_by_location; the few are sorted to group them.
-		q = strings.Replace(q, "FROM moves m", "FROM moves m INDEXED BY moves_review_by_location", 1)
-	default:
+	if !s.eng.pg {
 		// moves_review_by_date also starts with the status, and SQLite
 		// took it for the pending count (a status equality), reading
 		// every pending row for its cancellation reason and sorting them
 		// to group: counts walk moves_proposals, which holds both.
-		q = strings.Replace(q, "FROM moves m", "FROM moves m INDEXED BY moves_proposals", 1)
+		q = strings.Replace(q, "FROM moves m", "FROM moves m INDEXED BY "+f.sqliteIndex("moves_proposals"), 1)
 	}
 	return q, args
 }

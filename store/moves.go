@@ -262,9 +262,7 @@ func (s *Store) createMoveTx(ctx context.Context, u *Unit, nm NewMove, originalI
 		ID: newEventID(), MoveID: m.ID, Type: moves.CreationEvent(m.Status), OccurredAt: at.UTC(), RecordedAt: at.UTC(),
 		CreatedBy: nm.CreatedBy, SupplierID: nm.SupplierID, Applied: true, CreatedAt: now,
 	}
-	if moves.KeepsMoveSupplier(ev) {
-		ev.MoveSupplierID = m.SupplierID // "requested with": the supplier it was booked with
-	}
+	ev = moves.KeepMoveSupplier(ev, m.SupplierID) // "requested with": the supplier it was booked with
 	if nm.CreationNotes != "" {
 		ev.Notes = nm.CreationNotes
 	} else if originalID != "" {

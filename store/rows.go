@@ -65,10 +65,7 @@ func (pm *PlannedMove) Play(refs moves.Refs) error {
 		pe.CreatedAt = pe.Arrive.UTC()
 		// The supplier its entry names, as appendTx keeps it (a plan's
 		// move keeps its supplier throughout).
-		pe.MoveSupplierID = ""
-		if moves.KeepsMoveSupplier(pe.Event) {
-			pe.MoveSupplierID = m.SupplierID
-		}
+		pe.Event = moves.KeepMoveSupplier(pe.Event, m.SupplierID)
 		if i == 0 {
 			pe.Applied = true
 			log = append(log, pe.Event)
